@@ -1,0 +1,6 @@
+export * from './flow';
+export * from './connection';
+export * from './packageDraft';
+export * from './definition';
+export * from './manifest';
+export * from './diagnostic';
