@@ -1,0 +1,281 @@
+/**
+ * Validation of files, the whole workspace and package drafts. The same code runs in VS Code, the
+ * command line and on gateways, so a package that validates in one validates in all.
+ */
+import type { DefinitionKind } from '../model/definition';
+import type { Diagnostic, Range } from '../model/diagnostic';
+import type { PackageDraftDocument, ReferenceReplacement } from '../model/packageDraft';
+import { closestMatch } from '../schema/closestMatch';
+import { firstLineOf } from '../yaml/parseYaml';
+import { definitionPath, draftPath } from '../workspace/layout';
+import type { ParsedFile } from '../workspace/parseFile';
+import type { Workspace } from '../workspace/workspace';
+import { referencesOfFlow } from '../graph/references';
+import { checkChildInputs } from './childInputs';
+import { expressionSyntaxError, findExpressions } from './expressions';
+
+export interface MissingReference {
+  kind: DefinitionKind;
+  id: string;
+  /** Ids of the flows that reference it. */
+  referencedBy: string[];
+}
+
+export interface PackageValidation {
+  /** No error-severity diagnostics. */
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  missing: MissingReference[];
+}
+
+export interface RemoteDefinitions {
+  has(kind: DefinitionKind, id: string): boolean;
+}
+
+export interface ValidatePackageOptions {
+  /** Validate against a gateway: references it has need not be in the package. */
+  remote?: RemoteDefinitions;
+}
+
+/**
+ * Everything wrong with one file: YAML syntax, schema, names, and — for flows — expression
+ * syntax and references to flows/connections the workspace does not have; for a package draft,
+ * the package rules of `validatePackage` that point into the draft.
+ */
+export function validateFile(ws: Workspace, relPath: string): Diagnostic[] {
+  const file = ws.file(relPath);
+  if (!file) return [];
+  if (file.kind === 'package') {
+    return validatePackage(ws, file.id).diagnostics.filter((d) => d.file === file.relPath);
+  }
+  const out = [...file.diagnostics];
+  if (file.kind === 'flow' && !file.yaml.errors.some((d) => d.severity === 'error')) {
+    out.push(...expressionDiagnostics(file), ...referenceDiagnostics(ws, file));
+  }
+  if (file.kind === 'connection' && file.definition?.kind === 'connection') {
+    out.push(...secretHeaderDiagnostics(file, file.definition.connection.headers ?? {}));
+  }
+  return out;
+}
+
+/** `validateFile` for every file of the workspace. */
+export function validateWorkspace(ws: Workspace): Diagnostic[] {
+  return ws.files().flatMap((f) => validateFile(ws, f.relPath));
+}
+
+function expressionDiagnostics(file: ParsedFile): Diagnostic[] {
+  const steps = (file.yaml.value as { steps?: unknown } | null)?.steps;
+  const out: Diagnostic[] = [];
+  for (const site of findExpressions(steps, ['steps'])) {
+    const error = expressionSyntaxError(site.expression);
+    if (!error) continue;
+    out.push({
+      severity: 'error',
+      code: 'expression-syntax',
+      message: `expression syntax error: ${error}`,
+      file: file.relPath,
+      range: rangeIn(file, site.path),
+    });
+  }
+  return out;
+}
+
+function referenceDiagnostics(ws: Workspace, file: ParsedFile): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const ref of referencesOfFlow(ws, file.id)) {
+    if (ws.has(ref.to.kind, ref.to.id)) {
+      const child = ref.to.kind === 'flow' ? ws.flows().get(ref.to.id) : undefined;
+      if (child) {
+        for (const p of checkChildInputs(file.yaml.value, ref, child)) {
+          out.push({ severity: p.severity, code: p.code, message: p.message, file: file.relPath, range: rangeIn(file, p.path, p.part) });
+        }
+      }
+      continue;
+    }
+    const near = closestMatch(ref.to.id, ws.ids(ref.to.kind));
+    out.push({
+      severity: 'error',
+      code: ref.to.kind === 'flow' ? 'unknown-flow' : 'unknown-connection',
+      message:
+        `${ref.to.kind} '${ref.to.id}' does not exist in the workspace` +
+        (near ? `; did you mean '${near}'?` : ` (expected ${definitionPath(ref.to.kind, ref.to.id)})`),
+      file: file.relPath,
+      range: rangeIn(file, ref.path),
+    });
+  }
+  return out;
+}
+
+/** Headers that look like credentials: a connection names secrets, it must not hold them. */
+const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token)$|secret|password|token/i;
+
+function secretHeaderDiagnostics(file: ParsedFile, headers: Record<string, string>): Diagnostic[] {
+  return Object.keys(headers)
+    .filter((name) => SECRET_HEADER.test(name))
+    .map((name) => ({
+      severity: 'warning' as const,
+      code: 'secret-in-connection',
+      message: `header '${name}' looks like a credential; a connection must not hold secret values: use 'auth' with the name of a secret instead`,
+      file: file.relPath,
+      range: rangeIn(file, ['headers', name]),
+    }));
+}
+
+function rangeIn(file: ParsedFile, path: (string | number)[], part: 'key' | 'value' = 'value'): Range {
+  const r = file.yaml.rangeOf(path, part) ?? file.yaml.nearestRangeOf(path, part);
+  return r.end.line !== r.start.line ? firstLineOf(r, file.text) : r;
+}
+
+/**
+ * Validates a package draft against the workspace (and, with `opts.remote`, against a gateway):
+ * - a definition the draft names that does not exist → error (`unknown-definition`);
+ * - a flow that an included flow runs (transitively) and that is not in the package → error
+ *   (`missing-dependency`): the flows a package depends on cannot be left out;
+ * - a connection an included flow uses that is not in the package → warning locally
+ *   (`missing-reference`); with a remote, an error unless the remote has it;
+ * - a replacement whose `from` is not referenced (`unused-replacement`) or whose `to` is unknown
+ *   (`unknown-replacement-target`) → warning;
+ * plus every problem of the draft file and of the included definitions' files.
+ * References are checked after the draft's replacements are applied.
+ */
+export function validatePackage(ws: Workspace, draftName: string, opts: ValidatePackageOptions = {}): PackageValidation {
+  const relPath = draftPath(draftName);
+  const file = ws.file(relPath);
+  if (!file || file.kind !== 'package') {
+    return {
+      ok: false,
+      diagnostics: [{ severity: 'error', code: 'unknown-package', message: `there is no package draft '${draftName}' (expected ${relPath})` }],
+      missing: [],
+    };
+  }
+  const diagnostics: Diagnostic[] = [...file.diagnostics];
+  if (!file.draft) return { ok: false, diagnostics, missing: [] };
+  const draft: PackageDraftDocument = file.draft;
+  const remote = opts.remote;
+  const at = (path: (string | number)[], part: 'key' | 'value' = 'value') => rangeIn(file, path, part);
+  const report = (severity: Diagnostic['severity'], code: string, message: string, range: Range) =>
+    diagnostics.push({ severity, code, message, file: relPath, range });
+
+  // 1. Entries: they must exist; no duplicates.
+  const included: Record<DefinitionKind, Map<string, number>> = { flow: new Map(), connection: new Map() };
+  const listKey = { flow: 'flows', connection: 'connections' } as const;
+  for (const kind of ['flow', 'connection'] as const) {
+    const list = draft.definitions?.[listKey[kind]] ?? [];
+    list.forEach((id, i) => {
+      const path = ['definitions', listKey[kind], i];
+      if (included[kind].has(id)) {
+        report('warning', 'duplicate-entry', `${kind} '${id}' is listed twice`, at(path));
+        return;
+      }
+      included[kind].set(id, i);
+      if (!ws.has(kind, id)) {
+        const near = closestMatch(id, ws.ids(kind));
+        report(
+          'error',
+          'unknown-definition',
+          `${kind} '${id}' does not exist in the workspace (expected ${definitionPath(kind, id)})${near ? `; did you mean '${near}'?` : ''}`,
+          at(path),
+        );
+      }
+    });
+  }
+
+  // 2. The included definitions' own problems.
+  for (const kind of ['flow', 'connection'] as const) {
+    for (const id of included[kind].keys()) {
+      if (ws.has(kind, id)) diagnostics.push(...validateFile(ws, definitionPath(kind, id)));
+    }
+  }
+
+  // 3. References, after replacements.
+  const replacements: ReferenceReplacement[] = draft.replacements ?? [];
+  const replaced = (kind: DefinitionKind, id: string): string => {
+    const r = replacements.find((x) => x.kind === kind && x.from === id);
+    return r ? r.to : id;
+  };
+  const referencedIds = new Set<string>();
+  const missing = new Map<string, MissingReference>();
+  const addMissing = (kind: DefinitionKind, id: string, by: string) => {
+    const key = `${kind}:${id}`;
+    const m = missing.get(key) ?? { kind, id, referencedBy: [] };
+    if (!m.referencedBy.includes(by)) m.referencedBy.push(by);
+    missing.set(key, m);
+  };
+  const flowEntry = (id: string) => ['definitions', 'flows', included.flow.get(id)!];
+
+  // Walk from each included flow; a flow that is missing is walked too, so every flow the
+  // package needs is reported at once. `origin` is the included flow it was reached from.
+  const reportedMissingFlow = new Set<string>();
+  const reportedConnection = new Set<string>();
+  const visited = new Set<string>();
+  const queue: { id: string; origin: string }[] = [...included.flow.keys()].map((id) => ({ id, origin: id }));
+  for (let qi = 0; qi < queue.length; qi++) {
+    const { id, origin } = queue[qi];
+    if (visited.has(id)) continue;
+    visited.add(id);
+    const inPackage = included.flow.has(id);
+    for (const ref of referencesOfFlow(ws, id)) {
+      referencedIds.add(`${ref.to.kind}:${ref.to.id}`);
+      const target = replaced(ref.to.kind, ref.to.id);
+      const via = target !== ref.to.id ? ` (replacing '${ref.to.id}')` : '';
+      if (ref.to.kind === 'flow') {
+        if (included.flow.has(target)) continue;
+        addMissing('flow', target, id);
+        if (!reportedMissingFlow.has(target)) {
+          reportedMissingFlow.add(target);
+          const exists = ws.has('flow', target);
+          const chain = inPackage ? `flow '${id}' runs '${target}'${via}` : `flow '${origin}' needs '${target}'${via} (run by '${id}')`;
+          report(
+            'error',
+            'missing-dependency',
+            `${chain}, which is not in the package; add it: a package cannot leave out the flows its flows run` +
+              (exists ? '' : ` (and '${target}' does not exist in the workspace)`),
+            at(flowEntry(origin)),
+          );
+        }
+        if (ws.has('flow', target)) queue.push({ id: target, origin });
+      } else if (inPackage) {
+        if (included.connection.has(target)) continue;
+        if (remote?.has('connection', target)) continue;
+        addMissing('connection', target, id);
+        const key = `${id}->${target}`;
+        if (reportedConnection.has(key)) continue;
+        reportedConnection.add(key);
+        if (remote) {
+          report(
+            'error',
+            'missing-reference',
+            `flow '${id}' uses connection '${target}'${via}, which is neither in the package nor on the target gateway`,
+            at(flowEntry(id)),
+          );
+        } else {
+          report(
+            'warning',
+            'missing-reference',
+            `flow '${id}' uses connection '${target}'${via}, which is not in the package; the target gateway must already have it`,
+            at(flowEntry(id)),
+          );
+        }
+      }
+    }
+  }
+
+  // 4. Replacements.
+  replacements.forEach((r, i) => {
+    if (!referencedIds.has(`${r.kind}:${r.from}`)) {
+      report('warning', 'unused-replacement', `replacement of ${r.kind} '${r.from}': no flow in the package references it`, at(['replacements', i, 'from']));
+    }
+    const known = included[r.kind].has(r.to) || ws.has(r.kind, r.to) || remote?.has(r.kind, r.to) === true;
+    if (!known) {
+      report(
+        'warning',
+        'unknown-replacement-target',
+        `replacement target ${r.kind} '${r.to}' is neither in the package nor in the workspace${remote ? ' nor on the target gateway' : ''}`,
+        at(['replacements', i, 'to']),
+      );
+    }
+  });
+
+  return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, missing: [...missing.values()] };
+}
+
