@@ -1,0 +1,410 @@
+/**
+ * The client of the gateway API (DESIGN.md, "The gateway API"), shared by the extension and the
+ * command line. One method per route of `api/routes.ts`. Every failure is a GatewayError:
+ * non-2xx answers carry the gateway's `{"error": {code, message, details}}`; no answer at all
+ * is status 0 with code `unreachable` or `timeout` and a message naming the gateway's URL.
+ * The bearer token is sent in `Authorization` and never appears in an error message.
+ */
+import { PACKAGE_CONTENT_TYPE, routes } from '../api/routes';
+import type {
+  ApiErrorDetail,
+  DefinitionListResponse,
+  ExecutionDetail,
+  ExecutionListQuery,
+  ExecutionListResponse,
+  ExecutionMode,
+  ExecutionResultResponse,
+  ExecutionStartedResponse,
+  HealthResponse,
+  PackageListResponse,
+  PackageResponse,
+  PackageStateResponse,
+  PackageVersionDetail,
+  UploadResponse,
+} from '../api/types';
+import { GatewayError, type GatewayErrorCode } from './gatewayError';
+import { readServerSentEvents, type ServerSentEvent } from './sse';
+
+export { GatewayError, type GatewayErrorCode } from './gatewayError';
+export type { ServerSentEvent } from './sse';
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export interface GatewayClientOptions {
+  /** OAuth2 bearer token, sent as `Authorization: Bearer …`. */
+  token?: string;
+  /** Per request, until the whole answer is read (default 30 s). */
+  timeoutMs?: number;
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Tenant and system of the execution routes (default `default` / `default`). */
+  tenant?: string;
+  system?: string;
+}
+
+export interface StartExecutionOptions {
+  packageName?: string;
+  packageVersion?: number;
+  inputVariables?: Record<string, unknown>;
+  /** sync (default): wait for the flow to end; async: return as soon as it started. */
+  mode?: ExecutionMode;
+  /** Overrides the client's timeout for this call (a synchronous run may take long). */
+  timeoutMs?: number;
+}
+
+/** A synchronous run that ended (200), or an asynchronous one that started (202). */
+export type StartExecutionResult =
+  | { kind: 'result'; result: ExecutionResultResponse }
+  | { kind: 'started'; started: ExecutionStartedResponse };
+
+type Query = Record<string, string | number | undefined>;
+
+interface RequestSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Query;
+  json?: unknown;
+  bytes?: Uint8Array;
+  accept?: string;
+  timeoutMs?: number;
+}
+
+/** Codes for statuses whose body does not name one. */
+function codeForStatus(status: number): GatewayErrorCode {
+  switch (status) {
+    case 400:
+      return 'bad-request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not-found';
+    case 409:
+      return 'version-conflict';
+    case 413:
+      return 'payload-too-large';
+    default:
+      return status >= 500 ? 'internal' : 'http-error';
+  }
+}
+
+/** The error code of a failed fetch, looking through `cause` chains and aggregate errors. */
+function networkCode(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    const e = queue.shift();
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === 'string' && code !== '') return code;
+    queue.push(cause);
+    if (Array.isArray(errors)) queue.push(...errors);
+  }
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export class GatewayClient {
+  /** The base URL as given, without a trailing slash (and without any user:password). */
+  readonly baseUrl: string;
+  private readonly base: URL;
+  private readonly token?: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: typeof fetch;
+  private readonly tenant: string;
+  private readonly system: string;
+
+  constructor(baseUrl: string, options: GatewayClientOptions = {}) {
+    let url: URL;
+    try {
+      url = new URL(baseUrl);
+    } catch {
+      throw new GatewayError(0, 'invalid-url', `'${baseUrl}' is not a gateway URL (expected e.g. http://127.0.0.1:8722)`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new GatewayError(0, 'invalid-url', `'${url.protocol}' is not supported for a gateway URL; use http: or https:`);
+    }
+    url.username = '';
+    url.password = '';
+    url.search = '';
+    url.hash = '';
+    url.pathname = url.pathname.replace(/\/+$/, '');
+    this.base = url;
+    this.baseUrl = url.href.replace(/\/+$/, '');
+    if (options.token) this.token = options.token;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = fetchImpl.bind(globalThis);
+    this.tenant = options.tenant ?? 'default';
+    this.system = options.system ?? 'default';
+  }
+
+  // ---- routes ----------------------------------------------------------------------------------
+
+  health(): Promise<HealthResponse> {
+    return this.json({ method: 'GET', path: routes.health() });
+  }
+
+  /** The served OpenAPI document. */
+  openapi(): Promise<Record<string, unknown>> {
+    return this.json({ method: 'GET', path: routes.openapi() });
+  }
+
+  listPackages(): Promise<PackageListResponse> {
+    return this.json({ method: 'GET', path: routes.packages() });
+  }
+
+  getPackage(name: string): Promise<PackageResponse> {
+    return this.json({ method: 'GET', path: routes.package(name) });
+  }
+
+  getVersion(name: string, version: number): Promise<PackageVersionDetail> {
+    return this.json({ method: 'GET', path: routes.version(name, version) });
+  }
+
+  /** Uploads a package file: 201 created, or 200 when the identical version is already there. */
+  uploadPackage(bytes: Uint8Array): Promise<UploadResponse> {
+    return this.json({ method: 'POST', path: routes.packages(), bytes });
+  }
+
+  /** The version's package file, as the gateway stores it. */
+  async downloadVersion(name: string, version: number): Promise<Uint8Array> {
+    const { body } = await this.send({ method: 'GET', path: routes.versionFile(name, version), accept: `${PACKAGE_CONTENT_TYPE}, application/json` }, 'bytes');
+    return body as Uint8Array;
+  }
+
+  publish(name: string, version: number): Promise<PackageStateResponse> {
+    return this.json({ method: 'POST', path: routes.versionPublish(name, version) });
+  }
+
+  unpublish(name: string, version: number): Promise<PackageStateResponse> {
+    return this.json({ method: 'POST', path: routes.versionUnpublish(name, version) });
+  }
+
+  /** Makes the version the package's explicit default version. */
+  setDefaultVersion(name: string, version: number): Promise<PackageStateResponse> {
+    return this.json({ method: 'POST', path: routes.versionDefault(name, version) });
+  }
+
+  /** Makes the package the gateway's default package. */
+  setDefaultPackage(name: string): Promise<PackageStateResponse> {
+    return this.json({ method: 'POST', path: routes.packageDefault(name) });
+  }
+
+  async startExecution(flow: string, options: StartExecutionOptions = {}): Promise<StartExecutionResult> {
+    const { status, body } = await this.send(
+      {
+        method: 'POST',
+        path: routes.startExecution(flow, this.tenant, this.system),
+        query: {
+          packageName: options.packageName,
+          packageVersion: options.packageVersion,
+          mode: options.mode === 'async' ? 'async' : undefined,
+        },
+        json: { inputVariables: options.inputVariables ?? {} },
+        ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      },
+      'json',
+    );
+    if (status === 202) return { kind: 'started', started: body as ExecutionStartedResponse };
+    return { kind: 'result', result: body as ExecutionResultResponse };
+  }
+
+  listExecutions(query: ExecutionListQuery = {}): Promise<ExecutionListResponse> {
+    return this.json({
+      method: 'GET',
+      path: routes.executions(),
+      query: { status: query.status, packageName: query.packageName, packageVersion: query.packageVersion, flow: query.flow },
+    });
+  }
+
+  getExecution(id: string): Promise<ExecutionDetail> {
+    return this.json({ method: 'GET', path: routes.execution(id) });
+  }
+
+  /** Stops the execution and its children; answers with its state after the stop. */
+  stopExecution(id: string): Promise<ExecutionDetail> {
+    return this.json({ method: 'POST', path: routes.executionStop(id) });
+  }
+
+  listDefinitions(): Promise<DefinitionListResponse> {
+    return this.json({ method: 'GET', path: routes.definitions() });
+  }
+
+  /**
+   * The execution events stream (server-sent events). The timeout applies until the stream
+   * opens; then it runs until the gateway closes it, `signal` aborts, or the loop breaks.
+   */
+  async *executionEvents(signal?: AbortSignal): AsyncGenerator<ServerSentEvent> {
+    const { response, url, cleanup } = await this.open({ method: 'GET', path: routes.executionEvents(), accept: 'text/event-stream' }, signal);
+    cleanup.clearTimer();
+    try {
+      if (!response.body) return;
+      try {
+        yield* readServerSentEvents(response.body);
+      } catch (error) {
+        if (signal?.aborted) return;
+        throw this.networkError(error, url, 'GET', routes.executionEvents(), false);
+      }
+    } finally {
+      cleanup.detach();
+    }
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------------
+
+  private async json<T>(spec: RequestSpec): Promise<T> {
+    return (await this.send(spec, 'json')).body as T;
+  }
+
+  private url(path: string, query?: Query): URL {
+    const url = new URL(this.base.href);
+    url.pathname = `${this.base.pathname.replace(/\/+$/, '')}${path}`;
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+
+  /** Removes the token from any text that leaves this class. */
+  private redact(text: string): string {
+    return this.token ? text.split(this.token).join('***') : text;
+  }
+
+  private error(status: number, code: GatewayErrorCode, message: string, details: ApiErrorDetail[] = []): GatewayError {
+    return new GatewayError(
+      status,
+      code,
+      this.redact(message),
+      details.map((d) => ({ field: this.redact(d.field), message: this.redact(d.message) })),
+    );
+  }
+
+  private networkError(error: unknown, url: URL, method: string, path: string, timedOut: boolean): GatewayError {
+    const where = this.baseUrl;
+    const code = networkCode(error);
+    if (timedOut || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'ETIMEDOUT') {
+      const seconds = Math.round(this.timeoutMs / 100) / 10;
+      return this.error(0, 'timeout', `The gateway at ${where} did not answer ${method} ${path} within ${timedOut ? `${seconds} s` : 'the connection timeout'}.`);
+    }
+    if (error instanceof Error && /bad port/i.test(`${error.message} ${(error.cause as Error | undefined)?.message ?? ''}`)) {
+      return this.error(0, 'invalid-url', `${where} uses port ${url.port}, which fetch refuses to connect to; choose another port for the gateway.`);
+    }
+    switch (code) {
+      case 'ECONNREFUSED':
+        return this.error(0, 'unreachable', `No gateway answers at ${where} — is it running?`);
+      case 'ENOTFOUND':
+      case 'EAI_AGAIN':
+        return this.error(0, 'unreachable', `No gateway answers at ${where} — the host '${url.hostname}' cannot be found.`);
+      case 'ECONNRESET':
+      case 'EPIPE':
+      case 'UND_ERR_SOCKET':
+        return this.error(0, 'unreachable', `No gateway answers at ${where} — the connection was closed before the answer to ${method} ${path} (${code}).`);
+      default: {
+        const reason = code ?? (error instanceof Error ? error.message : String(error));
+        return this.error(0, 'unreachable', `No gateway answers at ${where} — ${reason}.`);
+      }
+    }
+  }
+
+  private headers(spec: RequestSpec): Record<string, string> {
+    const headers: Record<string, string> = { Accept: spec.accept ?? 'application/json' };
+    if (spec.json !== undefined) headers['Content-Type'] = 'application/json';
+    if (spec.bytes !== undefined) headers['Content-Type'] = PACKAGE_CONTENT_TYPE;
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    return headers;
+  }
+
+  /** Sends the request and waits for the response headers; the timer keeps running. */
+  private async open(
+    spec: RequestSpec,
+    signal?: AbortSignal,
+  ): Promise<{ response: Response; url: URL; timedOut: () => boolean; cleanup: { clearTimer(): void; detach(): void } }> {
+    const url = this.url(spec.path, spec.query);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timeoutMs = spec.timeoutMs ?? this.timeoutMs;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onAbort = () => controller.abort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) controller.abort();
+    const cleanup = {
+      clearTimer: () => clearTimeout(timer),
+      detach: () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      },
+    };
+    let body: BodyInit | undefined;
+    if (spec.json !== undefined) body = JSON.stringify(spec.json);
+    else if (spec.bytes !== undefined) body = spec.bytes as unknown as BodyInit;
+    try {
+      const response = await this.fetchImpl(url, { method: spec.method, headers: this.headers(spec), body, signal: controller.signal, redirect: 'follow' });
+      return { response, url, timedOut: () => timedOut, cleanup };
+    } catch (error) {
+      cleanup.detach();
+      throw this.networkError(error, url, spec.method, spec.path, timedOut);
+    }
+  }
+
+  private async send(spec: RequestSpec, expect: 'json' | 'bytes'): Promise<{ status: number; body: unknown }> {
+    const { response, url, timedOut, cleanup } = await this.open(spec);
+    try {
+      let raw: Uint8Array;
+      try {
+        raw = new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        throw this.networkError(error, url, spec.method, spec.path, timedOut());
+      }
+      if (!response.ok) throw this.httpError(response, raw, spec);
+      if (expect === 'bytes') return { status: response.status, body: raw };
+      if (raw.length === 0) return { status: response.status, body: undefined };
+      try {
+        return { status: response.status, body: JSON.parse(new TextDecoder().decode(raw)) as unknown };
+      } catch {
+        throw this.error(
+          response.status,
+          'bad-response',
+          `The gateway at ${this.baseUrl} answered ${spec.method} ${spec.path} with something that is not JSON (${response.headers.get('content-type') ?? 'no content type'}); is this a Flowgate gateway?`,
+        );
+      }
+    } finally {
+      cleanup.detach();
+    }
+  }
+
+  /** A non-2xx answer → GatewayError, from the `{"error": …}` body when there is one. */
+  private httpError(response: Response, raw: Uint8Array, spec: RequestSpec): GatewayError {
+    const text = new TextDecoder().decode(raw);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
+    if (error && typeof error.message === 'string') {
+      const code = typeof error.code === 'string' && error.code !== '' ? error.code : codeForStatus(response.status);
+      const details = Array.isArray(error.details)
+        ? error.details.filter(isRecord).map((d) => ({ field: String(d.field ?? ''), message: String(d.message ?? '') }))
+        : [];
+      return this.error(response.status, code, error.message, details);
+    }
+    const statusText = response.statusText ? ` ${response.statusText}` : '';
+    const type = response.headers.get('content-type') ?? '';
+    const snippet = type.startsWith('text/plain') ? text.replace(/\s+/g, ' ').trim().slice(0, 200) : '';
+    return this.error(
+      response.status,
+      codeForStatus(response.status),
+      `The gateway at ${this.baseUrl} answered ${response.status}${statusText} to ${spec.method} ${spec.path}${snippet ? `: ${snippet}` : ''}`,
+    );
+  }
+}
