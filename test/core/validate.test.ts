@@ -314,3 +314,23 @@ test('a connection header that holds a credential is a warning', () =>
       assert.match(diags[0].message, /header 'Authorization' looks like a credential/);
     },
   ));
+
+test('validatePackage: a listed connection replaced by one the workspace has ships the target, so nothing is missing', () =>
+  withExamples(
+    {
+      'connections/prod-gateway.connection.yaml': 'baseUrl: https://gw.example.org\n',
+      [DRAFT]: draft(ALL_FLOWS, ['local-gateway'], [
+        'replacements:',
+        '  - kind: connection',
+        '    from: local-gateway',
+        '    to: prod-gateway',
+        '',
+      ].join('\n')),
+    },
+    (ws) => {
+      const result = validatePackage(ws, 'network-ops');
+      assert.deepEqual(result.diagnostics, []);
+      assert.deepEqual(result.missing, []);
+      assert.equal(result.ok, true);
+    },
+  ));

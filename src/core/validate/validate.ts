@@ -180,6 +180,15 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
     });
   }
 
+  // A replacement of a listed definition ships its target instead (see package/pack.ts), so the
+  // target counts as included when the workspace has it; its entry range is the source's.
+  for (const r of draft.replacements ?? []) {
+    const listed = included[r.kind].get(r.from);
+    if (listed !== undefined && !included[r.kind].has(r.to) && ws.has(r.kind, r.to)) {
+      included[r.kind].set(r.to, listed);
+    }
+  }
+
   // 2. The included definitions' own problems.
   for (const kind of ['flow', 'connection'] as const) {
     for (const id of included[kind].keys()) {
