@@ -36,14 +36,30 @@ const targets = [
     format: 'cjs',
     target: 'node20',
   },
+  {
+    // The gateway emulator process (forked by the extension). The footer runs it only when this
+    // file is the main module, so the module itself stays free of side effects.
+    ...common,
+    entryPoints: ['src/emulator/main.ts'],
+    outfile: 'dist/emulator.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    footer: { js: 'if (require.main === module) module.exports.main();' },
+  },
 ];
 
+// `--only=emulator,cli` builds just those targets (named by their output file, without `.js`).
+const onlyArg = process.argv.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
+const selected = only ? targets.filter((t) => only.has(path.basename(t.outfile, '.js'))) : targets;
+
 if (watch) {
-  for (const t of targets) {
+  for (const t of selected) {
     const ctx = await esbuild.context(t);
     await ctx.watch();
   }
   console.log('esbuild: watching for changes');
 } else {
-  await Promise.all(targets.map((t) => esbuild.build(t)));
+  await Promise.all(selected.map((t) => esbuild.build(t)));
 }

@@ -1,0 +1,20 @@
+/** Errors that carry an HTTP status and an API error code; the HTTP layer turns them into JSON. */
+import type { ApiErrorCode, ApiErrorDetail } from '../core/api/types';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: ApiErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export const notFound = (code: ApiErrorCode, message: string) => new ApiError(404, code, message);
+export const badRequest = (message: string, details?: ApiErrorDetail[]) =>
+  new ApiError(400, 'bad-request', message, details);
+export const conflict = (code: ApiErrorCode, message: string, details?: ApiErrorDetail[]) =>
+  new ApiError(409, code, message, details);

@@ -1,0 +1,72 @@
+/** The in-process record of one execution and its API views. */
+import type {
+  ExecutionDetail,
+  ExecutionLogEntry,
+  ExecutionStatus,
+  ExecutionSummary,
+  Initiator,
+} from '../../core/api/types';
+
+export const MAX_LOG_ENTRIES = 2000;
+
+export interface ExecutionRecord {
+  id: string;
+  parentId: string | null;
+  rootId: string;
+  flow: string;
+  packageName: string;
+  packageVersion: number;
+  initiator: Initiator;
+  executingOn: string;
+  status: ExecutionStatus;
+  startedAt: string;
+  endedAt: string | null;
+  inputs: Record<string, unknown>;
+  outputs: Record<string, unknown> | null;
+  error: { code: string; message: string; step?: string } | null;
+  log: ExecutionLogEntry[];
+  childIds: string[];
+  /** run-flow nesting: 0 for a root execution (internal, not part of the API views). */
+  depth: number;
+}
+
+export function isFinished(status: ExecutionStatus): boolean {
+  return status === 'Ended' || status === 'Error' || status === 'Stopped';
+}
+
+export function appendLog(record: ExecutionRecord, entry: ExecutionLogEntry): void {
+  if (record.log.length < MAX_LOG_ENTRIES) record.log.push(entry);
+  else if (record.log.length === MAX_LOG_ENTRIES) {
+    record.log.push({ at: entry.at, level: 'warn', message: `log truncated after ${MAX_LOG_ENTRIES} entries` });
+  }
+}
+
+export function toSummary(r: ExecutionRecord, now = Date.now()): ExecutionSummary {
+  const started = Date.parse(r.startedAt);
+  const ended = r.endedAt ? Date.parse(r.endedAt) : now;
+  return {
+    id: r.id,
+    parentId: r.parentId,
+    rootId: r.rootId,
+    flow: r.flow,
+    packageName: r.packageName,
+    packageVersion: r.packageVersion,
+    initiator: r.initiator,
+    executingOn: r.executingOn,
+    status: r.status,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+    durationMs: Math.max(0, ended - started),
+  };
+}
+
+export function toDetail(r: ExecutionRecord, children: ExecutionRecord[], now = Date.now()): ExecutionDetail {
+  return {
+    ...toSummary(r, now),
+    inputs: r.inputs,
+    outputs: r.outputs,
+    error: r.error,
+    log: r.log,
+    children: children.map((c) => toSummary(c, now)),
+  };
+}

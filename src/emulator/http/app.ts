@@ -1,0 +1,23 @@
+/** The Express application: routes, then JSON 404 and the JSON error handler. */
+import express from 'express';
+import { definitionRoutes } from '../routes/definitions';
+import { executionRoutes } from '../routes/executions';
+import { healthRoutes } from '../routes/health';
+import { openApiRoutes } from '../routes/openapi';
+import { packageRoutes } from '../routes/packages';
+import type { GatewayContext } from '../routes/context';
+import { errorHandler, notFoundHandler } from './errorHandling';
+
+export function createApp(ctx: GatewayContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(healthRoutes(ctx));
+  app.use(openApiRoutes(ctx));
+  app.use(packageRoutes(ctx));
+  app.use(definitionRoutes(ctx));
+  app.use(executionRoutes(ctx));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,91 @@
+/** Flags and environment of the emulator process. */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { GatewayOptions } from './gateway';
+
+export const DEFAULT_PORT = 8722;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_NAME = 'flowgate-emulator';
+export const DEFAULT_SNMP_PORT = 1162;
+
+export const USAGE = `Usage: flowgate-emulator [options]
+
+Runs the Flowgate local gateway emulator.
+
+Options (environment variable in brackets):
+  --port <n>        TCP port, 0 picks a free one   [FLOWGATE_PORT]       default ${DEFAULT_PORT}
+  --host <addr>     address to bind                [FLOWGATE_HOST]       default ${DEFAULT_HOST}
+  --data <folder>   data folder                    [FLOWGATE_DATA]       default ~/.flowgate/emulator
+  --name <name>     gateway name                   [FLOWGATE_NAME]       default ${DEFAULT_NAME}
+  --snmp-port <n>   SNMP trap port                 [FLOWGATE_SNMP_PORT]  default ${DEFAULT_SNMP_PORT}
+  --help            show this help
+`;
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type ParsedArgs = { help: true } | { help: false; options: GatewayOptions };
+
+function parsePort(raw: string, what: string): number {
+  if (!/^\d{1,5}$/.test(raw.trim()) || Number(raw) > 65535) {
+    throw new UsageError(`${what} must be a port number from 0 to 65535, got '${raw}'`);
+  }
+  return Number(raw);
+}
+
+function expandHome(p: string): string {
+  if (p === '~') return os.homedir();
+  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(os.homedir(), p.slice(2));
+  return p;
+}
+
+export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        data: { type: 'string' },
+        name: { type: 'string' },
+        'snmp-port': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) return { help: true };
+  const pick = (flag: string, envName: string): string | undefined => {
+    const v = values[flag];
+    if (typeof v === 'string') return v;
+    const e = env[envName];
+    return e !== undefined && e !== '' ? e : undefined;
+  };
+  const rawPort = pick('port', 'FLOWGATE_PORT');
+  const rawSnmp = pick('snmp-port', 'FLOWGATE_SNMP_PORT');
+  const host = pick('host', 'FLOWGATE_HOST') ?? DEFAULT_HOST;
+  const name = pick('name', 'FLOWGATE_NAME') ?? DEFAULT_NAME;
+  const data = pick('data', 'FLOWGATE_DATA');
+  if (!host.trim()) throw new UsageError('host must not be empty');
+  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`name may hold letters, digits, '.', '-' and '_' only, got '${name}'`);
+  return {
+    help: false,
+    options: {
+      port: rawPort === undefined ? DEFAULT_PORT : parsePort(rawPort, 'port'),
+      host,
+      name,
+      dataDir: path.resolve(expandHome(data ?? path.join(os.homedir(), '.flowgate', 'emulator'))),
+      snmpPort: rawSnmp === undefined ? DEFAULT_SNMP_PORT : parsePort(rawSnmp, 'snmp-port'),
+    },
+  };
+}

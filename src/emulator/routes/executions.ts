@@ -1,0 +1,182 @@
+/** Starting, listing, reading and stopping executions. */
+import express, { Router } from 'express';
+import type {
+  ApiErrorBody,
+  ExecutionDetail,
+  ExecutionListQuery,
+  ExecutionListResponse,
+  ExecutionResultResponse,
+  ExecutionStartedResponse,
+  ExecutionStatus,
+  ExecutionSummary,
+  StartExecutionRequest,
+} from '../../core/api/types';
+import { checkInputs } from '../engine/inputs';
+import { ApiError, badRequest, notFound } from '../errors';
+import { findFlow } from '../executions/resolveFlow';
+import { parseVersion, queryString } from '../http/params';
+import type { GatewayContext } from './context';
+
+const STATUSES: ExecutionStatus[] = ['Running', 'Stopping', 'Stopped', 'Ended', 'Error'];
+const TENANT = 'default';
+const SYSTEM = 'default';
+
+export function executionRoutes(ctx: GatewayContext): Router {
+  const r = Router();
+  const { store, executions } = ctx;
+  // Any content type is read as JSON (curl -d sends a form type); an empty body is no inputs.
+  const json = express.json({ limit: '5mb', strict: false, type: () => true });
+
+  // `flow` may be URL-encoded (`network%2Fcore%2FX`), plain segments, or a bare name.
+  r.post('/api/:tenant/:system/flows/*flow/executions', json, async (req, res) => {
+    const { tenant, system } = req.params;
+    if (tenant !== TENANT || system !== SYSTEM) {
+      throw notFound('not-found', `Unknown tenant/system '${tenant}/${system}': this gateway serves '${TENANT}/${SYSTEM}'`);
+    }
+    const flowParam = ([] as string[]).concat(req.params.flow as string | string[]).join('/');
+    const query = req.query as Record<string, unknown>;
+    const packageName = queryString(query, 'packageName');
+    const rawVersion = queryString(query, 'packageVersion');
+    const packageVersion = rawVersion === undefined ? undefined : parseVersion(rawVersion, 'packageVersion');
+    const mode = queryString(query, 'mode') ?? 'sync';
+    if (mode !== 'sync' && mode !== 'async') {
+      throw badRequest(`mode must be sync or async, got '${mode}'`, [{ field: 'mode', message: 'expected sync or async' }]);
+    }
+
+    const body = (req.body ?? {}) as StartExecutionRequest | unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw badRequest('The body must be a JSON object {"inputVariables": {...}}', [{ field: 'body', message: 'not an object' }]);
+    }
+    const extraKeys = Object.keys(body).filter((k) => k !== 'inputVariables');
+    if (extraKeys.length) {
+      throw badRequest(`Unknown body properties: ${extraKeys.join(', ')} (expected inputVariables)`, extraKeys.map((k) => ({ field: k, message: 'not allowed' })));
+    }
+    const given = (body as StartExecutionRequest).inputVariables ?? {};
+    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+      throw new ApiError(400, 'invalid-inputs', 'inputVariables must be an object', [{ field: 'inputVariables', message: 'not an object' }]);
+    }
+
+    const target = store.resolveExecutable(packageName, packageVersion);
+    const contents = await store.versionContents(target.name, target.version);
+    const where = `package ${target.name} version ${target.version}`;
+    const found = findFlow(contents.flows, flowParam, where);
+    if (!found.ok) {
+      if (found.code === 'ambiguous-flow') {
+        throw new ApiError(400, 'ambiguous-flow', found.message, found.candidates.map((c) => ({ field: 'flow', message: c })));
+      }
+      throw notFound('flow-not-found', found.message);
+    }
+    const check = checkInputs(found.flow.flow.inputs, given as Record<string, unknown>);
+    if (check.problems.length) {
+      throw new ApiError(
+        400,
+        'invalid-inputs',
+        `Invalid inputs for ${found.flow.id}: ${check.problems.map((p) => p.message).join('; ')}`,
+        check.problems,
+      );
+    }
+
+    const started = executions.start({
+      packageName: target.name,
+      packageVersion: target.version,
+      flow: found.flow,
+      inputs: check.values,
+      initiator: { type: 'user', name: 'anonymous' },
+    });
+    if (mode === 'async') {
+      const accepted: ExecutionStartedResponse = {
+        executionId: started.record.id,
+        packageName: target.name,
+        packageVersion: target.version,
+      };
+      res.status(202).location(`/api/v1/executions/${started.record.id}`).json(accepted);
+      return;
+    }
+    const ended = await started.done;
+    if (ended.status === 'Error') {
+      const err = ended.error ?? { code: 'failed', message: 'The flow failed' };
+      const failed: ApiErrorBody = {
+        error: {
+          code: 'flow-failed',
+          message: err.message,
+          details: [
+            { field: 'executionId', message: ended.id },
+            { field: 'errorCode', message: err.code },
+            ...(err.step ? [{ field: 'step', message: err.step }] : []),
+          ],
+        },
+      };
+      res.status(500).json(failed);
+      return;
+    }
+    const result: ExecutionResultResponse = {
+      executionId: ended.id,
+      status: ended.status,
+      outputVariables: ended.outputs ?? {},
+      packageName: target.name,
+      packageVersion: target.version,
+    };
+    res.status(200).json(result);
+  });
+
+  r.get('/api/v1/executions', (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const query: ExecutionListQuery = {};
+    const status = queryString(q, 'status');
+    if (status !== undefined) {
+      if (!STATUSES.includes(status as ExecutionStatus)) {
+        throw badRequest(`status must be one of ${STATUSES.join(', ')}`, [{ field: 'status', message: `unknown status '${status}'` }]);
+      }
+      query.status = status as ExecutionStatus;
+    }
+    const packageName = queryString(q, 'packageName');
+    if (packageName !== undefined) query.packageName = packageName;
+    const packageVersion = queryString(q, 'packageVersion');
+    if (packageVersion !== undefined) query.packageVersion = parseVersion(packageVersion, 'packageVersion');
+    const flow = queryString(q, 'flow');
+    if (flow !== undefined) query.flow = flow;
+    const body: ExecutionListResponse = { executions: executions.list(query) };
+    res.json(body);
+  });
+
+  // Server-sent events: `event: execution`, data = ExecutionSummary, on every start and status change.
+  r.get('/api/v1/executions/events', (req, res) => {
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-cache, no-transform');
+    res.setHeader('Connection', 'keep-alive');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    res.write(': connected\n\n');
+    let seq = 0;
+    const onChange = (summary: ExecutionSummary) => {
+      res.write(`event: execution\nid: ${++seq}\ndata: ${JSON.stringify(summary)}\n\n`);
+    };
+    const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+    keepAlive.unref();
+    const end = () => {
+      clearInterval(keepAlive);
+      executions.events.off('change', onChange);
+      executions.events.off('close', onClose);
+    };
+    const onClose = () => {
+      end();
+      res.end();
+    };
+    executions.events.on('change', onChange);
+    executions.events.on('close', onClose);
+    req.on('close', end);
+  });
+
+  r.get('/api/v1/executions/:id', (req, res) => {
+    const body: ExecutionDetail = executions.get(req.params.id);
+    res.json(body);
+  });
+
+  r.post('/api/v1/executions/:id/stop', async (req, res) => {
+    const body: ExecutionDetail = await executions.stop(req.params.id);
+    res.json(body);
+  });
+
+  return r;
+}

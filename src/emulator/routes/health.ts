@@ -1,0 +1,12 @@
+import { Router } from 'express';
+import type { HealthResponse } from '../../core/api/types';
+import type { GatewayContext } from './context';
+
+export function healthRoutes(ctx: GatewayContext): Router {
+  const r = Router();
+  r.get('/healthz', (_req, res) => {
+    const body: HealthResponse = { status: 'ok', name: ctx.name, version: ctx.version, startedAt: ctx.startedAt };
+    res.json(body);
+  });
+  return r;
+}

@@ -1,0 +1,79 @@
+/** Packages, versions, publish / unpublish, defaults, package files. */
+import express, { Router } from 'express';
+import { promises as fs } from 'node:fs';
+import { PACKAGE_CONTENT_TYPE } from '../../core/api/routes';
+import type {
+  PackageListResponse,
+  PackageResponse,
+  PackageStateResponse,
+  PackageVersionDetail,
+  UploadResponse,
+} from '../../core/api/types';
+import { ApiError } from '../errors';
+import { parseVersion } from '../http/params';
+import type { GatewayContext } from './context';
+
+export const MAX_PACKAGE_BYTES = 50 * 1024 * 1024;
+
+export function packageRoutes(ctx: GatewayContext): Router {
+  const r = Router();
+  const { store } = ctx;
+
+  r.get('/api/v1/packages', (_req, res) => {
+    const body: PackageListResponse = { packages: store.listPackages() };
+    res.json(body);
+  });
+
+  // Any content type is read as raw bytes: the package reader says what is wrong with them.
+  r.post('/api/v1/packages', express.raw({ type: () => true, limit: MAX_PACKAGE_BYTES }), async (req, res) => {
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (bytes.length === 0) {
+      throw new ApiError(400, 'invalid-package-file', `Empty body: send the .fgpkg file as ${PACKAGE_CONTENT_TYPE}`, [
+        { field: 'body', message: 'empty' },
+      ]);
+    }
+    const result: UploadResponse = await store.upload(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    res.status(result.created ? 201 : 200).json(result);
+  });
+
+  r.get('/api/v1/packages/:name', (req, res) => {
+    const body: PackageResponse = store.getPackage(req.params.name);
+    res.json(body);
+  });
+
+  r.post('/api/v1/packages/:name/default', async (req, res) => {
+    const body: PackageStateResponse = await store.setDefaultPackage(req.params.name);
+    res.json(body);
+  });
+
+  r.get('/api/v1/packages/:name/versions/:version', (req, res) => {
+    const body: PackageVersionDetail = store.getVersion(req.params.name, parseVersion(req.params.version));
+    res.json(body);
+  });
+
+  r.get('/api/v1/packages/:name/versions/:version/file', async (req, res) => {
+    const version = parseVersion(req.params.version);
+    const file = store.versionFilePath(req.params.name, version);
+    const bytes = await fs.readFile(file);
+    res.setHeader('Content-Type', PACKAGE_CONTENT_TYPE);
+    res.setHeader('Content-Disposition', `attachment; filename="${req.params.name}-${version}.fgpkg"`);
+    res.send(bytes);
+  });
+
+  r.post('/api/v1/packages/:name/versions/:version/publish', async (req, res) => {
+    const body: PackageStateResponse = await store.publish(req.params.name, parseVersion(req.params.version));
+    res.json(body);
+  });
+
+  r.post('/api/v1/packages/:name/versions/:version/unpublish', async (req, res) => {
+    const body: PackageStateResponse = await store.unpublish(req.params.name, parseVersion(req.params.version));
+    res.json(body);
+  });
+
+  r.post('/api/v1/packages/:name/versions/:version/default', async (req, res) => {
+    const body: PackageStateResponse = await store.setDefaultVersion(req.params.name, parseVersion(req.params.version));
+    res.json(body);
+  });
+
+  return r;
+}

@@ -1,0 +1,72 @@
+/**
+ * Shape of the emulator's lowdb document (`<data>/store.json`). Package state and the repository
+ * of definitions live here; execution history does not (see executions/history.ts).
+ */
+import type { DefinitionKind } from '../../core/model/definition';
+import type { ManifestDefinition } from '../../core/model/manifest';
+import type { FlowSignature, PackageStatus } from '../../core/api/types';
+
+export const STORE_FORMAT = 1;
+
+export interface StoreData {
+  format: number;
+  /** The gateway's default package (name), or null. Kept even when it has no published version. */
+  defaultPackage: string | null;
+  /** Monotonic counter: orders publish events ("most recently published"). */
+  publishCounter: number;
+  packages: Record<string, StoredPackage>;
+  /** Repository of definitions, keyed by `definitionKey(kind, id)`. */
+  definitions: Record<string, StoredDefinition>;
+}
+
+export interface StoredPackage {
+  name: string;
+  description?: string;
+  /**
+   * Explicit default version (rule 3), or null when the default is implicit (rule 1). Kept while
+   * that version is unpublished (rule 4: no default then) so that republishing restores it
+   * (rule 5); cleared when every version was unpublished and one is republished (rule 6).
+   */
+  explicitDefaultVersion: number | null;
+  /** Keyed by the version number as a string. */
+  versions: Record<string, StoredVersion>;
+}
+
+export interface StoredVersion {
+  version: number;
+  published: boolean;
+  status: PackageStatus;
+  uploadedAt: string;
+  contentDigest: string;
+  /** Ordering of the latest publish of this version (publishCounter value), null if never published. */
+  publishSeq: number | null;
+  publishedAt: string | null;
+  unpublishedAt: string | null;
+  /** Path of the package file relative to the data folder. */
+  file: string;
+  manifest: {
+    description?: string;
+    createdAt: string;
+    createdBy: string;
+    definitions: ManifestDefinition[];
+    instructions: string;
+    authorisation: { groups: string[] };
+    schedules: unknown[];
+    triggers: unknown[];
+  };
+  flows: FlowSignature[];
+}
+
+export interface StoredDefinition {
+  kind: DefinitionKind;
+  id: string;
+  name: string;
+  folder: string;
+  sha256: string;
+  source: { packageName: string; version: number };
+  updatedAt: string;
+}
+
+export function emptyStore(): StoreData {
+  return { format: STORE_FORMAT, defaultPackage: null, publishCounter: 0, packages: {}, definitions: {} };
+}

@@ -1,0 +1,232 @@
+/**
+ * Runs the built emulator (`dist/emulator.js`) as a real process for tests (emulator, CLI and
+ * VS Code tests share it). The bundle is rebuilt first when a source file is newer than it
+ * (once per test process; concurrent test processes take turns through a lock folder).
+ *
+ *   const gw = await startEmulatorProcess();          // free port, fresh temp data folder
+ *   await fetch(`${gw.url}/healthz`);
+ *   await gw.stop();                                   // SIGTERM, waits for exit, removes the temp folder
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const EMULATOR_BUNDLE = path.join(REPO_ROOT, 'dist', 'emulator.js');
+
+export interface EmulatorProcessOptions {
+  /** Data folder; default a fresh temp folder, removed by stop()/kill(). */
+  dataDir?: string;
+  /** Default 0: the emulator picks a free port and reports it. */
+  port?: number;
+  /** Gateway name (--name). */
+  name?: string;
+  /** Extra environment (merged over process.env, FLOWGATE_* of the caller removed). */
+  env?: NodeJS.ProcessEnv;
+  /** Extra command-line flags. */
+  args?: string[];
+  /** How long to wait for the ready line and /healthz (default 10 s). */
+  timeoutMs?: number;
+}
+
+export interface EmulatorProcess {
+  url: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  /** Everything written to stdout and stderr so far. */
+  output(): string;
+  /** SIGTERM, wait for the exit (SIGKILL after 5 s); resolves with the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL, wait for the exit. */
+  kill(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const p of live) {
+    try {
+      p.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+});
+
+function newestMtime(p: string): number {
+  let st;
+  try {
+    st = statSync(p);
+  } catch {
+    return 0;
+  }
+  if (!st.isDirectory()) return st.mtimeMs;
+  let max = 0;
+  for (const e of readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, e)));
+  return max;
+}
+
+function bundleIsStale(): boolean {
+  const built = newestMtime(EMULATOR_BUNDLE);
+  if (!built) return true;
+  const sources = Math.max(
+    newestMtime(path.join(REPO_ROOT, 'src', 'emulator')),
+    newestMtime(path.join(REPO_ROOT, 'src', 'core')),
+    newestMtime(path.join(REPO_ROOT, 'scripts', 'build.mjs')),
+  );
+  return sources > built;
+}
+
+let built = false;
+
+/** Build dist/emulator.js if any source is newer (once per process). */
+export async function ensureEmulatorBuilt(): Promise<void> {
+  if (built) return;
+  const lock = path.join(REPO_ROOT, 'dist', '.emulator-build.lock');
+  mkdirSync(path.dirname(lock), { recursive: true });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // Another test process is building; a lock older than 60 s is abandoned.
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* removed meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  try {
+    if (bundleIsStale()) {
+      execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs'), '--only=emulator'], {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+    }
+    built = true;
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
+  await ensureEmulatorBuilt();
+  const ownData = opts.dataDir === undefined;
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'flowgate-emulator-test-'));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('FLOWGATE_')) delete env[k];
+  Object.assign(env, opts.env ?? {});
+  const args = [EMULATOR_BUNDLE, '--port', String(opts.port ?? 0), '--data', dataDir];
+  if (opts.name) args.push('--name', opts.name);
+  args.push(...(opts.args ?? []));
+
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    });
+  });
+
+  const cleanup = () => {
+    if (ownData) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const waitExit = async (signal: NodeJS.Signals, graceMs: number): Promise<number | null> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  let url: string;
+  try {
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`emulator did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      const onData = () => {
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          child.stdout!.off('data', onData);
+          resolve(m[1]);
+        }
+      };
+      child.stdout!.on('data', onData);
+      exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`emulator exited with code ${code} before it was ready:\n${out}`));
+      });
+    });
+    await waitForHealth(url, timeoutMs);
+  } catch (err) {
+    await waitExit('SIGKILL', 1000);
+    cleanup();
+    throw err;
+  }
+
+  return {
+    url,
+    port: Number(new URL(url).port),
+    dataDir,
+    process: child,
+    output: () => out,
+    stop: async () => {
+      const code = await waitExit('SIGTERM', 5000);
+      cleanup();
+      return code;
+    },
+    kill: async () => {
+      await waitExit('SIGKILL', 1000);
+      cleanup();
+    },
+  };
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) return;
+      last = new Error(`HTTP ${res.status}`);
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`${url}/healthz did not answer: ${String(last)}`);
+}
+
+/** Run the emulator bundle to completion (for flag and exit-code tests). */
+export async function runEmulatorToExit(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 10_000,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  await ensureEmulatorBuilt();
+  const e: NodeJS.ProcessEnv = { ...process.env };
+  for (const k of Object.keys(e)) if (k.startsWith('FLOWGATE_')) delete e[k];
+  Object.assign(e, env);
+  const child = spawn(process.execPath, [EMULATOR_BUNDLE, ...args], { cwd: REPO_ROOT, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearTimeout(timer);
+  live.delete(child);
+  return { code, stdout, stderr };
+}
