@@ -1,0 +1,128 @@
+import * as vscode from 'vscode';
+import type { Workspace } from '../core/workspace/workspace';
+import { Diagnostics } from './diagnostics/diagnostics';
+import { GatewaysTreeProvider } from './gateways/gatewaysTree';
+import { LocalGateway } from './localGateway/localGateway';
+import { LocalGatewayStatusBar } from './localGateway/statusBar';
+import { addFlowToPackage, createPackage, packPackage, removeFromPackage, validatePackageCommand } from './packages/draftCommands';
+import { PackagesTreeProvider } from './packages/packagesTree';
+import { publishToDevGateway } from './publish/publish';
+import { runFlow } from './run/runFlow';
+import { Cancelled, notify, showError } from './shared/errors';
+import { Logger } from './shared/log';
+import type { Services } from './shared/services';
+import { WorkspaceModel } from './shared/workspaceModel';
+
+/** What `activate` returns (for integration tests): small on purpose. */
+export interface FlowgateApi {
+  workspaceModel(): Promise<Workspace>;
+  localGateway: { url(): string | undefined; isRunning(): boolean };
+}
+
+let localGateway: LocalGateway | undefined;
+
+/** Registers everything and returns at once; the workspace loads lazily (first view, command or shortly after). */
+export function activate(context: vscode.ExtensionContext): FlowgateApi {
+  const log = new Logger();
+  const model = new WorkspaceModel(log);
+  const diagnostics = new Diagnostics(model, log);
+  const local = new LocalGateway(context, log);
+  localGateway = local;
+  const packagesTree = new PackagesTreeProvider(model, log);
+  const gatewaysTree = new GatewaysTreeProvider(local, log);
+  const statusBar = new LocalGatewayStatusBar(local);
+
+  const services: Services = {
+    context,
+    log,
+    model,
+    diagnostics,
+    local,
+    refreshPackages: () => packagesTree.refresh(),
+    refreshGateways: () => gatewaysTree.refresh(),
+  };
+
+  context.subscriptions.push(
+    log,
+    model,
+    diagnostics,
+    local,
+    packagesTree,
+    gatewaysTree,
+    statusBar,
+    vscode.window.createTreeView('flowgate.packages', { treeDataProvider: packagesTree, showCollapseAll: true }),
+    vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true }),
+  );
+
+  /** Registers a command; errors become one message naming what failed; a dismissed prompt ends quietly. */
+  const command = (id: string, title: string, handler: (...args: unknown[]) => unknown) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+        try {
+          return await handler(...args);
+        } catch (err) {
+          if (err instanceof Cancelled) return undefined;
+          showError(log, `${title} failed`, err);
+          return undefined;
+        }
+      }),
+    );
+
+  command('flowgate.startLocalGateway', 'Start Local Gateway', async () => {
+    const wasRunning = local.isRunning();
+    const url = await local.start();
+    if (!wasRunning && !local.external) notify('info', `Flowgate: local gateway running at ${url}.`);
+    return url;
+  });
+  command('flowgate.stopLocalGateway', 'Stop Local Gateway', async () => {
+    if (!local.isRunning()) {
+      notify('info', 'Flowgate: the local gateway is not running.');
+      return false;
+    }
+    const url = local.url();
+    const stopped = await local.stop();
+    if (!stopped) {
+      notify('info', `Flowgate: the gateway at ${url} was not started by this window; it keeps running. Stop it where it was started.`);
+    }
+    return stopped;
+  });
+  command('flowgate.createPackage', 'Create Package', (name) => createPackage(services, name));
+  command('flowgate.addFlowToPackage', 'Add Flow to Package', (arg, uris) => addFlowToPackage(services, arg, uris));
+  command('flowgate.removeFromPackage', 'Remove from Package', (arg) => removeFromPackage(services, arg));
+  command('flowgate.validatePackage', 'Validate Package', (arg) => validatePackageCommand(services, arg));
+  command('flowgate.packPackage', 'Pack Package', (arg, target) => packPackage(services, arg, target));
+  command('flowgate.publishToDevGateway', 'Publish to Dev Gateway', (arg) => publishToDevGateway(services, arg));
+  command('flowgate.runFlow', 'Run Flow', (arg, options) => runFlow(services, arg, options));
+  command('flowgate.refreshPackages', 'Refresh Packages', async () => {
+    await model.reload();
+    packagesTree.refresh();
+  });
+  command('flowgate.refreshGateways', 'Refresh Gateways', async () => {
+    await local.recheck();
+    gatewaysTree.refresh();
+  });
+  command('flowgate.showLog', 'Show Log', () => log.show());
+
+  // Load (and validate) the workspace once activation has returned, so the Problems panel fills
+  // without waiting for the user to open the view.
+  const timer = setTimeout(() => {
+    model.get().then(
+      () => undefined,
+      (err) => log.error('Could not load the Flowgate workspace', err),
+    );
+    void local.recheck();
+  }, 0);
+  context.subscriptions.push({ dispose: () => clearTimeout(timer) });
+
+  return {
+    workspaceModel: () => model.get(),
+    localGateway: { url: () => local.url(), isRunning: () => local.isRunning() },
+  };
+}
+
+/** Stops the emulator this window started (SIGTERM, SIGKILL after 5 s). */
+export async function deactivate(): Promise<void> {
+  const local = localGateway;
+  localGateway = undefined;
+  if (local) await local.stop().catch(() => undefined);
+}

@@ -1,0 +1,213 @@
+import * as vscode from 'vscode';
+import type { FlowSignature, PackageSummary, PackageVersionSummary } from '../../core/api/types';
+import { splitId } from '../../core/workspace/layout';
+import type { LocalGateway } from '../localGateway/localGateway';
+import { config } from '../shared/config';
+import { errorText } from '../shared/errors';
+import { gatewayClient } from '../shared/gateway';
+import type { Logger } from '../shared/log';
+
+export interface GatewayNode {
+  type: 'gateway';
+  name: string;
+  url: string;
+  local: boolean;
+}
+export interface GatewayPackageNode {
+  type: 'gatewayPackage';
+  gatewayUrl: string;
+  summary: PackageSummary;
+}
+export interface GatewayVersionNode {
+  type: 'gatewayVersion';
+  gatewayUrl: string;
+  packageName: string;
+  summary: PackageVersionSummary;
+  isExplicitDefault: boolean;
+}
+/** Command argument of Run Flow from this view: `{ type: 'gatewayFlow', gatewayUrl, packageName, version, flow }`. */
+export interface GatewayFlowNode {
+  type: 'gatewayFlow';
+  gatewayUrl: string;
+  packageName: string;
+  version: number;
+  flow: FlowSignature;
+}
+export interface GatewayMessageNode {
+  type: 'message';
+  key: string;
+  text: string;
+  error: boolean;
+}
+export type GatewaysNode = GatewayNode | GatewayPackageNode | GatewayVersionNode | GatewayFlowNode | GatewayMessageNode;
+
+export const GATEWAY_CONTEXT = {
+  localRunning: 'flowgate.localGateway.running',
+  localStopped: 'flowgate.localGateway.stopped',
+  remote: 'flowgate.gateway',
+  package: 'flowgate.gatewayPackage',
+  versionPublished: 'flowgate.gatewayVersion.published',
+  versionUnpublished: 'flowgate.gatewayVersion.unpublished',
+  flow: 'flowgate.gatewayFlow',
+  error: 'flowgate.gatewayError',
+  message: 'flowgate.gatewayMessage',
+} as const;
+
+/**
+ * The Gateways view: the local emulator and each gateway of the `flowgate.gateways` setting →
+ * packages → versions → flows. A gateway that does not answer shows one error child.
+ * With the emulator stopped and no remote gateways, the view is empty so its welcome shows.
+ */
+export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<GatewaysNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly local: LocalGateway,
+    private readonly log: Logger,
+  ) {
+    this.disposables.push(
+      this.emitter,
+      local.onDidChangeState(() => this.refresh()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('flowgate.gateways') || e.affectsConfiguration('flowgate.localGateway')) this.refresh();
+      }),
+    );
+  }
+
+  refresh(): void {
+    this.emitter.fire(undefined);
+  }
+
+  async getChildren(node?: GatewaysNode): Promise<GatewaysNode[]> {
+    if (!node) {
+      const remotes: GatewayNode[] = config.gateways().map((g) => ({ type: 'gateway', name: g.name, url: g.url, local: false }));
+      if (this.local.state === 'stopped' && remotes.length === 0) return [];
+      return [{ type: 'gateway', name: 'Local Emulator', url: this.local.url() ?? this.local.configuredUrl(), local: true }, ...remotes];
+    }
+    switch (node.type) {
+      case 'gateway':
+        return this.packagesOf(node);
+      case 'gatewayPackage':
+        return [...node.summary.versions]
+          .sort((a, b) => b.version - a.version)
+          .map((v) => ({
+            type: 'gatewayVersion' as const,
+            gatewayUrl: node.gatewayUrl,
+            packageName: node.summary.name,
+            summary: v,
+            isExplicitDefault: v.isDefault && node.summary.defaultIsExplicit,
+          }));
+      case 'gatewayVersion':
+        return this.flowsOf(node);
+      default:
+        return [];
+    }
+  }
+
+  private async packagesOf(node: GatewayNode): Promise<GatewaysNode[]> {
+    if (node.local && !this.local.isRunning()) {
+      return [{ type: 'message', key: `${node.url}:stopped`, text: 'Not running — use Start Local Gateway', error: false }];
+    }
+    try {
+      const packages = await gatewayClient(node.url, 5_000).listPackages();
+      if (packages.length === 0) return [{ type: 'message', key: `${node.url}:empty`, text: 'No packages yet', error: false }];
+      return packages
+        .sort((a, b) => a.name.localeCompare(b.name))
+        .map((summary) => ({ type: 'gatewayPackage' as const, gatewayUrl: node.url, summary }));
+    } catch (err) {
+      this.log.warn(`Gateway ${node.name} (${node.url}): ${errorText(err)}`);
+      return [{ type: 'message', key: `${node.url}:error`, text: errorText(err), error: true }];
+    }
+  }
+
+  private async flowsOf(node: GatewayVersionNode): Promise<GatewaysNode[]> {
+    try {
+      const detail = await gatewayClient(node.gatewayUrl, 5_000).getVersion(node.packageName, node.summary.version);
+      if (detail.flows.length === 0) return [{ type: 'message', key: `${node.gatewayUrl}:${node.packageName}:${node.summary.version}:none`, text: 'No flows', error: false }];
+      return [...detail.flows]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((flow) => ({ type: 'gatewayFlow' as const, gatewayUrl: node.gatewayUrl, packageName: node.packageName, version: node.summary.version, flow }));
+    } catch (err) {
+      this.log.warn(`Gateway ${node.gatewayUrl}, ${node.packageName} ${node.summary.version}: ${errorText(err)}`);
+      return [{ type: 'message', key: `${node.gatewayUrl}:${node.packageName}:${node.summary.version}:error`, text: errorText(err), error: true }];
+    }
+  }
+
+  getTreeItem(node: GatewaysNode): vscode.TreeItem {
+    const C = vscode.TreeItemCollapsibleState;
+    switch (node.type) {
+      case 'gateway': {
+        const running = node.local ? this.local.state : undefined;
+        const item = new vscode.TreeItem(node.name, node.local && running !== 'running' ? C.Collapsed : C.Expanded);
+        // The local node's id follows its state, so it opens by itself once the emulator runs.
+        item.id = node.local ? `gateway:local:${running === 'running' ? 'running' : 'stopped'}` : `gateway:${node.url}`;
+        if (node.local) {
+          const state = running === 'running' ? (this.local.external ? 'running (not started here)' : 'running') : running ?? 'stopped';
+          item.description = `${node.url} · ${state}`;
+          item.contextValue = running === 'running' ? GATEWAY_CONTEXT.localRunning : GATEWAY_CONTEXT.localStopped;
+          item.iconPath = new vscode.ThemeIcon(
+            'server-process',
+            running === 'running' ? new vscode.ThemeColor('testing.iconPassed') : undefined,
+          );
+          item.tooltip = `Local gateway emulator at ${node.url} — ${state}`;
+        } else {
+          item.description = node.url;
+          item.contextValue = GATEWAY_CONTEXT.remote;
+          item.iconPath = new vscode.ThemeIcon('server-environment');
+          item.tooltip = `${node.name} — ${node.url}`;
+        }
+        return item;
+      }
+      case 'gatewayPackage': {
+        const s = node.summary;
+        const item = new vscode.TreeItem(s.name, C.Collapsed);
+        item.id = `gpkg:${node.gatewayUrl}:${s.name}`;
+        const published = s.versions.filter((v) => v.published).length;
+        item.description = [s.isDefault ? 'default package' : '', `${s.versions.length} version${s.versions.length === 1 ? '' : 's'}`, published ? `${published} published` : '']
+          .filter(Boolean)
+          .join(' · ');
+        item.contextValue = GATEWAY_CONTEXT.package;
+        item.iconPath = new vscode.ThemeIcon(s.isDefault ? 'star-full' : 'package');
+        item.tooltip = `${s.name}${s.description ? ` — ${s.description}` : ''}\nDefault version: ${s.defaultVersion ?? 'none'}${s.defaultIsExplicit ? ' (explicit)' : ''}${s.isDefault ? '\nThe gateway\'s default package' : ''}`;
+        return item;
+      }
+      case 'gatewayVersion': {
+        const v = node.summary;
+        const item = new vscode.TreeItem(`v${v.version}`, C.Collapsed);
+        item.id = `gver:${node.gatewayUrl}:${node.packageName}:${v.version}`;
+        item.description = [v.published ? 'published' : 'unpublished', v.isDefault ? (node.isExplicitDefault ? 'default (explicit)' : 'default') : '']
+          .filter(Boolean)
+          .join(' · ');
+        item.contextValue = v.published ? GATEWAY_CONTEXT.versionPublished : GATEWAY_CONTEXT.versionUnpublished;
+        item.iconPath = new vscode.ThemeIcon(v.published ? 'versions' : 'circle-outline');
+        item.tooltip = `${node.packageName} version ${v.version}: ${v.status}, ${v.published ? 'published' : 'not published'}${v.isDefault ? ', default version' : ''}\nUploaded ${v.uploadedAt}`;
+        return item;
+      }
+      case 'gatewayFlow': {
+        const { folder, name } = splitId(node.flow.id);
+        const item = new vscode.TreeItem(name, C.None);
+        item.id = `gflow:${node.gatewayUrl}:${node.packageName}:${node.version}:${node.flow.id}`;
+        item.description = folder;
+        item.contextValue = GATEWAY_CONTEXT.flow;
+        item.iconPath = new vscode.ThemeIcon('symbol-event');
+        const inputs = Object.entries(node.flow.inputs ?? {}).map(([k, d]) => `${k}: ${d.type}${d.required ? '' : '?'}`);
+        item.tooltip = `${node.flow.id}${node.flow.description ? `\n${node.flow.description}` : ''}${inputs.length ? `\nInputs: ${inputs.join(', ')}` : ''}`;
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, C.None);
+        item.id = `msg:${node.key}`;
+        item.contextValue = node.error ? GATEWAY_CONTEXT.error : GATEWAY_CONTEXT.message;
+        item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info', node.error ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
+        item.tooltip = node.text;
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+  }
+}

@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+
+export interface RemoteGatewaySetting {
+  name: string;
+  url: string;
+}
+
+function section(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration('flowgate');
+}
+
+export const config = {
+  localPort(): number {
+    return section().get<number>('localGateway.port', 8722);
+  },
+  localHost(): string {
+    return section().get<string>('localGateway.host', '127.0.0.1') || '127.0.0.1';
+  },
+  /** The dev gateway URL, or undefined for "the local emulator". */
+  devGatewayUrl(): string | undefined {
+    const url = section().get<string>('devGateway.url', '').trim();
+    return url ? url.replace(/\/+$/, '') : undefined;
+  },
+  gateways(): RemoteGatewaySetting[] {
+    const list = section().get<unknown[]>('gateways', []);
+    return (Array.isArray(list) ? list : [])
+      .filter((g): g is RemoteGatewaySetting => !!g && typeof g === 'object' && typeof (g as RemoteGatewaySetting).url === 'string')
+      .map((g) => ({ name: typeof g.name === 'string' && g.name ? g.name : g.url, url: g.url.replace(/\/+$/, '') }));
+  },
+};
+
+/** The version string the extension puts into package files it builds. */
+export function createdBy(context: vscode.ExtensionContext): string {
+  const version = (context.extension.packageJSON as { version?: string }).version ?? '0.0.0';
+  return `flowgate-vscode/${version}`;
+}

@@ -1,0 +1,53 @@
+import * as vscode from 'vscode';
+import { GatewayError } from '../../core/client/gatewayClient';
+import { describeError, type Logger } from './log';
+
+/** The text of an error for a message, with a gateway error's field details when it has any. */
+export function errorText(err: unknown): string {
+  if (err instanceof GatewayError && err.details.length > 0) {
+    return `${err.message} (${err.details.map((d) => `${d.field}: ${d.message}`).join('; ')})`;
+  }
+  return describeError(err);
+}
+
+/**
+ * Logs and shows an error that names what failed ("Flowgate: Publish to Dev Gateway failed: …"),
+ * with a "Show Log" button. Never awaited: a caller must not hang on an open notification.
+ */
+export function showError(log: Logger, what: string, err: unknown): void {
+  const text = `${what}: ${errorText(err)}`;
+  log.error(text);
+  notify('error', `Flowgate: ${text}`, showLogAction(log));
+}
+
+/** A message with buttons that never blocks the command that shows it. */
+export function notify(
+  kind: 'info' | 'warning' | 'error',
+  message: string,
+  ...actions: { title: string; run(): unknown }[]
+): void {
+  const show =
+    kind === 'info'
+      ? vscode.window.showInformationMessage
+      : kind === 'warning'
+        ? vscode.window.showWarningMessage
+        : vscode.window.showErrorMessage;
+  void show(message, ...actions.map((a) => a.title)).then((picked) => {
+    actions.find((a) => a.title === picked)?.run();
+  });
+}
+
+/** Thrown when the user dismisses a prompt; commands end quietly on it. */
+export class Cancelled extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export function showProblemsAction(): { title: string; run(): unknown } {
+  return { title: 'Show Problems', run: () => vscode.commands.executeCommand('workbench.actions.view.problems') };
+}
+
+export function showLogAction(log: Logger): { title: string; run(): unknown } {
+  return { title: 'Show Log', run: () => log.show() };
+}
