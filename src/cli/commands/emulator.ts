@@ -1,0 +1,181 @@
+/** `flowgate emulator [--port --host --data --name --snmp-port] [--publish <workspace dir>]` */
+import path from 'node:path';
+import type { FlowSignature } from '../../core/api/types';
+import { GatewayError } from '../../core/client/gatewayClient';
+import { referencesOf } from '../../core/graph/references';
+import { PackageValidationError } from '../../core/package/pack';
+import type { Workspace } from '../../core/workspace/workspace';
+import type { RunningGateway } from '../../emulator/main';
+import { str, type ParsedArgs } from '../args';
+import type { Command } from '../command';
+import { runExample, type RunExample } from '../curlExample';
+import { countBySeverity, formatDiagnostic, plural } from '../diagnostics';
+import { CliError, EXIT_OK, UsageError } from '../errors';
+import { describeGatewayError } from '../failures';
+import { Output } from '../output';
+import { packLoadedDraft } from '../packing';
+import { clientFor, uploadAndPublish, type PublishOutcome } from '../publishing';
+import { assertWorkspaceDir, openWorkspace } from '../workspace';
+
+const HELP = `Usage: flowgate emulator [options] [--publish <workspace dir>]
+
+Runs the local gateway emulator in the foreground until Ctrl+C (SIGINT) or SIGTERM.
+
+Options (environment variable in brackets):
+  --port <n>          TCP port, 0 picks a free one   [FLOWGATE_PORT]       default 8722
+  --host <addr>       address to bind                [FLOWGATE_HOST]       default 127.0.0.1
+  --data <folder>     data folder                    [FLOWGATE_DATA]       default ~/.flowgate/emulator
+  --name <name>       gateway name                   [FLOWGATE_NAME]       default flowgate-emulator
+  --snmp-port <n>     SNMP trap port                 [FLOWGATE_SNMP_PORT]  default 1162
+  --publish <folder>  once started, pack every package draft of that workspace, upload and
+                      publish it here, and print how to run a flow with curl. A draft that
+                      does not validate, or whose version already exists here with different
+                      content, is skipped with a warning; the emulator keeps running
+  --json              print one JSON document once ready: {"url", "published", "warnings", "examples"}
+  -h, --help          show this help`;
+
+const FORWARDED = ['port', 'host', 'data', 'name', 'snmp-port'] as const;
+
+interface Published extends PublishOutcome {
+  draft: string;
+}
+
+interface PublishReport {
+  published: Published[];
+  warnings: string[];
+  examples: RunExample[];
+}
+
+/** Flows of the version that no other flow of it runs: the ones a user starts. */
+function entryFlows(ws: Workspace, flows: FlowSignature[]): FlowSignature[] {
+  const children = new Set<string>();
+  for (const sig of flows) {
+    const def = ws.flows().get(sig.id);
+    if (!def) continue;
+    for (const ref of referencesOf(def)) if (ref.to.kind === 'flow' && ref.to.id !== sig.id) children.add(ref.to.id);
+  }
+  const entries = flows.filter((f) => !children.has(f.id));
+  return entries.length ? entries : flows;
+}
+
+async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: RunningGateway): Promise<PublishReport> {
+  const client = clientFor(gw.url);
+  const report: PublishReport = { published: [], warnings: [], examples: [] };
+  const warn = (text: string) => {
+    report.warnings.push(text);
+    if (!out.json) out.note(`${out.style('yellow', 'warning')}: ${text}`);
+  };
+  const valid = ws.drafts();
+  if (!ws.files().some((f) => f.kind === 'package')) warn(`no package drafts (packages/<Name>.package.yaml) in ${root}; nothing to publish`);
+  for (const f of ws.files()) {
+    if (f.kind === 'package' && !valid.has(f.id)) warn(`${f.relPath} does not parse; skipped (run \`flowgate validate\`)`);
+  }
+  for (const [name, { relPath }] of valid) {
+    try {
+      const packed = await packLoadedDraft(ws, root, name);
+      const outcome = await uploadAndPublish(client, packed.bytes, packed.manifest, { publish: true });
+      report.published.push({ draft: relPath, ...outcome });
+      out.line(
+        `${out.style('green', '✓')} published ${out.style('bold', `${name} v${outcome.version}`)}` +
+          (outcome.created ? '' : ' (already present, identical)'),
+      );
+      const detail = await client.getVersion(name, outcome.version);
+      for (const sig of entryFlows(ws, detail.flows ?? [])) report.examples.push(runExample(gw.url, name, outcome.version, sig));
+    } catch (err) {
+      if (err instanceof PackageValidationError) {
+        const { errors } = countBySeverity(err.diagnostics);
+        warn(`${relPath} has ${plural(errors, 'validation error')}; not published (run \`flowgate validate ${relPath}\`)`);
+        if (!out.json) for (const d of err.errors) out.note(`  ${formatDiagnostic(out, root, d)}`);
+      } else if (err instanceof GatewayError && err.code === 'version-conflict') {
+        warn(
+          `${name}: this gateway already holds a version with the draft's number and different content; ` +
+            `versions are immutable — bump \`version\` in ${relPath} to publish the changes`,
+        );
+      } else if (err instanceof GatewayError) {
+        warn(`${name}: ${describeGatewayError(err, gw.url).message}`);
+      } else {
+        warn(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+  return report;
+}
+
+function printExamples(out: Output, examples: RunExample[]): void {
+  if (!examples.length) return;
+  out.line();
+  out.line('Run a flow with curl:');
+  for (const ex of examples) {
+    out.line(`  ${out.style('dim', `# ${ex.flow} (${ex.packageName} v${ex.packageVersion})`)}`);
+    out.line(`  ${ex.curl}`);
+  }
+  out.line();
+  out.line('or with the command line:');
+  for (const ex of examples) out.line(`  ${ex.run}`);
+}
+
+/**
+ * In JSON mode the emulator's own status lines go to stderr, so that stdout holds exactly the
+ * one JSON document. Returns an Output writing to the real stdout.
+ */
+function divertStdout(): Output {
+  const realWrite = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  return new Output({ json: true, stdout: Object.assign(Object.create(process.stdout), { write: realWrite }) });
+}
+
+async function run(args: ParsedArgs, humanOut: Output): Promise<number> {
+  if (args.positionals.length) throw new UsageError(`unexpected argument '${args.positionals[0]}'`, 'emulator');
+  const emulatorArgv: string[] = [];
+  for (const name of FORWARDED) {
+    const v = str(args, name);
+    if (v !== undefined) emulatorArgv.push(`--${name}`, v);
+  }
+  const publishDir = str(args, 'publish');
+  let ws: Workspace | undefined;
+  let root: string | undefined;
+  if (publishDir !== undefined) {
+    root = path.resolve(publishDir);
+    await assertWorkspaceDir(root);
+    ws = await openWorkspace(root);
+  }
+
+  const out = humanOut.json ? divertStdout() : humanOut;
+  let gw: RunningGateway;
+  try {
+    // Loaded on demand: the other commands do not pay for the gateway's start-up.
+    const { runEmulator } = await import('../../emulator/main');
+    gw = await runEmulator(emulatorArgv);
+  } catch (err) {
+    const exitCode = (err as { exitCode?: unknown }).exitCode;
+    const message = err instanceof Error ? err.message : String(err);
+    if (exitCode === 2) throw new UsageError(message, 'emulator');
+    throw new CliError('cannot-start', `the emulator could not start: ${message}`);
+  }
+
+  const report: PublishReport = ws && root ? await publishWorkspace(out, ws, root, gw) : { published: [], warnings: [], examples: [] };
+  if (out.json) {
+    out.document({ url: gw.url, port: gw.port, name: gw.name, dataDir: gw.dataDir, ...report });
+  } else {
+    printExamples(out, report.examples);
+    out.line();
+    out.line(out.style('dim', 'Stop with Ctrl+C.'));
+  }
+  // The gateway keeps the process alive; runEmulator stops it on SIGINT / SIGTERM and exits 0.
+  return EXIT_OK;
+}
+
+export const emulatorCommand: Command = {
+  name: 'emulator',
+  summary: 'run the local gateway emulator (optionally publishing a workspace to it)',
+  help: HELP,
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    data: { type: 'string' },
+    name: { type: 'string' },
+    'snmp-port': { type: 'string' },
+    publish: { type: 'string' },
+  },
+  run,
+};

@@ -1,0 +1,111 @@
+/** `flowgate validate [<workspace dir | draft.package.yaml>]` */
+import path from 'node:path';
+import type { Diagnostic } from '../../core/model/diagnostic';
+import { validateFile, validatePackage, validateWorkspace } from '../../core/validate/validate';
+import { connectionPath, flowPath } from '../../core/workspace/layout';
+import type { Workspace } from '../../core/workspace/workspace';
+import { positionals, type ParsedArgs } from '../args';
+import type { Command } from '../command';
+import { countBySeverity, dedupe, diagnosticToJson, formatDiagnostic, plural, sortDiagnostics } from '../diagnostics';
+import { CliError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { reportFailure } from '../failures';
+import type { Output } from '../output';
+import { assertWorkspaceDir, locateDraft, openWorkspace, statOrUndefined } from '../workspace';
+
+const HELP = `Usage: flowgate validate [<workspace dir | packages/<Name>.package.yaml>] [--json]
+
+Validates a workspace: every flow, connection and package draft file (YAML syntax, schema,
+references), and every package draft against the workspace. Given one draft, validates that
+draft and the files of the definitions it includes. Default: the current folder.
+
+Diagnostics are printed as  file:line:col: severity code: message
+
+Options:
+  --json      print {"ok", "errors", "warnings", "diagnostics": [...]} instead
+  -h, --help  show this help
+
+Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors.`;
+
+interface Scope {
+  root: string;
+  files: string[];
+  drafts: string[];
+  diagnostics: Diagnostic[];
+}
+
+function validateAll(ws: Workspace, root: string): Scope {
+  const diagnostics = [...validateWorkspace(ws)];
+  // Package validation needs a schema-valid draft; an invalid one already has its file diagnostics.
+  for (const name of ws.drafts().keys()) diagnostics.push(...validatePackage(ws, name).diagnostics);
+  const drafts = ws.files().filter((f) => f.kind === 'package').map((f) => f.id);
+  return { root, files: ws.files().map(fileRelPath), drafts, diagnostics };
+}
+
+function validateOneDraft(ws: Workspace, root: string, relPath: string, name: string): Scope {
+  const files = new Set<string>([relPath]);
+  const draft = ws.drafts().get(name)?.draft;
+  for (const id of draft?.definitions?.flows ?? []) files.add(flowPath(id));
+  for (const id of draft?.definitions?.connections ?? []) files.add(connectionPath(id));
+  const diagnostics: Diagnostic[] = [];
+  const existing = new Set(ws.files().map(fileRelPath));
+  for (const f of files) if (existing.has(f)) diagnostics.push(...validateFile(ws, f));
+  if (draft) diagnostics.push(...validatePackage(ws, name).diagnostics);
+  return { root, files: [...files].filter((f) => existing.has(f)), drafts: [name], diagnostics };
+}
+
+function fileRelPath(f: { relPath: string }): string {
+  return f.relPath;
+}
+
+async function run(args: ParsedArgs, out: Output): Promise<number> {
+  const [target = '.'] = positionals('validate', args, ['workspace dir or draft'], 0);
+  let scope: Scope;
+  try {
+    const st = await statOrUndefined(target);
+    if (!st) throw new CliError('not-found', `${target}: no such file or folder`);
+    if (st.isDirectory()) {
+      const root = path.resolve(target);
+      await assertWorkspaceDir(root);
+      scope = validateAll(await openWorkspace(root), root);
+    } else {
+      const loc = await locateDraft(target);
+      const ws = await openWorkspace(loc.root);
+      scope = validateOneDraft(ws, loc.root, loc.relPath, loc.name);
+    }
+  } catch (err) {
+    return reportFailure(out, err, { command: 'validate' });
+  }
+
+  const diagnostics = sortDiagnostics(dedupe(scope.diagnostics));
+  const { errors, warnings } = countBySeverity(diagnostics);
+  const ok = errors === 0;
+  if (out.json) {
+    out.document({
+      ok,
+      root: scope.root,
+      files: scope.files.length,
+      drafts: scope.drafts,
+      errors,
+      warnings,
+      diagnostics: diagnostics.map(diagnosticToJson),
+    });
+  } else {
+    for (const d of diagnostics) out.line(formatDiagnostic(out, scope.root, d));
+    if (diagnostics.length) out.line();
+    const checked = `${plural(scope.files.length, 'file')}, ${plural(scope.drafts.length, 'package draft')} checked`;
+    if (ok) {
+      out.line(`${out.style('green', '✓')} ${warnings ? `no errors, ${plural(warnings, 'warning')}` : 'no problems'} (${checked})`);
+    } else {
+      out.line(`${out.style('red', '✗')} ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${checked})`);
+    }
+  }
+  return ok ? EXIT_OK : EXIT_FAILED;
+}
+
+export const validateCommand: Command = {
+  name: 'validate',
+  summary: 'validate the flows, connections and package drafts of a workspace',
+  help: HELP,
+  options: {},
+  run,
+};

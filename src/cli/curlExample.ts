@@ -1,0 +1,62 @@
+/**
+ * How to run a published flow by hand: a copy-pasteable `curl` command (and the `flowgate run`
+ * equivalent) built from the flow's declared inputs, with sample values for the required ones.
+ */
+import { routes } from '../core/api/routes';
+import type { FlowSignature } from '../core/api/types';
+
+/** Quotes a word for a POSIX shell. */
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_\-./:=@%+,]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A plausible value for an input of this name and type. */
+export function sampleValue(name: string, type: string): unknown {
+  switch (type) {
+    case 'number':
+    case 'integer':
+      return 1;
+    case 'boolean':
+      return false;
+    case 'array':
+      return [];
+    case 'object':
+      return {};
+    default:
+      if (/device|host|address|^ip$|ipv4|server|target/i.test(name)) return '10.0.0.1';
+      if (/url|endpoint/i.test(name)) return 'http://example.com';
+      if (/command/i.test(name)) return 'uptime';
+      return 'example';
+  }
+}
+
+/** Sample input variables: the required inputs (no default), each with a sample value. */
+export function sampleInputs(sig: FlowSignature): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const [name, decl] of Object.entries(sig.inputs ?? {})) {
+    if (decl.required && decl.default === undefined) inputs[name] = sampleValue(name, decl.type);
+  }
+  return inputs;
+}
+
+export interface RunExample {
+  flow: string;
+  packageName: string;
+  packageVersion: number;
+  inputVariables: Record<string, unknown>;
+  curl: string;
+  run: string;
+}
+
+export function runExample(gatewayUrl: string, packageName: string, packageVersion: number, sig: FlowSignature): RunExample {
+  const inputVariables = sampleInputs(sig);
+  const query = `packageName=${encodeURIComponent(packageName)}&packageVersion=${packageVersion}`;
+  const url = `${gatewayUrl}${routes.startExecution(sig.name)}?${query}`;
+  const body = JSON.stringify({ inputVariables });
+  const curl = `curl -s -X POST ${shellQuote(url)} -H 'Content-Type: application/json' -d ${shellQuote(body)}`;
+  const inputArgs = Object.entries(inputVariables).map(
+    ([k, v]) => `--input ${shellQuote(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)}`,
+  );
+  const run = ['flowgate run', shellQuote(sig.name), '--package', shellQuote(packageName), '--version', String(packageVersion), ...inputArgs, '--gateway', shellQuote(gatewayUrl)].join(' ');
+  return { flow: sig.name, packageName, packageVersion, inputVariables, curl, run };
+}

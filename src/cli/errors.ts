@@ -1,0 +1,45 @@
+/** Exit codes and the errors a command throws for expected failures (printed without a stack). */
+
+export const EXIT_OK = 0;
+/** Validation or operation failed. */
+export const EXIT_FAILED = 1;
+/** Unknown command or flag, missing or malformed argument. */
+export const EXIT_USAGE = 2;
+
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
+/** A failure the user can act on: printed as a message (plus details), exit code 1. */
+export class CliError extends Error {
+  readonly code: string;
+  readonly details: ErrorDetail[];
+  readonly hint?: string;
+  readonly extra?: Record<string, unknown>;
+
+  constructor(
+    code: string,
+    message: string,
+    opts: { details?: ErrorDetail[]; hint?: string; extra?: Record<string, unknown> } = {},
+  ) {
+    super(message);
+    this.name = 'CliError';
+    this.code = code;
+    this.details = opts.details ?? [];
+    this.hint = opts.hint;
+    this.extra = opts.extra;
+  }
+}
+
+/** A mistake in the command line itself: exit code 2 with a hint to `--help`. */
+export class UsageError extends Error {
+  /** The command whose help the hint names, or undefined for the top level. */
+  readonly command?: string;
+
+  constructor(message: string, command?: string) {
+    super(message);
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
