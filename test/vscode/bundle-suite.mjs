@@ -1,0 +1,42 @@
+// Bundles the in-host mocha suite (test/vscode/suite/index.ts and *.test.ts) with esbuild into
+// `outDir` (cjs, node, `vscode` external). Used by run.mjs (code-server) and run-electron.mjs.
+// `outDir` must be inside the repository: `mocha` stays a runtime require resolved from the
+// repository's node_modules.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Returns the path of the bundled suite entry (`outDir/index.js`). */
+export async function bundleSuite(outDir) {
+  const suiteDir = path.join(root, 'test/vscode/suite');
+  const entries = fs
+    .readdirSync(suiteDir)
+    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .map((f) => path.join(suiteDir, f));
+  if (!entries.some((e) => e.endsWith('.test.ts'))) throw new Error(`no *.test.ts files in ${suiteDir}`);
+  await esbuild.build({
+    entryPoints: entries,
+    outdir: outDir,
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: ['vscode', 'mocha'],
+    sourcemap: 'inline',
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  return path.join(outDir, 'index.js');
+}
+
+/** Reads the summary the suite wrote next to its entry, or undefined. */
+export function readSummary(suiteEntry) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(path.dirname(suiteEntry), 'results.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}

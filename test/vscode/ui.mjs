@@ -1,0 +1,152 @@
+// Small helpers for UI tests against the VS Code web workbench (code-server) with Playwright.
+// Each takes a playwright-core `Page` that shows the workbench.
+import fs from 'node:fs';
+import path from 'node:path';
+
+const DEFAULT_TIMEOUT = 30_000;
+
+/** Waits until the workbench is rendered (`.monaco-workbench`) and the activity bar is there. */
+export async function waitForWorkbench(page, timeout = 60_000) {
+  await page.waitForSelector('.monaco-workbench', { state: 'visible', timeout });
+  await page.waitForSelector('.part.activitybar', { state: 'visible', timeout });
+}
+
+function cssString(s) {
+  return JSON.stringify(String(s));
+}
+
+/**
+ * Opens an activity-bar view container by its title (the container's `aria-label` starts with the
+ * title, e.g. "Flowgate"). Does nothing when it is already open (clicking an open container's
+ * icon would close the side bar).
+ */
+export async function openViewContainer(page, title, timeout = DEFAULT_TIMEOUT) {
+  const item = page
+    .locator(`.part.activitybar .action-item:has(.action-label[aria-label^=${cssString(title)}])`)
+    .first();
+  await item.waitFor({ state: 'visible', timeout });
+  const checked = await item.evaluate(
+    (el) => el.classList.contains('checked') || el.getAttribute('aria-expanded') === 'true',
+  );
+  const sidebarTitle = page.locator('.part.sidebar .composite.title .title-label');
+  if (!checked) await item.click();
+  await page.waitForFunction(
+    (t) => {
+      const el = document.querySelector('.part.sidebar .composite.title .title-label');
+      return !!el && (el.textContent || '').toLowerCase().includes(t.toLowerCase());
+    },
+    title,
+    { timeout },
+  );
+  return (await sidebarTitle.textContent())?.trim();
+}
+
+/**
+ * Runs a command through the F1 command palette by its label (e.g. "Flowgate: Refresh Packages").
+ * Waits `settleMs` after it started and throws when the command failed (VS Code then shows a modal
+ * "Command '…' resulted in an error" dialog in an extension development host, or an error toast);
+ * the dialog is dismissed first. `allowError: true` skips that check.
+ */
+export async function runCommand(page, label, { timeout = DEFAULT_TIMEOUT, settleMs = 1000, allowError = false } = {}) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(`>${label}`);
+  const first = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name')
+    .filter({ hasText: label })
+    .first()
+    .waitFor({ state: 'visible', timeout });
+  const firstLabel = ((await first.locator('.label-name').first().textContent()) || '').trim();
+  if (firstLabel !== label) {
+    await page.keyboard.press('Escape');
+    throw new Error(`command palette: first match for "${label}" is "${firstLabel}"`);
+  }
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout }).catch(() => {});
+  if (allowError) return;
+  await page.waitForTimeout(settleMs);
+  const failures = [...(await dialogs(page)).filter((t) => /resulted in an error|failed/i.test(t))];
+  failures.push(...(await notifications(page, { severity: 'error' })));
+  if (failures.length) {
+    await dismissDialogs(page);
+    throw new Error(`command "${label}" failed: ${failures.join(' | ')}`);
+  }
+}
+
+/** Texts of the modal dialogs on screen (e.g. a command's error in an extension development host). */
+export async function dialogs(page) {
+  return page
+    .locator('.monaco-dialog-box')
+    .evaluateAll((els) => els.map((el) => (el.innerText || '').replace(/\s+/g, ' ').trim()));
+}
+
+/** Closes the modal dialogs on screen with Escape. */
+export async function dismissDialogs(page) {
+  for (let i = 0; i < 5 && (await page.locator('.monaco-dialog-box').count()) > 0; i++) {
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The pane (view) element of a view in the side bar, found by its header title (e.g. "Packages"). */
+export function viewPane(page, viewName) {
+  return page
+    .locator('.part.sidebar .pane')
+    .filter({ has: page.locator(`.pane-header h3.title`, { hasText: viewName }) })
+    .first();
+}
+
+/** Expands a view if it is collapsed and returns its pane locator. */
+export async function expandView(page, viewName, timeout = DEFAULT_TIMEOUT) {
+  const pane = viewPane(page, viewName);
+  const header = pane.locator('.pane-header').first();
+  await header.waitFor({ state: 'visible', timeout });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return pane;
+}
+
+/**
+ * Reads the rows of a tree view: `[{ label, description, ariaLabel, level, expanded }]`.
+ * With `waitForLabel`, waits until a row with that label is present.
+ */
+export async function readTreeItems(page, viewName, { waitForLabel, timeout = DEFAULT_TIMEOUT } = {}) {
+  const pane = await expandView(page, viewName, timeout);
+  const rows = pane.locator('.pane-body .monaco-list-row');
+  if (waitForLabel) {
+    await rows.filter({ hasText: waitForLabel }).first().waitFor({ state: 'visible', timeout });
+  }
+  return rows.evaluateAll((els) =>
+    els.map((el) => ({
+      label: (el.querySelector('.label-name')?.textContent || '').trim(),
+      description: (el.querySelector('.label-description')?.textContent || '').trim(),
+      ariaLabel: el.getAttribute('aria-label') || '',
+      level: Number(el.getAttribute('aria-level') || 0),
+      expanded: el.getAttribute('aria-expanded'),
+    })),
+  );
+}
+
+/**
+ * Texts of the notification toasts on screen; with `severity` ('error' | 'warning' | 'info') only
+ * those whose icon has that severity.
+ */
+export async function notifications(page, { severity } = {}) {
+  const toasts = page.locator('.notifications-toasts .notification-list-item');
+  return toasts.evaluateAll(
+    (els, sev) =>
+      els
+        .filter((el) => !sev || !!el.querySelector(`.notification-list-item-icon.codicon-${sev}`))
+        .map((el) => (el.querySelector('.notification-list-item-message')?.textContent || '').trim()),
+    severity,
+  );
+}
+
+/** Saves a full-page screenshot to `dir/name.png` and returns its path. */
+export async function screenshot(page, dir, name) {
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
