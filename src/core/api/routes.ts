@@ -20,6 +20,21 @@ export const routes = {
   executionStop: (id: string) => `/api/v1/executions/${enc(id)}/stop`,
   executionEvents: () => '/api/v1/executions/events',
   definitions: () => '/api/v1/definitions',
+  newVersion: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/new-version`,
+  stopExecutions: () => '/api/v1/executions/stop',
+  schedules: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/schedules`,
+  schedule: (name: string, version: number, id: string) =>
+    `/api/v1/packages/${enc(name)}/versions/${version}/schedules/${enc(id)}`,
+  scheduleRun: (name: string, version: number, id: string) =>
+    `/api/v1/packages/${enc(name)}/versions/${version}/schedules/${enc(id)}/run`,
+  triggers: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/triggers`,
+  trigger: (name: string, version: number, id: string) =>
+    `/api/v1/packages/${enc(name)}/versions/${version}/triggers/${enc(id)}`,
+  snmpTraps: () => '/api/v1/snmp/traps',
+  snmpEvaluate: () => '/api/v1/snmp/evaluate',
+  snmpUsers: () => '/api/v1/snmp/users',
+  snmpUser: (name: string) => `/api/v1/snmp/users/${enc(name)}`,
+  cronPreview: () => '/api/v1/cron/preview',
 } as const;
 
 /** Content type of a package file upload and download. */

@@ -4,6 +4,8 @@
  */
 import type { DefinitionKind } from '../model/definition';
 import type { ManifestDefinition } from '../model/manifest';
+import type { Schedule } from '../model/schedule';
+import type { SnmpUserSpec, SnmpUserSummary, TrapPdu, Trigger, TriggerConditions } from '../model/trigger';
 
 /** Every error response: `{"error": {"code", "message", "details"?}}` with the right HTTP status. */
 export interface ApiErrorBody {
@@ -189,3 +191,110 @@ export interface DefinitionSummary {
 }
 
 export type DefinitionListResponse = { definitions: DefinitionSummary[] };
+
+// ---------------------------------------------------------------------------------------------
+// Package versions on the gateway (issue: the gateway, complete)
+
+/** POST …/versions/{v}/new-version: a new version from an existing one. */
+export interface NewVersionRequest {
+  /** Definitions from the gateway's repository to add. */
+  add?: { kind: DefinitionKind; id: string }[];
+  /** Definitions of the source version to leave out. */
+  remove?: { kind: DefinitionKind; id: string }[];
+  /** Definitions of the source version to update to the repository's current content. */
+  update?: { kind: DefinitionKind; id: string }[];
+}
+
+/** POST /api/v1/executions/stop: stop several executions (and their children) at once. */
+export interface StopExecutionsRequest {
+  ids: string[];
+}
+
+export interface StopExecutionsResponse {
+  /** The executions after the stop request, in the order asked. */
+  executions: ExecutionSummary[];
+  /** Ids that were not found. */
+  notFound: string[];
+}
+
+/** One server-sent event of GET /api/v1/executions/events (`event: execution`). */
+export type ExecutionEvent = ExecutionSummary;
+
+// ---------------------------------------------------------------------------------------------
+// Schedules (issue: schedules and SNMP triggers)
+
+export type ScheduleBody = import('../model/schedule').ScheduleSpec;
+
+export interface ScheduleResponse extends Schedule {
+  /** The next run times (ISO, UTC) while the version is published and the schedule enabled. */
+  nextRuns: string[];
+  /** Recent firings, newest first: started executions and missed slots. */
+  history: ScheduleFiring[];
+}
+
+export interface ScheduleFiring {
+  at: string;
+  outcome: 'started' | 'missed' | 'refused';
+  executionId?: string;
+  message?: string;
+}
+
+export type ScheduleListResponse = { schedules: ScheduleResponse[] };
+
+export interface CronPreviewRequest {
+  expression: string;
+  timezone?: string;
+  /** 1–50, default 5. */
+  count?: number;
+}
+
+export interface CronPreviewResponse {
+  /** ISO instants (UTC). */
+  nextRuns: string[];
+  /** The same instants as wall-clock times in the time zone, `YYYY-MM-DD HH:mm:ss`. */
+  localTimes: string[];
+  /** The expression in words. */
+  description: string;
+  /** Things a person should know: AND of day fields, DST gaps and repeats in the shown range. */
+  notes: string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// SNMP triggers
+
+export type TriggerBody = import('../model/trigger').TriggerSpec;
+export type TriggerResponse = Trigger;
+export type TriggerListResponse = { triggers: Trigger[] };
+
+export interface TriggerEvaluation {
+  packageName: string;
+  packageVersion: number;
+  triggerId: string;
+  triggerName: string;
+  matched: boolean;
+  /** When not matched: the first condition that failed and why. */
+  failed?: { condition: keyof TriggerConditions | 'enabled' | 'published'; message: string };
+  /** When a received trap matched: the execution it started (or the error starting it). */
+  executionId?: string;
+  error?: string;
+}
+
+export interface TrapRecord {
+  id: string;
+  receivedAt: string;
+  pdu: TrapPdu;
+  evaluations: TriggerEvaluation[];
+}
+
+export type TrapListResponse = { traps: TrapRecord[] };
+
+/** POST /api/v1/snmp/evaluate: a described trap, not sent. */
+export type EvaluateTrapRequest = Omit<TrapPdu, 'uptime' | 'varbinds'> & {
+  uptime?: number;
+  varbinds?: TrapPdu['varbinds'];
+};
+
+export type EvaluateTrapResponse = { evaluations: TriggerEvaluation[] };
+
+export type SnmpUserBody = SnmpUserSpec;
+export type SnmpUserListResponse = { users: SnmpUserSummary[] };

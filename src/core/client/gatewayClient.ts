@@ -15,13 +15,29 @@ import type {
   ExecutionMode,
   ExecutionResultResponse,
   ExecutionStartedResponse,
+  CronPreviewRequest,
+  CronPreviewResponse,
+  EvaluateTrapRequest,
+  EvaluateTrapResponse,
   HealthResponse,
+  NewVersionRequest,
+  ScheduleBody,
+  ScheduleListResponse,
+  ScheduleResponse,
+  SnmpUserBody,
+  SnmpUserListResponse,
+  StopExecutionsResponse,
+  TrapListResponse,
+  TriggerBody,
+  TriggerListResponse,
+  TriggerResponse,
   PackageListResponse,
   PackageResponse,
   PackageStateResponse,
   PackageVersionDetail,
   UploadResponse,
 } from '../api/types';
+import type { SnmpUserSummary } from '../model/trigger';
 import { GatewayError, type GatewayErrorCode } from './gatewayError';
 import { readServerSentEvents, type ServerSentEvent } from './sse';
 
@@ -60,7 +76,7 @@ export type StartExecutionResult =
 type Query = Record<string, string | number | undefined>;
 
 interface RequestSpec {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   query?: Query;
   json?: unknown;
@@ -234,6 +250,82 @@ export class GatewayClient {
 
   listDefinitions(): Promise<DefinitionListResponse> {
     return this.json({ method: 'GET', path: routes.definitions() });
+  }
+
+  /** A new version of the package from an existing one; answers with the new version. */
+  createNewVersion(name: string, version: number, request: NewVersionRequest = {}): Promise<PackageVersionDetail> {
+    return this.json({ method: 'POST', path: routes.newVersion(name, version), json: request });
+  }
+
+  /** Stops several executions (and their children) at once. */
+  stopExecutions(ids: string[]): Promise<StopExecutionsResponse> {
+    return this.json({ method: 'POST', path: routes.stopExecutions(), json: { ids } });
+  }
+
+  // ---- schedules ---------------------------------------------------------------------------------
+
+  listSchedules(name: string, version: number): Promise<ScheduleListResponse> {
+    return this.json({ method: 'GET', path: routes.schedules(name, version) });
+  }
+
+  createSchedule(name: string, version: number, body: ScheduleBody): Promise<ScheduleResponse> {
+    return this.json({ method: 'POST', path: routes.schedules(name, version), json: body });
+  }
+
+  updateSchedule(name: string, version: number, id: string, body: ScheduleBody): Promise<ScheduleResponse> {
+    return this.json({ method: 'PUT', path: routes.schedule(name, version, id), json: body });
+  }
+
+  async deleteSchedule(name: string, version: number, id: string): Promise<void> {
+    await this.json({ method: 'DELETE', path: routes.schedule(name, version, id) });
+  }
+
+  /** Runs the schedule's flow now, as the schedule would; answers with the execution started. */
+  runScheduleNow(name: string, version: number, id: string): Promise<ExecutionStartedResponse> {
+    return this.json({ method: 'POST', path: routes.scheduleRun(name, version, id) });
+  }
+
+  cronPreview(request: CronPreviewRequest): Promise<CronPreviewResponse> {
+    return this.json({ method: 'POST', path: routes.cronPreview(), json: request });
+  }
+
+  // ---- SNMP triggers -------------------------------------------------------------------------------
+
+  listTriggers(name: string, version: number): Promise<TriggerListResponse> {
+    return this.json({ method: 'GET', path: routes.triggers(name, version) });
+  }
+
+  createTrigger(name: string, version: number, body: TriggerBody): Promise<TriggerResponse> {
+    return this.json({ method: 'POST', path: routes.triggers(name, version), json: body });
+  }
+
+  updateTrigger(name: string, version: number, id: string, body: TriggerBody): Promise<TriggerResponse> {
+    return this.json({ method: 'PUT', path: routes.trigger(name, version, id), json: body });
+  }
+
+  async deleteTrigger(name: string, version: number, id: string): Promise<void> {
+    await this.json({ method: 'DELETE', path: routes.trigger(name, version, id) });
+  }
+
+  listTraps(): Promise<TrapListResponse> {
+    return this.json({ method: 'GET', path: routes.snmpTraps() });
+  }
+
+  evaluateTrap(trap: EvaluateTrapRequest): Promise<EvaluateTrapResponse> {
+    return this.json({ method: 'POST', path: routes.snmpEvaluate(), json: trap });
+  }
+
+  listSnmpUsers(): Promise<SnmpUserListResponse> {
+    return this.json({ method: 'GET', path: routes.snmpUsers() });
+  }
+
+  /** Creates the user, or replaces it when one of that name exists. Keys are write-only. */
+  putSnmpUser(user: SnmpUserBody): Promise<SnmpUserSummary> {
+    return this.json({ method: 'PUT', path: routes.snmpUser(user.name), json: user });
+  }
+
+  async deleteSnmpUser(userName: string): Promise<void> {
+    await this.json({ method: 'DELETE', path: routes.snmpUser(userName) });
   }
 
   /**

@@ -4,3 +4,5 @@ export * from './packageDraft';
 export * from './definition';
 export * from './manifest';
 export * from './diagnostic';
+export * from './schedule';
+export * from './trigger';
