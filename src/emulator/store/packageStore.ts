@@ -76,7 +76,7 @@ export class PackageStore {
       createdBy: m.createdBy,
       definitions: m.definitions,
       instructions: m.instructions,
-      authorisation: m.authorisation,
+      authorisation: v.authorisation,
       flows: v.flows,
     };
   }
@@ -159,11 +159,13 @@ export class PackageStore {
         createdBy: manifest.createdBy,
         definitions: manifest.definitions,
         instructions: parsed.instructions,
-        authorisation: manifest.authorisation ?? { groups: [] },
-        schedules: manifest.schedules ?? [],
-        triggers: manifest.triggers ?? [],
       },
       flows,
+      authorisation: { groups: [...(manifest.authorisation?.groups ?? [])] },
+      // Schedules and triggers of the file are taken in by their own modules (issue 4); until
+      // then a version starts with none.
+      schedules: [],
+      triggers: [],
     };
     // The repository: the version's definitions are inserted or updated, folders as in their ids.
     for (const d of manifest.definitions) {

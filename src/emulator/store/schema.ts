@@ -5,6 +5,8 @@
 import type { DefinitionKind } from '../../core/model/definition';
 import type { ManifestDefinition } from '../../core/model/manifest';
 import type { FlowSignature, PackageStatus } from '../../core/api/types';
+import type { Schedule } from '../../core/model/schedule';
+import type { SnmpUserSpec, Trigger } from '../../core/model/trigger';
 
 export const STORE_FORMAT = 1;
 
@@ -17,6 +19,8 @@ export interface StoreData {
   packages: Record<string, StoredPackage>;
   /** Repository of definitions, keyed by `definitionKey(kind, id)`. */
   definitions: Record<string, StoredDefinition>;
+  /** SNMPv3 users of this gateway, keyed by name. Keys are write-only: never answered or logged. */
+  snmpUsers: Record<string, SnmpUserSpec>;
 }
 
 export interface StoredPackage {
@@ -50,11 +54,16 @@ export interface StoredVersion {
     createdBy: string;
     definitions: ManifestDefinition[];
     instructions: string;
-    authorisation: { groups: string[] };
-    schedules: unknown[];
-    triggers: unknown[];
   };
   flows: FlowSignature[];
+  /**
+   * The version's operational settings. They start as the package file carried them and can be
+   * changed on the gateway (the definitions never can); new versions inherit them, and an export
+   * carries them as they are now.
+   */
+  authorisation: { groups: string[] };
+  schedules: Schedule[];
+  triggers: Trigger[];
 }
 
 export interface StoredDefinition {
@@ -68,5 +77,5 @@ export interface StoredDefinition {
 }
 
 export function emptyStore(): StoreData {
-  return { format: STORE_FORMAT, defaultPackage: null, publishCounter: 0, packages: {}, definitions: {} };
+  return { format: STORE_FORMAT, defaultPackage: null, publishCounter: 0, packages: {}, definitions: {}, snmpUsers: {} };
 }
