@@ -9,6 +9,7 @@ import connectionSchema from './connection.schema.json';
 import packageSchema from './package.schema.json';
 import { STEP_KINDS } from '../model/flow';
 import { closestMatch } from './closestMatch';
+import { valueAt } from '../model/valueAt';
 
 export type SchemaKind = 'flow' | 'connection' | 'package';
 
@@ -237,11 +238,3 @@ export function pointerToPath(pointer: string, root: unknown): (string | number)
   return out;
 }
 
-function valueAt(root: unknown, path: (string | number)[]): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
-}

@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../model/diagnostic';
 import type { FlowDefinition, ValueType, VariableDeclaration } from '../model/flow';
 import type { Reference } from '../model/definition';
+import { valueAt } from '../model/valueAt';
 
 export interface ChildInputProblem {
   severity: Diagnostic['severity'];
@@ -81,11 +82,3 @@ function article(t: string): string {
   return /^[aeiou]/.test(t) ? `an ${t}` : `a ${t}`;
 }
 
-function valueAt(root: unknown, path: (string | number)[]): unknown {
-  let cur = root;
-  for (const seg of path) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string | number, unknown>)[seg];
-  }
-  return cur;
-}
