@@ -224,6 +224,13 @@ async function start() {
   fs.cpSync(path.join(root, 'examples'), ws, { recursive: true });
   const wsUi = path.join(state.tmp, 'workspace-ui');
   fs.cpSync(path.join(root, 'examples'), wsUi, { recursive: true });
+  // The UI phase's local gateway on a free port (the in-host suite picks its own), so parallel runs
+  // and a gateway on the default port do not collide.
+  fs.mkdirSync(path.join(wsUi, '.vscode'));
+  fs.writeFileSync(
+    path.join(wsUi, '.vscode/settings.json'),
+    JSON.stringify({ 'flowgate.localGateway.port': await freePort() }, null, 2),
+  );
   const userData = path.join(state.tmp, 'user-data');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });
   fs.writeFileSync(
@@ -286,7 +293,7 @@ async function start() {
 
   state.browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, headless: true });
   const context = await state.browser.newContext({ viewport: { width: 1400, height: 900 } });
-  return { context, port, ws, wsUi, suiteEntry };
+  return { context, port, ws, wsUi, suiteEntry, userData };
 }
 
 function trackConsole(page, phase) {
@@ -399,8 +406,10 @@ async function loadUiChecks() {
   return checks;
 }
 
-async function uiPhase({ context, port, wsUi }) {
+async function uiPhase({ context, port, wsUi, userData }) {
   state.phase = 'ui';
+  // Both phases share code-server's user data: start the UI phase with an empty emulator store.
+  fs.rmSync(path.join(userData, 'User/globalStorage/flowgate.flowgate/emulator'), { recursive: true, force: true });
   const checks = await loadUiChecks();
   const page = await context.newPage();
   state.page = page;

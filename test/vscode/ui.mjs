@@ -45,9 +45,10 @@ export async function openViewContainer(page, title, timeout = DEFAULT_TIMEOUT) 
  * Runs a command through the F1 command palette by its label (e.g. "Flowgate: Refresh Packages").
  * Waits `settleMs` after it started and throws when the command failed (VS Code then shows a modal
  * "Command '…' resulted in an error" dialog in an extension development host, or an error toast);
- * the dialog is dismissed first. `allowError: true` skips that check.
+ * the dialog is dismissed first. `allowError: true` skips that check; `prompt: true` returns as soon
+ * as the command was chosen (for commands that ask something).
  */
-export async function runCommand(page, label, { timeout = DEFAULT_TIMEOUT, settleMs = 1000, allowError = false } = {}) {
+export async function runCommand(page, label, { timeout = DEFAULT_TIMEOUT, settleMs = 1000, allowError = false, prompt = false } = {}) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout });
@@ -64,6 +65,9 @@ export async function runCommand(page, label, { timeout = DEFAULT_TIMEOUT, settl
     throw new Error(`command palette: first match for "${label}" is "${firstLabel}"`);
   }
   await page.keyboard.press('Enter');
+  // `prompt: true`: the command opens its own quick pick / input box in the same widget; the
+  // caller waits for it.
+  if (prompt) return;
   await input.waitFor({ state: 'hidden', timeout }).catch(() => {});
   if (allowError) return;
   await page.waitForTimeout(settleMs);
@@ -149,4 +153,47 @@ export async function screenshot(page, dir, name) {
   const file = path.join(dir, `${name.replace(/[^A-Za-z0-9._-]+/g, '-')}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** Waits for a notification toast whose message contains `text` and returns its locator. */
+export async function waitForToast(page, text, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const toast = page.locator('.notifications-toasts .notification-list-item').filter({ hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout });
+  return toast;
+}
+
+/** Clicks the button labelled `label` of a notification toast. */
+export async function clickToastButton(toast, label) {
+  await toast.locator('.monaco-button').filter({ hasText: label }).first().click();
+}
+
+/** Closes every notification (so later checks do not see old toasts). */
+export async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications', { settleMs: 0, allowError: true });
+  await page.locator('.notifications-toasts .notification-list-item').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+}
+
+/** Labels of the commands the F1 palette offers for `filter`; at least one must match (closes the palette again). */
+export async function paletteLabels(page, filter, { timeout = DEFAULT_TIMEOUT } = {}) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(`>${filter}`);
+  await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name')
+    .filter({ hasText: filter })
+    .first()
+    .waitFor({ state: 'visible', timeout });
+  const labels = await page
+    .locator('.quick-input-widget .quick-input-list .monaco-list-row .label-name')
+    .evaluateAll((els) => els.map((el) => (el.textContent || '').trim()));
+  await page.keyboard.press('Escape');
+  return labels;
+}
+
+/** Text of the status bar item whose text contains `text` ('' when there is none). */
+export async function statusBarText(page, text) {
+  const item = page.locator('.part.statusbar .statusbar-item').filter({ hasText: text }).first();
+  if ((await item.count()) === 0) return '';
+  return ((await item.textContent()) || '').trim();
 }
