@@ -10,6 +10,6 @@ node scripts/build.mjs
 echo "== type check"
 npx tsc --noEmit -p .
 echo "== core, emulator and CLI tests"
-node --import tsx --test --test-concurrency=2 test/core/*.test.ts test/emulator/*.test.ts test/cli/*.test.ts
+node --import tsx --test --test-concurrency=2 --test-timeout=240000 test/core/*.test.ts test/emulator/*.test.ts test/cli/*.test.ts
 echo "== VS Code tests"
 node test/vscode/run.mjs --no-build

@@ -121,68 +121,84 @@ describe('packages', () => {
     assert.equal(missing.body.error.code, 'version-not-found');
   });
 
-  test('default version: the six rules', async () => {
-    for (const v of [1, 2, 3]) {
-      const r = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('rules', v, { 'misc/Hello': HELLO(`v${v}`) }));
-      assert.equal(r.status, 201);
-    }
+  describe('default version rules (DESIGN.md, "Publishing and defaults")', () => {
     const state = async () => (await call(gw.url, 'GET', '/api/v1/packages/rules')).body;
     const pub = (v: number) => call(gw.url, 'POST', `/api/v1/packages/rules/versions/${v}/publish`);
     const unpub = (v: number) => call(gw.url, 'POST', `/api/v1/packages/rules/versions/${v}/unpublish`);
     const run = async () => call(gw.url, 'POST', startPath('Hello', { packageName: 'rules' }), { inputVariables: {} });
 
-    assert.equal((await state()).defaultVersion, null);
-    assert.equal((await run()).body.error.code, 'no-default-version');
+    before(async () => {
+      for (const v of [1, 2, 3]) {
+        const r = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('rules', v, { 'misc/Hello': HELLO(`v${v}`) }));
+        assert.equal(r.status, 201);
+      }
+    });
 
-    // Rule 1: the most recently published version is the implicit default.
-    await pub(2);
-    let s = (await pub(1)).body;
-    assert.equal(s.defaultVersion, 1);
-    assert.equal(s.defaultIsExplicit, false);
-    assert.equal((await run()).body.outputVariables.greeting, 'v1 world');
-    // Publishing an already published version changes nothing.
-    assert.equal((await pub(2)).body.defaultVersion, 1);
+    test('nothing published: no default version', async () => {
+      assert.equal((await state()).defaultVersion, null);
+      assert.equal((await run()).body.error.code, 'no-default-version');
+    });
 
-    // Rule 2: the implicit default unpublished → the next most recently published.
-    s = (await unpub(1)).body;
-    assert.equal(s.defaultVersion, 2);
-    assert.equal(s.versions.find((v: any) => v.version === 2).isDefault, true);
+    test('rule 1: the most recently published version is the implicit default', async () => {
+      await pub(2);
+      const s = (await pub(1)).body;
+      assert.equal(s.defaultVersion, 1);
+      assert.equal(s.defaultIsExplicit, false);
+      assert.equal((await run()).body.outputVariables.greeting, 'v1 world');
+      // Publishing an already published version changes nothing.
+      assert.equal((await pub(2)).body.defaultVersion, 1);
+    });
 
-    // Rule 3: an explicit default stays whatever else is published.
-    s = (await call(gw.url, 'POST', '/api/v1/packages/rules/versions/2/default')).body;
-    assert.equal(s.defaultIsExplicit, true);
-    await pub(3);
-    await pub(1);
-    s = await state();
-    assert.equal(s.defaultVersion, 2);
-    assert.equal((await run()).body.outputVariables.greeting, 'v2 world');
+    test('rule 2: the implicit default unpublished, the next most recently published becomes the implicit default', async () => {
+      const s = (await unpub(1)).body;
+      assert.equal(s.defaultVersion, 2);
+      assert.equal(s.versions.find((v: any) => v.version === 2).isDefault, true);
+    });
 
-    // Rule 4: the explicit default unpublished → no default version at all.
-    s = (await unpub(2)).body;
-    assert.equal(s.defaultVersion, null);
-    const refused = await run();
-    assert.equal(refused.status, 409);
-    assert.equal(refused.body.error.code, 'no-default-version');
+    test('rule 3: an explicit default stays default whatever else is published or unpublished', async () => {
+      let s = (await call(gw.url, 'POST', '/api/v1/packages/rules/versions/2/default')).body;
+      assert.equal(s.defaultIsExplicit, true);
+      await pub(3);
+      await pub(1);
+      s = await state();
+      assert.equal(s.defaultVersion, 2);
+      assert.equal((await run()).body.outputVariables.greeting, 'v2 world');
+      s = (await unpub(3)).body;
+      assert.equal(s.defaultVersion, 2);
+      await pub(3);
+    });
 
-    // Rule 5: republished, it is the explicit default again.
-    s = (await pub(2)).body;
-    assert.equal(s.defaultVersion, 2);
-    assert.equal(s.defaultIsExplicit, true);
+    test('rule 4: the explicit default unpublished, no other version becomes default', async () => {
+      const s = (await unpub(2)).body;
+      assert.equal(s.defaultVersion, null);
+      assert.equal(s.defaultIsExplicit, true);
+      const refused = await run();
+      assert.equal(refused.status, 409);
+      assert.equal(refused.body.error.code, 'no-default-version');
+    });
 
-    // Rule 6: everything unpublished, then one republished → it is the implicit default.
-    await unpub(1);
-    await unpub(2);
-    await unpub(3);
-    s = (await pub(2)).body;
-    assert.equal(s.defaultVersion, 2);
-    assert.equal(s.defaultIsExplicit, false);
-    s = (await pub(3)).body;
-    assert.equal(s.defaultVersion, 3, 'implicit again: the most recently published wins');
+    test('rule 5: the explicit default published again is the explicit default again', async () => {
+      const s = (await pub(2)).body;
+      assert.equal(s.defaultVersion, 2);
+      assert.equal(s.defaultIsExplicit, true);
+    });
 
-    // Only a published version can be the explicit default.
-    const notPublished = await call(gw.url, 'POST', '/api/v1/packages/rules/versions/1/default');
-    assert.equal(notPublished.status, 409);
-    assert.equal(notPublished.body.error.code, 'not-published');
+    test('rule 6: every version unpublished, then one republished: it is the implicit default, even if it was the explicit one', async () => {
+      await unpub(1);
+      await unpub(2);
+      await unpub(3);
+      let s = (await pub(2)).body;
+      assert.equal(s.defaultVersion, 2);
+      assert.equal(s.defaultIsExplicit, false);
+      s = (await pub(3)).body;
+      assert.equal(s.defaultVersion, 3, 'implicit again: the most recently published wins');
+    });
+
+    test('only a published version can be made the explicit default', async () => {
+      const notPublished = await call(gw.url, 'POST', '/api/v1/packages/rules/versions/1/default');
+      assert.equal(notPublished.status, 409);
+      assert.equal(notPublished.body.error.code, 'not-published');
+    });
   });
 
   test('default package: refused without a published version; kept when everything is unpublished', async () => {

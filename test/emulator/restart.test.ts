@@ -44,6 +44,28 @@ describe('restart', () => {
     }
   });
 
+  test('default version rules survive a restart: an unpublished explicit default is restored when republished (rule 5)', async () => {
+    const gw = await startEmulatorProcess({ dataDir });
+    for (const v of [1, 2]) {
+      await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('kept', v, { 'x/Echo': `steps: []\n# v${v}\n` }));
+      await call(gw.url, 'POST', `/api/v1/packages/kept/versions/${v}/publish`);
+    }
+    await call(gw.url, 'POST', '/api/v1/packages/kept/versions/1/default');
+    await call(gw.url, 'POST', '/api/v1/packages/kept/versions/1/unpublish');
+    assert.equal(await gw.stop(), 0);
+    const again = await startEmulatorProcess({ dataDir });
+    try {
+      let pkg = (await call(again.url, 'GET', '/api/v1/packages/kept')).body;
+      assert.equal(pkg.defaultVersion, null, 'rule 4 after restart');
+      assert.equal(pkg.defaultIsExplicit, true);
+      pkg = (await call(again.url, 'POST', '/api/v1/packages/kept/versions/1/publish')).body;
+      assert.equal(pkg.defaultVersion, 1, 'rule 5 after restart');
+      assert.equal(pkg.defaultIsExplicit, true);
+    } finally {
+      await again.stop();
+    }
+  });
+
   test('a change acknowledged over HTTP survives kill -9', async () => {
     const gw = await startEmulatorProcess({ dataDir });
     await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('killed', 1, { 'x/Echo': 'steps: []\n' }));

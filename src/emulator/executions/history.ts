@@ -1,57 +1,43 @@
 /**
- * Execution history. For now an in-memory, bounded store (finished executions beyond the limit
- * are dropped oldest first; running ones are always kept). Kept out of the lowdb document on
- * purpose; a JSON-lines log can implement the same interface later.
+ * Execution history: where execution records live once started, kept out of the lowdb document.
+ * `JsonlExecutionHistory` (historyLog.ts) is the gateway's implementation: an append-only
+ * JSON-lines log with an in-memory index bounded by the retention.
  */
-import { isFinished, type ExecutionRecord } from './record';
+import type { ExecutionHead, ExecutionRecord } from './record';
+
+export type { ExecutionHead };
 
 export interface ExecutionHistory {
-  /** A new execution (status Running). */
+  /** A new execution (status Running). Costs the same whatever the size of the history. */
   add(record: ExecutionRecord): void;
-  /** The record changed state (stopping, ended…). */
+  /** The record changed state; a finished record is written and no longer held live. */
   update(record: ExecutionRecord): void;
-  get(id: string): ExecutionRecord | undefined;
-  /** Newest first. */
-  list(): ExecutionRecord[];
+  /** The full record (running ones live, finished ones read back), or undefined. */
+  get(id: string): Promise<ExecutionRecord | undefined>;
+  /** Heads of every retained execution, newest first. Waits for the history to be loaded. */
+  list(): Promise<ExecutionHead[]>;
+  /** Heads by id (undefined for unknown ids). Waits for the history to be loaded. */
+  heads(ids: string[]): Promise<(ExecutionHead | undefined)[]>;
+  /** Resolves once every record written before the call is on disk (no fsync). */
+  flushed(): Promise<void>;
+  /** Resolves once the history on disk has been read (interrupted executions marked). */
+  ready(): Promise<void>;
+  /** Write everything pending and close the log. */
   close(): Promise<void>;
 }
 
-export class InMemoryExecutionHistory implements ExecutionHistory {
-  private readonly records = new Map<string, ExecutionRecord>();
-  private finished = 0;
-
-  constructor(private readonly maxFinished = 1000) {}
-
-  add(record: ExecutionRecord): void {
-    this.records.set(record.id, record);
-  }
-
-  update(record: ExecutionRecord): void {
-    if (!this.records.has(record.id)) return;
-    if (isFinished(record.status)) {
-      this.finished++;
-      this.evict();
-    }
-  }
-
-  get(id: string): ExecutionRecord | undefined {
-    return this.records.get(id);
-  }
-
-  list(): ExecutionRecord[] {
-    return [...this.records.values()].reverse();
-  }
-
-  async close(): Promise<void> {}
-
-  private evict(): void {
-    if (this.finished <= this.maxFinished) return;
-    for (const [id, r] of this.records) {
-      if (this.finished <= this.maxFinished) break;
-      if (isFinished(r.status)) {
-        this.records.delete(id);
-        this.finished--;
-      }
-    }
-  }
+export function headOf(r: ExecutionHead): ExecutionHead {
+  return {
+    id: r.id,
+    parentId: r.parentId,
+    rootId: r.rootId,
+    flow: r.flow,
+    packageName: r.packageName,
+    packageVersion: r.packageVersion,
+    initiator: r.initiator,
+    executingOn: r.executingOn,
+    status: r.status,
+    startedAt: r.startedAt,
+    endedAt: r.endedAt,
+  };
 }

@@ -1,10 +1,17 @@
 /**
  * Starts, tracks and stops executions. Each execution runs the engine with an AbortSignal;
- * stopping one stops its running descendants. Records go to an ExecutionHistory.
+ * stopping one stops its running descendants (found through each running execution's ancestor
+ * chain, so stopping many at once stays linear). Records go to an ExecutionHistory.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import type { ExecutionDetail, ExecutionListQuery, ExecutionSummary, Initiator } from '../../core/api/types';
+import type {
+  ExecutionDetail,
+  ExecutionListQuery,
+  ExecutionSummary,
+  Initiator,
+  StopExecutionsResponse,
+} from '../../core/api/types';
 import type { FlowDefinition } from '../../core/model/flow';
 import type { EngineHost } from '../engine/context';
 import { FlowError, StoppedError } from '../engine/errors';
@@ -13,6 +20,7 @@ import { runFlow } from '../engine/runFlow';
 import { notFound } from '../errors';
 import type { PackageStore } from '../store/packageStore';
 import type { ExecutionHistory } from './history';
+import { markGatewayStopped } from './historyLog';
 import { appendLog, isFinished, toDetail, toSummary, type ExecutionRecord } from './record';
 import { findFlow } from './resolveFlow';
 
@@ -35,6 +43,8 @@ interface Running {
   record: ExecutionRecord;
   controller: AbortController;
   done: Promise<ExecutionRecord>;
+  /** Parent, grandparent, … up to the root. */
+  ancestors: string[];
 }
 
 /** Maximum nesting of run-flow (protects against a flow that runs itself forever). */
@@ -44,6 +54,8 @@ export class ExecutionManager {
   /** Emits `change` with an ExecutionSummary whenever an execution starts or changes status. */
   readonly events = new EventEmitter().setMaxListeners(0);
   private readonly running = new Map<string, Running>();
+  /** Set once the gateway stops: executions stopped from then on end with `gateway-stopped`. */
+  private shuttingDown = false;
 
   constructor(
     private readonly store: PackageStore,
@@ -77,7 +89,9 @@ export class ExecutionManager {
     this.history.add(record);
     const controller = new AbortController();
     const done = this.run(record, params.flow, controller.signal);
-    this.running.set(id, { record, controller, done });
+    const parentRun = parent ? this.running.get(parent.id) : undefined;
+    const ancestors = parent ? [parent.id, ...(parentRun?.ancestors ?? [])] : [];
+    this.running.set(id, { record, controller, done, ancestors });
     this.changed(record);
     return { record, done };
   }
@@ -106,8 +120,12 @@ export class ExecutionManager {
       log('info', 'ended');
     } catch (err) {
       if (err instanceof StoppedError || signal.aborted) {
-        record.status = 'Stopped';
-        log('warn', 'stopped');
+        if (this.shuttingDown) {
+          markGatewayStopped(record, new Date().toISOString(), 'the gateway was stopped');
+        } else {
+          record.status = 'Stopped';
+          log('warn', 'stopped');
+        }
       } else {
         const fe = err instanceof FlowError ? err : new FlowError('internal', (err as Error)?.message ?? String(err));
         record.status = 'Error';
@@ -171,79 +189,106 @@ export class ExecutionManager {
     };
   }
 
-  get(id: string): ExecutionDetail {
-    const r = this.history.get(id);
+  async get(id: string): Promise<ExecutionDetail> {
+    const r = await this.history.get(id);
     if (!r) throw notFound('execution-not-found', `Execution ${id} does not exist on this gateway`);
     return this.detail(r);
   }
 
-  list(query: ExecutionListQuery): ExecutionSummary[] {
+  async list(query: ExecutionListQuery): Promise<ExecutionSummary[]> {
     const now = Date.now();
     const flowText = query.flow?.toLowerCase();
-    return this.history
-      .list()
-      .filter(
-        (r) =>
-          (query.status === undefined || r.status === query.status) &&
-          (query.packageName === undefined || r.packageName === query.packageName) &&
-          (query.packageVersion === undefined || r.packageVersion === query.packageVersion) &&
-          (flowText === undefined || r.flow.toLowerCase().includes(flowText)),
-      )
-      .map((r) => toSummary(r, now));
+    const out: ExecutionSummary[] = [];
+    for (const r of await this.history.list()) {
+      if (
+        (query.status === undefined || r.status === query.status) &&
+        (query.packageName === undefined || r.packageName === query.packageName) &&
+        (query.packageVersion === undefined || r.packageVersion === query.packageVersion) &&
+        (flowText === undefined || r.flow.toLowerCase().includes(flowText))
+      ) {
+        out.push(toSummary(r, now));
+      }
+    }
+    return out;
   }
 
   /** Stop an execution and its running descendants; resolves when they settled (or after waitMs). */
   async stop(id: string, waitMs = 5000): Promise<ExecutionDetail> {
-    const r = this.history.get(id);
-    if (!r) throw notFound('execution-not-found', `Execution ${id} does not exist on this gateway`);
-    const targets = this.runningTree(r);
-    for (const t of targets) {
-      t.record.status = 'Stopping';
-      appendLog(t.record, { at: new Date().toISOString(), level: 'warn', message: 'stop requested' });
-      this.history.update(t.record);
-      this.changed(t.record);
-      t.controller.abort();
+    if (!this.running.has(id) && !(await this.history.get(id))) {
+      throw notFound('execution-not-found', `Execution ${id} does not exist on this gateway`);
     }
-    await settle(targets.map((t) => t.done), waitMs);
-    return this.detail(r);
+    await this.stopTrees([id], waitMs);
+    return this.get(id);
   }
 
-  /** Stop everything (shutdown), then end the event streams. */
+  /** Stop several executions and their descendants at once. Unknown ids are reported, not refused. */
+  async stopMany(ids: string[], waitMs = 5000): Promise<StopExecutionsResponse> {
+    await this.stopTrees(ids, waitMs);
+    const heads = await this.history.heads(ids);
+    const now = Date.now();
+    const executions: ExecutionSummary[] = [];
+    const notFound: string[] = [];
+    ids.forEach((id, i) => {
+      const h = heads[i];
+      if (h) executions.push(toSummary(h, now));
+      else notFound.push(id);
+    });
+    return { executions, notFound };
+  }
+
+  /** Stop everything (the gateway stops): ended with `gateway-stopped`; then end the event streams. */
   async stopAll(waitMs = 3000): Promise<void> {
+    this.shuttingDown = true;
     const all = [...this.running.values()];
     for (const t of all) {
       if (!isFinished(t.record.status)) t.record.status = 'Stopping';
       t.controller.abort();
     }
     await settle(all.map((t) => t.done), waitMs);
+    // Anything that did not settle in time is recorded as stopped all the same.
+    const now = new Date().toISOString();
+    for (const t of [...this.running.values()]) {
+      markGatewayStopped(t.record, now, 'the gateway was stopped');
+      this.running.delete(t.record.id);
+      this.history.update(t.record);
+    }
     this.events.emit('close');
+  }
+
+  private async stopTrees(ids: string[], waitMs: number): Promise<void> {
+    const wanted = new Set(ids);
+    const targets: Running[] = [];
+    for (const run of this.running.values()) {
+      if (wanted.has(run.record.id) || run.ancestors.some((a) => wanted.has(a))) targets.push(run);
+    }
+    const now = new Date().toISOString();
+    for (const t of targets) {
+      if (t.record.status !== 'Running') continue;
+      t.record.status = 'Stopping';
+      appendLog(t.record, { at: now, level: 'warn', message: 'stop requested' });
+      this.history.update(t.record);
+      this.changed(t.record);
+      t.controller.abort();
+    }
+    await settle(targets.map((t) => t.done), waitMs);
   }
 
   private changed(record: ExecutionRecord): void {
     if (this.events.listenerCount('change') > 0) this.events.emit('change', toSummary(record));
   }
 
+  /** Resolves once every execution record written so far is on disk (before acknowledging). */
+  persisted(): Promise<void> {
+    return this.history.flushed();
+  }
+
   get runningCount(): number {
     return this.running.size;
   }
 
-  private runningTree(root: ExecutionRecord): Running[] {
-    const out: Running[] = [];
-    const visit = (r: ExecutionRecord) => {
-      const run = this.running.get(r.id);
-      if (run) out.push(run);
-      for (const childId of r.childIds) {
-        const c = this.history.get(childId);
-        if (c) visit(c);
-      }
-    };
-    visit(root);
-    return out;
-  }
-
-  private detail(r: ExecutionRecord): ExecutionDetail {
-    const children = r.childIds.map((c) => this.history.get(c)).filter((c): c is ExecutionRecord => !!c);
-    return toDetail(r, children);
+  private async detail(r: ExecutionRecord): Promise<ExecutionDetail> {
+    const heads = r.childIds.length ? await this.history.heads(r.childIds) : [];
+    return toDetail(r, heads.filter((h): h is NonNullable<typeof h> => !!h));
   }
 }
 

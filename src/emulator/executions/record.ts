@@ -30,6 +30,12 @@ export interface ExecutionRecord {
   depth: number;
 }
 
+/** What lists need of an execution: no inputs, outputs or log. */
+export type ExecutionHead = Pick<
+  ExecutionRecord,
+  'id' | 'parentId' | 'rootId' | 'flow' | 'packageName' | 'packageVersion' | 'initiator' | 'executingOn' | 'status' | 'startedAt' | 'endedAt'
+>;
+
 export function isFinished(status: ExecutionStatus): boolean {
   return status === 'Ended' || status === 'Error' || status === 'Stopped';
 }
@@ -41,7 +47,7 @@ export function appendLog(record: ExecutionRecord, entry: ExecutionLogEntry): vo
   }
 }
 
-export function toSummary(r: ExecutionRecord, now = Date.now()): ExecutionSummary {
+export function toSummary(r: ExecutionHead, now = Date.now()): ExecutionSummary {
   const started = Date.parse(r.startedAt);
   const ended = r.endedAt ? Date.parse(r.endedAt) : now;
   return {
@@ -60,7 +66,7 @@ export function toSummary(r: ExecutionRecord, now = Date.now()): ExecutionSummar
   };
 }
 
-export function toDetail(r: ExecutionRecord, children: ExecutionRecord[], now = Date.now()): ExecutionDetail {
+export function toDetail(r: ExecutionRecord, children: ExecutionHead[], now = Date.now()): ExecutionDetail {
   return {
     ...toSummary(r, now),
     inputs: r.inputs,

@@ -10,6 +10,7 @@ import type {
   ExecutionStatus,
   ExecutionSummary,
   StartExecutionRequest,
+  StopExecutionsResponse,
 } from '../../core/api/types';
 import { checkInputs } from '../engine/inputs';
 import { ApiError, badRequest, notFound } from '../errors';
@@ -18,6 +19,8 @@ import { parseVersion, queryString } from '../http/params';
 import type { GatewayContext } from './context';
 
 const STATUSES: ExecutionStatus[] = ['Running', 'Stopping', 'Stopped', 'Ended', 'Error'];
+/** Most ids one bulk stop takes. */
+export const MAX_STOP_IDS = 100_000;
 const TENANT = 'default';
 const SYSTEM = 'default';
 
@@ -84,6 +87,8 @@ export function executionRoutes(ctx: GatewayContext): Router {
       initiator: { type: 'user', name: 'anonymous' },
     });
     if (mode === 'async') {
+      // Acknowledged means on disk: the start line is written before the answer.
+      await executions.persisted();
       const accepted: ExecutionStartedResponse = {
         executionId: started.record.id,
         packageName: target.name,
@@ -93,6 +98,7 @@ export function executionRoutes(ctx: GatewayContext): Router {
       return;
     }
     const ended = await started.done;
+    await executions.persisted();
     if (ended.status === 'Error') {
       const err = ended.error ?? { code: 'failed', message: 'The flow failed' };
       const failed: ApiErrorBody = {
@@ -119,7 +125,7 @@ export function executionRoutes(ctx: GatewayContext): Router {
     res.status(200).json(result);
   });
 
-  r.get('/api/v1/executions', (req, res) => {
+  r.get('/api/v1/executions', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     const query: ExecutionListQuery = {};
     const status = queryString(q, 'status');
@@ -135,7 +141,7 @@ export function executionRoutes(ctx: GatewayContext): Router {
     if (packageVersion !== undefined) query.packageVersion = parseVersion(packageVersion, 'packageVersion');
     const flow = queryString(q, 'flow');
     if (flow !== undefined) query.flow = flow;
-    const body: ExecutionListResponse = { executions: executions.list(query) };
+    const body: ExecutionListResponse = { executions: await executions.list(query) };
     res.json(body);
   });
 
@@ -168,8 +174,13 @@ export function executionRoutes(ctx: GatewayContext): Router {
     req.on('close', end);
   });
 
-  r.get('/api/v1/executions/:id', (req, res) => {
-    const body: ExecutionDetail = executions.get(req.params.id);
+  r.get('/api/v1/executions/:id', async (req, res) => {
+    const body: ExecutionDetail = await executions.get(req.params.id);
+    res.json(body);
+  });
+
+  r.post('/api/v1/executions/stop', express.json({ limit: '10mb', strict: false, type: () => true }), async (req, res) => {
+    const body: StopExecutionsResponse = await executions.stopMany(parseStopRequest(req.body));
     res.json(body);
   });
 
@@ -179,4 +190,25 @@ export function executionRoutes(ctx: GatewayContext): Router {
   });
 
   return r;
+}
+
+/** `{"ids": ["…", …]}`: a non-empty list of execution ids, nothing else. */
+function parseStopRequest(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badRequest('The body must be a JSON object {"ids": [...]}', [{ field: 'body', message: 'not an object' }]);
+  }
+  const extra = Object.keys(body).filter((k) => k !== 'ids');
+  if (extra.length) {
+    throw badRequest(`Unknown body properties: ${extra.join(', ')} (expected ids)`, extra.map((k) => ({ field: k, message: 'not allowed' })));
+  }
+  const ids = (body as { ids?: unknown }).ids;
+  if (!Array.isArray(ids) || ids.length === 0) {
+    throw badRequest('ids must be a non-empty list of execution ids', [{ field: 'ids', message: 'expected a non-empty array of strings' }]);
+  }
+  if (ids.length > MAX_STOP_IDS) {
+    throw badRequest(`ids holds ${ids.length} ids; at most ${MAX_STOP_IDS} per request`, [{ field: 'ids', message: 'too many' }]);
+  }
+  const bad = ids.flatMap((id, i) => (typeof id === 'string' && id !== '' ? [] : [{ field: `ids[${i}]`, message: 'not a non-empty string' }]));
+  if (bad.length) throw badRequest(`ids must hold execution ids (strings): ${bad.map((b) => b.field).join(', ')}`, bad.slice(0, 50));
+  return [...new Set(ids as string[])];
 }

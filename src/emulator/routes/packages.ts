@@ -1,6 +1,5 @@
 /** Packages, versions, publish / unpublish, defaults, package files. */
 import express, { Router } from 'express';
-import { promises as fs } from 'node:fs';
 import { PACKAGE_CONTENT_TYPE } from '../../core/api/routes';
 import type {
   PackageListResponse,
@@ -10,6 +9,8 @@ import type {
   UploadResponse,
 } from '../../core/api/types';
 import { ApiError } from '../errors';
+import { exportVersion } from '../store/exportVersion';
+import { createNewVersion, parseNewVersionRequest } from '../store/newVersion';
 import { parseVersion } from '../http/params';
 import type { GatewayContext } from './context';
 
@@ -53,11 +54,18 @@ export function packageRoutes(ctx: GatewayContext): Router {
 
   r.get('/api/v1/packages/:name/versions/:version/file', async (req, res) => {
     const version = parseVersion(req.params.version);
-    const file = store.versionFilePath(req.params.name, version);
-    const bytes = await fs.readFile(file);
+    const bytes = await exportVersion(store, ctx.name, req.params.name, version);
     res.setHeader('Content-Type', PACKAGE_CONTENT_TYPE);
     res.setHeader('Content-Disposition', `attachment; filename="${req.params.name}-${version}.fgpkg"`);
-    res.send(bytes);
+    res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  });
+
+  // Create New Version: from this version, with definitions added, removed or updated from the repository.
+  r.post('/api/v1/packages/:name/versions/:version/new-version', express.json({ limit: '5mb', strict: false, type: () => true }), async (req, res) => {
+    const version = parseVersion(req.params.version);
+    const request = parseNewVersionRequest(req.body);
+    const body: PackageVersionDetail = await createNewVersion(store, ctx.name, req.params.name, version, request);
+    res.status(201).location(`/api/v1/packages/${encodeURIComponent(body.name)}/versions/${body.version}`).json(body);
   });
 
   r.post('/api/v1/packages/:name/versions/:version/publish', async (req, res) => {

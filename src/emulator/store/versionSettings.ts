@@ -1,0 +1,106 @@
+/**
+ * A version's operational settings — authorisation, schedules, triggers — as a package file
+ * carries them (no ids, never a secret: SNMPv3 keys live in the gateway's user list, which no
+ * file carries), as a new version inherits them (deep copies, fresh ids), and the digests that
+ * decide when an upload is "the same version".
+ *
+ * The same version (an upload that is a no-op) is: the same definitions and instructions, and
+ * settings equal either to those the version was uploaded with (the original content digest) or
+ * to its current settings (what an export of it carries now).
+ */
+import { randomUUID } from 'node:crypto';
+import type { FlowSignature } from '../../core/api/types';
+import type { PackageManifest } from '../../core/model/manifest';
+import type { Schedule } from '../../core/model/schedule';
+import type { Trigger } from '../../core/model/trigger';
+import { canonicalJson } from '../../core/package/canonicalJson';
+import { computeContentDigest } from '../../core/package/packageFile';
+import { sha256Hex } from '../../core/package/sha256';
+import { schedulesFromManifest } from '../schedules/fromManifest';
+import { triggersFromManifest } from '../snmp/triggerSpecs';
+import type { StoredVersion } from './schema';
+
+export interface FileSettings {
+  authorisation: { groups: string[] };
+  schedules: Record<string, unknown>[];
+  triggers: Record<string, unknown>[];
+}
+
+function withoutId<T extends { id: string }>(item: T): Record<string, unknown> {
+  const { id: _id, ...rest } = structuredClone(item);
+  return rest;
+}
+
+function groupsOf(groups: readonly string[] | undefined): string[] {
+  return [...new Set(groups ?? [])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The settings as a package file of this version carries them now. */
+export function fileSettings(v: Pick<StoredVersion, 'authorisation' | 'schedules' | 'triggers'>): FileSettings {
+  return {
+    authorisation: { groups: groupsOf(v.authorisation?.groups) },
+    schedules: (v.schedules ?? []).map(withoutId),
+    triggers: (v.triggers ?? []).map(withoutId),
+  };
+}
+
+/** What a new version inherits: deep copies, schedules and triggers with fresh ids. */
+export function inheritedSettings(v: StoredVersion): { authorisation: { groups: string[] }; schedules: Schedule[]; triggers: Trigger[] } {
+  return {
+    authorisation: { groups: [...(v.authorisation?.groups ?? [])] },
+    schedules: (v.schedules ?? []).map((s) => ({ ...structuredClone(s), id: randomUUID() })),
+    triggers: (v.triggers ?? []).map((t) => ({ ...structuredClone(t), id: randomUUID() })),
+  };
+}
+
+/** Content digest of the stored version with its current settings: an export's digest. */
+export function currentContentDigest(packageName: string, v: StoredVersion): string {
+  return computeContentDigest({
+    name: packageName,
+    version: v.version,
+    definitions: v.manifest.definitions,
+    instructions: { sha256: sha256Hex(v.manifest.instructions) },
+    ...fileSettings(v),
+  });
+}
+
+/** Definitions and instructions only. */
+function definitionsDigest(name: string, version: number, definitions: PackageManifest['definitions'], instructionsSha: string): string {
+  return computeContentDigest({
+    name,
+    version,
+    definitions,
+    instructions: { sha256: instructionsSha },
+    authorisation: { groups: [] },
+    schedules: [],
+    triggers: [],
+  });
+}
+
+/**
+ * Whether an uploaded file is the stored version as it is now: same definitions and
+ * instructions, and settings that — taken in as an upload takes them in — equal the current ones.
+ */
+export function matchesCurrentVersion(
+  packageName: string,
+  existing: StoredVersion,
+  manifest: PackageManifest,
+  flows: FlowSignature[],
+): boolean {
+  if (manifest.contentDigest === existing.contentDigest) return true;
+  if (manifest.contentDigest === currentContentDigest(packageName, existing)) return true;
+  const stored = definitionsDigest(packageName, existing.version, existing.manifest.definitions, sha256Hex(existing.manifest.instructions));
+  const uploaded = definitionsDigest(manifest.name, manifest.version, manifest.definitions, manifest.instructions.sha256);
+  if (stored !== uploaded) return false;
+  let taken: FileSettings;
+  try {
+    taken = fileSettings({
+      authorisation: manifest.authorisation,
+      schedules: schedulesFromManifest(manifest.schedules, flows),
+      triggers: triggersFromManifest(manifest.triggers, flows),
+    });
+  } catch {
+    return false;
+  }
+  return canonicalJson(taken) === canonicalJson(fileSettings(existing));
+}
