@@ -30,9 +30,9 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
   }
   const o = parsed.options;
   const gw = await startGateway(o);
-  process.stdout.write(`Flowgate emulator "${o.name}" listening on ${gw.url} (data: ${o.dataDir})\n`);
+  process.stdout.write(`Flowgate emulator "${o.name}" listening on ${gw.url} (data: ${o.dataDir}; SNMP traps: udp ${o.host}:${gw.snmpPort})\n`);
   if (process.send) {
-    process.send({ type: 'ready', url: gw.url, port: gw.port, name: o.name, dataDir: o.dataDir });
+    process.send({ type: 'ready', url: gw.url, port: gw.port, snmpPort: gw.snmpPort, name: o.name, dataDir: o.dataDir });
   }
   let stopping = false;
   const shutdown = (why: string) => {

@@ -8,6 +8,7 @@ export const DEFAULT_PORT = 8722;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_NAME = 'flowgate-emulator';
 export const DEFAULT_SNMP_PORT = 1162;
+export const DEFAULT_EXECUTION_RETENTION = 10_000;
 
 export const USAGE = `Usage: flowgate-emulator [options]
 
@@ -19,6 +20,9 @@ Options (environment variable in brackets):
   --data <folder>   data folder                    [FLOWGATE_DATA]       default ~/.flowgate/emulator
   --name <name>     gateway name                   [FLOWGATE_NAME]       default ${DEFAULT_NAME}
   --snmp-port <n>   SNMP trap port                 [FLOWGATE_SNMP_PORT]  default ${DEFAULT_SNMP_PORT}
+  --execution-retention <count>
+                    finished executions kept in the history (older ones are dropped)
+                                                   [FLOWGATE_EXECUTION_RETENTION]  default ${DEFAULT_EXECUTION_RETENTION}
   --help            show this help
 `;
 
@@ -58,6 +62,7 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
         data: { type: 'string' },
         name: { type: 'string' },
         'snmp-port': { type: 'string' },
+        'execution-retention': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -73,6 +78,10 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   };
   const rawPort = pick('port', 'FLOWGATE_PORT');
   const rawSnmp = pick('snmp-port', 'FLOWGATE_SNMP_PORT');
+  const rawRetention = pick('execution-retention', 'FLOWGATE_EXECUTION_RETENTION');
+  if (rawRetention !== undefined && (!/^\d{1,9}$/.test(rawRetention.trim()) || Number(rawRetention) < 1)) {
+    throw new UsageError(`execution-retention must be a whole number of executions from 1 to 999999999, got '${rawRetention}'`);
+  }
   const host = pick('host', 'FLOWGATE_HOST') ?? DEFAULT_HOST;
   const name = pick('name', 'FLOWGATE_NAME') ?? DEFAULT_NAME;
   const data = pick('data', 'FLOWGATE_DATA');
@@ -86,6 +95,7 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
       name,
       dataDir: path.resolve(expandHome(data ?? path.join(os.homedir(), '.flowgate', 'emulator'))),
       snmpPort: rawSnmp === undefined ? DEFAULT_SNMP_PORT : parsePort(rawSnmp, 'snmp-port'),
+      executionRetention: rawRetention === undefined ? DEFAULT_EXECUTION_RETENTION : Number(rawRetention),
     },
   };
 }

@@ -86,7 +86,9 @@ test('applies replacements: references rewritten in place, the target takes the 
           'schedules:',
           '  - name: probe',
           '    flow: network/core/Check-Reachability',
-          '    cron: "*/5 * * * *"',
+          '    expression: "*/5 * * * *"',
+          '    inputs:',
+          '      device: 10.0.0.1',
           'instructions: |',
         ].join('\n'),
       ),
@@ -117,7 +119,7 @@ test('applies replacements: references rewritten in place, the target takes the 
   assert.match(text('network/core/Restart-Service'), /^# Restart a service \(maintained by netops\)\n/);
   assert.equal(text('network/inventory/Get-Gateway-Status'), textOf(ws, STATUS).replace('connection: local-gateway', 'connection: prod-gateway'));
   assert.equal(text('network/core/Run-Command'), textOf(ws, 'flows/network/core/Run-Command.flow.yaml'));
-  assert.deepEqual(contents.manifest.schedules, [{ name: 'probe', flow: 'network/core/Check-Reachability-v2', cron: '*/5 * * * *' }]);
+  assert.deepEqual(contents.manifest.schedules, [{ name: 'probe', flow: 'network/core/Check-Reachability-v2', expression: '*/5 * * * *', inputs: { device: '10.0.0.1' } }]);
 
   const restartFlow = contents.flows.find((f) => f.id === 'network/core/Restart-Service')!;
   assert.equal((restartFlow.flow.steps[1] as { flow: string }).flow, 'network/core/Check-Reachability-v2');
@@ -161,8 +163,9 @@ test('refuses to pack a draft with validation errors', async () => {
   ws.setFile(DRAFT, `${(await loadExamples()).file(DRAFT)!.text}schedules:\n  - just a string\n`);
   await assert.rejects(packDraft(ws, 'network-ops', { createdBy: 'flowgate-test/1' }), (error: unknown) => {
     assert.ok(error instanceof PackageValidationError);
-    assert.equal(error.errors[0].code, 'invalid-package-content');
-    assert.match(error.errors[0].message, /^schedules\[0\]: /);
+    // The package schema describes schedule items: a non-object item is a schema error of the draft.
+    assert.equal(error.errors[0].code, 'schema');
+    assert.match(error.errors[0].message, /schedules\[0\]/);
     return true;
   });
   ws.setFile(RESTART, textOf(ws, RESTART).replace('kind: log', 'kind: reboot'));

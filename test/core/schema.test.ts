@@ -147,7 +147,7 @@ test('connection: http(s) base URL, string headers, auth by secret name', () => 
 });
 
 test('package draft: name pattern, positive integer version, definition lists', () => {
-  const ok = { name: 'net_ops-2', version: 3, definitions: { flows: ['a/B'], connections: [] }, replacements: [{ kind: 'connection', from: 'a', to: 'b' }], authorisation: { groups: ['g'] }, schedules: [{ any: 1 }], triggers: [] };
+  const ok = { name: 'net_ops-2', version: 3, definitions: { flows: ['a/B'], connections: [] }, replacements: [{ kind: 'connection', from: 'a', to: 'b' }], authorisation: { groups: ['g'] }, schedules: [{ name: 's', flow: 'a/B', expression: '* * * * *' }], triggers: [] };
   assert.deepEqual(checkSchema('package', ok), []);
   const problems = checkSchema('package', { name: 'net ops', version: 1.5, definitions: { flows: 'a/B', workflows: [] }, replacements: [{ kind: 'secret', from: 'a' }] });
   assert.deepEqual(

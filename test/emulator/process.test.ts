@@ -15,7 +15,8 @@ describe('emulator process', () => {
 
   test('prints one ready line with the real port and data folder', () => {
     const line = gw.output().split('\n')[0];
-    assert.equal(line, `Flowgate emulator "test-gw" listening on http://127.0.0.1:${gw.port} (data: ${gw.dataDir})`);
+    assert.equal(line, `Flowgate emulator "test-gw" listening on http://127.0.0.1:${gw.port} (data: ${gw.dataDir}; SNMP traps: udp 127.0.0.1:${gw.snmpPort})`);
+    assert.notEqual(gw.snmpPort, 0);
     assert.notEqual(gw.port, 0);
   });
 
@@ -100,12 +101,20 @@ describe('emulator process', () => {
     }
     const env = await runEmulatorToExit([], { FLOWGATE_PORT: 'nope' });
     assert.equal(env.code, 2);
+    for (const args of [['--execution-retention', '0'], ['--execution-retention', 'lots']]) {
+      const r = await runEmulatorToExit(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /execution-retention/);
+    }
+    assert.equal((await runEmulatorToExit([], { FLOWGATE_EXECUTION_RETENTION: '-5' })).code, 2);
   });
 
   test('--help: usage, exit 0', async () => {
     const r = await runEmulatorToExit(['--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /--snmp-port/);
+    assert.match(r.stdout, /--execution-retention <count>/);
+    assert.match(r.stdout, /FLOWGATE_EXECUTION_RETENTION/);
   });
 
   test('environment variables configure it; SIGTERM stops it with exit 0', async () => {

@@ -33,6 +33,8 @@ export interface EmulatorProcessOptions {
 export interface EmulatorProcess {
   url: string;
   port: number;
+  /** The real UDP port of the SNMP trap receiver (from /healthz). */
+  snmpPort: number;
   dataDir: string;
   process: ChildProcess;
   /** Everything written to stdout and stderr so far. */
@@ -123,6 +125,8 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
   Object.assign(env, opts.env ?? {});
   const args = [EMULATOR_BUNDLE, '--port', String(opts.port ?? 0), '--data', dataDir];
   if (opts.name) args.push('--name', opts.name);
+  // A free SNMP trap port too, unless the caller chose one (the default 1162 would clash between tests).
+  if (!(opts.args ?? []).includes('--snmp-port') && opts.env?.FLOWGATE_SNMP_PORT === undefined) args.push('--snmp-port', '0');
   args.push(...(opts.args ?? []));
 
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -150,6 +154,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
 
   const timeoutMs = opts.timeoutMs ?? 10_000;
   let url: string;
+  let snmpPort = 0;
   try {
     url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`emulator did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
@@ -167,7 +172,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
         reject(new Error(`emulator exited with code ${code} before it was ready:\n${out}`));
       });
     });
-    await waitForHealth(url, timeoutMs);
+    snmpPort = (await waitForHealth(url, timeoutMs)).snmpPort ?? 0;
   } catch (err) {
     await waitExit('SIGKILL', 1000);
     cleanup();
@@ -177,6 +182,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
   return {
     url,
     port: Number(new URL(url).port),
+    snmpPort,
     dataDir,
     process: child,
     output: () => out,
@@ -192,13 +198,13 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
   };
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+async function waitForHealth(url: string, timeoutMs: number): Promise<{ snmpPort?: number }> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.ok) return;
+      if (res.ok) return (await res.json()) as { snmpPort?: number };
       last = new Error(`HTTP ${res.status}`);
     } catch (err) {
       last = err;

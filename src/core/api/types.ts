@@ -41,6 +41,7 @@ export type ApiErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'payload-too-large'
+  | 'already-exists'
   | 'internal';
 
 export interface HealthResponse {
@@ -48,6 +49,8 @@ export interface HealthResponse {
   name: string;
   version: string;
   startedAt: string;
+  /** The UDP port the SNMP trap receiver listens on (the real one when started with port 0). */
+  snmpPort?: number;
 }
 
 export interface PackageVersionSummary {

@@ -13,6 +13,8 @@ import type { Workspace } from '../workspace/workspace';
 import { referencesOfFlow } from '../graph/references';
 import { checkChildInputs } from './childInputs';
 import { expressionSyntaxError, findExpressions } from './expressions';
+import { draftScheduleDiagnostics } from './schedules';
+import { draftTriggerDiagnostics } from './triggers';
 
 export interface MissingReference {
   kind: DefinitionKind;
@@ -284,6 +286,11 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
       );
     }
   });
+
+  // 5. Schedules: see validate/schedules.ts.
+  diagnostics.push(...draftScheduleDiagnostics(ws, draft.schedules, (id) => (included.flow.has(replaced('flow', id)) ? replaced('flow', id) : undefined), at, relPath));
+  // 6. SNMP triggers: see validate/triggers.ts.
+  diagnostics.push(...draftTriggerDiagnostics(ws, draft.triggers, (id) => (included.flow.has(replaced('flow', id)) ? replaced('flow', id) : undefined), at, relPath));
 
   return { ok: !diagnostics.some((d) => d.severity === 'error'), diagnostics, missing: [...missing.values()] };
 }

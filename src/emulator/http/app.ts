@@ -5,6 +5,8 @@ import { executionRoutes } from '../routes/executions';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
 import { packageRoutes } from '../routes/packages';
+import { snmpRoutes } from '../snmp/routes';
+import { scheduleRoutes } from '../schedules/routes';
 import type { GatewayContext } from '../routes/context';
 import { errorHandler, notFoundHandler } from './errorHandling';
 
@@ -14,9 +16,12 @@ export function createApp(ctx: GatewayContext): express.Express {
   app.set('etag', false);
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(ctx));
+  // Before the package routes: it also reconciles the schedules after package changes.
+  if (ctx.scheduler) app.use(scheduleRoutes(ctx.store, ctx.scheduler));
   app.use(packageRoutes(ctx));
   app.use(definitionRoutes(ctx));
   app.use(executionRoutes(ctx));
+  if (ctx.snmp) app.use(snmpRoutes(ctx.store, ctx.snmp));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

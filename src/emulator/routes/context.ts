@@ -1,6 +1,8 @@
 /** What route modules share. */
 import type { ExecutionManager } from '../executions/manager';
 import type { PackageStore } from '../store/packageStore';
+import type { SnmpService } from '../snmp/service';
+import type { Scheduler } from '../schedules/scheduler';
 
 export interface GatewayContext {
   name: string;
@@ -8,4 +10,8 @@ export interface GatewayContext {
   startedAt: string;
   store: PackageStore;
   executions: ExecutionManager;
+  /** The SNMP trap receiver and triggers (absent in apps built without one). */
+  snmp?: SnmpService;
+  /** The schedules' cron tasks (absent in apps built without one). */
+  scheduler?: Scheduler;
 }

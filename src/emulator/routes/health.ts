@@ -6,6 +6,7 @@ export function healthRoutes(ctx: GatewayContext): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => {
     const body: HealthResponse = { status: 'ok', name: ctx.name, version: ctx.version, startedAt: ctx.startedAt };
+    if (ctx.snmp?.port !== undefined) body.snmpPort = ctx.snmp.port;
     res.json(body);
   });
   return r;

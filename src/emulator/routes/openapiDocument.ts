@@ -3,6 +3,11 @@
  * added there is added here. Schemas mirror src/core/api/types.ts.
  */
 
+import { schedulePaths, scheduleSchemas } from '../schedules/openapi';
+import { annotateErrorCodes } from './openapiErrors';
+
+import { snmpSchemas } from '../snmp/openapiSchemas';
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: unknown) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('ApiError')) });
@@ -16,6 +21,7 @@ const packageState = (summary: string, extra: Record<string, unknown> = {}) => (
   parameters: [nameParam, versionParam],
   responses: {
     '200': { description: 'The package after the change', content: json(ref('PackageSummary')) },
+    '400': errorResponse('bad-request: version is not a positive integer'),
     '404': errorResponse('package-not-found or version-not-found'),
     ...extra,
   },
@@ -207,6 +213,30 @@ const schemas = {
       },
     ],
   },
+  NewVersionRequest: {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(
+      ['add', 'remove', 'update'].map((k) => [
+        k,
+        {
+          type: 'array',
+          items: { type: 'object', additionalProperties: false, required: ['kind', 'id'], properties: { kind: { enum: ['flow', 'connection'] }, id: { type: 'string' } } },
+        },
+      ]),
+    ),
+  },
+  StopExecutionsRequest: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['ids'],
+    properties: { ids: { type: 'array', minItems: 1, maxItems: 100000, items: { type: 'string', minLength: 1 } } },
+  },
+  StopExecutionsResponse: {
+    type: 'object',
+    required: ['executions', 'notFound'],
+    properties: { executions: { type: 'array', items: ref('ExecutionSummary') }, notFound: { type: 'array', items: { type: 'string' } } },
+  },
   DefinitionSummary: {
     type: 'object',
     required: ['kind', 'id', 'name', 'folder', 'sha256', 'source'],
@@ -222,7 +252,7 @@ const schemas = {
 };
 
 export function openApiDocument(gatewayVersion: string): Record<string, unknown> {
-  return {
+  return annotateErrorCodes({
     openapi: '3.1.0',
     info: {
       title: 'Flowgate gateway API',
@@ -282,7 +312,29 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
           parameters: [nameParam, versionParam],
           responses: {
             '200': { description: 'The version', content: json(ref('PackageVersionDetail')) },
+            '400': errorResponse('bad-request: version is not a positive integer'),
             '404': errorResponse('package-not-found or version-not-found'),
+          },
+        },
+      },
+      '/api/v1/packages/{name}/versions/{version}/new-version': {
+        post: {
+          summary: 'Create New Version: a new version (highest + 1) from this one',
+          description:
+            'Adds definitions from the repository, removes some of this version\'s, updates some to the repository\'s current text. ' +
+            'Flows that added or updated flows run come along from the repository. The gateway builds the package file (createdBy: its name); ' +
+            'the new version is SUBMITTED and unpublished and inherits copies of this version\'s authorisation, schedules and triggers. ' +
+            'The repository is not changed.',
+          parameters: [nameParam, versionParam],
+          requestBody: { required: false, content: json(ref('NewVersionRequest')) },
+          responses: {
+            '201': { description: 'The new version', content: json(ref('PackageVersionDetail')) },
+            '400': errorResponse(
+              'bad-request, one detail per field at fault (add[i], remove[i], update[i]): an unknown definition, one not in the version, ' +
+                'a flow still run by a staying flow (named), by a schedule or a trigger, or an empty result',
+            ),
+            '404': errorResponse('package-not-found or version-not-found'),
+            '413': errorResponse('payload-too-large'),
           },
         },
       },
@@ -291,7 +343,13 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
           summary: 'The version as a package file',
           parameters: [nameParam, versionParam],
           responses: {
-            '200': { description: 'The .fgpkg', content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } } },
+            '200': {
+              description:
+                'The .fgpkg: re-imports on any gateway as this name and version, with the version\'s current authorisation, schedules and triggers (never secrets). ' +
+                'The stored file while its settings are current, else rebuilt by this gateway; uploading it here again is a no-op.',
+              content: { 'application/zip': { schema: { type: 'string', contentMediaType: 'application/zip' } } },
+            },
+            '400': errorResponse('bad-request: version is not a positive integer'),
             '404': errorResponse('package-not-found or version-not-found'),
           },
         },
@@ -304,6 +362,106 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
         post: packageState('Make the version the explicit default version', {
           '409': errorResponse('not-published: only a published version can be the default'),
         }),
+      },
+      // ---- SNMP triggers (src/emulator/snmp) ----
+      '/api/v1/packages/{name}/versions/{version}/triggers': {
+        get: {
+          summary: "The version's SNMP triggers",
+          parameters: [nameParam, versionParam],
+          responses: { '200': { description: '{"triggers": Trigger[]}', content: json(snmpSchemas.triggerList) }, '404': errorResponse('package-not-found or version-not-found') },
+        },
+        post: {
+          summary: 'Create a trigger',
+          description:
+            'Conditions: deviceAddress and agentAddress (IPv4, comma list, range a-b with a <= b, CIDR, *), devicePort (port, list, range, *), trapOid (OID, list, range compared component by component, *), ' +
+            'version v1 (community, agentAddress) / v2c (community) / v3 (users of this gateway). Inputs and pduVariable are checked against the flow.',
+          parameters: [nameParam, versionParam],
+          requestBody: { required: true, content: json(snmpSchemas.triggerSpec) },
+          responses: {
+            '201': { description: 'The trigger, with id and defaults', content: json(snmpSchemas.trigger) },
+            '400': errorResponse('bad-request, one detail per bad field, e.g. conditions.deviceAddress'),
+            '404': errorResponse('package-not-found or version-not-found'),
+          },
+        },
+      },
+      '/api/v1/packages/{name}/versions/{version}/triggers/{triggerId}': {
+        get: {
+          summary: 'One trigger',
+          parameters: [nameParam, versionParam, snmpSchemas.triggerIdParam],
+          responses: { '200': { description: 'The trigger', content: json(snmpSchemas.trigger) }, '404': errorResponse('not-found') },
+        },
+        put: {
+          summary: 'Replace a trigger',
+          parameters: [nameParam, versionParam, snmpSchemas.triggerIdParam],
+          requestBody: { required: true, content: json(snmpSchemas.triggerSpec) },
+          responses: {
+            '200': { description: 'The trigger', content: json(snmpSchemas.trigger) },
+            '400': errorResponse('bad-request, one detail per bad field'),
+            '404': errorResponse('not-found'),
+          },
+        },
+        delete: {
+          summary: 'Delete a trigger',
+          parameters: [nameParam, versionParam, snmpSchemas.triggerIdParam],
+          responses: { '204': { description: 'Deleted' }, '404': errorResponse('not-found') },
+        },
+      },
+      '/api/v1/snmp/traps': {
+        get: {
+          summary: 'Recent traps received (the last 500, newest first), each with every trigger\'s evaluation',
+          description:
+            'Every community is accepted and recorded; trigger conditions decide what runs. Per trigger: published, enabled, then deviceAddress, devicePort, trapOid, version, community, agentAddress, users — the first that fails is `failed`. ' +
+            'A matching trigger names the execution it started (executionId) or why it could not (error).',
+          responses: { '200': { description: '{"traps": TrapRecord[]}', content: json({ type: 'object', required: ['traps'], properties: { traps: { type: 'array', items: snmpSchemas.trapRecord } } }) } },
+        },
+      },
+      '/api/v1/snmp/evaluate': {
+        post: {
+          summary: 'Evaluate a described trap against every trigger; nothing is started',
+          requestBody: { required: true, content: json(snmpSchemas.trapPdu) },
+          responses: {
+            '200': { description: '{"evaluations": TriggerEvaluation[]}', content: json({ type: 'object', properties: { evaluations: { type: 'array', items: snmpSchemas.evaluation } } }) },
+            '400': errorResponse('bad-request, one detail per bad field (version, source.address, source.port, trapOid, ...)'),
+          },
+        },
+      },
+      '/api/v1/snmp/users': {
+        get: {
+          summary: "The gateway's SNMPv3 users (keys are write-only and never returned)",
+          responses: { '200': { description: '{"users": SnmpUserSummary[]}', content: json({ type: 'object', properties: { users: { type: 'array', items: snmpSchemas.userSummary } } }) } },
+        },
+        post: {
+          summary: 'Create an SNMPv3 user',
+          requestBody: { required: true, content: json(snmpSchemas.user) },
+          responses: {
+            '201': { description: 'The user, without keys', content: json(snmpSchemas.userSummary) },
+            '400': errorResponse('bad-request, one detail per bad field'),
+            '409': errorResponse('already-exists'),
+          },
+        },
+      },
+      '/api/v1/snmp/users/{userName}': {
+        get: {
+          summary: 'One SNMPv3 user, without keys',
+          parameters: [snmpSchemas.userNameParam],
+          responses: { '200': { description: 'The user', content: json(snmpSchemas.userSummary) }, '404': errorResponse('not-found') },
+        },
+        put: {
+          summary: 'Create or replace an SNMPv3 user',
+          description: 'Keys may be left out when the user exists and its protocols stay: the stored keys are kept.',
+          parameters: [snmpSchemas.userNameParam],
+          requestBody: { required: true, content: json(snmpSchemas.user) },
+          responses: {
+            '200': { description: 'Replaced', content: json(snmpSchemas.userSummary) },
+            '201': { description: 'Created', content: json(snmpSchemas.userSummary) },
+            '400': errorResponse('bad-request, one detail per bad field'),
+          },
+        },
+        delete: {
+          summary: 'Delete an SNMPv3 user',
+          parameters: [snmpSchemas.userNameParam],
+          responses: { '204': { description: 'Deleted' }, '404': errorResponse('not-found') },
+        },
       },
       '/api/{tenant}/{system}/flows/{flow}/executions': {
         post: {
@@ -324,7 +482,8 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
             '200': { description: 'Synchronous run ended (or was stopped)', content: json(ref('ExecutionResultResponse')) },
             '202': { description: 'Asynchronous run started', content: json(ref('ExecutionStartedResponse')) },
             '400': errorResponse('invalid-inputs (one detail per inputVariables.<name>), ambiguous-flow, bad-request'),
-            '404': errorResponse('flow-not-found, package-not-found, version-not-found'),
+            '404': errorResponse('flow-not-found, package-not-found, version-not-found, not-found (tenant/system other than default/default)'),
+            '413': errorResponse('payload-too-large'),
             '409': errorResponse('not-published, no-default-package, no-default-version'),
             '500': errorResponse('flow-failed: the flow ended with an unhandled error; details hold executionId, errorCode and step'),
           },
@@ -357,7 +516,7 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
       },
       '/api/v1/executions/{id}': {
         get: {
-          summary: 'One execution, with its log and children',
+          summary: 'One execution, with its log and children (running, or finished within the retention)',
           parameters: [idParam],
           responses: { '200': { description: 'The execution', content: json(ref('ExecutionDetail')) }, '404': errorResponse('execution-not-found') },
         },
@@ -372,6 +531,18 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
           },
         },
       },
+      '/api/v1/executions/stop': {
+        post: {
+          summary: 'Stop several executions and their children at once',
+          requestBody: { required: true, content: json(ref('StopExecutionsRequest')) },
+          responses: {
+            '200': { description: 'The executions after the stop, in the order asked; unknown ids in notFound', content: json(ref('StopExecutionsResponse')) },
+            '400': errorResponse('bad-request: ids missing, empty, not strings, or more than 100000'),
+            '413': errorResponse('payload-too-large'),
+          },
+        },
+      },
+      ...schedulePaths,
       '/api/v1/definitions': {
         get: {
           summary: 'The repository: flows and connections, with folders',
@@ -384,6 +555,6 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
         },
       },
     },
-    components: { schemas },
-  };
+    components: { schemas: { ...schemas, ...scheduleSchemas } },
+  });
 }

@@ -21,9 +21,24 @@ import { applyPublish, applyUnpublish, defaultVersionOf, hasPublishedVersion } f
 import { StoreDb } from './db';
 import { packageFileRelPath, writeFileAtomic } from './packageFiles';
 import type { StoredPackage, StoredVersion } from './schema';
+import type { SnmpUserSpec } from '../../core/model/trigger';
 import { isRequired } from '../engine/inputs';
+import type { DefinitionKind } from '../../core/model/definition';
+import type { Schedule } from '../../core/model/schedule';
+import type { Trigger } from '../../core/model/trigger';
+import { RepositoryTexts } from './repositoryTexts';
+import { matchesCurrentVersion } from './versionSettings';
+import { triggersFromManifest } from '../snmp/triggerSpecs';
+import { schedulesFromManifest } from '../schedules/fromManifest';
 
 export const STORE_FILE = 'store.json';
+
+export interface StoreFileOptions {
+  /** Default true: the file's definitions become the repository's current ones. */
+  repository?: boolean;
+  /** Settings to store instead of taking in the file's (a new version's inherited copies). */
+  settings?: { schedules: Schedule[]; triggers: Trigger[] };
+}
 /** Names that would clash with object internals of the JSON store. */
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -95,12 +110,22 @@ export class PackageStore {
   // ---- upload --------------------------------------------------------------------------------
 
   upload(bytes: Uint8Array): Promise<UploadResponse> {
-    const run = this.uploadChain.then(() => this.doUpload(bytes));
+    return this.exclusive(() => this.storeFile(bytes));
+  }
+
+  /** Run `fn` alone among uploads and new versions (they decide version numbers and conflicts). */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.uploadChain.then(fn);
     this.uploadChain = run.catch(() => undefined);
     return run;
   }
 
-  private async doUpload(bytes: Uint8Array): Promise<UploadResponse> {
+  /**
+   * Store a package file as an upload does (call it inside `exclusive`). A new version built by
+   * the gateway passes `repository: false` (its definitions are already the repository's or
+   * older) and the exact `settings` it inherits.
+   */
+  async storeFile(bytes: Uint8Array, opts: StoreFileOptions = {}): Promise<UploadResponse> {
     let parsed: Awaited<ReturnType<typeof readPackageFile>>;
     try {
       parsed = await readPackageFile(bytes);
@@ -125,7 +150,8 @@ export class PackageStore {
       : undefined;
     const existing = existingPkg?.versions[String(manifest.version)];
     if (existing) {
-      if (existing.contentDigest === manifest.contentDigest) {
+      // Identical: as uploaded, or as an export of it carries its current settings.
+      if (matchesCurrentVersion(manifest.name, existing, manifest, parsed.flows.map(flowSignature))) {
         return { name: manifest.name, version: manifest.version, created: false };
       }
       throw conflict(
@@ -135,8 +161,15 @@ export class PackageStore {
       );
     }
 
+    const triggers = opts.settings?.triggers ?? triggersFromManifest(manifest.triggers, parsed.flows.map(flowSignature));
+    const schedules = opts.settings?.schedules ?? schedulesFromManifest(manifest.schedules, parsed.flows.map(flowSignature));
     const rel = packageFileRelPath(manifest.name, manifest.version);
     await writeFileAtomic(path.join(this.dataDir, rel), bytes);
+    // The repository keeps each definition's current text (checked against its hash when read).
+    if (opts.repository !== false) {
+      const texts = new RepositoryTexts(this.dataDir);
+      for (const src of parsed.sources) await texts.write(src.kind, src.id, src.text);
+    }
 
     const now = new Date().toISOString();
     const pkg: StoredPackage =
@@ -162,13 +195,12 @@ export class PackageStore {
       },
       flows,
       authorisation: { groups: [...(manifest.authorisation?.groups ?? [])] },
-      // Schedules and triggers of the file are taken in by their own modules (issue 4); until
-      // then a version starts with none.
-      schedules: [],
-      triggers: [],
+      // Schedules and triggers of the file, checked and given ids by their own modules.
+      schedules,
+      triggers,
     };
     // The repository: the version's definitions are inserted or updated, folders as in their ids.
-    for (const d of manifest.definitions) {
+    for (const d of opts.repository === false ? [] : manifest.definitions) {
       const name = d.id.split('/').pop() ?? d.id;
       const folder = d.id.includes('/') ? d.id.slice(0, d.id.lastIndexOf('/')) : '';
       this.db.data.definitions[definitionKey(d.kind, d.id)] = {
@@ -285,12 +317,49 @@ export class PackageStore {
     return p;
   }
 
+  /** The current text of a repository definition: the repository copy, else the package file that wrote it. */
+  async repositoryText(kind: DefinitionKind, id: string): Promise<{ text: string; sha256: string } | undefined> {
+    const key = definitionKey(kind, id);
+    const d = Object.prototype.hasOwnProperty.call(this.db.data.definitions, key) ? this.db.data.definitions[key] : undefined;
+    if (!d) return undefined;
+    const text = await new RepositoryTexts(this.dataDir).read(kind, id, d.sha256);
+    if (text !== undefined) return { text, sha256: d.sha256 };
+    const bytes = await fs.readFile(this.versionFilePath(d.source.packageName, d.source.version)).catch(() => undefined);
+    if (!bytes) return undefined;
+    const src = (await readPackageFile(new Uint8Array(bytes))).sources.find((s) => s.kind === kind && s.id === id);
+    return src ? { text: src.text, sha256: d.sha256 } : undefined;
+  }
+
   /** A connection from the repository (the version that last wrote it), for flows whose package lacks it. */
   async repositoryConnection(id: string): Promise<ConnectionDefinition | undefined> {
     const d = this.db.data.definitions[definitionKey('connection', id)];
     if (!d) return undefined;
     const c = await this.versionContents(d.source.packageName, d.source.version).catch(() => undefined);
     return c?.connections.get(id);
+  }
+
+  // ---- live settings: SNMP triggers and users (src/emulator/snmp) ---------------------------
+
+  /** The stored version, for the module that owns a live setting (change it, then `persistSettings()`). */
+  storedVersion(name: string, version: number): StoredVersion {
+    return this.ver(this.pkg(name), version);
+  }
+
+  /** Every stored version with its package name, packages and versions in order. */
+  storedVersions(): { packageName: string; version: StoredVersion }[] {
+    return Object.values(this.db.data.packages)
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .flatMap((p) => Object.values(p.versions).sort((a, b) => a.version - b.version).map((version) => ({ packageName: p.name, version })));
+  }
+
+  /** SNMPv3 users with their keys: never answer or log them. */
+  snmpUsers(): Record<string, SnmpUserSpec> {
+    return (this.db.data.snmpUsers ??= {});
+  }
+
+  /** Resolve once live-setting changes made before the call are on disk. */
+  persistSettings(): Promise<void> {
+    return this.db.persist();
   }
 
   // ---- helpers -------------------------------------------------------------------------------

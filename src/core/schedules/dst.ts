@@ -1,0 +1,116 @@
+/**
+ * Daylight-saving notes for a previewed range: a run whose wall-clock time falls in a spring gap
+ * does not exist that day and is skipped; a run in an autumn repeated hour runs once (node-cron
+ * behaviour, so the preview and the firing agree).
+ */
+import { formatClock, formatDate, offsetMinutes, type WallTime } from './timezone';
+
+/** Sampling step: offsets are compared a week apart (zones change at most a few times a year). */
+const STEP = 7 * 24 * 3600_000;
+
+export interface Transition {
+  /** First instant with the new offset. */
+  at: number;
+  before: number;
+  after: number;
+}
+
+/** Offset changes of the zone between two instants (found to the second). */
+export function transitionsBetween(zone: string, from: number, until: number): Transition[] {
+  const out: Transition[] = [];
+  let t = from;
+  let off = offsetMinutes(t, zone);
+  while (t < until) {
+    const next = Math.min(t + STEP, until);
+    const nextOff = offsetMinutes(next, zone);
+    if (nextOff !== off) {
+      let lo = t;
+      let hi = next;
+      while (hi - lo > 1000) {
+        const mid = Math.floor((lo + hi) / 2000) * 1000;
+        if (mid <= lo || mid >= hi) break;
+        if (offsetMinutes(mid, zone) === off) lo = mid;
+        else hi = mid;
+      }
+      out.push({ at: hi, before: off, after: nextOff });
+    }
+    t = next;
+    off = nextOff;
+  }
+  return out;
+}
+
+function wallAt(ms: number): WallTime {
+  const d = new Date(ms);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  };
+}
+
+/** Wall-clock times (as if UTC) from `start` for `minutes`, that the expression matches. */
+function matchingWallTimes(start: number, minutes: number, matches: (w: WallTime) => boolean, step: number): WallTime[] {
+  const out: WallTime[] = [];
+  for (let s = 0; s < minutes * 60; s += step) {
+    const w = wallAt(start + s * 1000);
+    if (matches(w)) out.push(w);
+  }
+  return out;
+}
+
+function runsText(times: WallTime[]): string {
+  const clock = (w: WallTime) => formatClock(w.hour, w.minute, w.second);
+  if (times.length === 1) return `the run at ${clock(times[0])}`;
+  if (times.length <= 4) return `the runs at ${times.map(clock).join(', ')}`;
+  return `the ${times.length} runs from ${clock(times[0])} to ${clock(times[times.length - 1])}`;
+}
+
+/**
+ * Notes for the transitions of `zone` in [from, until]. `matches` tells whether the expression
+ * matches a wall-clock time; `nextAfter` gives the real next run after an instant.
+ */
+export function dstNotes(
+  zone: string,
+  from: number,
+  until: number,
+  matches: (w: WallTime) => boolean,
+  nextAfter: (ms: number) => number | null,
+  /** 60 when the expression has no seconds field (runs only at second 0), else 1. */
+  stepSeconds = 1,
+): string[] {
+  const notes: string[] = [];
+  for (const tr of transitionsBetween(zone, from, until)) {
+    const delta = tr.after - tr.before;
+    if (delta > 0) {
+      // Spring: wall times [at+before, at+after) do not exist.
+      const gapStart = tr.at + tr.before * 60_000;
+      const times = matchingWallTimes(gapStart, delta, matches, stepSeconds);
+      if (!times.length) continue;
+      const w0 = wallAt(gapStart);
+      const w1 = wallAt(gapStart + delta * 60_000);
+      notes.push(
+        `On ${formatDate(w0)} the clocks in ${zone} go forward from ${formatClock(w0.hour, w0.minute)} to ${formatClock(w1.hour, w1.minute)}: ` +
+          `${runsText(times)} ${times.length === 1 ? 'does' : 'do'} not exist that day and ${times.length === 1 ? 'is' : 'are'} skipped.`,
+      );
+    } else if (delta < 0) {
+      // Autumn: wall times [at+after, at+before) happen twice.
+      const repeatStart = tr.at + tr.after * 60_000;
+      const times = matchingWallTimes(repeatStart, -delta, matches, stepSeconds);
+      if (!times.length) continue;
+      const w0 = wallAt(repeatStart);
+      const w1 = wallAt(repeatStart - delta * 60_000);
+      const first = nextAfter(tr.at + delta * 60_000 - 1000);
+      const when =
+        first !== null && first < tr.at - delta * 60_000 ? ` (${times.length === 1 ? 'at' : 'the first at'} ${new Date(first).toISOString()})` : '';
+      notes.push(
+        `On ${formatDate(w0)} the clocks in ${zone} go back from ${formatClock(w1.hour, w1.minute)} to ${formatClock(w0.hour, w0.minute)}, so ` +
+          `${formatClock(w0.hour, w0.minute)}–${formatClock(w1.hour, w1.minute)} happens twice: ${runsText(times)} ${times.length === 1 ? 'runs' : 'run'} once, not twice${when}.`,
+      );
+    }
+  }
+  return notes;
+}

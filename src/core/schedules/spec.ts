@@ -1,0 +1,132 @@
+/** Checking a schedule (as a package draft, a package file or an API body carries it) and applying defaults. */
+import type { ApiErrorDetail } from '../api/types';
+import type { Schedule, ScheduleSpec } from '../model/schedule';
+import { closestMatch } from '../schema/closestMatch';
+import { CronNeverRunsError, cronNextRuns, cronProblems, normalizeCron } from './cron';
+import { DEFAULT_TIMEZONE, timezoneProblems } from './preview';
+
+/** What schedule checks need of a flow: its id and declared inputs (a FlowSignature fits). */
+export interface ScheduleFlowInfo {
+  id: string;
+  inputs: Record<string, { type: string; required: boolean }>;
+}
+
+const KEYS = ['name', 'description', 'flow', 'type', 'expression', 'timezone', 'inputs', 'enabled'];
+/** Read-only properties of a ScheduleResponse: a client may send one back; they are ignored. */
+const IGNORED = ['id', 'nextRuns', 'history'];
+export const MAX_SCHEDULE_NAME = 200;
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function matchesType(value: unknown, type: string): boolean {
+  switch (type) {
+    case 'any':
+      return value !== undefined;
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return isRecord(value);
+    case 'array':
+      return Array.isArray(value);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Everything wrong with a schedule, one `{field, message}` per problem (`field` prefixed with
+ * `prefix`, e.g. `manifest.schedules[0].`). With `flows`, the flow must be one of them and the
+ * inputs are checked against its declared inputs (unknown, missing required, wrong type).
+ */
+export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlowInfo[], prefix = ''): ApiErrorDetail[] {
+  const out: ApiErrorDetail[] = [];
+  const add = (field: string, message: string) => out.push({ field: prefix + field, message });
+  if (!isRecord(spec)) {
+    out.push({ field: prefix.replace(/\.$/, '') || 'body', message: `a schedule must be an object, got ${typeOf(spec)}` });
+    return out;
+  }
+  for (const key of Object.keys(spec)) {
+    if (KEYS.includes(key) || IGNORED.includes(key)) continue;
+    const near = closestMatch(key, KEYS);
+    add(key, `unknown property '${key}'${near ? `; did you mean '${near}'?` : ` (expected ${KEYS.join(', ')})`}`);
+  }
+
+  const { name, description, flow, type, expression, timezone, inputs, enabled } = spec;
+  if (typeof name !== 'string' || name.trim() === '') add('name', 'required: a non-empty string');
+  else if (name.length > MAX_SCHEDULE_NAME) add('name', `at most ${MAX_SCHEDULE_NAME} characters`);
+  if (description !== undefined && typeof description !== 'string') add('description', `must be a string, got ${typeOf(description)}`);
+  if (type !== undefined && type !== 'CRON') add('type', `must be 'CRON' (the only schedule type), got ${JSON.stringify(type)}`);
+  if (enabled !== undefined && typeof enabled !== 'boolean') add('enabled', `must be true or false, got ${typeOf(enabled)}`);
+
+  let target: ScheduleFlowInfo | undefined;
+  if (typeof flow !== 'string' || flow.trim() === '') add('flow', 'required: the id of a flow of the package version');
+  else if (flows) {
+    target = flows.find((f) => f.id === flow);
+    if (!target) {
+      const ids = flows.map((f) => f.id);
+      const near = closestMatch(flow, ids);
+      add('flow', `flow '${flow}' is not in this package version${near ? `; did you mean '${near}'?` : ids.length ? ` (it has ${ids.join(', ')})` : ' (it has no flows)'}`);
+    }
+  }
+
+  const exprProblems = expression === undefined ? ['required: a cron expression, e.g. "*/5 * * * *" or "0 30 2 * * 1"'] : cronProblems(expression);
+  for (const m of exprProblems) add('expression', m);
+  const tzProblems = timezone === undefined ? [] : timezoneProblems(timezone);
+  for (const m of tzProblems) add('timezone', m);
+  if (!exprProblems.length && !tzProblems.length) {
+    try {
+      cronNextRuns(normalizeCron(expression as string), (timezone as string | undefined) ?? DEFAULT_TIMEZONE, 1);
+    } catch (err) {
+      if (err instanceof CronNeverRunsError) add('expression', err.message);
+      else throw err;
+    }
+  }
+
+  if (inputs !== undefined && !isRecord(inputs)) add('inputs', `must be an object of input values, got ${typeOf(inputs)}`);
+  else if (target) {
+    const given = (inputs ?? {}) as Record<string, unknown>;
+    const declared = target.inputs;
+    for (const [key, d] of Object.entries(declared)) {
+      const has = Object.prototype.hasOwnProperty.call(given, key) && given[key] !== undefined;
+      if (!has) {
+        if (d.required) add(`inputs.${key}`, `missing required input '${key}' (${d.type}) of flow '${target.id}'`);
+      } else if (!matchesType(given[key], d.type)) {
+        add(`inputs.${key}`, `input '${key}' must be of type ${d.type}, got ${typeOf(given[key])}`);
+      }
+    }
+    for (const key of Object.keys(given)) {
+      if (Object.prototype.hasOwnProperty.call(declared, key)) continue;
+      const known = Object.keys(declared);
+      add(`inputs.${key}`, `unknown input '${key}' (flow '${target.id}' declares ${known.length ? known.join(', ') : 'no inputs'})`);
+    }
+  }
+  return out;
+}
+
+/** A valid spec as stored on a gateway: defaults applied (type CRON, UTC, no inputs, enabled). */
+export function toSchedule(spec: ScheduleSpec, id: string): Schedule {
+  return {
+    id,
+    name: spec.name.trim(),
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    flow: spec.flow,
+    type: 'CRON',
+    expression: normalizeCron(spec.expression),
+    timezone: spec.timezone ?? DEFAULT_TIMEZONE,
+    inputs: structuredClone(spec.inputs ?? {}),
+    enabled: spec.enabled ?? true,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './conditions';
+export * from './evaluate';
+export * from './validate';

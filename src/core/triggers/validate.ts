@@ -1,0 +1,163 @@
+/**
+ * Checking a trigger as a client sends it (API body, package draft, package file): every bad field
+ * is named, e.g. `conditions.deviceAddress: '10.0.0.9-10.0.0.1' is a range whose start is after
+ * its end`. With the flow's signature, `inputs` and `pduVariable` are checked against its inputs.
+ */
+import type { FlowSignature } from '../api/types';
+import type { SnmpVersion, TriggerConditions, TriggerSpec } from '../model/trigger';
+import { parseAddressCondition, parseCommunityCondition, parseOidCondition, parsePortCondition } from './conditions';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface ValidateTriggerOptions {
+  /** Names of the SNMPv3 users on the gateway: a v3 trigger naming another user is refused. */
+  knownUsers?: readonly string[];
+}
+
+const TOP_KEYS = new Set(['id', 'name', 'description', 'flow', 'conditions', 'inputs', 'pduVariable', 'enabled']);
+const CONDITION_KEYS = new Set(['deviceAddress', 'devicePort', 'trapOid', 'version', 'community', 'agentAddress', 'users']);
+const VERSIONS: SnmpVersion[] = ['v1', 'v2c', 'v3'];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function matchesType(value: unknown, type: string): boolean {
+  switch (type) {
+    case 'any':
+      return value !== undefined;
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'object':
+      return isObject(value);
+    case 'array':
+      return Array.isArray(value);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Every problem of `spec`, each naming its field. `flow`: the signature of the flow the trigger
+ * names (checks inputs and pduVariable), `null` when the version has no such flow, `undefined`
+ * to skip flow checks.
+ */
+export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, opts: ValidateTriggerOptions = {}): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (field: string, message: string) => errors.push({ field, message });
+  if (!isObject(spec)) {
+    err('trigger', 'must be an object');
+    return errors;
+  }
+  for (const k of Object.keys(spec)) if (!TOP_KEYS.has(k)) err(k, `unknown property '${k}'`);
+  if (typeof spec.name !== 'string' || spec.name.trim() === '') err('name', 'must be a non-empty string');
+  if (spec.description !== undefined && typeof spec.description !== 'string') err('description', 'must be a string');
+  if (typeof spec.flow !== 'string' || spec.flow.trim() === '') err('flow', 'must be the id of a flow of the package version');
+  else if (flow === null) err('flow', `the package version has no flow '${spec.flow}'`);
+  if (spec.enabled !== undefined && typeof spec.enabled !== 'boolean') err('enabled', 'must be true or false');
+
+  // conditions
+  const c = spec.conditions;
+  if (!isObject(c)) {
+    err('conditions', 'must be an object with deviceAddress, devicePort, trapOid and version');
+  } else {
+    for (const k of Object.keys(c)) if (!CONDITION_KEYS.has(k)) err(`conditions.${k}`, `unknown condition '${k}'`);
+    const check = (key: string, parsed: { ok: boolean; message?: string }) => {
+      if (!parsed.ok) err(`conditions.${key}`, parsed.message ?? 'invalid');
+    };
+    check('deviceAddress', parseAddressCondition(c.deviceAddress));
+    check('devicePort', parsePortCondition(c.devicePort));
+    check('trapOid', parseOidCondition(c.trapOid));
+    const version = c.version as SnmpVersion;
+    if (!VERSIONS.includes(version)) {
+      err('conditions.version', `must be v1, v2c or v3${c.version === undefined ? '' : `, got '${String(c.version)}'`}`);
+    } else {
+      if (c.community !== undefined) {
+        if (version === 'v3') err('conditions.community', 'applies to v1 and v2c only; a v3 trigger names users');
+        else check('community', parseCommunityCondition(c.community));
+      }
+      if (c.agentAddress !== undefined) {
+        if (version !== 'v1') err('conditions.agentAddress', 'applies to v1 only (the agent address is a field of the v1 trap PDU)');
+        else check('agentAddress', parseAddressCondition(c.agentAddress));
+      }
+      if (c.users !== undefined && version !== 'v3') err('conditions.users', 'applies to v3 only');
+      if (version === 'v3') {
+        if (!Array.isArray(c.users) || c.users.length === 0) {
+          err('conditions.users', 'a v3 trigger names one or more SNMPv3 users of the gateway');
+        } else {
+          c.users.forEach((u, i) => {
+            if (typeof u !== 'string' || u.trim() === '') err(`conditions.users[${i}]`, 'must be a user name');
+            else if (opts.knownUsers && !opts.knownUsers.includes(u)) {
+              err(`conditions.users[${i}]`, `there is no SNMPv3 user '${u}' on this gateway${opts.knownUsers.length ? ` (users: ${opts.knownUsers.join(', ')})` : ''}`);
+            }
+          });
+        }
+      }
+    }
+  }
+
+  // inputs and the PDU variable
+  const inputs = spec.inputs;
+  if (inputs !== undefined && !isObject(inputs)) err('inputs', 'must be an object of input values');
+  const pduVariable = spec.pduVariable;
+  if (pduVariable !== undefined && (typeof pduVariable !== 'string' || pduVariable.trim() === '')) {
+    err('pduVariable', 'must be the name of an input of the flow');
+  }
+  if (flow) {
+    const declared = flow.inputs;
+    if (typeof pduVariable === 'string' && pduVariable.trim() !== '') {
+      const d = Object.prototype.hasOwnProperty.call(declared, pduVariable) ? declared[pduVariable] : undefined;
+      if (!d) err('pduVariable', `flow '${flow.id}' has no input '${pduVariable}'`);
+      else if (d.type !== 'object' && d.type !== 'any') err('pduVariable', `input '${pduVariable}' is of type ${d.type}; the trap PDU is an object`);
+    }
+    if (isObject(inputs)) {
+      for (const [k, v] of Object.entries(inputs)) {
+        const d = Object.prototype.hasOwnProperty.call(declared, k) ? declared[k] : undefined;
+        if (!d) err(`inputs.${k}`, `flow '${flow.id}' has no input '${k}'${Object.keys(declared).length ? ` (inputs: ${Object.keys(declared).join(', ')})` : ''}`);
+        else if (!matchesType(v, d.type)) err(`inputs.${k}`, `input '${k}' must be of type ${d.type}, got ${typeOf(v)}`);
+      }
+    }
+    for (const [k, d] of Object.entries(declared)) {
+      const given = (isObject(inputs) && inputs[k] !== undefined) || pduVariable === k;
+      if (d.required && !given) err(`inputs.${k}`, `missing required input '${k}' (${d.type})`);
+    }
+  }
+  return errors;
+}
+
+/** The trigger as stored: defaults applied (community/agentAddress `*` where they apply, enabled true). */
+export function normalizeTriggerSpec(spec: TriggerSpec): Omit<TriggerSpec, 'inputs' | 'enabled'> & { inputs: Record<string, unknown>; enabled: boolean } {
+  const c = spec.conditions;
+  const conditions: TriggerConditions = {
+    deviceAddress: c.deviceAddress.trim(),
+    devicePort: c.devicePort.trim(),
+    trapOid: c.trapOid.trim(),
+    version: c.version,
+    ...(c.version !== 'v3' ? { community: (c.community ?? '*').trim() } : {}),
+    ...(c.version === 'v1' ? { agentAddress: (c.agentAddress ?? '*').trim() } : {}),
+    ...(c.version === 'v3' ? { users: [...(c.users ?? [])] } : {}),
+  };
+  return {
+    name: spec.name.trim(),
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    flow: spec.flow,
+    conditions,
+    inputs: { ...(spec.inputs ?? {}) },
+    ...(spec.pduVariable !== undefined ? { pduVariable: spec.pduVariable } : {}),
+    enabled: spec.enabled ?? true,
+  };
+}

@@ -1,0 +1,35 @@
+/** The schedules a package file carries, taken into a new version at upload (ids assigned, defaults applied). */
+import { randomUUID } from 'node:crypto';
+import type { ApiErrorDetail, FlowSignature } from '../../core/api/types';
+import type { Schedule, ScheduleSpec } from '../../core/model/schedule';
+import { toSchedule, validateScheduleSpec } from '../../core/schedules/spec';
+import { ApiError } from '../errors';
+
+/**
+ * Valid schedules of `manifest.schedules`, or an ApiError 400 (`invalid-package-file`) naming
+ * every `manifest.schedules[i].field` at fault; nothing is stored then.
+ */
+export function schedulesFromManifest(specs: unknown[] | undefined, flows: FlowSignature[]): Schedule[] {
+  const list = specs ?? [];
+  const problems: ApiErrorDetail[] = [];
+  const names = new Map<string, number>();
+  list.forEach((spec, i) => {
+    const prefix = `manifest.schedules[${i}].`;
+    problems.push(...validateScheduleSpec(spec, flows, prefix));
+    const name = (spec as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && name.trim()) {
+      const first = names.get(name.trim());
+      if (first !== undefined) problems.push({ field: `${prefix}name`, message: `'${name}' is also the name of manifest.schedules[${first}]; names are unique per version` });
+      else names.set(name.trim(), i);
+    }
+  });
+  if (problems.length) {
+    throw new ApiError(
+      400,
+      'invalid-package-file',
+      `Invalid package file: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
+      problems,
+    );
+  }
+  return list.map((spec) => toSchedule(spec as ScheduleSpec, randomUUID()));
+}

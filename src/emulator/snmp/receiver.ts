@@ -1,0 +1,156 @@
+/**
+ * The UDP trap receiver (net-snmp). Decisions:
+ * - Communities: every community is accepted and the trap recorded; the triggers' `community`
+ *   conditions decide what runs. (A receiver that dropped unknown communities would hide exactly
+ *   the traps a developer is trying to debug.) net-snmp only accepts communities it was given, so
+ *   each v1/v2c message's community is lent to the authorizer while net-snmp processes it.
+ * - SNMPv3: only the gateway's users (authNoPriv, authPriv) are accepted; wrong keys, unknown users
+ *   and malformed messages are counted as refused and never reach triggers.
+ * - The socket gets an 8 MB receive buffer (through net-snmp's `dgramModule` option): with the
+ *   kernel default (~208 KB) bursts of traps are lost before Node reads them.
+ * - Port 0 picks a free port (net-snmp itself would turn 0 into 162); `port` is the real one.
+ */
+import dgram from 'node:dgram';
+import * as snmp from 'net-snmp';
+import type { SnmpUserSpec } from '../../core/model/trigger';
+import type { RawNotification } from '../../core/snmp/pdu';
+
+export const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
+
+export interface TrapReceiverOptions {
+  port: number;
+  host: string;
+  onTrap(notification: RawNotification): void;
+  onRefused?(error: Error & { rinfo?: { address: string; port: number } }): void;
+}
+
+/** The community of a v1/v2c message (BER: SEQUENCE { INTEGER version, OCTET STRING community, … }). */
+export function peekCommunity(buf: Buffer): string | undefined {
+  let i = 0;
+  const len = (): number | undefined => {
+    const first = buf[i++];
+    if (first === undefined) return undefined;
+    if (first < 0x80) return first;
+    const n = first & 0x7f;
+    if (n === 0 || n > 4) return undefined;
+    let v = 0;
+    for (let k = 0; k < n; k++) {
+      const b = buf[i++];
+      if (b === undefined) return undefined;
+      v = v * 256 + b;
+    }
+    return v;
+  };
+  if (buf[i++] !== 0x30 || len() === undefined) return undefined;
+  if (buf[i++] !== 0x02) return undefined;
+  const vlen = len();
+  if (vlen === undefined || vlen < 1 || vlen > 4) return undefined;
+  let version = 0;
+  for (let k = 0; k < vlen; k++) version = version * 256 + (buf[i++] ?? 0);
+  if (version !== 0 && version !== 1) return undefined; // v3 has no community
+  if (buf[i++] !== 0x04) return undefined;
+  const clen = len();
+  if (clen === undefined || i + clen > buf.length) return undefined;
+  return buf.subarray(i, i + clen).toString('latin1');
+}
+
+export class TrapReceiver {
+  private constructor(
+    private readonly receiver: snmp.Receiver,
+    private readonly socket: dgram.Socket,
+    readonly port: number,
+  ) {}
+
+  static async start(o: TrapReceiverOptions): Promise<TrapReceiver> {
+    let socket: dgram.Socket | undefined;
+    let listening: Promise<void> | undefined;
+    let receiver: snmp.Receiver | undefined;
+    const authorizer = () => receiver!.getAuthorizer();
+    const dgramModule: snmp.DgramModule = {
+      createSocket(type: string) {
+        const s = dgram.createSocket({ type: type as dgram.SocketType, recvBufferSize: RECEIVE_BUFFER_BYTES });
+        listening = new Promise<void>((resolve, reject) => {
+          s.once('listening', resolve);
+          s.once('error', reject);
+        });
+        const bind = s.bind.bind(s) as (port: number, address?: string) => dgram.Socket;
+        // net-snmp passes `port || 162`; bind the port asked for (0: a free one).
+        (s as unknown as { bind: (p: number, a?: string) => dgram.Socket }).bind = (_p: number, address?: string) => bind(o.port, address);
+        const on = s.on.bind(s) as (event: string, listener: (...a: unknown[]) => void) => dgram.Socket;
+        (s as unknown as { on: typeof on }).on = (event: string, listener: (...a: unknown[]) => void) => {
+          if (event !== 'message') return on(event, listener);
+          return on('message', (buf: unknown, rinfo: unknown) => {
+            const community = peekCommunity(buf as Buffer);
+            const auth = authorizer();
+            if (community === undefined || auth.getCommunity(community)) return listener(buf, rinfo);
+            auth.addCommunity(community);
+            try {
+              listener(buf, rinfo);
+            } finally {
+              auth.deleteCommunity(community);
+            }
+          });
+        };
+        socket = s;
+        return s;
+      },
+    };
+    receiver = snmp.createReceiver(
+      {
+        port: o.port || 162,
+        address: o.host,
+        transport: o.host.includes(':') ? 'udp6' : 'udp4',
+        includeAuthentication: true,
+        dgramModule,
+      },
+      (error, notification) => {
+        if (error) {
+          o.onRefused?.(error);
+          return;
+        }
+        if (notification) o.onTrap(notification as unknown as RawNotification);
+      },
+    );
+    try {
+      await listening;
+    } catch (err) {
+      try {
+        socket?.close();
+      } catch {
+        /* not open */
+      }
+      throw err;
+    }
+    return new TrapReceiver(receiver, socket!, socket!.address().port);
+  }
+
+  /** Replace the SNMPv3 users net-snmp accepts. */
+  setUsers(users: readonly SnmpUserSpec[]): void {
+    const auth = this.receiver.getAuthorizer();
+    for (const u of [...auth.getUsers()]) auth.deleteUser(u.name);
+    for (const u of users) {
+      auth.addUser({
+        name: u.name,
+        level: snmp.SecurityLevel[u.level],
+        authProtocol: snmp.AuthProtocols[u.authProtocol],
+        authKey: u.authKey,
+        ...(u.level === 'authPriv' && u.privProtocol ? { privProtocol: snmp.PrivProtocols[u.privProtocol], privKey: u.privKey } : {}),
+      });
+    }
+  }
+
+  /** Receive buffer size the kernel granted (Linux reports twice the value set, capped by rmem_max). */
+  receiveBufferSize(): number {
+    return this.socket.getRecvBufferSize();
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      try {
+        this.socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * SNMP routes: triggers per package version, recent traps, evaluating a described trap, and the
+ * gateway's SNMPv3 users. User keys are write-only: no answer, log or error message holds them.
+ */
+import express, { Router } from 'express';
+import type {
+  ApiErrorDetail,
+  EvaluateTrapRequest,
+  EvaluateTrapResponse,
+  SnmpUserListResponse,
+  TrapListResponse,
+  TriggerListResponse,
+  TriggerResponse,
+} from '../../core/api/types';
+import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSpec, TriggerSpec } from '../../core/model/trigger';
+import { parseIpv4, parseOid } from '../../core/triggers/conditions';
+import { ApiError, badRequest, notFound } from '../errors';
+import { parseVersion } from '../http/params';
+import type { PackageStore } from '../store/packageStore';
+import type { SnmpService } from './service';
+import { userSummary } from './service';
+import { toTrigger, triggerErrors } from './triggerSpecs';
+
+const AUTH: SnmpAuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
+const PRIV: SnmpPrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
+const USER_NAME = /^[A-Za-z0-9._-]{1,32}$/;
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function refuse(what: string, details: ApiErrorDetail[]): never {
+  throw badRequest(`Invalid ${what}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
+}
+
+/** A user body checked; `existing` lets a replacement leave out keys it does not change. */
+export function checkUser(body: unknown, name: string, existing?: SnmpUserSpec): SnmpUserSpec {
+  const details: ApiErrorDetail[] = [];
+  const err = (field: string, message: string) => details.push({ field, message });
+  if (!isObject(body)) refuse('SNMPv3 user', [{ field: 'body', message: 'must be a JSON object' }]);
+  for (const k of Object.keys(body)) {
+    if (!['name', 'level', 'authProtocol', 'authKey', 'privProtocol', 'privKey'].includes(k)) err(k, `unknown property '${k}'`);
+  }
+  if (!USER_NAME.test(name) || RESERVED.has(name)) err('name', 'must be 1 to 32 letters, digits, ".", "-" or "_"');
+  if (body.name !== undefined && body.name !== name) err('name', `must match the name in the path ('${name}')`);
+  const level = body.level;
+  if (level !== 'authNoPriv' && level !== 'authPriv') err('level', 'must be authNoPriv or authPriv');
+  const authProtocol = body.authProtocol as SnmpAuthProtocol;
+  if (!AUTH.includes(authProtocol)) err('authProtocol', `must be one of ${AUTH.join(', ')}`);
+  const keep = existing && existing.authProtocol === authProtocol;
+  let authKey = body.authKey;
+  if (authKey === undefined && keep) authKey = existing.authKey;
+  if (typeof authKey !== 'string' || authKey.length < 8) err('authKey', 'must be a string of at least 8 characters');
+  let privProtocol: SnmpPrivProtocol | undefined;
+  let privKey: unknown;
+  if (level === 'authPriv') {
+    privProtocol = body.privProtocol as SnmpPrivProtocol;
+    if (!PRIV.includes(privProtocol)) err('privProtocol', `must be one of ${PRIV.join(', ')}`);
+    privKey = body.privKey;
+    if (privKey === undefined && existing?.level === 'authPriv' && existing.privProtocol === privProtocol) privKey = existing.privKey;
+    if (typeof privKey !== 'string' || privKey.length < 8) err('privKey', 'must be a string of at least 8 characters');
+  } else {
+    if (body.privProtocol !== undefined) err('privProtocol', 'applies to authPriv only');
+    if (body.privKey !== undefined) err('privKey', 'applies to authPriv only');
+  }
+  if (details.length) refuse('SNMPv3 user', details);
+  return {
+    name,
+    level: level as SnmpUserSpec['level'],
+    authProtocol,
+    authKey: authKey as string,
+    ...(level === 'authPriv' ? { privProtocol, privKey: privKey as string } : {}),
+  };
+}
+
+export function checkEvaluateRequest(body: unknown): EvaluateTrapRequest {
+  const details: ApiErrorDetail[] = [];
+  const err = (field: string, message: string) => details.push({ field, message });
+  if (!isObject(body)) refuse('trap', [{ field: 'body', message: 'must be a JSON object' }]);
+  if (body.version !== 'v1' && body.version !== 'v2c' && body.version !== 'v3') err('version', 'must be v1, v2c or v3');
+  const source = body.source;
+  if (!isObject(source)) err('source', 'must be {"address", "port"}');
+  else {
+    if (typeof source.address !== 'string' || parseIpv4(source.address) === undefined) err('source.address', 'must be an IPv4 address');
+    if (typeof source.port !== 'number' || !Number.isInteger(source.port) || source.port < 1 || source.port > 65535) err('source.port', 'must be a port (1 to 65535)');
+  }
+  if (typeof body.trapOid !== 'string' || !parseOid(body.trapOid).ok) err('trapOid', 'must be an OID such as 1.3.6.1.6.3.1.1.5.3');
+  if (body.version === 'v3') {
+    if (typeof body.user !== 'string' || body.user === '') err('user', 'a v3 trap names its user');
+  } else if (body.community !== undefined && typeof body.community !== 'string') err('community', 'must be a string');
+  if (body.agentAddress !== undefined && (typeof body.agentAddress !== 'string' || parseIpv4(body.agentAddress) === undefined)) {
+    err('agentAddress', 'must be an IPv4 address');
+  }
+  if (body.uptime !== undefined && (typeof body.uptime !== 'number' || !Number.isInteger(body.uptime) || body.uptime < 0)) err('uptime', 'must be a non-negative integer');
+  if (body.varbinds !== undefined) {
+    if (!Array.isArray(body.varbinds)) err('varbinds', 'must be an array');
+    else {
+      body.varbinds.forEach((v, i) => {
+        if (!isObject(v) || typeof v.oid !== 'string' || !parseOid(v.oid).ok || typeof v.type !== 'string') {
+          err(`varbinds[${i}]`, 'must be {"oid", "type", "value"}');
+        }
+      });
+    }
+  }
+  if (details.length) refuse('trap', details);
+  return body as unknown as EvaluateTrapRequest;
+}
+
+export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
+  const r = Router();
+  const json = express.json({ limit: '1mb', strict: false, type: () => true });
+  const users = () => store.snmpUsers();
+  const knownUsers = () => Object.keys(users());
+
+  // ---- triggers --------------------------------------------------------------------------------
+  const base = '/api/v1/packages/:name/versions/:version/triggers';
+  const version = (params: Record<string, string>) => store.storedVersion(params.name, parseVersion(params.version));
+  const checkSpec = (body: unknown, v: ReturnType<typeof version>, selfId?: string): TriggerSpec => {
+    const details = triggerErrors(body, v.flows, '', { knownUsers: knownUsers() });
+    const name = (body as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && (v.triggers ?? []).some((t) => t.name === name.trim() && t.id !== selfId)) {
+      details.push({ field: 'name', message: `version ${v.version} already has a trigger named '${name}'` });
+    }
+    if (details.length) refuse('trigger', details);
+    return body as TriggerSpec;
+  };
+  const find = (v: ReturnType<typeof version>, id: string) => {
+    const i = (v.triggers ?? []).findIndex((t) => t.id === id);
+    if (i < 0) throw notFound('not-found', `Version ${v.version} has no trigger ${id}`);
+    return i;
+  };
+
+  r.get(base, (req, res) => {
+    const body: TriggerListResponse = { triggers: version(req.params).triggers ?? [] };
+    res.json(body);
+  });
+
+  r.post(base, json, async (req, res) => {
+    const v = version(req.params);
+    const trigger = toTrigger(checkSpec(req.body, v));
+    (v.triggers ??= []).push(trigger);
+    await store.persistSettings();
+    const body: TriggerResponse = trigger;
+    res.status(201).json(body);
+  });
+
+  r.get(`${base}/:id`, (req, res) => {
+    const v = version(req.params);
+    const body: TriggerResponse = v.triggers[find(v, req.params.id)];
+    res.json(body);
+  });
+
+  r.put(`${base}/:id`, json, async (req, res) => {
+    const v = version(req.params);
+    const i = find(v, req.params.id);
+    const bodyId = (req.body as { id?: unknown } | null)?.id;
+    if (bodyId !== undefined && bodyId !== req.params.id) refuse('trigger', [{ field: 'id', message: `must match the id in the path (${req.params.id})` }]);
+    const trigger = toTrigger(checkSpec(req.body, v, req.params.id), req.params.id);
+    v.triggers[i] = trigger;
+    await store.persistSettings();
+    const body: TriggerResponse = trigger;
+    res.json(body);
+  });
+
+  r.delete(`${base}/:id`, async (req, res) => {
+    const v = version(req.params);
+    v.triggers.splice(find(v, req.params.id), 1);
+    await store.persistSettings();
+    res.status(204).end();
+  });
+
+  // ---- traps -----------------------------------------------------------------------------------
+  r.get('/api/v1/snmp/traps', (_req, res) => {
+    const body: TrapListResponse = { traps: snmp.listTraps() };
+    res.json(body);
+  });
+
+  r.post('/api/v1/snmp/evaluate', json, (req, res) => {
+    const body: EvaluateTrapResponse = { evaluations: snmp.evaluateDescribed(checkEvaluateRequest(req.body)) };
+    res.json(body);
+  });
+
+  // ---- SNMPv3 users ----------------------------------------------------------------------------
+  r.get('/api/v1/snmp/users', (_req, res) => {
+    const body: SnmpUserListResponse = { users: Object.values(users()).sort((a, b) => a.name.localeCompare(b.name)).map(userSummary) };
+    res.json(body);
+  });
+
+  const getUser = (name: string) => (Object.prototype.hasOwnProperty.call(users(), name) ? users()[name] : undefined);
+
+  r.post('/api/v1/snmp/users', json, async (req, res) => {
+    const name = (req.body as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string') refuse('SNMPv3 user', [{ field: 'name', message: 'must be a user name' }]);
+    const user = checkUser(req.body, name);
+    if (getUser(name)) throw new ApiError(409, 'already-exists', `SNMPv3 user ${name} already exists; replace it with PUT /api/v1/snmp/users/${name}`);
+    users()[name] = user;
+    snmp.usersChanged();
+    await store.persistSettings();
+    res.status(201).json(userSummary(user));
+  });
+
+  r.get('/api/v1/snmp/users/:name', (req, res) => {
+    const u = getUser(req.params.name);
+    if (!u) throw notFound('not-found', `There is no SNMPv3 user ${req.params.name} on this gateway`);
+    res.json(userSummary(u));
+  });
+
+  r.put('/api/v1/snmp/users/:name', json, async (req, res) => {
+    const existing = getUser(req.params.name);
+    const user = checkUser(req.body, req.params.name, existing);
+    users()[user.name] = user;
+    snmp.usersChanged();
+    await store.persistSettings();
+    res.status(existing ? 200 : 201).json(userSummary(user));
+  });
+
+  r.delete('/api/v1/snmp/users/:name', async (req, res) => {
+    if (!getUser(req.params.name)) throw notFound('not-found', `There is no SNMPv3 user ${req.params.name} on this gateway`);
+    delete users()[req.params.name];
+    snmp.usersChanged();
+    await store.persistSettings();
+    res.status(204).end();
+  });
+
+  return r;
+}
