@@ -1,6 +1,7 @@
 // Bundles the extension, the command line (which also hosts the emulator) and the webviews with
 // esbuild. `node scripts/build.mjs --watch` rebuilds on change; `--production` minifies.
 import * as esbuild from 'esbuild';
+import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -47,12 +48,34 @@ const targets = [
     target: 'node20',
     footer: { js: 'if (require.main === module) module.exports.main();' },
   },
+  {
+    // The webview pages (Running Executions; Schedules and Triggers join here): browser bundles
+    // with @vscode-elements/elements inside, loaded under a strict CSP from dist/webview/. A page's
+    // imported .css becomes dist/webview/<page>.css.
+    ...common,
+    entryPoints: { executions: 'webview/executions/main.ts' },
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+  },
 ];
 
-// `--only=emulator,cli` builds just those targets (named by their output file, without `.js`).
+/** The codicons font and stylesheet for `<vscode-icon>` in the webviews: dist/webview/codicons/. */
+function copyCodicons() {
+  const from = path.join(root, 'node_modules/@vscode/codicons/dist');
+  const to = path.join(root, 'dist/webview/codicons');
+  fs.mkdirSync(to, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(path.join(from, f), path.join(to, f));
+}
+
+// `--only=emulator,cli` builds just those targets (named by their output file, without `.js`;
+// `webview` for the webview pages).
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
-const selected = only ? targets.filter((t) => only.has(path.basename(t.outfile, '.js'))) : targets;
+const targetName = (t) => (t.outfile ? path.basename(t.outfile, '.js') : 'webview');
+const selected = only ? targets.filter((t) => only.has(targetName(t))) : targets;
+if (selected.some((t) => targetName(t) === 'webview')) copyCodicons();
 
 if (watch) {
   for (const t of selected) {

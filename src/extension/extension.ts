@@ -1,6 +1,17 @@
 import * as vscode from 'vscode';
 import type { Workspace } from '../core/workspace/workspace';
 import { Diagnostics } from './diagnostics/diagnostics';
+import { showGatewayExecutions, showRunningExecutions } from './executions/executionsCommands';
+import { ExecutionsPanels } from './executions/executionsPanel';
+import {
+  createNewVersion,
+  exportVersion,
+  importPackageFile,
+  publishVersion,
+  setDefaultPackage,
+  setDefaultVersion,
+  unpublishVersion,
+} from './gatewayActions/gatewayActions';
 import { GatewaysTreeProvider } from './gateways/gatewaysTree';
 import { LocalGateway } from './localGateway/localGateway';
 import { LocalGatewayStatusBar } from './localGateway/statusBar';
@@ -31,6 +42,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const packagesTree = new PackagesTreeProvider(model, log);
   const gatewaysTree = new GatewaysTreeProvider(local, log);
   const statusBar = new LocalGatewayStatusBar(local);
+  const executionsPanels = new ExecutionsPanels(context.extensionUri, log);
 
   const services: Services = {
     context,
@@ -50,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     packagesTree,
     gatewaysTree,
     statusBar,
+    executionsPanels,
     vscode.window.createTreeView('flowgate.packages', { treeDataProvider: packagesTree, showCollapseAll: true }),
     vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true }),
   );
@@ -102,6 +115,15 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     gatewaysTree.refresh();
   });
   command('flowgate.showLog', 'Show Log', () => log.show());
+  command('flowgate.publishVersion', 'Publish Version', (arg) => publishVersion(services, arg));
+  command('flowgate.unpublishVersion', 'Unpublish Version', (arg) => unpublishVersion(services, arg));
+  command('flowgate.setDefaultPackage', 'Set As Default Package', (arg) => setDefaultPackage(services, arg));
+  command('flowgate.setDefaultVersion', 'Set As Default Version', (arg) => setDefaultVersion(services, arg));
+  command('flowgate.createNewVersion', 'Create New Version', (arg, request) => createNewVersion(services, arg, request));
+  command('flowgate.exportVersion', 'Export Version', (arg, target) => exportVersion(services, arg, target));
+  command('flowgate.importPackageFile', 'Import Package from File', (arg, file, options) => importPackageFile(services, arg, file, options));
+  command('flowgate.showRunningExecutions', 'Show Running Executions', (arg) => showRunningExecutions(services, executionsPanels, arg));
+  command('flowgate.showGatewayExecutions', 'Show Gateway Executions', (arg) => showGatewayExecutions(services, executionsPanels, arg));
 
   // Load (and validate) the workspace once activation has returned, so the Problems panel fills
   // without waiting for the user to open the view.
