@@ -10,20 +10,33 @@ export const DEFAULT_NAME = 'flowgate-emulator';
 export const DEFAULT_SNMP_PORT = 1162;
 export const DEFAULT_EXECUTION_RETENTION = 10_000;
 
+/** The emulator's flags, shared by `dist/emulator.js` and `flowgate emulator`. */
+export const EMULATOR_FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  name: { type: 'string' },
+  'snmp-port': { type: 'string' },
+  'execution-retention': { type: 'string' },
+} as const;
+
+/** Help lines of EMULATOR_FLAGS (environment variable in brackets). */
+export const EMULATOR_FLAGS_HELP = `  --port <n>        TCP port, 0 picks a free one   [FLOWGATE_PORT]       default ${DEFAULT_PORT}
+  --host <addr>     address to bind                [FLOWGATE_HOST]       default ${DEFAULT_HOST}
+  --data <folder>   data folder                    [FLOWGATE_DATA]       default ~/.flowgate/emulator
+  --name <name>     gateway name                   [FLOWGATE_NAME]       default ${DEFAULT_NAME}
+  --snmp-port <n>   SNMP trap port, 0 picks one    [FLOWGATE_SNMP_PORT]  default ${DEFAULT_SNMP_PORT}
+  --execution-retention <count>
+                    finished executions kept in the history (older ones are dropped)
+                                                   [FLOWGATE_EXECUTION_RETENTION]  default ${DEFAULT_EXECUTION_RETENTION}
+`;
+
 export const USAGE = `Usage: flowgate-emulator [options]
 
 Runs the Flowgate local gateway emulator.
 
 Options (environment variable in brackets):
-  --port <n>        TCP port, 0 picks a free one   [FLOWGATE_PORT]       default ${DEFAULT_PORT}
-  --host <addr>     address to bind                [FLOWGATE_HOST]       default ${DEFAULT_HOST}
-  --data <folder>   data folder                    [FLOWGATE_DATA]       default ~/.flowgate/emulator
-  --name <name>     gateway name                   [FLOWGATE_NAME]       default ${DEFAULT_NAME}
-  --snmp-port <n>   SNMP trap port                 [FLOWGATE_SNMP_PORT]  default ${DEFAULT_SNMP_PORT}
-  --execution-retention <count>
-                    finished executions kept in the history (older ones are dropped)
-                                                   [FLOWGATE_EXECUTION_RETENTION]  default ${DEFAULT_EXECUTION_RETENTION}
-  --help            show this help
+${EMULATOR_FLAGS_HELP}  --help            show this help
 `;
 
 export class UsageError extends Error {
@@ -56,15 +69,7 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
       args: argv,
       strict: true,
       allowPositionals: false,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        data: { type: 'string' },
-        name: { type: 'string' },
-        'snmp-port': { type: 'string' },
-        'execution-retention': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
+      options: { ...EMULATOR_FLAGS, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (err) {
     throw new UsageError((err as Error).message);

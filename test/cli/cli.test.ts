@@ -387,7 +387,7 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
 
     test('--port 0 --publish examples: publishes, prints a curl line that works, stops on SIGTERM with 0', async () => {
       const data = mkdtempSync(path.join(tmp, 'emu-data-'));
-      const emu = startCliEmulator(['--port', '0', '--snmp-port', '0', '--publish', EXAMPLES, '--data', data]);
+      const emu = startCliEmulator(['--port', '0', '--snmp-port', '0', '--execution-retention', '50', '--publish', EXAMPLES, '--data', data]);
       try {
         await waitFor(emu.output, /Stop with Ctrl\+C/, emu.exited);
         const out = emu.output();
@@ -411,6 +411,12 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
       } finally {
         assert.equal(await stop(emu.child, emu.exited), 0, emu.output());
       }
+    });
+
+    test('every emulator flag is passed on and checked: a bad --execution-retention is a usage error (exit 2)', async () => {
+      const emu = startCliEmulator(['--port', '0', '--snmp-port', '0', '--execution-retention', '0', '--data', mkdtempSync(path.join(tmp, 'emu-data-'))]);
+      assert.equal(await emu.exited, 2, emu.output());
+      assert.match(emu.output(), /execution-retention must be a whole number/);
     });
 
     test('a changed draft with an existing version: a warning to bump it, the emulator keeps running', async () => {

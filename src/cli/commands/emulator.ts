@@ -1,4 +1,4 @@
-/** `flowgate emulator [--port --host --data --name --snmp-port] [--publish <workspace dir>]` */
+/** `flowgate emulator [emulator flags] [--publish <workspace dir>]` */
 import path from 'node:path';
 import type { FlowSignature } from '../../core/api/types';
 import { GatewayError } from '../../core/client/gatewayClient';
@@ -6,6 +6,7 @@ import { referencesOf } from '../../core/graph/references';
 import { PackageValidationError } from '../../core/package/pack';
 import type { Workspace } from '../../core/workspace/workspace';
 import type { RunningGateway } from '../../emulator/main';
+import { EMULATOR_FLAGS, EMULATOR_FLAGS_HELP } from '../../emulator/options';
 import { str, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { runExample, type RunExample } from '../curlExample';
@@ -22,19 +23,15 @@ const HELP = `Usage: flowgate emulator [options] [--publish <workspace dir>]
 Runs the local gateway emulator in the foreground until Ctrl+C (SIGINT) or SIGTERM.
 
 Options (environment variable in brackets):
-  --port <n>          TCP port, 0 picks a free one   [FLOWGATE_PORT]       default 8722
-  --host <addr>       address to bind                [FLOWGATE_HOST]       default 127.0.0.1
-  --data <folder>     data folder                    [FLOWGATE_DATA]       default ~/.flowgate/emulator
-  --name <name>       gateway name                   [FLOWGATE_NAME]       default flowgate-emulator
-  --snmp-port <n>     SNMP trap port                 [FLOWGATE_SNMP_PORT]  default 1162
-  --publish <folder>  once started, pack every package draft of that workspace, upload and
-                      publish it here, and print how to run a flow with curl. A draft that
-                      does not validate, or whose version already exists here with different
-                      content, is skipped with a warning; the emulator keeps running
-  --json              print one JSON document once ready: {"url", "published", "warnings", "examples"}
-  -h, --help          show this help`;
+${EMULATOR_FLAGS_HELP}  --publish <folder>
+                    once started, pack every package draft of that workspace, upload and
+                    publish it here, and print how to run a flow with curl. A draft that
+                    does not validate, or whose version already exists here with different
+                    content, is skipped with a warning; the emulator keeps running
+  --json            print one JSON document once ready: {"url", "published", "warnings", "examples"}
+  -h, --help        show this help`;
 
-const FORWARDED = ['port', 'host', 'data', 'name', 'snmp-port'] as const;
+const FORWARDED = Object.keys(EMULATOR_FLAGS) as (keyof typeof EMULATOR_FLAGS)[];
 
 interface Published extends PublishOutcome {
   draft: string;
@@ -169,13 +166,6 @@ export const emulatorCommand: Command = {
   name: 'emulator',
   summary: 'run the local gateway emulator (optionally publishing a workspace to it)',
   help: HELP,
-  options: {
-    port: { type: 'string' },
-    host: { type: 'string' },
-    data: { type: 'string' },
-    name: { type: 'string' },
-    'snmp-port': { type: 'string' },
-    publish: { type: 'string' },
-  },
+  options: { ...EMULATOR_FLAGS, publish: { type: 'string' } },
   run,
 };
