@@ -53,7 +53,7 @@ const targets = [
     // with @vscode-elements/elements inside, loaded under a strict CSP from dist/webview/. A page's
     // imported .css becomes dist/webview/<page>.css.
     ...common,
-    entryPoints: { executions: 'webview/executions/main.ts' },
+    entryPoints: { executions: 'webview/executions/main.ts', schedules: 'webview/schedules/main.ts', triggers: 'webview/triggers/main.ts' },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'esm',

@@ -19,6 +19,10 @@ import { addFlowToPackage, createPackage, packPackage, removeFromPackage, valida
 import { PackagesTreeProvider } from './packages/packagesTree';
 import { publishToDevGateway } from './publish/publish';
 import { runFlow } from './run/runFlow';
+import { dispatchToSchedules, showSchedules } from './schedules/schedulesCommands';
+import { SchedulesPanels } from './schedules/schedulesPanel';
+import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
+import { TriggersPanels } from './triggers/triggersPanel';
 import { Cancelled, notify, showError } from './shared/errors';
 import { Logger } from './shared/log';
 import type { Services } from './shared/services';
@@ -43,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const gatewaysTree = new GatewaysTreeProvider(local, log);
   const statusBar = new LocalGatewayStatusBar(local);
   const executionsPanels = new ExecutionsPanels(context.extensionUri, log);
+  const schedulesPanels = new SchedulesPanels(context.extensionUri, log);
+  const triggersPanels = new TriggersPanels(context.extensionUri, log);
 
   const services: Services = {
     context,
@@ -63,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     gatewaysTree,
     statusBar,
     executionsPanels,
+    schedulesPanels,
+    triggersPanels,
     vscode.window.createTreeView('flowgate.packages', { treeDataProvider: packagesTree, showCollapseAll: true }),
     vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true }),
   );
@@ -124,6 +132,10 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.importPackageFile', 'Import Package from File', (arg, file, options) => importPackageFile(services, arg, file, options));
   command('flowgate.showRunningExecutions', 'Show Running Executions', (arg) => showRunningExecutions(services, executionsPanels, arg));
   command('flowgate.showGatewayExecutions', 'Show Gateway Executions', (arg) => showGatewayExecutions(services, executionsPanels, arg));
+  command('flowgate.showSchedules', 'Show Schedules', (arg) => showSchedules(services, schedulesPanels, arg));
+  command('flowgate.schedules.dispatch', 'Schedules', (key, message) => dispatchToSchedules(schedulesPanels, key, message));
+  command('flowgate.showTriggers', 'Show Triggers', (arg) => showTriggers(services, triggersPanels, arg));
+  command('flowgate.sendTestTrap', 'Send Test Trap', (arg) => sendTestTrapCommand(services, triggersPanels, arg));
 
   // Load (and validate) the workspace once activation has returned, so the Problems panel fills
   // without waiting for the user to open the view.

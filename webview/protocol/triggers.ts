@@ -1,0 +1,155 @@
+/**
+ * The messages between the Triggers webview and the extension, declared once and imported by both
+ * sides (webview/triggers/main.ts and src/extension/triggers/triggersPanel.ts).
+ *
+ * Style (as webview/protocol/executions.ts): plain JSON objects with a `type` discriminant; a
+ * command that expects an answer carries a `requestId` and its answer echoes it. The page never
+ * talks to a gateway and never sends UDP: the extension does both. SNMPv3 keys only ever go from
+ * the page to the extension (saving a user, or sending one test trap); no message from the
+ * extension carries a key, and the page never keeps one in its saved state.
+ */
+import type { ExecutionStatus, FlowSignature, TriggerEvaluation } from '../../src/core/api/types';
+import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSummary, SnmpVersion, TrapPdu, Trigger, TriggerSpec } from '../../src/core/model/trigger';
+import type { FieldError } from '../../src/core/triggers/validate';
+
+export type { FieldError, FlowSignature, SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSummary, SnmpVersion, TrapPdu, Trigger, TriggerEvaluation, TriggerSpec };
+
+export const AUTH_PROTOCOLS: SnmpAuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
+export const PRIV_PROTOCOLS: SnmpPrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
+/** Varbind types a test trap can carry (net-snmp names, as src/core/snmp/sendTrap.ts takes them). */
+export const VARBIND_TYPES = ['OctetString', 'Integer', 'OID', 'IpAddress', 'Counter', 'Gauge', 'TimeTicks', 'Counter64', 'Opaque', 'Null'] as const;
+
+/** The package version a Triggers panel manages, on one gateway. */
+export interface TriggersScope {
+  gatewayName: string;
+  gatewayUrl: string;
+  packageName: string;
+  packageVersion: number;
+}
+
+/** Everything the page shows, loaded by the extension from the gateway. */
+export interface TriggersSnapshot {
+  scope: TriggersScope;
+  published: boolean;
+  triggers: Trigger[];
+  /** The version's flows with their declared inputs (flow dropdown, input fields, PDU variable). */
+  flows: FlowSignature[];
+  /** The gateway's SNMPv3 users: names, levels and protocols, never keys. */
+  users: SnmpUserSummary[];
+  /** Where test traps go: the gateway URL's host and its `/healthz` snmpPort. */
+  trapTarget?: { host: string; port: number };
+  /** What could not be loaded (the rest is shown). */
+  problems: string[];
+}
+
+/** A test trap as the page describes it. `value`s are text; the extension converts them. */
+export interface TestTrap {
+  version: SnmpVersion;
+  /** v1 / v2c. */
+  community?: string;
+  /** v1: agent-addr of the PDU. */
+  agentAddress?: string;
+  /** v3: a user of the gateway (its level and protocols come from the gateway's list). */
+  user?: string;
+  /**
+   * v3, sending only: keys for this one send (never stored by the extension or the page). Left out
+   * for a gateway user: the extension asks for them in a password input box.
+   */
+  keys?: { authKey?: string; privKey?: string };
+  trapOid: string;
+  varbinds: { oid: string; type: string; value: string }[];
+  /** Local IPv4 address to send from (a loopback such as 127.0.0.2 exercises address conditions). */
+  source: string;
+  /** Local port to send from (default: any); Evaluate uses it as the source port (default 49152). */
+  sourcePort?: number;
+}
+
+/** An execution a matching trigger started, with its current status. */
+export interface StartedExecution {
+  id: string;
+  triggerId: string;
+  status: ExecutionStatus | 'unknown';
+  flow?: string;
+  initiator?: string;
+  error?: string;
+}
+
+/** What a Send (or Evaluate) answered. */
+export interface TestTrapResult {
+  mode: 'sent' | 'evaluated';
+  /** Sent: the gateway's trap record id and when it received the trap. */
+  trapId?: string;
+  receivedAt?: string;
+  /** The trap as the gateway saw it (sent) or as it was described (evaluated). */
+  pdu: TrapPdu;
+  /** One per trigger of the gateway (all package versions): matched, or the condition that failed. */
+  evaluations: TriggerEvaluation[];
+  executions: StartedExecution[];
+  target: { host: string; port: number };
+}
+
+// ---- extension → webview -------------------------------------------------------------------------
+
+export type ExtensionToWebview =
+  /** The whole state (first load, after every change, on refresh). `show` opens a tab. */
+  | { type: 'snapshot'; snapshot: TriggersSnapshot; show?: TriggersTab }
+  /** Answer to saveTrigger / deleteTrigger / setEnabled / saveUser / deleteUser. */
+  | { type: 'done'; requestId: number; ok: boolean; error?: string; fieldErrors?: FieldError[]; trigger?: Trigger; user?: SnmpUserSummary }
+  /** Answer to sendTrap / evaluateTrap. */
+  | { type: 'trapResult'; requestId: number; result?: TestTrapResult; error?: string; fieldErrors?: FieldError[] }
+  /** Newer statuses of executions a test trap started. */
+  | { type: 'executions'; executions: StartedExecution[] }
+  /** Open a tab (the Send Test Trap command on an open panel). */
+  | { type: 'show'; tab: TriggersTab };
+
+// ---- webview → extension -------------------------------------------------------------------------
+
+export type WebviewToExtension =
+  /** The page loaded (also after hiding): send a snapshot. */
+  | { type: 'ready' }
+  | { type: 'refresh' }
+  /** Create (`id` absent) or replace a trigger. */
+  | { type: 'saveTrigger'; requestId: number; id?: string; spec: TriggerSpec }
+  /** Sent after the page's own inline confirmation. */
+  | { type: 'deleteTrigger'; requestId: number; id: string }
+  | { type: 'setEnabled'; requestId: number; id: string; enabled: boolean }
+  /** Create or replace a gateway SNMPv3 user; the keys go to the gateway and nowhere else. */
+  | { type: 'saveUser'; requestId: number; user: SnmpUserInput; isNew: boolean }
+  | { type: 'deleteUser'; requestId: number; name: string }
+  | { type: 'sendTrap'; requestId: number; trap: TestTrap }
+  | { type: 'evaluateTrap'; requestId: number; trap: TestTrap }
+  /** Open the Running Executions panel of this version. */
+  | { type: 'openExecutions' };
+
+export interface SnmpUserInput {
+  name: string;
+  level: 'authNoPriv' | 'authPriv';
+  authProtocol: SnmpAuthProtocol;
+  authKey: string;
+  privProtocol?: SnmpPrivProtocol;
+  privKey?: string;
+}
+
+export type TriggersTab = 'triggers' | 'users' | 'sendTrap';
+
+/** The UI state the page keeps with setState. Never keys. */
+export interface TriggersViewState {
+  tab: TriggersTab;
+  /** The test trap form without keys. */
+  trap?: Omit<TestTrap, 'keys'>;
+}
+
+/** A trigger's conditions in a line: `from 10.0.0.0/8 · port * · OID 1.3.6.1.6.3.1.1.5.3 · community public`. */
+export function conditionsSummary(t: Pick<Trigger, 'conditions'>): string {
+  const c = t.conditions;
+  const parts = [`from ${c.deviceAddress}`, `port ${c.devicePort}`, `OID ${c.trapOid}`];
+  if (c.version === 'v3') parts.push(`users ${(c.users ?? []).join(', ') || '—'}`);
+  else parts.push(`community ${c.community ?? '*'}`);
+  if (c.version === 'v1') parts.push(`agent ${c.agentAddress ?? '*'}`);
+  return parts.join(' · ');
+}
+
+/** Where a field error belongs in the form: `conditions.users[0]` → `conditions.users`. */
+export function fieldKey(field: string): string {
+  return field.replace(/\[\d+\]$/, '');
+}
