@@ -1,6 +1,7 @@
 /** Checking a schedule (as a package draft, a package file or an API body carries it) and applying defaults. */
 import type { ApiErrorDetail } from '../api/types';
 import type { Schedule, ScheduleSpec } from '../model/schedule';
+import { inputProblems, valueTypeOf } from '../model/inputValues';
 import { closestMatch } from '../schema/closestMatch';
 import { CronNeverRunsError, cronNextRuns, cronProblems, normalizeCron } from './cron';
 import { DEFAULT_TIMEZONE, timezoneProblems } from './preview';
@@ -18,33 +19,6 @@ export const MAX_SCHEDULE_NAME = 200;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
-function matchesType(value: unknown, type: string): boolean {
-  switch (type) {
-    case 'any':
-      return value !== undefined;
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'object':
-      return isRecord(value);
-    case 'array':
-      return Array.isArray(value);
-    default:
-      return false;
-  }
-}
 
 /**
  * Everything wrong with a schedule, one `{field, message}` per problem (`field` prefixed with
@@ -55,7 +29,7 @@ export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlo
   const out: ApiErrorDetail[] = [];
   const add = (field: string, message: string) => out.push({ field: prefix + field, message });
   if (!isRecord(spec)) {
-    out.push({ field: prefix.replace(/\.$/, '') || 'body', message: `a schedule must be an object, got ${typeOf(spec)}` });
+    out.push({ field: prefix.replace(/\.$/, '') || 'body', message: `a schedule must be an object, got ${valueTypeOf(spec)}` });
     return out;
   }
   for (const key of Object.keys(spec)) {
@@ -67,9 +41,9 @@ export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlo
   const { name, description, flow, type, expression, timezone, inputs, enabled } = spec;
   if (typeof name !== 'string' || name.trim() === '') add('name', 'required: a non-empty string');
   else if (name.length > MAX_SCHEDULE_NAME) add('name', `at most ${MAX_SCHEDULE_NAME} characters`);
-  if (description !== undefined && typeof description !== 'string') add('description', `must be a string, got ${typeOf(description)}`);
+  if (description !== undefined && typeof description !== 'string') add('description', `must be a string, got ${valueTypeOf(description)}`);
   if (type !== undefined && type !== 'CRON') add('type', `must be 'CRON' (the only schedule type), got ${JSON.stringify(type)}`);
-  if (enabled !== undefined && typeof enabled !== 'boolean') add('enabled', `must be true or false, got ${typeOf(enabled)}`);
+  if (enabled !== undefined && typeof enabled !== 'boolean') add('enabled', `must be true or false, got ${valueTypeOf(enabled)}`);
 
   let target: ScheduleFlowInfo | undefined;
   if (typeof flow !== 'string' || flow.trim() === '') add('flow', 'required: the id of a flow of the package version');
@@ -95,23 +69,10 @@ export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlo
     }
   }
 
-  if (inputs !== undefined && !isRecord(inputs)) add('inputs', `must be an object of input values, got ${typeOf(inputs)}`);
+  if (inputs !== undefined && !isRecord(inputs)) add('inputs', `must be an object of input values, got ${valueTypeOf(inputs)}`);
   else if (target) {
     const given = (inputs ?? {}) as Record<string, unknown>;
-    const declared = target.inputs;
-    for (const [key, d] of Object.entries(declared)) {
-      const has = Object.prototype.hasOwnProperty.call(given, key) && given[key] !== undefined;
-      if (!has) {
-        if (d.required) add(`inputs.${key}`, `missing required input '${key}' (${d.type}) of flow '${target.id}'`);
-      } else if (!matchesType(given[key], d.type)) {
-        add(`inputs.${key}`, `input '${key}' must be of type ${d.type}, got ${typeOf(given[key])}`);
-      }
-    }
-    for (const key of Object.keys(given)) {
-      if (Object.prototype.hasOwnProperty.call(declared, key)) continue;
-      const known = Object.keys(declared);
-      add(`inputs.${key}`, `unknown input '${key}' (flow '${target.id}' declares ${known.length ? known.join(', ') : 'no inputs'})`);
-    }
+    for (const p of inputProblems(target.inputs, given, { prefix: 'inputs.', flowId: target.id })) add(p.field, p.message);
   }
   return out;
 }

@@ -4,6 +4,7 @@
  * its end`. With the flow's signature, `inputs` and `pduVariable` are checked against its inputs.
  */
 import type { FlowSignature } from '../api/types';
+import { inputProblems } from '../model/inputValues';
 import type { SnmpVersion, TriggerConditions, TriggerSpec } from '../model/trigger';
 import { parseAddressCondition, parseCommunityCondition, parseOidCondition, parsePortCondition } from './conditions';
 
@@ -23,33 +24,6 @@ const VERSIONS: SnmpVersion[] = ['v1', 'v2c', 'v3'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
-function matchesType(value: unknown, type: string): boolean {
-  switch (type) {
-    case 'any':
-      return value !== undefined;
-    case 'string':
-      return typeof value === 'string';
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'integer':
-      return typeof value === 'number' && Number.isInteger(value);
-    case 'boolean':
-      return typeof value === 'boolean';
-    case 'object':
-      return isObject(value);
-    case 'array':
-      return Array.isArray(value);
-    default:
-      return false;
-  }
-}
 
 /**
  * Every problem of `spec`, each naming its field. `flow`: the signature of the flow the trigger
@@ -124,17 +98,9 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
       if (!d) err('pduVariable', `flow '${flow.id}' has no input '${pduVariable}'`);
       else if (d.type !== 'object' && d.type !== 'any') err('pduVariable', `input '${pduVariable}' is of type ${d.type}; the trap PDU is an object`);
     }
-    if (isObject(inputs)) {
-      for (const [k, v] of Object.entries(inputs)) {
-        const d = Object.prototype.hasOwnProperty.call(declared, k) ? declared[k] : undefined;
-        if (!d) err(`inputs.${k}`, `flow '${flow.id}' has no input '${k}'${Object.keys(declared).length ? ` (inputs: ${Object.keys(declared).join(', ')})` : ''}`);
-        else if (!matchesType(v, d.type)) err(`inputs.${k}`, `input '${k}' must be of type ${d.type}, got ${typeOf(v)}`);
-      }
-    }
-    for (const [k, d] of Object.entries(declared)) {
-      const given = (isObject(inputs) && inputs[k] !== undefined) || pduVariable === k;
-      if (d.required && !given) err(`inputs.${k}`, `missing required input '${k}' (${d.type})`);
-    }
+    const pdu = typeof pduVariable === 'string' ? [pduVariable] : [];
+    const given = isObject(inputs) ? inputs : {};
+    for (const p of inputProblems(declared, given, { prefix: 'inputs.', flowId: flow.id, provided: pdu })) err(p.field, p.message);
   }
   return errors;
 }
