@@ -427,7 +427,7 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
     assert.match(byField['conditions.users[0]'], /nobody/);
     assert.match(byField['conditions.community'], /v1 and v2c/);
     assert.match(byField['pduVariable'], /string/);
-    assert.match(byField['inputs.nope'], /no input/);
+    assert.match(byField['inputs.nope'], /unknown input 'nope' \(flow 'snmp\/Handle-Trap' declares trap, site\)/);
     const cidr = await call(gw.url, 'POST', base, { name: 'c', flow: 'snmp/Handle-Trap', conditions: { deviceAddress: '10.0.0.0/33', devicePort: '*', trapOid: '*', version: 'v2c' } });
     assert.equal(cidr.status, 400);
     assert.equal(cidr.body.error.details[0].field, 'conditions.deviceAddress');
