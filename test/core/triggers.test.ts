@@ -14,7 +14,7 @@ import {
   parseOidCondition,
   parsePortCondition,
 } from '../../src/core/triggers/conditions';
-import { evaluateTrigger } from '../../src/core/triggers/evaluate';
+import { compileConditions, describeMatch, evaluateTrigger, isCurrent, matchCompiled, MATCHED, prepareTrap } from '../../src/core/triggers/evaluate';
 import { validateTriggerSpec } from '../../src/core/triggers/validate';
 
 const ok = <T>(p: { ok: boolean; value?: T; message?: string }): T => {
@@ -139,6 +139,63 @@ describe('evaluateTrigger: the first failing condition, in order', () => {
   });
   test('community and agent address default to *', () => {
     assert.equal(evaluateTrigger(trigger({ community: undefined, agentAddress: undefined }), { ...pdu, community: 'zzz', agentAddress: '8.8.8.8' }).matched, true);
+  });
+});
+
+describe('compiled matching (many triggers)', () => {
+  const conditions = (c: Partial<Trigger['conditions']>): Trigger['conditions'] => ({
+    deviceAddress: '10.0.0.0/24',
+    devicePort: '162',
+    trapOid: '1.3.6.1.6.3.1.1.5.3',
+    version: 'v1',
+    community: 'public',
+    agentAddress: '10.9.0.1',
+    ...c,
+  });
+  const pdu: TrapPdu = {
+    version: 'v1',
+    community: 'public',
+    source: { address: '::ffff:10.0.0.7', port: 162 },
+    agentAddress: '10.9.0.1',
+    trapOid: '1.3.6.1.6.3.1.1.5.3',
+    uptime: 1,
+    varbinds: [],
+  };
+  test('compile once, prepare the trap once: the same results and messages as evaluateTrigger', () => {
+    const cases: [Partial<Trigger['conditions']>, Partial<TrapPdu>][] = [
+      [{}, {}],
+      [{}, { source: { address: '11.0.0.1', port: 162 } }],
+      [{}, { source: { address: '10.0.0.7', port: 9 } }],
+      [{ trapOid: '1.3.6.1.6.3.1.1.5.1-1.3.6.1.6.3.1.1.5.9' }, { trapOid: '1.3.6.1.6.3.1.1.5.10' }],
+      [{}, { trapOid: 'not-an-oid' }],
+      [{ trapOid: '*' }, { trapOid: 'not-an-oid' }],
+      [{}, { version: 'v2c' }],
+      [{}, { community: 'private' }],
+      [{}, { agentAddress: '1.1.1.1' }],
+      [{ devicePort: '99999' }, {}],
+      [{ version: 'v4' as never }, {}],
+      [{ community: 'a,,b' }, {}],
+      [{ version: 'v3', users: ['u1'], community: undefined, agentAddress: undefined }, { version: 'v3', user: 'u2' }],
+      [{ version: 'v3', users: ['u1'], community: undefined, agentAddress: undefined }, { version: 'v3', user: 'u1' }],
+    ];
+    for (const [c, p] of cases) {
+      const trap = { ...pdu, ...p };
+      const k = compileConditions(conditions(c));
+      const code = matchCompiled(k, prepareTrap(trap));
+      assert.deepEqual(describeMatch(k, trap, code), evaluateTrigger({ conditions: conditions(c) }, trap), JSON.stringify([c, p]));
+      assert.equal(code === MATCHED, evaluateTrigger({ conditions: conditions(c) }, trap).matched);
+    }
+  });
+  test('isCurrent: a compiled matcher is stale once a condition changes (also in place)', () => {
+    const c = conditions({ version: 'v3', users: ['u1'] });
+    const k = compileConditions(c);
+    assert.equal(isCurrent(k, c), true);
+    assert.equal(isCurrent(k, { ...c }), true);
+    c.users!.push('u2');
+    assert.equal(isCurrent(k, c), false);
+    assert.equal(isCurrent(k, { ...c, users: ['u1'], trapOid: '1.3.6.1.6.3.1.1.5.4' }), false);
+    // The snapshot still describes what it was compiled from.
+    assert.match(describeMatch(k, { ...pdu, version: 'v3', user: 'x' }, 6).failed!.message, /^user 'x' is not one of 'u1'$/);
   });
 });
 

@@ -267,6 +267,33 @@ describe('schedules (API, real clock)', () => {
     assert.ok(doc.components.schemas.ScheduleResponse);
     assert.ok(doc.components.schemas.CronPreviewResponse);
   });
+
+  test('schedules sharing an expression fire each with its own inputs; disabling one leaves the others firing', async () => {
+    assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await pkg('sgroup', 1))).status, 201);
+    assert.equal((await call(gw.url, 'POST', '/api/v1/packages/sgroup/versions/1/publish')).status, 200);
+    const create = async (name: string, expression: string, who: string) => {
+      const r = await call(gw.url, 'POST', base('sgroup'), { name, flow: 't/Greet', expression, inputs: { who } });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      return r.body.id as string;
+    };
+    const a = await create('a', '* * * * * *', 'a');
+    const b = await create('b', '* * * * * *', 'b');
+    const c = await create('c', '*/1 * * * * *', 'c');
+    for (const [id, who] of [[a, 'a'], [b, 'b'], [c, 'c']]) {
+      const d = await waitForFiring(gw.url, 'sgroup', id);
+      assert.deepEqual(d.initiator, { type: 'schedule', name: who, id });
+      assert.equal(d.inputs.who, who);
+    }
+    assert.equal((await call(gw.url, 'PUT', `${base('sgroup')}/${a}`, { name: 'a', flow: 't/Greet', expression: '* * * * * *', inputs: { who: 'a' }, enabled: false })).status, 200);
+    const countA = (await firings(gw.url, 'sgroup', a)).length;
+    const seenB = new Set((await firings(gw.url, 'sgroup', b)).map((e) => e.id));
+    await sleep(2500);
+    assert.equal((await firings(gw.url, 'sgroup', a)).length, countA, 'a disabled schedule of a shared expression fired');
+    assert.equal((await waitForFiring(gw.url, 'sgroup', b, () => true, seenB)).inputs.who, 'b');
+    const hist = (await call(gw.url, 'GET', `${base('sgroup')}/${b}`)).body.history as any[];
+    assert.ok(hist.every((h) => h.outcome === 'started'), JSON.stringify(hist));
+    assert.equal((await call(gw.url, 'POST', '/api/v1/packages/sgroup/versions/1/unpublish')).status, 200);
+  });
 });
 
 describe('schedules survive a restart', () => {

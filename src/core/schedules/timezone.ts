@@ -3,15 +3,23 @@
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** True for an IANA zone (or `UTC`) that this runtime knows. */
+const validZones = new Map<string, boolean>();
+
+/** True for an IANA zone (or `UTC`) that this runtime knows (remembered per name: Intl is slow to ask). */
 export function isValidTimeZone(zone: string): boolean {
   if (typeof zone !== 'string' || zone.trim() === '' || zone !== zone.trim()) return false;
+  const known = validZones.get(zone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (validZones.size >= 1000) validZones.clear();
+  validZones.set(zone, valid);
+  return valid;
 }
 
 /** Offset of the zone from UTC at an instant, in minutes (east positive). */

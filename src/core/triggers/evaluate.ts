@@ -7,17 +7,26 @@
  * (the order DESIGN.md lists them in). A gateway checks `published` and then `enabled` before
  * these (see TriggerEvaluation.failed.condition). Conditions are compiled once per distinct text
  * and cached, so matching a trap against many triggers does not re-parse them.
+ *
+ * For many triggers (the gateway): `compileConditions` once per trigger (and again only when
+ * `isCurrent` says its conditions changed), `prepareTrap` once per trap (address, port, OID
+ * parsed once), `matchCompiled` per trigger (no allocation), and `describeMatch` to build the
+ * failure message only when it is shown. `evaluateTrigger` is the three in one.
  */
 import type { TrapPdu, Trigger, TriggerConditions } from '../model/trigger';
 import {
-  matchAddress,
+  compareOids,
   matchCommunity,
   matchNumber,
-  matchOid,
   parseAddressCondition,
   parseCommunityCondition,
   parseOidCondition,
+  parseIpv4,
+  parseOid,
   parsePortCondition,
+  type Communities,
+  type NumberRanges,
+  type OidRanges,
   type Parsed,
 } from './conditions';
 
@@ -45,53 +54,184 @@ function compiled<T>(kind: string, text: unknown, parse: (t: unknown) => Parsed<
 
 const show = (v: unknown) => (v === undefined ? '(none)' : `'${String(v)}'`);
 
-export function evaluateTrigger(trigger: Pick<Trigger, 'conditions'>, pdu: TrapPdu): TriggerMatch {
-  const c = trigger.conditions ?? ({} as TriggerConditions);
-  const no = (condition: keyof TriggerConditions, message: string): TriggerMatch => ({ matched: false, failed: { condition, message } });
-  const bad = (condition: keyof TriggerConditions, message: string) => no(condition, `the condition is invalid: ${message}`);
+/**
+ * A trigger's conditions compiled once: the texts they were compiled from (a snapshot, so a
+ * result can be described later even if the trigger changed meanwhile) and the parsed forms.
+ * `isCurrent` tells whether it still matches a trigger's conditions (cache invalidation).
+ */
+export interface CompiledConditions {
+  readonly deviceAddress: unknown;
+  readonly devicePort: unknown;
+  readonly trapOid: unknown;
+  readonly version: unknown;
+  readonly community: unknown;
+  readonly agentAddress: unknown;
+  readonly users: unknown;
+  readonly addr: Parsed<NumberRanges>;
+  readonly port: Parsed<NumberRanges>;
+  readonly oid: Parsed<OidRanges>;
+  /** v1/v2c only (`community ?? '*'`). */
+  readonly comm: Parsed<Communities> | undefined;
+  /** v1 only (`agentAddress ?? '*'`). */
+  readonly agent: Parsed<NumberRanges> | undefined;
+  /** v3 only. */
+  readonly userSet: ReadonlySet<string> | undefined;
+}
 
-  const addr = compiled('addr', c.deviceAddress, parseAddressCondition);
-  if (!addr.ok) return bad('deviceAddress', addr.message);
-  if (!matchAddress(addr.value, pdu.source?.address)) {
-    return no('deviceAddress', `device address ${show(pdu.source?.address)} is not in '${c.deviceAddress}'`);
+/** A trap's values parsed once, for matching it against many compiled triggers. */
+export interface PreparedTrap {
+  readonly pdu: TrapPdu;
+  readonly address: number | undefined;
+  readonly port: number | undefined;
+  /** undefined: no OID or not a valid OID (matches only `*`). */
+  readonly oid: number[] | undefined;
+  readonly agent: number | undefined;
+}
+
+/**
+ * The outcome of matching, as a small number: `MATCHED`, or the index in CONDITION_ORDER of the
+ * first failing condition, plus `INVALID` when that condition itself is invalid.
+ */
+export type MatchCode = number;
+export const MATCHED = -1;
+export const INVALID = 16;
+
+function copyUsers(users: unknown): unknown {
+  return Array.isArray(users) ? [...users] : users;
+}
+
+function sameUsers(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function compileConditions(conditions: TriggerConditions | undefined): CompiledConditions {
+  const c = conditions ?? ({} as TriggerConditions);
+  const v1or2 = c.version === 'v1' || c.version === 'v2c';
+  const users = copyUsers(c.users);
+  return {
+    deviceAddress: c.deviceAddress,
+    devicePort: c.devicePort,
+    trapOid: c.trapOid,
+    version: c.version,
+    community: c.community,
+    agentAddress: c.agentAddress,
+    users,
+    addr: compiled('addr', c.deviceAddress, parseAddressCondition),
+    port: compiled('port', c.devicePort, parsePortCondition),
+    oid: compiled('oid', c.trapOid, parseOidCondition),
+    comm: v1or2 ? compiled('comm', c.community ?? '*', parseCommunityCondition) : undefined,
+    agent: c.version === 'v1' ? compiled('addr', c.agentAddress ?? '*', parseAddressCondition) : undefined,
+    userSet: c.version === 'v3' ? new Set(Array.isArray(users) ? (users as string[]) : []) : undefined,
+  };
+}
+
+/** Do these compiled conditions still describe `conditions` (same texts)? */
+export function isCurrent(k: CompiledConditions, conditions: TriggerConditions | undefined): boolean {
+  const c = conditions ?? ({} as TriggerConditions);
+  return (
+    k.deviceAddress === c.deviceAddress &&
+    k.devicePort === c.devicePort &&
+    k.trapOid === c.trapOid &&
+    k.version === c.version &&
+    k.community === c.community &&
+    k.agentAddress === c.agentAddress &&
+    sameUsers(k.users, c.users)
+  );
+}
+
+function ipv4Of(address: string | undefined): number | undefined {
+  if (address === undefined) return undefined;
+  // IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is the IPv4 address.
+  return parseIpv4(address.startsWith('::ffff:') ? address.slice(7) : address);
+}
+
+export function prepareTrap(pdu: TrapPdu): PreparedTrap {
+  const oid = pdu.trapOid === undefined ? undefined : parseOid(pdu.trapOid);
+  return {
+    pdu,
+    address: ipv4Of(pdu.source?.address),
+    port: pdu.source?.port,
+    oid: oid && oid.ok ? oid.value : undefined,
+    agent: ipv4Of(pdu.agentAddress),
+  };
+}
+
+function inOidRanges(ranges: OidRanges, oid: number[] | undefined): boolean {
+  if (ranges === null) return true;
+  if (oid === undefined) return false;
+  for (const r of ranges) if (compareOids(oid, r.lo) >= 0 && compareOids(oid, r.hi) <= 0) return true;
+  return false;
+}
+
+/** Match a prepared trap against compiled conditions: MATCHED or the first failing condition's code. */
+export function matchCompiled(k: CompiledConditions, t: PreparedTrap): MatchCode {
+  if (!k.addr.ok) return INVALID + 0;
+  if (!matchNumber(k.addr.value, t.address)) return 0;
+  if (!k.port.ok) return INVALID + 1;
+  if (!matchNumber(k.port.value, t.port)) return 1;
+  if (!k.oid.ok) return INVALID + 2;
+  if (!inOidRanges(k.oid.value, t.oid)) return 2;
+  const version = k.version;
+  if (version !== 'v1' && version !== 'v2c' && version !== 'v3') return INVALID + 3;
+  if (t.pdu.version !== version) return 3;
+  if (k.comm) {
+    if (!k.comm.ok) return INVALID + 4;
+    if (!matchCommunity(k.comm.value, t.pdu.community)) return 4;
   }
-  const port = compiled('port', c.devicePort, parsePortCondition);
-  if (!port.ok) return bad('devicePort', port.message);
-  if (!matchNumber(port.value, pdu.source?.port)) {
-    return no('devicePort', `device port ${show(pdu.source?.port)} is not in '${c.devicePort}'`);
+  if (k.agent) {
+    if (!k.agent.ok) return INVALID + 5;
+    if (!matchNumber(k.agent.value, t.agent)) return 5;
   }
-  const oid = compiled('oid', c.trapOid, parseOidCondition);
-  if (!oid.ok) return bad('trapOid', oid.message);
-  if (!matchOid(oid.value, pdu.trapOid)) {
-    return no('trapOid', `trap OID ${show(pdu.trapOid)} is not in '${c.trapOid}'`);
+  if (k.userSet) {
+    const user = t.pdu.user;
+    if (user === undefined || !k.userSet.has(user)) return 6;
   }
-  if (c.version !== 'v1' && c.version !== 'v2c' && c.version !== 'v3') {
-    return bad('version', `${show(c.version)} is not v1, v2c or v3`);
-  }
-  if (pdu.version !== c.version) {
-    return no('version', `the trap is SNMP ${pdu.version}, the trigger wants ${c.version}`);
-  }
-  if (c.version === 'v1' || c.version === 'v2c') {
-    const text = c.community ?? '*';
-    const comm = compiled('comm', text, parseCommunityCondition);
-    if (!comm.ok) return bad('community', comm.message);
-    if (!matchCommunity(comm.value, pdu.community)) {
-      return no('community', `community ${show(pdu.community)} is not in '${text}'`);
+  return MATCHED;
+}
+
+/** The TriggerMatch a code stands for, with its message (built only when asked for). */
+export function describeMatch(k: CompiledConditions, pdu: TrapPdu, code: MatchCode): TriggerMatch {
+  if (code === MATCHED) return { matched: true };
+  const invalid = code >= INVALID;
+  const condition = CONDITION_ORDER[invalid ? code - INVALID : code];
+  let message: string;
+  if (invalid) {
+    const parsed = condition === 'deviceAddress' ? k.addr : condition === 'devicePort' ? k.port : condition === 'trapOid' ? k.oid : condition === 'community' ? k.comm : condition === 'agentAddress' ? k.agent : undefined;
+    const why = condition === 'version' ? `${show(k.version)} is not v1, v2c or v3` : parsed && !parsed.ok ? parsed.message : 'invalid';
+    message = `the condition is invalid: ${why}`;
+  } else {
+    switch (condition) {
+      case 'deviceAddress':
+        message = `device address ${show(pdu.source?.address)} is not in '${k.deviceAddress}'`;
+        break;
+      case 'devicePort':
+        message = `device port ${show(pdu.source?.port)} is not in '${k.devicePort}'`;
+        break;
+      case 'trapOid':
+        message = `trap OID ${show(pdu.trapOid)} is not in '${k.trapOid}'`;
+        break;
+      case 'version':
+        message = `the trap is SNMP ${pdu.version}, the trigger wants ${k.version}`;
+        break;
+      case 'community':
+        message = `community ${show(pdu.community)} is not in '${k.community ?? '*'}'`;
+        break;
+      case 'agentAddress':
+        message = `agent address ${show(pdu.agentAddress)} is not in '${k.agentAddress ?? '*'}'`;
+        break;
+      default: {
+        const users = Array.isArray(k.users) ? (k.users as string[]) : [];
+        message = `user ${show(pdu.user)} is not one of ${users.length ? users.map((u) => `'${u}'`).join(', ') : '(no users)'}`;
+      }
     }
   }
-  if (c.version === 'v1') {
-    const text = c.agentAddress ?? '*';
-    const agent = compiled('addr', text, parseAddressCondition);
-    if (!agent.ok) return bad('agentAddress', agent.message);
-    if (!matchAddress(agent.value, pdu.agentAddress)) {
-      return no('agentAddress', `agent address ${show(pdu.agentAddress)} is not in '${text}'`);
-    }
-  }
-  if (c.version === 'v3') {
-    const users = Array.isArray(c.users) ? c.users : [];
-    if (pdu.user === undefined || !users.includes(pdu.user)) {
-      return no('users', `user ${show(pdu.user)} is not one of ${users.length ? users.map((u) => `'${u}'`).join(', ') : '(no users)'}`);
-    }
-  }
-  return { matched: true };
+  return { matched: false, failed: { condition, message } };
+}
+
+export function evaluateTrigger(trigger: Pick<Trigger, 'conditions'>, pdu: TrapPdu): TriggerMatch {
+  const k = compileConditions(trigger.conditions);
+  return describeMatch(k, pdu, matchCompiled(k, prepareTrap(pdu)));
 }

@@ -15,7 +15,7 @@ export interface LinePosition {
 }
 
 type Op =
-  | { kind: 'write'; segment: number; data: Buffer }
+  | { kind: 'write'; segment: number; chunks: Buffer[]; bytes: number }
   | { kind: 'close'; segment: number }
   | { kind: 'delete'; segment: number };
 
@@ -47,6 +47,8 @@ export class SegmentLog {
   private activeBytes = 0;
   private ops: Op[] = [];
   private scheduled = false;
+  /** Resolves after the drain that is scheduled now (shared by the flushed() calls before it). */
+  private waiter: Promise<void> | undefined;
   private chain: Promise<void> = Promise.resolve();
   private readonly handles = new Map<number, fs.FileHandle>();
   private reportedError = false;
@@ -81,11 +83,13 @@ export class SegmentLog {
     const pos: LinePosition = { segment: this.active, offset: this.activeBytes, length: data.length - 1 };
     this.activeBytes += data.length;
     this.activeLines++;
+    // Lines of one turn are gathered (no copying per append) and written with one call.
     const last = this.ops[this.ops.length - 1];
-    if (last && last.kind === 'write' && last.segment === this.active && last.data.length < 1 << 20) {
-      last.data = Buffer.concat([last.data, data]);
+    if (last && last.kind === 'write' && last.segment === this.active && last.bytes < 1 << 20) {
+      last.chunks.push(data);
+      last.bytes += data.length;
     } else {
-      this.ops.push({ kind: 'write', segment: this.active, data });
+      this.ops.push({ kind: 'write', segment: this.active, chunks: [data], bytes: data.length });
     }
     this.kick();
     return pos;
@@ -101,11 +105,12 @@ export class SegmentLog {
   /** Resolves once every line appended before the call is written. */
   flushed(): Promise<void> {
     if (!this.ops.length && !this.scheduled) return this.chain;
-    return new Promise<void>((resolve) => {
-      this.kick();
-      // The chain after the next drain covers everything queued now.
+    this.kick();
+    // The chain after the next drain covers everything queued now; callers until that drain
+    // share one waiter (one timer for all the answers of a turn).
+    return (this.waiter ??= new Promise<void>((resolve) => {
       setImmediate(() => this.chain.then(resolve, resolve));
-    });
+    }));
   }
 
   async close(): Promise<void> {
@@ -132,6 +137,7 @@ export class SegmentLog {
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
+      this.waiter = undefined;
       const ops = this.ops;
       this.ops = [];
       if (ops.length) this.chain = this.chain.then(() => this.run(ops));
@@ -148,7 +154,7 @@ export class SegmentLog {
             h = await fs.open(this.file(op.segment), 'a');
             this.handles.set(op.segment, h);
           }
-          await h.write(op.data);
+          await h.write(op.chunks.length === 1 ? op.chunks[0] : Buffer.concat(op.chunks, op.bytes));
         } else {
           const h = this.handles.get(op.segment);
           if (h) {

@@ -14,13 +14,15 @@ export function createApp(ctx: GatewayContext): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // First: starting a flow is the hot path, and no other route matches its paths (POST
+  // /api/:tenant/:system/flows/…/executions, /api/v1/executions…), so the order changes no answer.
+  app.use(executionRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(ctx));
   // Before the package routes: it also reconciles the schedules after package changes.
   if (ctx.scheduler) app.use(scheduleRoutes(ctx.store, ctx.scheduler));
   app.use(packageRoutes(ctx));
   app.use(definitionRoutes(ctx));
-  app.use(executionRoutes(ctx));
   if (ctx.snmp) app.use(snmpRoutes(ctx.store, ctx.snmp));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,7 +1,9 @@
 /**
  * Recent firings per schedule (newest first, at most 50 each): started executions, missed slots
  * and refused firings. Kept in memory and written to `<data>/schedule-history.json` (coalesced,
- * at most once a second, and on stop); read back at start.
+ * at most once a second, and on stop); read back at start. The write is timed for the middle of
+ * a wall-clock second: firings happen just after whole seconds, and serialising a large history
+ * then would delay them.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -59,10 +61,12 @@ export class ScheduleHistory {
 
   private soon(): void {
     if (this.timer) return;
+    // At least WRITE_DELAY_MS from now, at about half past a wall-clock second (1.0–2.0 s).
+    const delay = WRITE_DELAY_MS + ((1500 - (Date.now() % 1000)) % 1000);
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.write();
-    }, WRITE_DELAY_MS);
+    }, delay);
     this.timer.unref();
   }
 

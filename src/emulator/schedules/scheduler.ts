@@ -1,8 +1,10 @@
 /**
- * The scheduler: one node-cron task per enabled schedule of each PUBLISHED version. `reconcile()`
- * brings the set of tasks in line with the store; it runs after every schedule change, after
- * every successful package change over HTTP (publish, unpublish, upload, new version), and once
- * a second as a safety net. A firing re-reads the store first and never starts a flow of an
+ * The scheduler: one node-cron task per distinct (expression, time zone) of the enabled schedules
+ * of PUBLISHED versions; each task fires every schedule of its group (so 1,000 schedules every
+ * second are one timer, not 1,000). `reconcile()` brings the groups and their members in line
+ * with the store; it runs after every schedule change, after every successful package change over
+ * HTTP (publish, unpublish, upload, new version), and once a second as a safety net. A firing
+ * re-reads the store first (once per version for the whole group) and never starts a flow of an
  * unpublished version or a disabled / deleted schedule.
  */
 import nodeCron = require('node-cron'); // the CommonJS build (see core/schedules/cron.ts)
@@ -12,6 +14,7 @@ import { cronNextRuns } from '../../core/schedules/cron';
 import { checkInputs } from '../engine/inputs';
 import { conflict, notFound } from '../errors';
 import type { ExecutionManager } from '../executions/manager';
+import type { VersionContents } from '../store/packageStore';
 import type { PackageStore } from '../store/packageStore';
 import { historyKey, ScheduleHistory } from './history';
 
@@ -20,9 +23,26 @@ export const NEXT_RUNS_SHOWN = 5;
 
 type ScheduledTask = import('node-cron').ScheduledTask;
 
-interface Entry {
-  signature: string;
+/** One schedule of a group. */
+interface Member {
+  key: string;
+  packageName: string;
+  version: number;
+  id: string;
+}
+
+/** One node-cron task for every schedule with the same expression and time zone. */
+interface Group {
+  expression: string;
+  timezone: string;
   task: ScheduledTask;
+  members: Map<string, Member>;
+}
+
+/** The state of one version as read for a firing: published, and its schedules by id. */
+interface VersionNow {
+  published: boolean;
+  schedules: Map<string, Schedule>;
 }
 
 /** Why a firing could not start its flow. */
@@ -32,8 +52,11 @@ class Refused extends Error {
   }
 }
 
+const versionKey = (packageName: string, version: number) => `${version}\n${packageName}`;
+
 export class Scheduler {
-  private readonly tasks = new Map<string, Entry>();
+  /** By signature `expression \n timezone`. */
+  private readonly groups = new Map<string, Group>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -59,47 +82,62 @@ export class Scheduler {
     this.timer.unref();
   }
 
-  /** Tasks for exactly the enabled schedules of published versions, with their current expression and zone. */
+  /** Groups for exactly the enabled schedules of published versions, with their current expression and zone. */
   reconcile(): void {
     if (this.stopped) return;
-    const wanted = new Map<string, { packageName: string; version: number; schedule: Schedule; signature: string }>();
+    const wanted = new Map<string, { expression: string; timezone: string; members: Map<string, Member>; names: string[] }>();
     for (const { packageName, version } of this.store.storedVersions()) {
       if (!version.published) continue;
       for (const schedule of version.schedules ?? []) {
         if (!schedule.enabled) continue;
+        const signature = `${schedule.expression}\n${schedule.timezone}`;
+        let w = wanted.get(signature);
+        if (!w) {
+          w = { expression: schedule.expression, timezone: schedule.timezone, members: new Map(), names: [] };
+          wanted.set(signature, w);
+        }
         const key = historyKey(packageName, version.version, schedule.id);
-        wanted.set(key, { packageName, version: version.version, schedule, signature: `${schedule.expression}\n${schedule.timezone}` });
+        w.members.set(key, { key, packageName, version: version.version, id: schedule.id });
+        w.names.push(`${schedule.name} (${packageName} v${version.version})`);
       }
     }
-    for (const [key, entry] of this.tasks) {
-      if (wanted.get(key)?.signature === entry.signature) continue;
-      void entry.task.destroy();
-      this.tasks.delete(key);
+    for (const [signature, group] of this.groups) {
+      const w = wanted.get(signature);
+      if (w) {
+        group.members = w.members;
+        continue;
+      }
+      void group.task.destroy();
+      this.groups.delete(signature);
     }
-    for (const [key, w] of wanted) {
-      if (this.tasks.has(key)) continue;
+    for (const [signature, w] of wanted) {
+      if (this.groups.has(signature)) continue;
+      const group: Group = { expression: w.expression, timezone: w.timezone, members: w.members, task: undefined as unknown as ScheduledTask };
       try {
-        this.tasks.set(key, { signature: w.signature, task: this.createTask(key, w.packageName, w.version, w.schedule) });
+        group.task = this.createTask(group);
+        this.groups.set(signature, group);
       } catch (err) {
-        // Stored schedules were validated; a failure here is reported once per reconcile change.
-        process.stderr.write(`Flowgate emulator: cannot schedule ${w.schedule.name} (${w.packageName} v${w.version}): ${(err as Error).message}\n`);
+        // Stored schedules were validated; a failure here is reported for each schedule concerned.
+        for (const name of w.names) process.stderr.write(`Flowgate emulator: cannot schedule ${name}: ${(err as Error).message}\n`);
       }
     }
   }
 
-  private createTask(key: string, packageName: string, version: number, s: Schedule): ScheduledTask {
-    const id = s.id;
-    const task = nodeCron.schedule(s.expression, (ctx) => this.fire(packageName, version, id, ctx.date), {
-      timezone: s.timezone,
-      name: `${packageName}@${version}/${s.name}`,
+  private createTask(group: Group): ScheduledTask {
+    const task = nodeCron.schedule(group.expression, (ctx) => this.fireGroup(group, ctx.date), {
+      timezone: group.timezone,
+      name: `${group.expression} (${group.timezone})`,
       suppressMissedWarning: true,
     });
     task.on('execution:missed', (ctx) => {
-      this.history.add(key, {
-        at: ctx.date.toISOString(),
-        outcome: 'missed',
-        message: 'not run: the gateway was busy at that time (its event loop was blocked for more than a second)',
-      });
+      const at = ctx.date.toISOString();
+      for (const m of group.members.values()) {
+        this.history.add(m.key, {
+          at,
+          outcome: 'missed',
+          message: 'not run: the gateway was busy at that time (its event loop was blocked for more than a second)',
+        });
+      }
     });
     return task;
   }
@@ -114,23 +152,81 @@ export class Scheduler {
     }
   }
 
-  /** A slot of a task: start the flow with the schedule's current inputs, if still allowed. */
-  private async fire(packageName: string, version: number, id: string, slot: Date): Promise<void> {
-    const now = this.current(packageName, version, id);
-    if (this.stopped || !now || !now.published || !now.schedule.enabled) {
-      this.reconcile();
-      return;
+  /** The store's state of each version, read once (a Map per call: one firing of a group). */
+  private versionsNow(): (packageName: string, version: number) => VersionNow | undefined {
+    const seen = new Map<string, VersionNow | undefined>();
+    return (packageName, version) => {
+      const k = versionKey(packageName, version);
+      if (seen.has(k)) return seen.get(k);
+      let now: VersionNow | undefined;
+      try {
+        const v = this.store.storedVersion(packageName, version);
+        now = { published: v.published, schedules: new Map((v.schedules ?? []).map((x) => [x.id, x])) };
+      } catch {
+        now = undefined;
+      }
+      seen.set(k, now);
+      return now;
+    };
+  }
+
+  /**
+   * A slot of a group: start each member's flow with the schedule's current inputs, if still
+   * allowed. The store is read once per version at the slot, the version contents awaited once
+   * per version, then the store read again (it may have changed meanwhile) before starting.
+   */
+  private async fireGroup(group: Group, slot: Date): Promise<void> {
+    if (this.stopped) return;
+    const at = slot.toISOString();
+    const before = this.versionsNow();
+    const due: Member[] = [];
+    let stale = false;
+    for (const m of group.members.values()) {
+      const v = before(m.packageName, m.version);
+      const s = v?.schedules.get(m.id);
+      if (!v || !s || !v.published || !s.enabled) stale = true;
+      else due.push(m);
     }
-    const key = historyKey(packageName, version, id);
-    const firing: ScheduleFiring = { at: slot.toISOString(), outcome: 'started' };
-    try {
-      firing.executionId = (await this.startFlow(packageName, version, id, true)).executionId;
-    } catch (err) {
-      if (this.stopped || !this.current(packageName, version, id)) return; // stopped or deleted meanwhile
-      firing.outcome = 'refused';
-      firing.message = (err as Error)?.message ?? String(err);
+    if (stale) this.reconcile();
+    if (!due.length) return;
+
+    // The contents of each version concerned (cached by the store: normally already resolved).
+    const contents = new Map<string, Promise<VersionContents>>();
+    for (const m of due) {
+      const k = versionKey(m.packageName, m.version);
+      if (!contents.has(k)) {
+        const p = this.store.versionContents(m.packageName, m.version);
+        p.catch(() => undefined);
+        contents.set(k, p);
+      }
     }
-    this.history.add(key, firing);
+    const loaded = new Map<string, { ok: true; contents: VersionContents } | { ok: false; error: unknown }>();
+    await Promise.all(
+      [...contents].map(([k, p]) =>
+        p.then(
+          (c) => void loaded.set(k, { ok: true, contents: c }),
+          (error) => void loaded.set(k, { ok: false, error }),
+        ),
+      ),
+    );
+
+    const after = this.versionsNow();
+    for (const m of due) {
+      if (this.stopped) return;
+      const v = after(m.packageName, m.version);
+      const s = v?.schedules.get(m.id);
+      if (!v || !s) continue; // deleted meanwhile
+      const firing: ScheduleFiring = { at, outcome: 'started' };
+      try {
+        const c = loaded.get(versionKey(m.packageName, m.version))!;
+        if (!c.ok) throw c.error;
+        firing.executionId = this.startNow(m.packageName, m.version, v.published, s, c.contents, true).executionId;
+      } catch (err) {
+        firing.outcome = 'refused';
+        firing.message = (err as Error)?.message ?? String(err);
+      }
+      this.history.add(m.key, firing);
+    }
   }
 
   /** Starts the schedule's flow now (also when disabled); 409 when the version is not published. */
@@ -162,9 +258,14 @@ export class Scheduler {
     const contents = await this.store.versionContents(packageName, version);
     // Re-read after the await: the version may have been unpublished, the schedule changed.
     const now = this.current(packageName, version, id);
-    if (!now || !now.published) throw new Refused(`version ${version} of package ${packageName} is no longer published`, 'not-published');
-    if (scheduled && !now.schedule.enabled) throw new Refused('the schedule was disabled', 'bad-request');
-    const s = now.schedule;
+    if (!now) throw new Refused(`version ${version} of package ${packageName} is no longer published`, 'not-published');
+    return this.startNow(packageName, version, now.published, now.schedule, contents, scheduled);
+  }
+
+  /** Starts the flow of a schedule as the store has it now (checked: published, enabled, flow, inputs). */
+  private startNow(packageName: string, version: number, published: boolean, s: Schedule, contents: VersionContents, scheduled: boolean): ExecutionStartedResponse {
+    if (!published) throw new Refused(`version ${version} of package ${packageName} is no longer published`, 'not-published');
+    if (scheduled && !s.enabled) throw new Refused('the schedule was disabled', 'bad-request');
     const flow = contents.flows.get(s.flow);
     if (!flow) throw new Refused(`package ${packageName} version ${version} has no flow '${s.flow}'`, 'flow-not-found');
     const check = checkInputs(flow.flow.inputs, s.inputs ?? {}, 'inputs.');
@@ -196,9 +297,16 @@ export class Scheduler {
     this.history.forget(historyKey(packageName, version, id));
   }
 
-  /** Number of live tasks (for tests and diagnostics). */
+  /** Number of live node-cron tasks: one per distinct (expression, time zone) (for tests and diagnostics). */
   get taskCount(): number {
-    return this.tasks.size;
+    return this.groups.size;
+  }
+
+  /** Number of schedules the tasks fire (for tests and diagnostics). */
+  get scheduledCount(): number {
+    let n = 0;
+    for (const g of this.groups.values()) n += g.members.size;
+    return n;
   }
 
   /** Destroy every task and write the history. */
@@ -207,8 +315,8 @@ export class Scheduler {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const entry of this.tasks.values()) void entry.task.destroy();
-    this.tasks.clear();
+    for (const group of this.groups.values()) void group.task.destroy();
+    this.groups.clear();
     await this.history.close();
   }
 }

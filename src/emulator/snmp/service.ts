@@ -10,12 +10,26 @@
  *   applied. Inputs the flow refuses are recorded on the evaluation (`error`), nothing crashes.
  * - Recent traps stay in memory (the last 500, newest first); they are never written to the
  *   store: one lowdb write per trap would starve the event loop under a burst.
+ * - Cost per trap: each trigger's conditions are compiled once (a compiled matcher cached per
+ *   trigger, recompiled when its conditions, name or id change); the trap's address, port and OID
+ *   are parsed once; a received trap keeps one small code per trigger (matched, or the first
+ *   failing condition) and the evaluation objects with their messages are built when the recent
+ *   traps are read. Matched evaluations are real objects at once (they get `executionId`/`error`).
  */
 import { randomUUID } from 'node:crypto';
 import type { EvaluateTrapRequest, TrapRecord, TriggerEvaluation } from '../../core/api/types';
 import type { SnmpUserSpec, SnmpUserSummary, TrapPdu, Trigger } from '../../core/model/trigger';
 import { normalizeNotification, type RawNotification } from '../../core/snmp/pdu';
-import { evaluateTrigger } from '../../core/triggers/evaluate';
+import {
+  compileConditions,
+  describeMatch,
+  isCurrent,
+  matchCompiled,
+  MATCHED,
+  prepareTrap,
+  type CompiledConditions,
+  type MatchCode,
+} from '../../core/triggers/evaluate';
 import { checkInputs } from '../engine/inputs';
 import type { ExecutionManager } from '../executions/manager';
 import type { PackageStore } from '../store/packageStore';
@@ -33,12 +47,45 @@ export function userSummary(u: SnmpUserSpec): SnmpUserSummary {
   return { name: u.name, level: u.level, authProtocol: u.authProtocol, ...(u.level === 'authPriv' && u.privProtocol ? { privProtocol: u.privProtocol } : {}) };
 }
 
+/** One trigger as evaluated: a snapshot of what the evaluation reports, and its compiled conditions. */
+interface TriggerRef {
+  packageName: string;
+  version: number;
+  trigger: Trigger;
+  triggerId: string;
+  triggerName: string;
+  conditions: CompiledConditions;
+}
+
+/** Codes besides the condition codes of core/triggers/evaluate.ts. */
+const NOT_PUBLISHED = 100;
+const DISABLED = 101;
+
+/** A trap as evaluated, compact: one code per trigger; evaluation objects built on demand. */
+interface CompactEvaluation {
+  pdu: TrapPdu;
+  refs: readonly TriggerRef[];
+  codes: Int16Array;
+  /** The evaluations of matched triggers, by index (they are completed with executionId / error). */
+  matched: Map<number, TriggerEvaluation>;
+}
+
+interface StoredTrap {
+  id: string;
+  receivedAt: string;
+  evaluated: CompactEvaluation;
+}
+
 export class SnmpService {
-  private readonly traps: TrapRecord[] = [];
+  private readonly traps: StoredTrap[] = [];
   private receiver: TrapReceiver | undefined;
   private refused = 0;
   private lastRefusalLog = 0;
   private readonly maxTraps: number;
+  /** The compiled matcher of each trigger object (checked against the trigger at every use). */
+  private readonly compiled = new WeakMap<Trigger, TriggerRef>();
+  /** The list of refs of the last evaluation: reused while the triggers do not change. */
+  private lastRefs: TriggerRef[] = [];
 
   constructor(
     private readonly store: PackageStore,
@@ -80,45 +127,76 @@ export class SnmpService {
   }
 
   listTraps(): TrapRecord[] {
-    return [...this.traps];
+    return this.traps.map((t) => ({ id: t.id, receivedAt: t.receivedAt, pdu: t.evaluated.pdu, evaluations: materialise(t.evaluated) }));
+  }
+
+  /** The compiled matcher of a trigger: cached, rebuilt when the trigger's conditions, name or id changed. */
+  private refFor(packageName: string, version: number, trigger: Trigger): TriggerRef {
+    const ref = this.compiled.get(trigger);
+    if (
+      ref &&
+      ref.packageName === packageName &&
+      ref.version === version &&
+      ref.triggerId === trigger.id &&
+      ref.triggerName === trigger.name &&
+      isCurrent(ref.conditions, trigger.conditions)
+    ) {
+      return ref;
+    }
+    const fresh: TriggerRef = { packageName, version, trigger, triggerId: trigger.id, triggerName: trigger.name, conditions: compileConditions(trigger.conditions) };
+    this.compiled.set(trigger, fresh);
+    return fresh;
+  }
+
+  /** A trap against every trigger of every version (published, then enabled, then the conditions). */
+  private evaluateCompact(pdu: TrapPdu): CompactEvaluation {
+    const prepared = prepareTrap(pdu);
+    const last = this.lastRefs;
+    let refs = last;
+    const codes: number[] = [];
+    let i = 0;
+    for (const { packageName, version: v } of this.store.storedVersions()) {
+      const triggers = v.triggers;
+      if (!triggers) continue;
+      for (const trigger of triggers) {
+        const ref = this.refFor(packageName, v.version, trigger);
+        if (refs[i] !== ref) {
+          if (refs === last) refs = last.slice(0, i);
+          refs[i] = ref;
+        }
+        codes.push(!v.published ? NOT_PUBLISHED : !trigger.enabled ? DISABLED : matchCompiled(ref.conditions, prepared));
+        i++;
+      }
+    }
+    if (refs.length !== i) {
+      if (refs === last) refs = last.slice(0, i);
+      else refs.length = i;
+    }
+    this.lastRefs = refs;
+    const evaluated: CompactEvaluation = { pdu, refs, codes: Int16Array.from(codes), matched: new Map() };
+    for (let k = 0; k < codes.length; k++) if (codes[k] === MATCHED) evaluated.matched.set(k, evaluationOf(refs[k], pdu, MATCHED));
+    return evaluated;
   }
 
   /** Evaluations of a trap against every trigger of every version (nothing is started). */
-  evaluate(pdu: TrapPdu): { evaluation: TriggerEvaluation; trigger: Trigger; packageName: string; version: number }[] {
-    const out: { evaluation: TriggerEvaluation; trigger: Trigger; packageName: string; version: number }[] = [];
-    for (const { packageName, version: v } of this.store.storedVersions()) {
-      for (const trigger of v.triggers ?? []) {
-        const base = { packageName, packageVersion: v.version, triggerId: trigger.id, triggerName: trigger.name };
-        let evaluation: TriggerEvaluation;
-        if (!v.published) {
-          evaluation = { ...base, matched: false, failed: { condition: 'published', message: `version ${v.version} of ${packageName} is not published` } };
-        } else if (!trigger.enabled) {
-          evaluation = { ...base, matched: false, failed: { condition: 'enabled', message: 'the trigger is disabled' } };
-        } else {
-          const m = evaluateTrigger(trigger, pdu);
-          evaluation = { ...base, matched: m.matched, ...(m.failed ? { failed: m.failed } : {}) };
-        }
-        out.push({ evaluation, trigger, packageName, version: v.version });
-      }
-    }
-    return out;
+  evaluate(pdu: TrapPdu): TriggerEvaluation[] {
+    return materialise(this.evaluateCompact(pdu));
   }
 
   evaluateDescribed(req: EvaluateTrapRequest): TriggerEvaluation[] {
     const pdu: TrapPdu = { ...req, uptime: req.uptime ?? 0, varbinds: req.varbinds ?? [] };
-    return this.evaluate(pdu).map((e) => e.evaluation);
+    return this.evaluate(pdu);
   }
 
   /** A trap as if received (the receiver's path; exported for tests of the dispatch). */
-  receive(pdu: TrapPdu): TrapRecord {
-    const results = this.evaluate(pdu);
-    const record: TrapRecord = { id: randomUUID(), receivedAt: new Date().toISOString(), pdu, evaluations: results.map((r) => r.evaluation) };
-    this.traps.unshift(record);
+  receive(pdu: TrapPdu): void {
+    const evaluated = this.evaluateCompact(pdu);
+    this.traps.unshift({ id: randomUUID(), receivedAt: new Date().toISOString(), evaluated });
     if (this.traps.length > this.maxTraps) this.traps.length = this.maxTraps;
-    for (const r of results) {
-      if (r.evaluation.matched) void this.startFlow(r.trigger, r.packageName, r.version, pdu, r.evaluation);
+    for (const [k, evaluation] of evaluated.matched) {
+      const ref = evaluated.refs[k];
+      void this.startFlow(ref.trigger, ref.packageName, ref.version, pdu, evaluation);
     }
-    return record;
   }
 
   private received(n: RawNotification): void {
@@ -172,4 +250,21 @@ export class SnmpService {
     const from = err.rinfo ? ` from ${err.rinfo.address}:${err.rinfo.port}` : '';
     process.stderr.write(`Flowgate emulator: SNMP message${from} refused: ${err.message} (${this.refused} refused so far)\n`);
   }
+}
+
+function evaluationOf(ref: TriggerRef, pdu: TrapPdu, code: MatchCode): TriggerEvaluation {
+  const base = { packageName: ref.packageName, packageVersion: ref.version, triggerId: ref.triggerId, triggerName: ref.triggerName };
+  if (code === NOT_PUBLISHED) {
+    return { ...base, matched: false, failed: { condition: 'published', message: `version ${ref.version} of ${ref.packageName} is not published` } };
+  }
+  if (code === DISABLED) return { ...base, matched: false, failed: { condition: 'enabled', message: 'the trigger is disabled' } };
+  const m = describeMatch(ref.conditions, pdu, code);
+  return { ...base, matched: m.matched, ...(m.failed ? { failed: m.failed } : {}) };
+}
+
+/** The API view of a compact evaluation (matched ones are the live objects). */
+function materialise(e: CompactEvaluation): TriggerEvaluation[] {
+  const out: TriggerEvaluation[] = new Array(e.codes.length);
+  for (let k = 0; k < e.codes.length; k++) out[k] = e.matched.get(k) ?? evaluationOf(e.refs[k], e.pdu, e.codes[k]);
+  return out;
 }
