@@ -5,6 +5,7 @@
 import type { Diagnostic } from '../model/diagnostic';
 import type { FlowDefinition, ValueType, VariableDeclaration } from '../model/flow';
 import type { Reference } from '../model/definition';
+import { isRequiredInput, valueTypeOf } from '../model/inputValues';
 import { valueAt } from '../model/valueAt';
 
 export interface ChildInputProblem {
@@ -47,7 +48,7 @@ export function checkChildInputs(parent: unknown, ref: Reference, child: FlowDef
       });
     }
   }
-  const missing = names.filter((n) => isRequired(declared[n]) && !(n in given));
+  const missing = names.filter((n) => isRequiredInput(declared[n]) && !(n in given));
   if (missing.length) {
     out.push({
       severity: 'error',
@@ -60,16 +61,11 @@ export function checkChildInputs(parent: unknown, ref: Reference, child: FlowDef
   return out;
 }
 
-function isRequired(decl: VariableDeclaration): boolean {
-  return decl.required !== false && decl.default === undefined;
-}
-
 /** For a literal (not an expression), a description of its type when it does not fit `type`. */
 function literalTypeMismatch(type: ValueType, value: unknown): string | undefined {
   if (type === 'any') return undefined;
   if (typeof value === 'string' && value.startsWith('=') && !value.startsWith('==')) return undefined;
-  const actual =
-    value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value === 'number' && Number.isInteger(value) ? 'integer' : typeof value;
+  const actual = valueTypeOf(value);
   const fits =
     (type === 'number' && (actual === 'number' || actual === 'integer')) ||
     (type === 'integer' && actual === 'integer') ||

@@ -15,7 +15,8 @@ import type {
 import type { FlowDefinition } from '../../core/model/flow';
 import type { EngineHost } from '../engine/context';
 import { FlowError, StoppedError } from '../engine/errors';
-import { checkInputs, matchesType, typeOf } from '../engine/inputs';
+import { matchesValueType, valueTypeOf } from '../../core/model/inputValues';
+import { checkInputs } from '../engine/inputs';
 import { runFlow } from '../engine/runFlow';
 import { notFound } from '../errors';
 import type { PackageStore } from '../store/packageStore';
@@ -113,7 +114,7 @@ export class ExecutionManager {
       if (signal.aborted) throw new StoppedError();
       for (const [name, decl] of Object.entries(flow.flow.outputs ?? {})) {
         if (!(name in outputs)) log('warn', `output '${name}' was not set`);
-        else if (!matchesType(outputs[name], decl.type)) log('warn', `output '${name}' should be of type ${decl.type}, got ${typeOf(outputs[name])}`);
+        else if (!matchesValueType(outputs[name], decl.type)) log('warn', `output '${name}' should be of type ${decl.type}, got ${valueTypeOf(outputs[name])}`);
       }
       record.outputs = outputs;
       record.status = 'Ended';

@@ -22,7 +22,7 @@ import { StoreDb } from './db';
 import { packageFileRelPath, writeFileAtomic } from './packageFiles';
 import type { StoredPackage, StoredVersion } from './schema';
 import type { SnmpUserSpec } from '../../core/model/trigger';
-import { isRequired } from '../engine/inputs';
+import { isRequiredInput } from '../../core/model/inputValues';
 import type { DefinitionKind } from '../../core/model/definition';
 import type { Schedule } from '../../core/model/schedule';
 import type { Trigger } from '../../core/model/trigger';
@@ -420,7 +420,7 @@ export function flowSignature(def: FlowDefinition): FlowSignature {
   for (const [k, d] of Object.entries(def.flow.inputs ?? {})) {
     inputs[k] = {
       type: d.type,
-      required: isRequired(d),
+      required: isRequiredInput(d),
       ...(d.default !== undefined ? { default: d.default } : {}),
       ...(d.description !== undefined ? { description: d.description } : {}),
     };
