@@ -26,18 +26,3 @@ export interface ExecutionHistory {
   close(): Promise<void>;
 }
 
-export function headOf(r: ExecutionHead): ExecutionHead {
-  return {
-    id: r.id,
-    parentId: r.parentId,
-    rootId: r.rootId,
-    flow: r.flow,
-    packageName: r.packageName,
-    packageVersion: r.packageVersion,
-    initiator: r.initiator,
-    executingOn: r.executingOn,
-    status: r.status,
-    startedAt: r.startedAt,
-    endedAt: r.endedAt,
-  };
-}

@@ -15,7 +15,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { headOf, type ExecutionHead, type ExecutionHistory } from './history';
+import type { ExecutionHistory } from './history';
+import { headOf, type ExecutionHead } from './record';
 import { appendLog, isFinished, type ExecutionRecord } from './record';
 import { listSegments, readLine, readSegment, segmentFileName, SegmentLog, type LinePosition } from './segmentLog';
 

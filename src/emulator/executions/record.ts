@@ -1,40 +1,17 @@
 /** The in-process record of one execution and its API views. */
-import type {
-  ExecutionDetail,
-  ExecutionLogEntry,
-  ExecutionStatus,
-  ExecutionSummary,
-  Initiator,
-} from '../../core/api/types';
+import type { ExecutionDetail, ExecutionLogEntry, ExecutionStatus, ExecutionSummary } from '../../core/api/types';
 
 export const MAX_LOG_ENTRIES = 2000;
 
-export interface ExecutionRecord {
-  id: string;
-  parentId: string | null;
-  rootId: string;
-  flow: string;
-  packageName: string;
-  packageVersion: number;
-  initiator: Initiator;
-  executingOn: string;
-  status: ExecutionStatus;
-  startedAt: string;
-  endedAt: string | null;
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown> | null;
-  error: { code: string; message: string; step?: string } | null;
-  log: ExecutionLogEntry[];
+/** What lists need of an execution (an ExecutionSummary less the derived duration). */
+export type ExecutionHead = Omit<ExecutionSummary, 'durationMs'>;
+
+/** The whole record: the API's ExecutionDetail less derived fields, plus what the engine needs. */
+export interface ExecutionRecord extends Omit<ExecutionDetail, 'durationMs' | 'children'> {
   childIds: string[];
   /** run-flow nesting: 0 for a root execution (internal, not part of the API views). */
   depth: number;
 }
-
-/** What lists need of an execution: no inputs, outputs or log. */
-export type ExecutionHead = Pick<
-  ExecutionRecord,
-  'id' | 'parentId' | 'rootId' | 'flow' | 'packageName' | 'packageVersion' | 'initiator' | 'executingOn' | 'status' | 'startedAt' | 'endedAt'
->;
 
 export function isFinished(status: ExecutionStatus): boolean {
   return status === 'Ended' || status === 'Error' || status === 'Stopped';
@@ -50,6 +27,11 @@ export function appendLog(record: ExecutionRecord, entry: ExecutionLogEntry): vo
 export function toSummary(r: ExecutionHead, now = Date.now()): ExecutionSummary {
   const started = Date.parse(r.startedAt);
   const ended = r.endedAt ? Date.parse(r.endedAt) : now;
+  return { ...headOf(r), durationMs: Math.max(0, ended - started) };
+}
+
+/** Just the head fields of a record (a copy: no inputs, outputs or log). */
+export function headOf(r: ExecutionHead): ExecutionHead {
   return {
     id: r.id,
     parentId: r.parentId,
@@ -62,7 +44,6 @@ export function toSummary(r: ExecutionHead, now = Date.now()): ExecutionSummary 
     status: r.status,
     startedAt: r.startedAt,
     endedAt: r.endedAt,
-    durationMs: Math.max(0, ended - started),
   };
 }
 
