@@ -51,7 +51,8 @@ const targets = [
   {
     // The webview pages (Running Executions; Schedules and Triggers join here): browser bundles
     // with @vscode-elements/elements inside, loaded under a strict CSP from dist/webview/. A page's
-    // imported .css becomes dist/webview/<page>.css.
+    // imported .css becomes dist/webview/<page>.css, with webview/shared/base.css (its `@import`)
+    // inlined at the top.
     ...common,
     entryPoints: { executions: 'webview/executions/main.ts', schedules: 'webview/schedules/main.ts', triggers: 'webview/triggers/main.ts' },
     outdir: 'dist/webview',

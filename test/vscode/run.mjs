@@ -12,13 +12,13 @@
 // Ends with the line `vscode: N passed, M failed`; exits non-zero when anything failed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { bundleSuite, readSummary, root } from './bundle-suite.mjs';
 import * as ui from './ui.mjs';
+import { freePort } from './ui/support.mjs';
 
 // ---------- options ----------
 const argv = process.argv.slice(2);
@@ -85,18 +85,6 @@ function run(cmd, args, what) {
       state.child = undefined;
       if (code === 0) resolve();
       else reject(new HarnessError(`${what} failed (exit ${code ?? signal})`));
-    });
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
     });
   });
 }

@@ -197,3 +197,74 @@ export async function statusBarText(page, text) {
   if ((await item.count()) === 0) return '';
   return ((await item.textContent()) || '').trim();
 }
+
+/** Runs a palette command by its exact label (clicking that row, wherever the palette ranks it). */
+export async function runExactCommand(page, label, { timeout = DEFAULT_TIMEOUT } = {}) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout });
+  await input.fill(`>${label}`);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+  await row.first().click({ timeout });
+  await input.waitFor({ state: 'hidden', timeout }).catch(() => {});
+}
+
+/** Picks the row with `label` in the open quick pick (e.g. after `runCommand(…, { prompt: true })`). */
+export async function pickQuick(page, label, { timeout = DEFAULT_TIMEOUT } = {}) {
+  const widget = page.locator('.quick-input-widget');
+  const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
+  await row.waitFor({ state: 'visible', timeout });
+  await row.click();
+}
+
+/**
+ * In the Gateways view: refreshes it, opens package `packageName` of gateway `gateway`, waits (up to
+ * `timeout`) until its version row `version` is listed right under it, and clicks that row's inline
+ * action `action` (e.g. "Show Schedules").
+ */
+export async function clickVersionAction(page, { gateway, packageName, version = 'v1', action }, { timeout = 20_000 } = {}) {
+  await openViewContainer(page, 'Flowgate');
+  await runCommand(page, 'Flowgate: Refresh Gateways', { settleMs: 500 });
+  const pane = await expandView(page, 'Gateways');
+  const rows = pane.locator('.pane-body .monaco-list-row');
+  await rows.filter({ hasText: gateway }).first().waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
+  const pkgRow = rows.filter({ hasText: packageName }).first();
+  await pkgRow.waitFor({ state: 'visible', timeout: DEFAULT_TIMEOUT });
+  if ((await pkgRow.getAttribute('aria-expanded')) !== 'true') await pkgRow.click();
+  // The package's children load from the gateway: wait for its version row.
+  let items = [];
+  let pkgIndex = -1;
+  let versionIndex = -1;
+  for (const end = Date.now() + timeout; ; await page.waitForTimeout(200)) {
+    items = await readTreeItems(page, 'Gateways');
+    pkgIndex = items.findIndex((i) => i.label === packageName);
+    versionIndex = items.findIndex((i, n) => n > pkgIndex && i.label === version);
+    if (pkgIndex >= 0 && versionIndex === pkgIndex + 1) break;
+    if (Date.now() > end) throw new Error(`Gateways tree: ${JSON.stringify(items.map((i) => `${i.level}:${i.label}`))}`);
+  }
+  const versionRow = rows.nth(versionIndex);
+  await versionRow.hover();
+  await versionRow.locator(`.actions .action-label[aria-label=${cssString(action)}]`).click();
+}
+
+/** The page of the visible editor webview (a webview panel), inside the workbench's two iframes. */
+export function webviewFrame(page) {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+/**
+ * Picks `label` in a `<vscode-single-select>` locator `select`, optionally typing `search` into its
+ * combobox first.
+ */
+export async function chooseOption(select, label, search) {
+  if (search !== undefined) {
+    const input = select.locator('input.combobox-input');
+    await input.click();
+    await input.fill(search);
+  } else {
+    await select.click();
+  }
+  const option = select.locator('li[role="option"]').filter({ hasText: label }).first();
+  await option.waitFor({ state: 'visible', timeout: 10_000 });
+  await option.click();
+}

@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { GatewayClient } from '../../../src/core/client/gatewayClient';
-import { buildPackageFile, readPackageFile } from '../../../src/core/package/packageFile';
-import { activated, stopLocalGateway, useTestPort, waitFor } from './helpers';
+import type { GatewayClient } from '../../../src/core/client/gatewayClient';
+import { readPackageFile } from '../../../src/core/package/packageFile';
+import { startTestGateway, stopTestGateway, testPackage, versionNode as node, waitFor } from './helpers';
 
 const PKG = 'fg-actions-test';
 
@@ -27,27 +27,13 @@ const EXTRA = flow('Only in version 1', 'extra');
 const B = flow('Only in version 2', 'b');
 
 async function packageFile(dir: string, version: number, flows: Record<string, string>): Promise<vscode.Uri> {
-  const { bytes } = await buildPackageFile({
-    name: PKG,
-    version,
-    createdBy: 'flowgate-vscode-tests/0.1.0',
-    definitions: Object.entries(flows).map(([id, text]) => ({ kind: 'flow' as const, id, text })),
-  });
   const file = path.join(dir, `${PKG}-${version}.fgpkg`);
-  fs.writeFileSync(file, bytes);
+  fs.writeFileSync(file, await testPackage(PKG, version, flows));
   return vscode.Uri.file(file);
 }
 
-/** A Gateways-view version node, as the tree passes it to a command. */
-function versionNode(gatewayUrl: string, version: number, published: boolean) {
-  return {
-    type: 'gatewayVersion',
-    gatewayUrl,
-    packageName: PKG,
-    summary: { version, published, status: 'SUBMITTED', isDefault: false, uploadedAt: '', contentDigest: '' },
-    isExplicitDefault: false,
-  };
-}
+/** A Gateways-view version node of our package, as the tree passes it to a command. */
+const versionNode = (gatewayUrl: string, version: number, published: boolean) => node(gatewayUrl, PKG, version, published);
 
 suite('gateway actions', () => {
   let url: string;
@@ -55,11 +41,7 @@ suite('gateway actions', () => {
   let tmp: string;
 
   suiteSetup(async () => {
-    await activated();
-    await useTestPort();
-    url = (await vscode.commands.executeCommand<string>('flowgate.startLocalGateway'))!;
-    assert.ok(url, 'the local gateway did not start');
-    client = new GatewayClient(url);
+    ({ url, client } = await startTestGateway());
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'flowgate-actions-'));
   });
 
@@ -71,8 +53,7 @@ suite('gateway actions', () => {
     } catch {
       /* not there */
     }
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await stopLocalGateway();
+    await stopTestGateway();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 

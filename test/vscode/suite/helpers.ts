@@ -2,6 +2,8 @@
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
+import { GatewayClient } from '../../../src/core/client/gatewayClient';
+import { buildPackageFile } from '../../../src/core/package/packageFile';
 
 export const EXTENSION_ID = 'flowgate.flowgate';
 
@@ -100,6 +102,52 @@ export async function stopLocalGateway(): Promise<void> {
 
 export async function closeEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/**
+ * A suite's setup against the local emulator the extension starts: waits for activation, sets the
+ * test port, starts the local gateway; answers its url and a core GatewayClient for it.
+ */
+export async function startTestGateway(): Promise<{ url: string; client: GatewayClient }> {
+  await activated();
+  await useTestPort();
+  const url = (await vscode.commands.executeCommand<string>('flowgate.startLocalGateway'))!;
+  assert.ok(url, 'the local gateway did not start');
+  return { url, client: new GatewayClient(url) };
+}
+
+/** A suite's teardown after startTestGateway: closes the editors and stops the local gateway. */
+export async function stopTestGateway(): Promise<void> {
+  await closeEditors();
+  await stopLocalGateway();
+}
+
+/** The package file of `name` `version` with `flows` (`{ id: text }`, in that order), built by core's buildPackageFile. */
+export async function testPackage(name: string, version: number, flows: Record<string, string>): Promise<Uint8Array> {
+  const { bytes } = await buildPackageFile({
+    name,
+    version,
+    createdBy: 'flowgate-vscode-tests/0.1.0',
+    definitions: Object.entries(flows).map(([id, text]) => ({ kind: 'flow' as const, id, text })),
+  });
+  return bytes;
+}
+
+/** Uploads package `name` version 1 with `flows` through `client` and publishes it. */
+export async function publishTestPackage(client: GatewayClient, name: string, flows: Record<string, string>): Promise<void> {
+  await client.uploadPackage(await testPackage(name, 1, flows));
+  await client.publish(name, 1);
+}
+
+/** A Gateways-view version node, as the tree passes it to a command. */
+export function versionNode(gatewayUrl: string, packageName: string, version: number, published: boolean) {
+  return {
+    type: 'gatewayVersion',
+    gatewayUrl,
+    packageName,
+    summary: { version, published, status: 'SUBMITTED', isDefault: false, uploadedAt: '', contentDigest: '' },
+    isExplicitDefault: false,
+  };
 }
 
 /** POSTs a synchronous execution to a gateway: `{ status, body }`. */

@@ -7,10 +7,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ScheduleBody } from '../../../src/core/api/types';
-import { GatewayClient } from '../../../src/core/client/gatewayClient';
-import { buildPackageFile } from '../../../src/core/package/packageFile';
+import type { GatewayClient } from '../../../src/core/client/gatewayClient';
 import type { ExtensionToWebview, WebviewToExtension } from '../../../webview/protocol/schedules';
-import { activated, stopLocalGateway, useTestPort, waitFor } from './helpers';
+import { publishTestPackage, startTestGateway, stopTestGateway, versionNode, waitFor } from './helpers';
 
 const PKG = 'fg-schedules-test';
 const FLOW = 'tests/sched/Greet';
@@ -29,16 +28,6 @@ steps:
 `;
 /** Once a year: never fires while the tests run. */
 const YEARLY = '0 0 1 1 *';
-
-function versionNode(gatewayUrl: string, published: boolean) {
-  return {
-    type: 'gatewayVersion',
-    gatewayUrl,
-    packageName: PKG,
-    summary: { version: 1, published, status: 'SUBMITTED', isDefault: false, uploadedAt: '', contentDigest: '' },
-    isExplicitDefault: false,
-  };
-}
 
 suite('schedules webview', () => {
   let url: string;
@@ -69,19 +58,8 @@ suite('schedules webview', () => {
   const listed = async () => (await client.listSchedules(PKG, 1)).schedules;
 
   suiteSetup(async () => {
-    await activated();
-    await useTestPort();
-    url = (await vscode.commands.executeCommand<string>('flowgate.startLocalGateway'))!;
-    assert.ok(url, 'the local gateway did not start');
-    client = new GatewayClient(url);
-    const { bytes } = await buildPackageFile({
-      name: PKG,
-      version: 1,
-      createdBy: 'flowgate-vscode-tests/0.1.0',
-      definitions: [{ kind: 'flow', id: FLOW, text: GREET }],
-    });
-    await client.uploadPackage(bytes);
-    await client.publish(PKG, 1);
+    ({ url, client } = await startTestGateway());
+    await publishTestPackage(client, PKG, { [FLOW]: GREET });
     for (const s of await listed()) await client.deleteSchedule(PKG, 1, s.id);
   });
 
@@ -92,8 +70,7 @@ suite('schedules webview', () => {
     } catch {
       /* not there */
     }
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await stopLocalGateway();
+    await stopTestGateway();
   });
 
   test('Show Schedules opens one panel per version, with the version and its (no) schedules', async () => {
@@ -101,7 +78,7 @@ suite('schedules webview', () => {
       vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.label === `Schedules: ${PKG} v1`);
     const shown = await vscode.commands.executeCommand<{ key: string; scope: { packageName: string; packageVersion: number; gatewayUrl: string } }>(
       'flowgate.showSchedules',
-      versionNode(url, true),
+      versionNode(url, PKG, 1, true),
     );
     assert.ok(shown, 'showSchedules returned nothing (it failed)');
     assert.equal(shown.scope.packageName, PKG);

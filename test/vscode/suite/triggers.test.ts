@@ -7,12 +7,11 @@
 // (initiator: the trigger). Evaluate without sending answers the other way round.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { GatewayClient } from '../../../src/core/client/gatewayClient';
-import { buildPackageFile } from '../../../src/core/package/packageFile';
+import type { GatewayClient } from '../../../src/core/client/gatewayClient';
 import { validateTriggerSpec } from '../../../src/core/triggers/validate';
 import type { TriggerSpec } from '../../../src/core/model/trigger';
 import type { ExtensionToWebview, TestTrapResult, TriggersSnapshot, WebviewToExtension } from '../../../webview/protocol/triggers';
-import { activated, stopLocalGateway, useTestPort, waitFor } from './helpers';
+import { publishTestPackage, startTestGateway, stopTestGateway, waitFor } from './helpers';
 
 const PKG = 'fg-triggers-test';
 const FLOW = 'tests/triggers/On-Trap';
@@ -57,19 +56,8 @@ suite('triggers panel', () => {
   };
 
   suiteSetup(async () => {
-    await activated();
-    await useTestPort();
-    url = (await vscode.commands.executeCommand<string>('flowgate.startLocalGateway'))!;
-    assert.ok(url, 'the local gateway did not start');
-    client = new GatewayClient(url);
-    const { bytes } = await buildPackageFile({
-      name: PKG,
-      version: 1,
-      createdBy: 'flowgate-vscode-tests/0.1.0',
-      definitions: [{ kind: 'flow', id: FLOW, text: FLOW_TEXT }],
-    });
-    await client.uploadPackage(bytes);
-    await client.publish(PKG, 1);
+    ({ url, client } = await startTestGateway());
+    await publishTestPackage(client, PKG, { [FLOW]: FLOW_TEXT });
     for (const t of (await client.listTriggers(PKG, 1)).triggers) await client.deleteTrigger(PKG, 1, t.id);
   });
 
@@ -81,8 +69,7 @@ suite('triggers panel', () => {
     } catch {
       /* gone */
     }
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await stopLocalGateway();
+    await stopTestGateway();
   });
 
   test('Show Triggers opens the panel of the version with its flows, users and the SNMP trap target', async () => {

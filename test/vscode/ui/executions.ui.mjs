@@ -6,14 +6,8 @@
 // parent Running with a ticking duration and the child under it, shows details on selection, stops
 // the parent with the checkbox and Stop (the child stops with it), and says "Disconnected —
 // retrying" when the gateway goes away. Screenshots in the default (light) and a dark theme.
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { withPrivateGateway } from './support.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const PKG = 'ui-exec-check';
 const GATEWAY_NAME = 'UI Check Gateway';
 
@@ -42,124 +36,29 @@ steps:
     seconds: "= seconds"
 `;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** The package file, built by core's buildPackageFile (TypeScript, run through tsx). */
-function buildPackage() {
-  const code = `
-    const mod = await import(${JSON.stringify(path.join(root, 'src/core/package/packageFile.ts'))});
-    const { buildPackageFile } = mod.buildPackageFile ? mod : mod.default;
-    const { bytes } = await buildPackageFile({
-      name: ${JSON.stringify(PKG)}, version: 1, createdBy: 'flowgate-ui-check/0.1.0',
-      definitions: [
-        { kind: 'flow', id: 'ui/Wait-Parent', text: ${JSON.stringify(PARENT)} },
-        { kind: 'flow', id: 'ui/Wait-Child', text: ${JSON.stringify(CHILD)} },
-      ],
-    });
-    process.stdout.write(Buffer.from(bytes).toString('base64'));`;
-  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
-  return Buffer.from(out, 'base64');
-}
-
-async function startEmulator(dataDir) {
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    [path.join(root, 'dist/emulator.js'), '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--name', 'ui-check', '--snmp-port', '0'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
-  const url = `http://127.0.0.1:${port}`;
-  const end = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the emulator exited: ${stderr.slice(-500)}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url };
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > end) throw new Error(`the emulator did not answer ${url}/healthz: ${stderr.slice(-500)}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
-
-function stopEmulator(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-async function api(url, method, pathname, body, headers = {}) {
-  const res = await fetch(url + pathname, { method, body, headers });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${text}`);
-  return text ? JSON.parse(text) : undefined;
-}
-
-/** The Running Executions page inside the workbench's webview iframes. */
-function webviewFrame(page) {
-  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
-}
-
-/** Picks the row with `label` in the open quick pick. */
-async function pick(page, label) {
-  const widget = page.locator('.quick-input-widget');
-  const row = widget.locator('.quick-input-list .monaco-list-row').filter({ hasText: label }).first();
-  await row.waitFor({ state: 'visible', timeout: 30_000 });
-  await row.click();
-}
-
 /** @type {{ title: string, run: (t: import('../run.mjs').UiContext) => Promise<void> }[]} */
 export default [
   {
     title: 'Running Executions: a waiting execution appears Running with a ticking duration, Stop makes it Stopped, a dropped gateway shows "Disconnected — retrying"',
-    async run({ page, ui, workspace, screenshot, note }) {
-      const settingsFile = path.join(workspace, '.vscode/settings.json');
-      const originalSettings = fs.readFileSync(settingsFile, 'utf8');
-      const settings = JSON.parse(originalSettings);
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowgate-ui-exec-'));
-      let emulator;
-      try {
-        const started = await startEmulator(dataDir);
-        emulator = started.child;
-        const url = started.url;
-        await api(url, 'POST', '/api/v1/packages', buildPackage(), { 'content-type': 'application/zip' });
-        await api(url, 'POST', `/api/v1/packages/${PKG}/versions/1/publish`);
-        const run = await api(
-          url,
+    async run(t) {
+      const { page, ui, screenshot, note } = t;
+      const flows = { 'ui/Wait-Parent': PARENT, 'ui/Wait-Child': CHILD };
+      await withPrivateGateway(t, { gatewayName: GATEWAY_NAME, emulatorName: 'ui-check', pkg: PKG, flows }, async (gateway) => {
+        const run = await gateway.api(
           'POST',
           `/api/default/default/flows/${encodeURIComponent('ui/Wait-Parent')}/executions?packageName=${PKG}&packageVersion=1&mode=async`,
           JSON.stringify({ inputVariables: { seconds: 60 } }),
           { 'content-type': 'application/json' },
         );
         const parentId = run.executionId;
-        note(`execution ${parentId} waiting on ${url}`);
+        note(`execution ${parentId} waiting on ${gateway.url}`);
 
-        fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'flowgate.gateways': [{ name: GATEWAY_NAME, url }] }, null, 2));
-        await page.waitForTimeout(1500); // the settings file change reaches the extension host
-
-        await ui.clearNotifications(page);
+        await gateway.addToSettings();
         await ui.runCommand(page, 'Flowgate: Show Running Executions', { prompt: true });
-        await pick(page, GATEWAY_NAME);
-        await pick(page, PKG);
+        await ui.pickQuick(page, GATEWAY_NAME);
+        await ui.pickQuick(page, PKG);
 
-        const frame = webviewFrame(page);
+        const frame = ui.webviewFrame(page);
         const parentRow = frame.locator('vscode-table-row.execution').filter({ hasText: 'ui/Wait-Parent' }).first();
         await parentRow.waitFor({ state: 'visible', timeout: 30_000 });
         const childRow = frame.locator('vscode-table-row.execution').filter({ hasText: 'ui/Wait-Child' }).first();
@@ -222,7 +121,7 @@ export default [
           if (Date.now() > end) throw new Error(`after Stop: parent ${await status(parentRow)}, child ${await status(childRow)}`);
           await page.waitForTimeout(200);
         }
-        const onGateway = await api(url, 'GET', `/api/v1/executions/${parentId}`);
+        const onGateway = await gateway.api('GET', `/api/v1/executions/${parentId}`);
         if (onGateway.status !== 'Stopped') throw new Error(`the gateway says ${onGateway.status}`);
         const frozen = await duration(parentRow);
         await page.waitForTimeout(1200);
@@ -230,27 +129,18 @@ export default [
         note(`screenshot: ${await screenshot('vscode-ui-executions-stopped')}`);
 
         // The same page in a dark theme (the default is light).
-        fs.writeFileSync(
-          settingsFile,
-          JSON.stringify({ ...settings, 'flowgate.gateways': [{ name: GATEWAY_NAME, url }], 'workbench.colorTheme': 'Default Dark Modern' }, null, 2),
-        );
+        gateway.writeSettings({ 'workbench.colorTheme': 'Default Dark Modern' });
         await page.locator('.monaco-workbench.vs-dark').waitFor({ state: 'attached', timeout: 15_000 });
         await page.waitForTimeout(800);
         note(`screenshot: ${await screenshot('vscode-ui-executions-dark')}`);
-        fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'flowgate.gateways': [{ name: GATEWAY_NAME, url }] }, null, 2));
+        gateway.writeSettings();
 
         // The gateway goes away: the page says so, and keeps the list.
-        await stopEmulator(emulator);
+        await gateway.stop();
         await frame.locator('.feed-disconnected').filter({ hasText: 'Disconnected — retrying' }).waitFor({ state: 'visible', timeout: 15_000 });
         await parentRow.waitFor({ state: 'visible' });
         note(`screenshot: ${await screenshot('vscode-ui-executions-disconnected')}`);
-      } finally {
-        await stopEmulator(emulator);
-        fs.writeFileSync(settingsFile, originalSettings);
-        await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300, allowError: true }).catch(() => {});
-        await ui.clearNotifications(page).catch(() => {});
-        fs.rmSync(dataDir, { recursive: true, force: true });
-      }
+      });
     },
   },
 ];

@@ -2,20 +2,8 @@
 // "1 error"; a remote gateway that does not answer shows one error child. Both changes are
 // undone at the end so later checks see the sample workspace.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-
-/** A port nothing listens on (free a moment ago). */
-function closedPort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from './support.mjs';
 
 /** @type {{ title: string, run: (t: import('../run.mjs').UiContext) => Promise<void> }[]} */
 export default [
@@ -27,7 +15,7 @@ export default [
       const settingsText = fs.readFileSync(settingsFile, 'utf8');
       const draftText = fs.readFileSync(draftFile, 'utf8');
       try {
-        const qaUrl = `http://127.0.0.1:${await closedPort()}`;
+        const qaUrl = `http://127.0.0.1:${await freePort()}`; // a port nothing listens on (free a moment ago)
         const settings = JSON.parse(settingsText);
         settings['flowgate.gateways'] = [{ name: 'QA', url: qaUrl }];
         fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));

@@ -1,0 +1,150 @@
+// Node-side support of the UI checks (not a check file: run.mjs loads only *.ui.mjs) and of the
+// runner: a free port, a package built with core's buildPackageFile, a gateway emulator process of a
+// check's own, its REST API, and `withPrivateGateway`, which runs a check with such an emulator in
+// `flowgate.gateways` and undoes it all afterwards. The workbench helpers are in ../ui.mjs.
+import { execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (nothing listens on it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The package file of `name` version 1 with `flows` (`{ id: text }`, in that order), built by core's
+ * buildPackageFile (TypeScript, run through tsx).
+ */
+export function buildPackage(name, flows) {
+  const definitions = Object.entries(flows).map(([id, text]) => ({ kind: 'flow', id, text }));
+  const code = `
+    const mod = await import(${JSON.stringify(path.join(root, 'src/core/package/packageFile.ts'))});
+    const { buildPackageFile } = mod.buildPackageFile ? mod : mod.default;
+    const { bytes } = await buildPackageFile({
+      name: ${JSON.stringify(name)}, version: 1, createdBy: 'flowgate-ui-check/0.1.0',
+      definitions: ${JSON.stringify(definitions)},
+    });
+    process.stdout.write(Buffer.from(bytes).toString('base64'));`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
+  return Buffer.from(out, 'base64');
+}
+
+/**
+ * Starts dist/emulator.js on a free port with data in `dataDir`, gateway name `name` and SNMP trap
+ * port 0 (a free one); resolves `{ child, url }` once /healthz answers.
+ */
+export async function startEmulator(dataDir, name) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'dist/emulator.js'), '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--name', name, '--snmp-port', '0'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+  const url = `http://127.0.0.1:${port}`;
+  const end = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the emulator exited: ${stderr.slice(-500)}`);
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { child, url };
+    } catch {
+      /* not yet */
+    }
+    if (Date.now() > end) throw new Error(`the emulator did not answer ${url}/healthz: ${stderr.slice(-500)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+/** Stops an emulator started by startEmulator (SIGTERM, SIGKILL after 5 s); nothing when it is gone. */
+export function stopEmulator(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Calls the gateway at `url`; throws on an HTTP error, answers the JSON body (undefined if empty). */
+export async function api(url, method, pathname, body, headers = {}) {
+  const res = await fetch(url + pathname, { method, body, headers });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * @typedef {{
+ *   url: string,
+ *   api: (method: string, pathname: string, body?: BodyInit, headers?: Record<string, string>) => Promise<any>,
+ *   addToSettings: () => Promise<void>,
+ *   writeSettings: (extra?: Record<string, unknown>) => void,
+ *   stop: () => Promise<void>,
+ * }} PrivateGateway
+ */
+
+/**
+ * Runs `fn(gateway)` against a gateway emulator of the check's own (startEmulator with `emulatorName`,
+ * a temp data folder) that holds package `pkg` version 1 with `flows`, published. So that the local
+ * emulator's store stays as the other checks expect, the check's gateway is separate:
+ * - `gateway.api(method, pathname, body, headers)`: `api()` on it;
+ * - `gateway.addToSettings()`: adds it to `flowgate.gateways` as `gatewayName` (the workspace's
+ *   settings file), waits for the change to reach the extension host and clears the notifications;
+ * - `gateway.writeSettings(extra)`: writes the settings with the gateway and `extra`;
+ * - `gateway.stop()`: stops the emulator.
+ * Afterwards (also on failure) the emulator stops, the settings file is restored, the editors close,
+ * the notifications clear and the data folder is removed.
+ * @param {import('../run.mjs').UiContext} t
+ * @param {{ gatewayName: string, emulatorName: string, pkg: string, flows: Record<string, string> }} options
+ * @param {(gateway: PrivateGateway) => Promise<void>} fn
+ */
+export async function withPrivateGateway({ page, ui, workspace }, { gatewayName, emulatorName, pkg, flows }, fn) {
+  const settingsFile = path.join(workspace, '.vscode/settings.json');
+  const originalSettings = fs.readFileSync(settingsFile, 'utf8');
+  const settings = JSON.parse(originalSettings);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `flowgate-${emulatorName}-`));
+  let emulator;
+  try {
+    const started = await startEmulator(dataDir, emulatorName);
+    emulator = started.child;
+    const url = started.url;
+    await api(url, 'POST', '/api/v1/packages', buildPackage(pkg, flows), { 'content-type': 'application/zip' });
+    await api(url, 'POST', `/api/v1/packages/${pkg}/versions/1/publish`);
+    const writeSettings = (extra = {}) =>
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'flowgate.gateways': [{ name: gatewayName, url }], ...extra }, null, 2));
+    await fn({
+      url,
+      api: (method, pathname, body, headers) => api(url, method, pathname, body, headers),
+      writeSettings,
+      async addToSettings() {
+        writeSettings();
+        await page.waitForTimeout(1500); // the settings file change reaches the extension host
+        await ui.clearNotifications(page);
+      },
+      stop: () => stopEmulator(emulator),
+    });
+  } finally {
+    await stopEmulator(emulator);
+    fs.writeFileSync(settingsFile, originalSettings);
+    await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300, allowError: true }).catch(() => {});
+    await ui.clearNotifications(page).catch(() => {});
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
