@@ -96,10 +96,13 @@ export default [
         await groupBox.click();
         await frame.locator('vscode-table-row.group').first().waitFor({ state: 'detached', timeout: 5000 });
         const flowHeader = frame.locator('vscode-table-header-cell[data-column="flow"]');
+        // The page renders on the next frame: wait for the header to show the new order.
+        const sortedFlow = (order) =>
+          frame.locator(`vscode-table-header-cell[data-column="flow"][aria-sort="${order}"]`).waitFor({ state: 'attached', timeout: 5000 });
         await flowHeader.click();
-        if ((await flowHeader.getAttribute('aria-sort')) !== 'ascending') throw new Error(`flow column sort: ${await flowHeader.getAttribute('aria-sort')}`);
+        await sortedFlow('ascending');
         await flowHeader.click();
-        if ((await flowHeader.getAttribute('aria-sort')) !== 'descending') throw new Error(`flow column sort: ${await flowHeader.getAttribute('aria-sort')}`);
+        await sortedFlow('descending');
 
         // Details of the selection: inputs and log.
         await parentRow.locator('vscode-table-cell[data-column="flow"]').click();
