@@ -217,7 +217,7 @@ async function start() {
   fs.mkdirSync(path.join(wsUi, '.vscode'));
   fs.writeFileSync(
     path.join(wsUi, '.vscode/settings.json'),
-    JSON.stringify({ 'flowgate.localGateway.port': await freePort() }, null, 2),
+    JSON.stringify({ 'flowgate.localGateway.port': await freePort(), 'flowgate.localGateway.snmpPort': 0 }, null, 2),
   );
   const userData = path.join(state.tmp, 'user-data');
   fs.mkdirSync(path.join(userData, 'User'), { recursive: true });

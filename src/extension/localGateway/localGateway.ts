@@ -120,7 +120,7 @@ export class LocalGateway implements vscode.Disposable {
       const dataDir = path.join(this.context.globalStorageUri.fsPath, 'emulator');
       await fs.promises.mkdir(dataDir, { recursive: true });
 
-      const args = ['--port', String(port), '--host', host, '--data', dataDir, '--name', EMULATOR_NAME];
+      const args = ['--port', String(port), '--host', host, '--snmp-port', String(config.localSnmpPort()), '--data', dataDir, '--name', EMULATOR_NAME];
       this.log.info(`Starting the local gateway: ${script} ${args.join(' ')}`);
       const child = fork(script, args, {
         execArgv: [],

@@ -13,6 +13,10 @@ export const config = {
   localPort(): number {
     return section().get<number>('localGateway.port', 8722);
   },
+  /** UDP port of the local emulator's SNMP trap receiver (0: a free port). */
+  localSnmpPort(): number {
+    return section().get<number>('localGateway.snmpPort', 1162);
+  },
   localHost(): string {
     return section().get<string>('localGateway.host', '127.0.0.1') || '127.0.0.1';
   },

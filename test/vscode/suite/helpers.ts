@@ -80,13 +80,16 @@ function freePort(): Promise<number> {
 const shared = globalThis as { flowgateTestPort?: number };
 
 /**
- * Sets `flowgate.localGateway.port` (workspace setting) to a free port, once per run, so runs in
- * parallel and a gateway on the default port 8722 do not interfere. Returns the port.
+ * Sets `flowgate.localGateway.port` (workspace setting) to a free port, once per run, and the SNMP
+ * trap port to 0 (a free one), so runs in parallel and a gateway on the default ports 8722 / 1162
+ * do not interfere. Returns the port.
  */
 export async function useTestPort(): Promise<number> {
   if (shared.flowgateTestPort === undefined) {
     shared.flowgateTestPort = await freePort();
-    await vscode.workspace.getConfiguration('flowgate').update('localGateway.port', shared.flowgateTestPort, vscode.ConfigurationTarget.Workspace);
+    const settings = vscode.workspace.getConfiguration('flowgate');
+    await settings.update('localGateway.snmpPort', 0, vscode.ConfigurationTarget.Workspace);
+    await settings.update('localGateway.port', shared.flowgateTestPort, vscode.ConfigurationTarget.Workspace);
   }
   const port = shared.flowgateTestPort;
   await waitFor('the port setting', () => vscode.workspace.getConfiguration('flowgate').get<number>('localGateway.port') === port);

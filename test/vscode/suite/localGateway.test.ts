@@ -55,7 +55,11 @@ suite('local gateway', () => {
     assert.equal(api().localGateway.url(), url);
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
-    assert.equal(((await health.json()) as { status: string }).status, 'ok');
+    const body = (await health.json()) as { status: string; snmpPort?: number };
+    assert.equal(body.status, 'ok');
+    // flowgate.localGateway.snmpPort is 0 in the tests: the emulator took a free port, not 1162.
+    assert.equal(typeof body.snmpPort, 'number');
+    assert.notEqual(body.snmpPort, 1162);
     // Starting again returns the same gateway.
     assert.equal(await vscode.commands.executeCommand('flowgate.startLocalGateway'), url);
 
