@@ -403,6 +403,23 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
         assert.equal(body.outputVariables.restarted, true);
         assert.equal(body.outputVariables.message, 'Restarted sshd on 10.0.0.1');
 
+        // The sample's trigger: a linkDown trap sent with `flowgate trap send` runs Restart-Service.
+        const trapPort = /SNMP traps: udp [\d.]+:(\d+)/.exec(out)?.[1];
+        assert.ok(trapPort, `no SNMP trap port in:\n${out}`);
+        const url = /listening on (http:\/\/[\d.]+:\d+)/.exec(out)![1];
+        const sent = await flowgate(['trap', 'send', '--port', trapPort, '--oid', '1.3.6.1.6.3.1.1.5.3', '--community', 'public']);
+        assert.equal(sent.code, 0, sent.stderr);
+        let triggered: { flow: string; initiator: { type: string; name: string }; status: string } | undefined;
+        for (let i = 0; i < 100 && !triggered; i++) {
+          const list = (await (await fetch(`${url}/api/v1/executions?flow=network/core/Restart-Service`)).json()) as {
+            executions: { flow: string; initiator: { type: string; name: string }; status: string }[];
+          };
+          triggered = list.executions.find((e) => e.initiator.type === 'trigger');
+          if (!triggered) await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.ok(triggered, 'the sample trigger did not start Restart-Service');
+        assert.equal(triggered.initiator.name, 'Link down restarts sshd (dry run)');
+
         const runLine = /^\s*(flowgate run Restart-Service .*)$/m.exec(out)?.[1];
         assert.ok(runLine, 'prints the flowgate run equivalent');
         const viaCli = await execP('sh', ['-c', `${runLine} --json`], { env: userEnv() });

@@ -7,6 +7,7 @@ import { rewriteReferences } from '../../src/core/package/rewriteReferences';
 import { parseWorkspaceFile } from '../../src/core/workspace/parseFile';
 import { directorySource, loadWorkspace, type Workspace } from '../../src/core/workspace/workspace';
 import type { FlowDefinition } from '../../src/core/model/flow';
+import { withoutSchedulesAndTriggers } from '../support/sampleDraft';
 
 const examples = path.resolve(__dirname, '../../examples');
 const NOW = new Date('2026-03-04T05:06:07.000Z');
@@ -71,7 +72,7 @@ test('applies replacements: references rewritten in place, the target takes the 
   ws.setFile('connections/prod-gateway.connection.yaml', 'description: Production\nbaseUrl: https://gateway.example.com\n');
   ws.setFile(
     DRAFT,
-    textOf(ws, DRAFT)
+    withoutSchedulesAndTriggers(textOf(ws, DRAFT))
       .replace('    - network/core/Run-Command\n', '    - network/core/Run-Command\n    - network/core/Check-Reachability-v2\n')
       .replace(
         'instructions: |',
@@ -160,7 +161,7 @@ test('refuses to pack a draft with validation errors', async () => {
     assert.equal(error.diagnostics[0].code, 'unknown-package');
     return true;
   });
-  ws.setFile(DRAFT, `${(await loadExamples()).file(DRAFT)!.text}schedules:\n  - just a string\n`);
+  ws.setFile(DRAFT, `${withoutSchedulesAndTriggers((await loadExamples()).file(DRAFT)!.text)}schedules:\n  - just a string\n`);
   await assert.rejects(packDraft(ws, 'network-ops', { createdBy: 'flowgate-test/1' }), (error: unknown) => {
     assert.ok(error instanceof PackageValidationError);
     // The package schema describes schedule items: a non-object item is a schema error of the draft.

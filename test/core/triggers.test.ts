@@ -16,6 +16,7 @@ import {
 } from '../../src/core/triggers/conditions';
 import { compileConditions, describeMatch, evaluateTrigger, isCurrent, matchCompiled, MATCHED, prepareTrap } from '../../src/core/triggers/evaluate';
 import { validateTriggerSpec } from '../../src/core/triggers/validate';
+import { withoutSchedulesAndTriggers } from '../support/sampleDraft';
 
 const ok = <T>(p: { ok: boolean; value?: T; message?: string }): T => {
   assert.ok(p.ok, p.message);
@@ -290,7 +291,7 @@ describe('package drafts: triggers checked by validatePackage', () => {
       const text = await readFile(draftFile, 'utf8');
       await writeFile(
         draftFile,
-        `${text.trimEnd()}\ntriggers:\n` +
+        `${withoutSchedulesAndTriggers(text).trimEnd()}\ntriggers:\n` +
           `  - name: good\n    flow: network/core/Restart-Service\n    conditions: { deviceAddress: "10.0.0.0/8", devicePort: "*", trapOid: "1.3.6.1.6.3.1.1.5.3", version: v2c }\n    inputs: { device: r1, service: ssh }\n` +
           `  - name: bad\n    flow: network/core/Restart-Service\n    conditions: { deviceAddress: "10.0.0.9-10.0.0.1", devicePort: "*", trapOid: "1.3.x", version: v2c }\n    inputs: { device: 5, service: ssh }\n` +
           `  - name: elsewhere\n    flow: network/Nope\n    conditions: { deviceAddress: "*", devicePort: "*", trapOid: "*", version: v2c }\n`,
