@@ -10,7 +10,7 @@ import { runCommand } from './commands/run';
 import { trapCommand } from './commands/trap';
 import { validateCommand } from './commands/validate';
 import { parseCommandArgs } from './args';
-import { EXIT_OK, EXIT_USAGE, UsageError } from './errors';
+import { EXIT_OK, UsageError } from './errors';
 import { reportFailure } from './failures';
 import { Output } from './output';
 import { CLI_VERSION } from './version';

@@ -9,7 +9,7 @@
  * extension carries a key, and the page never keeps one in its saved state.
  */
 import type { ExecutionStatus, FlowSignature, TriggerEvaluation } from '../../src/core/api/types';
-import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSummary, SnmpVersion, TrapPdu, Trigger, TriggerSpec } from '../../src/core/model/trigger';
+import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSpec, SnmpUserSummary, SnmpVersion, TrapPdu, Trigger, TriggerSpec } from '../../src/core/model/trigger';
 import type { FieldError } from '../../src/core/triggers/validate';
 
 export type { FieldError, FlowSignature, SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSummary, SnmpVersion, TrapPdu, Trigger, TriggerEvaluation, TriggerSpec };
@@ -121,14 +121,8 @@ export type WebviewToExtension =
   /** Open the Running Executions panel of this version. */
   | { type: 'openExecutions' };
 
-export interface SnmpUserInput {
-  name: string;
-  level: 'authNoPriv' | 'authPriv';
-  authProtocol: SnmpAuthProtocol;
-  authKey: string;
-  privProtocol?: SnmpPrivProtocol;
-  privKey?: string;
-}
+/** A user as the page sends it on save: keys included, once (write-only). */
+export type SnmpUserInput = SnmpUserSpec;
 
 export type TriggersTab = 'triggers' | 'users' | 'sendTrap';
 

@@ -35,6 +35,7 @@ import {
 } from '../protocol/schedules';
 import { h, hostChannel } from '../shared/host';
 import './schedules.css';
+import { formatWallTime, wallTime } from '../../src/core/schedules/timezone';
 
 const channel = hostChannel<ExtensionToWebview, WebviewToExtension, SchedulesViewState>();
 
@@ -65,30 +66,14 @@ function post(message: WebviewToExtension): void {
 
 // ---- formatting ------------------------------------------------------------------------------------
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** An instant as wall-clock time in a zone: `2025-06-02 02:30:00`. */
+/** An instant as wall-clock time in a zone: `2025-06-02 02:30:00` (core's formatting). */
 function wallClock(iso: string, zone: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   try {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat('en-CA', {
-        timeZone: zone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-      })
-        .formatToParts(d)
-        .map((p) => [p.type, p.value]),
-    );
-    return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+    return formatWallTime(wallTime(d, zone));
   } catch {
-    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`;
+    return `${formatWallTime(wallTime(d, 'UTC'))} UTC`;
   }
 }
 

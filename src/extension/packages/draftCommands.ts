@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import { addFlowsToDraft, newDraftText, removeFromDraft } from '../../core/draft/editDraft';
 import { PACKAGE_NAME_PATTERN } from '../../core/model/packageDraft';
 import type { Diagnostic } from '../../core/model/diagnostic';
-import { packDraft, PackageValidationError } from '../../core/package/pack';
+import { packDraft, PackageValidationError, type PackResult } from '../../core/package/pack';
+import type { Workspace } from '../../core/workspace/workspace';
 import { draftPath, splitId } from '../../core/workspace/layout';
 import { countText } from '../diagnostics/convert';
 import { createdBy } from '../shared/config';
-import { Cancelled, notify, showProblemsAction } from '../shared/errors';
+import { Cancelled, errorText, notify, showProblemsAction } from '../shared/errors';
 import { saveFlowgateDocuments, writeWorkspaceFile } from '../shared/files';
 import type { Services } from '../shared/services';
 import { isDefinitionArg, isDraftArg } from './nodes';
@@ -160,6 +161,23 @@ export async function validatePackageCommand(s: Services, arg?: unknown) {
 }
 
 /** The message after a validation: info when clean, warning or error with "Show Problems" otherwise. */
+/**
+ * Packs the draft; when it has validation errors, shows them (Problems panel and a message) and
+ * answers undefined. Other failures are thrown, naming the package.
+ */
+export async function packOrReport(s: Services, ws: Workspace, name: string): Promise<PackResult | undefined> {
+  try {
+    return await packDraft(ws, name, { createdBy: createdBy(s.context) });
+  } catch (err) {
+    if (err instanceof PackageValidationError) {
+      s.diagnostics.showPackage(ws, name);
+      reportValidation(s, name, err.diagnostics);
+      return undefined;
+    }
+    throw new Error(`could not pack ${name}: ${errorText(err)}`);
+  }
+}
+
 export function reportValidation(s: Services, name: string, diagnostics: Diagnostic[]): void {
   const errors = diagnostics.filter((d) => d.severity === 'error');
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
@@ -184,17 +202,8 @@ export async function packPackage(s: Services, arg?: unknown, target?: unknown):
   const ws = await s.model.get();
   const name = await resolveDraft(s.model, ws, arg, 'Pack which package?');
   await saveFlowgateDocuments(s.model);
-  let packed: Awaited<ReturnType<typeof packDraft>>;
-  try {
-    packed = await packDraft(ws, name, { createdBy: createdBy(s.context) });
-  } catch (err) {
-    if (err instanceof PackageValidationError) {
-      s.diagnostics.showPackage(ws, name);
-      reportValidation(s, name, err.diagnostics);
-      return undefined;
-    }
-    throw err;
-  }
+  const packed = await packOrReport(s, ws, name);
+  if (!packed) return undefined;
   let uri = target instanceof vscode.Uri ? target : undefined;
   if (!uri) {
     uri = await vscode.window.showSaveDialog({

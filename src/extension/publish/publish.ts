@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { GatewayError } from '../../core/client/gatewayClient';
-import { packDraft, PackageValidationError } from '../../core/package/pack';
 import { draftPath } from '../../core/workspace/layout';
-import { reportValidation } from '../packages/draftCommands';
+import { packOrReport, reportValidation } from '../packages/draftCommands';
 import { resolveDraft } from '../packages/pickers';
-import { config, createdBy } from '../shared/config';
+import { config } from '../shared/config';
 import { devGatewayUrl } from '../shared/devGateway';
 import { errorText, notify, showLogAction } from '../shared/errors';
 import { saveFlowgateDocuments, writeWorkspaceFile } from '../shared/files';
@@ -43,17 +42,8 @@ export async function publishToDevGateway(s: Services, arg?: unknown): Promise<P
       }
 
       progress.report({ message: 'packing…' });
-      let packed: Awaited<ReturnType<typeof packDraft>>;
-      try {
-        packed = await packDraft(ws, name, { createdBy: createdBy(s.context) });
-      } catch (err) {
-        if (err instanceof PackageValidationError) {
-          s.diagnostics.showPackage(ws, name);
-          reportValidation(s, name, err.diagnostics);
-          return undefined;
-        }
-        throw new Error(`could not pack ${name}: ${errorText(err)}`);
-      }
+      const packed = await packOrReport(s, ws, name);
+      if (!packed) return undefined;
       const version = packed.manifest.version;
 
       progress.report({ message: config.devGatewayUrl() ? 'connecting to the dev gateway…' : 'starting the local gateway…' });
