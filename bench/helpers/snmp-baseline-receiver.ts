@@ -36,7 +36,7 @@ snmp.createReceiver({ port: 162, address: '127.0.0.1', transport: 'udp4', disabl
   const at = nowMs();
   let tag: string | undefined;
   let sentAt: number | undefined;
-  for (const vb of notification.pdu.varbinds) {
+  for (const vb of notification.pdu.varbinds ?? []) {
     if (vb.oid === VB_TAG) tag = String(vb.value);
     else if (vb.oid === VB_SENT_AT) sentAt = Number(String(vb.value));
   }

@@ -23,21 +23,8 @@ declare module 'net-snmp' {
     size: number;
   }
 
-  export interface Notification {
-    pdu: {
-      type: number;
-      enterprise?: string;
-      agentAddr?: string;
-      generic?: number;
-      specific?: number;
-      upTime?: number;
-      varbinds: Varbind[];
-      community?: string;
-      user?: string;
-      [k: string]: unknown;
-    };
-    rinfo: RemoteInfo;
-  }
+  /** What a receiver hands its callback (with includeAuthentication): the shape core reads. */
+  export type Notification = import('./pdu').RawNotification;
 
   export interface V3User {
     name: string;

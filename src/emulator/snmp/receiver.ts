@@ -108,7 +108,7 @@ export class TrapReceiver {
           o.onRefused?.(error);
           return;
         }
-        if (notification) o.onTrap(notification as unknown as RawNotification);
+        if (notification) o.onTrap(notification);
       },
     );
     try {

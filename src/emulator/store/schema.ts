@@ -2,9 +2,8 @@
  * Shape of the emulator's lowdb document (`<data>/store.json`). Package state and the repository
  * of definitions live here; execution history does not (see executions/history.ts).
  */
-import type { DefinitionKind } from '../../core/model/definition';
 import type { ManifestDefinition } from '../../core/model/manifest';
-import type { FlowSignature, PackageStatus } from '../../core/api/types';
+import type { DefinitionSummary, FlowSignature, PackageStatus } from '../../core/api/types';
 import type { Schedule } from '../../core/model/schedule';
 import type { SnmpUserSpec, Trigger } from '../../core/model/trigger';
 
@@ -66,13 +65,8 @@ export interface StoredVersion {
   triggers: Trigger[];
 }
 
-export interface StoredDefinition {
-  kind: DefinitionKind;
-  id: string;
-  name: string;
-  folder: string;
-  sha256: string;
-  source: { packageName: string; version: number };
+/** A definition of the repository: what the API lists, and when it was last written. */
+export interface StoredDefinition extends DefinitionSummary {
   updatedAt: string;
 }
 
