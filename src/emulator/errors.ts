@@ -18,3 +18,6 @@ export const badRequest = (message: string, details?: ApiErrorDetail[]) =>
   new ApiError(400, 'bad-request', message, details);
 export const conflict = (code: ApiErrorCode, message: string, details?: ApiErrorDetail[]) =>
   new ApiError(409, code, message, details);
+/** A package file refused at upload, naming each field at fault (`manifest.triggers[0].name`). */
+export const invalidPackageFile = (details: ApiErrorDetail[]) =>
+  new ApiError(400, 'invalid-package-file', `Invalid package file: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);

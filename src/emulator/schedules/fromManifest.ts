@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiErrorDetail, FlowSignature } from '../../core/api/types';
 import type { Schedule, ScheduleSpec } from '../../core/model/schedule';
 import { toSchedule, validateScheduleSpec } from '../../core/schedules/spec';
-import { ApiError } from '../errors';
+import { invalidPackageFile } from '../errors';
 
 /**
  * Valid schedules of `manifest.schedules`, or an ApiError 400 (`invalid-package-file`) naming
@@ -24,12 +24,7 @@ export function schedulesFromManifest(specs: unknown[] | undefined, flows: FlowS
     }
   });
   if (problems.length) {
-    throw new ApiError(
-      400,
-      'invalid-package-file',
-      `Invalid package file: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`,
-      problems,
-    );
+    throw invalidPackageFile(problems);
   }
   return list.map((spec) => toSchedule(spec as ScheduleSpec, randomUUID()));
 }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { ApiErrorDetail, FlowSignature } from '../../core/api/types';
 import type { Trigger, TriggerSpec } from '../../core/model/trigger';
 import { normalizeTriggerSpec, validateTriggerSpec, type ValidateTriggerOptions } from '../../core/triggers/validate';
-import { ApiError } from '../errors';
+import { invalidPackageFile } from '../errors';
 
 /** Field errors of `spec` against the version's flows (prefix names where it sits, e.g. `manifest.triggers[0].`). */
 export function triggerErrors(spec: unknown, flows: readonly FlowSignature[], prefix = '', opts: ValidateTriggerOptions = {}): ApiErrorDetail[] {
@@ -32,12 +32,7 @@ export function triggersFromManifest(records: readonly unknown[] | undefined, fl
     }
   });
   if (details.length) {
-    throw new ApiError(
-      400,
-      'invalid-package-file',
-      `Invalid package file: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`,
-      details,
-    );
+    throw invalidPackageFile(details);
   }
   return list.map((r) => toTrigger(r as TriggerSpec));
 }
