@@ -19,7 +19,6 @@ export function createApp(ctx: GatewayContext): express.Express {
   app.use(executionRoutes(ctx));
   app.use(healthRoutes(ctx));
   app.use(openApiRoutes(ctx));
-  // Before the package routes: it also reconciles the schedules after package changes.
   if (ctx.scheduler) app.use(scheduleRoutes(ctx.store, ctx.scheduler));
   app.use(packageRoutes(ctx));
   app.use(definitionRoutes(ctx));

@@ -1,7 +1,6 @@
 /**
  * Schedule routes: `…/versions/{v}/schedules[/{id}[/run]]` and `POST /api/v1/cron/preview`.
- * Also reconciles the scheduler after every successful package change over HTTP (publish,
- * unpublish, upload, new version), so mount this router before the package routes.
+ * Changes are committed through the store, whose change event reconciles the scheduler.
  */
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
@@ -26,15 +25,6 @@ const BASE = '/api/v1/packages/:name/versions/:version/schedules';
 export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Router {
   const r = Router();
   const json = express.json({ limit: '1mb', strict: false, type: () => true });
-
-  r.use('/api/v1/packages', (req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.on('finish', () => {
-        if (res.statusCode < 400) scheduler.reconcile();
-      });
-    }
-    next();
-  });
 
   const versionOf = (params: Record<string, string>): { name: string; version: number; stored: StoredVersion } => {
     const version = parseVersion(params.version);
@@ -73,8 +63,7 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
     const { name, version, stored } = versionOf(req.params);
     const schedule = toSchedule(checked(stored, req.body), randomUUID());
     stored.schedules.push(schedule);
-    await store.persistSettings();
-    scheduler.reconcile();
+    await store.persistSettings(); // the scheduler reconciles on the store's change
     res.status(201).location(`/api/v1/packages/${encodeURIComponent(name)}/versions/${version}/schedules/${schedule.id}`);
     res.json(view(name, stored, schedule));
   });
@@ -89,8 +78,7 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
     const old = find(stored, name, req.params.id);
     const schedule = toSchedule(checked(stored, req.body, old.id), old.id);
     stored.schedules[stored.schedules.indexOf(old)] = schedule;
-    await store.persistSettings();
-    scheduler.reconcile();
+    await store.persistSettings(); // the scheduler reconciles on the store's change
     res.json(view(name, stored, schedule));
   });
 
@@ -98,8 +86,7 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
     const { name, version, stored } = versionOf(req.params);
     const old = find(stored, name, req.params.id);
     stored.schedules.splice(stored.schedules.indexOf(old), 1);
-    await store.persistSettings();
-    scheduler.reconcile();
+    await store.persistSettings(); // the scheduler reconciles on the store's change
     scheduler.forget(name, version, old.id);
     res.status(204).end();
   });

@@ -2,8 +2,8 @@
  * The scheduler: one node-cron task per distinct (expression, time zone) of the enabled schedules
  * of PUBLISHED versions; each task fires every schedule of its group (so 1,000 schedules every
  * second are one timer, not 1,000). `reconcile()` brings the groups and their members in line
- * with the store; it runs after every schedule change, after every successful package change over
- * HTTP (publish, unpublish, upload, new version), and once a second as a safety net. A firing
+ * with the store; it runs after every change the store commits (publish, unpublish, upload, new
+ * version, schedule edits: PackageStore.onDidChange) and when a firing finds a group stale. A firing
  * re-reads the store first (once per version for the whole group) and never starts a flow of an
  * unpublished version or a disabled / deleted schedule.
  */
@@ -18,7 +18,6 @@ import type { VersionContents } from '../store/packageStore';
 import type { PackageStore } from '../store/packageStore';
 import { historyKey, ScheduleHistory } from './history';
 
-const RECONCILE_EVERY_MS = 1000;
 export const NEXT_RUNS_SHOWN = 5;
 
 type ScheduledTask = import('node-cron').ScheduledTask;
@@ -57,7 +56,7 @@ const versionKey = (packageName: string, version: number) => `${version}\n${pack
 export class Scheduler {
   /** By signature `expression \n timezone`. */
   private readonly groups = new Map<string, Group>();
-  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
   private stopped = false;
 
   private constructor(
@@ -78,8 +77,7 @@ export class Scheduler {
 
   start(): void {
     this.reconcile();
-    this.timer = setInterval(() => this.reconcile(), RECONCILE_EVERY_MS);
-    this.timer.unref();
+    this.unsubscribe = this.store.onDidChange(() => this.reconcile());
   }
 
   /** Groups for exactly the enabled schedules of published versions, with their current expression and zone. */
@@ -313,8 +311,8 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     for (const group of this.groups.values()) void group.task.destroy();
     this.groups.clear();
     await this.history.close();

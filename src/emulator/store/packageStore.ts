@@ -54,6 +54,7 @@ export class PackageStore {
   private readonly contents = new Map<string, Promise<VersionContents>>();
   /** Serialises uploads so two uploads of one version cannot race. */
   private uploadChain: Promise<unknown> = Promise.resolve();
+  private readonly changeListeners = new Set<() => void>();
 
   private constructor(readonly dataDir: string, private readonly db: StoreDb) {}
 
@@ -65,6 +66,22 @@ export class PackageStore {
 
   flush(): Promise<void> {
     return this.db.flush();
+  }
+
+  /**
+   * Calls `listener` after every committed change of package state or live settings (upload,
+   * new version, publish, unpublish, defaults, schedules, triggers, users), once it is on disk.
+   * Answers the function that unsubscribes.
+   */
+  onDidChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** Writes the store, then tells the listeners. */
+  private async commit(): Promise<void> {
+    await this.db.persist();
+    for (const listener of this.changeListeners) listener();
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -217,7 +234,7 @@ export class PackageStore {
       contentsKey(manifest.name, manifest.version),
       Promise.resolve(toContents(manifest.name, manifest.version, parsed.flows, parsed.connections)),
     );
-    await this.db.persist();
+    await this.commit();
     return { name: manifest.name, version: manifest.version, created: true };
   }
 
@@ -229,7 +246,7 @@ export class PackageStore {
     const data = this.db.data;
     if (applyPublish(pkg, version, data.publishCounter + 1, new Date().toISOString())) {
       data.publishCounter += 1;
-      await this.db.persist();
+      await this.commit();
     }
     return this.summary(pkg);
   }
@@ -237,7 +254,7 @@ export class PackageStore {
   async unpublish(name: string, version: number): Promise<PackageSummary> {
     const pkg = this.pkg(name);
     this.ver(pkg, version);
-    if (applyUnpublish(pkg, version, new Date().toISOString())) await this.db.persist();
+    if (applyUnpublish(pkg, version, new Date().toISOString())) await this.commit();
     return this.summary(pkg);
   }
 
@@ -249,7 +266,7 @@ export class PackageStore {
     }
     if (pkg.explicitDefaultVersion !== version) {
       pkg.explicitDefaultVersion = version;
-      await this.db.persist();
+      await this.commit();
     }
     return this.summary(pkg);
   }
@@ -261,7 +278,7 @@ export class PackageStore {
     }
     if (this.db.data.defaultPackage !== name) {
       this.db.data.defaultPackage = name;
-      await this.db.persist();
+      await this.commit();
     }
     return this.summary(pkg);
   }
@@ -359,7 +376,7 @@ export class PackageStore {
 
   /** Resolve once live-setting changes made before the call are on disk. */
   persistSettings(): Promise<void> {
-    return this.db.persist();
+    return this.commit();
   }
 
   // ---- helpers -------------------------------------------------------------------------------
