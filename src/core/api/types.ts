@@ -42,6 +42,13 @@ export type ApiErrorCode =
   | 'forbidden'
   | 'payload-too-large'
   | 'already-exists'
+  | 'unsupported-media-type'
+  | 'forbidden-origin'
+  | 'misdirected-request'
+  | 'too-many-executions'
+  | 'budget-exceeded'
+  | 'quota-exceeded'
+  | 'version-published'
   | 'internal';
 
 export interface HealthResponse {

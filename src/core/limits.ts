@@ -1,0 +1,35 @@
+/**
+ * Every bound the gateway, the CLI and the extension agree on, in one place. Each is far above
+ * what a user would reach and low enough that an attacker cannot turn it into a crash, a frozen
+ * event loop or a poisoned store. Schemas, validators and the engine import these; a value
+ * outside is a 400 (or the execution's clear error) naming the field.
+ */
+export const LIMITS = {
+  /** Package names, definition ids' segments, schedule/trigger/SNMP user names. */
+  nameLength: 100,
+  /** A definition id (`network/core/Restart-Service`): folders and name. */
+  definitionIdLength: 255,
+  /** Package versions: what a path segment of 9 digits can address. */
+  maxVersion: 999_999_999,
+  /** Free text: descriptions, log messages, reasons. */
+  textLength: 64 * 1024,
+  /** Instructions (Markdown) of one package version. */
+  instructionsLength: 1024 * 1024,
+  /** Short strings: ids, time zones, OIDs, addresses, communities. */
+  shortStringLength: 256,
+  /** Nesting depth of any JSON value a caller sends (bodies, inputs, PDUs). */
+  jsonDepth: 64,
+  /** JSON request bodies (package files have their own limit). */
+  jsonBodyBytes: 5 * 1024 * 1024,
+  /** A package file. */
+  packageFileBytes: 50 * 1024 * 1024,
+  /** Schedules and triggers of one package version. */
+  schedulesPerVersion: 1000,
+  triggersPerVersion: 1000,
+  /** Triggers on one gateway (all published versions together). */
+  triggersPerGateway: 10_000,
+  /** SNMPv3 users on one gateway. */
+  snmpUsers: 1000,
+  /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */
+  conditionListItems: 256,
+} as const;
