@@ -32,4 +32,8 @@ export const LIMITS = {
   snmpUsers: 1000,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */
   conditionListItems: 256,
+  /** The http step: response body bytes (after decompression), redirects followed, seconds per request. */
+  httpResponseBytes: 5 * 1024 * 1024,
+  httpRedirects: 5,
+  httpTimeoutSeconds: 300,
 } as const;
