@@ -36,4 +36,15 @@ export const LIMITS = {
   httpResponseBytes: 5 * 1024 * 1024,
   httpRedirects: 5,
   httpTimeoutSeconds: 300,
+  /** Cron: characters of one expression; years a next-run search looks ahead (the weekday/date cycle is 28 years). */
+  cronExpressionLength: 1024,
+  cronHorizonYears: 28,
+  /** YAML files (flows, connections, package drafts): collection entries (keys + items) in one file; aliases resolved. */
+  yamlNodes: 100_000,
+  yamlAliases: 100,
+  /** Traps one page of `GET /api/v1/snmp/traps` returns (and the default), and traps kept in the log. */
+  trapPageSize: 500,
+  trapLogSize: 500,
+  /** One SNMP datagram (a UDP payload): larger ones are dropped before decoding. */
+  snmpDatagramBytes: 65_507,
 } as const;

@@ -1,11 +1,13 @@
 /** Starting and stopping one gateway in this process: store, executions, HTTP server. */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
 import { version as gatewayVersion } from '../../package.json';
 import { ExecutionManager } from './executions/manager';
 import { JsonlExecutionHistory } from './executions/historyLog';
 import { executingOn } from './hostIdentity';
 import { createApp } from './http/app';
+import { configureEgress, registerSelfPort, type EgressPattern } from './engine/egress';
 import { PackageStore } from './store/packageStore';
 import { Scheduler } from './schedules/scheduler';
 import { SnmpService } from './snmp/service';
@@ -20,6 +22,14 @@ export interface GatewayOptions {
   snmpPort: number;
   /** Finished executions kept in the history (default 10,000; older ones are dropped). */
   executionRetention?: number;
+  /** Web origins allowed to call the gateway besides its own (`--allow-origin`). */
+  allowOrigins?: string[];
+  /** Extra Host names the gateway answers to (`--allow-host`: `name` or `name:port`). */
+  allowHosts?: string[];
+  /** Hosts the http step may reach besides connections' base URLs; undefined: any (`--egress-allow`). */
+  egressAllow?: EgressPattern[];
+  /** Let flows' http steps call this gateway's own API (`--allow-self-calls`). */
+  allowSelfCalls?: boolean;
 }
 
 export interface RunningGateway {
@@ -30,6 +40,12 @@ export interface RunningGateway {
   dataDir: string;
   /** The real UDP port of the SNMP trap receiver. */
   snmpPort: number;
+  /** The address the HTTP server really bound (`127.0.0.1`, `0.0.0.0`, `::`, …). */
+  boundAddress: string;
+  /** Every URL the gateway can be reached at (`url` first). */
+  urls: string[];
+  /** True when the bound address is not loopback: other machines can reach the gateway. */
+  exposed: boolean;
   /** Stop accepting requests, stop running executions (marked Stopped), flush the store. */
   close(): Promise<void>;
 }
@@ -76,7 +92,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     executions,
     snmp,
     scheduler,
-  });
+  }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
+  configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
   const server = http.createServer(app);
   server.keepAliveTimeout = 5000;
 
@@ -107,12 +124,14 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   });
 
   scheduler.start();
-  const port = (server.address() as AddressInfo).port;
-  const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const { port, address: boundAddress } = server.address() as AddressInfo;
+  const unregisterSelf = registerSelfPort(port);
+  const reach = reachableUrls(options.host, boundAddress, port);
   let closing: Promise<void> | undefined;
 
   const close = () =>
     (closing ??= (async () => {
+      unregisterSelf();
       await scheduler.stop(); // no firing from here on; tasks destroyed, history written
       await snmp.close();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -127,5 +146,29 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       clearTimeout(force);
     })());
 
-  return { url: `http://${urlHost}:${port}`, port, snmpPort, host: options.host, name: options.name, dataDir: options.dataDir, close };
+  return { url: reach.urls[0], urls: reach.urls, exposed: reach.exposed, boundAddress, port, snmpPort, host: options.host, name: options.name, dataDir: options.dataDir, close };
+}
+
+const isLoopback = (ip: string) => (net.isIP(ip) === 4 && ip.startsWith('127.')) || ip === '::1' || ip.startsWith('::ffff:127.');
+
+/**
+ * True URLs of a listening gateway: for a wildcard bind (0.0.0.0, ::) loopback first, then every
+ * interface address of the bound family (both for ::, which is dual-stack on the platforms we run);
+ * otherwise the address as asked (a name stays a name).
+ */
+export function reachableUrls(askedHost: string, boundAddress: string, port: number): { urls: string[]; exposed: boolean } {
+  const url = (h: string) => `http://${net.isIP(h) === 6 ? `[${h}]` : h}:${port}`;
+  if (boundAddress === '0.0.0.0' || boundAddress === '::') {
+    const urls = [url('127.0.0.1')];
+    for (const list of Object.values(os.networkInterfaces())) {
+      for (const a of list ?? []) {
+        if (a.internal || (boundAddress === '0.0.0.0' && a.family !== 'IPv4') || a.address.includes('%')) continue;
+        if (a.family === 'IPv6' && a.address.toLowerCase().startsWith('fe80:')) continue;
+        urls.push(url(a.address));
+      }
+    }
+    return { urls: [...new Set(urls)], exposed: true };
+  }
+  const asked = askedHost.replace(/^\[|\]$/g, '');
+  return { urls: [url(net.isIP(asked) ? boundAddress : asked)], exposed: !isLoopback(boundAddress) };
 }

@@ -30,7 +30,18 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
   }
   const o = parsed.options;
   const gw = await startGateway(o);
+  installSafetyNet();
   process.stdout.write(`Flowgate emulator "${o.name}" listening on ${gw.url} (data: ${o.dataDir}; SNMP traps: udp ${o.host}:${gw.snmpPort})\n`);
+  if (gw.exposed) {
+    const where = gw.boundAddress.includes(':') ? `[${gw.boundAddress}]:${gw.port}` : `${gw.boundAddress}:${gw.port}`;
+    process.stdout.write(`Flowgate emulator "${o.name}" bound to ${where}; reachable at ${gw.urls.join(', ')}\n`);
+    process.stderr.write(
+      `\nWARNING: the Flowgate emulator is bound to ${where} (--host ${o.host}), not to loopback: it is reachable from OTHER MACHINES\n` +
+        `at ${gw.urls.filter((u) => !/\/\/(127\.|\[::1\]|localhost)/.test(u)).join(', ') || gw.urls.join(', ')} (HTTP) and on udp port ${gw.snmpPort} (SNMP traps).\n` +
+        `It has NO AUTHENTICATION yet: anyone who can reach it can upload, publish and run flows.\n` +
+        `Use --host 127.0.0.1 (the default) unless this network is trusted.\n\n`,
+    );
+  }
   if (process.send) {
     process.send({ type: 'ready', url: gw.url, port: gw.port, snmpPort: gw.snmpPort, name: o.name, dataDir: o.dataDir });
   }
@@ -58,6 +69,60 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   if (process.send) process.once('disconnect', () => shutdown('parent disconnected'));
   return gw;
+}
+
+let netInstalled = false;
+/** Errors logged by the safety net in the current minute (the rest are counted, not printed). */
+let netLogged = 0;
+let netSuppressed = 0;
+const NET_LOG_PER_MINUTE = 20;
+
+/** Text of an error for stderr: message and stack, credentials in URLs and connection secrets masked, bounded. */
+export function describeForLog(err: unknown): string {
+  let text: string;
+  if (err instanceof Error) text = err.stack ?? `${err.name}: ${err.message}`;
+  else {
+    try {
+      text = typeof err === 'string' ? err : JSON.stringify(err) ?? String(err);
+    } catch {
+      text = String(err);
+    }
+  }
+  text = text.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 ***');
+  for (const [k, v] of Object.entries(process.env)) {
+    if (k.startsWith('FLOWGATE_SECRET_') && v && v.length >= 4) text = text.split(v).join('***');
+  }
+  return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
+}
+
+/**
+ * The process-level net: an error nothing handled is logged (masked, at most 20 a minute) and the
+ * gateway keeps serving. Every promise of the gateway is meant to be handled; this only keeps one
+ * that was not from taking every route down with it.
+ */
+export function installSafetyNet(): void {
+  if (netInstalled) return;
+  netInstalled = true;
+  const timer = setInterval(() => {
+    if (netSuppressed) process.stderr.write(`Flowgate emulator: ${netSuppressed} more unhandled errors in the last minute (not shown)\n`);
+    netLogged = 0;
+    netSuppressed = 0;
+  }, 60_000);
+  timer.unref();
+  const log = (what: string, err: unknown) => {
+    if (netLogged >= NET_LOG_PER_MINUTE) {
+      netSuppressed++;
+      return;
+    }
+    netLogged++;
+    try {
+      process.stderr.write(`Flowgate emulator: ${what} (the gateway keeps serving): ${describeForLog(err)}\n`);
+    } catch {
+      /* stderr gone: nothing more to do */
+    }
+  };
+  process.on('unhandledRejection', (reason) => log('unhandled promise rejection', reason));
+  process.on('uncaughtException', (err, origin) => log(origin === 'unhandledRejection' ? 'unhandled promise rejection' : 'uncaught exception', err));
 }
 
 /** Run as a process: exit codes 0 (help), 1 (cannot start), 2 (bad flags). */

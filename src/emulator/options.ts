@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { GatewayOptions } from './gateway';
+import { parseEgressAllow } from './engine/egress';
+import { parseHostRule, parseOrigin } from './http/browserPolicy';
 
 export const DEFAULT_PORT = 8722;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -18,6 +20,10 @@ export const EMULATOR_FLAGS = {
   name: { type: 'string' },
   'snmp-port': { type: 'string' },
   'execution-retention': { type: 'string' },
+  'allow-origin': { type: 'string' },
+  'allow-host': { type: 'string' },
+  'egress-allow': { type: 'string' },
+  'allow-self-calls': { type: 'boolean' },
 } as const;
 
 /** Help lines of EMULATOR_FLAGS (environment variable in brackets). */
@@ -29,6 +35,19 @@ export const EMULATOR_FLAGS_HELP = `  --port <n>        TCP port, 0 picks a free
   --execution-retention <count>
                     finished executions kept in the history (older ones are dropped)
                                                    [FLOWGATE_EXECUTION_RETENTION]  default ${DEFAULT_EXECUTION_RETENTION}
+  --allow-origin <origins>
+                    comma list of web origins (https://app.example:8443) whose pages may call
+                    the gateway; any other Origin is refused (403)  [FLOWGATE_ALLOW_ORIGIN]
+  --allow-host <names>
+                    comma list of extra Host names (name, or name:port) the gateway answers to,
+                    e.g. behind a port forward; any other Host is refused (421)  [FLOWGATE_ALLOW_HOST]
+  --egress-allow <patterns>
+                    comma list of hosts the http step may reach (host, host:port, *.domain),
+                    besides each connection's own base URL; default * (any host but the
+                    gateway itself)                                 [FLOWGATE_EGRESS_ALLOW]
+  --allow-self-calls
+                    let flows' http steps call this gateway's own API (counted in the calling
+                    execution's tree)                               [FLOWGATE_ALLOW_SELF_CALLS=1]
 `;
 
 export const USAGE = `Usage: flowgate-emulator [options]
@@ -75,6 +94,19 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     throw new UsageError((err as Error).message);
   }
   if (values.help) return { help: true };
+  const list = (flag: string, envName: string, parse: (item: string) => string | void): string[] | undefined => {
+    const raw = pick(flag, envName);
+    if (raw === undefined) return undefined;
+    const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (items.length > 256) throw new UsageError(`${flag}: at most 256 entries`);
+    return items.map((item) => {
+      try {
+        return parse(item) ?? item;
+      } catch (err) {
+        throw new UsageError(`${flag}: ${(err as Error).message}`);
+      }
+    });
+  };
   const pick = (flag: string, envName: string): string | undefined => {
     const v = values[flag];
     if (typeof v === 'string') return v;
@@ -91,6 +123,23 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   const name = pick('name', 'FLOWGATE_NAME') ?? DEFAULT_NAME;
   const data = pick('data', 'FLOWGATE_DATA');
   if (!host.trim()) throw new UsageError('host must not be empty');
+  let egressAllow: GatewayOptions['egressAllow'];
+  const rawEgress = pick('egress-allow', 'FLOWGATE_EGRESS_ALLOW');
+  if (rawEgress !== undefined) {
+    try {
+      egressAllow = parseEgressAllow(rawEgress);
+    } catch (err) {
+      throw new UsageError(`egress-allow: ${(err as Error).message}`);
+    }
+  }
+  const allowOrigins = list('allow-origin', 'FLOWGATE_ALLOW_ORIGIN', parseOrigin);
+  const allowHosts = list('allow-host', 'FLOWGATE_ALLOW_HOST', (h) => void parseHostRule(h));
+  let allowSelfCalls = values['allow-self-calls'] === true;
+  const rawSelf = env.FLOWGATE_ALLOW_SELF_CALLS;
+  if (!allowSelfCalls && rawSelf !== undefined && rawSelf !== '') {
+    if (/^(1|true|yes)$/i.test(rawSelf)) allowSelfCalls = true;
+    else if (!/^(0|false|no)$/i.test(rawSelf)) throw new UsageError(`FLOWGATE_ALLOW_SELF_CALLS must be 1 or 0, got '${rawSelf}'`);
+  }
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`name may hold letters, digits, '.', '-' and '_' only, got '${name}'`);
   return {
     help: false,
@@ -101,6 +150,10 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
       dataDir: path.resolve(expandHome(data ?? path.join(os.homedir(), '.flowgate', 'emulator'))),
       snmpPort: rawSnmp === undefined ? DEFAULT_SNMP_PORT : parsePort(rawSnmp, 'snmp-port'),
       executionRetention: rawRetention === undefined ? DEFAULT_EXECUTION_RETENTION : Number(rawRetention),
+      ...(allowOrigins ? { allowOrigins } : {}),
+      ...(allowHosts ? { allowHosts } : {}),
+      ...(egressAllow ? { egressAllow } : {}),
+      allowSelfCalls,
     },
   };
 }

@@ -7,7 +7,7 @@ import { PackageValidationError } from '../../core/package/pack';
 import type { Workspace } from '../../core/workspace/workspace';
 import type { RunningGateway } from '../../emulator/main';
 import { EMULATOR_FLAGS, EMULATOR_FLAGS_HELP } from '../../emulator/options';
-import { str, type ParsedArgs } from '../args';
+import { flag, str, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { runExample, type RunExample } from '../curlExample';
 import { countBySeverity, formatDiagnostic, plural } from '../diagnostics';
@@ -125,6 +125,10 @@ async function run(args: ParsedArgs, humanOut: Output): Promise<number> {
   if (args.positionals.length) throw new UsageError(`unexpected argument '${args.positionals[0]}'`, 'emulator');
   const emulatorArgv: string[] = [];
   for (const name of FORWARDED) {
+    if (EMULATOR_FLAGS[name].type === 'boolean') {
+      if (flag(args, name)) emulatorArgv.push(`--${name}`);
+      continue;
+    }
     const v = str(args, name);
     if (v !== undefined) emulatorArgv.push(`--${name}`, v);
   }

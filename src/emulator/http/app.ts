@@ -8,12 +8,14 @@ import { packageRoutes } from '../routes/packages';
 import { snmpRoutes } from '../snmp/routes';
 import { scheduleRoutes } from '../schedules/routes';
 import type { GatewayContext } from '../routes/context';
+import { browserPolicy, type BrowserPolicyOptions } from './browserPolicy';
 import { errorHandler, notFoundHandler } from './errorHandling';
 
-export function createApp(ctx: GatewayContext): express.Express {
+export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { bindHost: '127.0.0.1' }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use(browserPolicy(policy)); // before every route: foreign Origin 403, unexpected Host 421
   // First: starting a flow is the hot path, and no other route matches its paths (POST
   // /api/:tenant/:system/flows/…/executions, /api/v1/executions…), so the order changes no answer.
   app.use(executionRoutes(ctx));

@@ -1,0 +1,453 @@
+/**
+ * Every operation of the gateway API: its path, parameters, query, body and answers, each a
+ * schema from this folder, and the error codes it can answer (values of API_ERROR_CODES). The
+ * emulator validates requests from these and generates its served OpenAPI document from them.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { LIMITS } from '../../limits';
+import { type ApiErrorCode } from './errors';
+import * as E from './executions';
+import * as P from './packages';
+import * as S from './schedules';
+import * as N from './snmp';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+
+export interface ApiResponseSpec {
+  description: string;
+  /** The JSON body (absent: no body, or `contentType` says what it is). */
+  schema?: TSchema;
+  /** A non-JSON answer: `application/zip`, `text/event-stream`. */
+  contentType?: string;
+  /** True when the answer carries a `Location` header naming the created or started resource. */
+  location?: boolean;
+}
+
+export interface ApiOperation {
+  method: HttpMethod;
+  /** OpenAPI form: `/api/v1/packages/{name}`. */
+  path: string;
+  summary: string;
+  description?: string;
+  params?: TSchema;
+  query?: TSchema;
+  /** A JSON body (`application/json` or `+json`). */
+  body?: { schema: TSchema; required: boolean };
+  /** A binary body and the content types accepted for it. */
+  binaryBody?: { contentTypes: readonly string[]; maxBytes: number };
+  responses: Record<number, ApiResponseSpec>;
+  /** The error codes per status this operation can answer. */
+  errors: Partial<Record<number, readonly ApiErrorCode[]>>;
+}
+
+/** Content types a package upload accepts (the client sends application/zip). */
+export const PACKAGE_UPLOAD_TYPES = ['application/zip', 'application/octet-stream'] as const;
+
+const op = (o: ApiOperation): ApiOperation => o;
+const pkgErrors = ['package-not-found', 'version-not-found'] as const;
+const packageState = (summary: string, extra: ApiOperation['errors'] = {}) =>
+  op({
+    method: 'post',
+    path: '',
+    summary,
+    params: P.VersionParams,
+    responses: { 200: { description: 'The package after the change', schema: P.PackageSummary } },
+    errors: { 400: ['bad-request'], 404: pkgErrors, ...extra },
+  });
+const at = (path: string, o: ApiOperation): ApiOperation => ({ ...o, path });
+
+export const API_OPERATIONS = {
+  health: op({
+    method: 'get',
+    path: '/healthz',
+    summary: 'Liveness, gateway name and version, and the real SNMP trap port (snmpPort)',
+    responses: { 200: { description: 'Alive', schema: P.HealthResponse } },
+    errors: {},
+  }),
+  openapi: op({
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document (OpenAPI 3.1), generated from the schemas the gateway validates with',
+    responses: { 200: { description: 'The OpenAPI document', schema: Type.Object({}, { additionalProperties: true }) } },
+    errors: {},
+  }),
+  listPackages: op({
+    method: 'get',
+    path: '/api/v1/packages',
+    summary: 'Packages, each with its versions',
+    responses: { 200: { description: 'Packages', schema: P.PackageListResponse } },
+    errors: {},
+  }),
+  uploadPackage: op({
+    method: 'post',
+    path: '/api/v1/packages',
+    summary: 'Upload a package file (.fgpkg)',
+    description: `The body is the zip (application/zip or application/octet-stream), at most ${LIMITS.packageFileBytes} bytes.`,
+    binaryBody: { contentTypes: PACKAGE_UPLOAD_TYPES, maxBytes: LIMITS.packageFileBytes },
+    responses: {
+      201: { description: 'Version created', schema: P.UploadResponse, location: true },
+      200: { description: 'Identical version already present (no-op)', schema: P.UploadResponse },
+    },
+    errors: {
+      400: ['invalid-package-file', 'bad-request'],
+      409: ['version-conflict'],
+      413: ['payload-too-large', 'quota-exceeded'],
+      415: ['unsupported-media-type'],
+      507: ['quota-exceeded'],
+    },
+  }),
+  getPackage: op({
+    method: 'get',
+    path: '/api/v1/packages/{name}',
+    summary: 'One package',
+    params: P.PackageParams,
+    responses: { 200: { description: 'The package', schema: P.PackageSummary } },
+    errors: { 400: ['bad-request'], 404: ['package-not-found'] },
+  }),
+  deletePackage: op({
+    method: 'delete',
+    path: '/api/v1/packages/{name}',
+    summary: 'Remove a package none of whose versions is published (Admin)',
+    params: P.PackageParams,
+    responses: { 200: { description: 'Removed', schema: P.DeleteResponse } },
+    errors: { 400: ['bad-request'], 404: ['package-not-found'], 409: ['version-published'] },
+  }),
+  setDefaultPackage: op({
+    method: 'post',
+    path: '/api/v1/packages/{name}/default',
+    summary: 'Make the package the default package',
+    params: P.PackageParams,
+    responses: { 200: { description: 'The package', schema: P.PackageSummary } },
+    errors: { 400: ['bad-request'], 404: ['package-not-found'], 409: ['not-published'] },
+  }),
+  getVersion: op({
+    method: 'get',
+    path: '/api/v1/packages/{name}/versions/{version}',
+    summary: 'One package version, with its flows and their inputs and outputs',
+    params: P.VersionParams,
+    responses: { 200: { description: 'The version', schema: P.PackageVersionDetail } },
+    errors: { 400: ['bad-request'], 404: pkgErrors },
+  }),
+  deleteVersion: op({
+    method: 'delete',
+    path: '/api/v1/packages/{name}/versions/{version}',
+    summary: 'Remove an unpublished package version (Admin)',
+    params: P.VersionParams,
+    responses: { 200: { description: 'Removed', schema: P.DeleteResponse } },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 409: ['version-published'] },
+  }),
+  versionFile: op({
+    method: 'get',
+    path: '/api/v1/packages/{name}/versions/{version}/file',
+    summary: 'The version as a package file',
+    description:
+      "The .fgpkg: re-imports on any gateway as this name and version, with the version's current authorisation, schedules and triggers (never secrets). Uploading it here again is a no-op.",
+    params: P.VersionParams,
+    responses: { 200: { description: 'The package file', contentType: 'application/zip' } },
+    errors: { 400: ['bad-request'], 404: pkgErrors },
+  }),
+  newVersion: op({
+    method: 'post',
+    path: '/api/v1/packages/{name}/versions/{version}/new-version',
+    summary: 'Create New Version: a new version (highest + 1) from this one',
+    description:
+      "Adds definitions from the repository, removes some of this version's, updates some to the repository's current text. Flows that added or updated flows run come along. The new version is SUBMITTED and unpublished and inherits copies of this version's authorisation, schedules and triggers.",
+    params: P.VersionParams,
+    body: { schema: P.NewVersionRequest, required: false },
+    responses: { 201: { description: 'The new version', schema: P.PackageVersionDetail, location: true } },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'], 507: ['quota-exceeded'] },
+  }),
+  publish: at('/api/v1/packages/{name}/versions/{version}/publish', packageState('Publish the version (no-op when published)')),
+  unpublish: at('/api/v1/packages/{name}/versions/{version}/unpublish', packageState('Unpublish the version: no new executions; running ones finish')),
+  setDefaultVersion: at(
+    '/api/v1/packages/{name}/versions/{version}/default',
+    packageState('Make the version the explicit default version', { 409: ['not-published'] }),
+  ),
+
+  // ---- schedules ----
+  listSchedules: op({
+    method: 'get',
+    path: '/api/v1/packages/{name}/versions/{version}/schedules',
+    summary: 'Schedules of a package version',
+    params: P.VersionParams,
+    responses: { 200: { description: 'Schedules', schema: S.ScheduleListResponse } },
+    errors: { 400: ['bad-request'], 404: pkgErrors },
+  }),
+  createSchedule: op({
+    method: 'post',
+    path: '/api/v1/packages/{name}/versions/{version}/schedules',
+    summary: 'Create a schedule',
+    params: P.VersionParams,
+    body: { schema: S.ScheduleBody, required: true },
+    responses: { 201: { description: 'The schedule', schema: S.ScheduleResponse, location: true } },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  getSchedule: op({
+    method: 'get',
+    path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}',
+    summary: 'One schedule, with its next runs and recent firings',
+    params: S.ScheduleParams,
+    responses: { 200: { description: 'The schedule', schema: S.ScheduleResponse } },
+    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
+  }),
+  replaceSchedule: op({
+    method: 'put',
+    path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}',
+    summary: 'Replace a schedule (enable / disable with `enabled`)',
+    params: S.ScheduleParams,
+    body: { schema: S.ScheduleBody, required: true },
+    responses: { 200: { description: 'The schedule', schema: S.ScheduleResponse } },
+    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  deleteSchedule: op({
+    method: 'delete',
+    path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}',
+    summary: 'Delete a schedule',
+    params: S.ScheduleParams,
+    responses: { 204: { description: 'Deleted' } },
+    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
+  }),
+  runSchedule: op({
+    method: 'post',
+    path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}/run',
+    summary: "Run the schedule's flow now, as the schedule would (also when disabled)",
+    params: S.ScheduleParams,
+    responses: { 202: { description: 'Started', schema: E.ExecutionStartedResponse, location: true } },
+    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 409: ['not-published'], 429: ['too-many-executions'] },
+  }),
+  cronPreview: op({
+    method: 'post',
+    path: '/api/v1/cron/preview',
+    summary: 'The next run times of a cron expression in a time zone, in words, with notes',
+    body: { schema: S.CronPreviewRequest, required: true },
+    responses: { 200: { description: 'The preview', schema: S.CronPreviewResponse } },
+    errors: { 400: ['bad-request', 'budget-exceeded'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+
+  // ---- SNMP ----
+  listTriggers: op({
+    method: 'get',
+    path: '/api/v1/packages/{name}/versions/{version}/triggers',
+    summary: "The version's SNMP triggers",
+    params: P.VersionParams,
+    responses: { 200: { description: 'Triggers', schema: N.TriggerListResponse } },
+    errors: { 400: ['bad-request'], 404: pkgErrors },
+  }),
+  createTrigger: op({
+    method: 'post',
+    path: '/api/v1/packages/{name}/versions/{version}/triggers',
+    summary: 'Create a trigger',
+    description:
+      'Conditions: deviceAddress and agentAddress (IPv4, comma list, range a-b with a <= b, CIDR, *), devicePort (port, list, range, *), trapOid (OID, list, range compared component by component, *), version v1 (community, agentAddress) / v2c (community) / v3 (users of this gateway). Inputs and pduVariable are checked against the flow.',
+    params: P.VersionParams,
+    body: { schema: N.TriggerBody, required: true },
+    responses: { 201: { description: 'The trigger, with id and defaults', schema: N.Trigger, location: true } },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  getTrigger: op({
+    method: 'get',
+    path: '/api/v1/packages/{name}/versions/{version}/triggers/{id}',
+    summary: 'One trigger',
+    params: N.TriggerParams,
+    responses: { 200: { description: 'The trigger', schema: N.Trigger } },
+    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
+  }),
+  replaceTrigger: op({
+    method: 'put',
+    path: '/api/v1/packages/{name}/versions/{version}/triggers/{id}',
+    summary: 'Replace a trigger',
+    params: N.TriggerParams,
+    body: { schema: N.TriggerBody, required: true },
+    responses: { 200: { description: 'The trigger', schema: N.Trigger } },
+    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  deleteTrigger: op({
+    method: 'delete',
+    path: '/api/v1/packages/{name}/versions/{version}/triggers/{id}',
+    summary: 'Delete a trigger',
+    params: N.TriggerParams,
+    responses: { 204: { description: 'Deleted' } },
+    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
+  }),
+  listTraps: op({
+    method: 'get',
+    path: '/api/v1/snmp/traps',
+    summary: "Recent traps received (the last 500, newest first), each with every trigger's evaluation",
+    description:
+      'Every community is accepted and recorded; trigger conditions decide what runs. Per trigger: published, enabled, then deviceAddress, devicePort, trapOid, version, community, agentAddress, users — the first that fails is `failed`.',
+    responses: { 200: { description: 'Traps', schema: N.TrapListResponse } },
+    errors: {},
+  }),
+  evaluateTrap: op({
+    method: 'post',
+    path: '/api/v1/snmp/evaluate',
+    summary: 'Evaluate a described trap against every trigger; nothing is started',
+    body: { schema: N.EvaluateTrapRequest, required: true },
+    responses: { 200: { description: 'Evaluations', schema: N.EvaluateTrapResponse } },
+    errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  listSnmpUsers: op({
+    method: 'get',
+    path: '/api/v1/snmp/users',
+    summary: "The gateway's SNMPv3 users (keys are write-only and never returned)",
+    responses: { 200: { description: 'Users', schema: N.SnmpUserListResponse } },
+    errors: {},
+  }),
+  createSnmpUser: op({
+    method: 'post',
+    path: '/api/v1/snmp/users',
+    summary: 'Create an SNMPv3 user',
+    body: { schema: N.SnmpUserBody, required: true },
+    responses: { 201: { description: 'The user, without keys', schema: N.SnmpUserSummary, location: true } },
+    errors: { 400: ['bad-request'], 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  getSnmpUser: op({
+    method: 'get',
+    path: '/api/v1/snmp/users/{name}',
+    summary: 'One SNMPv3 user, without keys',
+    params: N.SnmpUserParams,
+    responses: { 200: { description: 'The user', schema: N.SnmpUserSummary } },
+    errors: { 400: ['bad-request'], 404: ['not-found'] },
+  }),
+  putSnmpUser: op({
+    method: 'put',
+    path: '/api/v1/snmp/users/{name}',
+    summary: 'Create or replace an SNMPv3 user',
+    description: 'Keys may be left out when the user exists and its protocols stay: the stored keys are kept.',
+    params: N.SnmpUserParams,
+    body: { schema: N.SnmpUserBody, required: true },
+    responses: {
+      200: { description: 'Replaced', schema: N.SnmpUserSummary },
+      201: { description: 'Created', schema: N.SnmpUserSummary, location: true },
+    },
+    errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  deleteSnmpUser: op({
+    method: 'delete',
+    path: '/api/v1/snmp/users/{name}',
+    summary: 'Delete an SNMPv3 user',
+    params: N.SnmpUserParams,
+    responses: { 204: { description: 'Deleted' } },
+    errors: { 400: ['bad-request'], 404: ['not-found'] },
+  }),
+
+  // ---- executions ----
+  startExecution: op({
+    method: 'post',
+    path: '/api/{tenant}/{system}/flows/{flow}/executions',
+    summary: 'Start an execution of a flow',
+    description:
+      'The flow is a full id, URL-encoded as one segment (network%2Fcore%2FRestart-Service, what clients send), or as several plain path segments (network/core/Restart-Service), or a bare name that is unique in the version. ' +
+      'Without packageName / packageVersion the default package / default version is used. Inputs are checked before anything starts. The body may be left out (no inputs).',
+    params: E.StartExecutionParams,
+    query: E.StartExecutionQuery,
+    body: { schema: E.StartExecutionRequest, required: false },
+    responses: {
+      200: { description: 'Synchronous run ended (or was stopped)', schema: E.ExecutionResultResponse },
+      202: { description: 'Asynchronous run started', schema: E.ExecutionStartedResponse, location: true },
+    },
+    errors: {
+      400: ['invalid-inputs', 'ambiguous-flow', 'bad-request'],
+      404: ['flow-not-found', 'package-not-found', 'version-not-found', 'not-found'],
+      409: ['not-published', 'no-default-package', 'no-default-version'],
+      413: ['payload-too-large'],
+      415: ['unsupported-media-type'],
+      429: ['too-many-executions'],
+      500: ['flow-failed'],
+    },
+  }),
+  listExecutions: op({
+    method: 'get',
+    path: '/api/v1/executions',
+    summary: 'Executions, newest first',
+    query: E.ExecutionListQueryWire,
+    responses: { 200: { description: 'Executions', schema: E.ExecutionListResponse } },
+    errors: { 400: ['bad-request'] },
+  }),
+  executionEvents: op({
+    method: 'get',
+    path: '/api/v1/executions/events',
+    summary: 'Server-sent events of execution changes',
+    description: 'One `execution` event (data: ExecutionSummary) each time an execution starts or changes status; `:` comments keep the stream alive.',
+    responses: { 200: { description: 'The event stream', contentType: 'text/event-stream' } },
+    errors: {},
+  }),
+  getExecution: op({
+    method: 'get',
+    path: '/api/v1/executions/{id}',
+    summary: 'One execution, with its log and children (running, or finished within the retention)',
+    params: E.ExecutionParams,
+    responses: { 200: { description: 'The execution', schema: E.ExecutionDetail } },
+    errors: { 400: ['bad-request'], 404: ['execution-not-found'] },
+  }),
+  stopExecution: op({
+    method: 'post',
+    path: '/api/v1/executions/{id}/stop',
+    summary: 'Stop an execution and its children',
+    params: E.ExecutionParams,
+    responses: { 200: { description: 'The execution after stopping', schema: E.ExecutionDetail } },
+    errors: { 400: ['bad-request'], 404: ['execution-not-found'] },
+  }),
+  stopExecutions: op({
+    method: 'post',
+    path: '/api/v1/executions/stop',
+    summary: 'Stop several executions and their children at once',
+    body: { schema: E.StopExecutionsRequest, required: true },
+    responses: { 200: { description: 'The executions after the stop, in the order asked; unknown ids in notFound', schema: E.StopExecutionsResponse } },
+    errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  listDefinitions: op({
+    method: 'get',
+    path: '/api/v1/definitions',
+    summary: 'The repository: flows and connections, with folders',
+    responses: { 200: { description: 'Definitions', schema: P.DefinitionListResponse } },
+    errors: {},
+  }),
+} satisfies Record<string, ApiOperation>;
+
+export type ApiOperationId = keyof typeof API_OPERATIONS;
+
+/** Codes any operation may answer: refused browser origins and hosts, and the last-resort error. */
+export const COMMON_ERRORS: Partial<Record<number, readonly ApiErrorCode[]>> = {
+  403: ['forbidden-origin'],
+  421: ['misdirected-request'],
+  500: ['internal'],
+};
+
+/** Named schemas: the document's components. */
+export const API_COMPONENTS: Record<string, TSchema> = {
+  HealthResponse: P.HealthResponse,
+  PackageSummary: P.PackageSummary,
+  PackageVersionSummary: P.PackageVersionSummary,
+  PackageVersionDetail: P.PackageVersionDetail,
+  ManifestDefinition: P.ManifestDefinition,
+  FlowSignature: P.FlowSignature,
+  UploadResponse: P.UploadResponse,
+  DeleteResponse: P.DeleteResponse,
+  NewVersionRequest: P.NewVersionRequest,
+  DefinitionSummary: P.DefinitionSummary,
+  ExecutionStatus: E.ExecutionStatus,
+  Initiator: E.Initiator,
+  StartExecutionRequest: E.StartExecutionRequest,
+  ExecutionResultResponse: E.ExecutionResultResponse,
+  ExecutionStartedResponse: E.ExecutionStartedResponse,
+  ExecutionSummary: E.ExecutionSummary,
+  ExecutionLogEntry: E.ExecutionLogEntry,
+  ExecutionDetail: E.ExecutionDetail,
+  StopExecutionsRequest: E.StopExecutionsRequest,
+  StopExecutionsResponse: E.StopExecutionsResponse,
+  ScheduleBody: S.ScheduleBody,
+  ScheduleResponse: S.ScheduleResponse,
+  ScheduleFiring: S.ScheduleFiring,
+  CronPreviewRequest: S.CronPreviewRequest,
+  CronPreviewResponse: S.CronPreviewResponse,
+  TriggerConditions: N.TriggerConditions,
+  TriggerBody: N.TriggerBody,
+  Trigger: N.Trigger,
+  TrapPdu: N.TrapPdu,
+  TriggerEvaluation: N.TriggerEvaluation,
+  TrapRecord: N.TrapRecord,
+  EvaluateTrapRequest: N.EvaluateTrapRequest,
+  SnmpUserBody: N.SnmpUserBody,
+  SnmpUserSummary: N.SnmpUserSummary,
+};
