@@ -47,4 +47,44 @@ export const LIMITS = {
   trapLogSize: 500,
   /** One SNMP datagram (a UDP payload): larger ones are dropped before decoding. */
   snmpDatagramBytes: 65_507,
+  /** Cron: characters of one expression; years a next-run search looks ahead (the weekday/date cycle is 28 years). */
+  cronExpressionLength: 1024,
+  cronHorizonYears: 28,
+  /** YAML files (flows, connections, package drafts): collection entries (keys + items) in one file; aliases resolved. */
+  yamlNodes: 100_000,
+  yamlAliases: 100,
+  /** Traps one page of `GET /api/v1/snmp/traps` returns (and the default), and traps kept in the log. */
+  trapPageSize: 500,
+  trapLogSize: 500,
+  /** One SNMP datagram (a UDP payload): larger ones are dropped before decoding. */
+  snmpDatagramBytes: 65_507,
+  /** JSONata: time and memory (old-generation MB) budget of one evaluation in an expression process; processes in the pool; evaluations waiting. */
+  expressionTimeoutMs: 1000,
+  expressionMemoryMb: 64,
+  expressionProcesses: 2,
+  expressionQueue: 1024,
+  /** JSONata proven bounded, run in the gateway's thread: AST nodes, path references, time before moving to an expression process. */
+  expressionInlineNodes: 200,
+  expressionInlinePaths: 8,
+  expressionInlineMs: 50,
+  /** JSONata: nesting depth, sequence length, bytes of one result (a variable's value). */
+  expressionDepth: 2000,
+  expressionSequence: 1_000_000,
+  expressionResultBytes: 5 * 1024 * 1024,
+  /** Executions running at once: on the gateway, per package version, in one tree (run-flow and http self-calls). */
+  executionsPerGateway: 256,
+  executionsPerVersion: 128,
+  executionTreeConcurrent: 64,
+  /** Executions one tree may start in all (its root included), and how deep run-flow may nest. */
+  executionTreeSize: 1000,
+  executionTreeDepth: 50,
+  /** Bytes of variables one running execution holds, and all running executions together. */
+  executionVariablesBytes: 16 * 1024 * 1024,
+  executionsVariablesBytes: 256 * 1024 * 1024,
+  /** Execution records: one input/output value (larger: `{"$truncated": true, "bytes": N}`), all inputs or outputs, the log. */
+  recordValueBytes: 64 * 1024,
+  recordVariablesBytes: 256 * 1024,
+  recordLogBytes: 256 * 1024,
+  /** Bytes of finished execution records the history keeps in memory. */
+  historyCacheBytes: 32 * 1024 * 1024,
 } as const;

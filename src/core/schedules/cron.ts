@@ -9,6 +9,8 @@
 // `require`, so that bundlers take node-cron's CommonJS build: its ESM build uses import.meta.url,
 // which is undefined in the CommonJS bundles (dist/*.js).
 import nodeCron = require('node-cron');
+import { LIMITS } from '../limits';
+import { offsetMinutes } from './timezone';
 
 type ScheduledTask = import('node-cron').ScheduledTask;
 const { createTask, validateDetailed } = nodeCron;
@@ -46,6 +48,7 @@ export function cronFields(expression: string): { fields: string[]; hasSeconds: 
 /** What is wrong with an expression, one message per problem; empty when node-cron accepts it. */
 export function cronProblems(expression: unknown): string[] {
   if (typeof expression !== 'string') return ['must be a string, e.g. "*/5 * * * *"'];
+  if (expression.length > LIMITS.cronExpressionLength) return [`is ${expression.length} characters long; at most ${LIMITS.cronExpressionLength} are accepted`];
   if (expression.trim() === '') return [`is empty: give ${FIVE_FIELDS}, optionally preceded by seconds`];
   const resolved = NICKNAMES[expression.trim().toLowerCase()] ?? expression;
   const illegal = [...new Set(resolved.replace(/[A-Za-z0-9*/,#?\s-]/g, ''))];
@@ -78,57 +81,250 @@ export function normalizeCron(expression: string): string {
   return expression.trim().replace(/ +/g, ' ');
 }
 
-/** An unstarted node-cron task for the expression; call `release` when done. */
-function withTask<T>(expression: string, timezone: string, use: (task: ScheduledTask) => T): T {
-  const task = createTask(normalizeCron(expression), () => undefined, { timezone, suppressMissedWarning: true });
-  try {
-    return use(task);
-  } finally {
-    void task.destroy();
-  }
-}
+type FieldValue = number | string;
 
+/** node-cron's parsed fields (seconds, minutes, hours, day-of-month, month, day-of-week). */
 interface TimeMatcherLike {
+  expressions: FieldValue[][];
+  match(date: Date): boolean;
   getNextMatch(date: Date): Date;
 }
 
+/** Years a next-run search looks ahead: the Gregorian weekday/date pattern repeats every 28 years (within a century). */
+export const CRON_HORIZON_YEARS = LIMITS.cronHorizonYears;
+const DAY_MS = 86_400_000;
+
 /**
- * The next `count` run times after `from`, by node-cron's own matcher. Throws CronNeverRunsError
- * when no date within 100 years matches (e.g. day 31 AND the first Monday).
+ * A compiled expression for bounded next-run searches. The fields come from node-cron's own parser
+ * (`timeMatcher.expressions`), and the day rules below are node-cron 4's (day-of-month AND
+ * day-of-week; `L`, `L-n`, `nW`, `LW`; `nL`, `n#k`), so the runs are the ones node-cron fires
+ * (checked against node-cron's matcher in test/core/cronSearch.test.ts).
  */
-export function cronNextRuns(expression: string, timezone: string, count: number, from: Date = new Date()): Date[] {
-  return withTask(expression, timezone, (task) => {
-    const matcher = (task as unknown as { timeMatcher?: TimeMatcherLike }).timeMatcher;
-    try {
-      if (!matcher || typeof matcher.getNextMatch !== 'function') {
-        // Fallback for a node-cron without the internal matcher: its public API counts from now.
-        return task.getNextRuns(count);
+export class CronSearch {
+  private readonly seconds: number[];
+  private readonly minutes: number[];
+  private readonly hours: number[];
+  private readonly months: Set<number>;
+  private readonly dom: FieldValue[];
+  private readonly dow: FieldValue[];
+
+  constructor(
+    expression: string,
+    readonly timezone: string,
+  ) {
+    // Expression length is bounded by cronProblems (LIMITS.cronExpressionLength) before this runs.
+    const task = createTask(normalizeCron(expression), () => undefined, { timezone, suppressMissedWarning: true });
+    void task.destroy();
+    const matcher = (task as unknown as { timeMatcher: TimeMatcherLike }).timeMatcher;
+    const [s, m, h, dom, mon, dow] = matcher.expressions;
+    const nums = (f: FieldValue[]) => [...new Set(f.filter((v): v is number => typeof v === 'number'))].sort((a, b) => a - b);
+    this.seconds = nums(s);
+    this.minutes = nums(m);
+    this.hours = nums(h);
+    this.months = new Set(nums(mon));
+    this.dom = dom;
+    this.dow = dow;
+  }
+
+  /** Does the calendar day (y, m 1-12, d) match the day-of-month, month and day-of-week fields? Pure arithmetic. */
+  dayMatches(y: number, m: number, d: number): boolean {
+    if (!this.months.has(m)) return false;
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    let domOk = false;
+    for (const v of this.dom) {
+      if (v === d) domOk = true;
+      else if (v === 'L') domOk = d === last;
+      else if (typeof v === 'string') {
+        const w = /^(\d{1,2}|L)W$/.exec(v);
+        if (w) domOk = nearestWeekday(y, m, w[1] === 'L' ? last : Number(w[1]), last) === d;
+        const off = /^L-(\d{1,2})$/.exec(v);
+        if (off) domOk = last - Number(off[1]) >= 1 && last - Number(off[1]) === d;
       }
-      const runs: Date[] = [];
-      let at = from;
-      for (let i = 0; i < count; i++) {
-        at = matcher.getNextMatch(at);
-        runs.push(at);
-      }
-      return runs;
-    } catch (err) {
-      if (/Could not find next matching date/i.test(String((err as Error)?.message))) throw new CronNeverRunsError(expression);
-      throw err;
+      if (domOk) break;
     }
-  });
+    if (!domOk) return false;
+    const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+    for (const v of this.dow) {
+      if (v === weekday) return true;
+      if (typeof v !== 'string') continue;
+      const nth = /^([0-7])#([1-5])$/.exec(v);
+      if (nth) {
+        if (Number(nth[1]) % 7 === weekday && Math.floor((d - 1) / 7) + 1 === Number(nth[2])) return true;
+        continue;
+      }
+      const lastW = /^([0-7])L$/i.exec(v);
+      if (lastW && Number(lastW[1]) % 7 === weekday && d + 7 > last) return true;
+    }
+    return false;
+  }
+
+  /** The first (hour, minute, second) of the fields at or after `secondOfDay`, as a second of the day; -1 if none. O(|h|+|m|+|s|). */
+  firstTimeAtOrAfter(secondOfDay: number): number {
+    const th = Math.floor(secondOfDay / 3600);
+    const tm = Math.floor((secondOfDay % 3600) / 60);
+    const ts = secondOfDay % 60;
+    for (const h of this.hours) {
+      if (h < th) continue;
+      if (h > th) return h * 3600 + this.minutes[0] * 60 + this.seconds[0];
+      for (const m of this.minutes) {
+        if (m < tm) continue;
+        if (m > tm) return h * 3600 + m * 60 + this.seconds[0];
+        for (const s of this.seconds) if (s >= ts) return h * 3600 + m * 60 + s;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The first run strictly after `after` and no later than `until` (ms), or null. Bounded: one
+   * arithmetic day check per calendar day up to `until`; on a matching day at most a few
+   * candidate times, because a candidate in a daylight-saving gap jumps to the gap's end (one
+   * bisection) instead of trying each second of it. Intl calls per search: O(days with a matching
+   * date and an offset change) × ~40, at most a few per year.
+   */
+  next(after: number, until: number): number | null {
+    const baseMs = Math.floor(after / 1000) * 1000;
+    const zone = this.timezone;
+    const utc = zone === 'UTC' || zone === 'Etc/UTC';
+    const offsetAt = (ms: number) => (utc ? 0 : offsetMinutes(ms, zone));
+    // The wall-clock date at `baseMs` in the zone.
+    const base = new Date(baseMs + offsetAt(baseMs) * 60_000);
+    let dayStart = Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate());
+    let lower = base.getUTCHours() * 3600 + base.getUTCMinutes() * 60 + base.getUTCSeconds() + 1;
+    // The wall day may start up to 26 h after the instant (offsets are within ±14 h).
+    for (; dayStart - 14 * 3600_000 <= until; dayStart += DAY_MS, lower = 0) {
+      const day = new Date(dayStart);
+      if (!this.dayMatches(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate())) continue;
+      let from = lower;
+      for (let tries = 0; tries < 8 && from < 86_400; tries++) {
+        const sec = this.firstTimeAtOrAfter(from);
+        if (sec < 0) break;
+        const wall = dayStart + sec * 1000;
+        const at = utc ? wall : instantOfWall(wall, offsetAt);
+        if (at === null) {
+          // In a spring gap: continue from the first wall time after it.
+          const end = gapEndWall(wall, offsetAt);
+          from = Math.max(sec + 1, Math.floor((end - dayStart) / 1000));
+          continue;
+        }
+        if (at > until) return null;
+        if (at > baseMs) return at;
+        from = sec + 1;
+      }
+    }
+    return null;
+  }
+
+  /** Up to `count` runs after `from` within `horizonYears`; fewer when the horizon ends first. */
+  runs(count: number, from: Date, horizonYears = CRON_HORIZON_YEARS): Date[] {
+    const until = from.getTime() + horizonYears * 366 * DAY_MS;
+    const out: Date[] = [];
+    let at = from.getTime();
+    while (out.length < count) {
+      const next = this.next(at, until);
+      if (next === null) break;
+      out.push(new Date(next));
+      at = next;
+    }
+    return out;
+  }
 }
 
-/** A matcher of wall-clock times: does the expression match this local date and time? */
+function nearestWeekday(y: number, m: number, target: number, last: number): number {
+  if (target < 1 || target > last) return -1;
+  const weekday = new Date(Date.UTC(y, m - 1, target)).getUTCDay();
+  if (weekday === 6) return target === 1 ? target + 2 : target - 1;
+  if (weekday === 0) return target === last ? target - 2 : target + 1;
+  return target;
+}
+
+/**
+ * The instant of a wall-clock time (given as if UTC) in the zone, choosing as node-cron does
+ * (the first candidate that reads back), or null when the time does not exist (a spring gap).
+ */
+function instantOfWall(wall: number, offsetAt: (ms: number) => number): number | null {
+  const o1 = offsetAt(wall);
+  const c1 = wall - o1 * 60_000;
+  const o2 = offsetAt(c1);
+  if (o1 === o2) return c1; // reads back: c1 + offset(c1) = wall
+  const c2 = wall - o2 * 60_000;
+  if (offsetAt(c2) * 60_000 + c2 === wall) return c2;
+  return null;
+}
+
+/** The first wall-clock time (as if UTC) after the spring gap that holds `wall`: the transition found by bisection (≤ 20 steps). */
+function gapEndWall(wall: number, offsetAt: (ms: number) => number): number {
+  // The transition instant lies within a day of `wall` read as UTC.
+  let lo = wall - DAY_MS;
+  let hi = wall + DAY_MS;
+  const before = offsetAt(lo);
+  if (offsetAt(hi) === before) return wall + 1000; // no change found: move on one second (bounded by the caller's tries)
+  while (hi - lo > 1000) {
+    const mid = Math.floor((lo + hi) / 2000) * 1000;
+    if (mid <= lo || mid >= hi) break;
+    if (offsetAt(mid) === before) lo = mid;
+    else hi = mid;
+  }
+  return hi + offsetAt(hi) * 60_000;
+}
+
+const searches = new Map<string, CronSearch>();
+
+/** A compiled search per (expression, zone), remembered (at most 1,000). */
+export function cronSearch(expression: string, timezone: string): CronSearch {
+  const key = `${normalizeCron(expression)}\n${timezone}`;
+  let s = searches.get(key);
+  if (!s) {
+    s = new CronSearch(expression, timezone);
+    if (searches.size >= 1000) searches.clear();
+    searches.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * The next `count` run times after `from`, as node-cron fires them, searched at most
+ * `horizonYears` ahead (bounded cost, see CronSearch.next). Throws CronNeverRunsError when none
+ * falls within the horizon (e.g. day 31 AND the first Monday); returns fewer than `count` when
+ * the horizon ends first.
+ */
+export function cronNextRuns(expression: string, timezone: string, count: number, from: Date = new Date(), horizonYears = CRON_HORIZON_YEARS): Date[] {
+  const runs = cronSearch(expression, timezone).runs(count, from, horizonYears);
+  if (!runs.length) throw new CronNeverRunsError(expression, horizonYears);
+  return runs;
+}
+
+/** A matcher of wall-clock times: does the expression match this local date and time? Pure arithmetic. */
 export function wallClockMatcher(expression: string): (w: { year: number; month: number; day: number; hour: number; minute: number; second: number }) => boolean {
-  // node-cron's own matcher in UTC: UTC fields stand for the wall-clock fields of any zone.
-  const task = createTask(normalizeCron(expression), () => undefined, { timezone: 'UTC', suppressMissedWarning: true });
-  void task.destroy(); // leaves the registry; match() keeps working on a destroyed task
-  return (w) => task.match(new Date(Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second)));
+  const s = cronSearch(expression, 'UTC');
+  return (w) => {
+    const sec = w.hour * 3600 + w.minute * 60 + w.second;
+    return s.dayMatches(w.year, w.month, w.day) && s.firstTimeAtOrAfter(sec) === sec;
+  };
+}
+
+/**
+ * Makes a node-cron task look for its next run with the bounded search: a schedule that fires
+ * rarely or never costs a bounded amount each time node-cron asks, instead of scanning 100 years
+ * (node-cron's walker tries every second of a daylight-saving gap on every matching day). When
+ * no run falls within the horizon, the task waits (node-cron re-checks at most once a day).
+ */
+export function boundTaskSearch(task: ScheduledTask, expression: string, timezone: string): void {
+  const matcher = (task as unknown as { timeMatcher?: TimeMatcherLike }).timeMatcher;
+  if (!matcher) return;
+  const search = cronSearch(expression, timezone);
+  matcher.getNextMatch = (date: Date) => {
+    const runs = search.runs(1, date);
+    return runs[0] ?? new Date(date.getTime() + CRON_HORIZON_YEARS * 366 * DAY_MS);
+  };
 }
 
 export class CronNeverRunsError extends Error {
   override readonly name = 'CronNeverRunsError';
-  constructor(readonly expression: string) {
-    super(`'${expression}' never runs: no date in the next 100 years matches every field (day-of-month and day-of-week must both match)`);
+  constructor(
+    readonly expression: string,
+    readonly horizonYears = CRON_HORIZON_YEARS,
+  ) {
+    super(`'${expression}' never runs: no date in the next ${horizonYears} years matches every field (day-of-month and day-of-week must both match)`);
   }
 }

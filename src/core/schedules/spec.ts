@@ -3,6 +3,7 @@ import type { ApiErrorDetail } from '../api/types';
 import type { Schedule, ScheduleSpec } from '../model/schedule';
 import { inputProblems, valueTypeOf } from '../model/inputValues';
 import { closestMatch } from '../schema/closestMatch';
+import { LIMITS } from '../limits';
 import { CronNeverRunsError, cronNextRuns, cronProblems, normalizeCron } from './cron';
 import { DEFAULT_TIMEZONE, timezoneProblems } from './preview';
 
@@ -15,7 +16,7 @@ export interface ScheduleFlowInfo {
 const KEYS = ['name', 'description', 'flow', 'type', 'expression', 'timezone', 'inputs', 'enabled'];
 /** Read-only properties of a ScheduleResponse: a client may send one back; they are ignored. */
 const IGNORED = ['id', 'nextRuns', 'history'];
-export const MAX_SCHEDULE_NAME = 200;
+export const MAX_SCHEDULE_NAME = LIMITS.scheduleNameLength;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -32,32 +33,38 @@ export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlo
     out.push({ field: prefix.replace(/\.$/, '') || 'body', message: `a schedule must be an object, got ${valueTypeOf(spec)}` });
     return out;
   }
-  for (const key of Object.keys(spec)) {
-    if (KEYS.includes(key) || IGNORED.includes(key)) continue;
+  const unknown = Object.keys(spec).filter((key) => !KEYS.includes(key) && !IGNORED.includes(key));
+  for (const key of unknown.slice(0, 10)) {
     const near = closestMatch(key, KEYS);
-    add(key, `unknown property '${key}'${near ? `; did you mean '${near}'?` : ` (expected ${KEYS.join(', ')})`}`);
+    add(key.length > 100 ? `${key.slice(0, 100)}…` : key, `unknown property '${key.slice(0, 100)}'${near ? `; did you mean '${near}'?` : ` (expected ${KEYS.join(', ')})`}`);
   }
+  if (unknown.length > 10) add(unknown[10].slice(0, 100), `and ${unknown.length - 10} more unknown properties`);
 
   const { name, description, flow, type, expression, timezone, inputs, enabled } = spec;
   if (typeof name !== 'string' || name.trim() === '') add('name', 'required: a non-empty string');
   else if (name.length > MAX_SCHEDULE_NAME) add('name', `at most ${MAX_SCHEDULE_NAME} characters`);
   if (description !== undefined && typeof description !== 'string') add('description', `must be a string, got ${valueTypeOf(description)}`);
+  else if (typeof description === 'string' && description.length > LIMITS.textLength) add('description', `at most ${LIMITS.textLength} characters (got ${description.length})`);
   if (type !== undefined && type !== 'CRON') add('type', `must be 'CRON' (the only schedule type), got ${JSON.stringify(type)}`);
   if (enabled !== undefined && typeof enabled !== 'boolean') add('enabled', `must be true or false, got ${valueTypeOf(enabled)}`);
 
   let target: ScheduleFlowInfo | undefined;
   if (typeof flow !== 'string' || flow.trim() === '') add('flow', 'required: the id of a flow of the package version');
+  else if (flow.length > LIMITS.definitionIdLength) add('flow', `at most ${LIMITS.definitionIdLength} characters (got ${flow.length})`);
   else if (flows) {
     target = flows.find((f) => f.id === flow);
     if (!target) {
       const ids = flows.map((f) => f.id);
       const near = closestMatch(flow, ids);
-      add('flow', `flow '${flow}' is not in this package version${near ? `; did you mean '${near}'?` : ids.length ? ` (it has ${ids.join(', ')})` : ' (it has no flows)'}`);
+      add('flow', `flow '${flow}' is not in this package version${near ? `; did you mean '${near}'?` : ids.length ? ` (it has ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? `, and ${ids.length - 20} more` : ''})` : ' (it has no flows)'}`);
     }
   }
 
   const exprProblems = expression === undefined ? ['required: a cron expression, e.g. "*/5 * * * *" or "0 30 2 * * 1"'] : cronProblems(expression);
   for (const m of exprProblems) add('expression', m);
+  // Cost bound: cronProblems refuses expressions over LIMITS.cronExpressionLength and timezoneProblems
+  // names over LIMITS.shortStringLength before any parsing or lookup; the "ever runs" check below
+  // is CronSearch's bounded search (one arithmetic check per day of the horizon).
   const tzProblems = timezone === undefined ? [] : timezoneProblems(timezone);
   for (const m of tzProblems) add('timezone', m);
   if (!exprProblems.length && !tzProblems.length) {
@@ -70,6 +77,7 @@ export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlo
   }
 
   if (inputs !== undefined && !isRecord(inputs)) add('inputs', `must be an object of input values, got ${valueTypeOf(inputs)}`);
+  else if (inputs !== undefined && Object.keys(inputs).length > LIMITS.objectKeys) add('inputs', `at most ${LIMITS.objectKeys} input values`);
   else if (target) {
     const given = (inputs ?? {}) as Record<string, unknown>;
     for (const p of inputProblems(target.inputs, given, { prefix: 'inputs.', flowId: target.id })) add(p.field, p.message);

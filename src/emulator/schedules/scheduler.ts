@@ -10,7 +10,7 @@
 import nodeCron = require('node-cron'); // the CommonJS build (see core/schedules/cron.ts)
 import type { ApiErrorCode, ExecutionStartedResponse, ScheduleFiring, ScheduleResponse } from '../../core/api/types';
 import type { Schedule } from '../../core/model/schedule';
-import { cronNextRuns } from '../../core/schedules/cron';
+import { boundTaskSearch, cronNextRuns } from '../../core/schedules/cron';
 import { checkInputs } from '../engine/inputs';
 import { conflict, notFound } from '../errors';
 import type { ExecutionManager } from '../executions/manager';
@@ -122,11 +122,16 @@ export class Scheduler {
   }
 
   private createTask(group: Group): ScheduledTask {
-    const task = nodeCron.schedule(group.expression, (ctx) => this.fireGroup(group, ctx.date), {
+    const task = nodeCron.createTask(group.expression, (ctx) => this.fireGroup(group, ctx.date), {
       timezone: group.timezone,
       name: `${group.expression} (${group.timezone})`,
       suppressMissedWarning: true,
     });
+    // node-cron's own next-run walker can scan a century, trying every second of a daylight-saving
+    // gap on each matching day (seconds of frozen event loop for an expression that only falls in
+    // gaps); the bounded search finds the same runs, and a schedule that never fires only waits.
+    boundTaskSearch(task, group.expression, group.timezone);
+    void task.start();
     task.on('execution:missed', (ctx) => {
       const at = ctx.date.toISOString();
       for (const m of group.members.values()) {
