@@ -39,8 +39,9 @@ export const LIMITS = {
   /** Cron: characters of one expression; years a next-run search looks ahead (the weekday/date cycle is 28 years). */
   cronExpressionLength: 1024,
   cronHorizonYears: 28,
-  /** YAML files (flows, connections, package drafts): collection entries (keys + items) in one file; aliases resolved. */
-  yamlNodes: 100_000,
+  /** YAML files (flows, connections, package drafts): characters, collection entries (keys + items), aliases resolved. */
+  yamlFileBytes: 2 * 1024 * 1024,
+  yamlNodes: 50_000,
   yamlAliases: 100,
   /** Traps one page of `GET /api/v1/snmp/traps` returns (and the default), and traps kept in the log. */
   trapPageSize: 500,
