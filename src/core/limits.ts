@@ -48,17 +48,6 @@ export const LIMITS = {
   trapLogSize: 500,
   /** One SNMP datagram (a UDP payload): larger ones are dropped before decoding. */
   snmpDatagramBytes: 65_507,
-  /** Cron: characters of one expression; years a next-run search looks ahead (the weekday/date cycle is 28 years). */
-  cronExpressionLength: 1024,
-  cronHorizonYears: 28,
-  /** YAML files (flows, connections, package drafts): collection entries (keys + items) in one file; aliases resolved. */
-  yamlNodes: 100_000,
-  yamlAliases: 100,
-  /** Traps one page of `GET /api/v1/snmp/traps` returns (and the default), and traps kept in the log. */
-  trapPageSize: 500,
-  trapLogSize: 500,
-  /** One SNMP datagram (a UDP payload): larger ones are dropped before decoding. */
-  snmpDatagramBytes: 65_507,
   /** JSONata: time and memory (old-generation MB) budget of one evaluation in an expression process; processes in the pool; evaluations waiting. */
   expressionTimeoutMs: 1000,
   expressionMemoryMb: 64,
