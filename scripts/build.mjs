@@ -49,6 +49,16 @@ const targets = [
     footer: { js: 'if (require.main === module) module.exports.main();' },
   },
   {
+    // The JSONata expression process (src/emulator/engine/expressionPool.ts forks it from beside the
+    // running bundle: dist/emulator.js and dist/cli.js both find it here). Built with either of them.
+    ...common,
+    entryPoints: ['src/emulator/engine/expressionWorker.ts'],
+    outfile: 'dist/expression-worker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     // The webview pages (Running Executions; Schedules and Triggers join here): browser bundles
     // with @vscode-elements/elements inside, loaded under a strict CSP from dist/webview/. A page's
     // imported .css becomes dist/webview/<page>.css, with webview/shared/base.css (its `@import`)
@@ -75,7 +85,7 @@ function copyCodicons() {
 const onlyArg = process.argv.find((a) => a.startsWith('--only='));
 const only = onlyArg ? new Set(onlyArg.slice('--only='.length).split(',')) : null;
 const targetName = (t) => (t.outfile ? path.basename(t.outfile, '.js') : 'webview');
-const selected = only ? targets.filter((t) => only.has(targetName(t))) : targets;
+const selected = only ? targets.filter((t) => only.has(targetName(t)) || (targetName(t) === 'expression-worker' && (only.has('emulator') || only.has('cli')))) : targets;
 if (selected.some((t) => targetName(t) === 'webview')) copyCodicons();
 
 if (watch) {

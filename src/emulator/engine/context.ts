@@ -1,6 +1,7 @@
 /** What the engine needs from the gateway while running one execution. */
 import type { ExecutionLogEntry } from '../../core/api/types';
 import type { ConnectionDefinition } from '../../core/model/connection';
+import type { VariableBudget } from './variableBudget';
 
 export interface ChildResult {
   executionId: string;
@@ -18,6 +19,12 @@ export interface EngineHost {
   runChild(flowRef: string, inputs: Record<string, unknown>, mode: 'sync' | 'async', step: string): Promise<ChildResult>;
   /** Resolve a secret by name (connections reference secrets, never hold them). */
   secret(name: string): string | undefined;
+  /**
+   * The header an http step adds to a request it sends to this gateway itself, so that the
+   * execution it starts joins this execution's tree (depth, size and concurrency budgets, and
+   * stopping the root stops it). See ExecutionManager.parentFromHeader.
+   */
+  treeHeader(): { name: string; value: string };
 }
 
 export interface RunContext {
@@ -28,4 +35,6 @@ export interface RunContext {
   host: EngineHost;
   /** Steps run so far by this execution (the engine yields to the event loop every few hundred). */
   counter: { steps: number };
+  /** Every variable assignment goes through it (memory budgets); absent: unbounded (tests). */
+  budget?: VariableBudget;
 }

@@ -1,45 +1,72 @@
 /**
  * Flow expressions: a string value starting with `=` is JSONata evaluated against the flow's
- * variables; `==` is a literal `=`. Evaluation is timeboxed (jsonata's `timeout`/`stack` guards,
- * checked at every evaluation step) so a runaway expression fails the execution instead of
- * blocking the gateway. Nothing here uses eval or new Function.
+ * variables; `==` is a literal `=`. Nothing here uses eval or new Function.
+ *
+ * Budgets: an expression proven linear and small (expressionBounds.ts) runs in the gateway's
+ * thread under JSONata's own guards with a short time slice (LIMITS.expressionInlineMs; past it,
+ * it is run again in an expression process); every other expression runs in an expression
+ * process (expressionPool.ts) with a time and a memory budget it cannot escape. A result larger
+ * than LIMITS.expressionResultBytes fails too. Going over any budget fails the execution with
+ * `budget-exceeded` and says which budget.
  */
 import jsonata from 'jsonata';
+import { LIMITS } from '../../core/limits';
 import { FlowError } from './errors';
+import { analyse, type ExpressionShape } from './expressionBounds';
+import { ExpressionBudgetError, expressionPool } from './expressionPool';
+import { toPlain, type EvalReply } from './expressionWorker';
+import { formatBytes, measure } from './valueSize';
 
-export const EXPRESSION_TIMEOUT_MS = 1000;
-const EXPRESSION_MAX_DEPTH = 2000;
-const EXPRESSION_MAX_SEQUENCE = 1_000_000;
+export const EXPRESSION_TIMEOUT_MS = LIMITS.expressionTimeoutMs;
 const CACHE_LIMIT = 2000;
+/** Characters of an expression's source quoted in an error message. */
+const QUOTED_SOURCE = 200;
 
-const cache = new Map<string, jsonata.Expression>();
+interface Compiled {
+  shape: ExpressionShape;
+  /** Set for inline expressions: compiled with the inline time slice. */
+  inline?: jsonata.Expression;
+}
 
-function compile(source: string): jsonata.Expression {
-  let expr = cache.get(source);
-  if (!expr) {
+const cache = new Map<string, Compiled>();
+
+function quote(source: string): string {
+  const s = source.trim();
+  return s.length > QUOTED_SOURCE ? `${s.slice(0, QUOTED_SOURCE)}…` : s;
+}
+
+function compile(source: string): Compiled {
+  let c = cache.get(source);
+  if (!c) {
+    let expr: jsonata.Expression;
     try {
-      expr = jsonata(source, {
-        timeout: EXPRESSION_TIMEOUT_MS,
-        stack: EXPRESSION_MAX_DEPTH,
-        sequence: EXPRESSION_MAX_SEQUENCE,
-      });
+      expr = jsonata(source, { timeout: LIMITS.expressionInlineMs, stack: LIMITS.expressionDepth, sequence: LIMITS.expressionSequence });
     } catch (err) {
-      throw new FlowError('expression-error', `Invalid expression "${source.trim()}": ${jsonataMessage(err)}`);
+      throw new FlowError('expression-error', `Invalid expression "${quote(source)}": ${jsonataMessage(err)}`);
     }
+    const shape = analyse(expr.ast());
+    c = shape.inline ? { shape, inline: expr } : { shape };
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(source, expr);
+    cache.set(source, c);
   }
-  return expr;
+  return c;
 }
 
 function jsonataMessage(err: unknown): string {
   const e = err as { code?: string; message?: string; position?: number; value?: unknown };
-  if (e?.code === 'D1012') return `evaluation took longer than ${EXPRESSION_TIMEOUT_MS} ms (runaway expression?)`;
-  if (e?.code === 'D1011') return `evaluation nested deeper than ${EXPRESSION_MAX_DEPTH} levels (runaway recursion?)`;
+  if (e?.code === 'D1012') return `evaluation took longer than ${LIMITS.expressionTimeoutMs} ms (runaway expression?)`;
+  if (e?.code === 'D1011') return `evaluation nested deeper than ${LIMITS.expressionDepth} levels (runaway recursion?)`;
   if (err instanceof RangeError) return `${err.message} (runaway recursion?)`;
-  const msg = e?.message ?? String(err);
+  const msg = String(e?.message ?? err).slice(0, LIMITS.textLength);
   return e?.position !== undefined ? `${msg} (at character ${e.position})` : msg;
 }
+
+function budgetError(source: string, what: string): FlowError {
+  return new FlowError('budget-exceeded', `Expression "${quote(source)}" ${what}`);
+}
+
+const tooLarge = (source: string, bytes: number) =>
+  budgetError(source, `produced a result of more than ${formatBytes(LIMITS.expressionResultBytes)} (${formatBytes(bytes)} or more)`);
 
 /** Is this value an expression (`=…` but not `==…`)? */
 export function isExpression(value: unknown): value is string {
@@ -48,11 +75,62 @@ export function isExpression(value: unknown): value is string {
 
 /** Evaluate one expression source (without its leading `=`). */
 export async function evaluateExpression(source: string, vars: Record<string, unknown>): Promise<unknown> {
-  const expr = compile(source);
+  const c = compile(source);
+  if (c.inline) {
+    let value: unknown;
+    try {
+      value = await c.inline.evaluate(vars);
+    } catch (err) {
+      // Past its time slice, a proven-linear expression is run again where time may be spent.
+      if ((err as { code?: string })?.code !== 'D1012') throw evaluationError(source, err);
+      return evaluateInProcess(source, c.shape, vars);
+    }
+    const size = measure(value, LIMITS.expressionResultBytes);
+    if (size.over) throw tooLarge(source, size.bytes);
+    return toPlain(value);
+  }
+  return evaluateInProcess(source, c.shape, vars);
+}
+
+function evaluationError(source: string, err: unknown): FlowError {
+  const code = (err as { code?: string })?.code;
+  if (code === 'D1011' || err instanceof RangeError) return budgetError(source, `exceeded its depth budget: ${jsonataMessage(err)}`);
+  if (code === 'D2014' || code === 'D2015') return budgetError(source, `exceeded its size budget: ${jsonataMessage(err)}`);
+  return new FlowError('expression-error', `Expression "${quote(source)}" failed: ${jsonataMessage(err)}`);
+}
+
+async function evaluateInProcess(source: string, shape: ExpressionShape, vars: Record<string, unknown>): Promise<unknown> {
+  // Only the variables the expression may read travel to the process.
+  let sent = vars;
+  if (shape.reads !== 'all') {
+    sent = {};
+    for (const name of shape.reads) if (Object.prototype.hasOwnProperty.call(vars, name)) sent[name] = vars[name];
+  }
+  let reply: EvalReply;
   try {
-    return toPlain(await expr.evaluate(vars));
+    reply = await expressionPool().evaluate(source, sent);
   } catch (err) {
-    throw new FlowError('expression-error', `Expression "${source.trim()}" failed: ${jsonataMessage(err)}`);
+    if (err instanceof ExpressionBudgetError) {
+      if (err.kind === 'unavailable') throw new FlowError('expression-error', `Expression "${quote(source)}" could not be evaluated: ${err.message}`);
+      throw budgetError(source, err.message);
+    }
+    throw new FlowError('expression-error', `Expression "${quote(source)}" could not be evaluated: ${(err as Error)?.message ?? String(err)}`);
+  }
+  if (reply.ok) return reply.value;
+  switch (reply.kind) {
+    case 'time':
+      throw budgetError(source, `exceeded its time budget (${LIMITS.expressionTimeoutMs} ms)`);
+    case 'depth':
+      throw budgetError(source, `exceeded its depth budget (${LIMITS.expressionDepth} levels): ${reply.message}`);
+    case 'size':
+      throw budgetError(source, `exceeded its size budget: ${reply.message}`);
+    case 'result':
+      throw tooLarge(source, reply.bytes ?? LIMITS.expressionResultBytes);
+    default:
+      throw new FlowError(
+        'expression-error',
+        `Expression "${quote(source)}" failed: ${reply.message}${reply.position !== undefined ? ` (at character ${reply.position})` : ''}`,
+      );
   }
 }
 
@@ -85,22 +163,6 @@ export function toBoolean(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(toBoolean);
   if (typeof value === 'object') return Object.keys(value).length > 0;
   return Boolean(value);
-}
-
-/** Strip JSONata sequence markers and functions: plain JSON-like data only. */
-function toPlain(value: unknown): unknown {
-  if (typeof value === 'function') return undefined;
-  if (Array.isArray(value)) return value.map(toPlain).filter((v) => v !== undefined);
-  if (value !== null && typeof value === 'object') {
-    if ((value as { _jsonata_lambda?: boolean })._jsonata_lambda) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const p = toPlain(v);
-      if (p !== undefined) out[k] = p;
-    }
-    return out;
-  }
-  return value;
 }
 
 /** A value as log text. */

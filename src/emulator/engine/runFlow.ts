@@ -52,7 +52,7 @@ async function runStep(step: Step, path: string, label: string, ctx: RunContext)
     case 'set': {
       // Values are evaluated in order, each seeing the ones before it.
       for (const [name, value] of Object.entries(step.values ?? {})) {
-        vars[name] = await evaluateValue(value, vars);
+        assign(ctx, name, await evaluateValue(value, vars));
       }
       return;
     }
@@ -70,7 +70,7 @@ async function runStep(step: Step, path: string, label: string, ctx: RunContext)
     }
     case 'http': {
       const result = await runHttpStep(step, ctx, label);
-      if (step.output) vars[step.output] = result;
+      if (step.output) assign(ctx, step.output, result);
       return;
     }
     case 'run-flow': {
@@ -78,7 +78,7 @@ async function runStep(step: Step, path: string, label: string, ctx: RunContext)
       const inputs = (await evaluateValue(step.inputs ?? {}, vars)) as Record<string, unknown>;
       const mode = step.mode ?? 'sync';
       const child = await ctx.host.runChild(flowRef, inputs, mode, label);
-      if (step.output) vars[step.output] = mode === 'async' ? child.executionId : (child.outputs ?? {});
+      if (step.output) assign(ctx, step.output, mode === 'async' ? child.executionId : (child.outputs ?? {}));
       return;
     }
     case 'if': {
@@ -93,8 +93,8 @@ async function runStep(step: Step, path: string, label: string, ctx: RunContext)
       const as = step.as ?? 'item';
       for (let i = 0; i < items.length; i++) {
         throwIfStopped(ctx.signal);
-        vars[as] = items[i];
-        vars[`${as}Index`] = i;
+        assign(ctx, as, items[i]);
+        assign(ctx, `${as}Index`, i);
         await runSteps(step.steps ?? [], `${path}.steps`, ctx);
       }
       return;
@@ -104,7 +104,7 @@ async function runStep(step: Step, path: string, label: string, ctx: RunContext)
         await runSteps(step.steps ?? [], `${path}.steps`, ctx);
       } catch (err) {
         if (!(err instanceof FlowError)) throw err;
-        vars[step.errorVariable ?? 'error'] = { message: err.message, code: err.code, step: err.step ?? label };
+        assign(ctx, step.errorVariable ?? 'error', { message: err.message, code: err.code, step: err.step ?? label });
         ctx.log('warn', `caught ${err.code}: ${err.message}`, label);
         if (step.catch) await runSteps(step.catch, `${path}.catch`, ctx);
       }
@@ -119,6 +119,12 @@ async function runStep(step: Step, path: string, label: string, ctx: RunContext)
       throw new FlowError('invalid-step', `Unknown step kind '${String(kind)}'`);
     }
   }
+}
+
+/** `vars[name] = value` within the execution's memory budget (when it has one). */
+function assign(ctx: RunContext, name: string, value: unknown): void {
+  if (ctx.budget) ctx.budget.assign(ctx.vars, name, value);
+  else ctx.vars[name] = value;
 }
 
 /** A timer that rejects with StoppedError as soon as the signal aborts. */

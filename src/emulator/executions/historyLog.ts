@@ -18,11 +18,14 @@ import path from 'node:path';
 import type { ExecutionHistory } from './history';
 import { headOf, type ExecutionHead } from './record';
 import { appendLog, isFinished, type ExecutionRecord } from './record';
+import { LIMITS } from '../../core/limits';
 import { listSegments, readLine, readSegment, segmentFileName, SegmentLog, type LinePosition } from './segmentLog';
 
 export const EXECUTIONS_DIR = 'executions';
 export const DEFAULT_EXECUTION_RETENTION = 10_000;
 const RECENT_CACHE = 256;
+/** A record line longer than this is written reduced (values and log cut): records are bounded before, this is the backstop. */
+const MAX_RECORD_LINE = 4 * 1024 * 1024;
 const MAX_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 export const GATEWAY_STOPPED = 'gateway-stopped';
@@ -44,7 +47,9 @@ export interface HistoryLogOptions {
 export class JsonlExecutionHistory implements ExecutionHistory {
   private index = new Map<string, Entry>();
   private readonly refs = new Map<number, number>();
-  private readonly recent = new Map<string, ExecutionRecord>();
+  /** Recently finished records (by count and by bytes: LIMITS.historyCacheBytes) with their line sizes. */
+  private readonly recent = new Map<string, { record: ExecutionRecord; bytes: number }>();
+  private recentBytes = 0;
   private finished = 0;
   private loaded = false;
   private readonly loading: Promise<void>;
@@ -77,7 +82,7 @@ export class JsonlExecutionHistory implements ExecutionHistory {
   }
 
   add(record: ExecutionRecord): void {
-    const pos = this.log.append(JSON.stringify(record));
+    const pos = this.log.append(this.line(record));
     this.ref(pos.segment, 1);
     this.index.set(record.id, { head: headOf(record), pos, live: record });
   }
@@ -85,12 +90,12 @@ export class JsonlExecutionHistory implements ExecutionHistory {
   update(record: ExecutionRecord): void {
     const entry = this.index.get(record.id);
     if (!entry || !isFinished(record.status)) return;
-    this.write(entry, record);
+    const bytes = this.write(entry, record);
     if (entry.live) {
       entry.live = undefined;
       this.finished++;
     }
-    this.remember(record);
+    this.remember(record, bytes);
     if (this.loaded) this.evict();
   }
 
@@ -103,7 +108,7 @@ export class JsonlExecutionHistory implements ExecutionHistory {
     if (!entry) return undefined;
     if (entry.live) return entry.live;
     const cached = this.recent.get(id);
-    if (cached) return cached;
+    if (cached) return cached.record;
     const pos = entry.pos;
     await this.log.flushed();
     const line = await readLine(this.log.file(pos.segment), pos);
@@ -138,18 +143,71 @@ export class JsonlExecutionHistory implements ExecutionHistory {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  private write(entry: Entry, record: ExecutionRecord): void {
-    const pos = this.log.append(JSON.stringify(record));
+  private write(entry: Entry, record: ExecutionRecord): number {
+    const line = this.line(record);
+    const pos = this.log.append(line);
     this.ref(entry.pos.segment, -1);
     this.ref(pos.segment, 1);
     entry.pos = pos;
     entry.head = headOf(record);
+    return line.length;
   }
 
-  private remember(record: ExecutionRecord): void {
-    this.recent.delete(record.id);
-    this.recent.set(record.id, record);
-    if (this.recent.size > RECENT_CACHE) this.recent.delete(this.recent.keys().next().value as string);
+  /**
+   * A record as one JSON line. Records are bounded when built; should one still not serialise
+   * (or be huge), a reduced record is written — values and log replaced by a note — so that a
+   * history write never throws into an execution or its caller.
+   */
+  private line(record: ExecutionRecord): string {
+    let text: string | undefined;
+    let why = '';
+    try {
+      text = JSON.stringify(record);
+      if (text.length > MAX_RECORD_LINE) {
+        why = `the record takes ${text.length} bytes`;
+        text = undefined;
+      }
+    } catch (err) {
+      why = `the record could not be serialised: ${(err as Error)?.message ?? String(err)}`;
+    }
+    if (text !== undefined) return text;
+    this.warn(`execution ${record.id}: ${why}; its inputs, outputs and log are left out of the history`);
+    const note = { $truncated: true, bytes: -1 };
+    const reduced: ExecutionRecord = {
+      ...record,
+      inputs: note as unknown as Record<string, unknown>,
+      outputs: record.outputs === null ? null : (note as unknown as Record<string, unknown>),
+      error: record.error ? { ...record.error, message: String(record.error.message).slice(0, LIMITS.textLength) } : null,
+      log: [{ at: new Date().toISOString(), level: 'warn', message: `log left out: ${why}`.slice(0, LIMITS.textLength) }],
+      childIds: record.childIds.slice(0, LIMITS.executionTreeSize),
+    };
+    try {
+      return JSON.stringify(reduced);
+    } catch {
+      return JSON.stringify({ ...headOf(record), inputs: {}, outputs: null, error: record.error ? { code: 'record-too-large', message: why.slice(0, 1000) } : null, log: [], childIds: [] });
+    }
+  }
+
+  private remember(record: ExecutionRecord, bytes: number): void {
+    const old = this.recent.get(record.id);
+    if (old) {
+      this.recentBytes -= old.bytes;
+      this.recent.delete(record.id);
+    }
+    this.recent.set(record.id, { record, bytes });
+    this.recentBytes += bytes;
+    while (this.recent.size > RECENT_CACHE || (this.recentBytes > LIMITS.historyCacheBytes && this.recent.size > 1)) {
+      const [id, e] = this.recent.entries().next().value as [string, { record: ExecutionRecord; bytes: number }];
+      this.recent.delete(id);
+      this.recentBytes -= e.bytes;
+    }
+  }
+
+  private forget(id: string): void {
+    const e = this.recent.get(id);
+    if (!e) return;
+    this.recent.delete(id);
+    this.recentBytes -= e.bytes;
   }
 
   private ref(segment: number, delta: number): void {
@@ -178,7 +236,7 @@ export class JsonlExecutionHistory implements ExecutionHistory {
       if (over <= 0) break;
       if (e.live) continue;
       this.index.delete(id);
-      this.recent.delete(id);
+      this.forget(id);
       this.finished--;
       over--;
       this.ref(e.pos.segment, -1);

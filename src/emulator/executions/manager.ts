@@ -2,8 +2,18 @@
  * Starts, tracks and stops executions. Each execution runs the engine with an AbortSignal;
  * stopping one stops its running descendants (found through each running execution's ancestor
  * chain, so stopping many at once stays linear). Records go to an ExecutionHistory.
+ *
+ * Bounds (LIMITS): executions running at once on the gateway, per package version and per tree;
+ * executions one tree may start in all, and how deep it nests (run-flow children and executions
+ * started by the tree's http steps calling this gateway, which carry `parentFromHeader`'s
+ * header); memory of variables per execution and for all of them. A start past a bound is
+ * refused: `ApiError` 429 `too-many-executions` (a REST start answers it; a schedule or trigger
+ * records it), or the run-flow step's `too-many-executions` / `too-deep` error. Records keep
+ * bounded values (`{"$truncated": true, "bytes": N}`) and a bounded log; the full outputs go to
+ * the caller that waits for them (`fullOutputs`). Nothing an execution does can reject into the
+ * gateway: `run` settles with the record whatever happens, and history writes that fail are logged.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type {
   ExecutionDetail,
@@ -18,7 +28,10 @@ import { FlowError, StoppedError } from '../engine/errors';
 import { matchesValueType, valueTypeOf } from '../../core/model/inputValues';
 import { checkInputs } from '../engine/inputs';
 import { runFlow } from '../engine/runFlow';
-import { notFound } from '../errors';
+import { LIMITS } from '../../core/limits';
+import { ApiError, badRequest, notFound } from '../errors';
+import { GatewayMemory, VariableBudget } from '../engine/variableBudget';
+import { boundedText, boundedVariables, measure, formatBytes } from '../engine/valueSize';
 import type { PackageStore } from '../store/packageStore';
 import type { ExecutionHistory } from './history';
 import { markGatewayStopped } from './historyLog';
@@ -48,13 +61,38 @@ interface Running {
   ancestors: string[];
 }
 
-/** Maximum nesting of run-flow (protects against a flow that runs itself forever). */
-const MAX_DEPTH = 50;
+/** One tree of executions (a root and everything it started), while any of it runs. */
+interface Tree {
+  running: number;
+  /** Executions started in the tree so far, the root included. */
+  total: number;
+}
+
+/** The header carrying the calling execution to this gateway's execution route (http self-calls). */
+export const TREE_HEADER = 'x-flowgate-execution';
+
+/** Full outputs of ended executions, for the caller that waits (the record keeps bounded ones). */
+const outputsOf = new WeakMap<ExecutionRecord, Record<string, unknown>>();
+
+/** The outputs an execution ended with, before the record's bounds (falls back to the record's). */
+export function fullOutputs(record: ExecutionRecord): Record<string, unknown> | null {
+  return outputsOf.get(record) ?? record.outputs;
+}
+
+function tooMany(message: string, field = 'execution'): ApiError {
+  return new ApiError(429, 'too-many-executions', message, [{ field, message }]);
+}
 
 export class ExecutionManager {
   /** Emits `change` with an ExecutionSummary whenever an execution starts or changes status. */
   readonly events = new EventEmitter().setMaxListeners(0);
   private readonly running = new Map<string, Running>();
+  private readonly trees = new Map<string, Tree>();
+  private readonly perVersion = new Map<string, number>();
+  /** Variables held by all running executions (LIMITS.executionsVariablesBytes). */
+  readonly memory = new GatewayMemory();
+  /** Signs tree headers: only this process's executions can join a tree. */
+  private readonly treeKey = randomBytes(32);
   /** Set once the gateway stops: executions stopped from then on end with `gateway-stopped`. */
   private shuttingDown = false;
 
@@ -64,9 +102,15 @@ export class ExecutionManager {
     private readonly executingOn: string,
   ) {}
 
+  /**
+   * Start an execution. Throws ApiError 429 `too-many-executions` past a concurrency, tree size
+   * or depth bound (or when the gateway's execution memory is spent); nothing has started then.
+   */
   start(params: StartParams): StartedExecution {
-    const id = randomUUID();
     const parent = params.parent;
+    const versionKey = `${params.packageName}@${params.packageVersion}`;
+    const tree = this.admit(params, versionKey);
+    const id = randomUUID();
     const record: ExecutionRecord = {
       id,
       parentId: parent ? parent.id : null,
@@ -79,7 +123,7 @@ export class ExecutionManager {
       status: 'Running',
       startedAt: new Date().toISOString(),
       endedAt: null,
-      inputs: params.inputs,
+      inputs: boundedVariables(params.inputs),
       outputs: null,
       error: null,
       log: [],
@@ -87,9 +131,17 @@ export class ExecutionManager {
       depth: parent ? parent.depth + 1 : 0,
     };
     if (parent) parent.childIds.push(id);
-    this.history.add(record);
+    tree.running++;
+    tree.total++;
+    this.trees.set(record.rootId, tree);
+    this.perVersion.set(versionKey, (this.perVersion.get(versionKey) ?? 0) + 1);
+    this.guard('recording the start of', record, () => this.history.add(record));
     const controller = new AbortController();
-    const done = this.run(record, params.flow, controller.signal);
+    const done = this.run(record, params.flow, controller.signal, params.inputs).catch((err) => {
+      // run() settles with the record; this is the last line of defence.
+      this.warn(`execution ${record.id} failed unexpectedly: ${(err as Error)?.message ?? String(err)}`);
+      return record;
+    });
     const parentRun = parent ? this.running.get(parent.id) : undefined;
     const ancestors = parent ? [parent.id, ...(parentRun?.ancestors ?? [])] : [];
     this.running.set(id, { record, controller, done, ancestors });
@@ -97,26 +149,120 @@ export class ExecutionManager {
     return { record, done };
   }
 
-  private async run(record: ExecutionRecord, flow: FlowDefinition, signal: AbortSignal): Promise<ExecutionRecord> {
+  /** Checks every bound a new execution must fit; returns its tree's counters (not yet counted). */
+  private admit(params: StartParams, versionKey: string): Tree {
+    const parent = params.parent;
+    if (this.running.size >= LIMITS.executionsPerGateway) {
+      throw tooMany(`${this.running.size} executions are running on this gateway (at most ${LIMITS.executionsPerGateway} at once); try again later`);
+    }
+    const inVersion = this.perVersion.get(versionKey) ?? 0;
+    if (inVersion >= LIMITS.executionsPerVersion) {
+      throw tooMany(
+        `${inVersion} executions of package ${params.packageName} version ${params.packageVersion} are running (at most ${LIMITS.executionsPerVersion} at once); try again later`,
+        'packageVersion',
+      );
+    }
+    if (this.memory.used >= LIMITS.executionsVariablesBytes) {
+      throw tooMany(`the running executions hold their whole memory budget (${formatBytes(LIMITS.executionsVariablesBytes)}); try again later`);
+    }
+    if (!parent) return { running: 0, total: 0 };
+    if (parent.depth + 1 > LIMITS.executionTreeDepth) {
+      throw tooMany(`execution tree ${parent.rootId} would nest more than ${LIMITS.executionTreeDepth} levels deep`);
+    }
+    const tree = this.trees.get(parent.rootId) ?? { running: 0, total: 0 };
+    if (tree.total >= LIMITS.executionTreeSize) {
+      throw tooMany(`execution tree ${parent.rootId} already started ${tree.total} executions (at most ${LIMITS.executionTreeSize} per tree)`);
+    }
+    if (tree.running >= LIMITS.executionTreeConcurrent) {
+      throw tooMany(`execution tree ${parent.rootId} has ${tree.running} executions running (at most ${LIMITS.executionTreeConcurrent} at once per tree)`);
+    }
+    return tree;
+  }
+
+  /** An execution left `running`: its counters go down. */
+  private release(record: ExecutionRecord): void {
+    const tree = this.trees.get(record.rootId);
+    if (tree && --tree.running <= 0) this.trees.delete(record.rootId);
+    const versionKey = `${record.packageName}@${record.packageVersion}`;
+    const n = (this.perVersion.get(versionKey) ?? 1) - 1;
+    if (n > 0) this.perVersion.set(versionKey, n);
+    else this.perVersion.delete(versionKey);
+  }
+
+  /**
+   * The header an http step of this execution adds when it calls this gateway itself (name
+   * TREE_HEADER, value `<executionId>.<signature>`): the execution it starts joins the caller's tree.
+   */
+  treeHeader(executionId: string): { name: string; value: string } {
+    return { name: TREE_HEADER, value: `${executionId}.${this.sign(executionId)}` };
+  }
+
+  /**
+   * For the execution route: the running execution a request's TREE_HEADER names, to start the
+   * new execution as its child (`start({ ..., parent })`). No header: undefined (a root). A header
+   * this gateway did not sign: 400 naming the header. A caller that is no longer running: 429.
+   */
+  parentFromHeader(value: string | string[] | undefined): ExecutionRecord | undefined {
+    if (value === undefined) return undefined;
+    const v = Array.isArray(value) ? value[0] : value;
+    const dot = typeof v === 'string' ? v.lastIndexOf('.') : -1;
+    const id = dot > 0 ? v!.slice(0, dot) : '';
+    const sig = dot > 0 ? Buffer.from(v!.slice(dot + 1)) : Buffer.alloc(0);
+    const want = Buffer.from(this.sign(id));
+    if (!id || id.length > LIMITS.shortStringLength || sig.length !== want.length || !timingSafeEqual(sig, want)) {
+      throw badRequest(`The ${TREE_HEADER} header is not one this gateway issued`, [{ field: TREE_HEADER, message: 'not a valid execution reference' }]);
+    }
+    const caller = this.running.get(id);
+    if (!caller || isFinished(caller.record.status)) throw tooMany(`the calling execution ${id} is no longer running`, TREE_HEADER);
+    return caller.record;
+  }
+
+  private sign(id: string): string {
+    return createHmac('sha256', this.treeKey).update(id).digest('base64url').slice(0, 32);
+  }
+
+  private warn(message: string): void {
+    try {
+      process.stderr.write(`Flowgate emulator: ${boundedText(message, 2000)}\n`);
+    } catch {
+      /* nowhere to report */
+    }
+  }
+
+  /** Runs a bookkeeping step; a failure is logged, never thrown into the execution or its caller. */
+  private guard(what: string, record: ExecutionRecord, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.warn(`${what} execution ${record.id}: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  private async run(record: ExecutionRecord, flow: FlowDefinition, signal: AbortSignal, inputs: Record<string, unknown>): Promise<ExecutionRecord> {
     await Promise.resolve(); // let start() register the execution first
     const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, step?: string) =>
       appendLog(record, { at: new Date().toISOString(), level, message, ...(step ? { step } : {}) });
-    log('info', `started ${record.flow} (${record.packageName} v${record.packageVersion})`);
+    const budget = new VariableBudget(this.memory);
     try {
+      log('info', `started ${record.flow} (${record.packageName} v${record.packageVersion})`);
+      const vars: Record<string, unknown> = {};
+      for (const [name, value] of Object.entries(structuredClone(inputs))) budget.assign(vars, name, value);
       const outputs = await runFlow(flow.flow, {
         executionId: record.id,
-        vars: structuredClone(record.inputs),
+        vars,
         signal,
         log,
         host: this.hostFor(record, signal),
         counter: { steps: 0 },
+        budget,
       });
       if (signal.aborted) throw new StoppedError();
       for (const [name, decl] of Object.entries(flow.flow.outputs ?? {})) {
         if (!(name in outputs)) log('warn', `output '${name}' was not set`);
         else if (!matchesValueType(outputs[name], decl.type)) log('warn', `output '${name}' should be of type ${decl.type}, got ${valueTypeOf(outputs[name])}`);
       }
-      record.outputs = outputs;
+      outputsOf.set(record, outputs);
+      record.outputs = boundedVariables(outputs);
       record.status = 'Ended';
       log('info', 'ended');
     } catch (err) {
@@ -130,13 +276,14 @@ export class ExecutionManager {
       } else {
         const fe = err instanceof FlowError ? err : new FlowError('internal', (err as Error)?.message ?? String(err));
         record.status = 'Error';
-        record.error = { code: fe.code, message: fe.message, ...(fe.step ? { step: fe.step } : {}) };
+        record.error = { code: boundedText(fe.code, LIMITS.shortStringLength), message: boundedText(fe.message), ...(fe.step ? { step: boundedText(fe.step, LIMITS.shortStringLength * 4) } : {}) };
         log('error', `${fe.code}: ${fe.message}`, fe.step);
       }
     } finally {
+      budget.release();
       record.endedAt = new Date().toISOString();
-      this.running.delete(record.id);
-      this.history.update(record);
+      if (this.running.delete(record.id)) this.release(record);
+      this.guard('recording the end of', record, () => this.history.update(record));
       this.changed(record);
     }
     return record;
@@ -150,14 +297,15 @@ export class ExecutionManager {
         return contents.connections.get(id) ?? (await store.repositoryConnection(id));
       },
       secret: (name) => process.env[`FLOWGATE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`],
+      treeHeader: () => this.treeHeader(record.id),
       runChild: async (flowRef, inputs, mode, step) => {
         if (signal.aborted) throw new StoppedError();
         const where = `package ${record.packageName} version ${record.packageVersion}`;
         const contents = await store.versionContents(record.packageName, record.packageVersion);
         const found = findFlow(contents.flows, flowRef, where);
         if (!found.ok) throw new FlowError(found.code, found.message);
-        if (record.depth + 1 > MAX_DEPTH) {
-          throw new FlowError('too-deep', `run-flow nested more than ${MAX_DEPTH} levels deep`);
+        if (record.depth + 1 > LIMITS.executionTreeDepth) {
+          throw new FlowError('too-deep', `run-flow nested more than ${LIMITS.executionTreeDepth} levels deep`);
         }
         const check = checkInputs(found.flow.flow.inputs, inputs, '');
         if (check.problems.length) {
@@ -166,14 +314,24 @@ export class ExecutionManager {
             `Invalid inputs for ${found.flow.id}: ${check.problems.map((p) => p.message).join('; ')}`,
           );
         }
-        const child = this.start({
-          packageName: record.packageName,
-          packageVersion: record.packageVersion,
-          flow: found.flow,
-          inputs: check.values,
-          initiator: { type: 'flow', executionId: record.id },
-          parent: record,
-        });
+        // The child's inputs count against this execution's budget while it is being started.
+        if (measure(check.values, LIMITS.executionVariablesBytes).over) {
+          throw new FlowError('budget-exceeded', `the inputs of ${found.flow.id} are larger than an execution's memory budget (${formatBytes(LIMITS.executionVariablesBytes)})`);
+        }
+        let child: StartedExecution;
+        try {
+          child = this.start({
+            packageName: record.packageName,
+            packageVersion: record.packageVersion,
+            flow: found.flow,
+            inputs: check.values,
+            initiator: { type: 'flow', executionId: record.id },
+            parent: record,
+          });
+        } catch (err) {
+          if (err instanceof ApiError) throw new FlowError(err.code, `Cannot start ${found.flow.id}: ${err.message}`);
+          throw err;
+        }
         appendLog(record, {
           at: new Date().toISOString(),
           level: 'info',
@@ -183,7 +341,7 @@ export class ExecutionManager {
         if (mode === 'async') return { executionId: child.record.id };
         const ended = await child.done;
         if (signal.aborted) throw new StoppedError();
-        if (ended.status === 'Ended') return { executionId: ended.id, outputs: ended.outputs ?? {} };
+        if (ended.status === 'Ended') return { executionId: ended.id, outputs: fullOutputs(ended) ?? {} };
         if (ended.status === 'Stopped') throw new FlowError('child-stopped', `Child flow ${ended.flow} (${ended.id}) was stopped`);
         throw new FlowError(ended.error?.code ?? 'child-failed', ended.error?.message ?? `Child flow ${ended.flow} failed`);
       },
@@ -251,7 +409,8 @@ export class ExecutionManager {
     for (const t of [...this.running.values()]) {
       markGatewayStopped(t.record, now, 'the gateway was stopped');
       this.running.delete(t.record.id);
-      this.history.update(t.record);
+      this.release(t.record);
+      this.guard('recording the stop of', t.record, () => this.history.update(t.record));
     }
     this.events.emit('close');
   }
@@ -267,7 +426,7 @@ export class ExecutionManager {
       if (t.record.status !== 'Running') continue;
       t.record.status = 'Stopping';
       appendLog(t.record, { at: now, level: 'warn', message: 'stop requested' });
-      this.history.update(t.record);
+      this.guard('recording the stop of', t.record, () => this.history.update(t.record));
       this.changed(t.record);
       t.controller.abort();
     }
@@ -275,7 +434,7 @@ export class ExecutionManager {
   }
 
   private changed(record: ExecutionRecord): void {
-    if (this.events.listenerCount('change') > 0) this.events.emit('change', toSummary(record));
+    if (this.events.listenerCount('change') > 0) this.guard('announcing', record, () => this.events.emit('change', toSummary(record)));
   }
 
   /** Resolves once every execution record written so far is on disk (before acknowledging). */

@@ -1,5 +1,7 @@
 /** The in-process record of one execution and its API views. */
 import type { ExecutionDetail, ExecutionLogEntry, ExecutionStatus, ExecutionSummary } from '../../core/api/types';
+import { LIMITS } from '../../core/limits';
+import { boundedText, formatBytes } from '../engine/valueSize';
 
 export const MAX_LOG_ENTRIES = 2000;
 
@@ -17,11 +19,29 @@ export function isFinished(status: ExecutionStatus): boolean {
   return status === 'Ended' || status === 'Error' || status === 'Stopped';
 }
 
+/** Log bytes each record holds so far, and whether its log was cut (not part of the record itself). */
+const logState = new WeakMap<ExecutionRecord, { bytes: number; cut: boolean }>();
+
+/**
+ * Append to the record's log within its bounds: each message at most LIMITS.textLength
+ * characters (longer ones cut with a visible note), at most MAX_LOG_ENTRIES entries and
+ * LIMITS.recordLogBytes bytes in all; past either, one "log truncated" entry and nothing more.
+ */
 export function appendLog(record: ExecutionRecord, entry: ExecutionLogEntry): void {
-  if (record.log.length < MAX_LOG_ENTRIES) record.log.push(entry);
-  else if (record.log.length === MAX_LOG_ENTRIES) {
-    record.log.push({ at: entry.at, level: 'warn', message: `log truncated after ${MAX_LOG_ENTRIES} entries` });
+  let state = logState.get(record);
+  if (!state) logState.set(record, (state = { bytes: 0, cut: false }));
+  if (state.cut || record.log.length > MAX_LOG_ENTRIES) return;
+  const message = boundedText(typeof entry.message === 'string' ? entry.message : String(entry.message));
+  const step = entry.step === undefined ? undefined : boundedText(entry.step, LIMITS.shortStringLength * 4);
+  const bytes = message.length + (step?.length ?? 0) + 64;
+  if (record.log.length >= MAX_LOG_ENTRIES || state.bytes + bytes > LIMITS.recordLogBytes) {
+    const why = record.log.length >= MAX_LOG_ENTRIES ? `${MAX_LOG_ENTRIES} entries` : formatBytes(LIMITS.recordLogBytes);
+    record.log.push({ at: entry.at, level: 'warn', message: `log truncated after ${why}` });
+    state.cut = true;
+    return;
   }
+  state.bytes += bytes;
+  record.log.push({ ...entry, message, ...(step !== undefined ? { step } : {}) });
 }
 
 export function toSummary(r: ExecutionHead, now = Date.now()): ExecutionSummary {
