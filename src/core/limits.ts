@@ -32,10 +32,32 @@ export const LIMITS = {
   snmpUsers: 1000,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */
   conditionListItems: 256,
+  /** Store quotas: definitions in one package version, bytes of one definition text, of a version's manifest.json. */
+  definitionsPerVersion: 2000,
+  definitionTextBytes: 2 * 1024 * 1024,
+  manifestBytes: 8 * 1024 * 1024,
+  /** Store quotas: uncompressed bytes one version adds (texts), all versions of one package together, one version's state record. */
+  versionContentBytes: 32 * 1024 * 1024,
+  packageContentBytes: 256 * 1024 * 1024,
+  versionRecordBytes: 1024 * 1024,
+  /** The store's state document (`store.json`) as a whole: beyond it a change is refused (507), never written. */
+  storeBytes: 64 * 1024 * 1024,
   /** The http step: response body bytes (after decompression), redirects followed, seconds per request. */
   httpResponseBytes: 5 * 1024 * 1024,
   httpRedirects: 5,
   httpTimeoutSeconds: 300,
+  /** Schedule names (as core/schedules has always allowed). */
+  scheduleNameLength: 200,
+  /** Next run times one cron preview computes. */
+  previewCount: 50,
+  /** Execution ids one bulk stop takes. */
+  stopIdsPerRequest: 100_000,
+  /** Keys of a free-form JSON object a caller sends (flow inputs, schedule/trigger inputs). */
+  objectKeys: 10_000,
+  /** One trigger condition string (a comma list of addresses, ports, OIDs or communities). */
+  conditionLength: 16 * 1024,
+  /** Variable bindings of one trap. */
+  varbinds: 1000,
   /** Cron: characters of one expression; years a next-run search looks ahead (the weekday/date cycle is 28 years). */
   cronExpressionLength: 1024,
   cronHorizonYears: 28,
