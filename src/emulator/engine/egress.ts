@@ -8,8 +8,9 @@
  *   there): names are resolved once and the request connects to exactly the addresses that were
  *   checked. The one exception is `GET`/`HEAD /healthz` (starts nothing, tells name and version:
  *   the sample flow `Get-Gateway-Status` reads it). `--allow-self-calls` lifts the ban; the call
- *   then carries the execution tree in the `flowgate-execution-tree` header so that the tree's
- *   budgets count it.
+ *   then carries the calling execution's signed tree header (`EngineHost.treeHeader()`, checked by
+ *   `ExecutionManager.parentFromHeader`) so that the execution it starts joins the caller's tree
+ *   and its budgets.
  * - With an allow-list (`--egress-allow`), only hosts it names, plus the origin of the
  *   connection's base URL for requests made through a connection. Without one (the default of a
  *   developer emulator), any other host.
@@ -20,27 +21,6 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import os from 'node:os';
-
-/** Request header carrying the execution tree of an allowed self-call: `root=<id>; parent=<id>; depth=<n>`. */
-export const EXECUTION_TREE_HEADER = 'flowgate-execution-tree';
-
-export interface ExecutionTreeHeader {
-  rootId: string;
-  parentId: string;
-  /** Depth of the calling execution (the root is 0). */
-  depth: number;
-}
-
-export function formatExecutionTreeHeader(t: ExecutionTreeHeader): string {
-  return `root=${t.rootId}; parent=${t.parentId}; depth=${t.depth}`;
-}
-
-/** The tree an allowed self-call belongs to, or undefined when the header is absent or malformed. */
-export function parseExecutionTreeHeader(raw: string | string[] | undefined): ExecutionTreeHeader | undefined {
-  if (typeof raw !== 'string' || raw.length > 200) return undefined;
-  const m = /^root=([0-9a-f-]{36}); parent=([0-9a-f-]{36}); depth=(\d{1,4})$/i.exec(raw.trim());
-  return m ? { rootId: m[1], parentId: m[2], depth: Number(m[3]) } : undefined;
-}
 
 /** One entry of the allow-list: a host name (`api.example.com`, `*.example.com`) or IP, with an optional port. */
 export interface EgressPattern {

@@ -17,12 +17,10 @@ import { LIMITS } from '../../core/limits';
 import type { HttpStep } from '../../core/model/flow';
 import type { RunContext } from './context';
 import {
-  EXECUTION_TREE_HEADER,
   allowListRefusal,
   bareHost,
   effectivePort,
   egressSettings,
-  formatExecutionTreeHeader,
   isHarmlessSelfCall,
   pinnedLookup,
   reachesSelf,
@@ -41,7 +39,7 @@ export interface HttpResult {
 
 const DEFAULT_TIMEOUT_SECONDS = 30;
 
-/** Headers a flow may not set: the transport's own, and the tree header only the gateway writes. */
+/** Headers a flow may not set: the transport's own (and `flowgate-*` / `x-flowgate-*`, which only the gateway writes). */
 const RESERVED_HEADERS = new Set([
   'host',
   'content-length',
@@ -53,8 +51,8 @@ const RESERVED_HEADERS = new Set([
   'trailer',
   'expect',
   'proxy-connection',
-  EXECUTION_TREE_HEADER,
 ]);
+const isReserved = (name: string) => RESERVED_HEADERS.has(name) || /^(x-)?flowgate-/.test(name);
 /** Dropped when a redirect leaves the origin (as fetch does), with every header the connection added. */
 const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie']);
 
@@ -93,6 +91,7 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
       throw new FlowError('http-error', `Connection '${connectionName}' has an invalid base URL '${redactUrl(c.baseUrl)}'`);
     }
     for (const [k, v] of Object.entries(c.headers ?? {})) {
+      if (isReserved(k.toLowerCase())) continue;
       headers[k] = v;
       connectionHeaders.add(k.toLowerCase());
     }
@@ -125,7 +124,7 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
   const stepHeaders = (await evaluateValue(step.headers ?? {}, vars)) as Record<string, unknown>;
   for (const [k, v] of Object.entries(stepHeaders ?? {})) {
     if (v === undefined || v === null) continue;
-    if (RESERVED_HEADERS.has(k.toLowerCase())) continue;
+    if (isReserved(k.toLowerCase())) continue;
     headers[k] = toText(v);
     if (CREDENTIAL_HEADERS.has(k.toLowerCase())) sensitive.values.push(headers[k]);
   }
@@ -176,8 +175,9 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
     const hop = await checkHop(target, method, connectionOrigin, signal).catch(fail);
     const hopHeaders = { ...headers };
     if (hop.self) {
-      const c = ctx as RunContext & { rootId?: string; depth?: number };
-      hopHeaders[EXECUTION_TREE_HEADER] = formatExecutionTreeHeader({ rootId: c.rootId ?? ctx.executionId, parentId: ctx.executionId, depth: c.depth ?? 0 });
+      // An allowed self-call joins the caller's execution tree (depth, size, concurrency, stop).
+      const tree = (ctx.host as unknown as { treeHeader?: () => { name: string; value: string } }).treeHeader?.();
+      if (tree) hopHeaders[tree.name] = tree.value;
     }
     if (body !== undefined) hopHeaders['Content-Length'] = String(Buffer.byteLength(body));
     res = await send(target, method, hopHeaders, body, hop, signal).catch(fail);
@@ -241,18 +241,20 @@ async function checkHop(url: URL, method: string, connectionOrigin: string | und
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw refused(method, raw, `only http and https URLs can be called, not ${url.protocol.slice(0, 20)}`);
   }
-  const notAllowed = allowListRefusal(url, connectionOrigin);
-  if (notAllowed) throw refused(method, raw, notAllowed);
   const addresses = await resolveHost(bareHost(url), signal);
   if (!addresses.length) throw Object.assign(new Error('no address'), { code: 'ENOTFOUND' });
   const self = reachesSelf(addresses, effectivePort(url));
-  if (self && !egressSettings().allowSelfCalls && !isHarmlessSelfCall(url, method)) {
+  if (self) {
+    // The gateway itself: only with --allow-self-calls (the allow-list does not apply), or its health.
+    if (egressSettings().allowSelfCalls || isHarmlessSelfCall(url, method)) return { addresses, self };
     throw refused(
       method,
       raw,
       `that is this gateway's own address (port ${effectivePort(url)}); flows may not call the gateway's API unless it runs with --allow-self-calls`,
     );
   }
+  const notAllowed = allowListRefusal(url, connectionOrigin);
+  if (notAllowed) throw refused(method, raw, notAllowed);
   return { addresses, self };
 }
 
