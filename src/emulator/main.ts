@@ -29,6 +29,8 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
     throw new HelpShown();
   }
   const o = parsed.options;
+  // Files the gateway creates are private (0600, folders 0700): the data folder holds keys and secrets.
+  process.umask(0o077);
   const gw = await startGateway(o);
   installSafetyNet();
   process.stdout.write(`Flowgate emulator "${o.name}" listening on ${gw.url} (data: ${o.dataDir}; SNMP traps: udp ${o.host}:${gw.snmpPort})\n`);

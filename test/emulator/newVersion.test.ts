@@ -73,11 +73,14 @@ describe('new version', () => {
     await gw?.stop();
   });
 
-  test('the repository keeps each definition\'s current text on disk', () => {
-    const file = path.join(gw.dataDir, 'repository', 'flows', 'a', 'Child.flow.yaml');
+  test('the repository keeps each definition\'s current text on disk (a content file named by its SHA-256)', async () => {
+    const defs = (await call(gw.url, 'GET', '/api/v1/definitions')).body.definitions as Array<{ kind: string; id: string; sha256: string }>;
+    const child = defs.find((d) => d.kind === 'flow' && d.id === 'a/Child')!;
+    const file = path.join(gw.dataDir, 'content', child.sha256);
     assert.ok(existsSync(file));
     assert.match(readFileSync(file, 'utf8'), /child v2/);
-    assert.ok(existsSync(path.join(gw.dataDir, 'repository', 'connections', 'svc.connection.yaml')));
+    const svc = defs.find((d) => d.kind === 'connection' && d.id === 'svc')!;
+    assert.ok(existsSync(path.join(gw.dataDir, 'content', svc.sha256)));
   });
 
   test('update, add (with the flows it runs) and remove: a built, stored, unpublished version 2', async () => {

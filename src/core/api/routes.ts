@@ -13,6 +13,9 @@ export const routes = {
   versionUnpublish: (name: string, version: number) =>
     `/api/v1/packages/${enc(name)}/versions/${version}/unpublish`,
   versionDefault: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/default`,
+  /** DELETE: an unpublished version; a package with no published version. */
+  deleteVersion: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}`,
+  deletePackage: (name: string) => `/api/v1/packages/${enc(name)}`,
   startExecution: (flow: string, tenant = 'default', system = 'default') =>
     `/api/${enc(tenant)}/${enc(system)}/flows/${enc(flow)}/executions`,
   executions: () => '/api/v1/executions',

@@ -8,6 +8,7 @@
 import { PACKAGE_CONTENT_TYPE, routes } from '../api/routes';
 import type {
   ApiErrorDetail,
+  DeleteResponse,
   DefinitionListResponse,
   ExecutionDetail,
   ExecutionListQuery,
@@ -210,6 +211,16 @@ export class GatewayClient {
   /** Makes the package the gateway's default package. */
   setDefaultPackage(name: string): Promise<PackageStateResponse> {
     return this.json({ method: 'POST', path: routes.packageDefault(name) });
+  }
+
+  /** Deletes an unpublished version (409 `version-published` for a published one). */
+  deleteVersion(name: string, version: number): Promise<DeleteResponse> {
+    return this.json({ method: 'DELETE', path: routes.deleteVersion(name, version) });
+  }
+
+  /** Deletes a package none of whose versions is published (409 `version-published` otherwise). */
+  deletePackage(name: string): Promise<DeleteResponse> {
+    return this.json({ method: 'DELETE', path: routes.deletePackage(name) });
   }
 
   async startExecution(flow: string, options: StartExecutionOptions = {}): Promise<StartExecutionResult> {

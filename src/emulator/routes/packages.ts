@@ -2,13 +2,15 @@
 import express, { Router } from 'express';
 import { PACKAGE_CONTENT_TYPE } from '../../core/api/routes';
 import type {
+  DeleteResponse,
   PackageListResponse,
   PackageResponse,
   PackageStateResponse,
   PackageVersionDetail,
   UploadResponse,
 } from '../../core/api/types';
-import { ApiError } from '../errors';
+import { LIMITS } from '../../core/limits';
+import { ApiError, badRequest } from '../errors';
 import { exportVersion } from '../store/exportVersion';
 import { createNewVersion, parseNewVersionRequest } from '../store/newVersion';
 import { parseVersion } from '../http/params';
@@ -16,12 +18,20 @@ import type { GatewayContext } from './context';
 
 export const MAX_PACKAGE_BYTES = 50 * 1024 * 1024;
 
+/** A package name from the path: bounded (LIMITS.nameLength) before it is looked up. */
+export function packageNameParam(raw: string, field = 'name'): string {
+  if (raw.length > LIMITS.nameLength) {
+    throw badRequest(`${field} must be a package name of at most ${LIMITS.nameLength} characters`, [{ field, message: `at most ${LIMITS.nameLength} characters` }]);
+  }
+  return raw;
+}
+
 export function packageRoutes(ctx: GatewayContext): Router {
   const r = Router();
   const { store } = ctx;
 
-  r.get('/api/v1/packages', (_req, res) => {
-    const body: PackageListResponse = { packages: store.listPackages() };
+  r.get('/api/v1/packages', async (_req, res) => {
+    const body: PackageListResponse = { packages: await store.listPackages() };
     res.json(body);
   });
 
@@ -37,8 +47,8 @@ export function packageRoutes(ctx: GatewayContext): Router {
     res.status(result.created ? 201 : 200).json(result);
   });
 
-  r.get('/api/v1/packages/:name', (req, res) => {
-    const body: PackageResponse = store.getPackage(req.params.name);
+  r.get('/api/v1/packages/:name', async (req, res) => {
+    const body: PackageResponse = await store.getPackage(packageNameParam(req.params.name));
     res.json(body);
   });
 
@@ -47,8 +57,8 @@ export function packageRoutes(ctx: GatewayContext): Router {
     res.json(body);
   });
 
-  r.get('/api/v1/packages/:name/versions/:version', (req, res) => {
-    const body: PackageVersionDetail = store.getVersion(req.params.name, parseVersion(req.params.version));
+  r.get('/api/v1/packages/:name/versions/:version', async (req, res) => {
+    const body: PackageVersionDetail = await store.getVersion(packageNameParam(req.params.name), parseVersion(req.params.version));
     res.json(body);
   });
 
@@ -80,6 +90,22 @@ export function packageRoutes(ctx: GatewayContext): Router {
 
   r.post('/api/v1/packages/:name/versions/:version/default', async (req, res) => {
     const body: PackageStateResponse = await store.setDefaultVersion(req.params.name, parseVersion(req.params.version));
+    res.json(body);
+  });
+
+  // Delete an unpublished version, or a package with no published version (recorded in <data>/audit.jsonl).
+  r.delete('/api/v1/packages/:name/versions/:version', async (req, res) => {
+    const name = packageNameParam(req.params.name);
+    const version = parseVersion(req.params.version);
+    await store.deleteVersion(name, version, { address: req.socket.remoteAddress ?? null });
+    const body: DeleteResponse = { name, version, deleted: true };
+    res.json(body);
+  });
+
+  r.delete('/api/v1/packages/:name', async (req, res) => {
+    const name = packageNameParam(req.params.name);
+    await store.deletePackage(name, { address: req.socket.remoteAddress ?? null });
+    const body: DeleteResponse = { name, deleted: true };
     res.json(body);
   });
 

@@ -104,6 +104,8 @@ export class SnmpService {
       onRefused: (err) => this.refusedMessage(err),
     });
     this.usersChanged();
+    // The users as the store holds them after every committed change (and after a failed write was rolled back).
+    this.store.onDidChange(() => this.usersChanged());
     return this.receiver.port;
   }
 

@@ -1,71 +1,179 @@
 /**
- * The lowdb document on disk, with coalesced writes. lowdb serialises the whole document on each
- * write, so writes are merged: `persist()` resolves once a write that includes every change made
- * before the call has reached the disk (at most one write running and one queued), and
- * `schedule()` batches non-urgent changes for up to `delayMs`.
+ * The lowdb document on disk (`<data>/store.json`), written durably, with coalesced writes and
+ * all-or-nothing changes.
+ *
+ * - Durable: the adapter writes a temporary file, fsyncs it, renames it over store.json and
+ *   fsyncs the folder (durableFile.ts) — lowdb's own JSONFile does not fsync.
+ * - Coalesced: `persist()` resolves once a write that includes every change made before the call
+ *   is on disk (at most one write running and one queued).
+ * - All or nothing: callers change `data` in memory and call `persist()` at once (synchronously
+ *   after the change). When a write fails, memory is rolled back to what is on disk (the last
+ *   successful write), and every change that was waiting for that write or the queued one is
+ *   refused with the error — so a change that failed is never visible afterwards, and memory and
+ *   disk never disagree. `onRollback` listeners hear of it (to re-read state they derived).
+ * - Bounded: a document larger than LIMITS.storeBytes is refused (507 quota-exceeded) before
+ *   anything is written, so it can never approach V8's string limit.
+ * - On disk, secrets are sealed (the codec); in memory they are plain.
  */
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
-import { emptyStore, STORE_FORMAT, type StoreData } from './schema';
+import { promises as fs } from 'node:fs';
+import { Low, type Adapter } from 'lowdb';
+import { LIMITS } from '../../core/limits';
+import { ApiError } from '../errors';
+import { writeFileDurable } from './durableFile';
+import type { StoreData } from './schema';
+
+/** From memory to disk and back (sealing secrets, migrating older formats). */
+export interface StoreCodec {
+  toDisk(data: StoreData): unknown;
+  /** `rewrite`: the document on disk should be written again at once (migrated, or plain secrets found). */
+  fromDisk(raw: unknown): Promise<{ data: StoreData; rewrite: boolean }>;
+}
+
+class DurableJsonFile implements Adapter<StoreData> {
+  rewrite = false;
+  constructor(private readonly file: string, private readonly codec: StoreCodec) {}
+
+  async read(): Promise<StoreData | null> {
+    let text: string;
+    try {
+      text = await fs.readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      throw new Error(`${this.file} is not valid JSON (${(err as Error).message})`);
+    }
+    const { data, rewrite } = await this.codec.fromDisk(raw);
+    this.rewrite = rewrite;
+    return data;
+  }
+
+  async write(data: StoreData): Promise<void> {
+    const text = JSON.stringify(this.codec.toDisk(data));
+    if (text.length > LIMITS.storeBytes) {
+      throw new ApiError(507, 'quota-exceeded', `The change would make this gateway's state larger than ${LIMITS.storeBytes} bytes; delete packages or versions first`, [
+        { field: 'store', message: `state of ${text.length} bytes, at most ${LIMITS.storeBytes}` },
+      ]);
+    }
+    await writeFileDurable(this.file, text);
+  }
+}
+
+/** A write that failed for a reason of the machine (not of the request). */
+function writeFailure(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') {
+    return new ApiError(507, 'quota-exceeded', 'The data folder is full: the change was not made', [{ field: 'store', message: code }]);
+  }
+  return new ApiError(500, 'internal', `The gateway could not write its state (${code ?? (err as Error)?.name ?? 'error'}): the change was not made`);
+}
 
 export class StoreDb {
   private running: Promise<void> | null = null;
-  private queued: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private queued: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | null = null;
+  /** JSON of the in-memory document as last written (or read). */
+  private durable: string;
+  private readonly rollbackListeners = new Set<() => void>();
 
-  private constructor(private readonly low: Low<StoreData>, private readonly delayMs: number) {}
+  private constructor(private readonly low: Low<StoreData>) {
+    this.durable = JSON.stringify(low.data);
+  }
 
-  static async open(file: string, delayMs = 200): Promise<StoreDb> {
-    // Low + JSONFile, not JSONFilePreset: the preset switches to memory under NODE_ENV=test.
-    const low = new Low<StoreData>(new JSONFile<StoreData>(file), emptyStore());
+  static async open(file: string, codec: StoreCodec, empty: () => StoreData): Promise<StoreDb> {
+    // Low + a durable adapter, not JSONFilePreset: the preset switches to memory under NODE_ENV=test.
+    const adapter = new DurableJsonFile(file, codec);
+    const low = new Low<StoreData>(adapter, empty());
     await low.read();
-    const data = { ...emptyStore(), ...(low.data ?? {}) };
-    if (data.format !== STORE_FORMAT) throw new Error(`${file}: unsupported store format ${String(data.format)}`);
-    low.data = data;
-    return new StoreDb(low, delayMs);
+    const fresh = low.data === null;
+    if (fresh) low.data = empty();
+    const db = new StoreDb(low);
+    if (adapter.rewrite) await db.persist();
+    return db;
   }
 
   get data(): StoreData {
     return this.low.data;
   }
 
-  /** Write soon (coalesced with other changes); errors are reported on stderr. */
-  schedule(): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.persist().catch((err) => console.error(`Flowgate emulator: could not write the store: ${String(err)}`));
-    }, this.delayMs);
-    this.timer.unref();
+  onRollback(listener: () => void): () => void {
+    this.rollbackListeners.add(listener);
+    return () => this.rollbackListeners.delete(listener);
   }
 
-  /** Resolve once every change made before this call is on disk. */
+  /**
+   * Resolve once every change made before this call is on disk; reject (with the change rolled
+   * back) when the write that carries it fails.
+   */
   persist(): Promise<void> {
-    if (this.queued) return this.queued;
+    if (this.queued) return this.queued.promise;
     if (!this.running) return this.start();
-    this.queued = this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = null;
-        return this.start();
-      });
-    return this.queued;
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    this.queued = { promise, resolve, reject };
+    return promise;
   }
 
   private start(): Promise<void> {
-    const p = this.low.write().finally(() => {
-      if (this.running === p) this.running = null;
-    });
+    let snapshot: string;
+    try {
+      snapshot = JSON.stringify(this.low.data);
+    } catch (err) {
+      this.rollback();
+      return Promise.reject(writeFailure(err));
+    }
+    const p: Promise<void> = this.low.write().then(
+      () => {
+        this.durable = snapshot;
+        this.running = null;
+        this.next();
+      },
+      (err: unknown) => {
+        this.running = null;
+        const failure = writeFailure(err);
+        // Memory goes back to the disk's state; the changes queued behind this write are undone
+        // with it, so they are refused too (synchronously: no change can slip in between).
+        this.rollback();
+        const q = this.queued;
+        this.queued = null;
+        q?.reject(failure);
+        throw failure;
+      },
+    );
     this.running = p;
     return p;
   }
 
+  /** Start the queued write, if any. */
+  private next(): void {
+    const q = this.queued;
+    if (!q) return;
+    this.queued = null;
+    this.start().then(q.resolve, q.reject);
+  }
+
+  private rollback(): void {
+    this.low.data = JSON.parse(this.durable) as StoreData;
+    for (const listener of this.rollbackListeners) {
+      try {
+        listener();
+      } catch (err) {
+        console.error(`Flowgate emulator: after a failed write: ${String(err)}`);
+      }
+    }
+  }
+
   /** Flush pending changes (used on shutdown). */
   async flush(): Promise<void> {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    await this.persist();
+    if (this.queued) await this.queued.promise;
+    else if (this.running) await this.running;
   }
 }

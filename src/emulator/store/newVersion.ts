@@ -206,7 +206,7 @@ export async function createNewVersion(
     if (!result.size) problems.push({ field: 'remove', message: 'the new version would hold no definitions' });
     if (problems.length) throw refuse(problems);
 
-    const next = Math.max(...store.getPackage(name).versions.map((v) => v.version)) + 1;
+    const next = Math.max(...(await store.getPackage(name)).versions.map((v) => v.version)) + 1;
     const inherited = inheritedSettings(source);
     let bytes: Uint8Array;
     try {

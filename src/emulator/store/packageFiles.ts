@@ -1,21 +1,18 @@
-/** Package files on disk: `<data>/packages/<name>/<version>.fgpkg`, written atomically. */
-import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+/**
+ * Package files on disk: `<data>/packages/<name>/<version>.fgpkg`, written durably (temporary
+ * file, fsync, rename, fsync of the folder). The name is a validated package name (letters,
+ * digits, `-`, `_`, at most LIMITS.nameLength characters) and the version at most 9 digits, so a
+ * path never derives from caller text beyond that bounded, safe form.
+ */
+import { writeFileDurable } from './durableFile';
+
+export const PACKAGES_DIR = 'packages';
 
 export function packageFileRelPath(name: string, version: number): string {
-  return `packages/${name}/${version}.fgpkg`;
+  return `${PACKAGES_DIR}/${name}/${version}.fgpkg`;
 }
 
-/** Write to a temporary file in the same folder, then rename over the target. */
+/** Durable atomic write (kept under this name for the modules that use it: schedule history). */
 export async function writeFileAtomic(file: string, bytes: Uint8Array): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await fs.writeFile(tmp, bytes);
-    await fs.rename(tmp, file);
-  } catch (err) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
-    throw err;
-  }
+  await writeFileDurable(file, bytes);
 }

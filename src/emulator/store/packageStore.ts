@@ -1,9 +1,15 @@
 /**
  * Package state of the gateway: uploads, versions, publish / unpublish, default package and
- * default version, the repository of definitions, and the parsed contents of each version.
+ * default version, deletion, the repository of definitions, and the parsed contents of each version.
+ *
+ * The data folder (0700, files 0600): `store.json` (state, db.ts), `content/<sha256>` (texts,
+ * contentStore.ts), `packages/<name>/<version>.fgpkg`, `secret.key` (secrets.ts), `audit.jsonl`
+ * (audit.ts). Order of writes: content and package files first (durable), then the state that
+ * names them; files no state names (a failed upload, a crash, a deletion) are removed.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { LIMITS } from '../../core/limits';
 import { readPackageFile } from '../../core/package/packageFile';
 import type {
   DefinitionSummary,
@@ -19,14 +25,21 @@ import type { FlowDefinition } from '../../core/model/flow';
 import { ApiError, conflict, notFound } from '../errors';
 import { applyPublish, applyUnpublish, defaultVersionOf, hasPublishedVersion } from './defaults';
 import { StoreDb } from './db';
-import { packageFileRelPath, writeFileAtomic } from './packageFiles';
-import type { StoredPackage, StoredVersion } from './schema';
+import { storeCodec, LEGACY_REPOSITORY_DIR } from './codec';
+import { ContentStore } from './contentStore';
+import { fsyncDir, privateDir, removeDurable, tightenTree, writeFileDurable } from './durableFile';
+import { AuditLog, type Actor } from './audit';
+import { packageFileRelPath, PACKAGES_DIR } from './packageFiles';
+import { checkDeclaredSizes, checkPackageTotal, checkVersionRecord, checkVersionTexts } from './quotas';
+import { SecretBox } from './secrets';
+import { emptyStore, type StoredPackage, type StoredVersion } from './schema';
 import type { SnmpUserSpec } from '../../core/model/trigger';
 import { isRequiredInput } from '../../core/model/inputValues';
 import type { DefinitionKind } from '../../core/model/definition';
 import type { Schedule } from '../../core/model/schedule';
 import type { Trigger } from '../../core/model/trigger';
-import { RepositoryTexts } from './repositoryTexts';
+import { definitionPath } from '../../core/workspace/layout';
+import { parseWorkspaceFile } from '../../core/workspace/parseFile';
 import { matchesCurrentVersion } from './versionSettings';
 import { triggersFromManifest } from '../snmp/triggerSpecs';
 import { schedulesFromManifest } from '../schedules/fromManifest';
@@ -56,12 +69,37 @@ export class PackageStore {
   private uploadChain: Promise<unknown> = Promise.resolve();
   private readonly changeListeners = new Set<() => void>();
 
-  private constructor(readonly dataDir: string, private readonly db: StoreDb) {}
+  private readonly audit: AuditLog;
+
+  private constructor(
+    readonly dataDir: string,
+    private readonly db: StoreDb,
+    private readonly content: ContentStore,
+  ) {
+    this.audit = new AuditLog(dataDir);
+    // A failed write rolled memory back to the disk's state: whatever derived state from it
+    // (scheduler, SNMP users, parsed contents) reads it again.
+    db.onRollback(() => {
+      for (const key of [...this.contents.keys()]) {
+        const [name, v] = splitContentsKey(key);
+        if (!this.hasVersion(name, v)) this.contents.delete(key);
+      }
+      this.notify();
+    });
+  }
 
   static async open(dataDir: string): Promise<PackageStore> {
-    await fs.mkdir(dataDir, { recursive: true });
-    const db = await StoreDb.open(path.join(dataDir, STORE_FILE));
-    return new PackageStore(dataDir, db);
+    await privateDir(dataDir);
+    await tightenTree(dataDir);
+    const secrets = await SecretBox.open(dataDir);
+    const content = new ContentStore(dataDir);
+    await privateDir(content.dir);
+    const db = await StoreDb.open(path.join(dataDir, STORE_FILE), storeCodec(secrets, content, dataDir), emptyStore);
+    // Format 1's repository texts are content files now (the migrated document is on disk).
+    await fs.rm(path.join(dataDir, LEGACY_REPOSITORY_DIR), { recursive: true, force: true });
+    const store = new PackageStore(dataDir, db, content);
+    await store.sweep();
+    return store;
   }
 
   flush(): Promise<void> {
@@ -78,39 +116,58 @@ export class PackageStore {
     return () => this.changeListeners.delete(listener);
   }
 
-  /** Writes the store, then tells the listeners. */
+  /** Writes the store, then tells the listeners. A failed write was rolled back (db.ts) and throws. */
   private async commit(): Promise<void> {
     await this.db.persist();
-    for (const listener of this.changeListeners) listener();
+    this.notify();
+  }
+
+  private notify(): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener();
+      } catch (err) {
+        console.error(`Flowgate emulator: a store listener failed: ${String(err)}`);
+      }
+    }
   }
 
   // ---- reading -------------------------------------------------------------------------------
 
-  listPackages(): PackageSummary[] {
-    return Object.values(this.db.data.packages)
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .map((p) => this.summary(p));
+  listPackages(): Promise<PackageSummary[]> {
+    const packages = Object.values(this.db.data.packages).sort((a, b) => a.name.localeCompare(b.name));
+    return Promise.all(packages.map((p) => this.summary(p)));
   }
 
-  getPackage(name: string): PackageSummary {
+  getPackage(name: string): Promise<PackageSummary> {
     return this.summary(this.pkg(name));
   }
 
-  getVersion(name: string, version: number): PackageVersionDetail {
+  async getVersion(name: string, version: number): Promise<PackageVersionDetail> {
     const pkg = this.pkg(name);
     const v = this.ver(pkg, version);
     const m = v.manifest;
+    const summary = this.versionSummary(pkg, v);
+    const description = m.descriptionSha256 !== undefined ? await this.text(m.descriptionSha256) : undefined;
+    const instructions = (await this.text(m.instructionsSha256)) ?? '';
     return {
-      ...this.versionSummary(pkg, v),
+      ...summary,
       name: pkg.name,
-      ...(m.description !== undefined ? { description: m.description } : {}),
+      ...(description !== undefined ? { description } : {}),
       createdAt: m.createdAt,
       createdBy: m.createdBy,
       definitions: m.definitions,
-      instructions: m.instructions,
+      instructions,
       authorisation: v.authorisation,
       flows: v.flows,
     };
+  }
+
+  /** A content text; a missing or damaged one is reported on stderr and read as absent. */
+  private async text(sha256: string): Promise<string | undefined> {
+    const t = await this.content.get(sha256);
+    if (t === undefined) console.error(`Flowgate emulator: content ${sha256} is missing or damaged in ${this.content.dir}`);
+    return t;
   }
 
   versionFilePath(name: string, version: number): string {
@@ -143,6 +200,8 @@ export class PackageStore {
    * older) and the exact `settings` it inherits.
    */
   async storeFile(bytes: Uint8Array, opts: StoreFileOptions = {}): Promise<UploadResponse> {
+    // Quotas from the declared sizes first: nothing is inflated or parsed beyond them.
+    checkDeclaredSizes(bytes);
     let parsed: Awaited<ReturnType<typeof readPackageFile>>;
     try {
       parsed = await readPackageFile(bytes);
@@ -162,6 +221,17 @@ export class PackageStore {
         { field: 'manifest.name', message: 'reserved name' },
       ]);
     }
+    // The name and version become a file path: bounded before anything is written.
+    if (manifest.name.length > LIMITS.nameLength) {
+      throw new ApiError(400, 'invalid-package-file', `Invalid package file: manifest.name: at most ${LIMITS.nameLength} characters (found ${manifest.name.length})`, [
+        { field: 'manifest.name', message: `at most ${LIMITS.nameLength} characters` },
+      ]);
+    }
+    if (manifest.version > LIMITS.maxVersion) {
+      throw new ApiError(400, 'invalid-package-file', `Invalid package file: manifest.version: at most ${LIMITS.maxVersion}`, [
+        { field: 'manifest.version', message: `at most ${LIMITS.maxVersion}` },
+      ]);
+    }
     const existingPkg = Object.prototype.hasOwnProperty.call(this.db.data.packages, manifest.name)
       ? this.db.data.packages[manifest.name]
       : undefined;
@@ -177,23 +247,24 @@ export class PackageStore {
         [{ field: 'manifest.contentDigest', message: `existing ${existing.contentDigest}, uploaded ${manifest.contentDigest}` }],
       );
     }
+    const contentBytes = checkVersionTexts({
+      ...(manifest.description !== undefined ? { description: manifest.description } : {}),
+      instructions: parsed.instructions,
+      definitions: manifest.definitions.length,
+      texts: parsed.sources,
+    });
+    checkPackageTotal(
+      manifest.name,
+      Object.values(existingPkg?.versions ?? {}).reduce((n, v) => n + (v.contentBytes ?? 0), 0),
+      contentBytes,
+    );
 
     const triggers = opts.settings?.triggers ?? triggersFromManifest(manifest.triggers, parsed.flows.map(flowSignature));
     const schedules = opts.settings?.schedules ?? schedulesFromManifest(manifest.schedules, parsed.flows.map(flowSignature));
-    const rel = packageFileRelPath(manifest.name, manifest.version);
-    await writeFileAtomic(path.join(this.dataDir, rel), bytes);
-    // The repository keeps each definition's current text (checked against its hash when read).
-    if (opts.repository !== false) {
-      const texts = new RepositoryTexts(this.dataDir);
-      for (const src of parsed.sources) await texts.write(src.kind, src.id, src.text);
-    }
-
-    const now = new Date().toISOString();
-    const pkg: StoredPackage =
-      existingPkg ?? (this.db.data.packages[manifest.name] = { name: manifest.name, explicitDefaultVersion: null, versions: {} });
-    if (manifest.description !== undefined) pkg.description = manifest.description;
     const flows = parsed.flows.map(flowSignature).sort((a, b) => a.id.localeCompare(b.id));
-    pkg.versions[String(manifest.version)] = {
+    const rel = packageFileRelPath(manifest.name, manifest.version);
+    const now = new Date().toISOString();
+    const record = (descriptionSha256: string | undefined, instructionsSha256: string): StoredVersion => ({
       version: manifest.version,
       published: false,
       status: 'SUBMITTED',
@@ -204,38 +275,171 @@ export class PackageStore {
       unpublishedAt: null,
       file: rel,
       manifest: {
-        ...(manifest.description !== undefined ? { description: manifest.description } : {}),
+        ...(descriptionSha256 !== undefined ? { descriptionSha256 } : {}),
         createdAt: manifest.createdAt,
         createdBy: manifest.createdBy,
         definitions: manifest.definitions,
-        instructions: parsed.instructions,
+        instructionsSha256,
       },
+      contentBytes,
       flows,
       authorisation: { groups: [...(manifest.authorisation?.groups ?? [])] },
       // Schedules and triggers of the file, checked and given ids by their own modules.
       schedules,
       triggers,
-    };
-    // The repository: the version's definitions are inserted or updated, folders as in their ids.
-    for (const d of opts.repository === false ? [] : manifest.definitions) {
-      const name = d.id.split('/').pop() ?? d.id;
-      const folder = d.id.includes('/') ? d.id.slice(0, d.id.lastIndexOf('/')) : '';
-      this.db.data.definitions[definitionKey(d.kind, d.id)] = {
-        kind: d.kind,
-        id: d.id,
-        name,
-        folder,
-        sha256: d.sha256,
-        source: { packageName: manifest.name, version: manifest.version },
-        updatedAt: now,
-      };
+    });
+    checkVersionRecord(record(undefined, '0'.repeat(64)));
+
+    // Files first (durable), then the state that names them; on any failure, the files no state
+    // names are removed again, and memory is as before (db.ts rolls a failed write back).
+    const file = path.join(this.dataDir, rel);
+    try {
+      const descriptionSha256 = manifest.description !== undefined ? await this.content.put(manifest.description) : undefined;
+      const instructionsSha256 = await this.content.put(parsed.instructions);
+      // The repository keeps each definition's current text (content-addressed by its SHA-256).
+      if (opts.repository !== false) for (const src of parsed.sources) await this.content.put(src.text);
+      await writeFileDurable(file, bytes);
+
+      const pkg: StoredPackage =
+        existingPkg ?? (this.db.data.packages[manifest.name] = { name: manifest.name, explicitDefaultVersion: null, versions: {} });
+      if (descriptionSha256 !== undefined) pkg.descriptionSha256 = descriptionSha256;
+      pkg.versions[String(manifest.version)] = record(descriptionSha256, instructionsSha256);
+      // The repository: the version's definitions are inserted or updated, folders as in their ids.
+      for (const d of opts.repository === false ? [] : manifest.definitions) {
+        const name = d.id.split('/').pop() ?? d.id;
+        const folder = d.id.includes('/') ? d.id.slice(0, d.id.lastIndexOf('/')) : '';
+        this.db.data.definitions[definitionKey(d.kind, d.id)] = {
+          kind: d.kind,
+          id: d.id,
+          name,
+          folder,
+          sha256: d.sha256,
+          source: { packageName: manifest.name, version: manifest.version },
+          updatedAt: now,
+        };
+      }
+      await this.commit();
+    } catch (err) {
+      await this.removeUnreferenced().catch((e) => console.error(`Flowgate emulator: cleaning up after a failed upload: ${String(e)}`));
+      throw err;
     }
     this.contents.set(
       contentsKey(manifest.name, manifest.version),
       Promise.resolve(toContents(manifest.name, manifest.version, parsed.flows, parsed.connections)),
     );
-    await this.commit();
     return { name: manifest.name, version: manifest.version, created: true };
+  }
+
+  // ---- delete --------------------------------------------------------------------------------
+
+  /** Remove an unpublished version (409 `version-published` otherwise); recorded in audit.jsonl. */
+  deleteVersion(name: string, version: number, actor: Actor): Promise<void> {
+    return this.exclusive(async () => {
+      const pkg = this.pkg(name);
+      const v = this.ver(pkg, version);
+      if (v.published) {
+        throw conflict('version-published', `Version ${version} of package ${name} is published; unpublish it before deleting it`, [
+          { field: 'version', message: 'published' },
+        ]);
+      }
+      this.dropVersions(pkg, [version]);
+      await this.commit();
+      await this.afterDelete(name, [version], 'delete-version', actor);
+    });
+  }
+
+  /** Remove a package none of whose versions is published (409 `version-published` otherwise); recorded. */
+  deletePackage(name: string, actor: Actor): Promise<void> {
+    return this.exclusive(async () => {
+      const pkg = this.pkg(name);
+      const published = Object.values(pkg.versions).filter((v) => v.published).map((v) => v.version).sort((a, b) => a - b);
+      if (published.length) {
+        throw conflict('version-published', `Package ${name} has published versions (${published.join(', ')}); unpublish them before deleting the package`, published.map((v) => ({ field: `versions[${v}]`, message: 'published' })));
+      }
+      const versions = Object.values(pkg.versions).map((v) => v.version).sort((a, b) => a - b);
+      this.dropVersions(pkg, versions);
+      await this.commit();
+      await this.afterDelete(name, versions, 'delete-package', actor);
+    });
+  }
+
+  /**
+   * In memory: the versions go, with their schedules and triggers (the scheduler and the SNMP
+   * service read the store again on the change); explicit defaults naming them are cleared; a
+   * package left without versions goes, and the default package setting with it. The
+   * repository's definitions stay (their texts are content files of their own).
+   */
+  private dropVersions(pkg: StoredPackage, versions: number[]): void {
+    for (const v of versions) {
+      delete pkg.versions[String(v)];
+      if (pkg.explicitDefaultVersion === v) pkg.explicitDefaultVersion = null;
+    }
+    if (Object.keys(pkg.versions).length === 0) {
+      delete this.db.data.packages[pkg.name];
+      if (this.db.data.defaultPackage === pkg.name) this.db.data.defaultPackage = null;
+    }
+  }
+
+  /** Once the state is on disk: the record, then the files nothing names any more. */
+  private async afterDelete(name: string, versions: number[], action: 'delete-version' | 'delete-package', actor: Actor): Promise<void> {
+    for (const v of versions) this.contents.delete(contentsKey(name, v));
+    try {
+      await this.audit.append({ action, package: name, versions, address: actor.address });
+    } catch (err) {
+      console.error(`Flowgate emulator: could not record ${action} ${name} ${versions.join(',')} in the audit log: ${String(err)}`);
+    }
+    await this.removeUnreferenced().catch((e) => console.error(`Flowgate emulator: removing deleted files: ${String(e)}`));
+  }
+
+  /**
+   * Remove package files and content files that no state names (call inside `exclusive`, or
+   * before serving): what a failed upload, a deletion or a crash between the two writes left.
+   */
+  private async removeUnreferenced(): Promise<void> {
+    const data = this.db.data;
+    const files = new Set<string>();
+    const texts = new Set<string>();
+    for (const pkg of Object.values(data.packages)) {
+      if (pkg.descriptionSha256) texts.add(pkg.descriptionSha256);
+      for (const v of Object.values(pkg.versions)) {
+        files.add(path.normalize(v.file));
+        if (v.manifest.descriptionSha256) texts.add(v.manifest.descriptionSha256);
+        texts.add(v.manifest.instructionsSha256);
+      }
+    }
+    for (const d of Object.values(data.definitions)) texts.add(d.sha256);
+    await this.content.collect(texts);
+
+    const root = path.join(this.dataDir, PACKAGES_DIR);
+    let dirs: string[];
+    try {
+      dirs = await fs.readdir(root);
+    } catch {
+      return;
+    }
+    for (const dir of dirs) {
+      const folder = path.join(root, dir);
+      const st = await fs.lstat(folder).catch(() => undefined);
+      if (!st) continue;
+      if (!st.isDirectory()) {
+        await removeDurable(folder);
+        continue;
+      }
+      const names = await fs.readdir(folder).catch(() => [] as string[]);
+      let kept = 0;
+      for (const n of names) {
+        if (files.has(path.normalize(`${PACKAGES_DIR}/${dir}/${n}`))) kept++;
+        else await fs.rm(path.join(folder, n), { recursive: true, force: true });
+      }
+      if (kept < names.length) await fsyncDir(folder);
+      if (kept === 0) await fs.rm(folder, { recursive: true, force: true });
+    }
+    await fsyncDir(root);
+  }
+
+  /** At open: files left by an interrupted upload or deletion go. */
+  private sweep(): Promise<void> {
+    return this.exclusive(() => this.removeUnreferenced());
   }
 
   // ---- publish and defaults ------------------------------------------------------------------
@@ -334,25 +538,47 @@ export class PackageStore {
     return p;
   }
 
-  /** The current text of a repository definition: the repository copy, else the package file that wrote it. */
+  /** The current text of a repository definition: its content file, else the package file that wrote it. */
   async repositoryText(kind: DefinitionKind, id: string): Promise<{ text: string; sha256: string } | undefined> {
-    const key = definitionKey(kind, id);
-    const d = Object.prototype.hasOwnProperty.call(this.db.data.definitions, key) ? this.db.data.definitions[key] : undefined;
+    const d = this.definition(kind, id);
     if (!d) return undefined;
-    const text = await new RepositoryTexts(this.dataDir).read(kind, id, d.sha256);
+    const text = await this.content.get(d.sha256);
     if (text !== undefined) return { text, sha256: d.sha256 };
+    if (!this.hasVersion(d.source.packageName, d.source.version)) return undefined;
     const bytes = await fs.readFile(this.versionFilePath(d.source.packageName, d.source.version)).catch(() => undefined);
     if (!bytes) return undefined;
     const src = (await readPackageFile(new Uint8Array(bytes))).sources.find((s) => s.kind === kind && s.id === id);
     return src ? { text: src.text, sha256: d.sha256 } : undefined;
   }
 
-  /** A connection from the repository (the version that last wrote it), for flows whose package lacks it. */
+  /** A connection from the repository (the version that last wrote it, or its text), for flows whose package lacks it. */
   async repositoryConnection(id: string): Promise<ConnectionDefinition | undefined> {
-    const d = this.db.data.definitions[definitionKey('connection', id)];
+    const d = this.definition('connection', id);
     if (!d) return undefined;
-    const c = await this.versionContents(d.source.packageName, d.source.version).catch(() => undefined);
-    return c?.connections.get(id);
+    if (this.hasVersion(d.source.packageName, d.source.version)) {
+      const c = await this.versionContents(d.source.packageName, d.source.version).catch(() => undefined);
+      const hit = c?.connections.get(id);
+      if (hit) return hit;
+    }
+    // The version that wrote it was deleted: the repository's text is still a content file.
+    const text = await this.content.get(d.sha256);
+    if (text === undefined) return undefined;
+    try {
+      const parsed = parseWorkspaceFile(definitionPath('connection', id), text).definition;
+      return parsed?.kind === 'connection' ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private definition(kind: DefinitionKind, id: string) {
+    const key = definitionKey(kind, id);
+    return Object.prototype.hasOwnProperty.call(this.db.data.definitions, key) ? this.db.data.definitions[key] : undefined;
+  }
+
+  private hasVersion(name: string, version: number): boolean {
+    const p = Object.prototype.hasOwnProperty.call(this.db.data.packages, name) ? this.db.data.packages[name] : undefined;
+    return !!p && Object.prototype.hasOwnProperty.call(p.versions, String(version));
   }
 
   // ---- live settings: SNMP triggers and users (src/emulator/snmp) ---------------------------
@@ -388,22 +614,25 @@ export class PackageStore {
   }
 
   private ver(pkg: StoredPackage, version: number): StoredVersion {
-    const v = pkg.versions[String(version)];
+    const v = Object.prototype.hasOwnProperty.call(pkg.versions, String(version)) ? pkg.versions[String(version)] : undefined;
     if (!v) throw notFound('version-not-found', `Package ${pkg.name} has no version ${version} on this gateway`);
     return v;
   }
 
-  private summary(pkg: StoredPackage): PackageSummary {
+  private async summary(pkg: StoredPackage): Promise<PackageSummary> {
     const state = defaultVersionOf(pkg);
+    const isDefault = this.db.data.defaultPackage === pkg.name;
+    const versions = Object.values(pkg.versions)
+      .sort((a, b) => a.version - b.version)
+      .map((v) => this.versionSummary(pkg, v, state.defaultVersion));
+    const description = pkg.descriptionSha256 !== undefined ? await this.text(pkg.descriptionSha256) : undefined;
     return {
       name: pkg.name,
-      ...(pkg.description !== undefined ? { description: pkg.description } : {}),
-      isDefault: this.db.data.defaultPackage === pkg.name,
+      ...(description !== undefined ? { description } : {}),
+      isDefault,
       defaultVersion: state.defaultVersion,
       defaultIsExplicit: state.defaultIsExplicit,
-      versions: Object.values(pkg.versions)
-        .sort((a, b) => a.version - b.version)
-        .map((v) => this.versionSummary(pkg, v, state.defaultVersion)),
+      versions,
     };
   }
 
@@ -421,6 +650,11 @@ export class PackageStore {
 
 function contentsKey(name: string, version: number): string {
   return `${name}@${version}`;
+}
+
+function splitContentsKey(key: string): [string, number] {
+  const at = key.lastIndexOf('@');
+  return [key.slice(0, at), Number(key.slice(at + 1))];
 }
 
 function toContents(name: string, version: number, flows: FlowDefinition[], connections: ConnectionDefinition[]): VersionContents {

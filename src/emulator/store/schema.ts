@@ -1,13 +1,19 @@
 /**
- * Shape of the emulator's lowdb document (`<data>/store.json`). Package state and the repository
- * of definitions live here; execution history does not (see executions/history.ts).
+ * Shape of the emulator's lowdb document (`<data>/store.json`): state, not content. Package state,
+ * the repository of definitions (hashes) and settings live here; texts (descriptions,
+ * instructions, definition texts) live in content-addressed files (contentStore.ts), execution
+ * history in its own log (executions/historyLog.ts). In memory SNMPv3 keys are plain; on disk they
+ * are sealed (secrets.ts).
+ *
+ * Format 1 (before) kept descriptions and instructions inline and the repository's texts under
+ * `<data>/repository/`; it is migrated on open (migrate.ts).
  */
 import type { ManifestDefinition } from '../../core/model/manifest';
 import type { DefinitionSummary, FlowSignature, PackageStatus } from '../../core/api/types';
 import type { Schedule } from '../../core/model/schedule';
 import type { SnmpUserSpec, Trigger } from '../../core/model/trigger';
 
-export const STORE_FORMAT = 1;
+export const STORE_FORMAT = 2;
 
 export interface StoreData {
   format: number;
@@ -24,7 +30,8 @@ export interface StoreData {
 
 export interface StoredPackage {
   name: string;
-  description?: string;
+  /** SHA-256 of the description (latest upload's), a content file. */
+  descriptionSha256?: string;
   /**
    * Explicit default version (rule 3), or null when the default is implicit (rule 1). Kept while
    * that version is unpublished (rule 4: no default then) so that republishing restores it
@@ -48,12 +55,16 @@ export interface StoredVersion {
   /** Path of the package file relative to the data folder. */
   file: string;
   manifest: {
-    description?: string;
+    /** SHA-256 of the description, a content file. */
+    descriptionSha256?: string;
     createdAt: string;
     createdBy: string;
     definitions: ManifestDefinition[];
-    instructions: string;
+    /** SHA-256 of the instructions (UTF-8), a content file. */
+    instructionsSha256: string;
   };
+  /** Uncompressed bytes the version's package file holds (counted against the package's quota). */
+  contentBytes: number;
   flows: FlowSignature[];
   /**
    * The version's operational settings. They start as the package file carried them and can be

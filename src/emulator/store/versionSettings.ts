@@ -15,7 +15,6 @@ import type { Schedule } from '../../core/model/schedule';
 import type { Trigger } from '../../core/model/trigger';
 import { canonicalJson } from '../../core/package/canonicalJson';
 import { computeContentDigest } from '../../core/package/packageFile';
-import { sha256Hex } from '../../core/package/sha256';
 import { schedulesFromManifest } from '../schedules/fromManifest';
 import { triggersFromManifest } from '../snmp/triggerSpecs';
 import type { StoredVersion } from './schema';
@@ -59,7 +58,7 @@ export function currentContentDigest(packageName: string, v: StoredVersion): str
     name: packageName,
     version: v.version,
     definitions: v.manifest.definitions,
-    instructions: { sha256: sha256Hex(v.manifest.instructions) },
+    instructions: { sha256: v.manifest.instructionsSha256 },
     ...fileSettings(v),
   });
 }
@@ -89,7 +88,7 @@ export function matchesCurrentVersion(
 ): boolean {
   if (manifest.contentDigest === existing.contentDigest) return true;
   if (manifest.contentDigest === currentContentDigest(packageName, existing)) return true;
-  const stored = definitionsDigest(packageName, existing.version, existing.manifest.definitions, sha256Hex(existing.manifest.instructions));
+  const stored = definitionsDigest(packageName, existing.version, existing.manifest.definitions, existing.manifest.instructionsSha256);
   const uploaded = definitionsDigest(manifest.name, manifest.version, manifest.definitions, manifest.instructions.sha256);
   if (stored !== uploaded) return false;
   let taken: FileSettings;
