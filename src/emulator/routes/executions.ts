@@ -14,6 +14,7 @@ import type {
 } from '../../core/api/types';
 import { checkInputs } from '../engine/inputs';
 import { ApiError, badRequest, notFound } from '../errors';
+import { fullOutputs, TREE_HEADER } from '../executions/manager';
 import { findFlow } from '../executions/resolveFlow';
 import { parseVersion, queryString } from '../http/params';
 import type { GatewayContext } from './context';
@@ -79,12 +80,15 @@ export function executionRoutes(ctx: GatewayContext): Router {
       );
     }
 
+    // An http step of a running execution calling this gateway: the new execution joins its tree.
+    const parent = executions.parentFromHeader(req.headers[TREE_HEADER]);
     const started = executions.start({
       packageName: target.name,
       packageVersion: target.version,
       flow: found.flow,
       inputs: check.values,
       initiator: { type: 'user', name: 'anonymous' },
+      ...(parent ? { parent } : {}),
     });
     if (mode === 'async') {
       // Acknowledged means on disk: the start line is written before the answer.
@@ -118,7 +122,7 @@ export function executionRoutes(ctx: GatewayContext): Router {
     const result: ExecutionResultResponse = {
       executionId: ended.id,
       status: ended.status,
-      outputVariables: ended.outputs ?? {},
+      outputVariables: fullOutputs(ended) ?? {},
       packageName: target.name,
       packageVersion: target.version,
     };
