@@ -42,6 +42,8 @@ export const LIMITS = {
   versionRecordBytes: 1024 * 1024,
   /** The store's state document (`store.json`) as a whole: beyond it a change is refused (507), never written. */
   storeBytes: 64 * 1024 * 1024,
+  /** Parsed package versions kept in memory (by their texts' bytes); the least recently used are read again when needed. */
+  parsedVersionsCacheBytes: 128 * 1024 * 1024,
   /** The http step: response body bytes (after decompression), redirects followed, seconds per request. */
   httpResponseBytes: 5 * 1024 * 1024,
   httpRedirects: 5,
@@ -63,7 +65,14 @@ export const LIMITS = {
   cronHorizonYears: 28,
   /** YAML files (flows, connections, package drafts): characters, collection entries (keys + items), aliases resolved. */
   yamlFileBytes: 2 * 1024 * 1024,
-  yamlNodes: 50_000,
+  yamlNodes: 30_000,
+  /** YAML collection entries of all definitions of one package file together (parsing ~10 µs each, the loop yielding between files). */
+  packageYamlNodes: 500_000,
+  /** Directory groups one package version's authorisation lists. */
+  authorisationGroups: 256,
+  /** Definition files: steps in one list (a flow's, a branch's, a loop's), characters of a URL or path. */
+  flowSteps: 1000,
+  urlLength: 8192,
   yamlAliases: 100,
   /** Traps one page of `GET /api/v1/snmp/traps` returns (and the default), and traps kept in the log. */
   trapPageSize: 500,

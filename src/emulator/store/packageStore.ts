@@ -64,7 +64,10 @@ export interface VersionContents {
 }
 
 export class PackageStore {
+  /** Parsed versions, least recently used first, bounded by LIMITS.parsedVersionsCacheBytes (their texts' bytes). */
   private readonly contents = new Map<string, Promise<VersionContents>>();
+  private readonly contentsBytes = new Map<string, number>();
+  private contentsTotal = 0;
   /** Serialises uploads so two uploads of one version cannot race. */
   private uploadChain: Promise<unknown> = Promise.resolve();
   private readonly changeListeners = new Set<() => void>();
@@ -82,7 +85,7 @@ export class PackageStore {
     db.onRollback(() => {
       for (const key of [...this.contents.keys()]) {
         const [name, v] = splitContentsKey(key);
-        if (!this.hasVersion(name, v)) this.contents.delete(key);
+        if (!this.hasVersion(name, v)) this.forgetContents(key);
       }
       this.notify();
     });
@@ -323,9 +326,10 @@ export class PackageStore {
       await this.removeUnreferenced().catch((e) => console.error(`Flowgate emulator: cleaning up after a failed upload: ${String(e)}`));
       throw err;
     }
-    this.contents.set(
+    this.cacheContents(
       contentsKey(manifest.name, manifest.version),
       Promise.resolve(toContents(manifest.name, manifest.version, parsed.flows, parsed.connections)),
+      contentBytes,
     );
     return { name: manifest.name, version: manifest.version, created: true };
   }
@@ -382,7 +386,7 @@ export class PackageStore {
 
   /** Once the state is on disk: the record, then the files nothing names any more. */
   private async afterDelete(name: string, versions: number[], action: 'delete-version' | 'delete-package', actor: Actor): Promise<void> {
-    for (const v of versions) this.contents.delete(contentsKey(name, v));
+    for (const v of versions) this.forgetContents(contentsKey(name, v));
     try {
       await this.audit.append({ action, package: name, versions, address: actor.address });
     } catch (err) {
@@ -526,16 +530,41 @@ export class PackageStore {
   versionContents(name: string, version: number): Promise<VersionContents> {
     const key = contentsKey(name, version);
     let p = this.contents.get(key);
-    if (!p) {
-      const file = this.versionFilePath(name, version);
-      p = fs
-        .readFile(file)
-        .then((bytes) => readPackageFile(new Uint8Array(bytes)))
-        .then((c) => toContents(name, version, c.flows, c.connections));
-      p.catch(() => this.contents.delete(key));
+    if (p) {
+      // Most recently used last.
+      this.contents.delete(key);
       this.contents.set(key, p);
+      return p;
     }
+    const file = this.versionFilePath(name, version);
+    const bytes = this.storedVersion(name, version).contentBytes ?? 0;
+    p = fs
+      .readFile(file)
+      .then((b) => readPackageFile(new Uint8Array(b)))
+      .then((c) => toContents(name, version, c.flows, c.connections));
+    const mine = p;
+    p.catch(() => {
+      if (this.contents.get(key) === mine) this.forgetContents(key);
+    });
+    this.cacheContents(key, p, bytes);
     return p;
+  }
+
+  private cacheContents(key: string, p: Promise<VersionContents>, bytes: number): void {
+    this.forgetContents(key);
+    this.contents.set(key, p);
+    this.contentsBytes.set(key, bytes);
+    this.contentsTotal += bytes;
+    for (const oldest of this.contents.keys()) {
+      if (this.contentsTotal <= LIMITS.parsedVersionsCacheBytes || oldest === key) break;
+      this.forgetContents(oldest);
+    }
+  }
+
+  private forgetContents(key: string): void {
+    if (!this.contents.delete(key)) return;
+    this.contentsTotal -= this.contentsBytes.get(key) ?? 0;
+    this.contentsBytes.delete(key);
   }
 
   /** The current text of a repository definition: its content file, else the package file that wrote it. */
