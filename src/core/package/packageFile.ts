@@ -25,6 +25,8 @@ import { entryField, PackageFileError } from './errors';
 import { checkManifest, checkPackageName, checkPackageVersion } from './manifestCheck';
 import { sha256Hex } from './sha256';
 import { readZipDirectory } from './zipDirectory';
+import { LIMITS } from '../limits';
+import { yamlNodeBound } from '../yaml/parseYaml';
 import { isDirectoryEntryName, unsafeEntryNameReason } from './zipPath';
 
 export { PackageFileError } from './errors';
@@ -366,6 +368,9 @@ export async function readPackageFile(bytes: Uint8Array, options: ReadPackageOpt
 
   const manifestBytes = entries.get(MANIFEST_ENTRY);
   if (!manifestBytes) throw new PackageFileError('manifest', `This is not a package file: it has no ${MANIFEST_ENTRY}.`);
+  if (manifestBytes.length > LIMITS.manifestBytes) {
+    throw new PackageFileError('manifest', `${MANIFEST_ENTRY} is ${sizeText(manifestBytes.length)}; at most ${sizeText(LIMITS.manifestBytes)} are accepted.`);
+  }
   let manifestValue: unknown;
   try {
     manifestValue = JSON.parse(decodeText(manifestBytes, 'manifest', MANIFEST_ENTRY));
@@ -394,17 +399,47 @@ export async function readPackageFile(bytes: Uint8Array, options: ReadPackageOpt
     throw new PackageFileError('manifest.contentDigest', 'The manifest has been changed: its content digest does not match its content.');
   }
 
+  // Cost bound, before any parsing: each text within LIMITS.definitionTextBytes, the instructions
+  // within LIMITS.instructionsLength, and the YAML of all definitions together within
+  // LIMITS.packageYamlNodes (a one-pass upper bound; each file alone is bounded by parseYaml).
+  const instructionsData = entries.get(manifest.instructions.file)!;
+  if (instructionsData.length > LIMITS.instructionsLength) {
+    throw new PackageFileError(entryField(INSTRUCTIONS_ENTRY), `${INSTRUCTIONS_ENTRY} is ${sizeText(instructionsData.length)}; at most ${sizeText(LIMITS.instructionsLength)} are accepted.`);
+  }
+  const texts = new Map<string, string>();
+  let nodes = 0;
+  for (const item of manifest.definitions) {
+    const field = entryField(item.file);
+    const data = entries.get(item.file)!;
+    if (data.length > LIMITS.definitionTextBytes) {
+      throw new PackageFileError(field, `Entry "${item.file}" is ${sizeText(data.length)}; a definition file has at most ${sizeText(LIMITS.definitionTextBytes)}.`);
+    }
+    const text = decodeText(data, field, `Entry "${item.file}"`);
+    nodes += yamlNodeBound(text);
+    if (nodes > LIMITS.packageYamlNodes) {
+      throw new PackageFileError(field, `The definitions hold more than ${LIMITS.packageYamlNodes} YAML keys and list items together (reached at "${item.file}"); at most ${LIMITS.packageYamlNodes} are accepted.`);
+    }
+    texts.set(item.file, text);
+  }
+
   const flows: FlowDefinition[] = [];
   const connections: ConnectionDefinition[] = [];
   const sources: DefinitionSource[] = [];
+  let parsedNodes = 0;
   for (const item of manifest.definitions) {
     const field = entryField(item.file);
-    const text = decodeText(entries.get(item.file)!, field, `Entry "${item.file}"`);
+    const text = texts.get(item.file)!;
+    // Parsing costs ~10 µs per node: give the event loop a turn every ~20,000 nodes.
+    parsedNodes += yamlNodeBound(text);
+    if (parsedNodes > 20_000) {
+      parsedNodes = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     const definition = parseDefinition(item.kind, item.id, text, field);
     if (definition.kind === 'flow') flows.push(definition);
     else connections.push(definition);
     sources.push({ kind: item.kind, id: item.id, text });
   }
-  const instructions = decodeText(entries.get(manifest.instructions.file)!, entryField(INSTRUCTIONS_ENTRY), INSTRUCTIONS_ENTRY);
+  const instructions = decodeText(instructionsData, entryField(INSTRUCTIONS_ENTRY), INSTRUCTIONS_ENTRY);
   return { manifest, flows, connections, sources, instructions, entries };
 }

@@ -51,8 +51,14 @@ function validators(): Record<SchemaKind, ValidateFunction> {
 export function checkSchema(kind: SchemaKind, value: unknown): SchemaProblem[] {
   const validate = validators()[kind];
   if (validate(value)) return [];
-  return toProblems(kind, value, validate.errors ?? []);
+  // Bounded: a file can hold ~30,000 keys (parseYaml), each of which could be an error; a person
+  // reads the first ones, and each problem is later placed in the text (a walk per problem).
+  return toProblems(kind, value, (validate.errors ?? []).slice(0, MAX_ERRORS_READ)).slice(0, MAX_PROBLEMS);
 }
+
+/** Schema errors turned into problems, and problems returned, per check. */
+export const MAX_ERRORS_READ = 1000;
+export const MAX_PROBLEMS = 100;
 
 function toProblems(kind: SchemaKind, root: unknown, errors: ErrorObject[]): SchemaProblem[] {
   // Alternatives (anyOf/oneOf) explain themselves with one message; drop their branches' noise.

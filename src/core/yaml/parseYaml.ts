@@ -5,6 +5,24 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { Diagnostic, Position, Range } from '../model/diagnostic';
+import { LIMITS } from '../limits';
+
+/**
+ * What one YAML file may hold. Every workspace file format (flows, connections, package drafts,
+ * and so every package file's definitions) is parsed here, so these bound the cost of any YAML a
+ * caller sends: the text is refused before parsing when it is longer than `chars` or when a
+ * one-pass count of the characters that can open a node (an upper bound of the keys and items)
+ * exceeds `nodes` — parsing costs ~8 µs per node, so at most ~0.4 s; after parsing, one
+ * iterative walk checks nesting depth and duplicate keys (a Set per mapping: linear, where the
+ * `yaml` package's own `uniqueKeys` check compares every key with every other: 21 s for 40k
+ * keys), and aliases are expanded at most `aliases` times (billion laughs).
+ */
+export const YAML_LIMITS = {
+  chars: LIMITS.yamlFileBytes,
+  nodes: LIMITS.yamlNodes,
+  depth: LIMITS.jsonDepth,
+  aliases: LIMITS.yamlAliases,
+} as const;
 
 export type YamlPath = readonly (string | number)[];
 
@@ -26,9 +44,72 @@ export interface ParsedYaml {
   lineCounter: LineCounter;
 }
 
+/**
+ * Where the text first exceeds the node bound (an offset), or -1. Counts `- `, `? ` and `: `
+ * indicators (also before a line break or the end), `:` right after a quote, `,`, `[` and `{`:
+ * every key or item of a collection needs at least one of them, so the count is an upper bound.
+ */
+function nodeBoundExceededAt(text: string, max: number): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    // , [ {
+    if (c === 44 || c === 91 || c === 123) count++;
+    else if (c === 45 || c === 58 || c === 63) {
+      // - : ?  followed by a space, tab, line break or the end; or ':' right after a quote
+      const n = i + 1 < text.length ? text.charCodeAt(i + 1) : 10;
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+      if (n === 32 || n === 9 || n === 10 || n === 13 || (c === 58 && (prev === 34 || prev === 39))) count++;
+    } else continue;
+    if (count > max) return i;
+  }
+  return -1;
+}
+
+/** An upper bound of the keys and list items `text` can hold (the count nodeBoundExceededAt makes), in one pass. */
+export function yamlNodeBound(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 44 || c === 91 || c === 123) count++;
+    else if (c === 45 || c === 58 || c === 63) {
+      const n = i + 1 < text.length ? text.charCodeAt(i + 1) : 10;
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+      if (n === 32 || n === 9 || n === 10 || n === 13 || (c === 58 && (prev === 34 || prev === 39))) count++;
+    }
+  }
+  return count;
+}
+
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const tooLong = text.length > YAML_LIMITS.chars;
+  const crowdedAt = tooLong ? -1 : nodeBoundExceededAt(text, YAML_LIMITS.nodes);
+  if (tooLong || crowdedAt >= 0) {
+    // Refused before parsing: the document is parsed from an empty text, so ranges still work.
+    const empty = parseDocument('', { lineCounter });
+    const at = tooLong ? 0 : crowdedAt;
+    let line = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) {
+      line++;
+      lineStart = i + 1;
+    }
+    const range: Range = { start: { line, character: at - lineStart }, end: { line, character: at - lineStart } };
+    const message = tooLong
+      ? `The file is ${text.length} characters long; at most ${YAML_LIMITS.chars} are accepted.`
+      : `The file has more than ${YAML_LIMITS.nodes} keys and list items; at most ${YAML_LIMITS.nodes} are accepted.`;
+    return {
+      value: null,
+      errors: [{ severity: 'error', code: 'yaml-limit', message, range }],
+      rangeOf: () => undefined,
+      nearestRangeOf: () => range,
+      document: empty,
+      lineCounter,
+    };
+  }
+  // `uniqueKeys: false`: duplicates are found by checkStructure, in linear time.
+  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const toPosition = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(Math.max(0, Math.min(offset, text.length)));
     return { line: line - 1, character: col - 1 };
@@ -68,9 +149,15 @@ export function parseYaml(text: string): ParsedYaml {
     });
   }
 
+  const structural = document.errors.length ? [] : checkStructure(document);
+  for (const p of structural) {
+    errors.push({ severity: 'error', code: p.code, message: p.message, range: toRange(p.start, p.end) });
+  }
+
   let value: unknown = null;
   try {
-    value = document.toJS({ maxAliasCount: 100 }) ?? null;
+    // Nesting beyond the bound is refused without converting (toJS recurses).
+    if (!structural.some((p) => p.code === 'yaml-limit')) value = document.toJS({ maxAliasCount: YAML_LIMITS.aliases }) ?? null;
   } catch (e) {
     errors.push({
       severity: 'error',
@@ -143,6 +230,56 @@ export function parseYaml(text: string): ParsedYaml {
   };
 
   return { value, errors, rangeOf, nearestRangeOf, document, lineCounter };
+}
+
+interface StructureProblem {
+  code: 'yaml-syntax' | 'yaml-limit';
+  message: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * One iterative walk over the parsed document: nesting deeper than YAML_LIMITS.depth (reported
+ * once), and keys repeated in a mapping (a Set per mapping: O(keys)). At most 100 problems.
+ */
+function checkStructure(document: Document.Parsed): StructureProblem[] {
+  const out: StructureProblem[] = [];
+  const stack: { node: unknown; depth: number }[] = [{ node: document.contents, depth: 1 }];
+  let tooDeep = false;
+  while (stack.length && out.length < 100) {
+    const { node, depth } = stack.pop()!;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth > YAML_LIMITS.depth) {
+      if (!tooDeep) {
+        const r = (node as Node).range;
+        out.push({ code: 'yaml-limit', message: `Nesting deeper than ${YAML_LIMITS.depth} levels is not accepted.`, start: r?.[0] ?? 0, end: r?.[0] ?? 0 });
+        tooDeep = true;
+      }
+      continue;
+    }
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = pair.key;
+        if (isScalar(key)) {
+          const v = key.value;
+          const id = `${v === null ? 'null' : typeof v}:${String(v)}`;
+          if (seen.has(id)) {
+            const r = key.range;
+            out.push({ code: 'yaml-syntax', message: 'YAML syntax error: Map keys must be unique', start: r?.[0] ?? 0, end: r?.[1] ?? 0 });
+          }
+          seen.add(id);
+        } else if (key !== null && key !== undefined) {
+          stack.push({ node: key, depth: depth + 1 });
+        }
+        stack.push({ node: pair.value, depth: depth + 1 });
+      }
+    } else {
+      for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+    }
+  }
+  return out;
 }
 
 /** The first line of a range — for collections, so a squiggle does not cover a whole block. */

@@ -13,7 +13,9 @@ export function schedulesFromManifest(specs: unknown[] | undefined, flows: FlowS
   const list = specs ?? [];
   const problems: ApiErrorDetail[] = [];
   const names = new Map<string, number>();
+  // The count is bounded by checkManifest (LIMITS.schedulesPerVersion); at most 100 problems are reported.
   list.forEach((spec, i) => {
+    if (problems.length >= 100) return;
     const prefix = `manifest.schedules[${i}].`;
     problems.push(...validateScheduleSpec(spec, flows, prefix));
     const name = (spec as { name?: unknown } | null)?.name;

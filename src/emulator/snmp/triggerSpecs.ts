@@ -24,13 +24,18 @@ export function toTrigger(spec: TriggerSpec, id: string = randomUUID()): Trigger
 export function triggersFromManifest(records: readonly unknown[] | undefined, flows: readonly FlowSignature[]): Trigger[] {
   const list = records ?? [];
   const details: ApiErrorDetail[] = [];
-  list.forEach((r, i) => {
+  // Linear: names seen in a Set; the count is bounded by checkManifest (LIMITS.triggersPerVersion);
+  // at most 100 problems are reported.
+  const names = new Set<string>();
+  for (let i = 0; i < list.length && details.length < 100; i++) {
+    const r = list[i];
     details.push(...triggerErrors(r, flows, `manifest.triggers[${i}].`));
     const name = (r as { name?: unknown } | null)?.name;
-    if (typeof name === 'string' && list.slice(0, i).some((o) => (o as { name?: unknown } | null)?.name === name)) {
-      details.push({ field: `manifest.triggers[${i}].name`, message: `a trigger named '${name}' comes earlier in the list` });
+    if (typeof name === 'string' && names.has(name)) {
+      details.push({ field: `manifest.triggers[${i}].name`, message: `a trigger named '${name.slice(0, 100)}' comes earlier in the list` });
     }
-  });
+    if (typeof name === 'string') names.add(name);
+  }
   if (details.length) {
     throw invalidPackageFile(details);
   }
