@@ -180,7 +180,8 @@ describe('schedules (API, real clock)', () => {
     assert.equal(never.status, 400);
     assert.match(never.body.error.details[0].message, /never runs/);
 
-    assert.equal((await call(gw.url, 'POST', base('sched'), 'not json{')).status, 400);
+    assert.equal((await call(gw.url, 'POST', base('sched'), 'not json{', { 'content-type': 'application/json' })).status, 400);
+    assert.equal((await call(gw.url, 'POST', base('sched'), 'not json{')).status, 415, 'a body that is not sent as JSON is refused');
     assert.equal((await call(gw.url, 'POST', base('nope'), { name: 'x' })).status, 404);
 
     const ok = await call(gw.url, 'POST', base('sched'), { name: 'dup', flow: 't/Greet', expression: '0 0 * * *', inputs: { who: 'a' } });

@@ -1,5 +1,6 @@
 /** Starting, listing, reading and stopping executions. */
-import express, { Router } from 'express';
+import { Router } from 'express';
+import { ExecutionListQueryWire, ExecutionParams, StartExecutionParams, StartExecutionQuery, StartExecutionRequest as StartExecutionRequestSchema, StopExecutionsRequest } from '../../core/api/schemas/executions';
 import type {
   ApiErrorBody,
   ExecutionDetail,
@@ -9,27 +10,28 @@ import type {
   ExecutionStartedResponse,
   ExecutionStatus,
   ExecutionSummary,
-  StartExecutionRequest,
   StopExecutionsResponse,
 } from '../../core/api/types';
+import { LIMITS } from '../../core/limits';
 import { checkInputs } from '../engine/inputs';
 import { ApiError, badRequest, notFound } from '../errors';
 import { fullOutputs, TREE_HEADER } from '../executions/manager';
 import { findFlow } from '../executions/resolveFlow';
 import { parseVersion, queryString } from '../http/params';
+import { check as validated, jsonBody, noBody } from '../http/validate';
 import type { GatewayContext } from './context';
 
 const STATUSES: ExecutionStatus[] = ['Running', 'Stopping', 'Stopped', 'Ended', 'Error'];
 /** Most ids one bulk stop takes. */
-export const MAX_STOP_IDS = 100_000;
+export const MAX_STOP_IDS = LIMITS.stopIdsPerRequest;
 const TENANT = 'default';
 const SYSTEM = 'default';
 
 export function executionRoutes(ctx: GatewayContext): Router {
   const r = Router();
   const { store, executions } = ctx;
-  // Any content type is read as JSON (curl -d sends a form type); an empty body is no inputs.
-  const json = express.json({ limit: '5mb', strict: false, type: () => true });
+  // JSON bodies only (application/json or +json; 415 otherwise); an empty body is no inputs.
+  const json = jsonBody();
 
   // `flow` may be URL-encoded (`network%2Fcore%2FX`), plain segments, or a bare name.
   r.post('/api/:tenant/:system/flows/*flow/executions', json, async (req, res) => {
@@ -38,27 +40,22 @@ export function executionRoutes(ctx: GatewayContext): Router {
       throw notFound('not-found', `Unknown tenant/system '${tenant}/${system}': this gateway serves '${TENANT}/${SYSTEM}'`);
     }
     const flowParam = ([] as string[]).concat(req.params.flow as string | string[]).join('/');
+    validated(StartExecutionParams, { tenant, system, flow: flowParam }, 'path');
     const query = req.query as Record<string, unknown>;
-    const packageName = queryString(query, 'packageName');
-    const rawVersion = queryString(query, 'packageVersion');
-    const packageVersion = rawVersion === undefined ? undefined : parseVersion(rawVersion, 'packageVersion');
-    const mode = queryString(query, 'mode') ?? 'sync';
-    if (mode !== 'sync' && mode !== 'async') {
-      throw badRequest(`mode must be sync or async, got '${mode}'`, [{ field: 'mode', message: 'expected sync or async' }]);
-    }
+    const q = validated(StartExecutionQuery, Object.fromEntries(Object.entries(query).filter(([, v]) => v !== '')), 'query');
+    const packageName = q.packageName;
+    const packageVersion = q.packageVersion === undefined ? undefined : parseVersion(q.packageVersion, 'packageVersion');
+    const mode = q.mode ?? 'sync';
 
-    const body = (req.body ?? {}) as StartExecutionRequest | unknown;
+    const body = req.body ?? {};
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw badRequest('The body must be a JSON object {"inputVariables": {...}}', [{ field: 'body', message: 'not an object' }]);
     }
-    const extraKeys = Object.keys(body).filter((k) => k !== 'inputVariables');
-    if (extraKeys.length) {
-      throw badRequest(`Unknown body properties: ${extraKeys.join(', ')} (expected inputVariables)`, extraKeys.map((k) => ({ field: k, message: 'not allowed' })));
-    }
-    const given = (body as StartExecutionRequest).inputVariables ?? {};
-    if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    const inputs = (body as { inputVariables?: unknown }).inputVariables;
+    if (inputs !== undefined && (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs))) {
       throw new ApiError(400, 'invalid-inputs', 'inputVariables must be an object', [{ field: 'inputVariables', message: 'not an object' }]);
     }
+    const given = validated(StartExecutionRequestSchema, body, 'body').inputVariables ?? {};
 
     const target = store.resolveExecutable(packageName, packageVersion);
     const contents = await store.versionContents(target.name, target.version);
@@ -131,6 +128,7 @@ export function executionRoutes(ctx: GatewayContext): Router {
 
   r.get('/api/v1/executions', async (req, res) => {
     const q = req.query as Record<string, unknown>;
+    validated(ExecutionListQueryWire, Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')), 'query');
     const query: ExecutionListQuery = {};
     const status = queryString(q, 'status');
     if (status !== undefined) {
@@ -179,21 +177,34 @@ export function executionRoutes(ctx: GatewayContext): Router {
   });
 
   r.get('/api/v1/executions/:id', async (req, res) => {
+    validated(ExecutionParams, req.params, 'path');
     const body: ExecutionDetail = await executions.get(req.params.id);
     res.json(body);
   });
 
-  r.post('/api/v1/executions/stop', express.json({ limit: '10mb', strict: false, type: () => true }), async (req, res) => {
-    const body: StopExecutionsResponse = await executions.stopMany(parseStopRequest(req.body));
+  r.post('/api/v1/executions/stop', json, async (req, res) => {
+    const request = req.body === undefined ? undefined : validated(StopExecutionsRequest, req.body, 'body', { explain: () => explainStop(req.body) });
+    const body: StopExecutionsResponse = await executions.stopMany(parseStopRequest(request));
     res.json(body);
   });
 
-  r.post('/api/v1/executions/:id/stop', async (req, res) => {
-    const body: ExecutionDetail = await executions.stop(req.params.id);
+  r.post('/api/v1/executions/:id/stop', noBody, async (req, res) => {
+    validated(ExecutionParams, req.params, 'path');
+    const body: ExecutionDetail = await executions.stop(String(req.params.id));
     res.json(body);
   });
 
   return r;
+}
+
+/** The stop request's problems in the words the extension shows (merged with the schema's). */
+function explainStop(body: unknown): { field: string; message: string }[] {
+  try {
+    parseStopRequest(body);
+    return [];
+  } catch (e) {
+    return e instanceof ApiError ? (e.details ?? []) : [];
+  }
 }
 
 /** `{"ids": ["…", …]}`: a non-empty list of execution ids, nothing else. */

@@ -1,5 +1,5 @@
 /** Packages, versions, publish / unpublish, defaults, package files. */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { PACKAGE_CONTENT_TYPE } from '../../core/api/routes';
 import type {
   DeleteResponse,
@@ -14,6 +14,9 @@ import { ApiError, badRequest } from '../errors';
 import { exportVersion } from '../store/exportVersion';
 import { createNewVersion, parseNewVersionRequest } from '../store/newVersion';
 import { parseVersion } from '../http/params';
+import { binaryBody, check, jsonBody, noBody } from '../http/validate';
+import { PACKAGE_UPLOAD_TYPES } from '../../core/api/schemas/operations';
+import { NewVersionRequest } from '../../core/api/schemas/packages';
 import type { GatewayContext } from './context';
 
 export const MAX_PACKAGE_BYTES = 50 * 1024 * 1024;
@@ -36,7 +39,8 @@ export function packageRoutes(ctx: GatewayContext): Router {
   });
 
   // Any content type is read as raw bytes: the package reader says what is wrong with them.
-  r.post('/api/v1/packages', express.raw({ type: () => true, limit: MAX_PACKAGE_BYTES }), async (req, res) => {
+  // Only application/zip or application/octet-stream (415 otherwise): a web page cannot send those cross-site without a preflight.
+  r.post('/api/v1/packages', ...binaryBody(PACKAGE_UPLOAD_TYPES, MAX_PACKAGE_BYTES), async (req, res) => {
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (bytes.length === 0) {
       throw new ApiError(400, 'invalid-package-file', `Empty body: send the .fgpkg file as ${PACKAGE_CONTENT_TYPE}`, [
@@ -44,6 +48,7 @@ export function packageRoutes(ctx: GatewayContext): Router {
       ]);
     }
     const result: UploadResponse = await store.upload(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
+    if (result.created) res.location(`/api/v1/packages/${encodeURIComponent(result.name)}/versions/${result.version}`);
     res.status(result.created ? 201 : 200).json(result);
   });
 
@@ -52,7 +57,7 @@ export function packageRoutes(ctx: GatewayContext): Router {
     res.json(body);
   });
 
-  r.post('/api/v1/packages/:name/default', async (req, res) => {
+  r.post('/api/v1/packages/:name/default', noBody, async (req, res) => {
     const body: PackageStateResponse = await store.setDefaultPackage(req.params.name);
     res.json(body);
   });
@@ -71,24 +76,36 @@ export function packageRoutes(ctx: GatewayContext): Router {
   });
 
   // Create New Version: from this version, with definitions added, removed or updated from the repository.
-  r.post('/api/v1/packages/:name/versions/:version/new-version', express.json({ limit: '5mb', strict: false, type: () => true }), async (req, res) => {
+  r.post('/api/v1/packages/:name/versions/:version/new-version', jsonBody(), async (req, res) => {
     const version = parseVersion(req.params.version);
+    if (req.body !== undefined) {
+      check(NewVersionRequest, req.body, 'body', {
+        explain: () => {
+          try {
+            parseNewVersionRequest(req.body);
+            return [];
+          } catch (e) {
+            return e instanceof ApiError ? (e.details ?? []) : [];
+          }
+        },
+      });
+    }
     const request = parseNewVersionRequest(req.body);
     const body: PackageVersionDetail = await createNewVersion(store, ctx.name, req.params.name, version, request);
     res.status(201).location(`/api/v1/packages/${encodeURIComponent(body.name)}/versions/${body.version}`).json(body);
   });
 
-  r.post('/api/v1/packages/:name/versions/:version/publish', async (req, res) => {
+  r.post('/api/v1/packages/:name/versions/:version/publish', noBody, async (req, res) => {
     const body: PackageStateResponse = await store.publish(req.params.name, parseVersion(req.params.version));
     res.json(body);
   });
 
-  r.post('/api/v1/packages/:name/versions/:version/unpublish', async (req, res) => {
+  r.post('/api/v1/packages/:name/versions/:version/unpublish', noBody, async (req, res) => {
     const body: PackageStateResponse = await store.unpublish(req.params.name, parseVersion(req.params.version));
     res.json(body);
   });
 
-  r.post('/api/v1/packages/:name/versions/:version/default', async (req, res) => {
+  r.post('/api/v1/packages/:name/versions/:version/default', noBody, async (req, res) => {
     const body: PackageStateResponse = await store.setDefaultVersion(req.params.name, parseVersion(req.params.version));
     res.json(body);
   });

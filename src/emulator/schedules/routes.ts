@@ -3,7 +3,9 @@
  * Changes are committed through the store, whose change event reconciles the scheduler.
  */
 import { randomUUID } from 'node:crypto';
-import express, { Router } from 'express';
+import { Router } from 'express';
+import { CronPreviewRequest, ScheduleBody, ScheduleParams } from '../../core/api/schemas/schedules';
+import { VersionParams } from '../../core/api/schemas/packages';
 import type {
   ApiErrorDetail,
   CronPreviewResponse,
@@ -12,10 +14,12 @@ import type {
   ScheduleResponse,
 } from '../../core/api/types';
 import type { Schedule, ScheduleSpec } from '../../core/model/schedule';
-import { CronPreviewError, previewCron } from '../../core/schedules/preview';
+import { CronPreviewError, MAX_PREVIEW_COUNT, previewCron, timezoneProblems } from '../../core/schedules/preview';
+import { cronProblems } from '../../core/schedules/cron';
 import { toSchedule, validateScheduleSpec } from '../../core/schedules/spec';
 import { badRequest, conflict, notFound } from '../errors';
 import { parseVersion } from '../http/params';
+import { check, jsonBody, noBody } from '../http/validate';
 import type { PackageStore } from '../store/packageStore';
 import type { StoredVersion } from '../store/schema';
 import type { Scheduler } from './scheduler';
@@ -24,9 +28,11 @@ const BASE = '/api/v1/packages/:name/versions/:version/schedules';
 
 export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Router {
   const r = Router();
-  const json = express.json({ limit: '1mb', strict: false, type: () => true });
+  const json = jsonBody();
 
-  const versionOf = (params: Record<string, string>): { name: string; version: number; stored: StoredVersion } => {
+  const versionOf = (raw: Record<string, string | string[]>): { name: string; version: number; stored: StoredVersion } => {
+    const params = raw as Record<string, string>;
+    check(params.id === undefined ? VersionParams : ScheduleParams, params, 'path');
     const version = parseVersion(params.version);
     const stored = store.storedVersion(params.name, version);
     stored.schedules ??= [];
@@ -39,6 +45,7 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
   };
   /** The body checked against the version's flows; names are unique per version. */
   const checked = (stored: StoredVersion, body: unknown, exceptId?: string): ScheduleSpec => {
+    check(ScheduleBody, body, 'body', { what: 'schedule', explain: () => validateScheduleSpec(body, stored.flows) });
     const details: ApiErrorDetail[] = validateScheduleSpec(body, stored.flows);
     if (details.length) throw badRequest(`Invalid schedule: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
     const spec = body as ScheduleSpec;
@@ -82,7 +89,7 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
     res.json(view(name, stored, schedule));
   });
 
-  r.delete(`${BASE}/:id`, async (req, res) => {
+  r.delete(`${BASE}/:id`, noBody, async (req, res) => {
     const { name, version, stored } = versionOf(req.params);
     const old = find(stored, name, req.params.id);
     stored.schedules.splice(stored.schedules.indexOf(old), 1);
@@ -91,7 +98,7 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
     res.status(204).end();
   });
 
-  r.post(`${BASE}/:id/run`, async (req, res) => {
+  r.post(`${BASE}/:id/run`, noBody, async (req, res) => {
     const { name, version } = versionOf(req.params);
     const started: ExecutionStartedResponse = await scheduler.runNow(name, version, req.params.id);
     res.status(202).location(`/api/v1/executions/${started.executionId}`).json(started);
@@ -102,6 +109,7 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw badRequest('The body must be a JSON object {"expression", "timezone", "count"}', [{ field: 'body', message: 'not an object' }]);
     }
+    check(CronPreviewRequest, body, 'body', { what: 'cron preview request', explain: () => explainPreview(body as Record<string, unknown>) });
     const { expression, timezone, count, ...rest } = body as Record<string, unknown>;
     const extra = Object.keys(rest);
     if (extra.length) {
@@ -117,4 +125,15 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
   });
 
   return r;
+}
+
+/** The cron preview request's problems in the words the Schedules page shows (no preview is computed). */
+function explainPreview(body: Record<string, unknown>): ApiErrorDetail[] {
+  const out: ApiErrorDetail[] = [];
+  for (const k of Object.keys(body)) if (!['expression', 'timezone', 'count'].includes(k)) out.push({ field: k, message: 'not allowed' });
+  for (const m of cronProblems(body.expression)) out.push({ field: 'expression', message: m });
+  if (body.timezone !== undefined) for (const m of timezoneProblems(body.timezone)) out.push({ field: 'timezone', message: m });
+  const c = body.count;
+  if (c !== undefined && (typeof c !== 'number' || !Number.isInteger(c) || c < 1 || c > MAX_PREVIEW_COUNT)) out.push({ field: 'count', message: `must be an integer from 1 to ${MAX_PREVIEW_COUNT}` });
+  return out;
 }

@@ -2,7 +2,9 @@
  * SNMP routes: triggers per package version, recent traps, evaluating a described trap, and the
  * gateway's SNMPv3 users. User keys are write-only: no answer, log or error message holds them.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
+import { VersionParams } from '../../core/api/schemas/packages';
+import { EvaluateTrapRequest as EvaluateTrapRequestSchema, SnmpUserBody, SnmpUserParams, TriggerBody, TriggerParams } from '../../core/api/schemas/snmp';
 import type {
   ApiErrorDetail,
   EvaluateTrapRequest,
@@ -16,6 +18,7 @@ import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSpec, TriggerSpec } fr
 import { parseIpv4, parseOid } from '../../core/triggers/conditions';
 import { ApiError, badRequest, notFound } from '../errors';
 import { parseVersion } from '../http/params';
+import { check, jsonBody, noBody } from '../http/validate';
 import type { PackageStore } from '../store/packageStore';
 import type { SnmpService } from './service';
 import { userSummary } from './service';
@@ -107,14 +110,27 @@ export function checkEvaluateRequest(body: unknown): EvaluateTrapRequest {
 
 export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
   const r = Router();
-  const json = express.json({ limit: '1mb', strict: false, type: () => true });
+  const json = jsonBody();
+  /** The details a checker that throws ApiError gives (merged with the schema's). */
+  const explain = (fn: () => unknown) => () => {
+    try {
+      fn();
+      return [];
+    } catch (e) {
+      return e instanceof ApiError ? (e.details ?? []) : [];
+    }
+  };
   const users = () => store.snmpUsers();
   const knownUsers = () => Object.keys(users());
 
   // ---- triggers --------------------------------------------------------------------------------
   const base = '/api/v1/packages/:name/versions/:version/triggers';
-  const version = (params: Record<string, string>) => store.storedVersion(params.name, parseVersion(params.version));
+  const version = (params: Record<string, string>) => {
+    check(params.id === undefined ? VersionParams : TriggerParams, params, 'path');
+    return store.storedVersion(params.name, parseVersion(params.version));
+  };
   const checkSpec = (body: unknown, v: ReturnType<typeof version>, selfId?: string): TriggerSpec => {
+    check(TriggerBody, body, 'body', { what: 'trigger', explain: () => triggerErrors(body, v.flows, '', { knownUsers: knownUsers() }) });
     const details = triggerErrors(body, v.flows, '', { knownUsers: knownUsers() });
     const name = (body as { name?: unknown } | null)?.name;
     if (typeof name === 'string' && (v.triggers ?? []).some((t) => t.name === name.trim() && t.id !== selfId)) {
@@ -140,7 +156,7 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
     (v.triggers ??= []).push(trigger);
     await store.persistSettings();
     const body: TriggerResponse = trigger;
-    res.status(201).json(body);
+    res.status(201).location(`/api/v1/packages/${encodeURIComponent(req.params.name)}/versions/${v.version}/triggers/${encodeURIComponent(trigger.id)}`).json(body);
   });
 
   r.get(`${base}/:id`, (req, res) => {
@@ -161,7 +177,7 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
     res.json(body);
   });
 
-  r.delete(`${base}/:id`, async (req, res) => {
+  r.delete(`${base}/:id`, noBody, async (req, res) => {
     const v = version(req.params);
     v.triggers.splice(find(v, req.params.id), 1);
     await store.persistSettings();
@@ -175,6 +191,7 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
   });
 
   r.post('/api/v1/snmp/evaluate', json, (req, res) => {
+    check(EvaluateTrapRequestSchema, req.body, 'body', { what: 'trap', explain: explain(() => checkEvaluateRequest(req.body)) });
     const body: EvaluateTrapResponse = { evaluations: snmp.evaluateDescribed(checkEvaluateRequest(req.body)) };
     res.json(body);
   });
@@ -189,31 +206,40 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
 
   r.post('/api/v1/snmp/users', json, async (req, res) => {
     const name = (req.body as { name?: unknown } | null)?.name;
+    check(SnmpUserBody, req.body, 'body', {
+      what: 'SNMPv3 user',
+      explain: explain(() => (typeof name === 'string' ? checkUser(req.body, name) : refuse('SNMPv3 user', [{ field: 'name', message: 'must be a user name' }]))),
+    });
     if (typeof name !== 'string') refuse('SNMPv3 user', [{ field: 'name', message: 'must be a user name' }]);
     const user = checkUser(req.body, name);
     if (getUser(name)) throw new ApiError(409, 'already-exists', `SNMPv3 user ${name} already exists; replace it with PUT /api/v1/snmp/users/${name}`);
     users()[name] = user;
     snmp.usersChanged();
     await store.persistSettings();
-    res.status(201).json(userSummary(user));
+    res.status(201).location(`/api/v1/snmp/users/${encodeURIComponent(user.name)}`).json(userSummary(user));
   });
 
   r.get('/api/v1/snmp/users/:name', (req, res) => {
+    check(SnmpUserParams, req.params, 'path');
     const u = getUser(req.params.name);
     if (!u) throw notFound('not-found', `There is no SNMPv3 user ${req.params.name} on this gateway`);
     res.json(userSummary(u));
   });
 
   r.put('/api/v1/snmp/users/:name', json, async (req, res) => {
+    check(SnmpUserParams, req.params, 'path');
     const existing = getUser(req.params.name);
+    check(SnmpUserBody, req.body, 'body', { what: 'SNMPv3 user', explain: explain(() => checkUser(req.body, req.params.name, existing)) });
     const user = checkUser(req.body, req.params.name, existing);
     users()[user.name] = user;
     snmp.usersChanged();
     await store.persistSettings();
+    if (!existing) res.location(`/api/v1/snmp/users/${encodeURIComponent(user.name)}`);
     res.status(existing ? 200 : 201).json(userSummary(user));
   });
 
-  r.delete('/api/v1/snmp/users/:name', async (req, res) => {
+  r.delete('/api/v1/snmp/users/:name', noBody, async (req, res) => {
+    check(SnmpUserParams, req.params, 'path');
     if (!getUser(req.params.name)) throw notFound('not-found', `There is no SNMPv3 user ${req.params.name} on this gateway`);
     delete users()[req.params.name];
     snmp.usersChanged();
