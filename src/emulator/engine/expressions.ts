@@ -45,11 +45,45 @@ function compile(source: string): Compiled {
       throw new FlowError('expression-error', `Invalid expression "${quote(source)}": ${jsonataMessage(err)}`);
     }
     const shape = analyse(expr.ast());
+    if (shape.inline) {
+      // JSONata's own $length and $substring copy the string into an array of characters (a
+      // 5 MB string: 5 million entries, ~100 ms): these count code points without copying.
+      expr.registerFunction('length', codePointLength, '<s-:n>');
+      expr.registerFunction('substring', codePointSubstring, '<s-nn?:s>');
+    }
     c = shape.inline ? { shape, inline: expr } : { shape };
     if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(source, c);
   }
   return c;
+}
+
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** Past this, a string with surrogate pairs is measured in an expression process (it needs a copy). */
+const INLINE_SURROGATE_STRING = 64 * 1024;
+/** Thrown inside an inline evaluation to move it to an expression process (like JSONata's timeout). */
+const MOVE = { code: 'D1012', message: 'moved to an expression process' };
+
+function codePointLength(str: string | undefined): number | undefined {
+  if (str === undefined) return undefined;
+  if (!SURROGATE.test(str)) return str.length;
+  if (str.length > INLINE_SURROGATE_STRING) throw MOVE;
+  return Array.from(str).length;
+}
+
+function codePointSubstring(str: string | undefined, start: number, length?: number): string | undefined {
+  if (str === undefined) return undefined;
+  const plain = !SURROGATE.test(str);
+  if (!plain && str.length > INLINE_SURROGATE_STRING) throw MOVE;
+  const chars: string | string[] = plain ? str : Array.from(str);
+  const n = chars.length;
+  if (n + start < 0) start = 0;
+  let end: number | undefined;
+  if (length !== undefined) {
+    if (length <= 0) return '';
+    end = start >= 0 ? start + length : n + start + length;
+  }
+  return plain ? str.slice(start, end) : (chars as string[]).slice(start, end).join('');
 }
 
 function jsonataMessage(err: unknown): string {
@@ -112,16 +146,16 @@ async function evaluateInProcess(source: string, shape: ExpressionShape, vars: R
   } catch (err) {
     if (err instanceof ExpressionBudgetError) {
       if (err.kind === 'unavailable') throw new FlowError('expression-error', `Expression "${quote(source)}" could not be evaluated: ${err.message}`);
-      throw budgetError(source, err.message);
+      throw budgetError(source, `${err.message}${err.kind === 'queue' ? '' : ' (runaway expression?)'}`);
     }
     throw new FlowError('expression-error', `Expression "${quote(source)}" could not be evaluated: ${(err as Error)?.message ?? String(err)}`);
   }
   if (reply.ok) return reply.value;
   switch (reply.kind) {
     case 'time':
-      throw budgetError(source, `exceeded its time budget (${LIMITS.expressionTimeoutMs} ms)`);
+      throw budgetError(source, `exceeded its time budget (${LIMITS.expressionTimeoutMs} ms) (runaway expression?)`);
     case 'depth':
-      throw budgetError(source, `exceeded its depth budget (${LIMITS.expressionDepth} levels): ${reply.message}`);
+      throw budgetError(source, `exceeded its depth budget (${LIMITS.expressionDepth} levels) (runaway recursion?)`);
     case 'size':
       throw budgetError(source, `exceeded its size budget: ${reply.message}`);
     case 'result':
