@@ -63,8 +63,8 @@ class DurableJsonFile implements Adapter<StoreData> {
   }
 }
 
-/** A write that failed for a reason of the machine (not of the request). */
-function writeFailure(err: unknown): ApiError {
+/** A write that failed for a reason of the machine (not of the request), as an API error. */
+export function writeFailure(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') {

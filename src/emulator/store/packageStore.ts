@@ -24,7 +24,7 @@ import { definitionKey } from '../../core/model/definition';
 import type { FlowDefinition } from '../../core/model/flow';
 import { ApiError, conflict, notFound } from '../errors';
 import { applyPublish, applyUnpublish, defaultVersionOf, hasPublishedVersion } from './defaults';
-import { StoreDb } from './db';
+import { StoreDb, writeFailure } from './db';
 import { storeCodec, LEGACY_REPOSITORY_DIR } from './codec';
 import { ContentStore } from './contentStore';
 import { fsyncDir, privateDir, removeDurable, tightenTree, writeFileDurable } from './durableFile';
@@ -324,7 +324,7 @@ export class PackageStore {
       await this.commit();
     } catch (err) {
       await this.removeUnreferenced().catch((e) => console.error(`Flowgate emulator: cleaning up after a failed upload: ${String(e)}`));
-      throw err;
+      throw writeFailure(err);
     }
     this.cacheContents(
       contentsKey(manifest.name, manifest.version),
