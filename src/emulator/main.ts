@@ -3,6 +3,7 @@
  * the CLI's `flowgate emulator` command reuses. Importing this module does nothing by itself:
  * the bundle's footer calls `main()` only when dist/emulator.js is the main module.
  */
+import os from 'node:os';
 import { GatewayStartError, startGateway, type GatewayOptions, type RunningGateway } from './gateway';
 import { parseEmulatorArgs, USAGE, UsageError } from './options';
 
@@ -41,7 +42,8 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
       `\nWARNING: the Flowgate emulator is bound to ${where} (--host ${o.host}), not to loopback: it is reachable from OTHER MACHINES\n` +
         `at ${gw.urls.filter((u) => !/\/\/(127\.|\[::1\]|localhost)/.test(u)).join(', ') || gw.urls.join(', ')} (HTTP) and on udp port ${gw.snmpPort} (SNMP traps).\n` +
         `It has NO AUTHENTICATION yet: anyone who can reach it can upload, publish and run flows.\n` +
-        `Use --host 127.0.0.1 (the default) unless this network is trusted.\n\n`,
+        `Use --host 127.0.0.1 (the default) unless this network is trusted. Callers that use a DNS name other than\n` +
+        `'${os.hostname()}' must be allowed with --allow-host <name> (any other Host is refused, 421).\n\n`,
     );
   }
   if (process.send) {

@@ -146,8 +146,15 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
   }
   // A URL's user and password become a Basic Authorization header (fetch refuses them; curl does this).
   if (target.username || target.password) {
-    const user = decodeURIComponent(target.username);
-    const pass = decodeURIComponent(target.password);
+    const decode = (v: string) => {
+      try {
+        return decodeURIComponent(v);
+      } catch {
+        return v;
+      }
+    };
+    const user = decode(target.username);
+    const pass = decode(target.password);
     const token = Buffer.from(`${user}:${pass}`).toString('base64');
     if (!Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers['Authorization'] = `Basic ${token}`;
     sensitive.values.push(token);
@@ -183,9 +190,8 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
     res = await send(target, method, hopHeaders, body, hop, signal).catch(fail);
     const location = res.headers.location;
     if (res.statusCode === undefined || ![301, 302, 303, 307, 308].includes(res.statusCode) || typeof location !== 'string') break;
-    res.resume();
+    res.destroy(); // a redirect's body is never read (it could be endless)
     if (++hops > LIMITS.httpRedirects) {
-      res.destroy();
       throw new FlowError('http-error', `${method} ${shown()} failed: more than ${LIMITS.httpRedirects} redirects`);
     }
     let next: URL;
