@@ -9,7 +9,7 @@ echo "== build"
 node scripts/build.mjs
 echo "== type check"
 npx tsc --noEmit -p .
-echo "== core, emulator and CLI tests"
-node --import tsx --test --test-concurrency=2 --test-timeout=240000 test/core/*.test.ts test/emulator/*.test.ts test/cli/*.test.ts
+echo "== core, emulator, CLI and hostile-corpus tests"
+node --import tsx --test --test-concurrency=2 --test-timeout=240000 test/core/*.test.ts test/emulator/*.test.ts test/cli/*.test.ts test/hostile/*.test.ts
 echo "== VS Code tests"
 node test/vscode/run.mjs --no-build
