@@ -176,11 +176,23 @@ async function waitUntilIdle(gw: EmulatorProcess, timeoutMs = 60_000): Promise<v
 
 describe('hostile flows', () => {
   let gw: EmulatorProcess;
+  let scheduleId: string;
   before(async () => {
     gw = await startTarget();
-    const up = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage(PKG, 1, FLOWS));
-    assert.equal(up.status, 201, JSON.stringify(up.body));
-    assert.equal((await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/publish`)).status, 200);
+    for (const version of [1, 2]) {
+      const up = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage(PKG, version, FLOWS));
+      assert.equal(up.status, 201, JSON.stringify(up.body));
+      assert.equal((await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/${version}/publish`)).status, 200);
+    }
+    const s = await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/schedules`, {
+      name: 'yearly',
+      flow: 'h/Fine',
+      expression: '0 0 1 1 *',
+      inputs: { name: 'cron' },
+      enabled: false,
+    });
+    assert.equal(s.status, 201, JSON.stringify(s.body));
+    scheduleId = s.body.id;
   });
   after(async () => {
     await gw?.stop();
@@ -268,23 +280,27 @@ describe('hostile flows', () => {
     assert.ok(grownMb < 300, `RSS grew by ${grownMb.toFixed(0)} MB`);
   });
 
-  test('5 MB inputs × 200 executions: records keep a marker, memory stays bounded', async () => {
+  test('5 MB inputs × 200 executions: records keep a marker, memory stays bounded', async (t) => {
     const blob = 'x'.repeat(5 * 1024 * 1024 - 1024);
+    // Serialised once: the attacker's side should not compete with the gateway for this machine's two cores.
+    const body = JSON.stringify({ inputVariables: { blob } });
+    const path = startPath('h/BigInput', { packageName: PKG, packageVersion: 1 });
     const rss0 = rssKb(gw);
     let last = '';
     await whileServing(gw, async () => {
-      for (let round = 0; round < 25; round++) {
-        const rs = await Promise.all(Array.from({ length: 8 }, () => run(gw, 'h/BigInput', { blob })));
+      for (let round = 0; round < 50; round++) {
+        const rs = await Promise.all(Array.from({ length: 4 }, () => call(gw.url, 'POST', path, body, { 'content-type': 'application/json' })));
         for (const r of rs) {
           assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
           assert.equal(r.body.outputVariables.size, blob.length);
           last = r.body.executionId;
         }
       }
-    });
+    }, (rep) => t.diagnostic(`health probes: ${rep.probes}, slowest ${Math.round(rep.worstMs)} ms`));
     const detail = await call(gw.url, 'GET', `/api/v1/executions/${last}`);
     assert.deepEqual(detail.body.inputs.blob, { $truncated: true, bytes: blob.length + 2 });
     const grownMb = (rssKb(gw) - rss0) / 1024;
+    t.diagnostic(`RSS ${Math.round(rss0 / 1024)} MB before, ${Math.round(rssKb(gw) / 1024)} MB after`);
     assert.ok(grownMb < 400, `RSS grew by ${grownMb.toFixed(0)} MB over 200 executions with 5 MB inputs`);
   });
 
@@ -328,28 +344,131 @@ describe('hostile flows', () => {
     assert.ok(log.some((l) => /^log truncated after/.test(l.message)), 'the log says it was truncated');
   });
 
-  test('more concurrent starts than a version takes: 429 too-many-executions, nothing else changes', async () => {
+  test('more concurrent starts than a version and the gateway take: 429 too-many-executions (REST, schedule run), nothing else changes', async () => {
     const before = await snapshot(gw);
     const n = LIMITS.executionsPerVersion;
+    assert.equal(n * 2, LIMITS.executionsPerGateway, 'two versions fill the gateway');
     const results = await whileServing(gw, async () => {
       const started = await Promise.all(Array.from({ length: n }, () => run(gw, 'h/Sleep', {}, { mode: 'async' })));
       for (const s of started) assert.equal(s.status, 202, JSON.stringify(s.body));
       const over = await Promise.all(Array.from({ length: 5 }, () => run(gw, 'h/Sleep', {}, { mode: 'async' })));
       const overSync = await run(gw, 'h/Fine', { name: 'x' });
-      // Another version's executions are not refused by this version's bound.
+      const overSchedule = await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/schedules/${scheduleId}/run`);
+      // Another version's executions are not refused by this version's bound…
       const other = await call(gw.url, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), {
         inputVariables: { device: 'core-sw-1', dryRun: true },
       });
-      const stop = await call(gw.url, 'POST', '/api/v1/executions/stop', { ids: started.map((s) => s.body.executionId) });
+      // …until the gateway's bound: version 2 fills the rest.
+      const second = await Promise.all(Array.from({ length: n }, () => run(gw, 'h/Sleep', {}, { mode: 'async', packageVersion: '2' })));
+      for (const s of second) assert.equal(s.status, 202, JSON.stringify(s.body));
+      const full = await call(gw.url, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), {
+        inputVariables: { device: 'core-sw-1', dryRun: true },
+      });
+      const stop = await call(gw.url, 'POST', '/api/v1/executions/stop', { ids: [...started, ...second].map((s) => s.body.executionId) });
       assert.equal(stop.status, 200);
-      return { over, overSync, other };
+      return { over, overSync, overSchedule, other, full };
     });
-    for (const r of [...results.over, results.overSync]) assertRefused(r, 429, undefined, 'too-many-executions');
-    assert.match(results.overSync.body.error.message, new RegExp(`at most ${n} at once`));
+    for (const r of [...results.over, results.overSync, results.overSchedule, results.full]) assertRefused(r, 429, undefined, 'too-many-executions');
+    assert.match(results.overSync.body.error.message, new RegExp(`version 1 are running \\(at most ${n} at once\\)`));
+    assert.match(results.overSchedule.body.error.message, new RegExp(`at most ${n} at once`));
+    assert.match(results.full.body.error.message, new RegExp(`running on this gateway \\(at most ${LIMITS.executionsPerGateway} at once\\)`));
     assert.equal(results.other.status, 200, JSON.stringify(results.other.body));
     await waitUntilIdle(gw);
     assert.deepEqual(await snapshot(gw), before);
     const fine = await run(gw, 'h/Fine', { name: 'again' });
     assert.equal(fine.status, 200);
+  });
+
+  test('a forged tree header is refused, naming the header; nothing starts', async () => {
+    const before = await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}`);
+    const r = await call(gw.url, 'POST', startPath('h/Fine', { packageName: PKG, packageVersion: 1 }), { inputVariables: { name: 'x' } }, {
+      'x-flowgate-execution': `${before.body.executions[0].id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`,
+    });
+    assertRefused(r, 400, 'x-flowgate-execution', 'bad-request');
+    const afterList = await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}`);
+    assert.equal(afterList.body.executions.length, before.body.executions.length);
+  });
+});
+
+describe('hostile flows: http self-calls join the caller\'s tree (--allow-self-calls)', () => {
+  let gw: EmulatorProcess;
+  before(async () => {
+    gw = await startTarget({ args: ['--allow-self-calls'], publishSample: false });
+    const flows = {
+      // Starts itself twice through the gateway's own API, asynchronously: a tree that would double forever.
+      'h/SelfHttp': `
+inputs:
+  base:
+    type: string
+  pause:
+    type: number
+outputs:
+  statuses:
+    type: array
+steps:
+  - kind: http
+    method: POST
+    url: "= base & '/api/default/default/flows/h%2FSelfHttp/executions?mode=async&packageName=${PKG}'"
+    body:
+      inputVariables:
+        base: "= base"
+        pause: "= pause"
+    output: first
+  - kind: http
+    method: POST
+    url: "= base & '/api/default/default/flows/h%2FSelfHttp/executions?mode=async&packageName=${PKG}'"
+    body:
+      inputVariables:
+        base: "= base"
+        pause: "= pause"
+    output: second
+  - kind: set
+    values:
+      statuses: "= [first.status, second.status]"
+  - kind: wait
+    seconds: "= pause"
+`,
+    };
+    const up = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage(PKG, 1, flows));
+    assert.equal(up.status, 201, JSON.stringify(up.body));
+    assert.equal((await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/publish`)).status, 200);
+  });
+  after(async () => {
+    await gw?.stop();
+  });
+
+  test('a flow that starts itself twice over http stays one bounded tree, and stopping its root stops it all', async () => {
+    const r = await whileServing(gw, async () => {
+      const root = await call(gw.url, 'POST', startPath('h/SelfHttp', { packageName: PKG, mode: 'async' }), { inputVariables: { base: gw.url, pause: 5 } });
+      assert.equal(root.status, 202, JSON.stringify(root.body));
+      const rootId = root.body.executionId as string;
+      // Let it grow for a moment, then stop the root: its whole tree stops.
+      await new Promise((res) => setTimeout(res, 500));
+      const stop = await call(gw.url, 'POST', `/api/v1/executions/${rootId}/stop`);
+      assert.equal(stop.status, 200, JSON.stringify(stop.body));
+      await waitUntilIdle(gw, 30_000);
+      return rootId;
+    });
+    const list = (await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}`)).body.executions as any[];
+    assert.ok(list.length > 1, 'the flow started itself');
+    assert.ok(list.length <= LIMITS.executionTreeSize, `${list.length} executions`);
+    for (const x of list) assert.equal(x.rootId, r, 'every self-started execution is in the root\'s tree');
+    assert.ok(list.every((x) => x.status !== 'Running'), 'nothing runs on');
+  });
+
+  test('left alone, the self-starting tree stops at its size or concurrency bound', async () => {
+    const rootId = await whileServing(gw, async () => {
+      const root = await call(gw.url, 'POST', startPath('h/SelfHttp', { packageName: PKG, mode: 'async' }), { inputVariables: { base: gw.url, pause: 0 } });
+      assert.equal(root.status, 202, JSON.stringify(root.body));
+      await waitUntilIdle(gw, 60_000);
+      return root.body.executionId as string;
+    });
+    const tree = ((await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}`)).body.executions as any[]).filter((x) => x.rootId === rootId);
+    assert.ok(tree.length > LIMITS.executionTreeConcurrent, `the tree grew (${tree.length})`);
+    assert.ok(tree.length <= LIMITS.executionTreeSize, `${tree.length} executions in one tree`);
+    // The self-calls past the bound were answered 429: the flows saw it as their http status.
+    const details = await Promise.all(tree.filter((x) => x.status === 'Ended').slice(-50).map((x) => call(gw.url, 'GET', `/api/v1/executions/${x.id}`)));
+    const statuses = details.flatMap((d) => d.body.outputs?.statuses ?? []);
+    assert.ok(statuses.includes(429), `statuses seen: ${JSON.stringify([...new Set(statuses)])}`);
   });
 });
