@@ -104,8 +104,7 @@ export class ExpressionPool {
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       env: { ...process.env, FLOWGATE_EXPRESSION_WORKER: '1', NODE_OPTIONS: '' },
     });
-    child.unref();
-    (child.channel as { unref?: () => void } | undefined)?.unref?.();
+    hold(child, false);
     let readyResolve!: () => void;
     const slot: Slot = { child, dead: false, ready: new Promise<void>((r) => (readyResolve = r)) };
     child.on('message', (msg: EvalReply | { ready: true }) => {
@@ -114,6 +113,7 @@ export class ExpressionPool {
       if (!running || running.id !== msg.id) return;
       clearTimeout(running.timer);
       slot.job = undefined;
+      hold(child, false);
       running.job.resolve(msg);
       this.pump();
     });
@@ -155,6 +155,7 @@ export class ExpressionPool {
       this.kill(slot);
     };
     // Until the process is up, a generous start-up allowance; a process that never starts is replaced.
+    hold(slot.child, true);
     slot.job = { id, job, timer: setTimeout(overrun, this.timeoutMs + 10_000), timedOut: false };
     void slot.ready.then(() => {
       if (slot.dead || slot.job?.id !== id) return;
@@ -177,6 +178,18 @@ export class ExpressionPool {
     } catch {
       /* already gone */
     }
+  }
+}
+
+/** An idle process never keeps the gateway alive; one that is evaluating does, until it answers. */
+function hold(child: ChildProcess, busy: boolean): void {
+  const channel = child.channel as { ref?: () => void; unref?: () => void } | undefined;
+  if (busy) {
+    child.ref();
+    channel?.ref?.();
+  } else {
+    child.unref();
+    channel?.unref?.();
   }
 }
 
