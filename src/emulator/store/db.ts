@@ -79,6 +79,8 @@ export class StoreDb {
   /** JSON of the in-memory document as last written (or read). */
   private durable: string;
   private readonly rollbackListeners = new Set<() => void>();
+  /** True when there was no store.json to read (a new data folder, or one whose document is gone). */
+  created = false;
 
   private constructor(private readonly low: Low<StoreData>) {
     this.durable = JSON.stringify(low.data);
@@ -92,6 +94,7 @@ export class StoreDb {
     const fresh = low.data === null;
     if (fresh) low.data = empty();
     const db = new StoreDb(low);
+    db.created = fresh;
     if (adapter.rewrite) await db.persist();
     return db;
   }

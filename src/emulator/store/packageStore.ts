@@ -41,7 +41,7 @@ import type { Trigger } from '../../core/model/trigger';
 import { definitionPath } from '../../core/workspace/layout';
 import { parseWorkspaceFile } from '../../core/workspace/parseFile';
 import { matchesCurrentVersion } from './versionSettings';
-import { triggersFromManifest } from '../snmp/triggerSpecs';
+import { checkTriggerQuota, triggersFromManifest } from '../snmp/triggerSpecs';
 import { schedulesFromManifest } from '../schedules/fromManifest';
 
 export const STORE_FILE = 'store.json';
@@ -101,7 +101,9 @@ export class PackageStore {
     // Format 1's repository texts are content files now (the migrated document is on disk).
     await fs.rm(path.join(dataDir, LEGACY_REPOSITORY_DIR), { recursive: true, force: true });
     const store = new PackageStore(dataDir, db, content);
-    await store.sweep();
+    // Files no state names are removed — unless there was no state to read: then they are kept
+    // (a data folder whose store.json went missing is not emptied).
+    if (!db.created) await store.sweep();
     return store;
   }
 
@@ -263,6 +265,7 @@ export class PackageStore {
     );
 
     const triggers = opts.settings?.triggers ?? triggersFromManifest(manifest.triggers, parsed.flows.map(flowSignature));
+    checkTriggerQuota(this.storedVersions().map((x) => x.version), triggers.length, 'manifest.triggers');
     const schedules = opts.settings?.schedules ?? schedulesFromManifest(manifest.schedules, parsed.flows.map(flowSignature));
     const flows = parsed.flows.map(flowSignature).sort((a, b) => a.id.localeCompare(b.id));
     const rel = packageFileRelPath(manifest.name, manifest.version);
