@@ -77,8 +77,11 @@ export const LIMITS = {
   /** Traps one page of `GET /api/v1/snmp/traps` returns (and the default), and traps kept in the log. */
   trapPageSize: 500,
   trapLogSize: 500,
+  /** Trigger evaluations one page of the trap log builds (traps × triggers); milliseconds of each second trap evaluation may use. */
+  trapEvaluationsPerPage: 50_000,
+  trapEvaluationMsPerSecond: 250,
   /** One SNMP datagram (a UDP payload): larger ones are dropped before decoding. */
-  snmpDatagramBytes: 65_507,
+  snmpDatagramBytes: 32 * 1024,
   /** JSONata: time and memory (old-generation MB) budget of one evaluation in an expression process; processes in the pool; evaluations waiting. */
   expressionTimeoutMs: 1000,
   expressionMemoryMb: 64,

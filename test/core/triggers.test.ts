@@ -265,7 +265,10 @@ describe('PDU normalisation and RFC 3584', () => {
         { oid: '1.3.6.1.4.1.9.3', type: 'Null', value: null },
       ],
     });
-    assert.equal(normalizeNotification({ pdu: { type: 167, user: 'u', varbinds: [] }, rinfo: { address: '1.2.3.4', port: 1 } }).version, 'v3');
+    const trapOidVarbind = { oid: '1.3.6.1.6.3.1.1.4.1.0', type: 6, value: '1.3.6.1.4.1.9.0.1' };
+    assert.equal(normalizeNotification({ pdu: { type: 167, user: 'u', varbinds: [trapOidVarbind] }, rinfo: { address: '1.2.3.4', port: 1 } }).version, 'v3');
+    // A v2c/v3 notification without snmpTrapOID.0 is not a trap: refused, never recorded with an empty OID.
+    assert.throws(() => normalizeNotification({ pdu: { type: 167, user: 'u', varbinds: [] }, rinfo: { address: '1.2.3.4', port: 1 } }), /snmpTrapOID/);
   });
   test('varbind arguments as snmptrap takes them', () => {
     assert.deepEqual(parseVarbindArg('1.3.6.1.2.1.1.5.0=s:router=1'), { oid: '1.3.6.1.2.1.1.5.0', type: 'OctetString', value: 'router=1' });

@@ -13,6 +13,7 @@
  *   text when it is printable UTF-8, otherwise `0x` and its bytes in hex; OIDs and IP addresses as
  *   dotted strings; Null / NoSuchObject / NoSuchInstance / EndOfMibView as null.
  */
+import { LIMITS } from '../limits';
 import type { SnmpVersion, TrapPdu } from '../model/trigger';
 
 export const SYS_UPTIME_OID = '1.3.6.1.2.1.1.3.0';
@@ -129,9 +130,22 @@ export interface RawNotification {
   rinfo: { address: string; port: number };
 }
 
-/** A net-snmp receiver notification (with `includeAuthentication`) as a TrapPdu. */
+/** A received trap the gateway does not take (too many varbinds, over-long OIDs or names, missing fields). */
+export class RefusedTrapError extends Error {
+  override readonly name = 'RefusedTrapError';
+}
+
+const MAX_OID_CHARS = LIMITS.shortStringLength;
+
+/**
+ * A net-snmp receiver notification (with `includeAuthentication`) as a TrapPdu. Bounded before any
+ * per-varbind work: more than LIMITS.varbinds varbinds, an OID or name over
+ * LIMITS.shortStringLength characters, a v2c/v3 trap without snmpTrapOID.0, or numbers outside
+ * their SNMP ranges are refused (RefusedTrapError), so a recorded PDU always fits the API's schema.
+ */
 export function normalizeNotification(n: RawNotification): TrapPdu {
-  const { pdu, rinfo } = n;
+  const pdu = checkRaw(n);
+  const { rinfo } = n;
   const raw = pdu.varbinds ?? [];
   const varbinds = (list: typeof raw) => list.map((v) => ({ oid: v.oid, type: TYPE_NAMES[v.type] ?? String(v.type), value: varbindValue(v.type, v.value) }));
   const address = rinfo.address.startsWith('::ffff:') ? rinfo.address.slice(7) : rinfo.address;
@@ -167,4 +181,35 @@ export function normalizeNotification(n: RawNotification): TrapPdu {
     uptime: uptime ? Number(uptime.value) : 0,
     varbinds: varbinds(raw.filter((v) => v !== uptime && v !== trapOid)),
   };
+}
+
+function checkRaw(n: RawNotification): RawNotification['pdu'] {
+  const refuse = (message: string): never => {
+    throw new RefusedTrapError(message);
+  };
+  const pdu = n?.pdu;
+  if (!pdu || typeof pdu !== 'object') refuse('no PDU');
+  const list = pdu.varbinds ?? [];
+  if (!Array.isArray(list)) refuse('varbinds are not a list');
+  if (list.length > LIMITS.varbinds) refuse(`${list.length} varbinds; at most ${LIMITS.varbinds} are accepted`);
+  for (const v of list) {
+    if (!v || typeof v.oid !== 'string' || v.oid.length > MAX_OID_CHARS) refuse(`a varbind OID longer than ${MAX_OID_CHARS} characters, or none`);
+    if (v.type === 6 && typeof v.value === 'string' && v.value.length > MAX_OID_CHARS) refuse(`an OID value longer than ${MAX_OID_CHARS} characters`);
+  }
+  for (const [what, value] of [['community', pdu.community], ['user', pdu.user], ['enterprise', pdu.enterprise], ['agent address', pdu.agentAddr]] as const) {
+    if (value !== undefined && (typeof value !== 'string' || value.length > MAX_OID_CHARS)) refuse(`the ${what} is longer than ${MAX_OID_CHARS} characters`);
+  }
+  const u32 = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+  if (!u32(pdu.upTime) || !u32(pdu.specific) || !(pdu.generic === undefined || (u32(pdu.generic) && (pdu.generic as number) < 2 ** 31))) refuse('a number outside its SNMP range');
+  if (pdu.type === V1_TRAP_PDU && pdu.user === undefined) {
+    if (typeof pdu.enterprise !== 'string' || pdu.enterprise === '') refuse('a v1 trap without an enterprise OID');
+  } else {
+    const trapOid = list.find((v) => v.oid === SNMP_TRAP_OID);
+    if (!trapOid || typeof trapOid.value !== 'string' || trapOid.value === '' || trapOid.value.length > MAX_OID_CHARS) refuse('a v2c/v3 trap without snmpTrapOID.0');
+    const uptime = list.find((v) => v.oid === SYS_UPTIME_OID);
+    if (uptime && !u32(uptime.value)) refuse('sysUpTime.0 outside 0 to 4294967295');
+    const enterprise = list.find((v) => v.oid === SNMP_TRAP_ENTERPRISE_OID);
+    if (enterprise && String(enterprise.value).length > MAX_OID_CHARS) refuse(`snmpTrapEnterprise.0 longer than ${MAX_OID_CHARS} characters`);
+  }
+  return pdu;
 }

@@ -12,6 +12,7 @@
  * - communities: a value, a comma list (items trimmed; empty items refused), or `*`.
  * `*` may appear as a list item too; it matches anything.
  */
+import { LIMITS } from '../limits';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -40,9 +41,18 @@ export function formatIpv4(n: number): string {
   return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 }
 
+/**
+ * The items of a condition's comma list. Bounded before splitting: at most LIMITS.conditionLength
+ * characters and LIMITS.conditionListItems items, so matching a trap against one condition costs
+ * at most that many comparisons.
+ */
 function items(text: unknown, what: string): Parsed<string[]> {
   if (typeof text !== 'string') return fail(`must be a string (${what}, a comma list, or '*')`);
   if (text.trim() === '') return fail(`must not be empty; use '*' to match any ${what}`);
+  if (text.length > LIMITS.conditionLength) return fail(`is ${text.length} characters long; at most ${LIMITS.conditionLength} are accepted`);
+  let commas = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44) commas++;
+  if (commas + 1 > LIMITS.conditionListItems) return fail(`lists ${commas + 1} items; at most ${LIMITS.conditionListItems} are accepted`);
   const parts = text.split(',').map((s) => s.trim());
   const empty = parts.findIndex((p) => p === '');
   if (empty >= 0) return fail(`'${text}' has an empty item in its comma list (item ${empty + 1})`);
@@ -128,6 +138,7 @@ export function parsePortCondition(text: unknown): Parsed<NumberRanges> {
 
 /** A dotted numeric OID as numbers, or a message saying what is wrong. */
 export function parseOid(text: string): Parsed<number[]> {
+  if (text.length > LIMITS.shortStringLength) return fail(`'${text.slice(0, 40)}…' is not an OID: longer than ${LIMITS.shortStringLength} characters`);
   const t = text.startsWith('.') ? text.slice(1) : text;
   if (!/^\d+(\.\d+)+$/.test(t)) return fail(`'${text}' is not an OID (dotted numbers such as 1.3.6.1.6.3.1.1.5.3)`);
   const parts = t.split('.').map(Number);

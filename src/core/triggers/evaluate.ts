@@ -217,7 +217,8 @@ export function describeMatch(k: CompiledConditions, pdu: TrapPdu, code: MatchCo
         message = `the trap is SNMP ${pdu.version}, the trigger wants ${k.version}`;
         break;
       case 'community':
-        message = `community ${show(pdu.community)} is not in '${k.community ?? '*'}'`;
+        // Communities are the devices' credentials: neither the trap's nor the trigger's are written here.
+        message = pdu.community === undefined ? 'the trap carries no community' : "the trap's community is not one of the trigger's communities";
         break;
       case 'agentAddress':
         message = `agent address ${show(pdu.agentAddress)} is not in '${k.agentAddress ?? '*'}'`;

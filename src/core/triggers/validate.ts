@@ -6,7 +6,11 @@
 import type { FlowSignature } from '../api/types';
 import { inputProblems } from '../model/inputValues';
 import type { SnmpVersion, TriggerConditions, TriggerSpec } from '../model/trigger';
+import { LIMITS } from '../limits';
 import { parseAddressCondition, parseCommunityCondition, parseOidCondition, parsePortCondition } from './conditions';
+
+/** Trigger names: as package drafts have always allowed. */
+export const MAX_TRIGGER_NAME = 200;
 
 export interface FieldError {
   field: string;
@@ -37,10 +41,16 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
     err('trigger', 'must be an object');
     return errors;
   }
-  for (const k of Object.keys(spec)) if (!TOP_KEYS.has(k)) err(k, `unknown property '${k}'`);
+  // Bounded: unknown keys reported at most 10 times; every string measured before it is parsed.
+  const unknown = Object.keys(spec).filter((k) => !TOP_KEYS.has(k));
+  for (const k of unknown.slice(0, 10)) err(k.slice(0, 100), `unknown property '${k.slice(0, 100)}'`);
+  if (unknown.length > 10) err(unknown[10].slice(0, 100), `and ${unknown.length - 10} more unknown properties`);
   if (typeof spec.name !== 'string' || spec.name.trim() === '') err('name', 'must be a non-empty string');
+  else if (spec.name.length > MAX_TRIGGER_NAME) err('name', `at most ${MAX_TRIGGER_NAME} characters (got ${spec.name.length})`);
   if (spec.description !== undefined && typeof spec.description !== 'string') err('description', 'must be a string');
+  else if (typeof spec.description === 'string' && spec.description.length > LIMITS.textLength) err('description', `at most ${LIMITS.textLength} characters (got ${spec.description.length})`);
   if (typeof spec.flow !== 'string' || spec.flow.trim() === '') err('flow', 'must be the id of a flow of the package version');
+  else if (spec.flow.length > LIMITS.definitionIdLength) err('flow', `at most ${LIMITS.definitionIdLength} characters (got ${spec.flow.length})`);
   else if (flow === null) err('flow', `the package version has no flow '${spec.flow}'`);
   if (spec.enabled !== undefined && typeof spec.enabled !== 'boolean') err('enabled', 'must be true or false');
 
@@ -49,7 +59,8 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
   if (!isObject(c)) {
     err('conditions', 'must be an object with deviceAddress, devicePort, trapOid and version');
   } else {
-    for (const k of Object.keys(c)) if (!CONDITION_KEYS.has(k)) err(`conditions.${k}`, `unknown condition '${k}'`);
+    const unknownConditions = Object.keys(c).filter((k) => !CONDITION_KEYS.has(k));
+    for (const k of unknownConditions.slice(0, 10)) err(`conditions.${k.slice(0, 100)}`, `unknown condition '${k.slice(0, 100)}'`);
     const check = (key: string, parsed: { ok: boolean; message?: string }) => {
       if (!parsed.ok) err(`conditions.${key}`, parsed.message ?? 'invalid');
     };
@@ -72,11 +83,16 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
       if (version === 'v3') {
         if (!Array.isArray(c.users) || c.users.length === 0) {
           err('conditions.users', 'a v3 trigger names one or more SNMPv3 users of the gateway');
+        } else if (c.users.length > LIMITS.conditionListItems) {
+          err('conditions.users', `lists ${c.users.length} users; at most ${LIMITS.conditionListItems} are accepted`);
         } else {
+          const known = opts.knownUsers ? new Set(opts.knownUsers) : undefined;
+          const some = opts.knownUsers ? opts.knownUsers.slice(0, 20).join(', ') + (opts.knownUsers.length > 20 ? ', …' : '') : '';
           c.users.forEach((u, i) => {
             if (typeof u !== 'string' || u.trim() === '') err(`conditions.users[${i}]`, 'must be a user name');
-            else if (opts.knownUsers && !opts.knownUsers.includes(u)) {
-              err(`conditions.users[${i}]`, `there is no SNMPv3 user '${u}' on this gateway${opts.knownUsers.length ? ` (users: ${opts.knownUsers.join(', ')})` : ''}`);
+            else if (u.length > LIMITS.shortStringLength) err(`conditions.users[${i}]`, `at most ${LIMITS.shortStringLength} characters`);
+            else if (known && !known.has(u)) {
+              err(`conditions.users[${i}]`, `there is no SNMPv3 user '${u}' on this gateway${some ? ` (users: ${some})` : ''}`);
             }
           });
         }
@@ -87,9 +103,12 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
   // inputs and the PDU variable
   const inputs = spec.inputs;
   if (inputs !== undefined && !isObject(inputs)) err('inputs', 'must be an object of input values');
+  else if (isObject(inputs) && Object.keys(inputs).length > LIMITS.objectKeys) err('inputs', `at most ${LIMITS.objectKeys} input values`);
   const pduVariable = spec.pduVariable;
   if (pduVariable !== undefined && (typeof pduVariable !== 'string' || pduVariable.trim() === '')) {
     err('pduVariable', 'must be the name of an input of the flow');
+  } else if (typeof pduVariable === 'string' && pduVariable.length > LIMITS.shortStringLength) {
+    err('pduVariable', `at most ${LIMITS.shortStringLength} characters`);
   }
   if (flow) {
     const declared = flow.inputs;

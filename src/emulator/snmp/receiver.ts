@@ -14,6 +14,7 @@ import dgram from 'node:dgram';
 import * as snmp from 'net-snmp';
 import type { SnmpUserSpec } from '../../core/model/trigger';
 import type { RawNotification } from '../../core/snmp/pdu';
+import { LIMITS } from '../../core/limits';
 
 export const RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
 
@@ -73,6 +74,8 @@ export class TrapReceiver {
           s.once('listening', resolve);
           s.once('error', reject);
         });
+        // Errors after binding (e.g. ICMP-triggered ones) are reported, never thrown.
+        s.on('error', (err) => o.onRefused?.(err));
         const bind = s.bind.bind(s) as (port: number, address?: string) => dgram.Socket;
         // net-snmp passes `port || 162`; bind the port asked for (0: a free one).
         (s as unknown as { bind: (p: number, a?: string) => dgram.Socket }).bind = (_p: number, address?: string) => bind(o.port, address);
@@ -80,14 +83,34 @@ export class TrapReceiver {
         (s as unknown as { on: typeof on }).on = (event: string, listener: (...a: unknown[]) => void) => {
           if (event !== 'message') return on(event, listener);
           return on('message', (buf: unknown, rinfo: unknown) => {
-            const community = peekCommunity(buf as Buffer);
-            const auth = authorizer();
-            if (community === undefined || auth.getCommunity(community)) return listener(buf, rinfo);
-            auth.addCommunity(community);
+            // Nothing a datagram holds may escape as an exception (it would reach the socket's
+            // emitter and end the process): oversize datagrams are dropped before decoding, and
+            // whatever net-snmp throws while decoding is a refusal, logged at most once a second.
+            const data = buf as Buffer;
+            if (data.length > LIMITS.snmpDatagramBytes) {
+              o.onRefused?.(Object.assign(new Error(`a ${data.length}-byte datagram; at most ${LIMITS.snmpDatagramBytes} bytes are accepted`), { rinfo: rinfo as { address: string; port: number } }));
+              return;
+            }
+            let community: string | undefined;
+            let lent = false;
             try {
+              community = peekCommunity(data);
+              const auth = authorizer();
+              if (community !== undefined && !auth.getCommunity(community)) {
+                auth.addCommunity(community);
+                lent = true;
+              }
               listener(buf, rinfo);
+            } catch (err) {
+              o.onRefused?.(Object.assign(new Error(`malformed message: ${(err as Error)?.message ?? String(err)}`), { rinfo: rinfo as { address: string; port: number } }));
             } finally {
-              auth.deleteCommunity(community);
+              if (lent && community !== undefined) {
+                try {
+                  authorizer().deleteCommunity(community);
+                } catch {
+                  /* already gone */
+                }
+              }
             }
           });
         };
@@ -104,11 +127,15 @@ export class TrapReceiver {
         dgramModule,
       },
       (error, notification) => {
-        if (error) {
-          o.onRefused?.(error);
-          return;
+        try {
+          if (error) {
+            o.onRefused?.(error);
+            return;
+          }
+          if (notification) o.onTrap(notification);
+        } catch (err) {
+          o.onRefused?.(Object.assign(new Error(`could not be handled: ${(err as Error)?.message ?? String(err)}`), { rinfo: notification?.rinfo }));
         }
-        if (notification) o.onTrap(notification);
       },
     );
     try {

@@ -5,6 +5,7 @@
 import { Router } from 'express';
 import { VersionParams } from '../../core/api/schemas/packages';
 import { EvaluateTrapRequest as EvaluateTrapRequestSchema, SnmpUserBody, SnmpUserParams, TriggerBody, TriggerParams } from '../../core/api/schemas/snmp';
+import { TrapListQuery } from '../../core/snmp/trapLog';
 import type {
   ApiErrorDetail,
   EvaluateTrapRequest,
@@ -20,9 +21,10 @@ import { ApiError, badRequest, notFound } from '../errors';
 import { parseVersion } from '../http/params';
 import { check, jsonBody, noBody } from '../http/validate';
 import type { PackageStore } from '../store/packageStore';
-import type { SnmpService } from './service';
-import { userSummary } from './service';
-import { toTrigger, triggerErrors } from './triggerSpecs';
+import type { SnmpService, TrapPage } from './service';
+import { UnknownTrapError, userSummary } from './service';
+import { LIMITS } from '../../core/limits';
+import { checkTriggerQuota, toTrigger, triggerErrors } from './triggerSpecs';
 
 const AUTH: SnmpAuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
 const PRIV: SnmpPrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
@@ -152,7 +154,9 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
 
   r.post(base, json, async (req, res) => {
     const v = version(req.params);
-    const trigger = toTrigger(checkSpec(req.body, v));
+    const spec = checkSpec(req.body, v);
+    checkTriggerQuota(store.storedVersions().map((x) => x.version), 1, 'body', (v.triggers ?? []).length);
+    const trigger = toTrigger(spec);
     (v.triggers ??= []).push(trigger);
     await store.persistSettings();
     const body: TriggerResponse = trigger;
@@ -185,8 +189,25 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
   });
 
   // ---- traps -----------------------------------------------------------------------------------
-  r.get('/api/v1/snmp/traps', (_req, res) => {
-    const body: TrapListResponse = { traps: snmp.listTraps() };
+  // The log is paged (newest first): `limit` traps (1 to LIMITS.trapPageSize, default the most),
+  // `after` the last id of the previous page; a page also stops at EVALUATIONS_PER_PAGE trigger
+  // evaluations (at least one trap), and `next` says where the following one starts. Received
+  // communities are masked (`***`); `communityMatched` says whether a trigger lists it.
+  r.get('/api/v1/snmp/traps', (req, res) => {
+    check(TrapListQuery, req.query, 'query');
+    const q = req.query as { limit?: string; after?: string };
+    const limit = q.limit === undefined ? undefined : Number(q.limit);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > LIMITS.trapPageSize)) {
+      refuse('query', [{ field: 'limit', message: `must be a whole number from 1 to ${LIMITS.trapPageSize}` }]);
+    }
+    let page: TrapPage;
+    try {
+      page = snmp.trapPage({ ...(limit !== undefined ? { limit } : {}), ...(q.after !== undefined ? { after: q.after } : {}) });
+    } catch (err) {
+      if (err instanceof UnknownTrapError) refuse('query', [{ field: 'after', message: err.message }]);
+      throw err;
+    }
+    const body: TrapListResponse = page;
     res.json(body);
   });
 

@@ -18,6 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EvaluateTrapRequest, TrapRecord, TriggerEvaluation } from '../../core/api/types';
+import { LIMITS } from '../../core/limits';
 import type { SnmpUserSpec, SnmpUserSummary, TrapPdu, Trigger } from '../../core/model/trigger';
 import { normalizeNotification, type RawNotification } from '../../core/snmp/pdu';
 import {
@@ -35,7 +36,21 @@ import type { ExecutionManager } from '../executions/manager';
 import type { PackageStore } from '../store/packageStore';
 import { TrapReceiver } from './receiver';
 
-export const MAX_TRAPS = 500;
+export const MAX_TRAPS = LIMITS.trapLogSize;
+/** Evaluation objects one page of the trap log may build (traps × triggers): bounds its memory and size. */
+export const EVALUATIONS_PER_PAGE = LIMITS.trapEvaluationsPerPage;
+/** Of each second, at most this many milliseconds go to evaluating received traps; the rest are dropped (counted, logged once a second). */
+export const TRAP_BUDGET_MS_PER_SECOND = LIMITS.trapEvaluationMsPerSecond;
+
+/** How the trap log shows a received community: never in clear (it is the sending device's credential). */
+export const MASKED_COMMUNITY = '***';
+
+/** A page of the trap log: newest first, after the trap `after` (exclusive), at most `limit` traps and EVALUATIONS_PER_PAGE evaluations. */
+export interface TrapPage {
+  traps: TrapRecord[];
+  /** The id to pass as `after` for the next page, when there are more traps. */
+  next?: string;
+}
 
 export interface SnmpServiceOptions {
   port: number;
@@ -73,7 +88,10 @@ interface CompactEvaluation {
 interface StoredTrap {
   id: string;
   receivedAt: string;
+  /** The PDU with its community masked (what the log and the flow see). */
   evaluated: CompactEvaluation;
+  /** v1/v2c: whether the trap's community is listed (explicitly, not by `*`) in a trigger's conditions. */
+  communityMatched?: boolean;
 }
 
 export class SnmpService {
@@ -81,6 +99,10 @@ export class SnmpService {
   private receiver: TrapReceiver | undefined;
   private refused = 0;
   private lastRefusalLog = 0;
+  /** The CPU budget of trap evaluation: the current one-second window and the milliseconds spent in it. */
+  private budgetWindow = 0;
+  private budgetSpent = 0;
+  private dropped = 0;
   private readonly maxTraps: number;
   /** The compiled matcher of each trigger object (checked against the trigger at every use). */
   private readonly compiled = new WeakMap<Trigger, TriggerRef>();
@@ -128,8 +150,43 @@ export class SnmpService {
     this.receiver?.setUsers(Object.values(this.store.snmpUsers()));
   }
 
+  /** Every trap of the log (tests; the route pages with `trapPage`). */
   listTraps(): TrapRecord[] {
-    return this.traps.map((t) => ({ id: t.id, receivedAt: t.receivedAt, pdu: t.evaluated.pdu, evaluations: materialise(t.evaluated) }));
+    return this.trapPage({ limit: this.maxTraps, evaluations: Infinity }).traps;
+  }
+
+  /**
+   * A page of the log, newest first. Bounded: at most `limit` (≤ LIMITS.trapPageSize) traps and, of
+   * their evaluations (one per trigger each), at most `evaluations` objects built — at least one
+   * trap per page. `after` is the id of the last trap of the previous page; undefined when that
+   * trap has left the log.
+   */
+  trapPage(o: { limit?: number; after?: string; evaluations?: number } = {}): TrapPage {
+    let start = 0;
+    if (o.after !== undefined) {
+      const i = this.traps.findIndex((t) => t.id === o.after);
+      if (i < 0) throw new UnknownTrapError(o.after);
+      start = i + 1;
+    }
+    const limit = Math.max(1, Math.min(o.limit ?? LIMITS.trapPageSize, this.maxTraps));
+    const budget = o.evaluations ?? EVALUATIONS_PER_PAGE;
+    const traps: TrapRecord[] = [];
+    let built = 0;
+    let i = start;
+    for (; i < this.traps.length && traps.length < limit; i++) {
+      const t = this.traps[i];
+      const n = t.evaluated.codes.length;
+      if (traps.length > 0 && built + n > budget) break;
+      built += n;
+      traps.push({
+        id: t.id,
+        receivedAt: t.receivedAt,
+        pdu: t.evaluated.pdu,
+        ...(t.communityMatched !== undefined ? { communityMatched: t.communityMatched } : {}),
+        evaluations: materialise(t.evaluated),
+      });
+    }
+    return { traps, ...(i < this.traps.length && traps.length ? { next: traps[traps.length - 1].id } : {}) };
   }
 
   /** The compiled matcher of a trigger: cached, rebuilt when the trigger's conditions, name or id changed. */
@@ -150,9 +207,16 @@ export class SnmpService {
     return fresh;
   }
 
-  /** A trap against every trigger of every version (published, then enabled, then the conditions). */
-  private evaluateCompact(pdu: TrapPdu): CompactEvaluation {
+  /**
+   * A trap against every trigger of every version (published, then enabled, then the conditions).
+   * Cost: O(triggers) compiled matches, each O(condition list items) — both bounded (LIMITS.
+   * triggersPerGateway, LIMITS.conditionListItems); `pdu` is matched as given (community in
+   * clear), and `recorded` (the community masked) is what the evaluation keeps.
+   */
+  private evaluateCompact(pdu: TrapPdu, recorded: TrapPdu = pdu): CompactEvaluation & { communityMatched?: boolean } {
     const prepared = prepareTrap(pdu);
+    const community = pdu.version !== 'v3' ? pdu.community : undefined;
+    let communityMatched = false;
     const last = this.lastRefs;
     let refs = last;
     const codes: number[] = [];
@@ -167,6 +231,8 @@ export class SnmpService {
           refs[i] = ref;
         }
         codes.push(!v.published ? NOT_PUBLISHED : !trigger.enabled ? DISABLED : matchCompiled(ref.conditions, prepared));
+        const comm = ref.conditions.comm;
+        if (!communityMatched && community !== undefined && comm?.ok && comm.value !== null && comm.value.has(community)) communityMatched = true;
         i++;
       }
     }
@@ -175,8 +241,14 @@ export class SnmpService {
       else refs.length = i;
     }
     this.lastRefs = refs;
-    const evaluated: CompactEvaluation = { pdu, refs, codes: Int16Array.from(codes), matched: new Map() };
-    for (let k = 0; k < codes.length; k++) if (codes[k] === MATCHED) evaluated.matched.set(k, evaluationOf(refs[k], pdu, MATCHED));
+    const evaluated: CompactEvaluation & { communityMatched?: boolean } = {
+      pdu: recorded,
+      refs,
+      codes: Int16Array.from(codes),
+      matched: new Map(),
+      ...(community !== undefined ? { communityMatched } : {}),
+    };
+    for (let k = 0; k < codes.length; k++) if (codes[k] === MATCHED) evaluated.matched.set(k, evaluationOf(refs[k], recorded, MATCHED));
     return evaluated;
   }
 
@@ -190,30 +262,66 @@ export class SnmpService {
     return this.evaluate(pdu);
   }
 
-  /** A trap as if received (the receiver's path; exported for tests of the dispatch). */
+  /**
+   * A trap as if received (the receiver's path; exported for tests of the dispatch). The log and
+   * the started flows get the PDU with its community masked; matching used it in clear.
+   */
   receive(pdu: TrapPdu): void {
-    const evaluated = this.evaluateCompact(pdu);
-    this.traps.unshift({ id: randomUUID(), receivedAt: new Date().toISOString(), evaluated });
+    const recorded: TrapPdu = pdu.community !== undefined ? { ...pdu, community: MASKED_COMMUNITY } : pdu;
+    const evaluated = this.evaluateCompact(pdu, recorded);
+    this.traps.unshift({
+      id: randomUUID(),
+      receivedAt: new Date().toISOString(),
+      evaluated,
+      ...(evaluated.communityMatched !== undefined ? { communityMatched: evaluated.communityMatched } : {}),
+    });
     if (this.traps.length > this.maxTraps) this.traps.length = this.maxTraps;
     for (const [k, evaluation] of evaluated.matched) {
       const ref = evaluated.refs[k];
-      void this.startFlow(ref.trigger, ref.packageName, ref.version, pdu, evaluation);
+      this.startFlow(ref.trigger, ref.packageName, ref.version, recorded, evaluation).catch((err: unknown) => {
+        evaluation.error = `could not start ${ref.trigger.flow}: ${(err as Error)?.message ?? String(err)}`;
+      });
     }
   }
 
+  /**
+   * Whether this second's evaluation budget is spent (TRAP_BUDGET_MS_PER_SECOND): a flood of
+   * traps then costs the event loop at most that share of each second; the rest are dropped.
+   */
+  private overBudget(now: number): boolean {
+    const window = Math.floor(now / 1000);
+    if (window !== this.budgetWindow) {
+      this.budgetWindow = window;
+      this.budgetSpent = 0;
+    }
+    return this.budgetSpent >= TRAP_BUDGET_MS_PER_SECOND;
+  }
+
   private received(n: RawNotification): void {
+    const t0 = performance.now();
+    if (this.overBudget(t0)) {
+      this.dropped += 1;
+      this.refusedMessage(Object.assign(new Error(`dropped: trap evaluation used its ${TRAP_BUDGET_MS_PER_SECOND} ms of this second (${this.dropped} dropped so far)`), { rinfo: n?.rinfo }));
+      return;
+    }
     let pdu: TrapPdu;
     try {
       pdu = normalizeNotification(n);
     } catch (err) {
-      this.refusedMessage(err as Error);
+      this.refusedMessage(Object.assign(err as Error, { rinfo: n?.rinfo }));
       return;
     }
     try {
       this.receive(pdu);
     } catch (err) {
-      process.stderr.write(`Flowgate emulator: SNMP trap from ${pdu.source.address}:${pdu.source.port} could not be handled: ${(err as Error).message}\n`);
+      this.refusedMessage(Object.assign(new Error(`could not be handled: ${(err as Error)?.message ?? String(err)}`), { rinfo: n?.rinfo }));
+    } finally {
+      this.budgetSpent += performance.now() - t0;
     }
+  }
+
+  get droppedCount(): number {
+    return this.dropped;
   }
 
   private async startFlow(trigger: Trigger, packageName: string, version: number, pdu: TrapPdu, evaluation: TriggerEvaluation): Promise<void> {
@@ -249,8 +357,17 @@ export class SnmpService {
     const now = Date.now();
     if (now - this.lastRefusalLog < 1000) return; // at most one line per second
     this.lastRefusalLog = now;
-    const from = err.rinfo ? ` from ${err.rinfo.address}:${err.rinfo.port}` : '';
-    process.stderr.write(`Flowgate emulator: SNMP message${from} refused: ${err.message} (${this.refused} refused so far)\n`);
+    const from = err?.rinfo ? ` from ${String(err.rinfo.address).slice(0, 64)}:${Number(err.rinfo.port)}` : '';
+    // One line, bounded: a message built from a hostile datagram never floods the log.
+    const message = String(err?.message ?? err).replace(/[\r\n]+/g, ' ').slice(0, 200);
+    process.stderr.write(`Flowgate emulator: SNMP message${from} refused: ${message} (${this.refused} refused so far)\n`);
+  }
+}
+
+/** `after` names no trap of the log (it may have left it: the log keeps the last LIMITS.trapLogSize). */
+export class UnknownTrapError extends Error {
+  constructor(readonly id: string) {
+    super(`no trap '${id.slice(0, 64)}' in the log (it keeps the last ${LIMITS.trapLogSize} traps)`);
   }
 }
 

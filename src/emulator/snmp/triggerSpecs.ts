@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { ApiErrorDetail, FlowSignature } from '../../core/api/types';
 import type { Trigger, TriggerSpec } from '../../core/model/trigger';
 import { normalizeTriggerSpec, validateTriggerSpec, type ValidateTriggerOptions } from '../../core/triggers/validate';
-import { invalidPackageFile } from '../errors';
+import { LIMITS } from '../../core/limits';
+import { ApiError, invalidPackageFile } from '../errors';
 
 /** Field errors of `spec` against the version's flows (prefix names where it sits, e.g. `manifest.triggers[0].`). */
 export function triggerErrors(spec: unknown, flows: readonly FlowSignature[], prefix = '', opts: ValidateTriggerOptions = {}): ApiErrorDetail[] {
@@ -40,4 +41,24 @@ export function triggersFromManifest(records: readonly unknown[] | undefined, fl
     throw invalidPackageFile(details);
   }
   return list.map((r) => toTrigger(r as TriggerSpec));
+}
+
+/**
+ * The trigger quotas: at most LIMITS.triggersPerVersion per version and LIMITS.triggersPerGateway
+ * on the gateway (every stored version, published or not: each received trap is evaluated against
+ * all of them, so this bounds the per-trap cost and the trap log). 413 `quota-exceeded` naming
+ * `field`, before anything is stored.
+ */
+export function checkTriggerQuota(versions: Iterable<{ triggers?: readonly unknown[] }>, adding: number, field: string, versionHas = 0): void {
+  if (adding <= 0) return;
+  if (versionHas + adding > LIMITS.triggersPerVersion) {
+    const message = `a package version has at most ${LIMITS.triggersPerVersion} triggers (it would have ${versionHas + adding})`;
+    throw new ApiError(413, 'quota-exceeded', `Quota exceeded: ${field}: ${message}`, [{ field, message }]);
+  }
+  let total = 0;
+  for (const v of versions) total += v.triggers?.length ?? 0;
+  if (total + adding > LIMITS.triggersPerGateway) {
+    const message = `the gateway holds at most ${LIMITS.triggersPerGateway} triggers over all package versions (it has ${total}; this adds ${adding})`;
+    throw new ApiError(413, 'quota-exceeded', `Quota exceeded: ${field}: ${message}`, [{ field, message }]);
+  }
 }

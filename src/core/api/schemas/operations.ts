@@ -10,6 +10,7 @@ import * as E from './executions';
 import * as P from './packages';
 import * as S from './schedules';
 import * as N from './snmp';
+import { TrapListQuery } from '../../snmp/trapLog';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
@@ -242,7 +243,7 @@ export const API_OPERATIONS = {
     params: P.VersionParams,
     body: { schema: N.TriggerBody, required: true },
     responses: { 201: { description: 'The trigger, with id and defaults', schema: N.Trigger, location: true } },
-    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
   }),
   getTrigger: op({
     method: 'get',
@@ -272,11 +273,12 @@ export const API_OPERATIONS = {
   listTraps: op({
     method: 'get',
     path: '/api/v1/snmp/traps',
-    summary: "Recent traps received (the last 500, newest first), each with every trigger's evaluation",
+    summary: "Recent traps received (the last 500, newest first, paged), each with every trigger's evaluation",
     description:
-      'Every community is accepted and recorded; trigger conditions decide what runs. Per trigger: published, enabled, then deviceAddress, devicePort, trapOid, version, community, agentAddress, users — the first that fails is `failed`.',
+      'Every community is accepted and recorded, masked (`***`: communities are the devices\' credentials; `communityMatched` says whether a trigger lists it); trigger conditions decide what runs. Per trigger: published, enabled, then deviceAddress, devicePort, trapOid, version, community, agentAddress, users — the first that fails is `failed`. A page holds at most `limit` traps and 50,000 evaluations (at least one trap); `next` is the `after` of the following page.',
+    query: TrapListQuery,
     responses: { 200: { description: 'Traps', schema: N.TrapListResponse } },
-    errors: {},
+    errors: { 400: ['bad-request'] },
   }),
   evaluateTrap: op({
     method: 'post',

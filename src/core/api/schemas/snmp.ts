@@ -121,8 +121,17 @@ export const TriggerEvaluation = Type.Object({
   error: Type.Optional(Text()),
 });
 
-export const TrapRecord = Type.Object({ id: Id, receivedAt: Instant(), pdu: TrapPdu, evaluations: List(TriggerEvaluation, LIMITS.triggersPerGateway) });
-export const TrapListResponse = Type.Object({ traps: List(TrapRecord, 10_000) });
+export const TrapRecord = Type.Object({
+  id: Id,
+  receivedAt: Instant(),
+  pdu: TrapPdu,
+  communityMatched: Type.Optional(Type.Boolean({ description: "v1/v2c: whether a trigger lists the trap's community (the log shows it masked, `***`)" })),
+  evaluations: List(TriggerEvaluation, LIMITS.triggersPerGateway),
+});
+export const TrapListResponse = Type.Object({
+  traps: List(TrapRecord, LIMITS.trapPageSize),
+  next: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.shortStringLength, description: 'More traps: pass this as `after` for the next page' })),
+});
 export const EvaluateTrapResponse = Type.Object({ evaluations: List(TriggerEvaluation, LIMITS.triggersPerGateway) });
 
 const AuthProtocol = Enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const);
