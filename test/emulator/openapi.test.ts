@@ -5,6 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { API_ERROR_CODES } from '../../src/core/api/schemas/errors';
+import { API_OPERATIONS, COMMON_ERRORS } from '../../src/core/api/schemas/operations';
 import { createApp } from '../../src/emulator/http/app';
 import type { GatewayContext } from '../../src/emulator/routes/context';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
@@ -107,6 +109,22 @@ describe('openapi', () => {
           assert.ok(Array.isArray(codes) && codes.length > 0, `${m} ${p} ${status} names no error code`);
           for (const c of codes) assert.ok(all.includes(c), `${m} ${p} ${status}: ${c} not in ApiError`);
         }
+      }
+    }
+  });
+
+  test('the document is generated from the typed operations: each route lists exactly its declared codes, all from API_ERROR_CODES', () => {
+    assert.deepEqual(doc.components.schemas.ApiError.properties.error.properties.code.enum, [...API_ERROR_CODES]);
+    const ops = Object.entries(API_OPERATIONS);
+    assert.equal(Object.values<any>(doc.paths).reduce((n, item) => n + METHODS.filter((m) => item[m]).length, 0), ops.length);
+    for (const [id, op] of ops) {
+      const documented = doc.paths[op.path]?.[op.method];
+      assert.equal(documented?.operationId, id, `${id} is documented at ${op.method} ${op.path}`);
+      const statuses = new Set([...Object.keys(op.errors), ...Object.keys(COMMON_ERRORS)]);
+      for (const status of statuses) {
+        const declared = new Set([...((op.errors as Record<string, readonly string[]>)[status] ?? []), ...(COMMON_ERRORS[Number(status)] ?? [])]);
+        assert.deepEqual(new Set(documented.responses[status]['x-error-codes']), declared, `${id} ${status}`);
+        assert.deepEqual(new Set(documented.responses[status].content['application/json'].schema.allOf[1].properties.error.properties.code.enum), declared);
       }
     }
   });

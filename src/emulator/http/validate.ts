@@ -56,7 +56,7 @@ const FULL_REPORT_NODES = 20_000;
 export type Where = 'body' | 'query' | 'path';
 
 function joinField(base: string, key: string | number): string {
-  if (typeof key === 'number') return `${base}[${key}]`;
+  if (typeof key === 'number') return `${base || 'body'}[${key}]`;
   const k = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
   return base ? `${base}.${k}` : k;
 }
@@ -65,7 +65,7 @@ function fieldOf(instancePath: string, where: Where): string {
   let field = '';
   for (const raw of instancePath.split('/').slice(1)) {
     const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    field = /^\d+$/.test(seg) && field !== '' ? `${field}[${seg}]` : joinField(field, seg);
+    field = /^\d+$/.test(seg) ? `${field || where}[${seg}]` : joinField(field, seg);
   }
   return field || (where === 'body' ? 'body' : where);
 }
@@ -84,7 +84,7 @@ function detailsOf(errors: ErrorObject[], where: Where): { details: ApiErrorDeta
       message = 'required';
     } else if (e.keyword === 'additionalProperties') {
       const extra = (e.params as { additionalProperty: string }).additionalProperty;
-      field = joinField(field === 'body' || field === where ? '' : field, extra);
+      field = where === 'body' ? joinField(field === 'body' ? '' : field, extra) : extra;
       message = where === 'query' ? `unknown query parameter '${extra}'` : `unknown property '${extra}'`;
     } else if (anyOfAt.has(e.instancePath)) {
       if (e.keyword !== 'anyOf') continue;
@@ -203,7 +203,7 @@ export function tooDeep(text: string, max: number): string | undefined {
           let field = '';
           for (let d = 0; d < stack.length; d++) {
             const f = stack[d];
-            field = f.obj ? joinField(field, f.key) : `${field}[${f.index}]`;
+            field = f.obj ? joinField(field, f.key) : `${field || 'body'}[${f.index}]`;
           }
           return field || 'body';
         }
@@ -223,7 +223,7 @@ function forbiddenKey(value: unknown): string | undefined {
   const stack: { v: unknown; field: string }[] = [{ v: value, field: '' }];
   while (stack.length) {
     const { v, field } = stack.pop()!;
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, field: `${field}[${i}]` }));
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, field: `${field || 'body'}[${i}]` }));
     else if (v && typeof v === 'object') {
       for (const k of Object.keys(v)) {
         const f = joinField(field, k);

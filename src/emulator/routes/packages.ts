@@ -16,7 +16,7 @@ import { createNewVersion, parseNewVersionRequest } from '../store/newVersion';
 import { parseVersion } from '../http/params';
 import { binaryBody, check, jsonBody, noBody } from '../http/validate';
 import { PACKAGE_UPLOAD_TYPES } from '../../core/api/schemas/operations';
-import { NewVersionRequest } from '../../core/api/schemas/packages';
+import { NewVersionRequest, PackageParams } from '../../core/api/schemas/packages';
 import type { GatewayContext } from './context';
 
 export const MAX_PACKAGE_BYTES = 50 * 1024 * 1024;
@@ -32,6 +32,23 @@ export function packageNameParam(raw: string, field = 'name'): string {
 export function packageRoutes(ctx: GatewayContext): Router {
   const r = Router();
   const { store } = ctx;
+  // Every route here: the path's name and version checked against their schemas first (400 naming the field).
+  r.param('name', (_req, _res, next, value) => {
+    try {
+      check(PackageParams, { name: value }, 'path');
+      next();
+    } catch (e) {
+      next(e);
+    }
+  });
+  r.param('version', (_req, _res, next, value) => {
+    try {
+      parseVersion(value);
+      next();
+    } catch (e) {
+      next(e);
+    }
+  });
 
   r.get('/api/v1/packages', async (_req, res) => {
     const body: PackageListResponse = { packages: await store.listPackages() };

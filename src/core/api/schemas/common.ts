@@ -14,6 +14,9 @@ export type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T exte
 /** Fails to compile unless its argument is `true`. */
 export const assertType = <T extends true>(_ok?: T): void => undefined;
 
+/** No control characters (NUL, newlines, escapes): names, ids, expressions, zones. */
+export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001f\\u007f]*$';
+
 /** A bounded string; `max` defaults to LIMITS.shortStringLength. */
 export const Str = (opts: { max?: number; min?: number; pattern?: string; description?: string; format?: string } = {}) =>
   Type.String({
@@ -46,10 +49,12 @@ export const PackageName = Str({ min: 1, max: LIMITS.nameLength, pattern: PACKAG
 export const Version = Int(1, LIMITS.maxVersion, 'Package version');
 export const DefinitionKind = Type.Union([Type.Literal('flow'), Type.Literal('connection')]);
 /** A definition id: `network/core/Restart-Service`. */
-export const DefinitionId = Str({ min: 1, max: LIMITS.definitionIdLength, description: 'Definition id: folders and name' });
+export const DefinitionId = Str({ min: 1, max: LIMITS.definitionIdLength, pattern: NO_CONTROL_CHARS, description: 'Definition id: folders and name' });
 export const Sha256 = Str({ max: 64, pattern: '^[0-9a-f]{64}$' });
 /** Execution, schedule and trigger ids. */
-export const Id = Str({ min: 1, max: LIMITS.shortStringLength });
+export const Id = Str({ min: 1, max: LIMITS.shortStringLength, pattern: NO_CONTROL_CHARS });
+/** A name a person gives (schedules, triggers): no control characters. */
+export const Name = (max: number = LIMITS.nameLength) => Str({ min: 1, max, pattern: NO_CONTROL_CHARS });
 /** One of these strings (a union of literals: `enum` in the document). */
 export const Enum = <T extends string>(values: readonly T[], description?: string) =>
   Type.Union(values.map((v) => Type.Literal(v)), description ? { description } : {});

@@ -1,7 +1,7 @@
 /** Starting, listing, reading and stopping executions. */
 import { Type } from '@sinclair/typebox';
 import { LIMITS } from '../../limits';
-import { Enum, Id, Instant, JsonObject, List, PackageName, Str, Text, Version } from './common';
+import { Enum, Id, Instant, JsonObject, List, NO_CONTROL_CHARS, PackageName, Str, Text, Version } from './common';
 
 export const EXECUTION_STATUSES = ['Running', 'Stopping', 'Stopped', 'Ended', 'Error'] as const;
 export const ExecutionStatus = Enum(EXECUTION_STATUSES);
@@ -27,7 +27,7 @@ export const StartExecutionQuery = Type.Object(
 export const StartExecutionParams = Type.Object({
   tenant: Type.Literal('default'),
   system: Type.Literal('default'),
-  flow: Str({ min: 1, max: LIMITS.definitionIdLength, description: 'A flow id (URL-encoded or as several path segments) or a bare flow name' }),
+  flow: Str({ min: 1, max: LIMITS.definitionIdLength, pattern: NO_CONTROL_CHARS, description: 'A flow id (URL-encoded or as several path segments) or a bare flow name' }),
 });
 
 export const ExecutionResultResponse = Type.Object({

@@ -2,14 +2,14 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LIMITS } from '../../limits';
 import type { Schedule as ScheduleModel, ScheduleSpec as ScheduleSpecModel } from '../../model/schedule';
-import { assertType, DefinitionId, Enum, Id, Instant, Int, JsonObject, List, Str, Text, type Equal } from './common';
+import { assertType, DefinitionId, Enum, Id, Instant, Int, JsonObject, List, Name, NO_CONTROL_CHARS, Str, Text, type Equal } from './common';
 
-const Timezone = Str({ min: 1, max: LIMITS.shortStringLength, description: 'IANA time zone, e.g. Europe/London; default UTC' });
-const Expression = Str({ min: 1, max: LIMITS.shortStringLength, description: 'Cron (node-cron 4): 5 fields, or 6 with leading seconds; L, W, # supported' });
+const Timezone = Str({ min: 1, max: LIMITS.shortStringLength, pattern: NO_CONTROL_CHARS, description: 'IANA time zone, e.g. Europe/London; default UTC' });
+const Expression = Str({ min: 1, max: LIMITS.shortStringLength, pattern: NO_CONTROL_CHARS, description: 'Cron (node-cron 4): 5 fields, or 6 with leading seconds; L, W, # supported' });
 
 /** A schedule as package drafts and files carry it (the model type, tied to this schema below). */
 export const ScheduleSpec = Type.Object({
-  name: Str({ min: 1, max: LIMITS.scheduleNameLength }),
+  name: Name(LIMITS.scheduleNameLength),
   description: Type.Optional(Text()),
   flow: DefinitionId,
   type: Type.Literal('CRON'),
@@ -26,7 +26,7 @@ assertType<Equal<Static<typeof ScheduleSpec>, ScheduleSpecModel>>();
  */
 export const ScheduleBody = Type.Object(
   {
-    name: Str({ min: 1, max: LIMITS.scheduleNameLength }),
+    name: Name(LIMITS.scheduleNameLength),
     description: Type.Optional(Text()),
     flow: DefinitionId,
     type: Type.Optional(Type.Literal('CRON', { description: 'Default CRON' })),
@@ -47,7 +47,7 @@ export const ScheduleBody = Type.Object(
 
 export const Schedule = Type.Object({
   id: Id,
-  name: Str({ min: 1, max: LIMITS.scheduleNameLength }),
+  name: Name(LIMITS.scheduleNameLength),
   description: Type.Optional(Text()),
   flow: DefinitionId,
   type: Type.Literal('CRON'),

@@ -9,7 +9,7 @@ import type {
   TriggerConditions as TriggerConditionsModel,
   TriggerSpec as TriggerSpecModel,
 } from '../../model/trigger';
-import { assertType, DefinitionId, Enum, Id, Instant, Int, JsonObject, List, PackageName, Str, Text, Version, type Equal } from './common';
+import { assertType, DefinitionId, Enum, Id, Instant, Int, JsonObject, List, Name, NO_CONTROL_CHARS, PackageName, Str, Text, Version, type Equal } from './common';
 
 export const SnmpVersion = Enum(['v1', 'v2c', 'v3'] as const);
 const Condition = (description: string, examples?: string[]) =>
@@ -31,11 +31,11 @@ export const TriggerConditions = Type.Object(
 assertType<Equal<Static<typeof TriggerConditions>, TriggerConditionsModel>>();
 
 const triggerFields = {
-  name: Str({ min: 1, max: LIMITS.nameLength }),
+  name: Name(),
   description: Type.Optional(Text()),
   flow: DefinitionId,
   conditions: TriggerConditions,
-  pduVariable: Type.Optional(Str({ min: 1, max: LIMITS.nameLength, description: 'An input of type object or any that receives the trap PDU' })),
+  pduVariable: Type.Optional(Str({ min: 1, max: LIMITS.nameLength, pattern: NO_CONTROL_CHARS, description: 'An input of type object or any that receives the trap PDU' })),
 };
 
 export const TriggerSpec = Type.Object({
