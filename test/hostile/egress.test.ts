@@ -77,6 +77,60 @@ steps:
     values:
       result: "= response"
 `,
+  'x/StartSelf': `
+inputs:
+  url:
+    type: string
+outputs:
+  result:
+    type: object
+steps:
+  - kind: http
+    url: "= url"
+    method: POST
+    body:
+      inputVariables:
+        url: "= url"
+    output: response
+    timeoutSeconds: 60
+  - kind: set
+    values:
+      result: "= response"
+`,
+  'x/Leaf': `
+inputs:
+  url:
+    type: string
+outputs:
+  ok:
+    type: boolean
+steps:
+  - kind: set
+    values:
+      ok: true
+`,
+  'x/Sleeper': `
+inputs:
+  url:
+    type: string
+steps:
+  - kind: wait
+    seconds: 60
+`,
+  'x/StartThenWait': `
+inputs:
+  url:
+    type: string
+steps:
+  - kind: http
+    url: "= url"
+    method: POST
+    body:
+      inputVariables:
+        url: "= url"
+  - kind: wait
+    seconds: 60
+`,
 };
 
 /** A hostile "external" server in the test process. */
@@ -388,6 +442,46 @@ describe('hostile egress: --egress-allow and --allow-self-calls', () => {
     assert.equal(self.status, 200, JSON.stringify(self.body));
     assert.equal(self.body.outputVariables.result.status, 200);
     assert.equal(self.body.outputVariables.result.body.name, 'egress');
+  });
+
+  test('an execution a self-call starts joins the caller\'s tree', async () => {
+    const url = `${gw.url}${startPath('x/Leaf', { packageName: 'egress' })}`;
+    const caller = await run(gw, 'x/StartSelf', { url });
+    assert.equal(caller.status, 200, JSON.stringify(caller.body));
+    const childId = caller.body.outputVariables.result.body.executionId;
+    assert.equal(typeof childId, 'string', JSON.stringify(caller.body));
+    const child = await call(gw.url, 'GET', `/api/v1/executions/${childId}`);
+    assert.equal(child.body.parentId, caller.body.executionId);
+    assert.equal(child.body.rootId, caller.body.executionId);
+  });
+
+  test('a flow that starts itself over HTTP is bounded by the tree, and the gateway keeps serving', async () => {
+    const url = `${gw.url}${startPath('x/StartSelf', { packageName: 'egress' })}`;
+    const root = await whileServing(gw, () => run(gw, 'x/StartSelf', { url }));
+    assert.equal(root.status, 200, JSON.stringify(root.body).slice(0, 500));
+    // Somewhere down the chain a start was refused (depth or tree size), and the chain unwound.
+    const list = await call(gw.url, 'GET', '/api/v1/executions?flow=x/StartSelf');
+    const tree = list.body.executions.filter((e: { rootId: string }) => e.rootId === root.body.executionId);
+    assert.ok(tree.length > 1 && tree.length <= 52, `the tree holds ${tree.length} executions`);
+    assert.ok(tree.every((e: { status: string }) => e.status !== 'Running'), 'nothing left running');
+  });
+
+  test('stopping the root stops what its self-calls started', async () => {
+    const url = `${gw.url}${startPath('x/Sleeper', { packageName: 'egress', mode: 'async' })}`;
+    const root = await call(gw.url, 'POST', startPath('x/StartThenWait', { packageName: 'egress', mode: 'async' }), { inputVariables: { url } });
+    assert.equal(root.status, 202, JSON.stringify(root.body));
+    const rootId = root.body.executionId;
+    let sleeper: { id: string } | undefined;
+    for (let i = 0; i < 100 && !sleeper; i++) {
+      const list = await call(gw.url, 'GET', '/api/v1/executions?flow=x/Sleeper&status=Running');
+      sleeper = list.body.executions.find((e: { rootId: string }) => e.rootId === rootId);
+      if (!sleeper) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(sleeper, 'the self-call started x/Sleeper in the root\'s tree');
+    const stop = await call(gw.url, 'POST', `/api/v1/executions/${rootId}/stop`);
+    assert.equal(stop.status, 200, JSON.stringify(stop.body));
+    const after = await call(gw.url, 'GET', `/api/v1/executions/${sleeper.id}`);
+    assert.equal(after.body.status, 'Stopped');
   });
 });
 
