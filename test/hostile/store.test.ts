@@ -192,6 +192,36 @@ describe('hostile: the store', () => {
     }
   });
 
+  test('a package file that lies about its sizes (declares 1 KB, inflates to 40 MB) is refused as damaged; nothing stored', async () => {
+    const gw = await startTarget();
+    try {
+      const before = await snapshot(gw);
+      const filesBefore = names(gw.dataDir);
+      const bytes = await bigPackage('liar', 1, 'definition', 40 * MB);
+      const entry = Buffer.from('definitions/flows/big/Heavy.flow.yaml');
+      const buf = Buffer.from(bytes);
+      let patched = 0;
+      // Local header (sizes at 18/22, name at 30) and central directory header (sizes at 20/24, name at 46).
+      for (let i = 0; i + 4 <= buf.length; i++) {
+        const sig = buf.readUInt32LE(i);
+        if (sig === 0x04034b50 && buf.subarray(i + 30, i + 30 + entry.length).equals(entry)) {
+          buf.writeUInt32LE(1024, i + 22);
+          patched++;
+        } else if (sig === 0x02014b50 && buf.subarray(i + 46, i + 46 + entry.length).equals(entry)) {
+          buf.writeUInt32LE(1024, i + 24);
+          patched++;
+        }
+      }
+      assert.equal(patched, 2);
+      const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', new Uint8Array(buf)));
+      assertRefused(res, 400, /^(file|entries\[)/, 'invalid-package-file');
+      assert.deepEqual(await snapshot(gw), before);
+      assert.deepEqual(names(gw.dataDir), filesBefore);
+    } finally {
+      await gw.stop();
+    }
+  });
+
   test('a failed write (store.json cannot be replaced) is refused and not visible; a failed upload leaves no file; fixed, everything works', async () => {
     const dir = dataDir();
     let gw = await startTarget({ dataDir: dir });
@@ -359,12 +389,27 @@ describe('hostile: the store', () => {
     try {
       await call(gw.url, 'POST', '/api/v1/snmp/users', { name: 'modes', level: 'authNoPriv', authProtocol: 'sha', authKey: 'modes-auth-key' });
       await call(gw.url, 'DELETE', '/api/v1/packages/nothing');
+      const run = await call(gw.url, 'POST', '/api/default/default/flows/network%2Fcore%2FRestart-Service/executions?packageName=network-ops', { inputVariables: { device: '10.0.0.9' } });
+      assert.equal(run.status, 200, JSON.stringify(run.body));
+      const everything = (): [string, import('node:fs').Stats][] => {
+        const out: [string, import('node:fs').Stats][] = [];
+        const walk = (d: string) => {
+          for (const e of readdirSync(d, { withFileTypes: true })) {
+            const p = path.join(d, e.name);
+            out.push([path.relative(dir, p), lstatSync(p)]);
+            if (e.isDirectory()) walk(p);
+          }
+        };
+        walk(dir);
+        return out;
+      };
       const check = () => {
         assert.equal(statSync(dir).mode & 0o777, 0o700, 'the data folder');
-        for (const [rel, mode] of tree(dir)) {
-          const st = lstatSync(path.join(dir, rel));
+        const all = everything();
+        assert.ok(all.some(([rel]) => rel.startsWith('executions')), 'execution history is covered too');
+        for (const [rel, st] of all) {
           if (st.isSymbolicLink()) continue;
-          assert.equal(mode, st.isDirectory() ? 0o700 : 0o600, `${rel}: ${mode.toString(8)}`);
+          assert.equal(st.mode & 0o777, st.isDirectory() ? 0o700 : 0o600, `${rel}: ${(st.mode & 0o777).toString(8)}`);
         }
         assert.ok(existsSync(path.join(dir, 'secret.key')));
       };
@@ -372,10 +417,7 @@ describe('hostile: the store', () => {
       await gw.stop();
       // Loosened by hand (or left by an older version): tightened when the store opens.
       chmodSync(dir, 0o755);
-      for (const [rel] of tree(dir)) {
-        const p = path.join(dir, rel);
-        chmodSync(p, lstatSync(p).isDirectory() ? 0o755 : 0o644);
-      }
+      for (const [rel, st] of everything()) chmodSync(path.join(dir, rel), st.isDirectory() ? 0o755 : 0o644);
       gw = await startEmulatorProcess({ dataDir: dir });
       check();
     } finally {

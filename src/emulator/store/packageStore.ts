@@ -209,7 +209,8 @@ export class PackageStore {
     checkDeclaredSizes(bytes);
     let parsed: Awaited<ReturnType<typeof readPackageFile>>;
     try {
-      parsed = await readPackageFile(bytes);
+      // Declared sizes passed the quotas; an entry that inflates beyond what it declared stops at the version's quota.
+      parsed = await readPackageFile(bytes, { maxUncompressedBytes: LIMITS.versionContentBytes + LIMITS.manifestBytes });
     } catch (err) {
       const e = err as { field?: unknown; message?: unknown };
       if (err && typeof e.field === 'string') {
