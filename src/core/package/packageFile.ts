@@ -301,6 +301,23 @@ function inflateEntry(file: JSZip.JSZipObject, name: string, budget: number, lim
   });
 }
 
+/** Whether JSON text nests `[`/`{` deeper than `max` (strings skipped, escapes honoured): one pass, no parsing. */
+export function jsonNestingExceeds(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 function decodeText(bytes: Uint8Array, field: string, what: string): string {
   try {
     return utf8.decode(bytes);
@@ -373,7 +390,12 @@ export async function readPackageFile(bytes: Uint8Array, options: ReadPackageOpt
   }
   let manifestValue: unknown;
   try {
-    manifestValue = JSON.parse(decodeText(manifestBytes, 'manifest', MANIFEST_ENTRY));
+    const manifestText = decodeText(manifestBytes, 'manifest', MANIFEST_ENTRY);
+    // JSON.parse takes ~0.6 s for 2 MB of `[[[[…`: nesting is measured first, in one pass.
+    if (jsonNestingExceeds(manifestText, LIMITS.jsonDepth)) {
+      throw new PackageFileError('manifest', `${MANIFEST_ENTRY} nests deeper than ${LIMITS.jsonDepth} levels.`);
+    }
+    manifestValue = JSON.parse(manifestText);
   } catch (error) {
     if (error instanceof PackageFileError) throw error;
     throw new PackageFileError('manifest', `${MANIFEST_ENTRY} is not valid JSON (${(error as Error).message}).`);
