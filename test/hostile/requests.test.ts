@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { API_OPERATIONS, type ApiOperation } from '../../src/core/api/schemas/operations';
 import { startPath } from '../emulator/helpers';
 import type { EmulatorProcess } from '../support/emulatorProcess';
 import { assertRefused, call, snapshot, startTarget, whileServing, type HttpResult } from './harness';
@@ -55,24 +56,30 @@ describe('hostile requests', () => {
     assert.deepEqual(await snapshot(gw), before0, 'the state changed');
   }
 
-  const jsonRoutes = (): [string, string, unknown][] => [
-    ['POST', START, { inputVariables: { device: '10.0.0.1' } }],
-    ['POST', '/api/v1/executions/stop', { ids: ['x'] }],
-    ['POST', `${P}/new-version`, {}],
-    ['POST', `${P}/schedules`, { ...SCHEDULE, name: 'other' }],
-    ['PUT', `${P}/schedules/${scheduleId}`, { ...SCHEDULE, enabled: false }],
-    ['POST', '/api/v1/cron/preview', { expression: '* * * * *' }],
-    ['POST', `${P}/triggers`, { ...TRIGGER, name: 'other' }],
-    ['PUT', `${P}/triggers/${triggerId}`, { ...TRIGGER, enabled: false }],
-    ['POST', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 162 }, trapOid: '1.3.6.1.6.3.1.1.5.3' }],
-    ['POST', '/api/v1/snmp/users', { ...USER, name: 'other' }],
-    ['PUT', '/api/v1/snmp/users/hostile', USER],
+  /** Every operation with a JSON body: method, documented path, a concrete path, a valid body. */
+  const jsonRoutes = (): [string, string, string, unknown][] => [
+    ['POST', '/api/{tenant}/{system}/flows/{flow}/executions', START, { inputVariables: { device: '10.0.0.1' } }],
+    ['POST', '/api/v1/executions/stop', '/api/v1/executions/stop', { ids: ['x'] }],
+    ['POST', '/api/v1/packages/{name}/versions/{version}/new-version', `${P}/new-version`, {}],
+    ['POST', '/api/v1/packages/{name}/versions/{version}/schedules', `${P}/schedules`, { ...SCHEDULE, name: 'other' }],
+    ['PUT', '/api/v1/packages/{name}/versions/{version}/schedules/{id}', `${P}/schedules/${scheduleId}`, { ...SCHEDULE, enabled: false }],
+    ['POST', '/api/v1/cron/preview', '/api/v1/cron/preview', { expression: '* * * * *' }],
+    ['POST', '/api/v1/packages/{name}/versions/{version}/triggers', `${P}/triggers`, { ...TRIGGER, name: 'other' }],
+    ['PUT', '/api/v1/packages/{name}/versions/{version}/triggers/{id}', `${P}/triggers/${triggerId}`, { ...TRIGGER, enabled: false }],
+    ['POST', '/api/v1/snmp/evaluate', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 162 }, trapOid: '1.3.6.1.6.3.1.1.5.3' }],
+    ['POST', '/api/v1/snmp/users', '/api/v1/snmp/users', { ...USER, name: 'other' }],
+    ['PUT', '/api/v1/snmp/users/{name}', '/api/v1/snmp/users/hostile', USER],
   ];
+
+  test('the attacks below cover every operation that takes a JSON body', () => {
+    const withBody = Object.values<ApiOperation>(API_OPERATIONS).filter((o) => o.body).map((o) => `${o.method.toUpperCase()} ${o.path}`).sort();
+    assert.deepEqual(jsonRoutes().map(([m, t]) => `${m} ${t}`).sort(), withBody);
+  });
 
   test('wrong content types on every JSON route: 415 naming content-type, nothing changes', async () => {
     const types = ['text/plain', 'text/plain;charset=UTF-8', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=latin1'];
     await attack(async () => {
-      for (const [method, path, body] of jsonRoutes()) {
+      for (const [method, , path, body] of jsonRoutes()) {
         for (const type of types) assertRefused(await send(gw, method, path, JSON.stringify(body), { 'content-type': type }), 415, 'content-type', 'unsupported-media-type');
         assertRefused(await send(gw, method, path, JSON.stringify(body)), 415, 'content-type', 'unsupported-media-type');
       }
