@@ -7,6 +7,7 @@
  * change nothing compare snapshots.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { LIMITS } from '../../src/core/limits';
@@ -159,6 +160,25 @@ function run(gw: EmulatorProcess, flow: string, inputVariables: Record<string, u
   return call(gw.url, 'POST', startPath(flow, { packageName: PKG, packageVersion: 1, ...query }), { inputVariables });
 }
 
+function sendTrap(gw: EmulatorProcess, uptime: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('/usr/bin/snmptrap', ['-v', '2c', '-c', 'public', `127.0.0.1:${gw.snmpPort}`, String(uptime), '1.3.6.1.4.1.8072.2.3.0.77'], { timeout: 10_000 }, (err, _out, stderr) =>
+      err ? reject(new Error(`snmptrap: ${stderr || err.message}`)) : resolve(),
+    );
+  });
+}
+
+async function waitForTrap(gw: EmulatorProcess, uptime: number): Promise<any> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const r = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+    const trap = r.body.traps?.find((t: any) => t.pdu.uptime === uptime);
+    if (trap) return trap;
+    if (Date.now() > deadline) throw new Error(`trap ${uptime} was not recorded`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
 function rssKb(gw: EmulatorProcess): number {
   const status = readFileSync(`/proc/${gw.process.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
@@ -193,6 +213,13 @@ describe('hostile flows', () => {
     });
     assert.equal(s.status, 201, JSON.stringify(s.body));
     scheduleId = s.body.id;
+    const t = await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/triggers`, {
+      name: 'any-trap',
+      flow: 'h/Fine',
+      conditions: { deviceAddress: '*', devicePort: '*', trapOid: '1.3.6.1.4.1.8072.2.3.0.77', version: 'v2c', community: '*' },
+      inputs: { name: 'trap' },
+    });
+    assert.equal(t.status, 201, JSON.stringify(t.body));
   });
   after(async () => {
     await gw?.stop();
@@ -344,7 +371,7 @@ describe('hostile flows', () => {
     assert.ok(log.some((l) => /^log truncated after/.test(l.message)), 'the log says it was truncated');
   });
 
-  test('more concurrent starts than a version and the gateway take: 429 too-many-executions (REST, schedule run), nothing else changes', async () => {
+  test('more concurrent starts than a version and the gateway take: 429 too-many-executions (REST, schedule run), a trigger records why, nothing else changes', async () => {
     const before = await snapshot(gw);
     const n = LIMITS.executionsPerVersion;
     assert.equal(n * 2, LIMITS.executionsPerGateway, 'two versions fill the gateway');
@@ -354,6 +381,10 @@ describe('hostile flows', () => {
       const over = await Promise.all(Array.from({ length: 5 }, () => run(gw, 'h/Sleep', {}, { mode: 'async' })));
       const overSync = await run(gw, 'h/Fine', { name: 'x' });
       const overSchedule = await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/schedules/${scheduleId}/run`);
+      // A trap whose trigger would start a flow of the full version: recorded as matched, with why nothing started.
+      const uptime = 4242;
+      await sendTrap(gw, uptime);
+      const trap = await waitForTrap(gw, uptime);
       // Another version's executions are not refused by this version's bound…
       const other = await call(gw.url, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), {
         inputVariables: { device: 'core-sw-1', dryRun: true },
@@ -366,8 +397,12 @@ describe('hostile flows', () => {
       });
       const stop = await call(gw.url, 'POST', '/api/v1/executions/stop', { ids: [...started, ...second].map((s) => s.body.executionId) });
       assert.equal(stop.status, 200);
-      return { over, overSync, overSchedule, other, full };
+      return { over, overSync, overSchedule, other, full, trap };
     });
+    const evaluation = results.trap.evaluations.find((e: any) => e.triggerName === 'any-trap');
+    assert.equal(evaluation?.matched, true, JSON.stringify(results.trap.evaluations));
+    assert.equal(evaluation.executionId, undefined);
+    assert.match(evaluation.error, new RegExp(`at most ${n} at once`));
     for (const r of [...results.over, results.overSync, results.overSchedule, results.full]) assertRefused(r, 429, undefined, 'too-many-executions');
     assert.match(results.overSync.body.error.message, new RegExp(`version 1 are running \\(at most ${n} at once\\)`));
     assert.match(results.overSchedule.body.error.message, new RegExp(`at most ${n} at once`));
