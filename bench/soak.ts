@@ -2,22 +2,22 @@
  * Soak: mixed legitimate load, then the same load with hostile requests of the issue-7 corpus
  * mixed in, against one real emulator process; the emulator's memory over the whole run.
  *
- *   node --import tsx bench/soak.ts [--rate 200] [--baseline 40] [--hostile 60] [--recovery 20]
+ *   node --import tsx bench/soak.ts [--rate 200] [--rounds 4] [--quiet 10] [--hostile 15] [--recovery 15]
  *                                   [--hostile-senders 2] [--skip kind,kind]
  *
- * Phases (same process, same run, one after the other):
- *   warm-up (5 s) → A: legitimate only (--baseline s) → B: legitimate + hostile (--hostile s)
- *   → C: legitimate only again (--recovery s)
+ * Windows (same process, same run): warm-up (5 s), then --rounds rounds of [legitimate only
+ * (--quiet s), legitimate + hostile (--hostile s)] — interleaved so that other load on the
+ * machine falls on both alike — then legitimate only again (--recovery s). ≈ 2 min by default.
  * Legitimate load: autocannon at a fixed offered rate (--rate req/s over 10 connections), a mix
  * of synchronous flow starts (half), /healthz and a package's detail. Hostile load: --hostile-senders
  * closed loops in this process, each sending the next hostile request of the corpus (round robin
  * over the kinds below) as soon as the previous one was answered, 50 ms apart.
- * Reported: p50/p99/max of the legitimate requests per phase and the ratio B / A (and C / A); the
- * emulator's RSS sampled every second (table every 10 s) and its growth within B; for each hostile
+ * Reported: p50/p99/max of the legitimate requests per window and each round's p99 ratio (with /
+ * without hostile); the emulator's RSS sampled every second (table every 10 s); for each hostile
  * kind, how it was answered (status counts) and its slowest answer. The gateway dying is reported.
- * Goals (issue 7): the legitimate p99 with hostile load ≤ 3 × without; RSS flat during B (the
- * last 20 s peak ≤ 1.25 × the first 20 s peak); every legitimate request answered 2xx; the
- * process alive at the end.
+ * Goals (issue 7): the legitimate p99 with hostile load ≤ 3 × without (median over rounds); RSS
+ * flat (the last hostile window's peak ≤ 1.25 × the first's); every legitimate request answered
+ * 2xx; the process alive at the end.
  */
 import autocannon from 'autocannon';
 import http from 'node:http';
@@ -41,16 +41,18 @@ import {
 const { values } = parseArgs({
   options: {
     rate: { type: 'string', default: '200' },
-    baseline: { type: 'string', default: '40' },
-    hostile: { type: 'string', default: '60' },
-    recovery: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '4' },
+    quiet: { type: 'string', default: '10' },
+    hostile: { type: 'string', default: '15' },
+    recovery: { type: 'string', default: '15' },
     'hostile-senders': { type: 'string', default: '2' },
     skip: { type: 'string', default: '' },
   },
 });
 const RATE = Math.min(2000, Math.max(10, Number(values.rate)));
-const BASELINE_S = Math.min(120, Math.max(5, Number(values.baseline)));
-const HOSTILE_S = Math.min(180, Math.max(5, Number(values.hostile)));
+const ROUNDS = Math.min(12, Math.max(1, Number(values.rounds)));
+const QUIET_S = Math.min(60, Math.max(3, Number(values.quiet)));
+const HOSTILE_S = Math.min(60, Math.max(3, Number(values.hostile)));
 const RECOVERY_S = Math.min(60, Math.max(0, Number(values.recovery)));
 const SENDERS = Math.min(8, Math.max(1, Number(values['hostile-senders'])));
 const SKIP = new Set(String(values.skip).split(',').map((s) => s.trim()).filter(Boolean));
@@ -155,11 +157,6 @@ function send(port: number, r: HostileRequest): Promise<number> {
   });
 }
 
-interface PhaseResult {
-  name: string;
-  result: autocannon.Result;
-}
-
 runBenchmark(
   'soak',
   async () => {
@@ -207,46 +204,59 @@ runBenchmark(
           ],
         } as autocannon.Options);
 
-      console.log(`legitimate: ${RATE} req/s over 10 connections (sync starts, /healthz, package detail); hostile: ${SENDERS} closed-loop senders over ${kinds.length} kinds`);
+      console.log(
+        `legitimate: ${RATE} req/s over 10 connections (sync starts, /healthz, package detail); hostile: ${SENDERS} closed-loop senders over ${kinds.length} kinds; ` +
+          `${ROUNDS} rounds of ${QUIET_S} s without then ${HOSTILE_S} s with hostile requests (interleaved, so background load hits both alike)`,
+      );
       await legit(WARMUP_S);
-      const phases: PhaseResult[] = [];
-      phase = 'A legit';
-      phases.push({ name: 'A: legitimate only', result: await legit(BASELINE_S) });
-
-      phase = 'B legit+hostile';
       const stats = new Map<string, { statuses: Map<number, number>; ms: number[] }>(kinds.map(([k]) => [k, { statuses: new Map(), ms: [] }]));
-      let stop = false;
       let next = 0;
-      const sender = async () => {
-        while (!stop && !died) {
-          const [kind, req] = kinds[next++ % kinds.length];
-          const s = performance.now();
-          const status = await send(gw.port, req);
-          const st = stats.get(kind)!;
-          st.ms.push(performance.now() - s);
-          st.statuses.set(status, (st.statuses.get(status) ?? 0) + 1);
-          await sleep(50);
+      const withSenders = async (seconds: number) => {
+        let stop = false;
+        const sender = async () => {
+          while (!stop && !died) {
+            const [kind, req] = kinds[next++ % kinds.length];
+            const s = performance.now();
+            const status = await send(gw.port, req);
+            const st = stats.get(kind)!;
+            st.ms.push(performance.now() - s);
+            st.statuses.set(status, (st.statuses.get(status) ?? 0) + 1);
+            await sleep(50);
+          }
+        };
+        const senders = Array.from({ length: SENDERS }, () => sender());
+        try {
+          return await legit(seconds);
+        } finally {
+          stop = true;
+          await Promise.all(senders);
         }
       };
-      const senders = Array.from({ length: SENDERS }, () => sender());
-      const withHostile = await legit(HOSTILE_S);
-      stop = true;
-      await Promise.all(senders);
-      phases.push({ name: 'B: legitimate + hostile', result: withHostile });
-
+      const rounds: { quiet: autocannon.Result; hostile: autocannon.Result }[] = [];
+      const hostileRss: number[][] = [];
+      for (let i = 0; i < ROUNDS && !died; i++) {
+        phase = `round ${i + 1} quiet`;
+        const quiet = await legit(QUIET_S);
+        phase = `round ${i + 1} hostile`;
+        const from = mem.length;
+        const hostile = await withSenders(HOSTILE_S);
+        hostileRss.push(mem.slice(from).map((m) => m.rssMb));
+        rounds.push({ quiet, hostile });
+      }
+      let recovery: autocannon.Result | undefined;
       if (RECOVERY_S > 0 && !died) {
-        phase = 'C legit';
-        phases.push({ name: 'C: legitimate only, after', result: await legit(RECOVERY_S) });
+        phase = 'recovery';
+        recovery = await legit(RECOVERY_S);
       }
       clearInterval(sampler);
 
+      const row = (name: string, r: autocannon.Result) => [name, fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), fmt(r.latency.max, 0), r['2xx'], r.non2xx + r.errors + r.timeouts];
+      printTable('soak: legitimate requests per window', ['window', 'req/s', 'p50 ms', 'p99 ms', 'max ms', '2xx', 'non-2xx/errors'], [
+        ...rounds.flatMap((r, i) => [row(`round ${i + 1}: legitimate only`, r.quiet), row(`round ${i + 1}: + hostile`, r.hostile)]),
+        ...(recovery ? [row('after: legitimate only', recovery)] : []),
+      ]);
       printTable(
-        'soak: legitimate requests per phase',
-        ['phase', 'req/s', 'p50 ms', 'p99 ms', 'max ms', '2xx', 'non-2xx/errors'],
-        phases.map(({ name, result: r }) => [name, fmt(r.requests.average, 0), fmt(r.latency.p50, 1), fmt(r.latency.p99, 1), fmt(r.latency.max, 0), r['2xx'], r.non2xx + r.errors + r.timeouts]),
-      );
-      printTable(
-        'soak: hostile requests (phase B)',
+        'soak: hostile requests (all rounds)',
         ['kind', 'sent', 'answers (status × count; -1 = connection reset)', 'p50 ms', 'max ms'],
         [...stats].map(([k, s]) => [k, s.ms.length, [...s.statuses].map(([code, n]) => `${code}×${n}`).join(' '), fmt(percentile(s.ms, 50), 0), fmt(Math.max(0, ...s.ms), 0)]),
       );
@@ -255,21 +265,22 @@ runBenchmark(
       if (mem.length) rows.push([fmt(mem[mem.length - 1].t, 0), `${mem[mem.length - 1].phase} (last)`, fmt(mem[mem.length - 1].rssMb, 1)]);
       printTable('soak: emulator RSS over time', ['t (s)', 'phase', 'RSS MB'], rows);
 
-      const inB = mem.filter((m) => m.phase === 'B legit+hostile');
-      const first = inB.filter((m) => m.t <= inB[0]?.t + 20).map((m) => m.rssMb);
-      const last = inB.filter((m) => m.t >= inB[inB.length - 1]?.t - 20).map((m) => m.rssMb);
-      const peakFirst = Math.max(...first);
-      const peakLast = Math.max(...last);
-      const a = phases[0].result;
-      const b = withHostile;
-      const ratio = b.latency.p99 / a.latency.p99;
-      const c = phases[2]?.result;
-      const notOk = phases.reduce((n, p) => n + p.result.non2xx + p.result.errors + p.result.timeouts, 0);
-      if (c) console.log(`\nafter the hostile phase: p99 ratio C / A = ${fmt(c.latency.p99 / a.latency.p99, 2)}`);
+      const ratios = rounds.map((r) => r.hostile.latency.p99 / r.quiet.latency.p99);
+      const ratio = percentile(ratios, 50);
+      const peakFirst = Math.max(...(hostileRss[0] ?? []));
+      const peakLast = Math.max(...(hostileRss[hostileRss.length - 1] ?? []));
+      const all = [...rounds.flatMap((r) => [r.quiet, r.hostile]), ...(recovery ? [recovery] : [])];
+      const notOk = all.reduce((n, r) => n + r.non2xx + r.errors + r.timeouts, 0);
+      console.log(`\np99 ratios per round (with / without hostile): ${ratios.map((x) => fmt(x, 2)).join(', ')}`);
+      if (recovery) console.log(`after the last hostile window: p99 ${fmt(recovery.latency.p99, 1)} ms (round 1 without hostile: ${fmt(rounds[0].quiet.latency.p99, 1)} ms)`);
       console.log(`peak RSS of the whole run: ${fmt(Math.max(...mem.map((m) => m.rssMb)), 1)} MB; hostile requests sent: ${[...stats.values()].reduce((n, s) => n + s.ms.length, 0)}`);
       printVerdicts('soak', [
-        { goal: 'legitimate p99 with hostile / without <= 3', measured: `${fmt(ratio, 2)} (${fmt(b.latency.p99, 1)} / ${fmt(a.latency.p99, 1)} ms)`, met: ratio <= 3 },
-        { goal: 'RSS flat in B: last-20 s peak <= 1.25 x first-20 s peak', measured: inB.length ? `${fmt(peakLast, 1)} / ${fmt(peakFirst, 1)} MB = ${fmt(peakLast / peakFirst, 2)}` : 'no samples', met: inB.length ? peakLast <= 1.25 * peakFirst : null },
+        { goal: 'legitimate p99 with hostile / without <= 3 (median of rounds)', measured: `${fmt(ratio, 2)}`, met: rounds.length ? ratio <= 3 : null },
+        {
+          goal: 'RSS flat: peak of the last hostile window <= 1.25 x the first',
+          measured: hostileRss.length > 1 ? `${fmt(peakLast, 1)} / ${fmt(peakFirst, 1)} MB = ${fmt(peakLast / peakFirst, 2)}` : 'one window',
+          met: hostileRss.length > 1 ? peakLast <= 1.25 * peakFirst : null,
+        },
         { goal: 'every legitimate request answered 2xx', measured: `${notOk} not 2xx`, met: notOk === 0 },
         { goal: 'the gateway alive throughout', measured: died ?? 'alive', met: died === undefined },
       ]);
