@@ -9,7 +9,7 @@ import jsonata from 'jsonata';
 import { LIMITS } from '../../src/core/limits';
 import { analyse } from '../../src/emulator/engine/expressionBounds';
 import { closeExpressionPool, expressionPool } from '../../src/emulator/engine/expressionPool';
-import { evaluateExpression } from '../../src/emulator/engine/expressions';
+import { evaluateExpression, expressionStats } from '../../src/emulator/engine/expressions';
 import { FlowError } from '../../src/emulator/engine/errors';
 import { GatewayMemory, VariableBudget } from '../../src/emulator/engine/variableBudget';
 import { boundedText, boundedVariables, measure } from '../../src/emulator/engine/valueSize';
@@ -106,6 +106,16 @@ describe('expression budgets', () => {
     assert.match(inline.message, /result of more than 5 MB/);
     const inProcess = await failure(evaluateExpression("$join([s, s, s], '')", { s: big }));
     assert.equal(inProcess.code, 'budget-exceeded');
+  });
+
+  test('an inline expression past its time slice is run again in an expression process, with the same result', async () => {
+    const items = Array.from({ length: 20_000 }, (_, i) => ({ n: i % 7, name: `d${i}` }));
+    const moved = expressionStats.moved;
+    const inProcess = expressionStats.inProcess;
+    assert.equal(shape('$count(items[n = 3])').inline, true);
+    assert.equal(await evaluateExpression('$count(items[n = 3])', { items }), items.filter((x) => x.n === 3).length);
+    assert.equal(expressionStats.moved, moved + 1, 'it overran its inline slice');
+    assert.equal(expressionStats.inProcess, inProcess + 1);
   });
 
   test('syntax errors and ordinary evaluation errors stay expression errors', async () => {

@@ -106,9 +106,13 @@ export class ExpressionPool {
     });
     hold(child, false);
     let readyResolve!: () => void;
+    let started = false;
     const slot: Slot = { child, dead: false, ready: new Promise<void>((r) => (readyResolve = r)) };
     child.on('message', (msg: EvalReply | { ready: true }) => {
-      if ('ready' in msg) return readyResolve();
+      if ('ready' in msg) {
+        started = true;
+        return readyResolve();
+      }
       const running = slot.job;
       if (!running || running.id !== msg.id) return;
       clearTimeout(running.timer);
@@ -117,7 +121,7 @@ export class ExpressionPool {
       running.job.resolve(msg);
       this.pump();
     });
-    const died = (why: string) => {
+    const died = (why: 'exit' | 'error', code?: number | null, signal?: NodeJS.Signals | null) => {
       if (slot.dead) return;
       slot.dead = true;
       readyResolve();
@@ -128,17 +132,19 @@ export class ExpressionPool {
       slot.job = undefined;
       if (running) {
         clearTimeout(running.timer);
+        // V8 aborts a process that reaches its heap limit (SIGABRT, or exit code 134 through a shell).
+        const outOfMemory = signal === 'SIGABRT' || code === 134;
         running.job.reject(
-          running.timedOut
+          running.timedOut && started
             ? new ExpressionBudgetError('time', `exceeded its time budget (${this.timeoutMs} ms)`)
-            : why === 'error'
-              ? new ExpressionBudgetError('unavailable', 'the expression process could not run')
-              : new ExpressionBudgetError('memory', `exceeded its memory budget (${this.memoryMb} MB)`),
+            : outOfMemory
+              ? new ExpressionBudgetError('memory', `exceeded its memory budget (${this.memoryMb} MB)`)
+              : new ExpressionBudgetError('unavailable', started ? `the expression process stopped (${signal ?? `exit code ${code}`})` : 'the expression process could not start'),
         );
       }
       if (!this.closed) setImmediate(() => this.pump());
     };
-    child.on('exit', () => died('exit'));
+    child.on('exit', (code, signal) => died('exit', code, signal));
     child.on('error', () => {
       this.kill(slot);
       died('error');

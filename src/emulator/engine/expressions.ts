@@ -30,6 +30,9 @@ interface Compiled {
 
 const cache = new Map<string, Compiled>();
 
+/** Where evaluations ran (diagnostics and tests): inline, in a process, moved to a process past the inline time slice. */
+export const expressionStats = { inline: 0, inProcess: 0, moved: 0 };
+
 function quote(source: string): string {
   const s = source.trim();
   return s.length > QUOTED_SOURCE ? `${s.slice(0, QUOTED_SOURCE)}…` : s;
@@ -117,8 +120,10 @@ export async function evaluateExpression(source: string, vars: Record<string, un
     } catch (err) {
       // Past its time slice, a proven-linear expression is run again where time may be spent.
       if ((err as { code?: string })?.code !== 'D1012') throw evaluationError(source, err);
+      expressionStats.moved++;
       return evaluateInProcess(source, c.shape, vars);
     }
+    expressionStats.inline++;
     const size = measure(value, LIMITS.expressionResultBytes);
     if (size.over) throw tooLarge(source, size.bytes);
     return toPlain(value);
@@ -140,6 +145,7 @@ async function evaluateInProcess(source: string, shape: ExpressionShape, vars: R
     sent = {};
     for (const name of shape.reads) if (Object.prototype.hasOwnProperty.call(vars, name)) sent[name] = vars[name];
   }
+  expressionStats.inProcess++;
   let reply: EvalReply;
   try {
     reply = await expressionPool().evaluate(source, sent);
