@@ -10,7 +10,7 @@
 // which is undefined in the CommonJS bundles (dist/*.js).
 import nodeCron = require('node-cron');
 import { LIMITS } from '../limits';
-import { offsetMinutes } from './timezone';
+import { fastOffsetMinutes } from './timezone';
 
 type ScheduledTask = import('node-cron').ScheduledTask;
 const { createTask, validateDetailed } = nodeCron;
@@ -105,8 +105,18 @@ export class CronSearch {
   private readonly minutes: number[];
   private readonly hours: number[];
   private readonly months: Set<number>;
-  private readonly dom: FieldValue[];
-  private readonly dow: FieldValue[];
+  /** Day-of-month tokens, parsed once: plain days, `L`, `L-n` offsets, `nW`/`LW` targets (0 = last day). */
+  private readonly domDays = new Uint8Array(32);
+  private readonly domLast: boolean;
+  private readonly domOffsets: number[] = [];
+  private readonly domNearest: number[] = [];
+  /** Day-of-week tokens, parsed once: plain weekdays, `n#k`, `nL`. */
+  private readonly dowDays = new Uint8Array(7);
+  private readonly dowNth: [number, number][] = [];
+  private readonly dowLast = new Uint8Array(7);
+  /** The days of the last month asked for (one-entry cache: searches walk months in order). */
+  private maskKey = -1;
+  private mask = new Uint8Array(32);
 
   constructor(
     expression: string,
@@ -122,40 +132,61 @@ export class CronSearch {
     this.minutes = nums(m);
     this.hours = nums(h);
     this.months = new Set(nums(mon));
-    this.dom = dom;
-    this.dow = dow;
+    let domLast = false;
+    for (const v of dom) {
+      if (typeof v === 'number') {
+        if (v >= 1 && v <= 31) this.domDays[v] = 1;
+      } else if (v === 'L') domLast = true;
+      else {
+        const w = /^(\d{1,2}|L)W$/.exec(v);
+        if (w) this.domNearest.push(w[1] === 'L' ? 0 : Number(w[1]));
+        const off = /^L-(\d{1,2})$/.exec(v);
+        if (off) this.domOffsets.push(Number(off[1]));
+      }
+    }
+    this.domLast = domLast;
+    for (const v of dow) {
+      if (typeof v === 'number') {
+        if (v >= 0 && v <= 7) this.dowDays[v % 7] = 1;
+        continue;
+      }
+      const nth = /^([0-7])#([1-5])$/.exec(v);
+      if (nth) this.dowNth.push([Number(nth[1]) % 7, Number(nth[2])]);
+      const lastW = /^([0-7])L$/i.exec(v);
+      if (lastW) this.dowLast[Number(lastW[1]) % 7] = 1;
+    }
+  }
+
+  /** The matching days (1–31) of month m (1–12) of year y: O(31 + tokens), two Date computations. */
+  private monthMask(y: number, m: number): Uint8Array {
+    const key = y * 16 + m;
+    if (key === this.maskKey) return this.mask;
+    const mask = this.mask;
+    mask.fill(0);
+    this.maskKey = key;
+    if (!this.months.has(m)) return mask;
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const first = new Date(Date.UTC(y, m - 1, 1)).getUTCDay();
+    for (let d = 1; d <= last; d++) mask[d] = this.domDays[d];
+    if (this.domLast) mask[last] = 1;
+    for (const off of this.domOffsets) if (last - off >= 1) mask[last - off] = 1;
+    for (const target of this.domNearest) {
+      const d = nearestWeekday(y, m, target === 0 ? last : target, last);
+      if (d > 0) mask[d] = 1;
+    }
+    for (let d = 1; d <= last; d++) {
+      if (!mask[d]) continue;
+      const weekday = (first + d - 1) % 7;
+      let ok = this.dowDays[weekday] === 1 || (this.dowLast[weekday] === 1 && d + 7 > last);
+      if (!ok) for (const [w, n] of this.dowNth) if (w === weekday && Math.floor((d - 1) / 7) + 1 === n) ok = true;
+      if (!ok) mask[d] = 0;
+    }
+    return mask;
   }
 
   /** Does the calendar day (y, m 1-12, d) match the day-of-month, month and day-of-week fields? Pure arithmetic. */
   dayMatches(y: number, m: number, d: number): boolean {
-    if (!this.months.has(m)) return false;
-    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    let domOk = false;
-    for (const v of this.dom) {
-      if (v === d) domOk = true;
-      else if (v === 'L') domOk = d === last;
-      else if (typeof v === 'string') {
-        const w = /^(\d{1,2}|L)W$/.exec(v);
-        if (w) domOk = nearestWeekday(y, m, w[1] === 'L' ? last : Number(w[1]), last) === d;
-        const off = /^L-(\d{1,2})$/.exec(v);
-        if (off) domOk = last - Number(off[1]) >= 1 && last - Number(off[1]) === d;
-      }
-      if (domOk) break;
-    }
-    if (!domOk) return false;
-    const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-    for (const v of this.dow) {
-      if (v === weekday) return true;
-      if (typeof v !== 'string') continue;
-      const nth = /^([0-7])#([1-5])$/.exec(v);
-      if (nth) {
-        if (Number(nth[1]) % 7 === weekday && Math.floor((d - 1) / 7) + 1 === Number(nth[2])) return true;
-        continue;
-      }
-      const lastW = /^([0-7])L$/i.exec(v);
-      if (lastW && Number(lastW[1]) % 7 === weekday && d + 7 > last) return true;
-    }
-    return false;
+    return this.monthMask(y, m)[d] === 1;
   }
 
   /** The first (hour, minute, second) of the fields at or after `secondOfDay`, as a second of the day; -1 if none. O(|h|+|m|+|s|). */
@@ -186,33 +217,49 @@ export class CronSearch {
     const baseMs = Math.floor(after / 1000) * 1000;
     const zone = this.timezone;
     const utc = zone === 'UTC' || zone === 'Etc/UTC';
-    const offsetAt = (ms: number) => (utc ? 0 : offsetMinutes(ms, zone));
+    const offsetAt = (ms: number) => (utc ? 0 : fastOffsetMinutes(ms, zone));
     // The wall-clock date at `baseMs` in the zone.
     const base = new Date(baseMs + offsetAt(baseMs) * 60_000);
-    let dayStart = Date.UTC(base.getUTCFullYear(), base.getUTCMonth(), base.getUTCDate());
+    let y = base.getUTCFullYear();
+    let m = base.getUTCMonth() + 1;
+    let firstDay = base.getUTCDate();
     let lower = base.getUTCHours() * 3600 + base.getUTCMinutes() * 60 + base.getUTCSeconds() + 1;
-    // The wall day may start up to 26 h after the instant (offsets are within ±14 h).
-    for (; dayStart - 14 * 3600_000 <= until; dayStart += DAY_MS, lower = 0) {
-      const day = new Date(dayStart);
-      if (!this.dayMatches(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate())) continue;
-      let from = lower;
-      for (let tries = 0; tries < 8 && from < 86_400; tries++) {
-        const sec = this.firstTimeAtOrAfter(from);
-        if (sec < 0) break;
-        const wall = dayStart + sec * 1000;
-        const at = utc ? wall : instantOfWall(wall, offsetAt);
-        if (at === null) {
-          // In a spring gap: continue from the first wall time after it.
-          const end = gapEndWall(wall, offsetAt);
-          from = Math.max(sec + 1, Math.floor((end - dayStart) / 1000));
-          continue;
+    // Month by month: a month the month field excludes costs one Set lookup; otherwise its mask
+    // (O(31)) and one check per day. A wall day may start up to 14 h after `until` read as UTC.
+    for (;;) {
+      const monthStart = Date.UTC(y, m - 1, 1);
+      if (monthStart - 14 * 3600_000 > until) return null;
+      if (this.months.has(m)) {
+        const mask = this.monthMask(y, m);
+        for (let d = firstDay; d <= 31; d++, lower = 0) {
+          if (mask[d] !== 1) continue;
+          const dayStart = monthStart + (d - 1) * DAY_MS;
+          if (dayStart - 14 * 3600_000 > until) return null;
+          let from = lower;
+          for (let tries = 0; tries < 8 && from < 86_400; tries++) {
+            const sec = this.firstTimeAtOrAfter(from);
+            if (sec < 0) break;
+            const wall = dayStart + sec * 1000;
+            const at = utc ? wall : instantOfWall(wall, offsetAt);
+            if (at === null) {
+              // In a spring gap: continue from the first wall time after it.
+              const end = gapEndWall(wall, offsetAt);
+              from = Math.max(sec + 1, Math.floor((end - dayStart) / 1000));
+              continue;
+            }
+            if (at > until) return null;
+            if (at > baseMs) return at;
+            from = sec + 1;
+          }
         }
-        if (at > until) return null;
-        if (at > baseMs) return at;
-        from = sec + 1;
+      }
+      lower = 0;
+      firstDay = 1;
+      if (++m > 12) {
+        m = 1;
+        y++;
       }
     }
-    return null;
   }
 
   /** Up to `count` runs after `from` within `horizonYears`; fewer when the horizon ends first. */

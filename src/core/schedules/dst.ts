@@ -3,7 +3,7 @@
  * does not exist that day and is skipped; a run in an autumn repeated hour runs once (node-cron
  * behaviour, so the preview and the firing agree).
  */
-import { formatClock, formatDate, offsetMinutes, type WallTime } from './timezone';
+import { fastOffsetMinutes as offsetMinutes, formatClock, formatDate, type WallTime } from './timezone';
 
 /** Sampling step: offsets are compared a week apart (zones change at most a few times a year). */
 const STEP = 7 * 24 * 3600_000;
