@@ -124,7 +124,7 @@ describe('hostile requests', () => {
       assertRefused(await call(gw.url, 'POST', '/api/v1/cron/preview', { expression: '* * * * *', count: 1e9 }), 400, 'count');
       assertRefused(await call(gw.url, 'POST', '/api/v1/executions/stop', { ids: Array.from({ length: 150_000 }, (_, i) => `e${i}`) }), 400, 'ids');
       assertRefused(await call(gw.url, 'POST', '/api/v1/executions/stop', { ids: ['x'.repeat(10_000)] }), 400, 'ids[0]');
-      assertRefused(await call(gw.url, 'POST', START, { inputVariables: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])) }), 400, 'inputVariables');
+      assertRefused(await call(gw.url, 'POST', START, { inputVariables: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])) }), 400, 'inputVariables', 'invalid-inputs');
       assertRefused(await call(gw.url, 'POST', `${P}/triggers`, { ...TRIGGER, name: 'big', conditions: { ...TRIGGER.conditions, deviceAddress: '10.0.0.1,'.repeat(20_000) } }), 400, 'conditions.deviceAddress');
       assertRefused(await call(gw.url, 'POST', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 162 }, trapOid: '1.3.6.1', varbinds: Array.from({ length: 5000 }, () => ({ oid: '1.3', type: 'Integer', value: 1 })) }), 400, 'varbinds');
       assertRefused(await call(gw.url, 'POST', `${P}/new-version`, { add: Array.from({ length: 50_000 }, (_, i) => ({ kind: 'flow', id: `f/${i}` })) }), 400, 'add');

@@ -55,7 +55,9 @@ export function executionRoutes(ctx: GatewayContext): Router {
     if (inputs !== undefined && (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs))) {
       throw new ApiError(400, 'invalid-inputs', 'inputVariables must be an object', [{ field: 'inputVariables', message: 'not an object' }]);
     }
-    const given = validated(StartExecutionRequestSchema, body, 'body').inputVariables ?? {};
+    // Problems inside inputVariables keep the code the extension and CLI show per input: invalid-inputs.
+    const onlyInputs = Object.keys(body).every((k) => k === 'inputVariables');
+    const given = validated(StartExecutionRequestSchema, body, 'body', onlyInputs ? { code: 'invalid-inputs', what: 'inputs' } : {}).inputVariables ?? {};
 
     const target = store.resolveExecutable(packageName, packageVersion);
     const contents = await store.versionContents(target.name, target.version);
