@@ -189,3 +189,18 @@ describe('bounded values', () => {
     assert.equal(gateway.used, 0);
   });
 });
+
+describe('bounded values: hostile keys', () => {
+  test('a `__proto__` key stays an own property in bounded variables and in an execution\'s variables', () => {
+    const given = JSON.parse(`{"__proto__": {"polluted": true}, "big": "${'x'.repeat(LIMITS.recordValueBytes + 1)}"}`);
+    const out = boundedVariables(given) as Record<string, unknown>;
+    assert.equal(Object.getPrototypeOf(out), Object.prototype);
+    assert.deepEqual(Object.keys(out), ['__proto__', 'big']);
+    assert.equal((out as { polluted?: boolean }).polluted, undefined);
+    const vars: Record<string, unknown> = {};
+    new VariableBudget(new GatewayMemory()).assign(vars, '__proto__', { polluted: true });
+    assert.equal(Object.getPrototypeOf(vars), Object.prototype);
+    assert.equal((vars as { polluted?: boolean }).polluted, undefined);
+    assert.deepEqual(Object.keys(vars), ['__proto__']);
+  });
+});

@@ -99,15 +99,20 @@ export function boundedVariables<T extends Record<string, unknown> | null>(vars:
     const m = measure(v, room, LIMITS.jsonDepth);
     if (m.over) {
       const full = m.tooDeep ? m : measure(v, LIMITS.recordValueBytes * 64, LIMITS.jsonDepth);
-      out[k] = { $truncated: true, bytes: full.bytes } satisfies TruncatedMarker;
+      define(out, k, { $truncated: true, bytes: full.bytes } satisfies TruncatedMarker);
       total += 40;
       changed = true;
     } else {
-      out[k] = v;
+      define(out, k, v);
       total += m.bytes + k.length;
     }
   }
   return (changed ? out : vars) as T;
+}
+
+/** An own enumerable property whatever the key (`__proto__` included). */
+function define(o: Record<string, unknown>, k: string, value: unknown): void {
+  Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
 }
 
 /** Text cut to `limit` characters with a visible note of what was left out. */

@@ -48,7 +48,8 @@ export class VariableBudget {
     if (!this.released) this.gateway.used += m.bytes - old;
     this.total = total;
     this.sizes.set(name, m.bytes);
-    vars[name] = value;
+    // An own property whatever the name (`__proto__` included): never a prototype change.
+    Object.defineProperty(vars, name, { value, enumerable: true, writable: true, configurable: true });
   }
 
   /** The execution ended: its variables no longer count against the gateway. */
