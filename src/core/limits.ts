@@ -44,6 +44,9 @@ export const LIMITS = {
   storeBytes: 64 * 1024 * 1024,
   /** Parsed package versions kept in memory (by their texts' bytes); the least recently used are read again when needed. */
   parsedVersionsCacheBytes: 128 * 1024 * 1024,
+  /** Packages on one gateway (beyond: 507 quota-exceeded); a package's description in lists is cut to listDescriptionLength (… at the end). */
+  packagesPerGateway: 10_000,
+  listDescriptionLength: 1024,
   /** The http step: response body bytes (after decompression), redirects followed, seconds per request. */
   httpResponseBytes: 5 * 1024 * 1024,
   httpRedirects: 5,

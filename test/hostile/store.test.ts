@@ -151,6 +151,11 @@ describe('hostile: the store', () => {
       assert.equal(v10.instructions.length, LIMITS.instructionsLength);
       assert.match(v10.instructions, /^# v10\n/);
       assert.equal(v10.description.length, LIMITS.textLength);
+      // Lists stay bounded: a package's description is cut there, whole in the package's own answer.
+      const listed = (await call(gw.url, 'GET', '/api/v1/packages')).body.packages.find((p: any) => p.name === 'heavy');
+      assert.equal(listed.description.length, LIMITS.listDescriptionLength);
+      assert.ok(listed.description.endsWith('…'));
+      assert.equal((await call(gw.url, 'GET', '/api/v1/packages/heavy')).body.description.length, LIMITS.textLength);
       assert.equal((await call(gw.url, 'POST', '/api/v1/packages/heavy/versions/10/publish')).status, 200);
       const before = await snapshot(gw);
       await gw.stop();

@@ -139,9 +139,15 @@ export class PackageStore {
 
   // ---- reading -------------------------------------------------------------------------------
 
-  listPackages(): Promise<PackageSummary[]> {
+  /**
+   * Every package, descriptions cut to LIMITS.listDescriptionLength (the whole one is in
+   * `getPackage`), read one at a time: the answer stays bounded however many packages there are.
+   */
+  async listPackages(): Promise<PackageSummary[]> {
     const packages = Object.values(this.db.data.packages).sort((a, b) => a.name.localeCompare(b.name));
-    return Promise.all(packages.map((p) => this.summary(p)));
+    const out: PackageSummary[] = [];
+    for (const p of packages) out.push(await this.summary(p, LIMITS.listDescriptionLength));
+    return out;
   }
 
   getPackage(name: string): Promise<PackageSummary> {
@@ -252,6 +258,11 @@ export class PackageStore {
         `Package ${manifest.name} version ${manifest.version} already exists on this gateway with different content; versions are immutable — create a new version`,
         [{ field: 'manifest.contentDigest', message: `existing ${existing.contentDigest}, uploaded ${manifest.contentDigest}` }],
       );
+    }
+    if (!existingPkg && Object.keys(this.db.data.packages).length >= LIMITS.packagesPerGateway) {
+      throw new ApiError(507, 'quota-exceeded', `This gateway holds ${LIMITS.packagesPerGateway} packages, the most it keeps; delete packages first`, [
+        { field: 'manifest.name', message: `a new package beyond ${LIMITS.packagesPerGateway}` },
+      ]);
     }
     const contentBytes = checkVersionTexts({
       ...(manifest.description !== undefined ? { description: manifest.description } : {}),
@@ -652,13 +663,16 @@ export class PackageStore {
     return v;
   }
 
-  private async summary(pkg: StoredPackage): Promise<PackageSummary> {
+  private async summary(pkg: StoredPackage, descriptionLength?: number): Promise<PackageSummary> {
     const state = defaultVersionOf(pkg);
     const isDefault = this.db.data.defaultPackage === pkg.name;
     const versions = Object.values(pkg.versions)
       .sort((a, b) => a.version - b.version)
       .map((v) => this.versionSummary(pkg, v, state.defaultVersion));
-    const description = pkg.descriptionSha256 !== undefined ? await this.text(pkg.descriptionSha256) : undefined;
+    let description = pkg.descriptionSha256 !== undefined ? await this.text(pkg.descriptionSha256) : undefined;
+    if (description !== undefined && descriptionLength !== undefined && description.length > descriptionLength) {
+      description = `${description.slice(0, descriptionLength - 1)}…`;
+    }
     return {
       name: pkg.name,
       ...(description !== undefined ? { description } : {}),
