@@ -331,7 +331,7 @@ describe('hostile: the store', () => {
     }
   });
 
-  test('names of 256+ characters: 400 naming the field, no file or folder created', async () => {
+  test('names of 256+ characters and versions beyond 9 digits: 400 naming the field, no file or folder created', async () => {
     const gw = await startTarget();
     try {
       const before = await snapshot(gw);
@@ -339,6 +339,11 @@ describe('hostile: the store', () => {
       for (const length of [LIMITS.nameLength + 1, 256, 300, 5000]) {
         const bytes = await forgedPackage({ name: 'n'.repeat(length), version: 1, flows: { 'a/B': FLOW } });
         assertRefused(await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes)), 400, 'manifest.name');
+      }
+      // Versions no path segment can address (more than 9 digits) are refused the same way.
+      for (const version of [LIMITS.maxVersion + 1, 2 ** 53 - 1]) {
+        const bytes = await forgedPackage({ name: 'far', version, flows: { 'a/B': FLOW } });
+        assertRefused(await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes)), 400, 'manifest.version');
       }
       for (const [method, p] of [
         ['GET', `/api/v1/packages/${'n'.repeat(300)}`],
