@@ -94,6 +94,8 @@ export const LIMITS = {
   expressionInlineNodes: 200,
   expressionInlinePaths: 8,
   expressionInlineMs: 50,
+  /** JSONata sources longer than this are not even parsed in the gateway's thread (parsing is linear, but ~100 ms per MB). */
+  expressionInlineSourceLength: 16 * 1024,
   /** JSONata: nesting depth, sequence length, bytes of one result (a variable's value). */
   expressionDepth: 2000,
   expressionSequence: 1_000_000,

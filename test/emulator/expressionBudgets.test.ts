@@ -118,6 +118,18 @@ describe('expression budgets', () => {
     assert.equal(expressionStats.inProcess, inProcess + 1);
   });
 
+  test('a long expression is parsed and run in an expression process, never in the gateway\'s thread', async () => {
+    const long = `$sum([${Array.from({ length: 6000 }, () => '1').join(', ')}]) * n`;
+    assert.ok(long.length > LIMITS.expressionInlineSourceLength);
+    const vars = { n: 1 };
+    const inProcess = expressionStats.inProcess;
+    assert.equal(await evaluateExpression(long, vars), 6000);
+    assert.equal(expressionStats.inProcess, inProcess + 1);
+    const broken = await failure(evaluateExpression(`${long} +`, vars));
+    assert.equal(broken.code, 'expression-error');
+    assert.match(broken.message, /Unexpected end of expression/);
+  });
+
   test('syntax errors and ordinary evaluation errors stay expression errors', async () => {
     assert.equal((await failure(evaluateExpression('1 +', {}))).code, 'expression-error');
     assert.equal((await failure(evaluateExpression("$number('x') + $match('a', /a/)", {}))).code, 'expression-error');

@@ -40,6 +40,12 @@ function quote(source: string): string {
 
 function compile(source: string): Compiled {
   let c = cache.get(source);
+  if (!c && source.length > LIMITS.expressionInlineSourceLength) {
+    // Parsed (and its syntax errors found) by the expression process: it may see every variable.
+    c = { shape: { inline: false, reads: 'all' } };
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(source, c);
+  }
   if (!c) {
     let expr: jsonata.Expression;
     try {
