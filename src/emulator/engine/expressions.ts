@@ -19,6 +19,9 @@ import { formatBytes, measure } from './valueSize';
 
 export const EXPRESSION_TIMEOUT_MS = LIMITS.expressionTimeoutMs;
 const CACHE_LIMIT = 2000;
+/** Characters of source the compiled-expression cache may hold (a syntax tree takes tens of times its source). */
+const CACHE_SOURCE_CHARS = 2 * 1024 * 1024;
+let cachedChars = 0;
 /** Characters of an expression's source quoted in an error message. */
 const QUOTED_SOURCE = 200;
 
@@ -43,8 +46,7 @@ function compile(source: string): Compiled {
   if (!c && source.length > LIMITS.expressionInlineSourceLength) {
     // Parsed (and its syntax errors found) by the expression process: it may see every variable.
     c = { shape: { inline: false, reads: 'all' } };
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(source, c);
+    remember(source, c);
   }
   if (!c) {
     let expr: jsonata.Expression;
@@ -61,8 +63,7 @@ function compile(source: string): Compiled {
       expr.registerFunction('substring', codePointSubstring, '<s-nn?:s>');
     }
     c = shape.inline ? { shape, inline: expr } : { shape };
-    if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(source, c);
+    remember(source, c);
   }
   return c;
 }
@@ -71,19 +72,19 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 /** Past this, a string with surrogate pairs is measured in an expression process (it needs a copy). */
 const INLINE_SURROGATE_STRING = 64 * 1024;
 /** Thrown inside an inline evaluation to move it to an expression process (like JSONata's timeout). */
-const MOVE = { code: 'D1012', message: 'moved to an expression process' };
+const move = () => ({ code: 'D1012', message: 'moved to an expression process' });
 
 function codePointLength(str: string | undefined): number | undefined {
   if (str === undefined) return undefined;
   if (!SURROGATE.test(str)) return str.length;
-  if (str.length > INLINE_SURROGATE_STRING) throw MOVE;
+  if (str.length > INLINE_SURROGATE_STRING) throw move();
   return Array.from(str).length;
 }
 
 function codePointSubstring(str: string | undefined, start: number, length?: number): string | undefined {
   if (str === undefined) return undefined;
   const plain = !SURROGATE.test(str);
-  if (!plain && str.length > INLINE_SURROGATE_STRING) throw MOVE;
+  if (!plain && str.length > INLINE_SURROGATE_STRING) throw move();
   const chars: string | string[] = plain ? str : Array.from(str);
   const n = chars.length;
   if (n + start < 0) start = 0;
@@ -93,6 +94,15 @@ function codePointSubstring(str: string | undefined, start: number, length?: num
     end = start >= 0 ? start + length : n + start + length;
   }
   return plain ? str.slice(start, end) : (chars as string[]).slice(start, end).join('');
+}
+
+function remember(source: string, c: Compiled): void {
+  if (cache.size >= CACHE_LIMIT || cachedChars + source.length > CACHE_SOURCE_CHARS) {
+    cache.clear();
+    cachedChars = 0;
+  }
+  cache.set(source, c);
+  cachedChars += source.length;
 }
 
 function jsonataMessage(err: unknown): string {
