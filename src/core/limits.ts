@@ -81,7 +81,7 @@ export const LIMITS = {
   trapPageSize: 500,
   trapLogSize: 500,
   /** Trigger evaluations one page of the trap log builds (traps × triggers); milliseconds of each second trap evaluation may use. */
-  trapEvaluationsPerPage: 50_000,
+  trapEvaluationsPerPage: 20_000,
   trapEvaluationMsPerSecond: 250,
   /** One SNMP datagram (a UDP payload): larger ones are dropped before decoding. */
   snmpDatagramBytes: 32 * 1024,

@@ -275,7 +275,7 @@ export const API_OPERATIONS = {
     path: '/api/v1/snmp/traps',
     summary: "Recent traps received (the last 500, newest first, paged), each with every trigger's evaluation",
     description:
-      'Every community is accepted and recorded, masked (`***`: communities are the devices\' credentials; `communityMatched` says whether a trigger lists it); trigger conditions decide what runs. Per trigger: published, enabled, then deviceAddress, devicePort, trapOid, version, community, agentAddress, users — the first that fails is `failed`. A page holds at most `limit` traps and 50,000 evaluations (at least one trap); `next` is the `after` of the following page.',
+      'Every community is accepted and recorded, masked (`***`: communities are the devices\' credentials; `communityMatched` says whether a trigger lists it); trigger conditions decide what runs. Per trigger: published, enabled, then deviceAddress, devicePort, trapOid, version, community, agentAddress, users — the first that fails is `failed`. A page holds at most `limit` traps and 20,000 evaluations (at least one trap); `next` is the `after` of the following page.',
     query: TrapListQuery,
     responses: { 200: { description: 'Traps', schema: N.TrapListResponse } },
     errors: { 400: ['bad-request'] },
