@@ -194,6 +194,8 @@ describe('hostile requests', () => {
       assertRefused(await send(gw, 'PUT', '/api/v1/snmp/users/hostile', JSON.stringify(USER).replace('{', '{"__proto__":{"authKey":"x"},'), json), 400, '__proto__');
       assertRefused(await send(gw, 'POST', '/api/v1/snmp/evaluate', '{"version":"v2c","source":{"address":"10.0.0.1","port":162},"trapOid":"1.3","varbinds":[{"oid":"1.3","type":"x","value":{"prototype":1}}]}', json), 400, 'varbinds[0].value.prototype');
       assertRefused(await call(gw.url, 'PUT', '/api/v1/snmp/users/__proto__', USER), 400, 'name');
+      // Spelled with JSON escapes, the key is the same key.
+      assertRefused(await send(gw, 'POST', START, '{"inputVariables":{"device":"10.0.0.1","\\u005f_proto__":{"polluted":true}}}', json), 400, 'inputVariables.__proto__');
     });
     // Nothing leaked into other objects of the gateway: a normal run still validates its inputs strictly.
     const bad = await call(gw.url, 'POST', START, { inputVariables: { device: '10.0.0.1', polluted: true } });

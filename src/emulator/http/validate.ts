@@ -161,35 +161,63 @@ function unsupported(message: string): ApiError {
 }
 
 /**
- * Scans raw JSON text for nesting deeper than `max`, without parsing it; returns the path of the
- * first value too deep (`inputVariables.a.b[0]`), or undefined. Linear, no recursion.
+ * One linear pass over raw JSON text, before it is parsed: the path of the first value nested
+ * deeper than `max` (`inputVariables.a.b[0]`), or of the first `__proto__` / `constructor` /
+ * `prototype` key (escaped spellings included). No recursion, no allocation per value: strings
+ * are skipped with indexOf, and a key is sliced only when it could be a forbidden one.
  */
-export function tooDeep(text: string, max: number): string | undefined {
+export function scanJson(text: string, max: number): { tooDeep?: string; forbidden?: string } {
   interface Frame { obj: boolean; key: string; index: number }
   const stack: Frame[] = [];
-  let inString = false;
-  let escaped = false;
-  let start = 0;
-  let lastString = '';
-  for (let i = 0; i < text.length; i++) {
+  let strStart = -1;
+  let strEnd = -1;
+  /** The path of the container being opened, or (with `key`) of that key in the innermost object. */
+  const pathTo = (key?: string): string => {
+    let field = '';
+    stack.forEach((f, d) => {
+      const k = key !== undefined && d === stack.length - 1 ? key : f.key;
+      field = f.obj ? joinField(field, k) : `${field || 'body'}[${f.index}]`;
+    });
+    return field || 'body';
+  };
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const ch = text.charCodeAt(i);
-    if (inString) {
-      if (escaped) escaped = false;
-      else if (ch === 92 /* \ */) escaped = true;
-      else if (ch === 34 /* " */) {
-        inString = false;
-        lastString = text.slice(start, Math.min(i, start + 200));
-      }
-      continue;
-    }
     switch (ch) {
-      case 34:
-        inString = true;
-        start = i + 1;
+      case 34 /* " */: {
+        let j = i + 1;
+        for (;;) {
+          j = text.indexOf('"', j);
+          if (j < 0) return {}; // unterminated: JSON.parse will say so
+          let bs = 0;
+          while (text.charCodeAt(j - 1 - bs) === 92) bs++;
+          if (bs % 2 === 0) break;
+          j++;
+        }
+        strStart = i + 1;
+        strEnd = j;
+        i = j;
         break;
+      }
       case 58 /* : */: {
         const top = stack[stack.length - 1];
-        if (top?.obj) top.key = lastString;
+        if (top?.obj && strEnd >= 0) {
+          const len = strEnd - strStart;
+          // A forbidden key is 9, 11 or 9 characters; escaped (\u0070...) at most 6 times as long.
+          if (len <= 66) {
+            let key = text.slice(strStart, strEnd);
+            if (key.includes('\\')) {
+              try {
+                key = JSON.parse(`"${key}"`) as string;
+              } catch {
+                /* JSON.parse of the whole body will report it */
+              }
+            }
+            if (FORBIDDEN_KEYS.has(key)) return { forbidden: pathTo(key) };
+            top.key = key;
+          } else top.key = text.slice(strStart, strStart + 200);
+        }
+        strEnd = -1;
         break;
       }
       case 44 /* , */: {
@@ -199,14 +227,7 @@ export function tooDeep(text: string, max: number): string | undefined {
       }
       case 123 /* { */:
       case 91 /* [ */:
-        if (stack.length >= max) {
-          let field = '';
-          for (let d = 0; d < stack.length; d++) {
-            const f = stack[d];
-            field = f.obj ? joinField(field, f.key) : `${field || 'body'}[${f.index}]`;
-          }
-          return field || 'body';
-        }
+        if (stack.length >= max) return { tooDeep: pathTo() };
         stack.push({ obj: ch === 123, key: '', index: 0 });
         break;
       case 125 /* } */:
@@ -215,24 +236,17 @@ export function tooDeep(text: string, max: number): string | undefined {
         break;
     }
   }
-  return undefined;
+  return {};
 }
 
-/** The first forbidden key in a parsed value, as a field path. Iterative; depth is already bounded. */
-function forbiddenKey(value: unknown): string | undefined {
-  const stack: { v: unknown; field: string }[] = [{ v: value, field: '' }];
-  while (stack.length) {
-    const { v, field } = stack.pop()!;
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, field: `${field || 'body'}[${i}]` }));
-    else if (v && typeof v === 'object') {
-      for (const k of Object.keys(v)) {
-        const f = joinField(field, k);
-        if (FORBIDDEN_KEYS.has(k)) return f;
-        stack.push({ v: (v as Record<string, unknown>)[k], field: f });
-      }
-    }
-  }
-  return undefined;
+/** The path of the first value nested deeper than `max`, or undefined (see scanJson). */
+export function tooDeep(text: string, max: number): string | undefined {
+  return scanJson(text, max).tooDeep;
+}
+
+/** The first forbidden key in a parsed value, as a field path (for values that did not come through jsonBody). */
+export function forbiddenKey(value: unknown): string | undefined {
+  return typeof value === 'object' && value !== null ? scanJson(JSON.stringify(value), Infinity).forbidden : undefined;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -266,21 +280,22 @@ export function jsonBody(): RequestHandler<any> {
         } catch {
           throw badRequest('The body is not valid UTF-8', [{ field: 'body', message: 'not valid UTF-8' }]);
         }
-        const deep = tooDeep(text, LIMITS.jsonDepth);
+        const scan = scanJson(text, LIMITS.jsonDepth);
+        const deep = scan.tooDeep;
         if (deep !== undefined) {
           throw badRequest(`The body is nested deeper than ${LIMITS.jsonDepth} levels (at ${deep.slice(0, 500)})`, [
             { field: deep.slice(0, 1000), message: `nested deeper than ${LIMITS.jsonDepth} levels` },
           ]);
+        }
+        const bad = scan.forbidden;
+        if (bad !== undefined) {
+          throw badRequest(`The body holds a forbidden key at ${bad.slice(0, 500)}`, [{ field: bad.slice(0, 1000), message: 'keys __proto__, constructor and prototype are not allowed' }]);
         }
         let value: unknown;
         try {
           value = JSON.parse(text);
         } catch (e) {
           throw badRequest(`Malformed JSON body: ${(e as Error).message.slice(0, 200)}`, [{ field: 'body', message: 'malformed JSON' }]);
-        }
-        const bad = forbiddenKey(value);
-        if (bad !== undefined) {
-          throw badRequest(`The body holds a forbidden key at ${bad.slice(0, 500)}`, [{ field: bad.slice(0, 1000), message: 'keys __proto__, constructor and prototype are not allowed' }]);
         }
         req.body = value;
         next();
