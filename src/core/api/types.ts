@@ -5,7 +5,6 @@
  * imported by the emulator (server side) and the gateway client (extension, CLI).
  */
 import type { Static } from '@sinclair/typebox';
-import type { TriggerConditions } from '../model/trigger';
 import type * as Err from './schemas/errors';
 import type * as E from './schemas/executions';
 import type * as P from './schemas/packages';
@@ -71,9 +70,7 @@ export type CronPreviewResponse = Static<typeof S.CronPreviewResponse>;
 export type TriggerBody = Static<typeof N.TriggerSpec>;
 export type TriggerResponse = Static<typeof N.Trigger>;
 export type TriggerListResponse = Static<typeof N.TriggerListResponse>;
-export type TriggerEvaluation = Static<typeof N.TriggerEvaluation> & {
-  failed?: { condition: keyof TriggerConditions | 'enabled' | 'published'; message: string };
-};
+export type TriggerEvaluation = Static<typeof N.TriggerEvaluation>;
 export type TrapRecord = Static<typeof N.TrapRecord>;
 export type TrapListResponse = Static<typeof N.TrapListResponse>;
 /** POST /api/v1/snmp/evaluate: a described trap, not sent. */

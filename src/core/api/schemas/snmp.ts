@@ -121,6 +121,8 @@ export const TriggerEvaluation = Type.Object({
   error: Type.Optional(Text()),
 });
 
+assertType<Equal<Static<typeof FailedCondition>, keyof TriggerConditionsModel | 'enabled' | 'published'>>();
+
 export const TrapRecord = Type.Object({
   id: Id,
   receivedAt: Instant(),
