@@ -130,6 +130,22 @@ steps:
       - kind: log
         message: "= seed"
 `,
+  'h/SlowLoop': `
+inputs:
+  items:
+    type: array
+outputs:
+  c:
+    type: integer
+steps:
+  - kind: for-each
+    items: "= [1..150]"
+    as: i
+    steps:
+      - kind: set
+        values:
+          c: "= $count(items[n = 3])"
+`,
   'h/Sleep': `
 steps:
   - kind: wait
@@ -269,6 +285,13 @@ describe('hostile flows', () => {
     const ok = await run(gw, 'h/Fine', { name: 'ops' });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.outputVariables.greeting, 'hello OPS');
+  });
+
+  test('a long loop of slow (but linear) expressions shares the thread: the gateway keeps serving', async () => {
+    const items = Array.from({ length: 3000 }, (_, i) => ({ n: i % 7 }));
+    const r = await whileServing(gw, () => run(gw, 'h/SlowLoop', { items }));
+    assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
+    assert.equal(r.body.outputVariables.c, items.filter((x) => x.n === 3).length);
   });
 
   test('a flow that runs itself synchronously stops at the depth bound', async () => {

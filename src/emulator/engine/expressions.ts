@@ -96,6 +96,26 @@ function codePointSubstring(str: string | undefined, start: number, length?: num
   return plain ? str.slice(start, end) : (chars as string[]).slice(start, end).join('');
 }
 
+/**
+ * Inline evaluations run on promises (microtasks): many in a row — a long for-each, a set step
+ * with many values — would never let the event loop turn. Once the current turn has been busy
+ * for LIMITS.expressionInlineMs since the first inline evaluation in it, wait for the next turn.
+ */
+let turnStarted = 0;
+let turnMarked = false;
+async function shareTheThread(): Promise<void> {
+  const now = performance.now();
+  if (!turnMarked) {
+    turnMarked = true;
+    turnStarted = now;
+    setImmediate(() => {
+      turnMarked = false;
+    });
+    return;
+  }
+  if (now - turnStarted > LIMITS.expressionInlineMs) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 function remember(source: string, c: Compiled): void {
   if (cache.size >= CACHE_LIMIT || cachedChars + source.length > CACHE_SOURCE_CHARS) {
     cache.clear();
@@ -130,6 +150,7 @@ export function isExpression(value: unknown): value is string {
 export async function evaluateExpression(source: string, vars: Record<string, unknown>): Promise<unknown> {
   const c = compile(source);
   if (c.inline) {
+    await shareTheThread();
     let value: unknown;
     try {
       value = await c.inline.evaluate(vars);
