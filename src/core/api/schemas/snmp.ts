@@ -9,6 +9,7 @@ import type {
   TriggerConditions as TriggerConditionsModel,
   TriggerSpec as TriggerSpecModel,
 } from '../../model/trigger';
+import { MAX_TRIGGER_NAME } from '../../triggers/validate';
 import { assertType, DefinitionId, Enum, Id, Instant, Int, JsonObject, List, Name, NO_CONTROL_CHARS, PackageName, Str, Text, Version, type Equal } from './common';
 
 export const SnmpVersion = Enum(['v1', 'v2c', 'v3'] as const);
@@ -31,7 +32,7 @@ export const TriggerConditions = Type.Object(
 assertType<Equal<Static<typeof TriggerConditions>, TriggerConditionsModel>>();
 
 const triggerFields = {
-  name: Name(),
+  name: Name(MAX_TRIGGER_NAME),
   description: Type.Optional(Text()),
   flow: DefinitionId,
   conditions: TriggerConditions,
@@ -114,7 +115,7 @@ export const TriggerEvaluation = Type.Object({
   packageName: PackageName,
   packageVersion: Version,
   triggerId: Id,
-  triggerName: Str({ max: LIMITS.nameLength }),
+  triggerName: Str({ max: MAX_TRIGGER_NAME }),
   matched: Type.Boolean(),
   failed: Type.Optional(Type.Object({ condition: FailedCondition, message: Text() }, { description: 'When not matched: the first condition that failed and why' })),
   executionId: Type.Optional(Id),
