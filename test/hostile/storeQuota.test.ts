@@ -5,7 +5,7 @@
  * accepted, and deleting an unpublished version makes room again.
  */
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { LIMITS } from '../../src/core/limits';
@@ -54,6 +54,42 @@ describe('hostile: the package quota', () => {
       assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await heavyVersion('other', 1))).status, 201);
       assert.equal((await call(gw.url, 'DELETE', '/api/v1/packages/hoard/versions/1')).status, 200);
       assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await heavyVersion('hoard', fit + 1))).status, 201);
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  test('the state document as a whole stays within LIMITS.storeBytes: a change beyond it is refused (507 quota-exceeded), not written, not visible', async () => {
+    const gw = await startTarget();
+    try {
+      // Flows whose signatures (inputs with long descriptions) make each version's state record ~0.9 MB.
+      const description = 'd'.repeat(60_000);
+      const flow = `inputs:\n${Array.from({ length: 15 }, (_, i) => `  in${i}:\n    type: string\n    default: x\n    description: ${description}\n`).join('')}${FLOW}`;
+      let v = 0;
+      let refused: Awaited<ReturnType<typeof call>> | undefined;
+      let storeSize = 0;
+      while (!refused && v < 60) {
+        v++;
+        const { bytes } = await buildPackageFile({ name: `state${v}`, version: 1, createdBy: 'hostile/store-quota', definitions: [{ kind: 'flow', id: 'wide/Flow', text: flow }] });
+        const sizeBefore = statSync(path.join(gw.dataDir, 'store.json')).size;
+        const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes));
+        if (res.status === 201) {
+          storeSize = statSync(path.join(gw.dataDir, 'store.json')).size;
+          assert.ok(storeSize <= LIMITS.storeBytes);
+          continue;
+        }
+        refused = res;
+        assertRefused(res, 507, 'store', 'quota-exceeded');
+        assert.equal(statSync(path.join(gw.dataDir, 'store.json')).size, sizeBefore, 'store.json not written');
+        assert.equal((await call(gw.url, 'GET', `/api/v1/packages/state${v}`)).status, 404, 'not visible');
+        assert.ok(!existsSync(path.join(gw.dataDir, 'packages', `state${v}`)), 'no package file left');
+      }
+      assert.ok(refused, `refused before 60 packages (store.json at ${storeSize} bytes)`);
+      assert.ok(storeSize > LIMITS.storeBytes * 0.9, `refused near the bound (${storeSize})`);
+      // Deleting makes room again.
+      assert.equal((await call(gw.url, 'DELETE', '/api/v1/packages/state1')).status, 200);
+      const { bytes } = await buildPackageFile({ name: 'roomy', version: 1, createdBy: 'hostile/store-quota', definitions: [{ kind: 'flow', id: 'wide/Flow', text: flow }] });
+      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', bytes)).status, 201);
     } finally {
       await gw.stop();
     }

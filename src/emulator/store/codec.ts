@@ -25,14 +25,14 @@ type Json = Record<string, any>;
 
 export function storeCodec(secrets: SecretBox, content: ContentStore, dataDir: string): StoreCodec {
   return {
-    toDisk(data: StoreData): unknown {
-      const users: Record<string, unknown> = {};
-      for (const [name, u] of Object.entries(data.snmpUsers ?? {})) {
-        const sealed: Json = { ...u };
-        for (const f of SECRET_FIELDS) if (typeof u[f] === 'string') sealed[f] = secrets.seal(u[f] as string, where(name, f));
-        users[name] = sealed;
+    sealUsers(users: Record<string, SnmpUserSpec>): unknown {
+      const sealed: Record<string, unknown> = {};
+      for (const [name, u] of Object.entries(users)) {
+        const out: Json = { ...u };
+        for (const f of SECRET_FIELDS) if (typeof u[f] === 'string') out[f] = secrets.seal(u[f] as string, where(name, f));
+        sealed[name] = out;
       }
-      return { ...data, snmpUsers: users };
+      return sealed;
     },
 
     async fromDisk(raw: unknown): Promise<{ data: StoreData; rewrite: boolean }> {

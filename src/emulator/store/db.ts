@@ -2,8 +2,9 @@
  * The lowdb document on disk (`<data>/store.json`), written durably, with coalesced writes and
  * all-or-nothing changes.
  *
- * - Durable: the adapter writes a temporary file, fsyncs it, renames it over store.json and
- *   fsyncs the folder (durableFile.ts) — lowdb's own JSONFile does not fsync.
+ * - Durable: a temporary file, fsync'ed, renamed over store.json, the folder fsync'ed
+ *   (durableFile.ts) — lowdb's own JSONFile does not fsync. lowdb's `Low` holds the document and
+ *   reads it through the adapter below; writes serialise the document once (`serialise`).
  * - Coalesced: `persist()` resolves once a write that includes every change made before the call
  *   is on disk (at most one write running and one queued).
  * - All or nothing: callers change `data` in memory and call `persist()` at once (synchronously
@@ -24,14 +25,15 @@ import type { StoreData } from './schema';
 
 /** From memory to disk and back (sealing secrets, migrating older formats). */
 export interface StoreCodec {
-  toDisk(data: StoreData): unknown;
+  /** The SNMPv3 users as written to disk (keys sealed). */
+  sealUsers(users: StoreData['snmpUsers']): unknown;
   /** `rewrite`: the document on disk should be written again at once (migrated, or plain secrets found). */
   fromDisk(raw: unknown): Promise<{ data: StoreData; rewrite: boolean }>;
 }
 
 class DurableJsonFile implements Adapter<StoreData> {
   rewrite = false;
-  constructor(private readonly file: string, private readonly codec: StoreCodec) {}
+  constructor(readonly file: string, readonly codec: StoreCodec) {}
 
   async read(): Promise<StoreData | null> {
     let text: string;
@@ -52,14 +54,9 @@ class DurableJsonFile implements Adapter<StoreData> {
     return data;
   }
 
-  async write(data: StoreData): Promise<void> {
-    const text = JSON.stringify(this.codec.toDisk(data));
-    if (text.length > LIMITS.storeBytes) {
-      throw new ApiError(507, 'quota-exceeded', `The change would make this gateway's state larger than ${LIMITS.storeBytes} bytes; delete packages or versions first`, [
-        { field: 'store', message: `state of ${text.length} bytes, at most ${LIMITS.storeBytes}` },
-      ]);
-    }
-    await writeFileDurable(this.file, text);
+  /** Not used: StoreDb serialises once per write (`serialise`) and writes through `writeFileDurable`. */
+  async write(): Promise<void> {
+    throw new Error('StoreDb writes the document itself');
   }
 }
 
@@ -82,7 +79,7 @@ export class StoreDb {
   /** True when there was no store.json to read (a new data folder, or one whose document is gone). */
   created = false;
 
-  private constructor(private readonly low: Low<StoreData>) {
+  private constructor(private readonly low: Low<StoreData>, private readonly adapter: DurableJsonFile) {
     this.durable = JSON.stringify(low.data);
   }
 
@@ -93,7 +90,7 @@ export class StoreDb {
     await low.read();
     const fresh = low.data === null;
     if (fresh) low.data = empty();
-    const db = new StoreDb(low);
+    const db = new StoreDb(low, adapter);
     db.created = fresh;
     if (adapter.rewrite) await db.persist();
     return db;
@@ -125,17 +122,34 @@ export class StoreDb {
     return promise;
   }
 
+  /**
+   * The document as memory holds it (for a rollback) and as the disk gets it (keys sealed), from
+   * one serialisation of everything but the users — the expensive part is done once per write.
+   */
+  private serialise(): { plain: string; disk: string } {
+    const data = this.low.data;
+    const users = data.snmpUsers ?? {};
+    const body = JSON.stringify({ ...data, snmpUsers: undefined });
+    const join = (u: string) => (body.length > 2 ? `{"snmpUsers":${u},${body.slice(1)}` : `{"snmpUsers":${u}}`);
+    return { plain: join(JSON.stringify(users)), disk: join(JSON.stringify(this.adapter.codec.sealUsers(users))) };
+  }
+
   private start(): Promise<void> {
-    let snapshot: string;
+    let texts: { plain: string; disk: string };
     try {
-      snapshot = JSON.stringify(this.low.data);
+      texts = this.serialise();
+      if (texts.disk.length > LIMITS.storeBytes) {
+        throw new ApiError(507, 'quota-exceeded', `The change would make this gateway's state larger than ${LIMITS.storeBytes} bytes; delete packages or versions first`, [
+          { field: 'store', message: `state of ${texts.disk.length} bytes, at most ${LIMITS.storeBytes}` },
+        ]);
+      }
     } catch (err) {
       this.rollback();
       return Promise.reject(writeFailure(err));
     }
-    const p: Promise<void> = this.low.write().then(
+    const p: Promise<void> = writeFileDurable(this.adapter.file, texts.disk).then(
       () => {
-        this.durable = snapshot;
+        this.durable = texts.plain;
         this.running = null;
         this.next();
       },
