@@ -97,13 +97,14 @@ function codePointSubstring(str: string | undefined, start: number, length?: num
 }
 
 /**
- * Inline evaluations run on promises (microtasks): many in a row — a long for-each, a set step
- * with many values — would never let the event loop turn. Once the current turn has been busy
- * for LIMITS.expressionInlineMs since the first inline evaluation in it, wait for the next turn.
+ * Inline evaluations (and the engine's steps) run on promises (microtasks): many in a row — a
+ * long for-each, a set step with many values — would never let the event loop turn. Once the
+ * current turn has been busy for LIMITS.expressionInlineMs since the first call in it, wait for
+ * the next turn.
  */
 let turnStarted = 0;
 let turnMarked = false;
-async function shareTheThread(): Promise<void> {
+export async function shareTheThread(): Promise<void> {
   const now = performance.now();
   if (!turnMarked) {
     turnMarked = true;

@@ -5,7 +5,7 @@
 import type { FlowDocument, Step } from '../../core/model/flow';
 import type { RunContext } from './context';
 import { FlowError, StoppedError, throwIfStopped } from './errors';
-import { evaluateValue, toBoolean, toText } from './expressions';
+import { evaluateValue, shareTheThread, toBoolean, toText } from './expressions';
 import { runHttpStep } from './httpStep';
 
 const MAX_WAIT_SECONDS = 24 * 3600;
@@ -29,6 +29,7 @@ function stepLabel(step: Step, path: string): string {
 async function runSteps(steps: Step[], path: string, ctx: RunContext): Promise<void> {
   for (let i = 0; i < steps.length; i++) {
     if (++ctx.counter.steps % YIELD_EVERY_STEPS === 0) await new Promise((r) => setImmediate(r));
+    else await shareTheThread();
     throwIfStopped(ctx.signal);
     const step = steps[i];
     const p = `${path}[${i}]`;
