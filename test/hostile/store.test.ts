@@ -360,6 +360,28 @@ describe('hostile: the store', () => {
     }
   });
 
+  test('files an interrupted upload or deletion stranded (no state names them) are removed when the store opens', async () => {
+    const dir = dataDir();
+    let gw = await startTarget({ dataDir: dir });
+    try {
+      const before = await snapshot(gw);
+      const storeFiles = () => names(dir).filter((n) => n.startsWith('packages') || n.startsWith('content'));
+      const kept = storeFiles();
+      await gw.stop();
+      // What kill -9 between the files and the state of an upload would leave, and a temporary file.
+      mkdirSync(path.join(dir, 'packages', 'stranded'), { recursive: true });
+      writeFileSync(path.join(dir, 'packages', 'stranded', '1.fgpkg'), 'zip');
+      writeFileSync(path.join(dir, 'packages', 'network-ops', '7.fgpkg'), 'zip');
+      writeFileSync(path.join(dir, 'content', 'ab'.repeat(32)), 'text nobody names');
+      writeFileSync(path.join(dir, 'content', '.fg-0123456789abcdef.tmp'), 'half');
+      gw = await startEmulatorProcess({ dataDir: dir });
+      assert.deepEqual(storeFiles(), kept);
+      assert.deepEqual(await snapshot(gw), before);
+    } finally {
+      await gw.stop();
+    }
+  });
+
   test('DELETE of a published version or a package with one is refused (409 version-published); state unchanged', async () => {
     const gw = await startTarget();
     try {
