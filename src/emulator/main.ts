@@ -34,7 +34,7 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
   process.umask(0o077);
   const gw = await startGateway(o);
   installSafetyNet();
-  process.stdout.write(`Flowgate emulator "${o.name}" listening on ${gw.url} (data: ${o.dataDir}; SNMP traps: udp ${o.host}:${gw.snmpPort})\n`);
+  process.stdout.write(`Flowgate emulator "${o.name}" listening on ${gw.url} (data: ${o.dataDir}; SNMP traps: udp ${o.host.includes(':') ? `[${o.host}]` : o.host}:${gw.snmpPort})\n`);
   if (gw.exposed) {
     const where = gw.boundAddress.includes(':') ? `[${gw.boundAddress}]:${gw.port}` : `${gw.boundAddress}:${gw.port}`;
     process.stdout.write(`Flowgate emulator "${o.name}" bound to ${where}; reachable at ${gw.urls.join(', ')}\n`);
