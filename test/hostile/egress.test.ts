@@ -312,6 +312,14 @@ describe('hostile egress: default policy', () => {
     assertFailed(await run(gw, 'x/Get', { url: `http://localhost:${port}/healthz/../api/v1/packages` }), 'egress-refused', 'dot segments');
   });
 
+  test('link-local addresses (cloud metadata services) are refused by default', async () => {
+    await whileServing(gw, async () => {
+      for (const url of ['http://169.254.169.254/latest/meta-data/iam/security-credentials/', 'http://[fe80::1]/x', 'http://2852039166/latest/meta-data/', 'http://[::ffff:169.254.169.254]/']) {
+        assert.match(assertFailed(await run(gw, 'x/Get', { url }), 'egress-refused', url), /link-local/);
+      }
+    });
+  });
+
   test('data:, file:, blob: and other schemes are refused', async () => {
     const before = await snapshot(gw);
     await whileServing(gw, async () => {

@@ -165,6 +165,21 @@ export function reachesSelf(addresses: ResolvedAddress[], port: number): boolean
   return addresses.some((a) => local.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4'));
 }
 
+/**
+ * Link-local destinations (169.254.0.0/16, fe80::/10: cloud instance metadata services that hand
+ * out credentials) are refused unless the allow-list names the host itself (not a wildcard).
+ */
+export function linkLocalRefusal(url: URL, addresses: ResolvedAddress[]): string | undefined {
+  const b = new net.BlockList();
+  b.addSubnet('169.254.0.0', 16, 'ipv4');
+  b.addSubnet('fe80::', 10, 'ipv6');
+  if (!addresses.some((a) => b.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4'))) return undefined;
+  const host = bareHost(url);
+  const port = effectivePort(url);
+  if (settings.allow?.some((p) => !p.wildcard && matches(p, host, port))) return undefined;
+  return `${host} is a link-local address (such as a cloud metadata service); name it in --egress-allow to reach it`;
+}
+
 /** The one self-call allowed without --allow-self-calls: reading the gateway's health. */
 export function isHarmlessSelfCall(url: URL, method: string): boolean {
   return (method === 'GET' || method === 'HEAD') && url.pathname === '/healthz';

@@ -22,6 +22,7 @@ import {
   effectivePort,
   egressSettings,
   isHarmlessSelfCall,
+  linkLocalRefusal,
   pinnedLookup,
   reachesSelf,
   redactUrl,
@@ -259,7 +260,7 @@ async function checkHop(url: URL, method: string, connectionOrigin: string | und
       `that is this gateway's own address (port ${effectivePort(url)}); flows may not call the gateway's API unless it runs with --allow-self-calls`,
     );
   }
-  const notAllowed = allowListRefusal(url, connectionOrigin);
+  const notAllowed = allowListRefusal(url, connectionOrigin) ?? linkLocalRefusal(url, addresses);
   if (notAllowed) throw refused(method, raw, notAllowed);
   return { addresses, self };
 }
