@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import jsonata from 'jsonata';
 import { LIMITS } from '../../src/core/limits';
 import { analyse } from '../../src/emulator/engine/expressionBounds';
-import { closeExpressionPool, expressionPool } from '../../src/emulator/engine/expressionPool';
+import { closeExpressionPool, ExpressionBudgetError, ExpressionPool, expressionPool } from '../../src/emulator/engine/expressionPool';
 import { evaluateExpression, expressionStats } from '../../src/emulator/engine/expressions';
 import { FlowError } from '../../src/emulator/engine/errors';
 import { GatewayMemory, VariableBudget } from '../../src/emulator/engine/variableBudget';
@@ -87,11 +87,21 @@ describe('expression budgets', () => {
   });
 
   test('an expression process: out of memory and out of time are budget errors; the process is replaced', async () => {
+    // Memory alone: a pool of one process with a generous time budget (a loaded machine cannot turn it into a timeout).
+    const own = new ExpressionPool(1, 30_000);
+    try {
+      await assert.rejects(own.evaluate("$length($pad('', 3e8))", {}), (e: ExpressionBudgetError) => e.kind === 'memory' && e.message === `exceeded its memory budget (${LIMITS.expressionMemoryMb} MB)`);
+      assert.equal(own.replaced, 1);
+      const after = await own.evaluate('1 + 1', {});
+      assert.deepEqual(after, { id: (after as { id: number }).id, ok: true, value: 2 });
+    } finally {
+      own.close();
+    }
     const pool = expressionPool();
     const before = pool.replaced;
     const mem = await failure(evaluateExpression("$length($pad('', 3e8))", {}));
     assert.equal(mem.code, 'budget-exceeded');
-    assert.match(mem.message, new RegExp(`memory budget \\(${LIMITS.expressionMemoryMb} MB\\)`));
+    assert.match(mem.message, /exceeded its (memory|time) budget/);
     const time = await failure(evaluateExpression('$match(s, /^(a+)+$/)', { s: `${'a'.repeat(40)}b` }));
     assert.equal(time.code, 'budget-exceeded');
     assert.match(time.message, new RegExp(`time budget \\(${LIMITS.expressionTimeoutMs} ms\\)`));
@@ -214,5 +224,43 @@ describe('bounded values: hostile keys', () => {
     assert.equal(Object.getPrototypeOf(vars), Object.prototype);
     assert.equal((vars as { polluted?: boolean }).polluted, undefined);
     assert.deepEqual(Object.keys(vars), ['__proto__']);
+  });
+});
+
+describe('execution history: a record never throws into its writer', () => {
+  test('a record that cannot be serialised is written reduced, and reads back', async () => {
+    const { JsonlExecutionHistory } = await import('../../src/emulator/executions/historyLog');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-history-'));
+    const warnings: string[] = [];
+    try {
+      const history = await JsonlExecutionHistory.open(dir, { warn: (m) => warnings.push(m) });
+      await history.ready();
+      const cyclic: Record<string, unknown> = { a: 1 };
+      cyclic.self = cyclic;
+      const record = {
+        id: 'e1', parentId: null, rootId: 'e1', flow: 'f', packageName: 'p', packageVersion: 1,
+        initiator: { type: 'user', name: 'anonymous' }, executingOn: 'gw', status: 'Running', startedAt: new Date().toISOString(),
+        endedAt: null, inputs: { cyclic }, outputs: null, error: null, log: [], childIds: [], depth: 0,
+      } as unknown as ExecutionRecord;
+      history.add(record); // no throw
+      record.status = 'Ended';
+      record.endedAt = new Date().toISOString();
+      record.outputs = { big: 10n } as unknown as Record<string, unknown>; // BigInt: JSON.stringify throws
+      history.update(record); // no throw
+      await history.flushed();
+      assert.ok(warnings.some((w) => /could not be serialised/.test(w)), warnings.join('\n'));
+      await history.close();
+      const reopened = await JsonlExecutionHistory.open(dir, { warn: (m) => warnings.push(m) });
+      const back = await reopened.get('e1');
+      assert.equal(back?.status, 'Ended');
+      assert.deepEqual(back?.inputs, { $truncated: true, bytes: -1 });
+      assert.match(back!.log[0].message, /log left out: the record could not be serialised/);
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -62,9 +62,9 @@ export class ExpressionPool {
   replaced = 0;
 
   constructor(
-    private readonly size = LIMITS.expressionProcesses,
-    private readonly timeoutMs = LIMITS.expressionTimeoutMs,
-    private readonly memoryMb = LIMITS.expressionMemoryMb,
+    private readonly size: number = LIMITS.expressionProcesses,
+    private readonly timeoutMs: number = LIMITS.expressionTimeoutMs,
+    private readonly memoryMb: number = LIMITS.expressionMemoryMb,
   ) {}
 
   /** Evaluate in an expression process. Rejects with ExpressionBudgetError when a budget is exceeded. */
