@@ -246,7 +246,8 @@ describe('hostile flows', () => {
     const r = await whileServing(gw, () => run(gw, 'h/PadBomb'));
     const e = errorOf(r);
     assert.equal(e.code, 'budget-exceeded');
-    assert.match(e.message, /exceeded its (memory|size) budget/);
+    // Memory, normally; on a loaded machine the time budget may come first (test/emulator/expressionBudgets.test.ts pins memory).
+    assert.match(e.message, /exceeded its (memory|size|time) budget/);
     assert.deepEqual(await snapshot(gw), before);
     // The expression processes are replaced: the next expression that needs one still runs.
     const fine = await run(gw, 'h/Regex', { s: 'aaa' });
