@@ -264,3 +264,28 @@ describe('execution history: a record never throws into its writer', () => {
     }
   });
 });
+
+describe('expression processes see nothing of the gateway', () => {
+  after(() => closeExpressionPool());
+  test('an expression process does not inherit the gateway environment (connection secrets live there)', async () => {
+    process.env.FLOWGATE_SECRET_PROBE = 'do-not-leak';
+    try {
+      const own = new ExpressionPool(1);
+      try {
+        // The child reports its environment through a request only a test can make: evaluate in a fresh process
+        // and read /proc/<pid>/environ of the child.
+        const pending = own.evaluate('1', {});
+        await pending;
+        const pid = (own as unknown as { slots: { child: { pid: number } }[] }).slots[0].child.pid;
+        const { readFileSync } = await import('node:fs');
+        const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+        assert.doesNotMatch(environ, /do-not-leak|FLOWGATE_SECRET/);
+        assert.match(environ, /FLOWGATE_EXPRESSION_WORKER=1/);
+      } finally {
+        own.close();
+      }
+    } finally {
+      delete process.env.FLOWGATE_SECRET_PROBE;
+    }
+  });
+});
