@@ -85,6 +85,8 @@ export const LIMITS = {
   trapEvaluationMsPerSecond: 250,
   /** One SNMP datagram (a UDP payload): larger ones are dropped before decoding. */
   snmpDatagramBytes: 32 * 1024,
+  /** Milliseconds of each second the SNMP receiver may spend decoding, authenticating and handling datagrams (the rest are dropped). */
+  snmpReceiveMsPerSecond: 400,
   /** JSONata: time and memory (old-generation MB) budget of one evaluation in an expression process; processes in the pool; evaluations waiting. */
   expressionTimeoutMs: 1000,
   expressionMemoryMb: 64,

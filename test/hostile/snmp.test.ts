@@ -244,6 +244,30 @@ describe('hostile SNMP', () => {
     assert.equal(gw.process.exitCode, null);
   });
 
+  test('v3 messages naming a real user with 3,000 different engine ids: the key work is budgeted, a valid trap still runs', async () => {
+    const user = { name: 'ops-v3', level: 'authNoPriv', authProtocol: 'sha', authKey: 'ops-v3-auth-key' };
+    assert.equal((await call(gw.url, 'POST', '/api/v1/snmp/users', user)).status, 201);
+    const r = rng(11);
+    const flood = Array.from({ length: 3000 }, () =>
+      v3Message({
+        engineId: Buffer.from(Array.from({ length: 12 }, () => Math.floor(r() * 256))),
+        user: Buffer.from(user.name),
+        authParams: Buffer.from(Array.from({ length: 12 }, () => Math.floor(r() * 256))),
+        privParams: Buffer.alloc(0),
+        flags: 1,
+        pdu: tlv(0xa7, Buffer.concat([int(1), int(0), int(0), seq(varbind(SYS_UPTIME, timeticks(1)), varbind(SNMP_TRAP_OID, oid(TRAP_OID)))])),
+      }),
+    );
+    const outputBefore = gw.output().length;
+    await whileServing(gw, () => sendAll(gw.snmpPort, flood));
+    await new Promise((r2) => setTimeout(r2, 1100));
+    if (process.env.FLOWGATE_TEST_VERBOSE) process.stdout.write(`${gw.output().slice(outputBefore)}\n`);
+    assert.doesNotMatch(gw.output().slice(outputBefore), /uncaught|unhandled|TypeError|RangeError/i);
+    const rec = await whileServing(gw, () => validTrap(434343));
+    assert.equal(rec.evaluations.find((x: any) => x.triggerId === triggerId).matched, true);
+    assert.equal(gw.process.exitCode, null);
+  });
+
   test('the trap log is paged and never shows a community in clear', async () => {
     for (let i = 0; i < 5; i++) await validTrap(500_000 + i);
     const first = await call(gw.url, 'GET', '/api/v1/snmp/traps?limit=2');
@@ -315,6 +339,8 @@ describe('hostile SNMP', () => {
     const burst = Array.from({ length: 1500 }, (_, i) => v2cTrap(COMMUNITY, TRAP_OID, 700_000 + i));
     await whileServing(gw, () => sendAll(gw.snmpPort, burst));
     await new Promise((r) => setTimeout(r, 1100));
+    // Three more, one at a time (the budget may have dropped much of the burst): each evaluated against every trigger.
+    for (let i = 0; i < 3; i++) await whileServing(gw, () => validTrap(800_000 + i));
     const page = await whileServing(gw, () => call(gw.url, 'GET', '/api/v1/snmp/traps'));
     assert.equal(page.status, 200);
     const evaluations = page.body.traps.reduce((n: number, t: any) => n + t.evaluations.length, 0);

@@ -55,6 +55,40 @@ export function peekCommunity(buf: Buffer): string | undefined {
   return buf.subarray(i, i + clen).toString('latin1');
 }
 
+/** net-snmp's cache of localized SNMPv3 keys: one ~1 MB hash per (protocol, key, engine id), never evicted. */
+type KeyCacheHolder = { authToKeyCache?: Record<string, unknown> };
+/** Localized keys kept before the cache is emptied (a sender choosing engine ids would grow it forever). */
+export const KEY_CACHE_MAX = 10_000;
+
+/**
+ * The receiver's CPU budget: at most LIMITS.snmpReceiveMsPerSecond of each second go to decoding,
+ * authenticating (SNMPv3 key localization hashes ~1 MB per new engine id) and handling datagrams;
+ * further datagrams of that second are dropped before decoding, counted and reported.
+ */
+class ReceiveBudget {
+  private window = 0;
+  private spent = 0;
+  private seen = 0;
+
+  spentOut(now: number): boolean {
+    const w = Math.floor(now / 1000);
+    if (w !== this.window) {
+      this.window = w;
+      this.spent = 0;
+    }
+    return this.spent >= LIMITS.snmpReceiveMsPerSecond;
+  }
+
+  add(ms: number): void {
+    this.spent += ms;
+    // Every 256 datagrams: empty net-snmp's key cache when bogus engine ids have grown it.
+    if (++this.seen % 256 === 0) {
+      const holder = (snmp as unknown as { Authentication?: KeyCacheHolder }).Authentication;
+      if (holder?.authToKeyCache && Object.keys(holder.authToKeyCache).length > KEY_CACHE_MAX) holder.authToKeyCache = {};
+    }
+  }
+}
+
 export class TrapReceiver {
   private constructor(
     private readonly receiver: snmp.Receiver,
@@ -67,6 +101,8 @@ export class TrapReceiver {
     let listening: Promise<void> | undefined;
     let receiver: snmp.Receiver | undefined;
     const authorizer = () => receiver!.getAuthorizer();
+    const budget = new ReceiveBudget();
+    let dropped = 0;
     const dgramModule: snmp.DgramModule = {
       createSocket(type: string) {
         const s = dgram.createSocket({ type: type as dgram.SocketType, recvBufferSize: RECEIVE_BUFFER_BYTES });
@@ -91,6 +127,12 @@ export class TrapReceiver {
               o.onRefused?.(Object.assign(new Error(`a ${data.length}-byte datagram; at most ${LIMITS.snmpDatagramBytes} bytes are accepted`), { rinfo: rinfo as { address: string; port: number } }));
               return;
             }
+            const t0 = performance.now();
+            if (budget.spentOut(t0)) {
+              dropped++;
+              o.onRefused?.(Object.assign(new Error(`dropped: the receiver used its ${LIMITS.snmpReceiveMsPerSecond} ms of this second (${dropped} dropped so far)`), { rinfo: rinfo as { address: string; port: number } }));
+              return;
+            }
             let community: string | undefined;
             let lent = false;
             try {
@@ -104,6 +146,7 @@ export class TrapReceiver {
             } catch (err) {
               o.onRefused?.(Object.assign(new Error(`malformed message: ${(err as Error)?.message ?? String(err)}`), { rinfo: rinfo as { address: string; port: number } }));
             } finally {
+              budget.add(performance.now() - t0);
               if (lent && community !== undefined) {
                 try {
                   authorizer().deleteCommunity(community);
