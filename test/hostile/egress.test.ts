@@ -77,6 +77,15 @@ steps:
     values:
       result: "= response"
 `,
+  'x/GetQuick': `
+inputs:
+  url:
+    type: string
+steps:
+  - kind: http
+    url: "= url"
+    timeoutSeconds: 1
+`,
   'x/StartSelf': `
 inputs:
   url:
@@ -165,6 +174,12 @@ async function startHelper(): Promise<{ url: string; port: number; seen: http.In
       };
       res.on('error', () => undefined);
       pump();
+    } else if (u.pathname === '/hang') {
+      // Never answers.
+    } else if (u.pathname === '/drip') {
+      res.setHeader('content-type', 'text/plain');
+      const timer = setInterval(() => res.write('.'), 100);
+      res.on('close', () => clearInterval(timer));
     } else if (u.pathname === '/bomb') {
       res.setHeader('content-type', 'text/plain');
       res.setHeader('content-encoding', 'gzip');
@@ -365,6 +380,15 @@ describe('hostile egress: default policy', () => {
       assert.match(assertFailed(big, 'http-response-too-large', 'big'), new RegExp(`larger than ${LIMITS.httpResponseBytes} bytes`));
       const bomb = await run(gw, 'x/Get', { url: `${helper.url}/bomb` });
       assertFailed(bomb, 'http-response-too-large', 'gzip bomb');
+    });
+  });
+
+  test('a server that never answers, or drips its body forever, times the step out', async () => {
+    await whileServing(gw, async () => {
+      for (const p of ['/hang', '/drip']) {
+        const r = await run(gw, 'x/GetQuick', { url: `${helper.url}${p}` });
+        assert.match(assertFailed(r, 'http-timeout', p), /timed out after 1 s/);
+      }
     });
   });
 
