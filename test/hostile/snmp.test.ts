@@ -268,6 +268,24 @@ describe('hostile SNMP', () => {
     assert.equal(gw.process.exitCode, null);
   });
 
+  test('SNMPv3 users are bounded by the gateway quota', async () => {
+    const existing = (await call(gw.url, 'GET', '/api/v1/snmp/users')).body.users.length;
+    const statuses: number[] = [];
+    await whileServing(gw, async () => {
+      const names = Array.from({ length: LIMITS.snmpUsers - existing + 3 }, (_, i) => `q${i}`);
+      for (let i = 0; i < names.length; i += 16) {
+        const batch = names.slice(i, i + 16).map((name) => call(gw.url, 'POST', '/api/v1/snmp/users', { name, level: 'authNoPriv', authProtocol: 'sha', authKey: `key-of-${name}` }));
+        for (const res of await Promise.all(batch)) {
+          statuses.push(res.status);
+          if (res.status !== 201) assertRefused(res, 413, 'body', 'quota-exceeded');
+        }
+      }
+    });
+    assert.equal(statuses.filter((x) => x === 201).length, LIMITS.snmpUsers - existing);
+    assert.equal(statuses.filter((x) => x === 413).length, 3);
+    assert.equal((await call(gw.url, 'GET', '/api/v1/snmp/users')).body.users.length, LIMITS.snmpUsers);
+  });
+
   test('the trap log is paged and never shows a community in clear', async () => {
     for (let i = 0; i < 5; i++) await validTrap(500_000 + i);
     const first = await call(gw.url, 'GET', '/api/v1/snmp/traps?limit=2');

@@ -236,6 +236,11 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
     if (typeof name !== 'string') refuse('SNMPv3 user', [{ field: 'name', message: 'must be a user name' }]);
     const user = checkUser(req.body, name);
     if (getUser(name)) throw new ApiError(409, 'already-exists', `SNMPv3 user ${name} already exists; replace it with PUT /api/v1/snmp/users/${name}`);
+    // Every user is re-registered with the receiver on each change: their number is bounded.
+    if (Object.keys(users()).length >= LIMITS.snmpUsers) {
+      const message = `the gateway holds at most ${LIMITS.snmpUsers} SNMPv3 users`;
+      throw new ApiError(413, 'quota-exceeded', `Quota exceeded: body: ${message}`, [{ field: 'body', message }]);
+    }
     users()[name] = user;
     snmp.usersChanged();
     await store.persistSettings();

@@ -301,7 +301,7 @@ export const API_OPERATIONS = {
     summary: 'Create an SNMPv3 user',
     body: { schema: N.SnmpUserBody, required: true },
     responses: { 201: { description: 'The user, without keys', schema: N.SnmpUserSummary, location: true } },
-    errors: { 400: ['bad-request'], 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+    errors: { 400: ['bad-request'], 409: ['already-exists'], 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
   }),
   getSnmpUser: op({
     method: 'get',
