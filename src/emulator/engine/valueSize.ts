@@ -73,18 +73,6 @@ export interface TruncatedMarker {
 }
 
 /**
- * A value as an execution record keeps it: itself when it is at most `limit` bytes and not too
- * deep, else `{"$truncated": true, "bytes": N}` (N measured up to 64× the limit).
- */
-export function boundedValue(value: unknown, limit: number): unknown {
-  const m = measure(value, limit, LIMITS.jsonDepth);
-  if (!m.over) return value;
-  const full = m.tooDeep ? m : measure(value, limit * 64, LIMITS.jsonDepth);
-  const marker: TruncatedMarker = { $truncated: true, bytes: full.bytes };
-  return marker;
-}
-
-/**
  * Variables (inputs, outputs) as an execution record keeps them: each value bounded by
  * `LIMITS.recordValueBytes`, and once all of them together pass `LIMITS.recordVariablesBytes`
  * the rest are markers too. Returns the same object when nothing had to change.
