@@ -184,8 +184,8 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
     const hopHeaders = { ...headers };
     if (hop.self) {
       // An allowed self-call joins the caller's execution tree (depth, size, concurrency, stop).
-      const tree = (ctx.host as unknown as { treeHeader?: () => { name: string; value: string } }).treeHeader?.();
-      if (tree) hopHeaders[tree.name] = tree.value;
+      const tree = ctx.host.treeHeader();
+      hopHeaders[tree.name] = tree.value;
     }
     if (body !== undefined) hopHeaders['Content-Length'] = String(Buffer.byteLength(body));
     res = await send(target, method, hopHeaders, body, hop, signal).catch(fail);
