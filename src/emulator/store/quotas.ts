@@ -8,6 +8,7 @@
 import { LIMITS } from '../../core/limits';
 import { INSTRUCTIONS_ENTRY, MANIFEST_ENTRY } from '../../core/model/manifest';
 import { entryField } from '../../core/package/errors';
+import { MAX_PACKAGE_ENTRIES } from '../../core/package/packageFile';
 import { readZipDirectory } from '../../core/package/zipDirectory';
 import { ApiError } from '../errors';
 
@@ -24,7 +25,7 @@ const mb = (n: number) => (n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(n %
 export function checkDeclaredSizes(bytes: Uint8Array): number {
   let entries: ReturnType<typeof readZipDirectory>;
   try {
-    entries = readZipDirectory(bytes, LIMITS.definitionsPerVersion + 16);
+    entries = readZipDirectory(bytes, MAX_PACKAGE_ENTRIES);
   } catch {
     return 0;
   }
