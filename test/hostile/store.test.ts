@@ -450,8 +450,25 @@ describe('hostile: the store', () => {
       // Loosened by hand (or left by an older version): tightened when the store opens.
       chmodSync(dir, 0o755);
       for (const [rel, st] of everything()) chmodSync(path.join(dir, rel), st.isDirectory() ? 0o755 : 0o644);
+      // A file the gateway does not keep (the folder is someone's): left as it is.
+      writeFileSync(path.join(dir, 'notes.txt'), 'mine');
+      chmodSync(path.join(dir, 'notes.txt'), 0o644);
       gw = await startEmulatorProcess({ dataDir: dir });
+      assert.equal(statSync(path.join(dir, 'notes.txt')).mode & 0o777, 0o644, 'a foreign file keeps its mode');
+      rmSync(path.join(dir, 'notes.txt'));
       check();
+      await gw.stop();
+
+      // --data pointed at a folder that is not a data folder (a home, a shared folder): nothing of its own changes.
+      const shared = dataDir();
+      chmodSync(shared, 0o755);
+      writeFileSync(path.join(shared, 'notes.txt'), 'mine');
+      chmodSync(path.join(shared, 'notes.txt'), 0o644);
+      gw = await startEmulatorProcess({ dataDir: shared });
+      assert.equal((await call(gw.url, 'GET', '/api/v1/packages')).status, 200);
+      assert.equal(statSync(shared).mode & 0o777, 0o755, "the folder's own mode");
+      assert.equal(statSync(path.join(shared, 'notes.txt')).mode & 0o777, 0o644);
+      assert.equal(statSync(path.join(shared, 'secret.key')).mode & 0o777, 0o600, 'what the gateway writes there is private');
     } finally {
       await gw.stop();
     }

@@ -89,32 +89,34 @@ export async function exists(file: string): Promise<boolean> {
 }
 
 /**
- * The data folder and everything in it private: folders 0700, files 0600. Symbolic links are
- * neither followed nor changed. Leftover temporary files of interrupted writes are removed.
+ * The data folder and what the gateway keeps in it private: folders 0700, files 0600. Only the
+ * entries named in `ours` (top level) are walked, and the folder itself is changed only when it is
+ * a Flowgate data folder (it holds a store.json, or nothing yet) — pointing `--data` at a home or
+ * shared folder never changes anything else in it. Symbolic links are neither followed nor
+ * changed. Leftover temporary files of interrupted writes are removed.
  */
-export async function tightenTree(root: string): Promise<void> {
-  await fs.chmod(root, DIR_MODE);
-  const walk = async (dir: string): Promise<void> => {
-    let entries: import('node:fs').Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = path.join(dir, e.name);
-      if (e.isSymbolicLink()) continue;
-      if (e.isDirectory()) {
-        await fs.chmod(p, DIR_MODE).catch(() => undefined);
-        await walk(p);
-      } else if (e.isFile()) {
-        if (TEMP_FILE_PATTERN.test(e.name) || /^\.store\.json\.tmp$/.test(e.name)) {
-          await fs.rm(p, { force: true }).catch(() => undefined);
-          continue;
-        }
-        await fs.chmod(p, FILE_MODE).catch(() => undefined);
+export async function tightenTree(root: string, ours: ReadonlySet<string>, marker: string): Promise<void> {
+  const top = await fs.readdir(root).catch(() => [] as string[]);
+  if (top.length === 0 || top.includes(marker)) await fs.chmod(root, DIR_MODE);
+  else console.error(`Flowgate emulator: ${root} holds other files than a data folder's; its own mode is left as it is`);
+  const visit = async (p: string, name: string): Promise<void> => {
+    const st = await fs.lstat(p).catch(() => undefined);
+    if (!st || st.isSymbolicLink()) return;
+    if (st.isDirectory()) {
+      await fs.chmod(p, DIR_MODE).catch(() => undefined);
+      const entries = await fs.readdir(p).catch(() => [] as string[]);
+      for (const e of entries) await visit(path.join(p, e), e);
+    } else if (st.isFile()) {
+      if (TEMP_FILE_PATTERN.test(name)) {
+        await fs.rm(p, { force: true }).catch(() => undefined);
+        return;
       }
+      await fs.chmod(p, FILE_MODE).catch(() => undefined);
     }
   };
-  await walk(root);
+  for (const name of top) {
+    // lowdb's own temporary file (format 1) may hold SNMPv3 keys in clear.
+    if (name === `.${marker}.tmp`) await fs.rm(path.join(root, name), { force: true }).catch(() => undefined);
+    else if (ours.has(name) || TEMP_FILE_PATTERN.test(name)) await visit(path.join(root, name), name);
+  }
 }

@@ -26,12 +26,12 @@ import { ApiError, conflict, notFound } from '../errors';
 import { applyPublish, applyUnpublish, defaultVersionOf, hasPublishedVersion } from './defaults';
 import { StoreDb, writeFailure } from './db';
 import { storeCodec, LEGACY_REPOSITORY_DIR } from './codec';
-import { ContentStore } from './contentStore';
+import { CONTENT_DIR, ContentStore } from './contentStore';
 import { fsyncDir, privateDir, removeDurable, tightenTree, writeFileDurable } from './durableFile';
-import { AuditLog, type Actor } from './audit';
+import { AUDIT_FILE, AuditLog, type Actor } from './audit';
 import { packageFileRelPath, PACKAGES_DIR } from './packageFiles';
 import { checkDeclaredSizes, checkPackageTotal, checkVersionRecord, checkVersionTexts } from './quotas';
-import { SecretBox } from './secrets';
+import { SECRET_KEY_FILE, SecretBox } from './secrets';
 import { emptyStore, type StoredPackage, type StoredVersion } from './schema';
 import type { SnmpUserSpec } from '../../core/model/trigger';
 import { isRequiredInput } from '../../core/model/inputValues';
@@ -45,6 +45,18 @@ import { checkTriggerQuota, triggersFromManifest } from '../snmp/triggerSpecs';
 import { schedulesFromManifest } from '../schedules/fromManifest';
 
 export const STORE_FILE = 'store.json';
+/** What the gateway keeps at the top of its data folder (tightened to 0600 / 0700 on open). */
+const DATA_ENTRIES: ReadonlySet<string> = new Set([
+  STORE_FILE,
+  SECRET_KEY_FILE,
+  AUDIT_FILE,
+  CONTENT_DIR,
+  PACKAGES_DIR,
+  LEGACY_REPOSITORY_DIR,
+  'executions',
+  'schedule-history.json',
+  'local-admin.json',
+]);
 
 export interface StoreFileOptions {
   /** Default true: the file's definitions become the repository's current ones. */
@@ -93,7 +105,7 @@ export class PackageStore {
 
   static async open(dataDir: string): Promise<PackageStore> {
     await privateDir(dataDir);
-    await tightenTree(dataDir);
+    await tightenTree(dataDir, DATA_ENTRIES, STORE_FILE);
     const secrets = await SecretBox.open(dataDir);
     const content = new ContentStore(dataDir);
     await privateDir(content.dir);
