@@ -23,8 +23,13 @@ const where = (user: string, field: string) => `snmpUser:${user}:${field}`;
 
 type Json = Record<string, any>;
 
-export function storeCodec(secrets: SecretBox, content: ContentStore, dataDir: string): StoreCodec {
+export function storeCodec(secrets: SecretBox, content: ContentStore, dataDir: string): StoreCodec & { readonly migratedFormat1: boolean } {
+  let migratedFormat1 = false;
   return {
+    /** A format-1 document was read (and, once the store is open, written as format 2). */
+    get migratedFormat1() {
+      return migratedFormat1;
+    },
     sealUsers(users: Record<string, SnmpUserSpec>): unknown {
       const sealed: Record<string, unknown> = {};
       for (const [name, u] of Object.entries(users)) {
@@ -42,6 +47,7 @@ export function storeCodec(secrets: SecretBox, content: ContentStore, dataDir: s
       if (doc.format === 1) {
         doc = await migrateFormat1(doc, content, dataDir);
         rewrite = true;
+        migratedFormat1 = true;
       }
       if (doc.format !== STORE_FORMAT) throw new Error(`unsupported store format ${String(doc.format)}`);
       const users: Record<string, SnmpUserSpec> = {};

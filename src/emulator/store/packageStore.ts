@@ -52,7 +52,6 @@ const DATA_ENTRIES: ReadonlySet<string> = new Set([
   AUDIT_FILE,
   CONTENT_DIR,
   PACKAGES_DIR,
-  LEGACY_REPOSITORY_DIR,
   'executions',
   'schedule-history.json',
   'local-admin.json',
@@ -109,9 +108,10 @@ export class PackageStore {
     const secrets = await SecretBox.open(dataDir);
     const content = new ContentStore(dataDir);
     await privateDir(content.dir);
-    const db = await StoreDb.open(path.join(dataDir, STORE_FILE), storeCodec(secrets, content, dataDir), emptyStore);
+    const codec = storeCodec(secrets, content, dataDir);
+    const db = await StoreDb.open(path.join(dataDir, STORE_FILE), codec, emptyStore);
     // Format 1's repository texts are content files now (the migrated document is on disk).
-    await fs.rm(path.join(dataDir, LEGACY_REPOSITORY_DIR), { recursive: true, force: true });
+    if (codec.migratedFormat1) await fs.rm(path.join(dataDir, LEGACY_REPOSITORY_DIR), { recursive: true, force: true });
     const store = new PackageStore(dataDir, db, content);
     // Files no state names are removed — unless there was no state to read: then they are kept
     // (a data folder whose store.json went missing is not emptied).
