@@ -1,4 +1,5 @@
 /** Time zones through Intl only (no data files): validity, UTC offsets, wall-clock times. */
+import { LIMITS } from '../limits';
 
 const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
 const partFormatters = new Map<string, Intl.DateTimeFormat>();
@@ -7,7 +8,7 @@ const validZones = new Map<string, boolean>();
 
 /** True for an IANA zone (or `UTC`) that this runtime knows (remembered per name: Intl is slow to ask). */
 export function isValidTimeZone(zone: string): boolean {
-  if (typeof zone !== 'string' || zone.trim() === '' || zone !== zone.trim()) return false;
+  if (typeof zone !== 'string' || zone.trim() === '' || zone !== zone.trim() || zone.length > LIMITS.shortStringLength) return false;
   const known = validZones.get(zone);
   if (known !== undefined) return known;
   let valid: boolean;
