@@ -8,7 +8,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../../core/package/sha256';
-import { exists, fsyncDir, privateDir, writeFileDurable } from './durableFile';
+import { exists, fsyncDir, privateDir, TEMP_FILE_PATTERN, writeFileDurable } from './durableFile';
 
 export const CONTENT_DIR = 'content';
 const HASH = /^[0-9a-f]{64}$/;
@@ -73,12 +73,13 @@ export class ContentStore {
     }
   }
 
-  /** Remove every content file not in `referenced` (and stray files); answers how many went. */
+  /** Remove every content file not in `referenced` (and temporary files); answers how many went. */
   async collect(referenced: ReadonlySet<string>): Promise<number> {
     await privateDir(this.dir);
     let removed = 0;
     for (const name of await fs.readdir(this.dir)) {
-      if (referenced.has(name)) continue;
+      // Only what the store writes here: content files and its temporary files.
+      if (referenced.has(name) || !(HASH.test(name) || TEMP_FILE_PATTERN.test(name))) continue;
       await fs.rm(path.join(this.dir, name), { force: true, recursive: true });
       const text = this.cache.get(name);
       if (text !== undefined) {

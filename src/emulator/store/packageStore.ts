@@ -27,7 +27,7 @@ import { applyPublish, applyUnpublish, defaultVersionOf, hasPublishedVersion } f
 import { StoreDb, writeFailure } from './db';
 import { storeCodec, LEGACY_REPOSITORY_DIR } from './codec';
 import { CONTENT_DIR, ContentStore } from './contentStore';
-import { fsyncDir, privateDir, removeDurable, tightenTree, writeFileDurable } from './durableFile';
+import { fsyncDir, privateDir, TEMP_FILE_PATTERN, tightenTree, writeFileDurable } from './durableFile';
 import { AUDIT_FILE, AuditLog, type Actor } from './audit';
 import { packageFileRelPath, PACKAGES_DIR } from './packageFiles';
 import { checkDeclaredSizes, checkPackageTotal, checkVersionRecord, checkVersionTexts } from './quotas';
@@ -441,6 +441,7 @@ export class PackageStore {
     for (const d of Object.values(data.definitions)) texts.add(d.sha256);
     await this.content.collect(texts);
 
+    // Package files: only names the store writes (`<name>/<version>.fgpkg`, temporary files) are considered.
     const root = path.join(this.dataDir, PACKAGES_DIR);
     let dirs: string[];
     try {
@@ -448,24 +449,27 @@ export class PackageStore {
     } catch {
       return;
     }
+    let removedDir = false;
     for (const dir of dirs) {
+      if (!/^[A-Za-z0-9_-]{1,255}$/.test(dir)) continue;
       const folder = path.join(root, dir);
       const st = await fs.lstat(folder).catch(() => undefined);
-      if (!st) continue;
-      if (!st.isDirectory()) {
-        await removeDurable(folder);
-        continue;
-      }
+      if (!st?.isDirectory()) continue;
       const names = await fs.readdir(folder).catch(() => [] as string[]);
-      let kept = 0;
+      let removed = 0;
       for (const n of names) {
-        if (files.has(path.normalize(`${PACKAGES_DIR}/${dir}/${n}`))) kept++;
-        else await fs.rm(path.join(folder, n), { recursive: true, force: true });
+        if (!(/^[1-9][0-9]{0,8}\.fgpkg$/.test(n) || TEMP_FILE_PATTERN.test(n))) continue;
+        if (files.has(path.normalize(`${PACKAGES_DIR}/${dir}/${n}`))) continue;
+        await fs.rm(path.join(folder, n), { force: true });
+        removed++;
       }
-      if (kept < names.length) await fsyncDir(folder);
-      if (kept === 0) await fs.rm(folder, { recursive: true, force: true });
+      if (removed) await fsyncDir(folder);
+      if (removed === names.length) {
+        await fs.rmdir(folder).catch(() => undefined);
+        removedDir = true;
+      }
     }
-    await fsyncDir(root);
+    if (removedDir) await fsyncDir(root);
   }
 
   /** At open: files left by an interrupted upload or deletion go. */
