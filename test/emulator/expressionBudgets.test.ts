@@ -8,7 +8,7 @@ import { after, describe, test } from 'node:test';
 import jsonata from 'jsonata';
 import { LIMITS } from '../../src/core/limits';
 import { analyse } from '../../src/emulator/engine/expressionBounds';
-import { closeExpressionPool, ExpressionBudgetError, ExpressionPool, expressionPool } from '../../src/emulator/engine/expressionPool';
+import { closeExpressionPool, defaultPoolSize, ExpressionBudgetError, ExpressionPool, expressionPool } from '../../src/emulator/engine/expressionPool';
 import { evaluateExpression, expressionStats } from '../../src/emulator/engine/expressions';
 import { FlowError } from '../../src/emulator/engine/errors';
 import { GatewayMemory, VariableBudget } from '../../src/emulator/engine/variableBudget';
@@ -265,9 +265,9 @@ describe('execution history: a record never throws into its writer', () => {
   });
 });
 
-describe('expression processes see nothing of the gateway', () => {
+describe('expression processes see nothing of the gateway and run below it', () => {
   after(() => closeExpressionPool());
-  test('an expression process does not inherit the gateway environment (connection secrets live there)', async () => {
+  test('an expression process does not inherit the gateway environment (connection secrets live there), runs niced, leaves a core free', async () => {
     process.env.FLOWGATE_SECRET_PROBE = 'do-not-leak';
     try {
       const own = new ExpressionPool(1);
@@ -281,6 +281,9 @@ describe('expression processes see nothing of the gateway', () => {
         const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
         assert.doesNotMatch(environ, /do-not-leak|FLOWGATE_SECRET/);
         assert.match(environ, /FLOWGATE_EXPRESSION_WORKER=1/);
+        const os = await import('node:os');
+        assert.equal(os.getPriority(pid), 10, 'expression processes run below the gateway');
+        assert.ok(defaultPoolSize() >= 1 && defaultPoolSize() <= Math.max(1, os.availableParallelism() - 1), 'a core stays for the gateway');
       } finally {
         own.close();
       }

@@ -10,11 +10,14 @@
  * V8's fatal "heap limit" handler, which aborts the whole process, the gateway with it. A child
  * process with `--max-old-space-size` dies alone.
  *
- * The processes are started when first needed, replaced when one dies, unreferenced (they never
- * keep the gateway alive) and exit when the gateway's IPC channel closes.
+ * The processes are started when first needed, replaced when one dies, unreferenced while idle
+ * (they never keep the gateway alive) and exit when the gateway's IPC channel closes. There are
+ * never as many as cores (one core stays for the gateway's thread: one process on 2 cores), they
+ * run at a lower priority (niceness 10) and see none of the gateway's environment.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { LIMITS } from '../../core/limits';
 import type { EvalReply, EvalRequest } from './expressionWorker';
@@ -62,7 +65,7 @@ export class ExpressionPool {
   replaced = 0;
 
   constructor(
-    private readonly size: number = LIMITS.expressionProcesses,
+    private readonly size: number = defaultPoolSize(),
     private readonly timeoutMs: number = LIMITS.expressionTimeoutMs,
     private readonly memoryMb: number = LIMITS.expressionMemoryMb,
   ) {}
@@ -106,6 +109,12 @@ export class ExpressionPool {
       env: { FLOWGATE_EXPRESSION_WORKER: '1', PATH: process.env.PATH ?? '', ...(process.env.TZ ? { TZ: process.env.TZ } : {}) },
     });
     hold(child, false);
+    // Below the gateway's own priority: budgeted work never takes the CPU from answering requests.
+    try {
+      if (child.pid !== undefined) os.setPriority(child.pid, EXPRESSION_NICENESS);
+    } catch {
+      /* not permitted here: the pool size still leaves a core free */
+    }
     let readyResolve!: () => void;
     let started = false;
     const slot: Slot = { child, dead: false, ready: new Promise<void>((r) => (readyResolve = r)) };
@@ -186,6 +195,18 @@ export class ExpressionPool {
       /* already gone */
     }
   }
+}
+
+/** Niceness of expression processes (0 = the gateway's, 19 = lowest). */
+const EXPRESSION_NICENESS = 10;
+
+/**
+ * Processes in the pool: LIMITS.expressionProcesses, but never all the cores — one stays for the
+ * gateway's own thread (a 2-core machine runs one expression process at a time).
+ */
+export function defaultPoolSize(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(LIMITS.expressionProcesses, cores - 1));
 }
 
 /** An idle process never keeps the gateway alive; one that is evaluating does, until it answers. */
