@@ -69,6 +69,8 @@ export const LIMITS = {
   /** YAML files (flows, connections, package drafts): characters, collection entries (keys + items), aliases resolved. */
   yamlFileBytes: 2 * 1024 * 1024,
   yamlNodes: 30_000,
+  yamlLines: 100_000,
+  yamlAnchors: 1000,
   /** YAML collection entries of all definitions of one package file together (parsing ~10 µs each, the loop yielding between files). */
   packageYamlNodes: 500_000,
   /** Directory groups one package version's authorisation lists. */

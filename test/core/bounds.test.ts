@@ -88,3 +88,20 @@ test('condition lists are bounded before they are split', () => {
   assert.equal(long.ok, false);
   assert.equal(parseOid(`1.3.${'6.'.repeat(200)}1`).ok, false);
 });
+
+test('lines and anchors are bounded before parsing; prose in a block scalar is not counted as keys', () => {
+  const blank = parseYaml(`steps: []\n${'\n'.repeat(YAML_LIMITS.lines)}`);
+  assert.equal(blank.value, null);
+  assert.match(blank.errors[0].message, /lines/);
+  const anchors = parseYaml(`steps: []\n${Array.from({ length: YAML_LIMITS.anchors + 1 }, (_, i) => `a${i}: &x${i} v`).join('\n')}`);
+  assert.equal(anchors.value, null);
+  assert.match(anchors.errors[0].message, /anchors/);
+  // JSONata's & is not an anchor.
+  assert.deepEqual(parseYaml(`steps: []\nm: "= a & b"\nn: =a&b\n`).errors, []);
+  // 1 MB of prose with commas and colons in a block scalar: more "indicators" than the node bound, but one string.
+  const prose = `instructions: |\n${'  Restart, then check: the link, the port, the log - and so on.\n'.repeat(16_000)}`;
+  assert.ok(yamlNodeBound(prose) > YAML_LIMITS.nodes);
+  const p = parseYaml(prose);
+  assert.deepEqual(p.errors, []);
+  assert.equal(typeof (p.value as { instructions: string }).instructions, 'string');
+});

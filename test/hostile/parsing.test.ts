@@ -121,6 +121,14 @@ describe('hostile package files: parsing', () => {
     assert.match(body, /deeper than|Nesting|nest/i);
   });
 
+  test('2 MB of blank lines and 14,000 anchors (seconds of parser time each) are refused before parsing', async () => {
+    const blank = `steps: []\n${'\n'.repeat(2_000_000 - 20)}`;
+    const body = await refused(await rawPackage({ flows: { 'hostile/Blank': blank } }), flowEntry('hostile/Blank'));
+    assert.match(body, /lines/);
+    const anchors = `steps: []\n${Array.from({ length: 14_000 }, (_, i) => `a${i}: &x${i} v`).join('\n')}\n`;
+    assert.match(await refused(await rawPackage({ flows: { 'hostile/Anchors': anchors } }), flowEntry('hostile/Anchors')), /anchors/);
+  });
+
   test('an alias bomb (billion laughs) is refused', async () => {
     let text = 'steps: []\na0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
     for (let i = 1; i < 12; i++) text += `a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]\n`;

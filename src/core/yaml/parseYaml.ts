@@ -2,7 +2,7 @@
  * YAML parsing with source positions. Every file format of the workspace goes through here, so
  * syntax errors and later schema problems can be placed at the right line and character.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
+import { CST, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { Diagnostic, Position, Range } from '../model/diagnostic';
 import { LIMITS } from '../limits';
@@ -10,9 +10,12 @@ import { LIMITS } from '../limits';
 /**
  * What one YAML file may hold. Every workspace file format (flows, connections, package drafts,
  * and so every package file's definitions) is parsed here, so these bound the cost of any YAML a
- * caller sends: the text is refused before parsing when it is longer than `chars` or when a
- * one-pass count of the characters that can open a node (an upper bound of the keys and items)
- * exceeds `nodes` — parsing costs ~8 µs per node, so at most ~0.4 s; after parsing, one
+ * caller sends: the text is refused before parsing when it is longer than `chars`, has more than
+ * `lines` lines (a blank or comment line costs the parser ~1.5-3 µs) or `anchors` anchors (yaml's
+ * anchor bookkeeping grows faster than linearly: 14,000 took 0.8 s), or when a one-pass count of
+ * the characters that can open a node (an upper bound of the keys and items; confirmed by yaml's
+ * lexer, which stops early, before refusing) exceeds `nodes` — parsing costs ~8 µs per node, so at
+ * most ~0.3 s; after parsing, one
  * iterative walk checks nesting depth and duplicate keys (a Set per mapping: linear, where the
  * `yaml` package's own `uniqueKeys` check compares every key with every other: 21 s for 40k
  * keys), and aliases are expanded at most `aliases` times (billion laughs).
@@ -20,6 +23,8 @@ import { LIMITS } from '../limits';
 export const YAML_LIMITS = {
   chars: LIMITS.yamlFileBytes,
   nodes: LIMITS.yamlNodes,
+  lines: LIMITS.yamlLines,
+  anchors: LIMITS.yamlAnchors,
   depth: LIMITS.jsonDepth,
   aliases: LIMITS.yamlAliases,
 } as const;
@@ -45,50 +50,84 @@ export interface ParsedYaml {
 }
 
 /**
- * Where the text first exceeds the node bound (an offset), or -1. Counts `- `, `? ` and `: `
- * indicators (also before a line break or the end), `:` right after a quote, `,`, `[` and `{`:
- * every key or item of a collection needs at least one of them, so the count is an upper bound.
+ * One pass over the characters: an upper bound of the keys and items (`- `, `? ` and `: `
+ * indicators, also before a line break or the end; `:` right after a quote; `,`, `[` and `{` —
+ * every key or item of a collection needs one of them), the lines, and an upper bound of the
+ * anchors (`&` right after a space, a line start or `[{,` and before a name). Stops early once
+ * `max` nodes are passed (`at` is then where).
  */
-function nodeBoundExceededAt(text: string, max: number): number {
-  let count = 0;
+function scanText(text: string, max: number): { nodes: number; lines: number; anchors: number; at: number } {
+  let nodes = 0;
+  let lines = 1;
+  let anchors = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    // , [ {
-    if (c === 44 || c === 91 || c === 123) count++;
+    if (c === 10) {
+      lines++;
+      continue;
+    }
+    if (c === 44 || c === 91 || c === 123) nodes++;
     else if (c === 45 || c === 58 || c === 63) {
-      // - : ?  followed by a space, tab, line break or the end; or ':' right after a quote
       const n = i + 1 < text.length ? text.charCodeAt(i + 1) : 10;
       const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-      if (n === 32 || n === 9 || n === 10 || n === 13 || (c === 58 && (prev === 34 || prev === 39))) count++;
+      if (n === 32 || n === 9 || n === 10 || n === 13 || (c === 58 && (prev === 34 || prev === 39))) nodes++;
+      else continue;
+    } else if (c === 38) {
+      const prev = i > 0 ? text.charCodeAt(i - 1) : 10;
+      const n = i + 1 < text.length ? text.charCodeAt(i + 1) : 32;
+      if ((prev === 32 || prev === 10 || prev === 9 || prev === 91 || prev === 123 || prev === 44) && n !== 32 && n !== 10 && n !== 9 && n !== 13) anchors++;
+      continue;
     } else continue;
-    if (count > max) return i;
+    if (nodes > max) return { nodes, lines, anchors, at: i };
+  }
+  return { nodes, lines, anchors, at: -1 };
+}
+
+/**
+ * The exact count of collection indicators by yaml's own lexer (block and quoted scalars are one
+ * token each, so prose in `instructions: |` does not count), for texts the character scan over-
+ * counted. Stops once `max` is passed, or after `tokenBudget` tokens: at most ~0.7 µs a token.
+ */
+function lexedNodesExceed(text: string, max: number, tokenBudget: number): number {
+  const counted = new Set(['comma', 'flow-seq-start', 'flow-map-start', 'seq-item-ind', 'map-value-ind', 'explicit-key-ind']);
+  let nodes = 0;
+  let tokens = 0;
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (++tokens > tokenBudget) return offset;
+    const type = CST.tokenType(token);
+    if (type && counted.has(type) && ++nodes > max) return offset;
+    // Control tokens (one character below a space, not a line break or tab) stand for no source text.
+    if (!(token.length === 1 && token.charCodeAt(0) < 32 && token !== '\n' && token !== '\t' && token !== '\r')) offset += token.length;
   }
   return -1;
 }
 
-/** An upper bound of the keys and list items `text` can hold (the count nodeBoundExceededAt makes), in one pass. */
+/** An upper bound of the keys and list items `text` can hold (the character scan), in one pass. */
 export function yamlNodeBound(text: string): number {
-  let count = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 44 || c === 91 || c === 123) count++;
-    else if (c === 45 || c === 58 || c === 63) {
-      const n = i + 1 < text.length ? text.charCodeAt(i + 1) : 10;
-      const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
-      if (n === 32 || n === 9 || n === 10 || n === 13 || (c === 58 && (prev === 34 || prev === 39))) count++;
-    }
+  return scanText(text, Infinity).nodes;
+}
+
+/** Why `text` is refused before parsing, with where; undefined when it is within every bound. */
+function refusedBeforeParsing(text: string): { at: number; message: string } | undefined {
+  if (text.length > YAML_LIMITS.chars) return { at: 0, message: `The file is ${text.length} characters long; at most ${YAML_LIMITS.chars} are accepted.` };
+  const scan = scanText(text, YAML_LIMITS.nodes);
+  if (scan.lines > YAML_LIMITS.lines) return { at: 0, message: `The file has ${scan.lines} lines; at most ${YAML_LIMITS.lines} are accepted.` };
+  if (scan.anchors > YAML_LIMITS.anchors) return { at: 0, message: `The file has more than ${YAML_LIMITS.anchors} anchors (&name); at most ${YAML_LIMITS.anchors} are accepted.` };
+  if (scan.at >= 0) {
+    const at = lexedNodesExceed(text, YAML_LIMITS.nodes, 4 * YAML_LIMITS.nodes + YAML_LIMITS.lines);
+    if (at >= 0) return { at, message: `The file has more than ${YAML_LIMITS.nodes} keys and list items; at most ${YAML_LIMITS.nodes} are accepted.` };
   }
-  return count;
+  return undefined;
 }
 
 export function parseYaml(text: string): ParsedYaml {
   const lineCounter = new LineCounter();
-  const tooLong = text.length > YAML_LIMITS.chars;
-  const crowdedAt = tooLong ? -1 : nodeBoundExceededAt(text, YAML_LIMITS.nodes);
-  if (tooLong || crowdedAt >= 0) {
+  const refused = refusedBeforeParsing(text);
+  if (refused) {
     // Refused before parsing: the document is parsed from an empty text, so ranges still work.
     const empty = parseDocument('', { lineCounter });
-    const at = tooLong ? 0 : crowdedAt;
+    const at = refused.at;
     let line = 0;
     let lineStart = 0;
     for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) {
@@ -96,9 +135,7 @@ export function parseYaml(text: string): ParsedYaml {
       lineStart = i + 1;
     }
     const range: Range = { start: { line, character: at - lineStart }, end: { line, character: at - lineStart } };
-    const message = tooLong
-      ? `The file is ${text.length} characters long; at most ${YAML_LIMITS.chars} are accepted.`
-      : `The file has more than ${YAML_LIMITS.nodes} keys and list items; at most ${YAML_LIMITS.nodes} are accepted.`;
+    const message = refused.message;
     return {
       value: null,
       errors: [{ severity: 'error', code: 'yaml-limit', message, range }],
