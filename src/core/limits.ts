@@ -73,6 +73,8 @@ export const LIMITS = {
   yamlAnchors: 1000,
   /** YAML collection entries of all definitions of one package file together (parsing ~10 µs each, the loop yielding between files). */
   packageYamlNodes: 500_000,
+  /** Lines of all definitions of one package file together (a blank or comment line costs the parser ~1.5-3 µs). */
+  packageYamlLines: 1_000_000,
   /** Directory groups one package version's authorisation lists. */
   authorisationGroups: 256,
   /** Definition files: steps in one list (a flow's, a branch's, a loop's), characters of a URL or path. */

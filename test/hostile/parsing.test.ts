@@ -181,5 +181,11 @@ describe('hostile package files: parsing', () => {
     for (let i = 0; i < files; i++) flows[`hostile/Many${i}`] = text;
     const body = await refused(await rawPackage({ flows }), /^entries\["definitions\/flows\/hostile\/Many\d+\.flow\.yaml"\]$/);
     assert.match(body, /YAML keys and list items together/);
+    // Lines: each file under its own bound, together over the package's.
+    const blank = `steps: []\n${'\n'.repeat(LIMITS.yamlLines - 10)}`;
+    const blanks: Record<string, string> = {};
+    for (let i = 0; i <= Math.ceil(LIMITS.packageYamlLines / LIMITS.yamlLines); i++) blanks[`hostile/Blank${i}`] = blank;
+    const lines = await refused(await rawPackage({ flows: blanks }), /^entries\["definitions\/flows\/hostile\/Blank\d+\.flow\.yaml"\]$/);
+    assert.match(lines, /lines together/);
   });
 });

@@ -26,7 +26,7 @@ import { checkManifest, checkPackageName, checkPackageVersion } from './manifest
 import { sha256Hex } from './sha256';
 import { readZipDirectory } from './zipDirectory';
 import { LIMITS } from '../limits';
-import { yamlNodeBound } from '../yaml/parseYaml';
+import { yamlCost } from '../yaml/parseYaml';
 import { isDirectoryEntryName, unsafeEntryNameReason } from './zipPath';
 
 export { PackageFileError } from './errors';
@@ -428,8 +428,9 @@ export async function readPackageFile(bytes: Uint8Array, options: ReadPackageOpt
   if (instructionsData.length > LIMITS.instructionsLength) {
     throw new PackageFileError(entryField(INSTRUCTIONS_ENTRY), `${INSTRUCTIONS_ENTRY} is ${sizeText(instructionsData.length)}; at most ${sizeText(LIMITS.instructionsLength)} are accepted.`);
   }
-  const texts = new Map<string, string>();
+  const texts = new Map<string, { text: string; cost: number }>();
   let nodes = 0;
+  let lines = 0;
   for (const item of manifest.definitions) {
     const field = entryField(item.file);
     const data = entries.get(item.file)!;
@@ -437,24 +438,28 @@ export async function readPackageFile(bytes: Uint8Array, options: ReadPackageOpt
       throw new PackageFileError(field, `Entry "${item.file}" is ${sizeText(data.length)}; a definition file has at most ${sizeText(LIMITS.definitionTextBytes)}.`);
     }
     const text = decodeText(data, field, `Entry "${item.file}"`);
-    nodes += yamlNodeBound(text);
-    if (nodes > LIMITS.packageYamlNodes) {
-      throw new PackageFileError(field, `The definitions hold more than ${LIMITS.packageYamlNodes} YAML keys and list items together (reached at "${item.file}"); at most ${LIMITS.packageYamlNodes} are accepted.`);
+    const cost = yamlCost(text);
+    nodes += cost.nodes;
+    lines += cost.lines;
+    if (nodes > LIMITS.packageYamlNodes || lines > LIMITS.packageYamlLines) {
+      const what = nodes > LIMITS.packageYamlNodes ? `${LIMITS.packageYamlNodes} YAML keys and list items` : `${LIMITS.packageYamlLines} lines`;
+      throw new PackageFileError(field, `The definitions hold more than ${what} together (reached at "${item.file}"); at most that many are accepted.`);
     }
-    texts.set(item.file, text);
+    // ~10 µs per node, ~3 µs per line, and the scan itself: the turn given back below is paced by this.
+    texts.set(item.file, { text, cost: cost.nodes * 10 + cost.lines * 3 + text.length / 100 });
   }
 
   const flows: FlowDefinition[] = [];
   const connections: ConnectionDefinition[] = [];
   const sources: DefinitionSource[] = [];
-  let parsedNodes = 0;
+  let parsedCost = 0;
   for (const item of manifest.definitions) {
     const field = entryField(item.file);
-    const text = texts.get(item.file)!;
-    // Parsing costs ~10 µs per node: give the event loop a turn every ~20,000 nodes.
-    parsedNodes += yamlNodeBound(text);
-    if (parsedNodes > 20_000) {
-      parsedNodes = 0;
+    const { text, cost } = texts.get(item.file)!;
+    // Give the event loop a turn every ~200 ms of estimated parsing.
+    parsedCost += cost;
+    if (parsedCost > 200_000) {
+      parsedCost = 0;
       await new Promise((resolve) => setImmediate(resolve));
     }
     const definition = parseDefinition(item.kind, item.id, text, field);

@@ -108,6 +108,12 @@ export function yamlNodeBound(text: string): number {
   return scanText(text, Infinity).nodes;
 }
 
+/** What parsing `text` costs, bounded from above: its keys and items (character scan) and lines. */
+export function yamlCost(text: string): { nodes: number; lines: number } {
+  const { nodes, lines } = scanText(text, Infinity);
+  return { nodes, lines };
+}
+
 /** Why `text` is refused before parsing, with where; undefined when it is within every bound. */
 function refusedBeforeParsing(text: string): { at: number; message: string } | undefined {
   if (text.length > YAML_LIMITS.chars) return { at: 0, message: `The file is ${text.length} characters long; at most ${YAML_LIMITS.chars} are accepted.` };
