@@ -57,6 +57,7 @@ export class Scheduler {
   /** By signature `expression \n timezone`. */
   private readonly groups = new Map<string, Group>();
   private unsubscribe: (() => void) | null = null;
+  private readonly nextRunsCache = new Map<string, { runs: string[]; validUntil: number }>();
   private stopped = false;
 
   private constructor(
@@ -283,16 +284,29 @@ export class Scheduler {
     return { executionId: started.record.id, packageName, packageVersion: version };
   }
 
+  /**
+   * The next runs of an (expression, zone), remembered until the first of them passes: a list of
+   * 1,000 schedules (many sharing timings) computes each distinct timing once, not on every read.
+   */
+  private nextRunsOf(expression: string, timezone: string): string[] {
+    const key = `${expression}\n${timezone}`;
+    const now = Date.now();
+    const hit = this.nextRunsCache.get(key);
+    if (hit && hit.validUntil > now) return hit.runs;
+    let runs: string[] = [];
+    try {
+      runs = cronNextRuns(expression, timezone, NEXT_RUNS_SHOWN).map((d) => d.toISOString());
+    } catch {
+      runs = [];
+    }
+    if (this.nextRunsCache.size >= 5000) this.nextRunsCache.clear();
+    this.nextRunsCache.set(key, { runs, validUntil: runs.length ? Date.parse(runs[0]) : now + 3600_000 });
+    return runs;
+  }
+
   /** The API view: next runs (none while unpublished or disabled) and recent firings. */
   view(packageName: string, version: number, s: Schedule, published: boolean): ScheduleResponse {
-    let nextRuns: string[] = [];
-    if (published && s.enabled) {
-      try {
-        nextRuns = cronNextRuns(s.expression, s.timezone, NEXT_RUNS_SHOWN).map((d) => d.toISOString());
-      } catch {
-        nextRuns = [];
-      }
-    }
+    const nextRuns: string[] = published && s.enabled ? [...this.nextRunsOf(s.expression, s.timezone)] : [];
     return { ...s, nextRuns, history: this.history.get(historyKey(packageName, version, s.id)) };
   }
 
