@@ -28,6 +28,8 @@ export const LIMITS = {
   triggersPerVersion: 1000,
   /** Triggers on one gateway (all published versions together). */
   triggersPerGateway: 10_000,
+  /** Schedules on one gateway (every stored version together). */
+  schedulesPerGateway: 20_000,
   /** SNMPv3 users on one gateway. */
   snmpUsers: 1000,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */

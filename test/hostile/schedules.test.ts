@@ -108,6 +108,27 @@ describe('hostile schedules and cron previews', () => {
     assert.deepEqual(await snapshot(gw), before0, 'the state changed');
   });
 
+  test('schedules are bounded per version and per gateway (413 quota-exceeded)', async () => {
+    const existing = (await call(gw.url, 'GET', `${P}/schedules`)).body.schedules.length;
+    const per = LIMITS.schedulesPerVersion;
+    const statuses: number[] = [];
+    await whileServing(gw, async () => {
+      for (let k = 0; k < Math.ceil(LIMITS.schedulesPerGateway / per) + 1; k++) {
+        const schedules = Array.from({ length: per }, (_, i) => ({ name: `q${i}`, flow: 'hostile/Tick', expression: `${i % 60} 3 * * *` }));
+        const res = await call(gw.url, 'POST', '/api/v1/packages', await packageWith(`quota-${k}`, schedules));
+        statuses.push(res.status);
+        if (res.status !== 201) assertRefused(res, 413, 'manifest.schedules', 'quota-exceeded');
+      }
+    });
+    assert.equal(statuses.filter((x) => x === 201).length, Math.floor((LIMITS.schedulesPerGateway - existing) / per), statuses.join(','));
+    assert.ok(statuses.filter((x) => x === 413).length >= 1, statuses.join(','));
+    const full = await call(gw.url, 'POST', '/api/v1/packages/quota-0/versions/1/schedules', { name: 'one-more', flow: 'hostile/Tick', expression: '0 4 * * *' });
+    assertRefused(full, 413, 'body', 'quota-exceeded');
+    for (let k = 0; k < statuses.length; k++) {
+      if (statuses[k] === 201) assert.equal((await call(gw.url, 'DELETE', `/api/v1/packages/quota-${k}`)).status < 300, true);
+    }
+  });
+
   test('1,000 rare schedules published: the scheduler and the schedule list stay responsive', async () => {
     const schedules = Array.from({ length: LIMITS.schedulesPerVersion }, (_, i) => ({
       name: `rare-${i}`,

@@ -22,6 +22,7 @@ import { parseVersion } from '../http/params';
 import { check, jsonBody, noBody } from '../http/validate';
 import type { PackageStore } from '../store/packageStore';
 import type { StoredVersion } from '../store/schema';
+import { checkScheduleQuota } from './fromManifest';
 import type { Scheduler } from './scheduler';
 
 const BASE = '/api/v1/packages/:name/versions/:version/schedules';
@@ -68,7 +69,9 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
 
   r.post(BASE, json, async (req, res) => {
     const { name, version, stored } = versionOf(req.params);
-    const schedule = toSchedule(checked(stored, req.body), randomUUID());
+    const spec = checked(stored, req.body);
+    checkScheduleQuota(store.storedVersions().map((x) => x.version), 1, 'body', stored.schedules.length);
+    const schedule = toSchedule(spec, randomUUID());
     stored.schedules.push(schedule);
     await store.persistSettings(); // the scheduler reconciles on the store's change
     res.status(201).location(`/api/v1/packages/${encodeURIComponent(name)}/versions/${version}/schedules/${schedule.id}`);

@@ -42,7 +42,7 @@ import { definitionPath } from '../../core/workspace/layout';
 import { parseWorkspaceFile } from '../../core/workspace/parseFile';
 import { matchesCurrentVersion } from './versionSettings';
 import { checkTriggerQuota, triggersFromManifest } from '../snmp/triggerSpecs';
-import { schedulesFromManifest } from '../schedules/fromManifest';
+import { checkScheduleQuota, schedulesFromManifest } from '../schedules/fromManifest';
 
 export const STORE_FILE = 'store.json';
 /** What the gateway keeps at the top of its data folder (tightened to 0600 / 0700 on open). */
@@ -291,6 +291,7 @@ export class PackageStore {
     const triggers = opts.settings?.triggers ?? triggersFromManifest(manifest.triggers, parsed.flows.map(flowSignature));
     checkTriggerQuota(this.storedVersions().map((x) => x.version), triggers.length, 'manifest.triggers');
     const schedules = opts.settings?.schedules ?? schedulesFromManifest(manifest.schedules, parsed.flows.map(flowSignature));
+    checkScheduleQuota(this.storedVersions().map((x) => x.version), schedules.length, 'manifest.schedules');
     const flows = parsed.flows.map(flowSignature).sort((a, b) => a.id.localeCompare(b.id));
     const rel = packageFileRelPath(manifest.name, manifest.version);
     const now = new Date().toISOString();

@@ -181,7 +181,7 @@ export const API_OPERATIONS = {
     params: P.VersionParams,
     body: { schema: S.ScheduleBody, required: true },
     responses: { 201: { description: 'The schedule', schema: S.ScheduleResponse, location: true } },
-    errors: { 400: ['bad-request'], 404: pkgErrors, 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 409: ['already-exists'], 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
   }),
   getSchedule: op({
     method: 'get',
