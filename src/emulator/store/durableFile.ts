@@ -91,13 +91,13 @@ export async function exists(file: string): Promise<boolean> {
 /**
  * The data folder and what the gateway keeps in it private: folders 0700, files 0600. Only the
  * entries named in `ours` (top level) are walked, and the folder itself is changed only when it is
- * a Flowgate data folder (it holds a store.json, or nothing yet) — pointing `--data` at a home or
+ * a Flowgate data folder (it holds one of `markers` — store.json, secret.key —, or nothing yet) — pointing `--data` at a home or
  * shared folder never changes anything else in it. Symbolic links are neither followed nor
  * changed. Leftover temporary files of interrupted writes are removed.
  */
-export async function tightenTree(root: string, ours: ReadonlySet<string>, marker: string): Promise<void> {
+export async function tightenTree(root: string, ours: ReadonlySet<string>, markers: readonly string[]): Promise<void> {
   const top = await fs.readdir(root).catch(() => [] as string[]);
-  if (top.length === 0 || top.includes(marker)) await fs.chmod(root, DIR_MODE);
+  if (top.length === 0 || markers.some((m) => top.includes(m))) await fs.chmod(root, DIR_MODE);
   else console.error(`Flowgate emulator: ${root} holds other files than a data folder's; its own mode is left as it is`);
   const visit = async (p: string, name: string): Promise<void> => {
     const st = await fs.lstat(p).catch(() => undefined);
@@ -115,8 +115,8 @@ export async function tightenTree(root: string, ours: ReadonlySet<string>, marke
     }
   };
   for (const name of top) {
-    // lowdb's own temporary file (format 1) may hold SNMPv3 keys in clear.
-    if (name === `.${marker}.tmp`) await fs.rm(path.join(root, name), { force: true }).catch(() => undefined);
+    // lowdb's own temporary file (format 1: `.store.json.tmp`) may hold SNMPv3 keys in clear.
+    if (markers.some((m) => name === `.${m}.tmp`)) await fs.rm(path.join(root, name), { force: true }).catch(() => undefined);
     else if (ours.has(name) || TEMP_FILE_PATTERN.test(name)) await visit(path.join(root, name), name);
   }
 }

@@ -104,7 +104,7 @@ export class PackageStore {
 
   static async open(dataDir: string): Promise<PackageStore> {
     await privateDir(dataDir);
-    await tightenTree(dataDir, DATA_ENTRIES, STORE_FILE);
+    await tightenTree(dataDir, DATA_ENTRIES, [STORE_FILE, SECRET_KEY_FILE]);
     const secrets = await SecretBox.open(dataDir);
     const content = new ContentStore(dataDir);
     await privateDir(content.dir);
