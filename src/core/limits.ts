@@ -53,7 +53,7 @@ export const LIMITS = {
   httpResponseBytes: 5 * 1024 * 1024,
   httpRedirects: 5,
   httpTimeoutSeconds: 300,
-  /** Schedule names (as core/schedules has always allowed). */
+  /** Schedule and trigger names (as core has always allowed). */
   scheduleNameLength: 200,
   /** Next run times one cron preview computes. */
   previewCount: 50,

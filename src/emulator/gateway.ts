@@ -7,6 +7,7 @@ import { ExecutionManager } from './executions/manager';
 import { JsonlExecutionHistory } from './executions/historyLog';
 import { executingOn } from './hostIdentity';
 import { createApp } from './http/app';
+import { closeExpressionPool } from './engine/expressionPool';
 import { configureEgress, registerSelfPort, type EgressPattern } from './engine/egress';
 import { PackageStore } from './store/packageStore';
 import { Scheduler } from './schedules/scheduler';
@@ -57,6 +58,9 @@ export class GatewayStartError extends Error {
     this.name = 'GatewayStartError';
   }
 }
+
+/** Gateways running in this process (tests and the CLI may run several). */
+let openGateways = 0;
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   let store: PackageStore;
@@ -129,6 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
   const reach = reachableUrls(options.host, boundAddress, port);
   let closing: Promise<void> | undefined;
 
+  openGateways++;
   const close = () =>
     (closing ??= (async () => {
       unregisterSelf();
@@ -140,6 +145,8 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       await executions.stopAll();
       await history.close();
       await store.flush();
+      // The expression processes are shared by the gateways of this process: the last one closes them.
+      if (--openGateways === 0) closeExpressionPool();
       const force = setTimeout(() => server.closeAllConnections(), 1000);
       force.unref();
       await serverClosed;

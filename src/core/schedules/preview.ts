@@ -9,7 +9,7 @@ import { formatWallTime, isValidTimeZone, wallTime } from './timezone';
 
 export const DEFAULT_TIMEZONE = 'UTC';
 export const DEFAULT_PREVIEW_COUNT = 5;
-export const MAX_PREVIEW_COUNT = 50;
+export const MAX_PREVIEW_COUNT = LIMITS.previewCount;
 
 /** The request was invalid; `details` names each field at fault. */
 export class CronPreviewError extends Error {

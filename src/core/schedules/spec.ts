@@ -16,7 +16,7 @@ export interface ScheduleFlowInfo {
 const KEYS = ['name', 'description', 'flow', 'type', 'expression', 'timezone', 'inputs', 'enabled'];
 /** Read-only properties of a ScheduleResponse: a client may send one back; they are ignored. */
 const IGNORED = ['id', 'nextRuns', 'history'];
-export const MAX_SCHEDULE_NAME = 200;
+export const MAX_SCHEDULE_NAME = LIMITS.scheduleNameLength;
 /** Input values of one schedule (a flow declares far fewer inputs). */
 const MAX_INPUT_VALUES = 10_000;
 

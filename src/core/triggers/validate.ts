@@ -10,7 +10,7 @@ import { LIMITS } from '../limits';
 import { parseAddressCondition, parseCommunityCondition, parseOidCondition, parsePortCondition } from './conditions';
 
 /** Trigger names: as package drafts have always allowed. */
-export const MAX_TRIGGER_NAME = 200;
+export const MAX_TRIGGER_NAME = LIMITS.scheduleNameLength;
 
 export interface FieldError {
   field: string;
