@@ -155,6 +155,14 @@ describe('hostile package files: parsing', () => {
     await refused(await rawPackage({ manifest: { triggers } }), 'manifest.triggers');
   });
 
+  test('schedule and trigger names with control characters in a package file are refused (they could not be answered by the API)', async () => {
+    const schedules = [{ name: 'nightly\nforged log line', flow: 'hostile/Flow', expression: '0 3 * * *' }];
+    const body = await refused(await rawPackage({ manifest: { schedules } }), /schedules\[0\]\.name/);
+    assert.match(body, /control characters/);
+    const triggers = [{ name: 'link\u0000down', flow: 'hostile/Flow', conditions: { snmpVersion: 'v2c' } }];
+    assert.match(await refused(await rawPackage({ manifest: { triggers } }), /triggers\[0\]\.name/), /control characters/);
+  });
+
   test('manifest lists and strings over their bounds', async () => {
     await refused(await rawPackage({ manifest: { description: 'd'.repeat(LIMITS.textLength + 1) } }), 'manifest.description');
     await refused(await rawPackage({ manifest: { createdBy: 'c'.repeat(100_000) } }), 'manifest.createdBy');

@@ -4,6 +4,7 @@ import type { Schedule, ScheduleSpec } from '../model/schedule';
 import { inputProblems, valueTypeOf } from '../model/inputValues';
 import { closestMatch } from '../schema/closestMatch';
 import { LIMITS } from '../limits';
+import { hasControlChars } from '../model/controlChars';
 import { CronNeverRunsError, cronNextRuns, cronProblems, normalizeCron } from './cron';
 import { DEFAULT_TIMEZONE, timezoneProblems } from './preview';
 
@@ -45,6 +46,7 @@ export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlo
   const { name, description, flow, type, expression, timezone, inputs, enabled } = spec;
   if (typeof name !== 'string' || name.trim() === '') add('name', 'required: a non-empty string');
   else if (name.length > MAX_SCHEDULE_NAME) add('name', `at most ${MAX_SCHEDULE_NAME} characters`);
+  else if (hasControlChars(name)) add('name', 'must not contain control characters (newlines, tabs, NUL)');
   if (description !== undefined && typeof description !== 'string') add('description', `must be a string, got ${valueTypeOf(description)}`);
   else if (typeof description === 'string' && description.length > LIMITS.textLength) add('description', `at most ${LIMITS.textLength} characters (got ${description.length})`);
   if (type !== undefined && type !== 'CRON') add('type', `must be 'CRON' (the only schedule type), got ${JSON.stringify(type)}`);

@@ -7,6 +7,7 @@ import type { FlowSignature } from '../api/types';
 import { inputProblems } from '../model/inputValues';
 import type { SnmpVersion, TriggerConditions, TriggerSpec } from '../model/trigger';
 import { LIMITS } from '../limits';
+import { hasControlChars } from '../model/controlChars';
 import { parseAddressCondition, parseCommunityCondition, parseOidCondition, parsePortCondition } from './conditions';
 
 /** Trigger names: as package drafts have always allowed. */
@@ -47,6 +48,7 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
   if (unknown.length > 10) err(unknown[10].slice(0, 100), `and ${unknown.length - 10} more unknown properties`);
   if (typeof spec.name !== 'string' || spec.name.trim() === '') err('name', 'must be a non-empty string');
   else if (spec.name.length > MAX_TRIGGER_NAME) err('name', `at most ${MAX_TRIGGER_NAME} characters (got ${spec.name.length})`);
+  else if (hasControlChars(spec.name)) err('name', 'must not contain control characters (newlines, tabs, NUL)');
   if (spec.description !== undefined && typeof spec.description !== 'string') err('description', 'must be a string');
   else if (typeof spec.description === 'string' && spec.description.length > LIMITS.textLength) err('description', `at most ${LIMITS.textLength} characters (got ${spec.description.length})`);
   if (typeof spec.flow !== 'string' || spec.flow.trim() === '') err('flow', 'must be the id of a flow of the package version');

@@ -8,14 +8,14 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { LIMITS } from '../../limits';
+import { NO_CONTROL_CHARS } from '../../model/controlChars';
 
 /** Equal<A, B> is true only when A and B are the same type (used to tie model types to schemas). */
 export type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 /** Fails to compile unless its argument is `true`. */
 export const assertType = <T extends true>(_ok?: T): void => undefined;
 
-/** No control characters (NUL, newlines, escapes): names, ids, expressions, zones. */
-export const NO_CONTROL_CHARS = '^[^\\u0000-\\u001f\\u007f]*$';
+export { NO_CONTROL_CHARS };
 
 /** A bounded string; `max` defaults to LIMITS.shortStringLength. */
 export const Str = (opts: { max?: number; min?: number; pattern?: string; description?: string; format?: string } = {}) =>
