@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { API_ERROR_CODES } from '../../src/core/api/schemas/errors';
-import { API_OPERATIONS, COMMON_ERRORS } from '../../src/core/api/schemas/operations';
+import { API_OPERATIONS, COMMON_ERRORS, errorsOf } from '../../src/core/api/schemas/operations';
 import { createApp } from '../../src/emulator/http/app';
 import type { GatewayContext } from '../../src/emulator/routes/context';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
@@ -120,9 +120,11 @@ describe('openapi', () => {
     for (const [id, op] of ops) {
       const documented = doc.paths[op.path]?.[op.method];
       assert.equal(documented?.operationId, id, `${id} is documented at ${op.method} ${op.path}`);
-      const statuses = new Set([...Object.keys(op.errors), ...Object.keys(COMMON_ERRORS)]);
-      for (const status of statuses) {
-        const declared = new Set([...((op.errors as Record<string, readonly string[]>)[status] ?? []), ...(COMMON_ERRORS[Number(status)] ?? [])]);
+      const all = errorsOf(op);
+      if ('changesState' in op && op.changesState) assert.deepEqual(documented.responses['507']?.['x-error-codes'], ['quota-exceeded'], `${id} changes state, so a full disk is documented`);
+      for (const status of Object.keys(all)) {
+        const declared = new Set(all[Number(status)]);
+        for (const code of COMMON_ERRORS[Number(status)] ?? []) assert.ok(declared.has(code), `${id} ${status} has the common ${code}`);
         assert.deepEqual(new Set(documented.responses[status]['x-error-codes']), declared, `${id} ${status}`);
         assert.deepEqual(new Set(documented.responses[status].content['application/json'].schema.allOf[1].properties.error.properties.code.enum), declared);
       }

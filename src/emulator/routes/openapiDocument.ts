@@ -7,7 +7,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { LIMITS } from '../../core/limits';
 import { ApiErrorBody } from '../../core/api/schemas/errors';
-import { API_COMPONENTS, API_OPERATIONS, COMMON_ERRORS, type ApiOperation } from '../../core/api/schemas/operations';
+import { API_COMPONENTS, API_OPERATIONS, errorsOf, type ApiOperation } from '../../core/api/schemas/operations';
 
 type Json = Record<string, any>;
 
@@ -25,7 +25,7 @@ function toJson(schema: TSchema, names: Map<object, string>, self?: string): Jso
   return walk(schema, true) as Json;
 }
 
-function parameters(schema: TSchema | undefined, where: 'path' | 'query', names: Map<object, string>): Json[] {
+function parameters(schema: TSchema | undefined, where: 'path' | 'query' | 'header', names: Map<object, string>): Json[] {
   if (!schema) return [];
   const props: Record<string, TSchema> = (schema as Json).properties ?? {};
   const required = new Set<string>((schema as Json).required ?? []);
@@ -45,7 +45,7 @@ function parameters(schema: TSchema | undefined, where: 'path' | 'query', names:
 function operation(id: string, o: ApiOperation, names: Map<object, string>): Json {
   const out: Json = { operationId: id, summary: o.summary };
   if (o.description) out.description = o.description;
-  const params = [...parameters(o.params, 'path', names), ...parameters(o.query, 'query', names)];
+  const params = [...parameters(o.params, 'path', names), ...parameters(o.query, 'query', names), ...parameters(o.headers, 'header', names)];
   if (params.length) out.parameters = params;
   if (o.body) {
     out.requestBody = {
@@ -70,9 +70,9 @@ function operation(id: string, o: ApiOperation, names: Map<object, string>): Jso
     }
     responses[status] = resp;
   }
-  const statuses = new Set([...Object.keys(o.errors), ...Object.keys(COMMON_ERRORS)].map(Number));
-  for (const status of [...statuses].sort((a, b) => a - b)) {
-    const codes = [...new Set([...(o.errors[status] ?? []), ...(COMMON_ERRORS[status] ?? [])])];
+  const errors = errorsOf(o);
+  for (const status of Object.keys(errors).map(Number).sort((a, b) => a - b)) {
+    const codes = errors[status];
     responses[status] = {
       description: codes.join(', '),
       'x-error-codes': codes,

@@ -37,8 +37,12 @@ export interface ApiOperation {
   /** A binary body and the content types accepted for it. */
   binaryBody?: { contentTypes: readonly string[]; maxBytes: number };
   responses: Record<number, ApiResponseSpec>;
-  /** The error codes per status this operation can answer. */
+  /** Request headers the operation reads (beyond content type). */
+  headers?: TSchema;
+  /** The error codes per status this operation can answer (see errorsOf for all of them). */
   errors: Partial<Record<number, readonly ApiErrorCode[]>>;
+  /** It changes the gateway's stored state, so a full disk refuses it (507 quota-exceeded, nothing changed). */
+  changesState?: true;
 }
 
 /** Content types a package upload accepts (the client sends application/zip). */
@@ -52,6 +56,7 @@ const packageState = (summary: string, extra: ApiOperation['errors'] = {}) =>
     path: '',
     summary,
     params: P.VersionParams,
+    changesState: true,
     responses: { 200: { description: 'The package after the change', schema: P.PackageSummary } },
     errors: { 400: ['bad-request'], 404: pkgErrors, ...extra },
   });
@@ -80,6 +85,7 @@ export const API_OPERATIONS = {
     errors: {},
   }),
   uploadPackage: op({
+    changesState: true,
     method: 'post',
     path: '/api/v1/packages',
     summary: 'Upload a package file (.fgpkg)',
@@ -106,6 +112,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['package-not-found'] },
   }),
   deletePackage: op({
+    changesState: true,
     method: 'delete',
     path: '/api/v1/packages/{name}',
     summary: 'Remove a package none of whose versions is published (Admin)',
@@ -114,6 +121,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['package-not-found'], 409: ['version-published'] },
   }),
   setDefaultPackage: op({
+    changesState: true,
     method: 'post',
     path: '/api/v1/packages/{name}/default',
     summary: 'Make the package the default package',
@@ -130,6 +138,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors },
   }),
   deleteVersion: op({
+    changesState: true,
     method: 'delete',
     path: '/api/v1/packages/{name}/versions/{version}',
     summary: 'Remove an unpublished package version (Admin)',
@@ -148,6 +157,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors },
   }),
   newVersion: op({
+    changesState: true,
     method: 'post',
     path: '/api/v1/packages/{name}/versions/{version}/new-version',
     summary: 'Create New Version: a new version (highest + 1) from this one',
@@ -175,6 +185,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors },
   }),
   createSchedule: op({
+    changesState: true,
     method: 'post',
     path: '/api/v1/packages/{name}/versions/{version}/schedules',
     summary: 'Create a schedule',
@@ -192,6 +203,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
   }),
   replaceSchedule: op({
+    changesState: true,
     method: 'put',
     path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}',
     summary: 'Replace a schedule (enable / disable with `enabled`)',
@@ -201,6 +213,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   deleteSchedule: op({
+    changesState: true,
     method: 'delete',
     path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}',
     summary: 'Delete a schedule',
@@ -235,6 +248,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors },
   }),
   createTrigger: op({
+    changesState: true,
     method: 'post',
     path: '/api/v1/packages/{name}/versions/{version}/triggers',
     summary: 'Create a trigger',
@@ -254,6 +268,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
   }),
   replaceTrigger: op({
+    changesState: true,
     method: 'put',
     path: '/api/v1/packages/{name}/versions/{version}/triggers/{id}',
     summary: 'Replace a trigger',
@@ -263,6 +278,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   deleteTrigger: op({
+    changesState: true,
     method: 'delete',
     path: '/api/v1/packages/{name}/versions/{version}/triggers/{id}',
     summary: 'Delete a trigger',
@@ -296,6 +312,7 @@ export const API_OPERATIONS = {
     errors: {},
   }),
   createSnmpUser: op({
+    changesState: true,
     method: 'post',
     path: '/api/v1/snmp/users',
     summary: 'Create an SNMPv3 user',
@@ -312,6 +329,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found'] },
   }),
   putSnmpUser: op({
+    changesState: true,
     method: 'put',
     path: '/api/v1/snmp/users/{name}',
     summary: 'Create or replace an SNMPv3 user',
@@ -325,6 +343,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   deleteSnmpUser: op({
+    changesState: true,
     method: 'delete',
     path: '/api/v1/snmp/users/{name}',
     summary: 'Delete an SNMPv3 user',
@@ -343,6 +362,15 @@ export const API_OPERATIONS = {
       'Without packageName / packageVersion the default package / default version is used. Inputs are checked before anything starts. The body may be left out (no inputs).',
     params: E.StartExecutionParams,
     query: E.StartExecutionQuery,
+    headers: Type.Object({
+      'x-flowgate-execution': Type.Optional(
+        Type.String({
+          maxLength: LIMITS.shortStringLength,
+          description:
+            "Sent by a flow's http step when the gateway calls itself (--allow-self-calls): the running execution that makes the call, signed by this gateway. The new execution joins that execution's tree (its bounds, and stopping the root stops it). A header this gateway did not sign is a 400.",
+        }),
+      ),
+    }),
     body: { schema: E.StartExecutionRequest, required: false },
     responses: {
       200: { description: 'Synchronous run ended (or was stopped)', schema: E.ExecutionResultResponse },
@@ -415,6 +443,23 @@ export const COMMON_ERRORS: Partial<Record<number, readonly ApiErrorCode[]>> = {
   421: ['misdirected-request'],
   500: ['internal'],
 };
+
+/** Codes a state-changing operation may also answer: the disk is full (the store keeps its state). */
+export const STATE_CHANGE_ERRORS: Partial<Record<number, readonly ApiErrorCode[]>> = {
+  507: ['quota-exceeded'],
+};
+
+/** Every code an operation can answer, per status: its own, COMMON_ERRORS, and STATE_CHANGE_ERRORS when it changes state. */
+export function errorsOf(o: ApiOperation): Record<number, ApiErrorCode[]> {
+  const out: Record<number, ApiErrorCode[]> = {};
+  for (const table of [o.errors, COMMON_ERRORS, o.changesState ? STATE_CHANGE_ERRORS : {}]) {
+    for (const [status, codes] of Object.entries(table)) {
+      const list = (out[Number(status)] ??= []);
+      for (const c of codes ?? []) if (!list.includes(c)) list.push(c);
+    }
+  }
+  return out;
+}
 
 /** Named schemas: the document's components. */
 export const API_COMPONENTS: Record<string, TSchema> = {
