@@ -312,3 +312,12 @@ test('execution events arrive as parsed server-sent events', async () => {
     { event: 'message', data: 'plain text\nsecond line' },
   ]);
 });
+
+test('listTraps pages the trap log: limit and after go in the query, only when given', async () => {
+  on('GET', '/api/v1/snmp/traps', (_s, res) => json(res, 200, { traps: [], next: 'trap-9' }));
+  const client = new GatewayClient(baseUrl, { token: TOKEN });
+  assert.deepEqual(await client.listTraps(), { traps: [], next: 'trap-9' });
+  assert.equal(last().url, '/api/v1/snmp/traps');
+  await client.listTraps({ limit: 20, after: 'trap-9' });
+  assert.equal(last().url, '/api/v1/snmp/traps?limit=20&after=trap-9');
+});

@@ -318,8 +318,9 @@ export class GatewayClient {
     await this.json({ method: 'DELETE', path: routes.trigger(name, version, id) });
   }
 
-  listTraps(): Promise<TrapListResponse> {
-    return this.json({ method: 'GET', path: routes.snmpTraps() });
+  /** One page of the trap log, newest first; pass the previous page's `next` as `after` for the next one. */
+  listTraps(page: { limit?: number; after?: string } = {}): Promise<TrapListResponse> {
+    return this.json({ method: 'GET', path: routes.snmpTraps(), query: { limit: page.limit, after: page.after } });
   }
 
   evaluateTrap(trap: EvaluateTrapRequest): Promise<EvaluateTrapResponse> {
