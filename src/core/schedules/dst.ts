@@ -3,41 +3,13 @@
  * does not exist that day and is skipped; a run in an autumn repeated hour runs once (node-cron
  * behaviour, so the preview and the firing agree).
  */
-import { fastOffsetMinutes as offsetMinutes, formatClock, formatDate, type WallTime } from './timezone';
+import { fastOffsetMinutes, formatClock, formatDate, scanTransitions, type Transition, type WallTime } from './timezone';
 
-/** Sampling step: offsets are compared a week apart (zones change at most a few times a year). */
-const STEP = 7 * 24 * 3600_000;
+export type { Transition };
 
-export interface Transition {
-  /** First instant with the new offset. */
-  at: number;
-  before: number;
-  after: number;
-}
-
-/** Offset changes of the zone between two instants (found to the second). */
+/** Offset changes of the zone between two instants (found to the second, from the zone's table). */
 export function transitionsBetween(zone: string, from: number, until: number): Transition[] {
-  const out: Transition[] = [];
-  let t = from;
-  let off = offsetMinutes(t, zone);
-  while (t < until) {
-    const next = Math.min(t + STEP, until);
-    const nextOff = offsetMinutes(next, zone);
-    if (nextOff !== off) {
-      let lo = t;
-      let hi = next;
-      while (hi - lo > 1000) {
-        const mid = Math.floor((lo + hi) / 2000) * 1000;
-        if (mid <= lo || mid >= hi) break;
-        if (offsetMinutes(mid, zone) === off) lo = mid;
-        else hi = mid;
-      }
-      out.push({ at: hi, before: off, after: nextOff });
-    }
-    t = next;
-    off = nextOff;
-  }
-  return out;
+  return scanTransitions(zone, from, until, fastOffsetMinutes);
 }
 
 function wallAt(ms: number): WallTime {

@@ -51,33 +51,47 @@ interface ZoneTable {
 const zoneTables = new Map<string, ZoneTable>();
 const WEEK_MS = 7 * 86_400_000;
 
-function zoneTable(zone: string): ZoneTable {
-  let t = zoneTables.get(zone);
-  if (t) return t;
-  const from = Date.UTC(new Date().getUTCFullYear() - 1, 0, 1);
-  const until = from + 31 * 366 * 86_400_000;
-  const at = [from];
-  let off = offsetMinutes(from, zone);
-  const offsets = [off];
+export interface Transition {
+  /** First instant with the new offset. */
+  at: number;
+  before: number;
+  after: number;
+}
+
+/**
+ * Offset changes of the zone between two instants, found to the second: offsets sampled a week
+ * apart (zones change at most a few times a year, never twice in a week), each change bisected.
+ */
+export function scanTransitions(zone: string, from: number, until: number, offsetAt: (ms: number, zone: string) => number = offsetMinutes): Transition[] {
+  const out: Transition[] = [];
+  let off = offsetAt(from, zone);
   for (let x = from; x < until; ) {
     const next = Math.min(x + WEEK_MS, until);
-    const nextOff = offsetMinutes(next, zone);
+    const nextOff = offsetAt(next, zone);
     if (nextOff !== off) {
       let lo = x;
       let hi = next;
       while (hi - lo > 1000) {
         const mid = Math.floor((lo + hi) / 2000) * 1000;
         if (mid <= lo || mid >= hi) break;
-        if (offsetMinutes(mid, zone) === off) lo = mid;
+        if (offsetAt(mid, zone) === off) lo = mid;
         else hi = mid;
       }
-      at.push(hi);
-      offsets.push(nextOff);
+      out.push({ at: hi, before: off, after: nextOff });
       off = nextOff;
     }
     x = next;
   }
-  t = { from, until, at, offsets };
+  return out;
+}
+
+function zoneTable(zone: string): ZoneTable {
+  let t = zoneTables.get(zone);
+  if (t) return t;
+  const from = Date.UTC(new Date().getUTCFullYear() - 1, 0, 1);
+  const until = from + 31 * 366 * 86_400_000;
+  const changes = scanTransitions(zone, from, until);
+  t = { from, until, at: [from, ...changes.map((c) => c.at)], offsets: [offsetMinutes(from, zone), ...changes.map((c) => c.after)] };
   if (zoneTables.size >= 1000) zoneTables.clear();
   zoneTables.set(zone, t);
   return t;
