@@ -8,7 +8,12 @@
 import * as snmp from 'net-snmp';
 import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpVersion } from '../model/trigger';
 import { parseIpv4, parseOid } from '../triggers/conditions';
+import { enableSnmpDes } from './des';
 import { TYPE_CODES, trapOidToV1 } from './pdu';
+import { isSnmpAuthProtocol, isSnmpKey, isSnmpPrivProtocol, SNMP_AUTH_PROTOCOLS, SNMP_KEY_RULE, SNMP_PRIV_PROTOCOLS } from './users';
+
+// DES privacy without OpenSSL's legacy provider (Node 20): see des.ts.
+enableSnmpDes();
 
 export interface TrapVarbind {
   oid: string;
@@ -148,8 +153,6 @@ export function parseVarbindArg(text: string): TrapVarbind {
   return vb;
 }
 
-const AUTH: SnmpAuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
-const PRIV: SnmpPrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
 
 /** Send one trap; resolves once it left this host (traps are not acknowledged). */
 export async function sendTrap(o: SendTrapOptions): Promise<SendTrapResult> {
@@ -178,15 +181,15 @@ export async function sendTrap(o: SendTrapOptions): Promise<SendTrapResult> {
     const user: snmp.V3User = { name: u.name, level: snmp.SecurityLevel[level] };
     if (level !== 'noAuthNoPriv') {
       const ap = u.authProtocol ?? 'sha';
-      if (!AUTH.includes(ap)) throw new SendTrapError(`unknown auth protocol '${ap}' (${AUTH.join(', ')})`, 'user.authProtocol');
-      if (!u.authKey || u.authKey.length < 8) throw new SendTrapError('the auth key must have at least 8 characters', 'user.authKey');
+      if (!isSnmpAuthProtocol(ap)) throw new SendTrapError(`unknown auth protocol '${ap}' (${SNMP_AUTH_PROTOCOLS.join(', ')})`, 'user.authProtocol');
+      if (!isSnmpKey(u.authKey)) throw new SendTrapError(`the auth key ${SNMP_KEY_RULE}`, 'user.authKey');
       user.authProtocol = snmp.AuthProtocols[ap];
       user.authKey = u.authKey;
     }
     if (level === 'authPriv') {
       const pp = u.privProtocol ?? 'aes';
-      if (!PRIV.includes(pp)) throw new SendTrapError(`unknown privacy protocol '${pp}' (${PRIV.join(', ')})`, 'user.privProtocol');
-      if (!u.privKey || u.privKey.length < 8) throw new SendTrapError('the privacy key must have at least 8 characters', 'user.privKey');
+      if (!isSnmpPrivProtocol(pp)) throw new SendTrapError(`unknown privacy protocol '${pp}' (${SNMP_PRIV_PROTOCOLS.join(', ')})`, 'user.privProtocol');
+      if (!isSnmpKey(u.privKey)) throw new SendTrapError(`the privacy key ${SNMP_KEY_RULE}`, 'user.privKey');
       user.privProtocol = snmp.PrivProtocols[pp];
       user.privKey = u.privKey;
     }
