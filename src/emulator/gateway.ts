@@ -3,6 +3,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { version as gatewayVersion } from '../../package.json';
+import { enableSnmpDes } from '../core/snmp/des';
 import { ExecutionManager } from './executions/manager';
 import { JsonlExecutionHistory } from './executions/historyLog';
 import { executingOn } from './hostIdentity';
@@ -58,6 +59,9 @@ export class GatewayStartError extends Error {
     this.name = 'GatewayStartError';
   }
 }
+
+// SNMPv3 DES privacy on Node 20 (OpenSSL 3 has DES-CBC only in its legacy provider): core/snmp/des.ts.
+enableSnmpDes();
 
 /** Gateways running in this process (tests and the CLI may run several). */
 let openGateways = 0;
