@@ -6,6 +6,7 @@ import { version as gatewayVersion } from '../../package.json';
 import { enableSnmpDes } from '../core/snmp/des';
 import { ExecutionManager } from './executions/manager';
 import { JsonlExecutionHistory } from './executions/historyLog';
+import { DataFolderLockedError, lockDataFolder, type DataLock } from './dataLock';
 import { executingOn } from './hostIdentity';
 import { createApp } from './http/app';
 import { closeExpressionPool } from './engine/expressionPool';
@@ -67,6 +68,30 @@ enableSnmpDes();
 let openGateways = 0;
 
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
+  // One gateway per data folder (dataLock.ts); released on close and on every failed start below.
+  let lock: DataLock;
+  try {
+    lock = lockDataFolder(options.dataDir);
+  } catch (err) {
+    if (err instanceof DataFolderLockedError) {
+      // A second start of the same gateway (same folder, same port): say that first, it is the likelier mistake.
+      if (options.port > 0 && (await portInUse(options.host, options.port))) {
+        const other = await probeRunningGateway(options.host, [options.port]);
+        throw new GatewayStartError(`${portTaken(options, other)} It also holds the data folder ${options.dataDir} (pid ${err.owner.pid}).`, 1);
+      }
+      throw new GatewayStartError(err.message, 1);
+    }
+    throw new GatewayStartError(`Cannot open the data folder ${options.dataDir}: ${(err as Error).message}`, 1);
+  }
+  try {
+    return await startLocked(options, lock);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+}
+
+async function startLocked(options: GatewayOptions, lock: DataLock): Promise<RunningGateway> {
   let store: PackageStore;
   try {
     store = await PackageStore.open(options.dataDir);
@@ -88,7 +113,11 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     await history.close().catch(() => undefined);
     await store.flush().catch(() => undefined);
     const e = err as NodeJS.ErrnoException;
-    const why = e.code === 'EADDRINUSE' ? 'is already in use (EADDRINUSE)' : e.code === 'EACCES' ? 'needs more permission (EACCES)' : `cannot be used: ${e.message}`;
+    if (e.code === 'EADDRINUSE') {
+      const other = await probeRunningGateway(options.host, [options.port, DEFAULT_HTTP_PORT], (h) => h.snmpPort === options.snmpPort);
+      if (other) throw new GatewayStartError(`SNMP trap port ${options.snmpPort} (udp) on ${options.host} is already in use: ${alreadyRunning(other)}`, 1);
+    }
+    const why = e.code === 'EADDRINUSE' ? 'is already in use by another program (EADDRINUSE)' : e.code === 'EACCES' ? 'needs more permission (EACCES)' : `cannot be used: ${e.message}`;
     throw new GatewayStartError(`SNMP trap port ${options.snmpPort} (udp) on ${options.host} ${why}; choose another with --snmp-port or FLOWGATE_SNMP_PORT`, 1);
   }
   const scheduler = await Scheduler.open(store, executions, options.dataDir);
@@ -109,7 +138,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     const onError = (err: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
       if (err.code === 'EADDRINUSE') {
-        reject(new GatewayStartError(`Port ${options.port} on ${options.host} is already in use (EADDRINUSE); choose another with --port or FLOWGATE_PORT`, 1));
+        probeRunningGateway(options.host, [options.port]).then((other) => reject(new GatewayStartError(portTaken(options, other), 1)));
       } else if (err.code === 'EACCES') {
         reject(new GatewayStartError(`No permission to listen on ${options.host}:${options.port}`, 1));
       } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
@@ -155,9 +184,73 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
       force.unref();
       await serverClosed;
       clearTimeout(force);
+      lock.release();
     })());
 
   return { url: reach.urls[0], urls: reach.urls, exposed: reach.exposed, boundAddress, port, snmpPort, host: options.host, name: options.name, dataDir: options.dataDir, close };
+}
+
+/** The emulator's default HTTP port (options.ts), probed when the SNMP port is taken. */
+const DEFAULT_HTTP_PORT = 8722;
+
+interface RunningElsewhere {
+  url: string;
+  name?: string;
+  version?: string;
+  snmpPort?: number;
+}
+
+/**
+ * A gateway already answering `/healthz` on `host` at one of `ports` (1 s per probe), or undefined.
+ * Only an answer shaped like Flowgate's health document counts.
+ */
+export async function probeRunningGateway(host: string, ports: number[], accept: (h: RunningElsewhere) => boolean = () => true): Promise<RunningElsewhere | undefined> {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  for (const port of [...new Set(ports)].filter((p) => p > 0)) {
+    const url = `http://${net.isIP(h) === 6 ? `[${h}]` : h}:${port}`;
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000), redirect: 'error' });
+      const text = res.ok ? (await res.text()).slice(0, 4096) : '';
+      const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
+      if (body?.status !== 'ok') continue;
+      const found: RunningElsewhere = {
+        url,
+        ...(typeof body.name === 'string' ? { name: body.name.slice(0, 128) } : {}),
+        ...(typeof body.version === 'string' ? { version: body.version.slice(0, 64) } : {}),
+        ...(typeof body.snmpPort === 'number' ? { snmpPort: body.snmpPort } : {}),
+      };
+      if (accept(found)) return found;
+    } catch {
+      /* nothing there, or not a gateway */
+    }
+  }
+  return undefined;
+}
+
+/** True when `host:port` (TCP) cannot be bound because something listens there. */
+function portInUse(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'EADDRINUSE'));
+    probe.listen(port, host, () => probe.close(() => resolve(false)));
+  });
+}
+
+/** The message for a start refused because the HTTP port is taken (by a gateway, when `other` says so). */
+function portTaken(options: GatewayOptions, other: RunningElsewhere | undefined): string {
+  const head = `Port ${options.port} on ${options.host} is already in use`;
+  return other ? `${head}: ${alreadyRunning(other)}` : `${head} by another program (EADDRINUSE); choose another with --port or FLOWGATE_PORT`;
+}
+
+/** The message for a start refused because a gateway already holds the address. */
+function alreadyRunning(other: RunningElsewhere): string {
+  return (
+    `a Flowgate gateway${other.name ? ` "${other.name}"` : ''}${other.version ? ` (version ${other.version})` : ''} is already running at ${other.url}` +
+    `${other.snmpPort ? ` (SNMP traps: udp ${other.snmpPort})` : ''}. ` +
+    `Use that one (e.g. \`npx flowgate run <flow> --gateway ${other.url}\`, or open ${other.url}/healthz), ` +
+    `or stop it first (Ctrl+C in the terminal that runs it, or "Flowgate: Stop Local Gateway" in VS Code). ` +
+    `To run a second gateway beside it, give this one other ports: --port <n> --snmp-port <n> (0 picks free ones).`
+  );
 }
 
 const isLoopback = (ip: string) => (net.isIP(ip) === 4 && ip.startsWith('127.')) || ip === '::1' || ip.startsWith('::ffff:127.');

@@ -103,15 +103,23 @@ export class TrapReceiver {
     const authorizer = () => receiver!.getAuthorizer();
     const budget = new ReceiveBudget();
     let dropped = 0;
+    /** False until the socket is bound: a bind failure is the start's error, never a refused message. */
+    let bound = false;
     const dgramModule: snmp.DgramModule = {
       createSocket(type: string) {
         const s = dgram.createSocket({ type: type as dgram.SocketType, recvBufferSize: RECEIVE_BUFFER_BYTES });
         listening = new Promise<void>((resolve, reject) => {
-          s.once('listening', resolve);
+          s.once('listening', () => {
+            bound = true;
+            resolve();
+          });
           s.once('error', reject);
         });
-        // Errors after binding (e.g. ICMP-triggered ones) are reported, never thrown.
-        s.on('error', (err) => o.onRefused?.(err));
+        // Errors after binding (e.g. ICMP-triggered ones) are reported, never thrown; a bind
+        // failure is the start's error (rejected above), not a refused message.
+        s.on('error', (err) => {
+          if (bound) o.onRefused?.(err);
+        });
         const bind = s.bind.bind(s) as (port: number, address?: string) => dgram.Socket;
         // net-snmp passes `port || 162`; bind the port asked for (0: a free one).
         (s as unknown as { bind: (p: number, a?: string) => dgram.Socket }).bind = (_p: number, address?: string) => bind(o.port, address);
@@ -172,7 +180,7 @@ export class TrapReceiver {
       (error, notification) => {
         try {
           if (error) {
-            o.onRefused?.(error);
+            if (bound) o.onRefused?.(error);
             return;
           }
           if (notification) o.onTrap(notification);
