@@ -13,6 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { LOCK_FILE } from '../dataLock';
 
 export const FILE_MODE = 0o600;
 export const DIR_MODE = 0o700;
@@ -97,7 +98,8 @@ export async function exists(file: string): Promise<boolean> {
  */
 export async function tightenTree(root: string, ours: ReadonlySet<string>, markers: readonly string[]): Promise<void> {
   const top = await fs.readdir(root).catch(() => [] as string[]);
-  if (top.length === 0 || markers.some((m) => top.includes(m))) await fs.chmod(root, DIR_MODE);
+  // A new folder holds nothing yet but the gateway's lock (dataLock.ts).
+  if (top.every((n) => n === LOCK_FILE) || markers.some((m) => top.includes(m))) await fs.chmod(root, DIR_MODE);
   else console.error(`Flowgate emulator: ${root} holds other files than a data folder's; its own mode is left as it is`);
   const visit = async (p: string, name: string): Promise<void> => {
     const st = await fs.lstat(p).catch(() => undefined);
