@@ -32,14 +32,5 @@ export class CliError extends Error {
   }
 }
 
-/** A mistake in the command line itself: exit code 2 with a hint to `--help`. */
-export class UsageError extends Error {
-  /** The command whose help the hint names, or undefined for the top level. */
-  readonly command?: string;
-
-  constructor(message: string, command?: string) {
-    super(message);
-    this.name = 'UsageError';
-    this.command = command;
-  }
-}
+/** A mistake in the command line itself: exit code 2 with a hint to `--help` (core's one usage error). */
+export { UsageError } from '../core/usageError';

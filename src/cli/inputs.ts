@@ -1,14 +1,6 @@
 /** `--input k=v` and `--inputs-json '{...}'` → the inputVariables of an execution. */
+import { jsonOrText } from '../core/model/inputText';
 import { UsageError } from './errors';
-
-/** A value: JSON when it parses as JSON (numbers, booleans, null, objects, arrays, "quoted"), else the text. */
-export function parseInputValue(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
 
 export function parseInputs(command: string, pairs: string[], json: string | undefined): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
@@ -27,7 +19,8 @@ export function parseInputs(command: string, pairs: string[], json: string | und
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`--input '${pair}' is not of the form name=value`, command);
-    inputs[pair.slice(0, eq)] = parseInputValue(pair.slice(eq + 1));
+    // No declaration is known here: core's rule for `any` inputs (JSON when it parses, else the text).
+    inputs[pair.slice(0, eq)] = jsonOrText(pair.slice(eq + 1));
   }
   return inputs;
 }

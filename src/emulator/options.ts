@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import type { GatewayOptions } from './gateway';
 import { parseEgressAllow } from './engine/egress';
 import { parseHostRule, parseOrigin } from './http/browserPolicy';
+import { UsageError } from '../core/usageError';
 
 export const DEFAULT_PORT = 8722;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -58,13 +59,8 @@ Options (environment variable in brackets):
 ${EMULATOR_FLAGS_HELP}  --help            show this help
 `;
 
-export class UsageError extends Error {
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+/** A bad flag: core's one usage error (exit code 2). */
+export { UsageError };
 
 export type ParsedArgs = { help: true } | { help: false; options: GatewayOptions };
 

@@ -8,7 +8,7 @@
  * The webview never talks to the gateway: the extension does, with core's GatewayClient, and only
  * schedule data, flow signatures and error texts cross this boundary.
  */
-import type { CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse } from '../../src/core/api/types';
+import type { ApiErrorDetail, CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse } from '../../src/core/api/types';
 
 export type { CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse };
 
@@ -28,12 +28,10 @@ export interface VersionInfo {
 
 /**
  * A problem with one field of the form, as the gateway names it (`name`, `flow`, `expression`,
- * `timezone`, `inputs.<name>`, `inputs`, `description`, `enabled`) or `''` for the form as a whole.
+ * `timezone`, `inputs.<name>`, `inputs`, `description`, `enabled`) or `''` for the form as a whole:
+ * the API's field-problem type, under the name the pages use.
  */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type FieldError = ApiErrorDetail;
 
 /** The actions of a list row. */
 export type RowAction = 'enable' | 'disable' | 'runNow' | 'delete';

@@ -9,15 +9,17 @@
  * extension carries a key, and the page never keeps one in its saved state.
  */
 import type { ExecutionStatus, FlowSignature, TriggerEvaluation } from '../../src/core/api/types';
+import type { ApiErrorDetail } from '../../src/core/api/types';
 import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSpec, SnmpUserSummary, SnmpVersion, TrapPdu, Trigger, TriggerSpec } from '../../src/core/model/trigger';
-import type { FieldError } from '../../src/core/triggers/validate';
+import type { TestTrap } from '../../src/core/snmp/testTrap';
 
-export type { FieldError, FlowSignature, SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSummary, SnmpVersion, TrapPdu, Trigger, TriggerEvaluation, TriggerSpec };
+/** A problem of one form field: the API's field-problem type (`{field, message}`), under the name the pages use. */
+export type FieldError = ApiErrorDetail;
+export type { FlowSignature, SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSummary, SnmpVersion, TestTrap, TrapPdu, Trigger, TriggerEvaluation, TriggerSpec };
 
-export const AUTH_PROTOCOLS: SnmpAuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
-export const PRIV_PROTOCOLS: SnmpPrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
-/** Varbind types a test trap can carry (net-snmp names, as src/core/snmp/sendTrap.ts takes them). */
-export const VARBIND_TYPES = ['OctetString', 'Integer', 'OID', 'IpAddress', 'Counter', 'Gauge', 'TimeTicks', 'Counter64', 'Opaque', 'Null'] as const;
+/** The protocol lists and the varbind types: core's (src/core/snmp/users.ts, src/core/snmp/testTrap.ts). */
+export { SNMP_AUTH_PROTOCOLS as AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS as PRIV_PROTOCOLS } from '../../src/core/snmp/users';
+export { VARBIND_TYPES } from '../../src/core/snmp/testTrap';
 
 /** The package version a Triggers panel manages, on one gateway. */
 export interface TriggersScope {
@@ -40,28 +42,6 @@ export interface TriggersSnapshot {
   trapTarget?: { host: string; port: number };
   /** What could not be loaded (the rest is shown). */
   problems: string[];
-}
-
-/** A test trap as the page describes it. `value`s are text; the extension converts them. */
-export interface TestTrap {
-  version: SnmpVersion;
-  /** v1 / v2c. */
-  community?: string;
-  /** v1: agent-addr of the PDU. */
-  agentAddress?: string;
-  /** v3: a user of the gateway (its level and protocols come from the gateway's list). */
-  user?: string;
-  /**
-   * v3, sending only: keys for this one send (never stored by the extension or the page). Left out
-   * for a gateway user: the extension asks for them in a password input box.
-   */
-  keys?: { authKey?: string; privKey?: string };
-  trapOid: string;
-  varbinds: { oid: string; type: string; value: string }[];
-  /** Local IPv4 address to send from (a loopback such as 127.0.0.2 exercises address conditions). */
-  source: string;
-  /** Local port to send from (default: any); Evaluate uses it as the source port (default 49152). */
-  sourcePort?: number;
 }
 
 /** An execution a matching trigger started, with its current status. */

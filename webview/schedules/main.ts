@@ -36,6 +36,7 @@ import {
 import { h, hostChannel } from '../shared/host';
 import './schedules.css';
 import { formatWallTime, wallTime } from '../../src/core/schedules/timezone';
+import { inputTextFromValue, inputValueFromText } from '../../src/core/model/inputText';
 
 const channel = hostChannel<ExtensionToWebview, WebviewToExtension, SchedulesViewState>();
 
@@ -350,7 +351,7 @@ function defaultInputs(flow: FlowSignature | undefined, keep: Record<string, str
   const out: Record<string, string> = {};
   for (const [name, d] of Object.entries(flow?.inputs ?? {})) {
     if (keep[name] !== undefined) out[name] = keep[name];
-    else out[name] = d.required && d.default !== undefined ? textValue(d.default) : '';
+    else out[name] = d.required && d.default !== undefined ? inputTextFromValue(d.default, d.type) : '';
   }
   return out;
 }
@@ -365,7 +366,7 @@ function openForm(s: ScheduleResponse | null): void {
         expression: s.expression,
         timezone: s.timezone,
         enabled: s.enabled,
-        inputs: Object.fromEntries(Object.entries(s.inputs ?? {}).map(([k, v]) => [k, textValue(v)])),
+        inputs: Object.fromEntries(Object.entries(s.inputs ?? {}).map(([k, v]) => [k, inputTextFromValue(v, flowOf(s.flow)?.inputs[k]?.type ?? 'any')])),
       }
     : emptyForm();
   if (s) view.form.inputs = defaultInputs(flowOf(s.flow), view.form.inputs);
@@ -589,35 +590,10 @@ function setInput(name: string, text: string): void {
   showError(`inputs.${name}`, checked.error);
 }
 
-/** One input's text as a value of its declared type (client-side check; the gateway checks again on save). */
-function parseInput(name: string, text: string, d: { type: string; required: boolean; default?: unknown }): { value?: unknown; error?: string; omit?: boolean } {
-  if (text.trim() === '') {
-    if (d.required) return { error: `'${name}' is required (${d.type})` };
-    return { omit: true };
-  }
-  switch (d.type) {
-    case 'string':
-      return { value: text };
-    case 'integer':
-      return /^[+-]?\d+$/.test(text.trim()) ? { value: Number(text.trim()) } : { error: `'${name}' must be an integer, e.g. 42` };
-    case 'number': {
-      const n = Number(text.trim());
-      return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text.trim()) && Number.isFinite(n) ? { value: n } : { error: `'${name}' must be a number, e.g. 2.5` };
-    }
-    case 'boolean':
-      return text === 'true' ? { value: true } : text === 'false' ? { value: false } : { error: `'${name}' must be true or false` };
-    default: {
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        return { error: `'${name}' is not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
-      }
-      if (d.type === 'object' && (typeof value !== 'object' || value === null || Array.isArray(value))) return { error: `'${name}' must be a JSON object, e.g. {"key": "value"}` };
-      if (d.type === 'array' && !Array.isArray(value)) return { error: `'${name}' must be a JSON array, e.g. [1, 2]` };
-      return { value };
-    }
-  }
+/** One input's text as a value of its declared type: core's rule (src/core/model/inputText.ts); the gateway checks again on save. */
+function parseInput(_name: string, text: string, d: { type: string; required: boolean; default?: unknown }): { value?: unknown; error?: string; omit?: boolean } {
+  const r = inputValueFromText(text, d);
+  return r.kind === 'value' ? { value: r.value } : r.kind === 'empty' ? { omit: true } : { error: r.message };
 }
 
 function showError(key: string, message: string | undefined): void {

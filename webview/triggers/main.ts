@@ -26,8 +26,10 @@ import type { VscodeRadio } from '@vscode-elements/elements/dist/vscode-radio/in
 import type { VscodeSingleSelect } from '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import type { VscodeTabs } from '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { parseIpv4, parseOid } from '../../src/core/triggers/conditions';
 import { validateTriggerSpec } from '../../src/core/triggers/validate';
+import { inputTextFromValue, inputValueFromText } from '../../src/core/model/inputText';
+import { snmpUserProblems } from '../../src/core/snmp/users';
+import { testTrapProblems } from '../../src/core/snmp/testTrap';
 import {
   AUTH_PROTOCOLS,
   conditionsSummary,
@@ -308,10 +310,6 @@ function flowOf(id: string): FlowSignature | undefined {
   return snap?.flows.find((f) => f.id === id);
 }
 
-function inputText(value: unknown, type: string): string {
-  if (value === undefined) return '';
-  return type === 'string' && typeof value === 'string' ? value : JSON.stringify(value);
-}
 
 function closeTriggerForm(): void {
   editing = undefined;
@@ -377,7 +375,7 @@ function openTriggerForm(t: Trigger | undefined): void {
     inputFields = new Map();
     const rows: HTMLElement[] = [];
     for (const [k, d] of Object.entries(f?.inputs ?? {})) {
-      const tf = textfield(`inputs.${k}`, inputText(values[k], d.type), d.default !== undefined ? `default ${JSON.stringify(d.default)}` : d.required ? 'required' : '');
+      const tf = textfield(`inputs.${k}`, inputTextFromValue(values[k], d.type), d.default !== undefined ? `default ${JSON.stringify(d.default)}` : d.required ? 'required' : '');
       inputFields.set(k, { field: tf, type: d.type });
       rows.push(row(`${k}`, `inputs.${k}`, tf, `${d.type}${d.required ? ', required' : ''}${d.description ? ` — ${d.description}` : ''}${d.type === 'string' ? '' : ' (JSON)'}`));
     }
@@ -406,17 +404,11 @@ function openTriggerForm(t: Trigger | undefined): void {
     const localErrors: FieldError[] = [];
     const inputs: Record<string, unknown> = {};
     for (const [k, { field, type }] of inputFields) {
-      const text = field.value;
-      if (text.trim() === '') continue;
-      if (type === 'string') inputs[k] = text;
-      else {
-        try {
-          inputs[k] = JSON.parse(text);
-        } catch {
-          if (type === 'any') inputs[k] = text;
-          else localErrors.push({ field: `inputs.${k}`, message: `'${text}' is not a ${type} (write it as JSON)` });
-        }
-      }
+      // Core's rule (src/core/model/inputText.ts); an empty field is left out and a missing required
+      // input is named by the gateway's check on save (the PDU variable's field is empty on purpose).
+      const r = inputValueFromText(field.value, { type, required: false });
+      if (r.kind === 'value') inputs[k] = r.value;
+      else if (r.kind === 'error') localErrors.push({ field: `inputs.${k}`, message: r.message });
     }
     const v = form.version;
     const pdu = pduSelect?.value ?? '';
@@ -622,10 +614,11 @@ function openUserForm(u: SnmpUserSummary | undefined): void {
   function validate(): FieldError[] {
     const x = read();
     const errors: FieldError[] = [];
-    if (!/^[A-Za-z0-9._-]{1,32}$/.test(x.name)) errors.push({ field: 'name', message: 'a user name: 1–32 letters, digits, dot, dash or underscore' });
-    else if (!u && snap?.users.some((s) => s.name === x.name)) errors.push({ field: 'name', message: `there is already a user '${x.name}'; edit it instead` });
-    if (x.authKey.length < 8) errors.push({ field: 'authKey', message: 'the auth key needs at least 8 characters' });
-    if (level === 'authPriv' && (x.privKey ?? '').length < 8) errors.push({ field: 'privKey', message: 'the privacy key needs at least 8 characters' });
+    // Core's user rules (src/core/snmp/users.ts), as the gateway checks them.
+    errors.push(...snmpUserProblems({ ...x, privKey: level === 'authPriv' ? (x.privKey ?? '') : undefined }));
+    if (!errors.some((e) => e.field === 'name') && !u && snap?.users.some((s) => s.name === x.name)) {
+      errors.push({ field: 'name', message: `there is already a user '${x.name}'; edit it instead` });
+    }
     showErrors(root, [...errors, ...serverErrors.filter((s) => !errors.some((e) => e.field === s.field))], (f) => submitted || touched.has(f));
     return errors;
   }
@@ -769,20 +762,8 @@ function renderTrapForm(): void {
   function validateTrap(): FieldError[] {
     const x = readTrap();
     const errors: FieldError[] = [];
-    const oid = parseOid(x.trapOid);
-    if (!oid.ok) errors.push({ field: 'trapOid', message: oid.message });
-    if (parseIpv4(x.source) === undefined) errors.push({ field: 'source', message: `'${x.source}' is not an IPv4 address (127.0.0.1, or another loopback such as 127.0.0.2)` });
-    if (x.sourcePort !== undefined && (!Number.isInteger(x.sourcePort) || x.sourcePort < 1 || x.sourcePort > 65535)) errors.push({ field: 'sourcePort', message: 'a port from 1 to 65535, or empty for any' });
-    if (x.version === 'v1' && parseIpv4(x.agentAddress ?? '') === undefined) errors.push({ field: 'agentAddress', message: `'${x.agentAddress}' is not an IPv4 address` });
-    if (x.version === 'v3' && !x.user) errors.push({ field: 'user', message: 'add an SNMPv3 user to the gateway first' });
-    x.varbinds.forEach((vb, i) => {
-      const p = parseOid(vb.oid.trim());
-      if (!p.ok) errors.push({ field: `varbinds[${i}]`, message: `OID: ${p.message}` });
-      else if (['Integer', 'Counter', 'Gauge', 'TimeTicks', 'Counter64'].includes(vb.type) && !/^-?\d+$/.test(vb.value.trim())) {
-        errors.push({ field: `varbinds[${i}]`, message: `${vb.type} needs an integer, got '${vb.value}'` });
-      } else if (vb.type === 'IpAddress' && parseIpv4(vb.value.trim()) === undefined) errors.push({ field: `varbinds[${i}]`, message: `'${vb.value}' is not an IPv4 address` });
-      else if (vb.type === 'OID' && !parseOid(vb.value.trim()).ok) errors.push({ field: `varbinds[${i}]`, message: `'${vb.value}' is not an OID` });
-    });
+    // Core's check of a test trap (src/core/snmp/testTrap.ts), the one the extension applies before sending.
+    errors.push(...testTrapProblems(x, snap?.users.map((s) => s.name)));
     const shown = [...errors, ...trapServerErrors.filter((s) => !errors.some((e) => e.field === s.field))];
     const unplaced = showErrors(trapForm, shown, (f) => trapSubmitted || trapTouched.has(f) || f.startsWith('varbinds['));
     trapFormError.textContent = unplaced.map((e) => `${e.field}: ${e.message}`).join(' · ');

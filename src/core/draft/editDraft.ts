@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import type { Document } from 'yaml';
 import type { DefinitionKind } from '../model/definition';
-import { PACKAGE_NAME_PATTERN } from '../model/packageDraft';
+import { isPackageName, PACKAGE_NAME_RULE } from '../model/packageDraft';
 import { connectionsUsedBy, flowClosure, referencesOfFlow } from '../graph/references';
 import { draftPath } from '../workspace/layout';
 import type { Workspace } from '../workspace/workspace';
@@ -15,8 +15,8 @@ const TO_STRING = { lineWidth: 0, flowCollectionPadding: false } as const;
 
 /** The text of a new, empty package draft. Throws when the name is not a valid package name. */
 export function newDraftText(name: string, description?: string): string {
-  if (!PACKAGE_NAME_PATTERN.test(name)) {
-    throw new Error(`invalid package name '${name}': use letters, digits, '-' and '_' only`);
+  if (!isPackageName(name)) {
+    throw new Error(`invalid package name '${name}': use ${PACKAGE_NAME_RULE}`);
   }
   const doc = parseDocument('{}');
   const map = new YAMLMap();

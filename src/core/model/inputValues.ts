@@ -3,6 +3,7 @@
  * that supplies inputs: starting an execution, a schedule's and a trigger's input values, and a
  * run-flow step's literal inputs — so what VS Code accepts, the gateway accepts.
  */
+import type { ApiErrorDetail } from '../api/types';
 
 /** What the checks need of a declaration (a VariableDeclaration or a FlowSignature input fits). */
 export interface InputDeclarationLike {
@@ -46,12 +47,6 @@ export function isRequiredInput(d: InputDeclarationLike): boolean {
   return d.default === undefined && d.required !== false;
 }
 
-export interface InputProblem {
-  /** `<prefix><name>`, e.g. `inputVariables.device` or `inputs.device`. */
-  field: string;
-  message: string;
-}
-
 export interface InputCheckOptions {
   /** Prepended to each input name in `field` (default `inputs.`). */
   prefix?: string;
@@ -61,15 +56,15 @@ export interface InputCheckOptions {
   provided?: readonly string[];
 }
 
-/** Missing required, undeclared and wrongly typed inputs of `given`, one problem each. */
+/** Missing required, undeclared and wrongly typed inputs of `given`, one problem each (field `<prefix><name>`). */
 export function inputProblems(
   declared: Record<string, InputDeclarationLike>,
   given: Record<string, unknown>,
   options: InputCheckOptions = {},
-): InputProblem[] {
+): ApiErrorDetail[] {
   const prefix = options.prefix ?? 'inputs.';
   const provided = new Set(options.provided ?? []);
-  const problems: InputProblem[] = [];
+  const problems: ApiErrorDetail[] = [];
   const has = (name: string) => Object.prototype.hasOwnProperty.call(given, name) && given[name] !== undefined;
   for (const [name, d] of Object.entries(declared)) {
     if (!has(name)) {

@@ -2,6 +2,8 @@
  * A package draft: `packages/<Name>.package.yaml` in the workspace. It is the OPEN package; the
  * definitions' contents are read from the workspace only when the draft is packed (submitted).
  */
+import { LIMITS } from '../limits';
+
 export interface PackageDraftDocument {
   /** Letters, digits, `-` and `_` only. Must equal the file name without `.package.yaml`. */
   name: string;
@@ -29,4 +31,15 @@ export interface ReferenceReplacement {
   to: string;
 }
 
-export const PACKAGE_NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+/**
+ * Package names: 1 to LIMITS.nameLength letters, digits, `-` and `_` — the one rule for drafts,
+ * manifests, the API's schema (`PACKAGE_NAME_SOURCE` is its `pattern`) and the store's folders.
+ */
+export const PACKAGE_NAME_SOURCE = '^[A-Za-z0-9_-]+$';
+export const PACKAGE_NAME_PATTERN = new RegExp(PACKAGE_NAME_SOURCE);
+export const PACKAGE_NAME_RULE = `letters, digits, '-' and '_' only, at most ${LIMITS.nameLength} characters`;
+
+/** Whether `name` may name a package. */
+export function isPackageName(name: unknown): name is string {
+  return typeof name === 'string' && name.length >= 1 && name.length <= LIMITS.nameLength && PACKAGE_NAME_PATTERN.test(name);
+}

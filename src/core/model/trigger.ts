@@ -1,3 +1,4 @@
+import type { SnmpAuthProtocol, SnmpPrivProtocol } from '../snmp/users';
 /**
  * An SNMP trigger of a package version: runs one flow when an incoming trap matches every
  * condition. Carried by package drafts and files (without `id`), managed per version on a gateway.
@@ -64,8 +65,8 @@ export interface TrapPdu {
   varbinds: { oid: string; type: string; value: unknown }[];
 }
 
-export type SnmpAuthProtocol = 'md5' | 'sha' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
-export type SnmpPrivProtocol = 'des' | 'aes' | 'aes256b' | 'aes256r';
+/** The protocol lists and user rules: src/core/snmp/users.ts. */
+export type { SnmpAuthProtocol, SnmpPrivProtocol };
 
 /** An SNMPv3 user configured on a gateway. Keys are write-only: never returned, logged or packed. */
 export interface SnmpUserSpec {

@@ -3,7 +3,7 @@
  * is named, e.g. `conditions.deviceAddress: '10.0.0.9-10.0.0.1' is a range whose start is after
  * its end`. With the flow's signature, `inputs` and `pduVariable` are checked against its inputs.
  */
-import type { FlowSignature } from '../api/types';
+import type { ApiErrorDetail, FlowSignature } from '../api/types';
 import { inputProblems } from '../model/inputValues';
 import type { SnmpVersion, TriggerConditions, TriggerSpec } from '../model/trigger';
 import { LIMITS } from '../limits';
@@ -12,11 +12,6 @@ import { parseAddressCondition, parseCommunityCondition, parseOidCondition, pars
 
 /** Trigger names: as package drafts have always allowed. */
 export const MAX_TRIGGER_NAME = LIMITS.scheduleNameLength;
-
-export interface FieldError {
-  field: string;
-  message: string;
-}
 
 export interface ValidateTriggerOptions {
   /** Names of the SNMPv3 users on the gateway: a v3 trigger naming another user is refused. */
@@ -35,8 +30,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * names (checks inputs and pduVariable), `null` when the version has no such flow, `undefined`
  * to skip flow checks.
  */
-export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, opts: ValidateTriggerOptions = {}): FieldError[] {
-  const errors: FieldError[] = [];
+export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, opts: ValidateTriggerOptions = {}): ApiErrorDetail[] {
+  const errors: ApiErrorDetail[] = [];
   const err = (field: string, message: string) => errors.push({ field, message });
   if (!isObject(spec)) {
     err('trigger', 'must be an object');

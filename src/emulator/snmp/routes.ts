@@ -17,6 +17,7 @@ import type {
 } from '../../core/api/types';
 import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSpec, TriggerSpec } from '../../core/model/trigger';
 import { parseIpv4, parseOid } from '../../core/triggers/conditions';
+import { snmpUserProblems } from '../../core/snmp/users';
 import { ApiError, badRequest, notFound } from '../errors';
 import { parseVersion } from '../http/params';
 import { check, jsonBody, noBody } from '../http/validate';
@@ -25,11 +26,6 @@ import type { SnmpService, TrapPage } from './service';
 import { UnknownTrapError, userSummary } from './service';
 import { LIMITS } from '../../core/limits';
 import { checkTriggerQuota, toTrigger, triggerErrors } from './triggerSpecs';
-
-const AUTH: SnmpAuthProtocol[] = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'];
-const PRIV: SnmpPrivProtocol[] = ['des', 'aes', 'aes256b', 'aes256r'];
-const USER_NAME = /^[A-Za-z0-9._-]{1,32}$/;
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -45,28 +41,20 @@ export function checkUser(body: unknown, name: string, existing?: SnmpUserSpec):
   for (const k of Object.keys(body)) {
     if (!['name', 'level', 'authProtocol', 'authKey', 'privProtocol', 'privKey'].includes(k)) err(k, `unknown property '${k}'`);
   }
-  if (!USER_NAME.test(name) || RESERVED.has(name)) err('name', 'must be 1 to 32 letters, digits, ".", "-" or "_"');
   if (body.name !== undefined && body.name !== name) err('name', `must match the name in the path ('${name}')`);
   const level = body.level;
-  if (level !== 'authNoPriv' && level !== 'authPriv') err('level', 'must be authNoPriv or authPriv');
   const authProtocol = body.authProtocol as SnmpAuthProtocol;
-  if (!AUTH.includes(authProtocol)) err('authProtocol', `must be one of ${AUTH.join(', ')}`);
   const keep = existing && existing.authProtocol === authProtocol;
   let authKey = body.authKey;
   if (authKey === undefined && keep) authKey = existing.authKey;
-  if (typeof authKey !== 'string' || authKey.length < 8) err('authKey', 'must be a string of at least 8 characters');
   let privProtocol: SnmpPrivProtocol | undefined;
-  let privKey: unknown;
+  let privKey: unknown = body.privKey;
   if (level === 'authPriv') {
     privProtocol = body.privProtocol as SnmpPrivProtocol;
-    if (!PRIV.includes(privProtocol)) err('privProtocol', `must be one of ${PRIV.join(', ')}`);
-    privKey = body.privKey;
     if (privKey === undefined && existing?.level === 'authPriv' && existing.privProtocol === privProtocol) privKey = existing.privKey;
-    if (typeof privKey !== 'string' || privKey.length < 8) err('privKey', 'must be a string of at least 8 characters');
-  } else {
-    if (body.privProtocol !== undefined) err('privProtocol', 'applies to authPriv only');
-    if (body.privKey !== undefined) err('privKey', 'applies to authPriv only');
   }
+  // The rules themselves (name, level, protocols, keys): core's, as the page and trap sending check them.
+  details.push(...snmpUserProblems({ name, level, authProtocol, authKey, privProtocol: body.privProtocol, privKey }));
   if (details.length) refuse('SNMPv3 user', details);
   return {
     name,

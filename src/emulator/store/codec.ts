@@ -10,6 +10,7 @@ import { readPackageFile } from '../../core/package/packageFile';
 import { sha256Hex } from '../../core/package/sha256';
 import { definitionPath } from '../../core/workspace/layout';
 import type { SnmpUserSpec } from '../../core/model/trigger';
+import { isPackageName } from '../../core/model/packageDraft';
 import type { StoreCodec } from './db';
 import type { ContentStore } from './contentStore';
 import { SecretBox } from './secrets';
@@ -96,7 +97,7 @@ async function migrateFormat1(doc: Json, content: ContentStore, dataDir: string)
     } catch {
       // not there: the package file below
     }
-    if (text === undefined && d.source && typeof d.source === 'object' && /^[A-Za-z0-9_-]{1,255}$/.test(String(d.source.packageName))) {
+    if (text === undefined && d.source && typeof d.source === 'object' && isPackageName(String(d.source.packageName))) {
       const rel = `packages/${String(d.source.packageName)}/${Number(d.source.version)}.fgpkg`;
       let parsed = files.get(rel);
       if (!parsed) {

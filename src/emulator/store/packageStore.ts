@@ -40,6 +40,7 @@ import type { Schedule } from '../../core/model/schedule';
 import type { Trigger } from '../../core/model/trigger';
 import { definitionPath } from '../../core/workspace/layout';
 import { parseWorkspaceFile } from '../../core/workspace/parseFile';
+import { isPackageName } from '../../core/model/packageDraft';
 import { matchesCurrentVersion } from './versionSettings';
 import { checkTriggerQuota, triggersFromManifest } from '../snmp/triggerSpecs';
 import { checkScheduleQuota, schedulesFromManifest } from '../schedules/fromManifest';
@@ -452,7 +453,7 @@ export class PackageStore {
     }
     let removedDir = false;
     for (const dir of dirs) {
-      if (!/^[A-Za-z0-9_-]{1,255}$/.test(dir)) continue;
+      if (!isPackageName(dir)) continue;
       const folder = path.join(root, dir);
       const st = await fs.lstat(folder).catch(() => undefined);
       if (!st?.isDirectory()) continue;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { addFlowsToDraft, newDraftText, removeFromDraft } from '../../core/draft/editDraft';
-import { PACKAGE_NAME_PATTERN } from '../../core/model/packageDraft';
+import { isPackageName, PACKAGE_NAME_RULE } from '../../core/model/packageDraft';
 import type { Diagnostic } from '../../core/model/diagnostic';
 import { packDraft, PackageValidationError, type PackResult } from '../../core/package/pack';
 import type { Workspace } from '../../core/workspace/workspace';
@@ -23,7 +23,7 @@ export async function createPackage(s: Services, nameArg?: unknown): Promise<str
   const check = (value: string): string | undefined => {
     const name = value.trim();
     if (!name) return 'Enter a package name';
-    if (!PACKAGE_NAME_PATTERN.test(name)) return 'Use letters, digits, "-" and "_" only';
+    if (!isPackageName(name)) return `Use ${PACKAGE_NAME_RULE}`;
     if (taken(name)) return `A package draft named '${name}' already exists`;
     return undefined;
   };

@@ -9,7 +9,8 @@ import { devGatewayUrl } from '../shared/devGateway';
 import { Cancelled, errorText, notify, showLogAction } from '../shared/errors';
 import { gatewayClient, type Gateway } from '../shared/gateway';
 import type { Services } from '../shared/services';
-import { checkInput, describeDefault, parseInputValue } from './inputs';
+import { checkInput, describeDefault } from './inputs';
+import { inputValueFromText } from '../../core/model/inputText';
 
 /** A flow of a package version on a gateway. */
 export interface RunTarget {
@@ -114,9 +115,9 @@ async function askInputs(flow: FlowSignature, given: Record<string, unknown> | u
     });
     if (text === undefined) throw new Cancelled();
     if (text.trim() === '') continue; // default or optional: the gateway applies it
-    const parsed = parseInputValue(decl.type, text);
-    if ('error' in parsed) throw new Error(`input '${name}': ${parsed.error}`);
-    values[name] = parsed.value;
+    const parsed = inputValueFromText(text, decl);
+    if (parsed.kind === 'error') throw new Error(`input '${name}': ${parsed.message}`);
+    if (parsed.kind === 'value') values[name] = parsed.value;
   }
   return values;
 }

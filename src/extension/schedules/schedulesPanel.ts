@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
-import type { ScheduleResponse } from '../../core/api/types';
+import type { ApiErrorDetail, ScheduleResponse } from '../../core/api/types';
 import { GatewayClient, GatewayError } from '../../core/client/gatewayClient';
 import {
   DEFAULT_TIMEZONE,
   scheduleBody,
   type ExtensionToWebview,
-  type FieldError,
   type RowAction,
   type SchedulesScope,
   type VersionInfo,
@@ -51,7 +50,7 @@ export function schedulesTitle(scope: SchedulesScope): string {
 }
 
 /** A gateway error as field errors: one per detail, else one for the form as a whole (`''`). */
-export function fieldErrors(err: unknown, what: string): FieldError[] {
+export function fieldErrors(err: unknown, what: string): ApiErrorDetail[] {
   if (err instanceof GatewayError && err.details.length > 0) {
     return err.details.map((d) => ({ field: d.field, message: d.message }));
   }

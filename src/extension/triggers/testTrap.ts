@@ -6,21 +6,20 @@
  * or sent back to the page.
  */
 import { randomInt } from 'node:crypto';
-import type { EvaluateTrapRequest, TrapRecord } from '../../core/api/types';
+import type { ApiErrorDetail, EvaluateTrapRequest, TrapRecord } from '../../core/api/types';
 import type { GatewayClient } from '../../core/client/gatewayClient';
 import { GatewayError } from '../../core/client/gatewayClient';
-import type { SnmpUserSummary, TrapPdu } from '../../core/model/trigger';
+import type { SnmpUserSummary } from '../../core/model/trigger';
 import { sendTrap, SendTrapError, type SendTrapOptions } from '../../core/snmp/sendTrap';
-import { parseIpv4, parseOid } from '../../core/triggers/conditions';
-import type { FieldError } from '../../core/triggers/validate';
-import type { StartedExecution, TestTrap, TestTrapResult } from '../../../webview/protocol/triggers';
+import { testTrapProblems, testTrapVarbinds, type TestTrap } from '../../core/snmp/testTrap';
+import type { StartedExecution, TestTrapResult } from '../../../webview/protocol/triggers';
 import { initiatorText } from '../../../webview/protocol/executions';
 
 /** A problem of the described trap, naming the form field (`trapOid`, `varbinds[1]`, `source`…). */
 export class TestTrapError extends Error {
   constructor(
     message: string,
-    readonly fieldErrors: FieldError[] = [],
+    readonly fieldErrors: ApiErrorDetail[] = [],
   ) {
     super(message);
     this.name = 'TestTrapError';
@@ -30,38 +29,12 @@ export class TestTrapError extends Error {
 /** Asks for a v3 key (a password input box); undefined when dismissed. */
 export type AskKey = (prompt: string) => Promise<string | undefined>;
 
-const NUMERIC_TYPES = new Set(['Integer', 'Counter', 'Gauge', 'TimeTicks']);
 const DEFAULT_EVALUATE_PORT = 49152;
 
-/** Field-level checks shared by send and evaluate; throws TestTrapError listing every problem. */
+/** Core's check of the described trap (the page's too), before send and evaluate; throws TestTrapError listing every problem. */
 export function checkTestTrap(t: TestTrap, users: SnmpUserSummary[]): void {
-  const errors: FieldError[] = [];
-  const err = (field: string, message: string) => errors.push({ field, message });
-  if (t.version !== 'v1' && t.version !== 'v2c' && t.version !== 'v3') err('version', 'must be v1, v2c or v3');
-  const oid = parseOid(String(t.trapOid ?? '').trim());
-  if (!oid.ok) err('trapOid', oid.message);
-  if (typeof t.source !== 'string' || parseIpv4(t.source.trim()) === undefined) err('source', `'${String(t.source ?? '')}' is not an IPv4 address (e.g. 127.0.0.1 or 127.0.0.2)`);
-  if (t.sourcePort !== undefined && (!Number.isInteger(t.sourcePort) || t.sourcePort < 1 || t.sourcePort > 65535)) err('sourcePort', 'must be a port from 1 to 65535');
-  if (t.version === 'v1' && t.agentAddress !== undefined && t.agentAddress.trim() !== '' && parseIpv4(t.agentAddress.trim()) === undefined) {
-    err('agentAddress', `'${t.agentAddress}' is not an IPv4 address`);
-  }
-  if (t.version === 'v3') {
-    if (!t.user) err('user', 'a v3 trap is sent as one of the gateway’s SNMPv3 users');
-    else if (!users.some((u) => u.name === t.user)) err('user', `there is no SNMPv3 user '${t.user}' on this gateway`);
-  }
-  (t.varbinds ?? []).forEach((vb, i) => {
-    if (!parseOid(String(vb.oid ?? '').trim()).ok) err(`varbinds[${i}]`, `'${vb.oid}' is not an OID`);
-    else if (NUMERIC_TYPES.has(vb.type) && !/^-?\d+$/.test(String(vb.value).trim())) err(`varbinds[${i}]`, `${vb.type} needs an integer, got '${vb.value}'`);
-  });
+  const errors = testTrapProblems(t, users.map((u) => u.name));
   if (errors.length) throw new TestTrapError(errors.map((e) => `${e.field}: ${e.message}`).join('; '), errors);
-}
-
-function varbindsOf(t: TestTrap): TrapPdu['varbinds'] {
-  return (t.varbinds ?? []).map((vb) => ({
-    oid: vb.oid.trim().replace(/^\./, ''),
-    type: vb.type,
-    value: vb.type === 'Null' ? null : NUMERIC_TYPES.has(vb.type) ? Number(String(vb.value).trim()) : vb.value,
-  }));
 }
 
 /** Evaluate without sending: which triggers of the gateway would match the described trap. */
@@ -73,7 +46,7 @@ export async function evaluateTestTrap(client: GatewayClient, t: TestTrap, users
     source: { address: t.source.trim(), port: t.sourcePort ?? DEFAULT_EVALUATE_PORT },
     ...(t.version === 'v1' ? { agentAddress: t.agentAddress?.trim() || '127.0.0.1' } : {}),
     trapOid: t.trapOid.trim().replace(/^\./, ''),
-    varbinds: varbindsOf(t),
+    varbinds: testTrapVarbinds(t),
   };
   const { evaluations } = await client.evaluateTrap(request);
   return { mode: 'evaluated', pdu: { ...request, uptime: 0, varbinds: request.varbinds ?? [] }, evaluations, executions: [], target };
@@ -116,7 +89,7 @@ export async function sendTestTrap(
       ...(t.version !== 'v3' ? { community: t.community ?? 'public' } : { user }),
       ...(t.version === 'v1' ? { agentAddress: t.agentAddress?.trim() || '127.0.0.1' } : {}),
       trapOid,
-      varbinds: varbindsOf(t),
+      varbinds: testTrapVarbinds(t),
       uptime,
       sourceAddress: t.source.trim(),
       ...(t.sourcePort ? { sourcePort: t.sourcePort } : {}),

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { GatewayClient, GatewayError } from '../../core/client/gatewayClient';
 import type { SnmpUserSummary, Trigger, TriggerSpec } from '../../core/model/trigger';
-import type { FieldError } from '../../core/triggers/validate';
+import type { ApiErrorDetail } from '../../core/api/types';
 import {
   type ExtensionToWebview,
   type SnmpUserInput,
@@ -25,7 +25,7 @@ export function triggersKey(scope: TriggersScope): string {
 type Answer = Extract<ExtensionToWebview, { type: 'done' | 'trapResult' }>;
 
 /** A gateway 400's details as form fields (`conditions.deviceAddress`, `authKey`, …). */
-function fieldErrorsOf(err: unknown): FieldError[] | undefined {
+function fieldErrorsOf(err: unknown): ApiErrorDetail[] | undefined {
   if (err instanceof TestTrapError) return err.fieldErrors;
   if (err instanceof GatewayError && err.details.length) return err.details.map((d) => ({ field: d.field, message: d.message }));
   return undefined;

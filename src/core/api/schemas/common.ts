@@ -9,6 +9,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { LIMITS } from '../../limits';
 import { NO_CONTROL_CHARS } from '../../model/controlChars';
+import { PACKAGE_NAME_SOURCE } from '../../model/packageDraft';
 
 /** Equal<A, B> is true only when A and B are the same type (used to tie model types to schemas). */
 export type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -43,9 +44,8 @@ export const JsonObject = (description?: string) =>
 export const Int = (min: number, max: number, description?: string) =>
   Type.Integer({ minimum: min, maximum: max, ...(description ? { description } : {}) });
 
-/** Package names: letters, digits, `-` and `_`. */
-export const PACKAGE_NAME_PATTERN = '^[A-Za-z0-9_-]+$';
-export const PackageName = Str({ min: 1, max: LIMITS.nameLength, pattern: PACKAGE_NAME_PATTERN, description: 'Package name: letters, digits, - and _' });
+/** Package names: core's one rule (src/core/model/packageDraft.ts, `isPackageName`). */
+export const PackageName = Str({ min: 1, max: LIMITS.nameLength, pattern: PACKAGE_NAME_SOURCE, description: 'Package name: letters, digits, - and _' });
 export const Version = Int(1, LIMITS.maxVersion, 'Package version');
 export const DefinitionKind = Type.Union([Type.Literal('flow'), Type.Literal('connection')]);
 /** A definition id: `network/core/Restart-Service`. */

@@ -2,6 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { LIMITS } from '../../limits';
 import type { Schedule as ScheduleModel, ScheduleSpec as ScheduleSpecModel } from '../../model/schedule';
+import { PACKAGE_NAME_SOURCE } from '../../model/packageDraft';
 import { assertType, DefinitionId, Enum, Id, Instant, Int, JsonObject, List, Name, NO_CONTROL_CHARS, Str, Text, type Equal } from './common';
 
 const Timezone = Str({ min: 1, max: LIMITS.shortStringLength, pattern: NO_CONTROL_CHARS, description: 'IANA time zone, e.g. Europe/London; default UTC' });
@@ -76,7 +77,7 @@ export const ScheduleResponse = Type.Composite([
 export const ScheduleListResponse = Type.Object({ schedules: List(ScheduleResponse, LIMITS.schedulesPerVersion) });
 
 export const ScheduleParams = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: '^[A-Za-z0-9_-]+$' }),
+  name: Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: PACKAGE_NAME_SOURCE }),
   version: Type.String({ pattern: '^[1-9][0-9]{0,8}$', maxLength: 9 }),
   id: Id,
 });

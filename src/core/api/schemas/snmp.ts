@@ -9,13 +9,15 @@ import type {
   TriggerConditions as TriggerConditionsModel,
   TriggerSpec as TriggerSpecModel,
 } from '../../model/trigger';
+import { PACKAGE_NAME_SOURCE } from '../../model/packageDraft';
 import { MAX_TRIGGER_NAME } from '../../triggers/validate';
+import { SNMP_AUTH_PROTOCOLS, SNMP_KEY_MAX, SNMP_KEY_MIN, SNMP_PRIV_PROTOCOLS, SNMP_USER_LEVELS, SNMP_USER_NAME_MAX, SNMP_USER_NAME_PATTERN } from '../../snmp/users';
 import { assertType, DefinitionId, Enum, Id, Instant, Int, JsonObject, List, Name, NO_CONTROL_CHARS, PackageName, Str, Text, Version, type Equal } from './common';
 
 export const SnmpVersion = Enum(['v1', 'v2c', 'v3'] as const);
 const Condition = (description: string, examples?: string[]) =>
   Type.String({ minLength: 1, maxLength: LIMITS.conditionLength, description, ...(examples ? { examples } : {}) });
-const UserName = Str({ min: 1, max: 32, pattern: '^[A-Za-z0-9._-]+$', description: 'SNMPv3 user name' });
+const UserName = Str({ min: 1, max: SNMP_USER_NAME_MAX, pattern: SNMP_USER_NAME_PATTERN, description: 'SNMPv3 user name' });
 
 export const TriggerConditions = Type.Object(
   {
@@ -68,7 +70,7 @@ assertType<Equal<Static<typeof Trigger>, TriggerModel>>();
 export const TriggerListResponse = Type.Object({ triggers: List(Trigger, LIMITS.triggersPerVersion) });
 
 export const TriggerParams = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: '^[A-Za-z0-9_-]+$' }),
+  name: Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: PACKAGE_NAME_SOURCE }),
   version: Type.String({ pattern: '^[1-9][0-9]{0,8}$', maxLength: 9 }),
   id: Id,
 });
@@ -137,10 +139,10 @@ export const TrapListResponse = Type.Object({
 });
 export const EvaluateTrapResponse = Type.Object({ evaluations: List(TriggerEvaluation, LIMITS.triggersPerGateway) });
 
-const AuthProtocol = Enum(['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const);
-const PrivProtocol = Enum(['des', 'aes', 'aes256b', 'aes256r'] as const);
-const Level = Enum(['authNoPriv', 'authPriv'] as const);
-const Key = Str({ min: 8, max: LIMITS.shortStringLength });
+const AuthProtocol = Enum(SNMP_AUTH_PROTOCOLS);
+const PrivProtocol = Enum(SNMP_PRIV_PROTOCOLS);
+const Level = Enum(SNMP_USER_LEVELS);
+const Key = Str({ min: SNMP_KEY_MIN, max: SNMP_KEY_MAX });
 
 export const SnmpUserSpec = Type.Object({
   name: UserName,
@@ -169,4 +171,4 @@ export const SnmpUserSummary = Type.Object({ name: UserName, level: Level, authP
 assertType<Equal<Static<typeof SnmpUserSummary>, SnmpUserSummaryModel>>();
 
 export const SnmpUserListResponse = Type.Object({ users: List(SnmpUserSummary, LIMITS.snmpUsers) });
-export const SnmpUserParams = Type.Object({ name: Str({ min: 1, max: 32 }) });
+export const SnmpUserParams = Type.Object({ name: Str({ min: 1, max: SNMP_USER_NAME_MAX }) });
