@@ -36,7 +36,7 @@ import type { PackageStore } from '../store/packageStore';
 import type { ExecutionHistory } from './history';
 import { markGatewayStopped } from './historyLog';
 import { appendLog, isFinished, toDetail, toSummary, type ExecutionRecord } from './record';
-import { findFlow } from './resolveFlow';
+import { findFlow } from '../../core/model/flowLookup';
 
 export interface StartParams {
   packageName: string;
@@ -46,6 +46,40 @@ export interface StartParams {
   inputs: Record<string, unknown>;
   initiator: Initiator;
   parent?: ExecutionRecord;
+}
+
+/**
+ * What every caller that starts a flow gives (`ExecutionManager.startFlow`): the REST route, a
+ * run-flow step, the scheduler and the trigger service.
+ */
+export interface StartFlowParams {
+  /**
+   * The package version. What is left out comes from the gateway's defaults (default package,
+   * default version rules); the version must be published. A run-flow child (initiator `flow`
+   * with `parent`) always runs in its parent's version, published or not (running trees finish).
+   */
+  package?: { name?: string; version?: number };
+  /** The flow, as the caller names it (core/model/flowLookup: full id or unique bare name). */
+  flow: string;
+  /** The inputs as given: checked against the flow's declarations, then defaults applied. */
+  inputs: Record<string, unknown>;
+  initiator: Initiator;
+  /** The calling execution: a run-flow step's, or the one an http self-call's tree header names. */
+  parent?: ExecutionRecord;
+  /** How input problems name their field: `inputVariables.` (default, REST), `inputs.` (schedules, triggers), `` (run-flow). */
+  inputsField?: string;
+  /**
+   * Called once the version's contents are read, right before starting: throws to refuse (the
+   * scheduler re-checks that its schedule is still there and enabled).
+   */
+  stillWanted?: () => void;
+}
+
+/** A started flow: the execution, and the package version and flow it runs. */
+export interface FlowStart extends StartedExecution {
+  packageName: string;
+  packageVersion: number;
+  flow: FlowDefinition;
 }
 
 export interface StartedExecution {
@@ -103,7 +137,59 @@ export class ExecutionManager {
   ) {}
 
   /**
-   * Start an execution. Throws ApiError 429 `too-many-executions` past a concurrency, tree size
+   * THE way to start a flow: find the package version (named, or the default rules), find the flow
+   * (one lookup rule, core/model/flowLookup), check the inputs, start. Refusals are ApiErrors, and
+   * nothing has started then: 404 `package-not-found` / `version-not-found` / `flow-not-found`,
+   * 409 `no-default-package` / `no-default-version` / `not-published`, 400 `ambiguous-flow`
+   * (details: one per candidate, field `flow`) / `invalid-inputs` (one per input), 413
+   * `budget-exceeded` (a run-flow child's inputs larger than an execution's memory), 429
+   * `too-many-executions`.
+   */
+  async startFlow(params: StartFlowParams): Promise<FlowStart> {
+    const parent = params.parent;
+    const child = params.initiator.type === 'flow' && parent !== undefined;
+    const resolve = () =>
+      child ? { name: parent.packageName, version: parent.packageVersion } : this.store.resolveExecutable(params.package?.name, params.package?.version);
+    const target = resolve();
+    const contents = await this.store.versionContents(target.name, target.version);
+    // The store may have changed while the contents were read (unpublished, deleted, defaults).
+    if (!child) {
+      const now = resolve();
+      if (now.name !== target.name || now.version !== target.version) return this.startFlow({ ...params, package: now });
+    }
+    params.stillWanted?.();
+    const found = findFlow(contents.flows, params.flow, `package ${target.name} version ${target.version}`);
+    if (!found.ok) {
+      if (found.code === 'ambiguous-flow') {
+        throw new ApiError(400, 'ambiguous-flow', found.message, found.candidates.map((c) => ({ field: 'flow', message: c })));
+      }
+      throw notFound('flow-not-found', found.message);
+    }
+    const flow = found.flow;
+    const check = checkInputs(flow.flow.inputs, params.inputs, params.inputsField ?? 'inputVariables.');
+    if (check.problems.length) {
+      throw new ApiError(400, 'invalid-inputs', `Invalid inputs for ${flow.id}: ${check.problems.map((p) => p.message).join('; ')}`, check.problems);
+    }
+    // A child's inputs (built by its parent) count against an execution's memory budget before it starts
+    // (other callers' inputs are bounded by their request, setting or PDU).
+    if (child && measure(check.values, LIMITS.executionVariablesBytes).over) {
+      const message = `the inputs of ${flow.id} are larger than an execution's memory budget (${formatBytes(LIMITS.executionVariablesBytes)})`;
+      throw new ApiError(413, 'budget-exceeded', message, [{ field: 'inputs', message }]);
+    }
+    const started = this.start({
+      packageName: target.name,
+      packageVersion: target.version,
+      flow,
+      inputs: check.values,
+      initiator: params.initiator,
+      ...(parent ? { parent } : {}),
+    });
+    return { ...started, packageName: target.name, packageVersion: target.version, flow };
+  }
+
+  /**
+   * Start an execution of a flow already found and inputs already checked (`startFlow` does both;
+   * use it). Throws ApiError 429 `too-many-executions` past a concurrency, tree size
    * or depth bound (or when the gateway's execution memory is spent); nothing has started then.
    */
   start(params: StartParams): StartedExecution {
@@ -300,42 +386,28 @@ export class ExecutionManager {
       treeHeader: () => this.treeHeader(record.id),
       runChild: async (flowRef, inputs, mode, step) => {
         if (signal.aborted) throw new StoppedError();
-        const where = `package ${record.packageName} version ${record.packageVersion}`;
-        const contents = await store.versionContents(record.packageName, record.packageVersion);
-        const found = findFlow(contents.flows, flowRef, where);
-        if (!found.ok) throw new FlowError(found.code, found.message);
         if (record.depth + 1 > LIMITS.executionTreeDepth) {
           throw new FlowError('too-deep', `run-flow nested more than ${LIMITS.executionTreeDepth} levels deep`);
         }
-        const check = checkInputs(found.flow.flow.inputs, inputs, '');
-        if (check.problems.length) {
-          throw new FlowError(
-            'invalid-inputs',
-            `Invalid inputs for ${found.flow.id}: ${check.problems.map((p) => p.message).join('; ')}`,
-          );
-        }
-        // The child's inputs count against this execution's budget while it is being started.
-        if (measure(check.values, LIMITS.executionVariablesBytes).over) {
-          throw new FlowError('budget-exceeded', `the inputs of ${found.flow.id} are larger than an execution's memory budget (${formatBytes(LIMITS.executionVariablesBytes)})`);
-        }
-        let child: StartedExecution;
+        let child: FlowStart;
         try {
-          child = this.start({
-            packageName: record.packageName,
-            packageVersion: record.packageVersion,
-            flow: found.flow,
-            inputs: check.values,
+          child = await this.startFlow({
+            flow: flowRef,
+            inputs,
+            inputsField: '',
             initiator: { type: 'flow', executionId: record.id },
             parent: record,
           });
         } catch (err) {
-          if (err instanceof ApiError) throw new FlowError(err.code, `Cannot start ${found.flow.id}: ${err.message}`);
-          throw err;
+          if (!(err instanceof ApiError)) throw err;
+          // The step's error keeps the refusal's code; lookups and inputs say it in their own words.
+          const own = err.code === 'flow-not-found' || err.code === 'ambiguous-flow' || err.code === 'invalid-inputs' || err.code === 'budget-exceeded';
+          throw new FlowError(err.code, own ? err.message : `Cannot start ${String(flowRef)}: ${err.message}`);
         }
         appendLog(record, {
           at: new Date().toISOString(),
           level: 'info',
-          message: `started child ${found.flow.id} (${child.record.id})${mode === 'async' ? ' asynchronously' : ''}`,
+          message: `started child ${child.flow.id} (${child.record.id})${mode === 'async' ? ' asynchronously' : ''}`,
           step,
         });
         if (mode === 'async') return { executionId: child.record.id };

@@ -13,10 +13,8 @@ import type {
   StopExecutionsResponse,
 } from '../../core/api/types';
 import { LIMITS } from '../../core/limits';
-import { checkInputs } from '../engine/inputs';
 import { ApiError, badRequest, notFound } from '../errors';
 import { fullOutputs, TREE_HEADER } from '../executions/manager';
-import { findFlow } from '../executions/resolveFlow';
 import { parseVersion, queryString } from '../http/params';
 import { check as validated, jsonBody, noBody } from '../http/validate';
 import type { GatewayContext } from './context';
@@ -29,7 +27,7 @@ const SYSTEM = 'default';
 
 export function executionRoutes(ctx: GatewayContext): Router {
   const r = Router();
-  const { store, executions } = ctx;
+  const { executions } = ctx;
   // JSON bodies only (application/json or +json; 415 otherwise); an empty body is no inputs.
   const json = jsonBody();
 
@@ -59,36 +57,16 @@ export function executionRoutes(ctx: GatewayContext): Router {
     const onlyInputs = Object.keys(body).every((k) => k === 'inputVariables');
     const given = validated(StartExecutionRequestSchema, body, 'body', onlyInputs ? { code: 'invalid-inputs', what: 'inputs' } : {}).inputVariables ?? {};
 
-    const target = store.resolveExecutable(packageName, packageVersion);
-    const contents = await store.versionContents(target.name, target.version);
-    const where = `package ${target.name} version ${target.version}`;
-    const found = findFlow(contents.flows, flowParam, where);
-    if (!found.ok) {
-      if (found.code === 'ambiguous-flow') {
-        throw new ApiError(400, 'ambiguous-flow', found.message, found.candidates.map((c) => ({ field: 'flow', message: c })));
-      }
-      throw notFound('flow-not-found', found.message);
-    }
-    const check = checkInputs(found.flow.flow.inputs, given as Record<string, unknown>);
-    if (check.problems.length) {
-      throw new ApiError(
-        400,
-        'invalid-inputs',
-        `Invalid inputs for ${found.flow.id}: ${check.problems.map((p) => p.message).join('; ')}`,
-        check.problems,
-      );
-    }
-
     // An http step of a running execution calling this gateway: the new execution joins its tree.
     const parent = executions.parentFromHeader(req.headers[TREE_HEADER]);
-    const started = executions.start({
-      packageName: target.name,
-      packageVersion: target.version,
-      flow: found.flow,
-      inputs: check.values,
+    const started = await executions.startFlow({
+      package: { ...(packageName !== undefined ? { name: packageName } : {}), ...(packageVersion !== undefined ? { version: packageVersion } : {}) },
+      flow: flowParam,
+      inputs: given as Record<string, unknown>,
       initiator: { type: 'user', name: 'anonymous' },
       ...(parent ? { parent } : {}),
     });
+    const target = { name: started.packageName, version: started.packageVersion };
     if (mode === 'async') {
       // Acknowledged means on disk: the start line is written before the answer.
       await executions.persisted();

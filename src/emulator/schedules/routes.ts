@@ -17,12 +17,12 @@ import type { Schedule, ScheduleSpec } from '../../core/model/schedule';
 import { CronPreviewError, MAX_PREVIEW_COUNT, previewCron, timezoneProblems } from '../../core/schedules/preview';
 import { cronProblems } from '../../core/schedules/cron';
 import { toSchedule, validateScheduleSpec } from '../../core/schedules/spec';
-import { badRequest, conflict, notFound } from '../errors';
+import { badRequest, notFound } from '../errors';
 import { parseVersion } from '../http/params';
 import { check, jsonBody, noBody } from '../http/validate';
 import type { PackageStore } from '../store/packageStore';
-import type { StoredVersion } from '../store/schema';
-import { checkScheduleQuota } from './fromManifest';
+import type { ReadonlyVersion } from '../store/packageStore';
+import { withFlowId } from '../../core/settings/fromManifest';
 import type { Scheduler } from './scheduler';
 
 const BASE = '/api/v1/packages/:name/versions/:version/schedules';
@@ -31,49 +31,40 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
   const r = Router();
   const json = jsonBody();
 
-  const versionOf = (raw: Record<string, string | string[]>): { name: string; version: number; stored: StoredVersion } => {
+  const versionOf = (raw: Record<string, string | string[]>): { name: string; version: number; stored: ReadonlyVersion } => {
     const params = raw as Record<string, string>;
     check(params.id === undefined ? VersionParams : ScheduleParams, params, 'path');
     const version = parseVersion(params.version);
-    const stored = store.storedVersion(params.name, version);
-    stored.schedules ??= [];
-    return { name: params.name, version, stored };
+    return { name: params.name, version, stored: store.storedVersion(params.name, version) };
   };
-  const find = (stored: StoredVersion, name: string, id: string): Schedule => {
-    const s = stored.schedules.find((x) => x.id === id);
+  const find = (stored: ReadonlyVersion, name: string, id: string): Schedule => {
+    const s = (stored.schedules ?? []).find((x) => x.id === id);
     if (!s) throw notFound('not-found', `Package ${name} version ${stored.version} has no schedule ${id}`);
     return s;
   };
-  /** The body checked against the version's flows; names are unique per version. */
-  const checked = (stored: StoredVersion, body: unknown, exceptId?: string): ScheduleSpec => {
-    check(ScheduleBody, body, 'body', { what: 'schedule', explain: () => validateScheduleSpec(body, stored.flows) });
-    const details: ApiErrorDetail[] = validateScheduleSpec(body, stored.flows);
+  /**
+   * The body checked against the version's flows, its flow named by the one lookup rule and
+   * stored as the full id (the store refuses a name the version already uses: 409).
+   */
+  const checked = (stored: ReadonlyVersion, raw: unknown): ScheduleSpec => {
+    const { body, problems } = withFlowId(raw, stored.flows, `package version ${stored.version}`);
+    check(ScheduleBody, body, 'body', { what: 'schedule', explain: () => [...problems, ...validateScheduleSpec(body, stored.flows)] });
+    const details: ApiErrorDetail[] = problems.length ? problems : validateScheduleSpec(body, stored.flows);
     if (details.length) throw badRequest(`Invalid schedule: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
-    const spec = body as ScheduleSpec;
-    const clash = stored.schedules.find((x) => x.id !== exceptId && x.name === spec.name.trim());
-    if (clash) {
-      throw conflict('already-exists', `This version already has a schedule named '${clash.name}' (${clash.id})`, [
-        { field: 'name', message: 'already used by another schedule of this version' },
-      ]);
-    }
-    return spec;
+    return body as ScheduleSpec;
   };
-  const view = (name: string, stored: StoredVersion, s: Schedule): ScheduleResponse =>
+  const view = (name: string, stored: ReadonlyVersion, s: Schedule): ScheduleResponse =>
     scheduler.view(name, stored.version, s, stored.published);
 
   r.get(BASE, (req, res) => {
     const { name, stored } = versionOf(req.params);
-    const body: ScheduleListResponse = { schedules: stored.schedules.map((s) => view(name, stored, s)) };
+    const body: ScheduleListResponse = { schedules: (stored.schedules ?? []).map((s) => view(name, stored, s)) };
     res.json(body);
   });
 
   r.post(BASE, json, async (req, res) => {
     const { name, version, stored } = versionOf(req.params);
-    const spec = checked(stored, req.body);
-    checkScheduleQuota(store.storedVersions().map((x) => x.version), 1, 'body', stored.schedules.length);
-    const schedule = toSchedule(spec, randomUUID());
-    stored.schedules.push(schedule);
-    await store.persistSettings(); // the scheduler reconciles on the store's change
+    const schedule = await store.addSchedule(name, version, toSchedule(checked(stored, req.body), randomUUID())); // the scheduler reconciles on the store's change
     res.status(201).location(`/api/v1/packages/${encodeURIComponent(name)}/versions/${version}/schedules/${schedule.id}`);
     res.json(view(name, stored, schedule));
   });
@@ -84,19 +75,15 @@ export function scheduleRoutes(store: PackageStore, scheduler: Scheduler): Route
   });
 
   r.put(`${BASE}/:id`, json, async (req, res) => {
-    const { name, stored } = versionOf(req.params);
+    const { name, version, stored } = versionOf(req.params);
     const old = find(stored, name, req.params.id);
-    const schedule = toSchedule(checked(stored, req.body, old.id), old.id);
-    stored.schedules[stored.schedules.indexOf(old)] = schedule;
-    await store.persistSettings(); // the scheduler reconciles on the store's change
+    const schedule = await store.replaceSchedule(name, version, toSchedule(checked(stored, req.body), old.id)); // the scheduler reconciles
     res.json(view(name, stored, schedule));
   });
 
   r.delete(`${BASE}/:id`, noBody, async (req, res) => {
     const { name, version, stored } = versionOf(req.params);
-    const old = find(stored, name, req.params.id);
-    stored.schedules.splice(stored.schedules.indexOf(old), 1);
-    await store.persistSettings(); // the scheduler reconciles on the store's change
+    const old = await store.deleteSchedule(name, version, find(stored, name, req.params.id).id); // the scheduler reconciles
     scheduler.forget(name, version, old.id);
     res.status(204).end();
   });

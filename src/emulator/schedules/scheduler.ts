@@ -11,10 +11,8 @@ import nodeCron = require('node-cron'); // the CommonJS build (see core/schedule
 import type { ApiErrorCode, ExecutionStartedResponse, ScheduleFiring, ScheduleResponse } from '../../core/api/types';
 import type { Schedule } from '../../core/model/schedule';
 import { boundTaskSearch, cronNextRuns } from '../../core/schedules/cron';
-import { checkInputs } from '../engine/inputs';
-import { conflict, notFound } from '../errors';
+import { ApiError, conflict, notFound } from '../errors';
 import type { ExecutionManager } from '../executions/manager';
-import type { VersionContents } from '../store/packageStore';
 import type { PackageStore } from '../store/packageStore';
 import { historyKey, ScheduleHistory } from './history';
 
@@ -50,6 +48,12 @@ class Refused extends Error {
     super(message);
   }
 }
+
+/** The schedule was deleted before its flow started: nothing to start or record. */
+class Gone extends Error {}
+
+/** The schedule changed while its version's contents were read: start it again as it is now. */
+class Changed extends Error {}
 
 const versionKey = (packageName: string, version: number) => `${version}\n${packageName}`;
 
@@ -194,38 +198,24 @@ export class Scheduler {
     if (stale) this.reconcile();
     if (!due.length) return;
 
-    // The contents of each version concerned (cached by the store: normally already resolved).
-    const contents = new Map<string, Promise<VersionContents>>();
+    // The contents of each version concerned, read once (cached by the store: normally already resolved).
+    const versions = new Map<string, Promise<unknown>>();
     for (const m of due) {
       const k = versionKey(m.packageName, m.version);
-      if (!contents.has(k)) {
-        const p = this.store.versionContents(m.packageName, m.version);
-        p.catch(() => undefined);
-        contents.set(k, p);
-      }
+      if (!versions.has(k)) versions.set(k, this.store.versionContents(m.packageName, m.version).catch(() => undefined));
     }
-    const loaded = new Map<string, { ok: true; contents: VersionContents } | { ok: false; error: unknown }>();
-    await Promise.all(
-      [...contents].map(([k, p]) =>
-        p.then(
-          (c) => void loaded.set(k, { ok: true, contents: c }),
-          (error) => void loaded.set(k, { ok: false, error }),
-        ),
-      ),
-    );
+    await Promise.all(versions.values());
 
+    // Then the store as it is now (it may have changed meanwhile), read once per version; each
+    // start goes through ExecutionManager.startFlow, which re-checks the version is still published.
     const after = this.versionsNow();
     for (const m of due) {
       if (this.stopped) return;
-      const v = after(m.packageName, m.version);
-      const s = v?.schedules.get(m.id);
-      if (!v || !s) continue; // deleted meanwhile
       const firing: ScheduleFiring = { at, outcome: 'started' };
       try {
-        const c = loaded.get(versionKey(m.packageName, m.version))!;
-        if (!c.ok) throw c.error;
-        firing.executionId = this.startNow(m.packageName, m.version, v.published, s, c.contents, true).executionId;
+        firing.executionId = (await this.startFlow(m.packageName, m.version, true, () => after(m.packageName, m.version)?.schedules.get(m.id))).executionId;
       } catch (err) {
+        if (err instanceof Gone) continue; // deleted meanwhile: nothing to record
         firing.outcome = 'refused';
         firing.message = (err as Error)?.message ?? String(err);
       }
@@ -244,7 +234,12 @@ export class Scheduler {
       throw conflict('not-published', `Version ${version} of package ${packageName} is not published; publish it before running its schedules`);
     }
     try {
-      const started = await this.startFlow(packageName, version, id, false);
+      const started = await this.startFlow(packageName, version, false, () => this.current(packageName, version, id)?.schedule).catch((err: unknown) => {
+        if (err instanceof Gone) throw notFound('not-found', `Package ${packageName} version ${version} has no schedule ${id}`);
+        // A stored schedule's flow and inputs were checked against the (immutable) version when it was saved.
+        if (err instanceof ApiError && (err.code === 'flow-not-found' || err.code === 'ambiguous-flow' || err.code === 'invalid-inputs')) throw new Refused(err.message, err.code);
+        throw err;
+      });
       this.history.add(historyKey(packageName, version, id), {
         at: new Date().toISOString(),
         outcome: 'started',
@@ -258,30 +253,35 @@ export class Scheduler {
     }
   }
 
-  private async startFlow(packageName: string, version: number, id: string, scheduled: boolean): Promise<ExecutionStartedResponse> {
-    const contents = await this.store.versionContents(packageName, version);
-    // Re-read after the await: the version may have been unpublished, the schedule changed.
-    const now = this.current(packageName, version, id);
-    if (!now) throw new Refused(`version ${version} of package ${packageName} is no longer published`, 'not-published');
-    return this.startNow(packageName, version, now.published, now.schedule, contents, scheduled);
-  }
-
-  /** Starts the flow of a schedule as the store has it now (checked: published, enabled, flow, inputs). */
-  private startNow(packageName: string, version: number, published: boolean, s: Schedule, contents: VersionContents, scheduled: boolean): ExecutionStartedResponse {
-    if (!published) throw new Refused(`version ${version} of package ${packageName} is no longer published`, 'not-published');
-    if (scheduled && !s.enabled) throw new Refused('the schedule was disabled', 'bad-request');
-    const flow = contents.flows.get(s.flow);
-    if (!flow) throw new Refused(`package ${packageName} version ${version} has no flow '${s.flow}'`, 'flow-not-found');
-    const check = checkInputs(flow.flow.inputs, s.inputs ?? {}, 'inputs.');
-    if (check.problems.length) throw new Refused(`invalid inputs for ${flow.id}: ${check.problems.map((p) => p.message).join('; ')}`, 'invalid-inputs');
-    const started = this.executions.start({
-      packageName,
-      packageVersion: version,
-      flow,
-      inputs: check.values,
-      initiator: { type: 'schedule', name: s.name, id: s.id },
-    });
-    return { executionId: started.record.id, packageName, packageVersion: version };
+  /**
+   * Starts a schedule's flow through `ExecutionManager.startFlow` (the one way to start a flow).
+   * `read` answers the schedule as the store has it; it is read again once the version's contents
+   * are read (deleted: Gone; disabled: refused for a firing; changed: started as it is then).
+   */
+  private async startFlow(packageName: string, version: number, scheduled: boolean, read: () => Schedule | undefined): Promise<ExecutionStartedResponse> {
+    for (let attempt = 0; ; attempt++) {
+      const schedule = read();
+      if (!schedule) throw new Gone();
+      const started = await this.executions
+        .startFlow({
+          package: { name: packageName, version },
+          flow: schedule.flow,
+          inputs: schedule.inputs ?? {},
+          inputsField: 'inputs.',
+          initiator: { type: 'schedule', name: schedule.name, id: schedule.id },
+          stillWanted: () => {
+            const now = read();
+            if (!now) throw new Gone();
+            if (scheduled && !now.enabled) throw new Refused('the schedule was disabled', 'bad-request');
+            if (now !== schedule && attempt < 3) throw new Changed();
+          },
+        })
+        .catch((err: unknown) => {
+          if (err instanceof Changed) return undefined;
+          throw err;
+        });
+      if (started) return { executionId: started.record.id, packageName, packageVersion: version };
+    }
   }
 
   /**

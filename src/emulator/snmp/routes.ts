@@ -25,7 +25,7 @@ import type { PackageStore } from '../store/packageStore';
 import type { SnmpService, TrapPage } from './service';
 import { UnknownTrapError, userSummary } from './service';
 import { LIMITS } from '../../core/limits';
-import { checkTriggerQuota, toTrigger, triggerErrors } from './triggerSpecs';
+import { toTrigger, triggerProblems, withFlowId } from '../../core/settings/fromManifest';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -119,13 +119,14 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
     check(params.id === undefined ? VersionParams : TriggerParams, params, 'path');
     return store.storedVersion(params.name, parseVersion(params.version));
   };
-  const checkSpec = (body: unknown, v: ReturnType<typeof version>, selfId?: string): TriggerSpec => {
-    check(TriggerBody, body, 'body', { what: 'trigger', explain: () => triggerErrors(body, v.flows, '', { knownUsers: knownUsers() }) });
-    const details = triggerErrors(body, v.flows, '', { knownUsers: knownUsers() });
-    const name = (body as { name?: unknown } | null)?.name;
-    if (typeof name === 'string' && (v.triggers ?? []).some((t) => t.name === name.trim() && t.id !== selfId)) {
-      details.push({ field: 'name', message: `version ${v.version} already has a trigger named '${name}'` });
-    }
+  /**
+   * The body checked against the version's flows and users, its flow named by the one lookup rule
+   * and stored as the full id (the store refuses a name the version already uses: 409 `already-exists`).
+   */
+  const checkSpec = (raw: unknown, v: ReturnType<typeof version>): TriggerSpec => {
+    const { body, problems } = withFlowId(raw, v.flows, `package version ${v.version}`);
+    check(TriggerBody, body, 'body', { what: 'trigger', explain: () => [...problems, ...triggerProblems(body, v.flows, '', { knownUsers: knownUsers() })] });
+    const details = problems.length ? problems : triggerProblems(body, v.flows, '', { knownUsers: knownUsers() });
     if (details.length) refuse('trigger', details);
     return body as TriggerSpec;
   };
@@ -138,17 +139,13 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
   // Trigger conditions keep returning their configured communities (a management view: these routes
   // become Admin-only with the authentication of the next issue); the trap log never shows them.
   r.get(base, (req, res) => {
-    const body: TriggerListResponse = { triggers: version(req.params).triggers ?? [] };
+    const body: TriggerListResponse = { triggers: [...(version(req.params).triggers ?? [])] };
     res.json(body);
   });
 
   r.post(base, json, async (req, res) => {
     const v = version(req.params);
-    const spec = checkSpec(req.body, v);
-    checkTriggerQuota(store.storedVersions().map((x) => x.version), 1, 'body', (v.triggers ?? []).length);
-    const trigger = toTrigger(spec);
-    (v.triggers ??= []).push(trigger);
-    await store.persistSettings();
+    const trigger = await store.addTrigger(req.params.name, v.version, toTrigger(checkSpec(req.body, v)));
     const body: TriggerResponse = trigger;
     res.status(201).location(`/api/v1/packages/${encodeURIComponent(req.params.name)}/versions/${v.version}/triggers/${encodeURIComponent(trigger.id)}`).json(body);
   });
@@ -164,17 +161,14 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
     const i = find(v, req.params.id);
     const bodyId = (req.body as { id?: unknown } | null)?.id;
     if (bodyId !== undefined && bodyId !== req.params.id) refuse('trigger', [{ field: 'id', message: `must match the id in the path (${req.params.id})` }]);
-    const trigger = toTrigger(checkSpec(req.body, v, req.params.id), req.params.id);
-    v.triggers[i] = trigger;
-    await store.persistSettings();
+    const trigger = await store.replaceTrigger(req.params.name, v.version, toTrigger(checkSpec(req.body, v), v.triggers[i].id));
     const body: TriggerResponse = trigger;
     res.json(body);
   });
 
   r.delete(`${base}/:id`, noBody, async (req, res) => {
     const v = version(req.params);
-    v.triggers.splice(find(v, req.params.id), 1);
-    await store.persistSettings();
+    await store.deleteTrigger(req.params.name, v.version, v.triggers[find(v, req.params.id)].id);
     res.status(204).end();
   });
 
@@ -223,15 +217,8 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
     });
     if (typeof name !== 'string') refuse('SNMPv3 user', [{ field: 'name', message: 'must be a user name' }]);
     const user = checkUser(req.body, name);
-    if (getUser(name)) throw new ApiError(409, 'already-exists', `SNMPv3 user ${name} already exists; replace it with PUT /api/v1/snmp/users/${name}`);
-    // Every user is re-registered with the receiver on each change: their number is bounded.
-    if (Object.keys(users()).length >= LIMITS.snmpUsers) {
-      const message = `the gateway holds at most ${LIMITS.snmpUsers} SNMPv3 users`;
-      throw new ApiError(413, 'quota-exceeded', `Quota exceeded: body: ${message}`, [{ field: 'body', message }]);
-    }
-    users()[name] = user;
-    snmp.usersChanged();
-    await store.persistSettings();
+    // 409 when the name is taken; 413 past LIMITS.snmpUsers. The receiver hears of it through the store's change.
+    await store.putSnmpUser(user, true);
     res.status(201).location(`/api/v1/snmp/users/${encodeURIComponent(user.name)}`).json(userSummary(user));
   });
 
@@ -247,19 +234,14 @@ export function snmpRoutes(store: PackageStore, snmp: SnmpService): Router {
     const existing = getUser(req.params.name);
     check(SnmpUserBody, req.body, 'body', { what: 'SNMPv3 user', explain: explain(() => checkUser(req.body, req.params.name, existing)) });
     const user = checkUser(req.body, req.params.name, existing);
-    users()[user.name] = user;
-    snmp.usersChanged();
-    await store.persistSettings();
+    await store.putSnmpUser(user);
     if (!existing) res.location(`/api/v1/snmp/users/${encodeURIComponent(user.name)}`);
     res.status(existing ? 200 : 201).json(userSummary(user));
   });
 
   r.delete('/api/v1/snmp/users/:name', noBody, async (req, res) => {
     check(SnmpUserParams, req.params, 'path');
-    if (!getUser(req.params.name)) throw notFound('not-found', `There is no SNMPv3 user ${req.params.name} on this gateway`);
-    delete users()[req.params.name];
-    snmp.usersChanged();
-    await store.persistSettings();
+    await store.deleteSnmpUser(req.params.name); // 404 for an unknown user
     res.status(204).end();
   });
 

@@ -31,7 +31,6 @@ import {
   type CompiledConditions,
   type MatchCode,
 } from '../../core/triggers/evaluate';
-import { checkInputs } from '../engine/inputs';
 import type { ExecutionManager } from '../executions/manager';
 import type { PackageStore } from '../store/packageStore';
 import { TrapReceiver } from './receiver';
@@ -108,6 +107,7 @@ export class SnmpService {
   private readonly compiled = new WeakMap<Trigger, TriggerRef>();
   /** The list of refs of the last evaluation: reused while the triggers do not change. */
   private lastRefs: TriggerRef[] = [];
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly store: PackageStore,
@@ -126,8 +126,9 @@ export class SnmpService {
       onRefused: (err) => this.refusedMessage(err),
     });
     this.usersChanged();
-    // The users as the store holds them after every committed change (and after a failed write was rolled back).
-    this.store.onDidChange(() => this.usersChanged());
+    // The users as the store holds them after every committed change (and after a failed write was
+    // rolled back): the store's methods are the only way users change, and they all notify.
+    this.unsubscribe = this.store.onDidChange(() => this.usersChanged());
     return this.receiver.port;
   }
 
@@ -140,13 +141,15 @@ export class SnmpService {
   }
 
   async close(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
     const r = this.receiver;
     this.receiver = undefined;
     await r?.close();
   }
 
-  /** Re-register the SNMPv3 users with the receiver (after any change). */
-  usersChanged(): void {
+  /** Re-register the SNMPv3 users with the receiver: at start and on every change the store commits (or rolls back). */
+  private usersChanged(): void {
     this.receiver?.setUsers(Object.values(this.store.snmpUsers()));
   }
 
@@ -324,26 +327,16 @@ export class SnmpService {
     return this.dropped;
   }
 
+  /** Starts a matched trigger's flow through `ExecutionManager.startFlow`; a refusal is the evaluation's `error`. */
   private async startFlow(trigger: Trigger, packageName: string, version: number, pdu: TrapPdu, evaluation: TriggerEvaluation): Promise<void> {
     try {
-      const contents = await this.store.versionContents(packageName, version);
-      const flow = contents.flows.get(trigger.flow);
-      if (!flow) {
-        evaluation.error = `package ${packageName} version ${version} has no flow '${trigger.flow}'`;
-        return;
-      }
       const given: Record<string, unknown> = { ...(trigger.inputs ?? {}) };
       if (trigger.pduVariable) given[trigger.pduVariable] = structuredClone(pdu);
-      const check = checkInputs(flow.flow.inputs, given, 'inputs.');
-      if (check.problems.length) {
-        evaluation.error = `invalid inputs for ${flow.id}: ${check.problems.map((p) => p.message).join('; ')}`;
-        return;
-      }
-      const started = await this.executions.start({
-        packageName,
-        packageVersion: version,
-        flow,
-        inputs: check.values,
+      const started = await this.executions.startFlow({
+        package: { name: packageName, version },
+        flow: trigger.flow,
+        inputs: given,
+        inputsField: 'inputs.',
         initiator: { type: 'trigger', name: trigger.name, id: trigger.id },
       });
       evaluation.executionId = started.record.id;

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { LIMITS } from '../../core/limits';
 import { readPackageFile } from '../../core/package/packageFile';
 import type {
+  ApiErrorDetail,
   DefinitionSummary,
   FlowSignature,
   PackageSummary,
@@ -22,7 +23,7 @@ import type {
 import type { ConnectionDefinition } from '../../core/model/connection';
 import { definitionKey } from '../../core/model/definition';
 import type { FlowDefinition } from '../../core/model/flow';
-import { ApiError, conflict, notFound } from '../errors';
+import { ApiError, conflict, invalidPackageFile, notFound } from '../errors';
 import { applyPublish, applyUnpublish, defaultVersionOf, hasPublishedVersion } from './defaults';
 import { StoreDb, writeFailure } from './db';
 import { storeCodec, LEGACY_REPOSITORY_DIR } from './codec';
@@ -32,7 +33,8 @@ import { AUDIT_FILE, AuditLog, type Actor } from './audit';
 import { packageFileRelPath, PACKAGES_DIR } from './packageFiles';
 import { checkDeclaredSizes, checkPackageTotal, checkVersionRecord, checkVersionTexts } from './quotas';
 import { SECRET_KEY_FILE, SecretBox } from './secrets';
-import { emptyStore, type StoredPackage, type StoredVersion } from './schema';
+import { emptyStore, type ReadonlyVersion, type StoredPackage, type StoredVersion } from './schema';
+export type { ReadonlyVersion } from './schema';
 import type { SnmpUserSpec } from '../../core/model/trigger';
 import { isRequiredInput } from '../../core/model/inputValues';
 import type { DefinitionKind } from '../../core/model/definition';
@@ -42,8 +44,7 @@ import { definitionPath } from '../../core/workspace/layout';
 import { parseWorkspaceFile } from '../../core/workspace/parseFile';
 import { isPackageName } from '../../core/model/packageDraft';
 import { matchesCurrentVersion } from './versionSettings';
-import { checkTriggerQuota, triggersFromManifest } from '../snmp/triggerSpecs';
-import { checkScheduleQuota, schedulesFromManifest } from '../schedules/fromManifest';
+import { schedulesFromManifest, settingsQuotaProblem, triggersFromManifest, type SettingKind } from '../../core/settings/fromManifest';
 
 export const STORE_FILE = 'store.json';
 /** What the gateway keeps at the top of its data folder (tightened to 0600 / 0700 on open). */
@@ -289,10 +290,10 @@ export class PackageStore {
       contentBytes,
     );
 
-    const triggers = opts.settings?.triggers ?? triggersFromManifest(manifest.triggers, parsed.flows.map(flowSignature));
-    checkTriggerQuota(this.storedVersions().map((x) => x.version), triggers.length, 'manifest.triggers');
-    const schedules = opts.settings?.schedules ?? schedulesFromManifest(manifest.schedules, parsed.flows.map(flowSignature));
-    checkScheduleQuota(this.storedVersions().map((x) => x.version), schedules.length, 'manifest.schedules');
+    const triggers = opts.settings?.triggers ?? taken(triggersFromManifest(manifest.triggers, parsed.flows.map(flowSignature)));
+    this.checkQuota('triggers', triggers.length, 'manifest.triggers');
+    const schedules = opts.settings?.schedules ?? taken(schedulesFromManifest(manifest.schedules, parsed.flows.map(flowSignature)));
+    this.checkQuota('schedules', schedules.length, 'manifest.schedules');
     const flows = parsed.flows.map(flowSignature).sort((a, b) => a.id.localeCompare(b.id));
     const rel = packageFileRelPath(manifest.name, manifest.version);
     const now = new Date().toISOString();
@@ -643,28 +644,138 @@ export class PackageStore {
     return !!p && Object.prototype.hasOwnProperty.call(p.versions, String(version));
   }
 
-  // ---- live settings: SNMP triggers and users (src/emulator/snmp) ---------------------------
+  // ---- live settings: schedules, triggers, SNMPv3 users ---------------------------------------
+  // Every change goes through a method here: checked, made in memory, written (all or nothing:
+  // a failed write rolls memory back, db.ts), then `onDidChange` listeners hear of it. Callers
+  // read stored objects and never change them.
 
-  /** The stored version, for the module that owns a live setting (change it, then `persistSettings()`). */
-  storedVersion(name: string, version: number): StoredVersion {
+  /** A stored version, read-only (its schedules and triggers included): 404 for an unknown package or version. */
+  storedVersion(name: string, version: number): ReadonlyVersion {
     return this.ver(this.pkg(name), version);
   }
 
-  /** Every stored version with its package name, packages and versions in order. */
-  storedVersions(): { packageName: string; version: StoredVersion }[] {
+  /** Every stored version with its package name, packages and versions in order (read-only). */
+  storedVersions(): { packageName: string; version: ReadonlyVersion }[] {
     return Object.values(this.db.data.packages)
       .sort((a, b) => a.name.localeCompare(b.name))
       .flatMap((p) => Object.values(p.versions).sort((a, b) => a.version - b.version).map((version) => ({ packageName: p.name, version })));
   }
 
-  /** SNMPv3 users with their keys: never answer or log them. */
-  snmpUsers(): Record<string, SnmpUserSpec> {
+  /** SNMPv3 users with their keys (read-only): never answer or log them. */
+  snmpUsers(): Readonly<Record<string, Readonly<SnmpUserSpec>>> {
     return (this.db.data.snmpUsers ??= {});
   }
 
-  /** Resolve once live-setting changes made before the call are on disk. */
-  persistSettings(): Promise<void> {
-    return this.commit();
+  /** Add a schedule: 409 `already-exists` for a name the version uses, 413 `quota-exceeded` past a quota (field `body`). */
+  async addSchedule(name: string, version: number, schedule: Schedule): Promise<Schedule> {
+    const v = this.ver(this.pkg(name), version);
+    const list = (v.schedules ??= []);
+    this.checkName('schedule', list, schedule);
+    this.checkQuota('schedules', 1, 'body', list.length);
+    list.push(schedule);
+    await this.commit();
+    return schedule;
+  }
+
+  /** Replace the schedule with `schedule.id`: 404 `not-found`, 409 `already-exists` for a name another one uses. */
+  async replaceSchedule(name: string, version: number, schedule: Schedule): Promise<Schedule> {
+    const v = this.ver(this.pkg(name), version);
+    const list = (v.schedules ??= []);
+    const i = this.indexOf('schedule', name, v, list, schedule.id);
+    this.checkName('schedule', list, schedule);
+    list[i] = schedule;
+    await this.commit();
+    return schedule;
+  }
+
+  /** Delete a schedule (404 `not-found`); answers it. */
+  async deleteSchedule(name: string, version: number, id: string): Promise<Schedule> {
+    const v = this.ver(this.pkg(name), version);
+    const list = (v.schedules ??= []);
+    const [gone] = list.splice(this.indexOf('schedule', name, v, list, id), 1);
+    await this.commit();
+    return gone;
+  }
+
+  /** Add a trigger: 409 `already-exists` for a name the version uses, 413 `quota-exceeded` past a quota (field `body`). */
+  async addTrigger(name: string, version: number, trigger: Trigger): Promise<Trigger> {
+    const v = this.ver(this.pkg(name), version);
+    const list = (v.triggers ??= []);
+    this.checkName('trigger', list, trigger);
+    this.checkQuota('triggers', 1, 'body', list.length);
+    list.push(trigger);
+    await this.commit();
+    return trigger;
+  }
+
+  /** Replace the trigger with `trigger.id`: 404 `not-found`, 409 `already-exists` for a name another one uses. */
+  async replaceTrigger(name: string, version: number, trigger: Trigger): Promise<Trigger> {
+    const v = this.ver(this.pkg(name), version);
+    const list = (v.triggers ??= []);
+    const i = this.indexOf('trigger', name, v, list, trigger.id);
+    this.checkName('trigger', list, trigger);
+    list[i] = trigger;
+    await this.commit();
+    return trigger;
+  }
+
+  /** Delete a trigger (404 `not-found`); answers it. */
+  async deleteTrigger(name: string, version: number, id: string): Promise<Trigger> {
+    const v = this.ver(this.pkg(name), version);
+    const list = (v.triggers ??= []);
+    const [gone] = list.splice(this.indexOf('trigger', name, v, list, id), 1);
+    await this.commit();
+    return gone;
+  }
+
+  /**
+   * Add or replace an SNMPv3 user (a checked spec). `mustBeNew`: 409 `already-exists` when the
+   * name is taken. A new user past LIMITS.snmpUsers is 413 `quota-exceeded` (every user is
+   * registered with the receiver on each change). Answers whether the user is new.
+   */
+  async putSnmpUser(user: SnmpUserSpec, mustBeNew = false): Promise<{ created: boolean }> {
+    const users = (this.db.data.snmpUsers ??= {});
+    const exists = Object.prototype.hasOwnProperty.call(users, user.name);
+    if (exists && mustBeNew) {
+      throw new ApiError(409, 'already-exists', `SNMPv3 user ${user.name} already exists; replace it with PUT /api/v1/snmp/users/${user.name}`);
+    }
+    if (!exists && Object.keys(users).length >= LIMITS.snmpUsers) {
+      const message = `the gateway holds at most ${LIMITS.snmpUsers} SNMPv3 users`;
+      throw new ApiError(413, 'quota-exceeded', `Quota exceeded: body: ${message}`, [{ field: 'body', message }]);
+    }
+    users[user.name] = { ...user };
+    await this.commit();
+    return { created: !exists };
+  }
+
+  /** Delete an SNMPv3 user (404 `not-found`). */
+  async deleteSnmpUser(userName: string): Promise<void> {
+    const users = (this.db.data.snmpUsers ??= {});
+    if (!Object.prototype.hasOwnProperty.call(users, userName)) throw notFound('not-found', `There is no SNMPv3 user ${userName} on this gateway`);
+    delete users[userName];
+    await this.commit();
+  }
+
+  /** 409 `already-exists` (field `name`) when another item of `list` has `item`'s name. */
+  private checkName(kind: 'schedule' | 'trigger', list: readonly (Schedule | Trigger)[], item: Schedule | Trigger): void {
+    const clash = list.find((x) => x.id !== item.id && x.name === item.name);
+    if (clash) {
+      throw conflict('already-exists', `This version already has a ${kind} named '${clash.name}' (${clash.id})`, [
+        { field: 'name', message: `already used by another ${kind} of this version` },
+      ]);
+    }
+  }
+
+  private indexOf(kind: 'schedule' | 'trigger', name: string, v: StoredVersion, list: readonly { id: string }[], id: string): number {
+    const i = list.findIndex((x) => x.id === id);
+    if (i < 0) throw notFound('not-found', `Package ${name} version ${v.version} has no ${kind} ${id}`);
+    return i;
+  }
+
+  /** 413 `quota-exceeded` naming `field` when `adding` schedules / triggers pass a quota (core/settings). */
+  private checkQuota(kind: SettingKind, adding: number, field: string, versionHas = 0): void {
+    const problem = settingsQuotaProblem(kind, this.storedVersions().map((x) => x.version), adding, field, versionHas);
+    if (problem) throw new ApiError(413, 'quota-exceeded', `Quota exceeded: ${problem.field}: ${problem.message}`, [problem]);
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -711,6 +822,12 @@ export class PackageStore {
       contentDigest: v.contentDigest,
     };
   }
+}
+
+/** Settings taken from a manifest, or 400 `invalid-package-file` naming each field at fault. */
+function taken<T>(r: { ok: true; value: T[] } | { ok: false; problems: ApiErrorDetail[] }): T[] {
+  if (!r.ok) throw invalidPackageFile(r.problems);
+  return r.value;
 }
 
 function contentsKey(name: string, version: number): string {

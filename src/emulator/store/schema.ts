@@ -77,6 +77,12 @@ export interface StoredVersion {
 }
 
 /** A definition of the repository: what the API lists, and when it was last written. */
+/** A stored version as code outside the store sees it: nothing in it can be changed (the store's methods change it). */
+export type ReadonlyVersion = Readonly<Omit<StoredVersion, 'schedules' | 'triggers'>> & {
+  readonly schedules: readonly Readonly<Schedule>[];
+  readonly triggers: readonly Readonly<Trigger>[];
+};
+
 export interface StoredDefinition extends DefinitionSummary {
   updatedAt: string;
 }

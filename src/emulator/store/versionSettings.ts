@@ -15,9 +15,8 @@ import type { Schedule } from '../../core/model/schedule';
 import type { Trigger } from '../../core/model/trigger';
 import { canonicalJson } from '../../core/package/canonicalJson';
 import { computeContentDigest } from '../../core/package/packageFile';
-import { schedulesFromManifest } from '../schedules/fromManifest';
-import { triggersFromManifest } from '../snmp/triggerSpecs';
-import type { StoredVersion } from './schema';
+import { schedulesFromManifest, triggersFromManifest } from '../../core/settings/fromManifest';
+import type { ReadonlyVersion } from './schema';
 
 export interface FileSettings {
   authorisation: { groups: string[] };
@@ -35,7 +34,7 @@ function groupsOf(groups: readonly string[] | undefined): string[] {
 }
 
 /** The settings as a package file of this version carries them now. */
-export function fileSettings(v: Pick<StoredVersion, 'authorisation' | 'schedules' | 'triggers'>): FileSettings {
+export function fileSettings(v: Pick<ReadonlyVersion, 'authorisation' | 'schedules' | 'triggers'>): FileSettings {
   return {
     authorisation: { groups: groupsOf(v.authorisation?.groups) },
     schedules: (v.schedules ?? []).map(withoutId),
@@ -44,7 +43,7 @@ export function fileSettings(v: Pick<StoredVersion, 'authorisation' | 'schedules
 }
 
 /** What a new version inherits: deep copies, schedules and triggers with fresh ids. */
-export function inheritedSettings(v: StoredVersion): { authorisation: { groups: string[] }; schedules: Schedule[]; triggers: Trigger[] } {
+export function inheritedSettings(v: ReadonlyVersion): { authorisation: { groups: string[] }; schedules: Schedule[]; triggers: Trigger[] } {
   return {
     authorisation: { groups: [...(v.authorisation?.groups ?? [])] },
     schedules: (v.schedules ?? []).map((s) => ({ ...structuredClone(s), id: randomUUID() })),
@@ -53,7 +52,7 @@ export function inheritedSettings(v: StoredVersion): { authorisation: { groups: 
 }
 
 /** Content digest of the stored version with its current settings: an export's digest. */
-export function currentContentDigest(packageName: string, v: StoredVersion): string {
+export function currentContentDigest(packageName: string, v: ReadonlyVersion): string {
   return computeContentDigest({
     name: packageName,
     version: v.version,
@@ -82,7 +81,7 @@ function definitionsDigest(name: string, version: number, definitions: PackageMa
  */
 export function matchesCurrentVersion(
   packageName: string,
-  existing: StoredVersion,
+  existing: ReadonlyVersion,
   manifest: PackageManifest,
   flows: FlowSignature[],
 ): boolean {
@@ -91,15 +90,9 @@ export function matchesCurrentVersion(
   const stored = definitionsDigest(packageName, existing.version, existing.manifest.definitions, existing.manifest.instructionsSha256);
   const uploaded = definitionsDigest(manifest.name, manifest.version, manifest.definitions, manifest.instructions.sha256);
   if (stored !== uploaded) return false;
-  let taken: FileSettings;
-  try {
-    taken = fileSettings({
-      authorisation: manifest.authorisation,
-      schedules: schedulesFromManifest(manifest.schedules, flows),
-      triggers: triggersFromManifest(manifest.triggers, flows),
-    });
-  } catch {
-    return false;
-  }
+  const schedules = schedulesFromManifest(manifest.schedules, flows);
+  const triggers = triggersFromManifest(manifest.triggers, flows);
+  if (!schedules.ok || !triggers.ok) return false;
+  const taken: FileSettings = fileSettings({ authorisation: manifest.authorisation, schedules: schedules.value, triggers: triggers.value });
   return canonicalJson(taken) === canonicalJson(fileSettings(existing));
 }

@@ -257,7 +257,7 @@ export const API_OPERATIONS = {
     params: P.VersionParams,
     body: { schema: N.TriggerBody, required: true },
     responses: { 201: { description: 'The trigger, with id and defaults', schema: N.Trigger, location: true } },
-    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 409: ['already-exists'], 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
   }),
   getTrigger: op({
     method: 'get',
@@ -275,7 +275,7 @@ export const API_OPERATIONS = {
     params: N.TriggerParams,
     body: { schema: N.TriggerBody, required: true },
     responses: { 200: { description: 'The trigger', schema: N.Trigger } },
-    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+    errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   deleteTrigger: op({
     changesState: true,
