@@ -1,5 +1,7 @@
 // `npm start`: build if needed, then run the emulator in the foreground with the sample
-// workspace (examples/) published. Extra arguments go to `flowgate emulator`
+// workspace (examples/) published and, when the gateway has none yet, its package made the
+// default package (so `npx flowgate run Restart-Service --input device=10.0.0.1` works). Extra
+// arguments go to `flowgate emulator`
 // (e.g. `npm start -- --port 9000`). Data lives in .flowgate/emulator unless --data or
 // FLOWGATE_DATA says otherwise.
 import { spawnSync, spawn } from 'node:child_process';
@@ -29,7 +31,7 @@ const hasData = args.some((a) => a === '--data' || a.startsWith('--data=')) || p
 const dataArgs = hasData ? [] : ['--data', path.join(root, '.flowgate', 'emulator')];
 const child = spawn(
   process.execPath,
-  [cli, 'emulator', '--publish', path.join(root, 'examples'), ...dataArgs, ...args],
+  [cli, 'emulator', '--publish', path.join(root, 'examples'), '--set-default', ...dataArgs, ...args],
   { stdio: 'inherit' },
 );
 for (const signal of ['SIGINT', 'SIGTERM']) {

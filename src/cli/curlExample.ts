@@ -48,7 +48,16 @@ export interface RunExample {
   run: string;
 }
 
-export function runExample(gatewayUrl: string, packageName: string, packageVersion: number, sig: FlowSignature): RunExample {
+export interface RunLineStyle {
+  /** How the command line is invoked: `flowgate` when it is on PATH, `npx flowgate` in a clone. */
+  command?: string;
+  /** The package is the gateway's default and this version its default version: leave both out. */
+  defaultPackage?: boolean;
+  /** The gateway URL is the command line's default one: leave `--gateway` out. */
+  defaultGateway?: boolean;
+}
+
+export function runExample(gatewayUrl: string, packageName: string, packageVersion: number, sig: FlowSignature, style: RunLineStyle = {}): RunExample {
   const inputVariables = sampleInputs(sig);
   const query = `packageName=${encodeURIComponent(packageName)}&packageVersion=${packageVersion}`;
   const url = `${gatewayUrl}${routes.startExecution(sig.name)}?${query}`;
@@ -57,6 +66,12 @@ export function runExample(gatewayUrl: string, packageName: string, packageVersi
   const inputArgs = Object.entries(inputVariables).map(
     ([k, v]) => `--input ${shellQuote(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)}`,
   );
-  const run = ['flowgate run', shellQuote(sig.name), '--package', shellQuote(packageName), '--version', String(packageVersion), ...inputArgs, '--gateway', shellQuote(gatewayUrl)].join(' ');
+  const run = [
+    `${style.command ?? 'flowgate'} run`,
+    shellQuote(sig.name),
+    ...(style.defaultPackage ? [] : ['--package', shellQuote(packageName), '--version', String(packageVersion)]),
+    ...inputArgs,
+    ...(style.defaultGateway ? [] : ['--gateway', shellQuote(gatewayUrl)]),
+  ].join(' ');
   return { flow: sig.name, packageName, packageVersion, inputVariables, curl, run };
 }

@@ -1,4 +1,5 @@
 /** `flowgate emulator [emulator flags] [--publish <workspace dir>]` */
+import { existsSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { FlowSignature } from '../../core/api/types';
 import { GatewayError } from '../../core/client/gatewayClient';
@@ -7,7 +8,7 @@ import { PackageValidationError } from '../../core/package/pack';
 import type { Workspace } from '../../core/workspace/workspace';
 import type { RunningGateway } from '../../emulator/main';
 import { EMULATOR_FLAGS, EMULATOR_FLAGS_HELP } from '../../emulator/options';
-import { flag, str, type ParsedArgs } from '../args';
+import { DEFAULT_GATEWAY, flag, str, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { runExample, type RunExample } from '../curlExample';
 import { countBySeverity, formatDiagnostic, plural } from '../diagnostics';
@@ -28,6 +29,9 @@ ${EMULATOR_FLAGS_HELP}  --publish <folder>
                     publish it here, and print how to run a flow with curl. A draft that
                     does not validate, or whose version already exists here with different
                     content, is skipped with a warning; the emulator keeps running
+  --set-default     with --publish: when the gateway has no default package, make the first
+                    published package the default (what \`npm start\` does with the sample), so
+                    \`flowgate run <flow>\` needs no --package
   --json            print one JSON document once ready: {"url", "published", "warnings", "examples"}
   -h, --help        show this help`;
 
@@ -55,7 +59,35 @@ function entryFlows(ws: Workspace, flows: FlowSignature[]): FlowSignature[] {
   return entries.length ? entries : flows;
 }
 
-async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: RunningGateway): Promise<PublishReport> {
+/**
+ * How a user types this command line: \`flowgate\` when that name on PATH is this very command (an
+ * installed CLI), otherwise \`npx flowgate\` (a fresh clone: \`npm start\`, \`node dist/cli.js\`).
+ */
+export function cliCommand(env: NodeJS.ProcessEnv = process.env): string {
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return undefined;
+    }
+  };
+  // This package's root (dist/cli.js and bin/flowgate.js share it): the nearest folder with a package.json.
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const ownRoot = real(dir);
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    for (const name of process.platform === 'win32' ? ['flowgate.cmd', 'flowgate.exe'] : ['flowgate']) {
+      const found = real(path.join(dir, name));
+      if (!found) continue;
+      // The first \`flowgate\` on PATH wins; it is ours when it lives in our package.
+      return ownRoot && found.startsWith(ownRoot + path.sep) ? 'flowgate' : 'npx flowgate';
+    }
+  }
+  return 'npx flowgate';
+}
+
+async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: RunningGateway, setDefault: boolean): Promise<PublishReport> {
   const client = clientFor(gw.url);
   const report: PublishReport = { published: [], warnings: [], examples: [] };
   const warn = (text: string) => {
@@ -67,6 +99,8 @@ async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: Ru
   for (const f of ws.files()) {
     if (f.kind === 'package' && !valid.has(f.id)) warn(`${f.relPath} does not parse; skipped (run \`flowgate validate\`)`);
   }
+  const command = cliCommand();
+  const defaultGateway = gw.url === DEFAULT_GATEWAY && !process.env.FLOWGATE_GATEWAY;
   for (const [name, { relPath }] of valid) {
     try {
       const packed = await packLoadedDraft(ws, root, name);
@@ -76,8 +110,16 @@ async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: Ru
         `${out.style('green', '✓')} published ${out.style('bold', `${name} v${outcome.version}`)}` +
           (outcome.created ? '' : ' (already present, identical)'),
       );
+      if (setDefault && !(await client.listPackages()).packages.some((p) => p.isDefault)) {
+        await client.setDefaultPackage(name);
+        out.line(`${out.style('green', '✓')} ${out.style('bold', name)} is the default package: requests that name no package run its flows`);
+      }
+      const state = await client.getPackage(name);
+      const isDefault = state.isDefault && state.defaultVersion === outcome.version;
       const detail = await client.getVersion(name, outcome.version);
-      for (const sig of entryFlows(ws, detail.flows ?? [])) report.examples.push(runExample(gw.url, name, outcome.version, sig));
+      for (const sig of entryFlows(ws, detail.flows ?? [])) {
+        report.examples.push(runExample(gw.url, name, outcome.version, sig, { command, defaultPackage: isDefault, defaultGateway }));
+      }
     } catch (err) {
       if (err instanceof PackageValidationError) {
         const { errors } = countBySeverity(err.diagnostics);
@@ -154,7 +196,7 @@ async function run(args: ParsedArgs, humanOut: Output): Promise<number> {
     throw new CliError('cannot-start', `the emulator could not start: ${message}`);
   }
 
-  const report: PublishReport = ws && root ? await publishWorkspace(out, ws, root, gw) : { published: [], warnings: [], examples: [] };
+  const report: PublishReport = ws && root ? await publishWorkspace(out, ws, root, gw, flag(args, 'set-default')) : { published: [], warnings: [], examples: [] };
   if (out.json) {
     out.document({ url: gw.url, port: gw.port, name: gw.name, dataDir: gw.dataDir, ...report });
   } else {
@@ -170,6 +212,6 @@ export const emulatorCommand: Command = {
   name: 'emulator',
   summary: 'run the local gateway emulator (optionally publishing a workspace to it)',
   help: HELP,
-  options: { ...EMULATOR_FLAGS, publish: { type: 'string' } },
+  options: { ...EMULATOR_FLAGS, publish: { type: 'string' }, 'set-default': { type: 'boolean' } },
   run,
 };

@@ -1,7 +1,8 @@
 /** `flowgate run <flow> [--package P] [--version N] [--input k=v ...] [--inputs-json '{...}'] [--async]` */
 import { flag, gatewayUrl, list, positionals, str, GATEWAY_OPTION, type ParsedArgs } from '../args';
 import type { Command } from '../command';
-import { EXIT_OK, UsageError } from '../errors';
+import { GatewayError } from '../../core/client/gatewayClient';
+import { CliError, EXIT_OK, UsageError } from '../errors';
 import { reportFailure } from '../failures';
 import { parseInputs } from '../inputs';
 import type { Output } from '../output';
@@ -69,6 +70,14 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
     for (const [k, v] of entries) out.line(`  ${k.padEnd(width)} = ${formatValue(v)}`);
     return EXIT_OK;
   } catch (err) {
+    if (err instanceof GatewayError && err.code === 'no-default-package' && packageName === undefined) {
+      // The gateway's own message speaks HTTP (?packageName=); on the command line it is --package.
+      const cliErr = new CliError('no-default-package', `No package was named and the gateway at ${gateway} has no default package`, {
+        hint: 'Name the package with --package <name> (and --version <n>), or make one the default package (`flowgate emulator --publish <folder> --set-default`, or Set As Default Package in VS Code).',
+        extra: { status: err.status },
+      });
+      return reportFailure(out, cliErr, { command: 'run', gateway });
+    }
     return reportFailure(out, err, { command: 'run', gateway });
   }
 }
