@@ -10,7 +10,7 @@
  */
 import dgram from 'node:dgram';
 import * as snmp from 'net-snmp';
-import { RECEIVE_BUFFER_BYTES } from '../../src/emulator/snmp/receiver';
+import { RECEIVE_BUFFER_BYTES } from '../../src/emulator/triggers/receiver';
 import { VB_SENT_AT, VB_TAG } from '../lib/trapVarbinds';
 
 const nowMs = () => performance.timeOrigin + performance.now();

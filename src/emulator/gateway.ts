@@ -13,7 +13,7 @@ import { closeExpressionPool } from './engine/expressionPool';
 import { configureEgress, registerSelfPort, type EgressPattern } from './engine/egress';
 import { PackageStore } from './store/packageStore';
 import { Scheduler } from './schedules/scheduler';
-import { SnmpService } from './snmp/service';
+import { SnmpService } from './triggers/service';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */

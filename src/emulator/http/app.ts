@@ -5,7 +5,7 @@ import { executionRoutes } from '../routes/executions';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
 import { packageRoutes } from '../routes/packages';
-import { snmpRoutes } from '../snmp/routes';
+import { snmpRoutes } from '../triggers/routes';
 import { scheduleRoutes } from '../schedules/routes';
 import type { GatewayContext } from '../routes/context';
 import { browserPolicy, type BrowserPolicyOptions } from './browserPolicy';

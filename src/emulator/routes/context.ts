@@ -1,7 +1,7 @@
 /** What route modules share. */
 import type { ExecutionManager } from '../executions/manager';
 import type { PackageStore } from '../store/packageStore';
-import type { SnmpService } from '../snmp/service';
+import type { SnmpService } from '../triggers/service';
 import type { Scheduler } from '../schedules/scheduler';
 
 export interface GatewayContext {
