@@ -162,12 +162,12 @@ describe('previewCron', () => {
     assert.match(p.notes[0], /the runs at 01:00, 01:15, 01:30, 01:45 do not exist that day/);
   });
 
-  test('Europe/London, last Sunday of October 2027: the repeated 01:30 runs once', () => {
+  test('Europe/London, last Sunday of October 2027: the repeated 01:30 runs once, at its first occurrence (01:30 BST)', () => {
     const p = previewCron('30 1 * * *', 'Europe/London', 3, { from: new Date('2027-10-30T12:00:00Z') });
-    assert.deepEqual(p.nextRuns, ['2027-10-31T01:30:00.000Z', '2027-11-01T01:30:00.000Z', '2027-11-02T01:30:00.000Z']);
+    assert.deepEqual(p.nextRuns, ['2027-10-31T00:30:00.000Z', '2027-11-01T01:30:00.000Z', '2027-11-02T01:30:00.000Z']);
     assert.deepEqual(p.localTimes, ['2027-10-31 01:30:00', '2027-11-01 01:30:00', '2027-11-02 01:30:00']);
     assert.equal(p.notes.length, 1);
-    assert.match(p.notes[0], /On 2027-10-31 the clocks in Europe\/London go back from 02:00 to 01:00.*the run at 01:30 runs once, not twice \(at 2027-10-31T01:30:00.000Z\)/);
+    assert.match(p.notes[0], /On 2027-10-31 the clocks in Europe\/London go back from 02:00 to 01:00.*the run at 01:30 runs once, not twice \(at 2027-10-31T00:30:00.000Z\)/);
   });
 
   test('no DST note when no run falls in a gap or repeat', () => {

@@ -98,7 +98,9 @@ const DAY_MS = 86_400_000;
  * A compiled expression for bounded next-run searches. The fields come from node-cron's own parser
  * (`timeMatcher.expressions`), and the day rules below are node-cron 4's (day-of-month AND
  * day-of-week; `L`, `L-n`, `nW`, `LW`; `nL`, `n#k`), so the runs are the ones node-cron fires
- * (checked against node-cron's matcher in test/core/cronSearch.test.ts).
+ * (checked against node-cron's matcher in test/core/cronSearch.test.ts) — except that a time an
+ * autumn change repeats runs at its first occurrence in every zone (instantOfWall), where node-cron's
+ * walker depends on the zone's side of UTC.
  */
 export class CronSearch {
   private readonly seconds: number[];
@@ -285,18 +287,32 @@ function nearestWeekday(y: number, m: number, target: number, last: number): num
   return target;
 }
 
+/** How far from a wall time (read as UTC) the offsets before and after a nearby transition are read: beyond any offset (±14 h). */
+const AROUND_MS = 18 * 3600_000;
+
 /**
- * The instant of a wall-clock time (given as if UTC) in the zone, choosing as node-cron does
- * (the first candidate that reads back), or null when the time does not exist (a spring gap).
+ * The instant of a wall-clock time (given as if UTC) in the zone, or null when the time does not
+ * exist (a spring gap). A time that happens twice (an autumn repeated hour) is its FIRST
+ * occurrence, in every zone — the rule of Flowgate's scheduler and preview alike. (node-cron's own
+ * walker picks the first occurrence west of UTC and the second east of it: New York ran the first
+ * pass of 01:30, London and Lord Howe the second.)
  */
-function instantOfWall(wall: number, offsetAt: (ms: number) => number): number | null {
+export function instantOfWall(wall: number, offsetAt: (ms: number) => number): number | null {
   const o1 = offsetAt(wall);
-  const c1 = wall - o1 * 60_000;
-  const o2 = offsetAt(c1);
-  if (o1 === o2) return c1; // reads back: c1 + offset(c1) = wall
-  const c2 = wall - o2 * 60_000;
-  if (offsetAt(c2) * 60_000 + c2 === wall) return c2;
-  return null;
+  const before = offsetAt(wall - AROUND_MS);
+  const after = offsetAt(wall + AROUND_MS);
+  if (before === o1 && after === o1) {
+    const c = wall - o1 * 60_000;
+    return offsetAt(c) === o1 ? c : null;
+  }
+  // Near a transition: each offset in force around it gives a candidate; a candidate counts when it
+  // reads back (c + offset(c) = wall). The earliest one is the first occurrence.
+  let best: number | null = null;
+  for (const o of new Set([o1, before, after, offsetAt(wall - o1 * 60_000)])) {
+    const c = wall - o * 60_000;
+    if (offsetAt(c) === o && (best === null || c < best)) best = c;
+  }
+  return best;
 }
 
 /** The first wall-clock time (as if UTC) after the spring gap that holds `wall`: the transition found by bisection (≤ 20 steps). */

@@ -1,7 +1,8 @@
 /**
  * Daylight-saving notes for a previewed range: a run whose wall-clock time falls in a spring gap
- * does not exist that day and is skipped; a run in an autumn repeated hour runs once (node-cron
- * behaviour, so the preview and the firing agree).
+ * does not exist that day and is skipped; a run in an autumn repeated hour runs once, at its FIRST
+ * occurrence, in every zone (CronSearch's rule, which the scheduler follows too, so the preview and
+ * the firing agree).
  */
 import { fastOffsetMinutes, formatClock, formatDate, scanTransitions, type Transition, type WallTime } from './timezone';
 
@@ -11,6 +12,9 @@ export type { Transition };
 export function transitionsBetween(zone: string, from: number, until: number): Transition[] {
   return scanTransitions(zone, from, until, fastOffsetMinutes);
 }
+
+/** How far past the last shown run transitions are looked for (the largest offset change is 2 h). */
+const LOOK_PAST_MS = 3 * 3600_000;
 
 function wallAt(ms: number): WallTime {
   const d = new Date(ms);
@@ -55,8 +59,11 @@ export function dstNotes(
   stepSeconds = 1,
 ): string[] {
   const notes: string[] = [];
-  for (const tr of transitionsBetween(zone, from, until)) {
+  // A run shown last may fall in the first pass of a repeated hour whose change comes after it:
+  // look a little past `until` (offset changes are at most a few hours) for those.
+  for (const tr of transitionsBetween(zone, from, until + LOOK_PAST_MS)) {
     const delta = tr.after - tr.before;
+    if (tr.at > until && !(delta < 0 && tr.at + delta * 60_000 <= until)) continue;
     if (delta > 0) {
       // Spring: wall times [at+before, at+after) do not exist.
       const gapStart = tr.at + tr.before * 60_000;
@@ -80,7 +87,8 @@ export function dstNotes(
         first !== null && first < tr.at - delta * 60_000 ? ` (${times.length === 1 ? 'at' : 'the first at'} ${new Date(first).toISOString()})` : '';
       notes.push(
         `On ${formatDate(w0)} the clocks in ${zone} go back from ${formatClock(w1.hour, w1.minute)} to ${formatClock(w0.hour, w0.minute)}, so ` +
-          `${formatClock(w0.hour, w0.minute)}–${formatClock(w1.hour, w1.minute)} happens twice: ${runsText(times)} ${times.length === 1 ? 'runs' : 'run'} once, not twice${when}.`,
+          `${formatClock(w0.hour, w0.minute)}–${formatClock(w1.hour, w1.minute)} happens twice: ${runsText(times)} ${times.length === 1 ? 'runs' : 'run'} once, not twice${when}` +
+          ` — at the first occurrence, as in every time zone.`,
       );
     }
   }
