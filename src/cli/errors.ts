@@ -1,4 +1,5 @@
 /** Exit codes and the errors a command throws for expected failures (printed without a stack). */
+import type { ApiErrorDetail } from '../core/api/types';
 
 export const EXIT_OK = 0;
 /** Validation or operation failed. */
@@ -6,22 +7,17 @@ export const EXIT_FAILED = 1;
 /** Unknown command or flag, missing or malformed argument. */
 export const EXIT_USAGE = 2;
 
-export interface ErrorDetail {
-  field: string;
-  message: string;
-}
-
 /** A failure the user can act on: printed as a message (plus details), exit code 1. */
 export class CliError extends Error {
   readonly code: string;
-  readonly details: ErrorDetail[];
+  readonly details: ApiErrorDetail[];
   readonly hint?: string;
   readonly extra?: Record<string, unknown>;
 
   constructor(
     code: string,
     message: string,
-    opts: { details?: ErrorDetail[]; hint?: string; extra?: Record<string, unknown> } = {},
+    opts: { details?: ApiErrorDetail[]; hint?: string; extra?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = 'CliError';

@@ -7,7 +7,8 @@ import { GatewayError } from '../core/client/gatewayClient';
 import { PackageFileError } from '../core/package/errors';
 import { PackageValidationError } from '../core/package/pack';
 import { countBySeverity, diagnosticToJson, formatDiagnostic, plural } from './diagnostics';
-import { CliError, EXIT_FAILED, EXIT_USAGE, UsageError, type ErrorDetail } from './errors';
+import type { ApiErrorDetail } from '../core/api/types';
+import { CliError, EXIT_FAILED, EXIT_USAGE, UsageError } from './errors';
 import type { Output } from './output';
 
 export interface FailureContext {
@@ -65,20 +66,20 @@ export function reportFailure(out: Output, err: unknown, ctx: FailureContext = {
   return EXIT_FAILED;
 }
 
-function detailLines(details: ErrorDetail[]): string[] {
+function detailLines(details: ApiErrorDetail[]): string[] {
   return details.map((d) => `  - ${d.field ? `${d.field}: ` : ''}${d.message}`);
 }
 
 export interface GatewayErrorText {
   message: string;
-  details: ErrorDetail[];
+  details: ApiErrorDetail[];
   hint?: string;
 }
 
 /** The human explanation of a gateway error. */
 export function describeGatewayError(err: GatewayError, gateway?: string): GatewayErrorText {
-  const details: ErrorDetail[] = Array.isArray(err.details)
-    ? (err.details as ErrorDetail[]).map((d) => ({ field: String(d?.field ?? ''), message: String(d?.message ?? '') }))
+  const details: ApiErrorDetail[] = Array.isArray(err.details)
+    ? (err.details as ApiErrorDetail[]).map((d) => ({ field: String(d?.field ?? ''), message: String(d?.message ?? '') }))
     : [];
   switch (err.code) {
     case 'unreachable':

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ApiErrorDetail } from '../../src/core/api/types';
-import { SnmpUserBody } from '../../src/core/api/schemas/snmp';
+import { SnmpUserBody, SnmpVersion } from '../../src/core/api/schemas/snmp';
+import { isSnmpVersion, SNMP_VERSIONS, SNMP_VERSIONS_TEXT } from '../../src/core/model/trigger';
 import { PackageName } from '../../src/core/api/schemas/common';
 import { inputTextFromValue, inputValueFromText, inputValuesFromTexts, jsonOrText } from '../../src/core/model/inputText';
 import { inputProblems } from '../../src/core/model/inputValues';
@@ -226,4 +227,16 @@ test('usage errors: one class for the CLI and the emulator flags, exit code 2', 
   assert.equal(e.name, 'UsageError');
   assert.throws(() => parseEmulatorArgs(['--port', 'x']), (err: unknown) => err instanceof UsageError && err.exitCode === 2);
   assert.throws(() => parseInputs('run', ['novalue'], undefined), (err: unknown) => err instanceof UsageError && err.command === 'run');
+});
+
+test('SNMP versions: one list for the schema, the trigger check, the test trap and the CLI', () => {
+  assert.deepEqual([...SNMP_VERSIONS], ['v1', 'v2c', 'v3']);
+  assert.equal(SNMP_VERSIONS_TEXT, 'v1, v2c or v3');
+  const literals = (SnmpVersion as unknown as { anyOf: { const: string }[] }).anyOf.map((s) => s.const);
+  assert.deepEqual(literals, [...SNMP_VERSIONS]);
+  assert.equal(isSnmpVersion('v2'), false);
+  const trap = testTrapProblems({ version: 'v2' as never, trapOid: '1.3.6.1', source: '127.0.0.1', varbinds: [] });
+  assert.deepEqual(trap, [{ field: 'version', message: 'must be v1, v2c or v3' }]);
+  const trigger = validateTriggerSpec({ name: 'T', flow: 'f', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v4' }, inputs: {}, enabled: true });
+  assert.ok(trigger.some((d) => d.field === 'conditions.version' && /must be v1, v2c or v3, got 'v4'/.test(d.message)), JSON.stringify(trigger));
 });

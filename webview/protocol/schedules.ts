@@ -10,7 +10,12 @@
  */
 import type { ApiErrorDetail, CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse } from '../../src/core/api/types';
 
-export type { CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse };
+/**
+ * A problem with one field of the form is the API's `ApiErrorDetail`, as the gateway names it (`name`,
+ * `flow`, `expression`, `timezone`, `inputs.<name>`, `inputs`, `description`, `enabled`) or `''` for
+ * the form as a whole.
+ */
+export type { ApiErrorDetail, CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse };
 
 /** The package version a Schedules panel manages. */
 export interface SchedulesScope {
@@ -26,12 +31,6 @@ export interface VersionInfo {
   flows: FlowSignature[];
 }
 
-/**
- * A problem with one field of the form, as the gateway names it (`name`, `flow`, `expression`,
- * `timezone`, `inputs.<name>`, `inputs`, `description`, `enabled`) or `''` for the form as a whole:
- * the API's field-problem type, under the name the pages use.
- */
-export type FieldError = ApiErrorDetail;
 
 /** The actions of a list row. */
 export type RowAction = 'enable' | 'disable' | 'runNow' | 'delete';
@@ -44,9 +43,9 @@ export type ExtensionToWebview =
   /** A load is under way (true) or over (false). */
   | { type: 'loading'; loading: boolean }
   /** Answer to `preview`: the expression in words, the next runs and notes, or errors naming the field. */
-  | { type: 'preview'; requestId: number; expression: string; timezone: string; result?: CronPreviewResponse; errors?: FieldError[] }
+  | { type: 'preview'; requestId: number; expression: string; timezone: string; result?: CronPreviewResponse; errors?: ApiErrorDetail[] }
   /** Answer to `save`: the saved schedule, or the errors the gateway gave (mapped to fields). */
-  | { type: 'saved'; requestId: number; schedule?: ScheduleResponse; errors?: FieldError[] }
+  | { type: 'saved'; requestId: number; schedule?: ScheduleResponse; errors?: ApiErrorDetail[] }
   /** Answer to a row action; `executionId` for `runNow`. */
   | { type: 'actionDone'; requestId: number; action: RowAction; id: string; executionId?: string; error?: string };
 

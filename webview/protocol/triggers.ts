@@ -13,9 +13,8 @@ import type { ApiErrorDetail } from '../../src/core/api/types';
 import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSpec, SnmpUserSummary, SnmpVersion, TrapPdu, Trigger, TriggerSpec } from '../../src/core/model/trigger';
 import type { TestTrap } from '../../src/core/snmp/testTrap';
 
-/** A problem of one form field: the API's field-problem type (`{field, message}`), under the name the pages use. */
-export type FieldError = ApiErrorDetail;
-export type { FlowSignature, SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSummary, SnmpVersion, TestTrap, TrapPdu, Trigger, TriggerEvaluation, TriggerSpec };
+/** A problem of one form field is the API's `ApiErrorDetail` (`{field, message}`). */
+export type { ApiErrorDetail, FlowSignature, SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSummary, SnmpVersion, TestTrap, TrapPdu, Trigger, TriggerEvaluation, TriggerSpec };
 
 /** The protocol lists and the varbind types: core's (src/core/snmp/users.ts, src/core/snmp/testTrap.ts). */
 export { SNMP_AUTH_PROTOCOLS as AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS as PRIV_PROTOCOLS } from '../../src/core/snmp/users';
@@ -74,9 +73,9 @@ export type ExtensionToWebview =
   /** The whole state (first load, after every change, on refresh). `show` opens a tab. */
   | { type: 'snapshot'; snapshot: TriggersSnapshot; show?: TriggersTab }
   /** Answer to saveTrigger / deleteTrigger / setEnabled / saveUser / deleteUser. */
-  | { type: 'done'; requestId: number; ok: boolean; error?: string; fieldErrors?: FieldError[]; trigger?: Trigger; user?: SnmpUserSummary }
+  | { type: 'done'; requestId: number; ok: boolean; error?: string; fieldErrors?: ApiErrorDetail[]; trigger?: Trigger; user?: SnmpUserSummary }
   /** Answer to sendTrap / evaluateTrap. */
-  | { type: 'trapResult'; requestId: number; result?: TestTrapResult; error?: string; fieldErrors?: FieldError[] }
+  | { type: 'trapResult'; requestId: number; result?: TestTrapResult; error?: string; fieldErrors?: ApiErrorDetail[] }
   /** Newer statuses of executions a test trap started. */
   | { type: 'executions'; executions: StartedExecution[] }
   /** Open a tab (the Send Test Trap command on an open panel). */

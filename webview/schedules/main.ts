@@ -22,7 +22,7 @@ import {
   lastFiring,
   type CronPreviewResponse,
   type ExtensionToWebview,
-  type FieldError,
+  type ApiErrorDetail,
   type FlowSignature,
   type RowAction,
   type ScheduleBody,
@@ -330,7 +330,7 @@ let form: FormRefs | undefined;
 /** Whether the open form was built with the version's flows (else it is built again when they arrive). */
 let formHasVersion = false;
 let previewTimer: ReturnType<typeof setTimeout> | undefined;
-let lastPreview: { expression: string; timezone: string; result?: CronPreviewResponse; errors?: FieldError[] } | undefined;
+let lastPreview: { expression: string; timezone: string; result?: CronPreviewResponse; errors?: ApiErrorDetail[] } | undefined;
 
 function emptyForm(): ScheduleFormState {
   const flow = version?.flows[0];
@@ -616,7 +616,7 @@ function clearErrors(): void {
 }
 
 /** Shows errors next to the fields they name; those naming no field of the form go under it. */
-function showErrors(errors: FieldError[]): void {
+function showErrors(errors: ApiErrorDetail[]): void {
   if (!form) return;
   const general: string[] = [];
   const byKey = new Map<string, string[]>();
@@ -688,7 +688,7 @@ function submit(): void {
   const state = view.form;
   if (!form || !state) return;
   clearErrors();
-  const errors: FieldError[] = [];
+  const errors: ApiErrorDetail[] = [];
   if (!state.name.trim()) errors.push({ field: 'name', message: 'required: a name for the schedule' });
   if (!state.flow) errors.push({ field: 'flow', message: 'required: pick a flow of this version' });
   if (!state.expression.trim()) errors.push({ field: 'expression', message: 'required: a cron expression, e.g. "*/5 * * * *"' });

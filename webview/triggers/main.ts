@@ -29,6 +29,7 @@ import type { VscodeTextfield } from '@vscode-elements/elements/dist/vscode-text
 import { validateTriggerSpec } from '../../src/core/triggers/validate';
 import { inputTextFromValue, inputValueFromText } from '../../src/core/model/inputText';
 import { snmpUserProblems } from '../../src/core/snmp/users';
+import { SNMP_VERSIONS } from '../../src/core/model/trigger';
 import { testTrapProblems } from '../../src/core/snmp/testTrap';
 import {
   AUTH_PROTOCOLS,
@@ -37,7 +38,7 @@ import {
   PRIV_PROTOCOLS,
   VARBIND_TYPES,
   type ExtensionToWebview,
-  type FieldError,
+  type ApiErrorDetail,
   type FlowSignature,
   type SnmpUserInput,
   type SnmpUserSummary,
@@ -134,9 +135,9 @@ function row(label: string, field: string, control: Node, help?: string): HTMLEl
 }
 
 /** Shows `errors` under their fields inside `root` (only the fields `show` accepts); returns the rest. */
-function showErrors(root: HTMLElement, errors: FieldError[], show: (field: string) => boolean): FieldError[] {
+function showErrors(root: HTMLElement, errors: ApiErrorDetail[], show: (field: string) => boolean): ApiErrorDetail[] {
   const byField = new Map<string, string[]>();
-  const unplaced: FieldError[] = [];
+  const unplaced: ApiErrorDetail[] = [];
   const errorLines = Array.from(root.querySelectorAll<HTMLElement>('[data-error]'));
   const known = new Set(errorLines.map((e) => e.dataset.error!));
   for (const e of errors) {
@@ -301,8 +302,8 @@ interface TriggerForm {
   version: SnmpVersion;
   touched: Set<string>;
   submitted: boolean;
-  serverErrors: FieldError[];
-  read(): { spec: TriggerSpec; localErrors: FieldError[] };
+  serverErrors: ApiErrorDetail[];
+  read(): { spec: TriggerSpec; localErrors: ApiErrorDetail[] };
 }
 let editing: TriggerForm | undefined;
 
@@ -348,7 +349,7 @@ function openTriggerForm(t: Trigger | undefined): void {
     users.append(h('vscode-option', { text: known ? `${u} (${known.level})` : `${u} (not on this gateway)`, attrs: { value: u, selected: c?.users?.includes(u) } }));
   }
   if (c?.users) queueMicrotask(() => (users.value = [...c.users!]));
-  const versionRadios = radios('conditions.version', ['v1', 'v2c', 'v3'], form.version, (v) => {
+  const versionRadios = radios('conditions.version', [...SNMP_VERSIONS], form.version, (v) => {
     form.version = v as SnmpVersion;
     form.touched.add('conditions.version');
     layoutVersion();
@@ -401,7 +402,7 @@ function openTriggerForm(t: Trigger | undefined): void {
   }
 
   form.read = () => {
-    const localErrors: FieldError[] = [];
+    const localErrors: ApiErrorDetail[] = [];
     const inputs: Record<string, unknown> = {};
     for (const [k, { field, type }] of inputFields) {
       // Core's rule (src/core/model/inputText.ts); an empty field is left out and a missing required
@@ -435,7 +436,7 @@ function openTriggerForm(t: Trigger | undefined): void {
 
   const formError = h('div', { class: 'form-error', attrs: { role: 'alert' } });
 
-  function validate(): FieldError[] {
+  function validate(): ApiErrorDetail[] {
     const { spec, localErrors } = form.read();
     const flow = spec.flow ? (flowOf(spec.flow) ?? null) : undefined;
     const errors = [
@@ -599,7 +600,7 @@ function openUserForm(u: SnmpUserSummary | undefined): void {
   privRows.forEach((r) => (r.hidden = level !== 'authPriv'));
   const touched = new Set<string>();
   let submitted = false;
-  let serverErrors: FieldError[] = [];
+  let serverErrors: ApiErrorDetail[] = [];
   const status = h('span', { class: 'status-line', attrs: { role: 'status' } });
 
   function read(): SnmpUserInput {
@@ -611,9 +612,9 @@ function openUserForm(u: SnmpUserSummary | undefined): void {
       ...(level === 'authPriv' ? { privProtocol: privProtocol.value as SnmpUserInput['privProtocol'], privKey: privKey.value } : {}),
     };
   }
-  function validate(): FieldError[] {
+  function validate(): ApiErrorDetail[] {
     const x = read();
-    const errors: FieldError[] = [];
+    const errors: ApiErrorDetail[] = [];
     // Core's user rules (src/core/snmp/users.ts), as the gateway checks them.
     errors.push(...snmpUserProblems({ ...x, privKey: level === 'authPriv' ? (x.privKey ?? '') : undefined }));
     if (!errors.some((e) => e.field === 'name') && !u && snap?.users.some((s) => s.name === x.name)) {
@@ -678,7 +679,7 @@ trapPanel.append(trapForm, trapResultHost);
 let trapResult: TestTrapResult | undefined;
 let trapSubmitted = false;
 const trapTouched = new Set<string>();
-let trapServerErrors: FieldError[] = [];
+let trapServerErrors: ApiErrorDetail[] = [];
 let readTrap: () => TestTrap = () => ({ ...DEFAULT_TRAP });
 
 function renderTrapForm(): void {
@@ -759,9 +760,9 @@ function renderTrapForm(): void {
     saveState();
   }
 
-  function validateTrap(): FieldError[] {
+  function validateTrap(): ApiErrorDetail[] {
     const x = readTrap();
-    const errors: FieldError[] = [];
+    const errors: ApiErrorDetail[] = [];
     // Core's check of a test trap (src/core/snmp/testTrap.ts), the one the extension applies before sending.
     errors.push(...testTrapProblems(x, snap?.users.map((s) => s.name)));
     const shown = [...errors, ...trapServerErrors.filter((s) => !errors.some((e) => e.field === s.field))];

@@ -3,8 +3,9 @@ import { list, positionals, str, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { CliError, EXIT_OK, UsageError } from '../errors';
 import type { Output } from '../output';
+import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS } from '../../core/snmp/users';
 import { parseVarbindArg, sendTrap, SendTrapError, type SendTrapOptions, type TrapVarbind } from '../../core/snmp/sendTrap';
-import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpVersion } from '../../core/model/trigger';
+import { isSnmpVersion, SNMP_VERSIONS_TEXT, type SnmpAuthProtocol, type SnmpPrivProtocol } from '../../core/model/trigger';
 
 const HELP = `Usage: flowgate trap send [options]
 
@@ -25,9 +26,9 @@ Options:
   --uptime <ticks>          sysUpTime in hundredths of a second (default: this process's uptime)
   --user <name>             v3 user
   --level <level>           v3: noAuthNoPriv, authNoPriv or authPriv (default: from the keys given)
-  --auth-protocol <p>       v3: md5, sha, sha224, sha256, sha384, sha512 (default sha)
+  --auth-protocol <p>       v3: ${SNMP_AUTH_PROTOCOLS.join(', ')} (default sha)
   --auth-key <key>          v3 auth key (or $FLOWGATE_SNMP_AUTH_KEY, which keeps it out of shell history)
-  --priv-protocol <p>       v3: des, aes, aes256b, aes256r (default aes)
+  --priv-protocol <p>       v3: ${SNMP_PRIV_PROTOCOLS.join(', ')} (default aes)
   --priv-key <key>          v3 privacy key (or $FLOWGATE_SNMP_PRIV_KEY)
   --source-address <ip>     local address to send from
   --source-port <n>         local port to send from
@@ -45,8 +46,8 @@ function port(raw: string | undefined, name: string, fallback?: number): number 
 async function run(args: ParsedArgs, out: Output): Promise<number> {
   const [sub] = positionals('trap', args, ['subcommand'], 1);
   if (sub !== 'send') throw new UsageError(`unknown subcommand '${sub}' (expected: send)`, 'trap');
-  const version = (str(args, 'version') ?? 'v2c') as SnmpVersion;
-  if (!['v1', 'v2c', 'v3'].includes(version)) throw new UsageError(`--version must be v1, v2c or v3, got '${version}'`, 'trap');
+  const version = str(args, 'version') ?? 'v2c';
+  if (!isSnmpVersion(version)) throw new UsageError(`--version must be ${SNMP_VERSIONS_TEXT}, got '${version}'`, 'trap');
   const trapOid = str(args, 'oid');
   if (!trapOid) throw new UsageError('missing --oid <trap OID>', 'trap');
   let varbinds: TrapVarbind[];

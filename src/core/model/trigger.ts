@@ -11,7 +11,12 @@ import type { SnmpAuthProtocol, SnmpPrivProtocol } from '../snmp/users';
  *   component by component, or `*`.
  * - communities: a value, a comma list, or `*`.
  */
-export type SnmpVersion = 'v1' | 'v2c' | 'v3';
+/** The SNMP versions a trap (and a trigger's condition) can be: one list for the schema, checks and forms. */
+export const SNMP_VERSIONS = ['v1', 'v2c', 'v3'] as const;
+export type SnmpVersion = (typeof SNMP_VERSIONS)[number];
+/** `v1, v2c or v3`, for messages. */
+export const SNMP_VERSIONS_TEXT = `${SNMP_VERSIONS.slice(0, -1).join(', ')} or ${SNMP_VERSIONS[SNMP_VERSIONS.length - 1]}`;
+export const isSnmpVersion = (v: unknown): v is SnmpVersion => (SNMP_VERSIONS as readonly unknown[]).includes(v);
 
 export interface TriggerConditions {
   deviceAddress: string;

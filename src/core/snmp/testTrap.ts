@@ -5,7 +5,7 @@
  */
 import type { ApiErrorDetail } from '../api/types';
 import { LIMITS } from '../limits';
-import type { SnmpVersion, TrapPdu } from '../model/trigger';
+import { isSnmpVersion, SNMP_VERSIONS_TEXT, type SnmpVersion, type TrapPdu } from '../model/trigger';
 import { parseIpv4, parseOid } from '../triggers/conditions';
 
 /** A test trap as the page describes it. `value`s are text; `testTrapVarbinds` converts them. */
@@ -45,7 +45,7 @@ const NUMBER_TYPES = new Set(['Integer', 'Counter', 'Gauge', 'TimeTicks']);
 export function testTrapProblems(t: TestTrap, users?: readonly string[]): ApiErrorDetail[] {
   const out: ApiErrorDetail[] = [];
   const err = (field: string, message: string) => out.push({ field, message });
-  if (t.version !== 'v1' && t.version !== 'v2c' && t.version !== 'v3') err('version', 'must be v1, v2c or v3');
+  if (!isSnmpVersion(t.version)) err('version', `must be ${SNMP_VERSIONS_TEXT}`);
   const oid = parseOid(String(t.trapOid ?? '').trim());
   if (!oid.ok) err('trapOid', oid.message);
   const source = typeof t.source === 'string' ? t.source.trim() : '';

@@ -5,7 +5,7 @@
  */
 import type { ApiErrorDetail, FlowSignature } from '../api/types';
 import { inputProblems } from '../model/inputValues';
-import type { SnmpVersion, TriggerConditions, TriggerSpec } from '../model/trigger';
+import { isSnmpVersion, SNMP_VERSIONS_TEXT, type TriggerConditions, type TriggerSpec } from '../model/trigger';
 import { LIMITS } from '../limits';
 import { hasControlChars } from '../model/controlChars';
 import { parseAddressCondition, parseCommunityCondition, parseOidCondition, parsePortCondition } from './conditions';
@@ -20,7 +20,6 @@ export interface ValidateTriggerOptions {
 
 const TOP_KEYS = new Set(['id', 'name', 'description', 'flow', 'conditions', 'inputs', 'pduVariable', 'enabled']);
 const CONDITION_KEYS = new Set(['deviceAddress', 'devicePort', 'trapOid', 'version', 'community', 'agentAddress', 'users']);
-const VERSIONS: SnmpVersion[] = ['v1', 'v2c', 'v3'];
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -64,9 +63,9 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
     check('deviceAddress', parseAddressCondition(c.deviceAddress));
     check('devicePort', parsePortCondition(c.devicePort));
     check('trapOid', parseOidCondition(c.trapOid));
-    const version = c.version as SnmpVersion;
-    if (!VERSIONS.includes(version)) {
-      err('conditions.version', `must be v1, v2c or v3${c.version === undefined ? '' : `, got '${String(c.version)}'`}`);
+    const version = c.version;
+    if (!isSnmpVersion(version)) {
+      err('conditions.version', `must be ${SNMP_VERSIONS_TEXT}${c.version === undefined ? '' : `, got '${String(c.version)}'`}`);
     } else {
       if (c.community !== undefined) {
         if (version === 'v3') err('conditions.community', 'applies to v1 and v2c only; a v3 trigger names users');

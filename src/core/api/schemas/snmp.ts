@@ -9,12 +9,13 @@ import type {
   TriggerConditions as TriggerConditionsModel,
   TriggerSpec as TriggerSpecModel,
 } from '../../model/trigger';
+import { SNMP_VERSIONS } from '../../model/trigger';
 import { PACKAGE_NAME_SOURCE } from '../../model/packageDraft';
 import { MAX_TRIGGER_NAME } from '../../triggers/validate';
 import { SNMP_AUTH_PROTOCOLS, SNMP_KEY_MAX, SNMP_KEY_MIN, SNMP_PRIV_PROTOCOLS, SNMP_USER_LEVELS, SNMP_USER_NAME_MAX, SNMP_USER_NAME_PATTERN } from '../../snmp/users';
 import { assertType, DefinitionId, Enum, Id, Instant, Int, JsonObject, List, Name, NO_CONTROL_CHARS, PackageName, Str, Text, Version, type Equal } from './common';
 
-export const SnmpVersion = Enum(['v1', 'v2c', 'v3'] as const);
+export const SnmpVersion = Enum(SNMP_VERSIONS);
 const Condition = (description: string, examples?: string[]) =>
   Type.String({ minLength: 1, maxLength: LIMITS.conditionLength, description, ...(examples ? { examples } : {}) });
 const UserName = Str({ min: 1, max: SNMP_USER_NAME_MAX, pattern: SNMP_USER_NAME_PATTERN, description: 'SNMPv3 user name' });
