@@ -15,7 +15,7 @@ import type {
   TriggerListResponse,
   TriggerResponse,
 } from '../../core/api/types';
-import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpUserSpec, TriggerSpec } from '../../core/model/trigger';
+import { isSnmpVersion, SNMP_VERSIONS_TEXT, type SnmpAuthProtocol, type SnmpPrivProtocol, type SnmpUserSpec, type TriggerSpec } from '../../core/model/trigger';
 import { parseIpv4, parseOid } from '../../core/triggers/conditions';
 import { snmpUserProblems } from '../../core/snmp/users';
 import { ApiError, badRequest, notFound } from '../errors';
@@ -69,7 +69,7 @@ export function checkEvaluateRequest(body: unknown): EvaluateTrapRequest {
   const details: ApiErrorDetail[] = [];
   const err = (field: string, message: string) => details.push({ field, message });
   if (!isObject(body)) refuse('trap', [{ field: 'body', message: 'must be a JSON object' }]);
-  if (body.version !== 'v1' && body.version !== 'v2c' && body.version !== 'v3') err('version', 'must be v1, v2c or v3');
+  if (!isSnmpVersion(body.version)) err('version', `must be ${SNMP_VERSIONS_TEXT}`);
   const source = body.source;
   if (!isObject(source)) err('source', 'must be {"address", "port"}');
   else {
