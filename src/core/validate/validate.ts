@@ -5,6 +5,7 @@
 import type { DefinitionKind } from '../model/definition';
 import type { Diagnostic, Range } from '../model/diagnostic';
 import type { PackageDraftDocument, ReferenceReplacement } from '../model/packageDraft';
+import { checkSchema } from '../schema/checkSchema';
 import { closestMatch } from '../schema/closestMatch';
 import { firstLineOf } from '../yaml/parseYaml';
 import { definitionPath, draftPath } from '../workspace/layout';
@@ -54,8 +55,10 @@ export function validateFile(ws: Workspace, relPath: string): Diagnostic[] {
   if (file.kind === 'flow' && !file.yaml.errors.some((d) => d.severity === 'error')) {
     out.push(...expressionDiagnostics(file), ...referenceDiagnostics(ws, file));
   }
-  if (file.kind === 'connection' && file.definition?.kind === 'connection') {
-    out.push(...secretHeaderDiagnostics(file, file.definition.connection.headers ?? {}));
+  if (file.kind === 'connection' && !hasYamlErrors(file)) {
+    // From the parsed value, so that a schema problem elsewhere in the file does not hide this one.
+    const headers = (file.yaml.value as { headers?: unknown } | null)?.headers;
+    if (headers && typeof headers === 'object' && !Array.isArray(headers)) out.push(...secretHeaderDiagnostics(file, headers as Record<string, unknown>));
   }
   return out;
 }
@@ -111,7 +114,7 @@ function referenceDiagnostics(ws: Workspace, file: ParsedFile): Diagnostic[] {
 /** Headers that look like credentials: a connection names secrets, it must not hold them. */
 const SECRET_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|apikey|x-auth-token|x-access-token)$|secret|password|token/i;
 
-function secretHeaderDiagnostics(file: ParsedFile, headers: Record<string, string>): Diagnostic[] {
+function secretHeaderDiagnostics(file: ParsedFile, headers: Record<string, unknown>): Diagnostic[] {
   return Object.keys(headers)
     .filter((name) => SECRET_HEADER.test(name))
     .map((name) => ({
@@ -126,6 +129,55 @@ function secretHeaderDiagnostics(file: ParsedFile, headers: Record<string, strin
 function rangeIn(file: ParsedFile, path: (string | number)[], part: 'key' | 'value' = 'value'): Range {
   const r = file.yaml.rangeOf(path, part) ?? file.yaml.nearestRangeOf(path, part);
   return r.end.line !== r.start.line ? firstLineOf(r, file.text) : r;
+}
+
+const hasYamlErrors = (file: ParsedFile) => file.yaml.errors.some((d) => d.severity === 'error');
+
+/**
+ * The parts of a package draft that parsed, when the draft fails its schema: the lists of
+ * definitions, replacements, schedules and triggers, each entry kept at its own index only when
+ * the schema found nothing wrong inside it (so a problem is not reported twice, and ranges stay
+ * right); a list the schema refuses as a whole is left out. Undefined when the YAML itself does
+ * not parse or is not a mapping.
+ */
+function partialDraft(file: ParsedFile): PackageDraftDocument | undefined {
+  if (file.kind !== 'package' || hasYamlErrors(file)) return undefined;
+  const value = file.yaml.value;
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const v = value as Record<string, unknown>;
+  const problems = checkSchema('package', value).map((p) => p.path.join('\u0000'));
+  const faulty = (path: (string | number)[]) => {
+    const key = path.join('\u0000');
+    return problems.some((p) => p === key || p.startsWith(`${key}\u0000`));
+  };
+  /** A sparse copy of the list at `path`: the entries that pass `ok` and have no schema problem. */
+  const list = <T>(path: (string | number)[], raw: unknown, ok: (x: unknown) => boolean): T[] | undefined => {
+    if (!Array.isArray(raw) || problems.includes(path.join('\u0000'))) return undefined;
+    const out: T[] = new Array(raw.length);
+    raw.forEach((x, i) => {
+      if (ok(x) && !faulty([...path, i])) out[i] = x as T;
+    });
+    return out;
+  };
+  const isObject = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x);
+  const defs = isObject(v.definitions) ? (v.definitions as Record<string, unknown>) : {};
+  const isString = (x: unknown) => typeof x === 'string';
+  const flows = list<string>(['definitions', 'flows'], defs.flows, isString);
+  const connections = list<string>(['definitions', 'connections'], defs.connections, isString);
+  const replacements = list<ReferenceReplacement>(['replacements'], v.replacements, (x) => {
+    const r = x as Record<string, unknown>;
+    return isObject(x) && (r.kind === 'flow' || r.kind === 'connection') && isString(r.from) && isString(r.to);
+  });
+  // Schedules and triggers: their own checks leave shape problems to the schema (validate/schedules.ts, triggers.ts).
+  const schedules = Array.isArray(v.schedules) ? v.schedules : undefined;
+  const triggers = Array.isArray(v.triggers) ? v.triggers : undefined;
+  return {
+    ...(v as object),
+    definitions: { ...(flows ? { flows } : {}), ...(connections ? { connections } : {}) },
+    ...(replacements ? { replacements } : { replacements: [] }),
+    ...(schedules ? { schedules } : { schedules: undefined }),
+    ...(triggers ? { triggers } : { triggers: undefined }),
+  } as PackageDraftDocument;
 }
 
 /**
@@ -151,8 +203,10 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
     };
   }
   const diagnostics: Diagnostic[] = [...file.diagnostics];
-  if (!file.draft) return { ok: false, diagnostics, missing: [] };
-  const draft: PackageDraftDocument = file.draft;
+  // A draft that fails its schema is still checked, from the parts that parsed (partialDraft), so
+  // that every problem of the file shows in one pass, not the rest only after the schema's are fixed.
+  const draft: PackageDraftDocument | undefined = file.draft ?? partialDraft(file);
+  if (!draft) return { ok: false, diagnostics, missing: [] };
   const remote = opts.remote;
   const at = (path: (string | number)[], part: 'key' | 'value' = 'value') => rangeIn(file, path, part);
   const report = (severity: Diagnostic['severity'], code: string, message: string, range: Range) =>
@@ -184,7 +238,10 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
 
   // A replacement of a listed definition ships its target instead (see package/pack.ts), so the
   // target counts as included when the workspace has it; its entry range is the source's.
-  for (const r of draft.replacements ?? []) {
+  // (A partial draft's lists may have holes where entries failed the schema: indices stay the file's.)
+  const replacementList: ReferenceReplacement[] = draft.replacements ?? [];
+  const replacements = replacementList.filter((r): r is ReferenceReplacement => r !== undefined);
+  for (const r of replacements) {
     const listed = included[r.kind].get(r.from);
     if (listed !== undefined && !included[r.kind].has(r.to) && ws.has(r.kind, r.to)) {
       included[r.kind].set(r.to, listed);
@@ -199,7 +256,6 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
   }
 
   // 3. References, after replacements.
-  const replacements: ReferenceReplacement[] = draft.replacements ?? [];
   const replaced = (kind: DefinitionKind, id: string): string => {
     const r = replacements.find((x) => x.kind === kind && x.from === id);
     return r ? r.to : id;
@@ -272,7 +328,7 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
   }
 
   // 4. Replacements.
-  replacements.forEach((r, i) => {
+  replacementList.forEach((r, i) => {
     if (!referencedIds.has(`${r.kind}:${r.from}`)) {
       report('warning', 'unused-replacement', `replacement of ${r.kind} '${r.from}': no flow in the package references it`, at(['replacements', i, 'from']));
     }
