@@ -210,7 +210,7 @@ export async function probeRunningGateway(host: string, ports: number[], accept:
     const url = `http://${net.isIP(h) === 6 ? `[${h}]` : h}:${port}`;
     try {
       const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000), redirect: 'error' });
-      const text = res.ok ? (await res.text()).slice(0, 4096) : '';
+      const text = res.ok ? await firstBytes(res, 4096) : '';
       const body = text ? (JSON.parse(text) as Record<string, unknown>) : undefined;
       if (body?.status !== 'ok') continue;
       const found: RunningElsewhere = {
@@ -240,6 +240,25 @@ function portInUse(host: string, port: number): Promise<boolean> {
 function portTaken(options: GatewayOptions, other: RunningElsewhere | undefined): string {
   const head = `Port ${options.port} on ${options.host} is already in use`;
   return other ? `${head}: ${alreadyRunning(other)}` : `${head} by another program (EADDRINUSE); choose another with --port or FLOWGATE_PORT`;
+}
+
+/** At most `max` bytes of an answer's body, as text (whatever else is already running on that port may send more). */
+async function firstBytes(res: Response, max: number): Promise<string> {
+  const reader = res.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < max) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+    }
+  } finally {
+    void reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, max).toString('utf8');
 }
 
 /** The message for a start refused because a gateway already holds the address. */
