@@ -209,13 +209,15 @@ test('package names: one rule, bounded, for drafts, manifests and the API schema
   assert.equal(PackageName.pattern, PACKAGE_NAME_PATTERN.source);
   assert.equal(PackageName.maxLength, LIMITS.nameLength);
   assert.equal(isPackageName('Network_Ops-2'), true);
-  for (const bad of ['', 'has space', 'dot.name', 'slash/name', 'ü', 'a'.repeat(LIMITS.nameLength + 1), 42, undefined]) {
+  for (const bad of ['', 'has space', 'dot.name', 'slash/name', 'ü', 'a'.repeat(LIMITS.nameLength + 1), '__proto__', 'constructor', 'prototype', 42, undefined]) {
     assert.equal(isPackageName(bad), false, String(bad));
   }
   assert.equal(isPackageName('a'.repeat(LIMITS.nameLength)), true);
   assert.throws(() => newDraftText('a'.repeat(LIMITS.nameLength + 1)), /invalid package name/);
   assert.throws(() => checkPackageName('a'.repeat(LIMITS.nameLength + 1), 'manifest.name'), /at most 100/);
   assert.throws(() => checkPackageName('dot.name', 'manifest.name'), /letters, digits/);
+  assert.throws(() => checkPackageName('__proto__', 'manifest.name'), /reserved name/);
+  assert.equal(isPackageName('toString'), true);
 });
 
 test('usage errors: one class for the CLI and the emulator flags, exit code 2', () => {

@@ -3,6 +3,7 @@
  * definitions' contents are read from the workspace only when the draft is packed (submitted).
  */
 import { LIMITS } from '../limits';
+import { isReservedName, RESERVED_NAMES } from './reservedNames';
 
 export interface PackageDraftDocument {
   /** Letters, digits, `-` and `_` only. Must equal the file name without `.package.yaml`. */
@@ -32,14 +33,15 @@ export interface ReferenceReplacement {
 }
 
 /**
- * Package names: 1 to LIMITS.nameLength letters, digits, `-` and `_` — the one rule for drafts,
- * manifests, the API's schema (`PACKAGE_NAME_SOURCE` is its `pattern`) and the store's folders.
+ * Package names: 1 to LIMITS.nameLength letters, digits, `-` and `_`, not a reserved name
+ * (`__proto__`, …) — the one rule for drafts, manifests, the API's schema (`PACKAGE_NAME_SOURCE` is
+ * its `pattern`) and the store's folders.
  */
 export const PACKAGE_NAME_SOURCE = '^[A-Za-z0-9_-]+$';
 export const PACKAGE_NAME_PATTERN = new RegExp(PACKAGE_NAME_SOURCE);
-export const PACKAGE_NAME_RULE = `letters, digits, '-' and '_' only, at most ${LIMITS.nameLength} characters`;
+export const PACKAGE_NAME_RULE = `letters, digits, '-' and '_' only, at most ${LIMITS.nameLength} characters, not ${[...RESERVED_NAMES].join(', ')}`;
 
 /** Whether `name` may name a package. */
 export function isPackageName(name: unknown): name is string {
-  return typeof name === 'string' && name.length >= 1 && name.length <= LIMITS.nameLength && PACKAGE_NAME_PATTERN.test(name);
+  return typeof name === 'string' && name.length >= 1 && name.length <= LIMITS.nameLength && PACKAGE_NAME_PATTERN.test(name) && !isReservedName(name);
 }

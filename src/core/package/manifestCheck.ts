@@ -5,6 +5,7 @@
 import type { DefinitionKind } from '../model/definition';
 import { INSTRUCTIONS_ENTRY, PACKAGE_FORMAT, type ManifestDefinition, type PackageManifest } from '../model/manifest';
 import { isPackageName } from '../model/packageDraft';
+import { isReservedName } from '../model/reservedNames';
 import { definitionEntryPath, invalidDefinitionIdReason } from './entryPaths';
 import { PackageFileError } from './errors';
 import { SHA256_HEX_PATTERN } from './sha256';
@@ -56,6 +57,7 @@ function describe(value: unknown): string {
 
 export function checkPackageName(name: unknown, field: string): string {
   if (typeof name === 'string' && name.length > LIMITS.nameLength) fail(field, `${field} is ${name.length} characters long; a package name has at most ${LIMITS.nameLength}.`);
+  if (typeof name === 'string' && isReservedName(name)) fail(field, `${field}: '${name}' is a reserved name`);
   if (!isPackageName(name)) {
     fail(field, `${field} must be a package name of letters, digits, '-' and '_' only (found ${describe(name)}).`);
   }

@@ -4,6 +4,7 @@
  */
 import type { ApiErrorDetail } from '../api/types';
 import { LIMITS } from '../limits';
+import { isReservedName } from '../model/reservedNames';
 
 /** Authentication protocols (net-snmp's names). */
 export const SNMP_AUTH_PROTOCOLS = ['md5', 'sha', 'sha224', 'sha256', 'sha384', 'sha512'] as const;
@@ -24,14 +25,13 @@ export const SNMP_KEY_MIN = 8;
 export const SNMP_KEY_MAX = LIMITS.shortStringLength;
 
 const NAME = new RegExp(SNMP_USER_NAME_PATTERN);
-const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
 
 export const isSnmpAuthProtocol = (v: unknown): v is SnmpAuthProtocol => (SNMP_AUTH_PROTOCOLS as readonly unknown[]).includes(v);
 export const isSnmpPrivProtocol = (v: unknown): v is SnmpPrivProtocol => (SNMP_PRIV_PROTOCOLS as readonly unknown[]).includes(v);
 
 /** Whether `name` may name an SNMPv3 user of a gateway. */
 export function isSnmpUserName(name: unknown): name is string {
-  return typeof name === 'string' && name.length >= 1 && name.length <= SNMP_USER_NAME_MAX && NAME.test(name) && !RESERVED.has(name);
+  return typeof name === 'string' && name.length >= 1 && name.length <= SNMP_USER_NAME_MAX && NAME.test(name) && !isReservedName(name);
 }
 
 /** Whether `key` is usable as an auth or privacy key. */

@@ -21,6 +21,7 @@ import type { ApiErrorCode, ApiErrorDetail } from '../../core/api/types';
 import { MAX_ERROR_DETAILS } from '../../core/api/schemas/errors';
 import { API_OPERATIONS, type ApiOperation } from '../../core/api/schemas/operations';
 import { LIMITS } from '../../core/limits';
+import { RESERVED_NAMES } from '../../core/model/reservedNames';
 import { ApiError, badRequest } from '../errors';
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, verbose: true });
@@ -46,8 +47,6 @@ for (const op of Object.values<ApiOperation>(API_OPERATIONS)) {
   for (const s of [op.params, op.query, op.body?.schema]) if (s) compiledFor(s);
 }
 
-/** Keys that would reach an object's prototype if code ever copied them with assignment. */
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** Size bounds: a value over one is refused at once, without running slower checkers on it. */
 const SIZE_KEYWORDS = new Set(['maxLength', 'maxItems', 'maxProperties']);
 /** Beyond this many JSON values, an invalid body is answered with its first problem only. */
@@ -213,7 +212,7 @@ export function scanJson(text: string, max: number): { tooDeep?: string; forbidd
                 /* JSON.parse of the whole body will report it */
               }
             }
-            if (FORBIDDEN_KEYS.has(key)) return { forbidden: pathTo(key) };
+            if (RESERVED_NAMES.has(key)) return { forbidden: pathTo(key) };
             top.key = key;
           } else top.key = text.slice(strStart, strStart + 200);
         }

@@ -43,6 +43,7 @@ import type { Trigger } from '../../core/model/trigger';
 import { definitionPath } from '../../core/workspace/layout';
 import { parseWorkspaceFile } from '../../core/workspace/parseFile';
 import { isPackageName } from '../../core/model/packageDraft';
+import { isReservedName } from '../../core/model/reservedNames';
 import { matchesCurrentVersion } from './versionSettings';
 import { schedulesFromManifest, settingsQuotaProblem, triggersFromManifest, type SettingKind } from '../../core/settings/fromManifest';
 
@@ -65,8 +66,6 @@ export interface StoreFileOptions {
   /** Settings to store instead of taking in the file's (a new version's inherited copies). */
   settings?: { schedules: Schedule[]; triggers: Trigger[] };
 }
-/** Names that would clash with object internals of the JSON store. */
-const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The parsed definitions of one package version. */
 export interface VersionContents {
@@ -242,7 +241,7 @@ export class PackageStore {
       throw new ApiError(400, 'invalid-package-file', `Invalid package file: ${(err as Error)?.message ?? String(err)}`);
     }
     const { manifest } = parsed;
-    if (RESERVED_NAMES.has(manifest.name)) {
+    if (isReservedName(manifest.name)) {
       throw new ApiError(400, 'invalid-package-file', `Invalid package file: manifest.name: '${manifest.name}' is a reserved name`, [
         { field: 'manifest.name', message: 'reserved name' },
       ]);
