@@ -6,6 +6,7 @@ import type { GatewayOptions } from './gateway';
 import { parseEgressAllow } from './engine/egress';
 import { parseHostRule, parseOrigin } from './http/browserPolicy';
 import { UsageError } from '../core/usageError';
+import { parsePortText, PORT_MAX } from '../core/model/port';
 
 export const DEFAULT_PORT = 8722;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -65,10 +66,9 @@ export { UsageError };
 export type ParsedArgs = { help: true } | { help: false; options: GatewayOptions };
 
 function parsePort(raw: string, what: string): number {
-  if (!/^\d{1,5}$/.test(raw.trim()) || Number(raw) > 65535) {
-    throw new UsageError(`${what} must be a port number from 0 to 65535, got '${raw}'`);
-  }
-  return Number(raw);
+  const port = parsePortText(raw.trim(), { allowZero: true });
+  if (port === undefined) throw new UsageError(`${what} must be a port number from 0 to ${PORT_MAX}, got '${raw}'`);
+  return port;
 }
 
 function expandHome(p: string): string {

@@ -16,6 +16,8 @@ import { LIMITS } from '../../src/core/limits';
 import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS, isSnmpUserName, snmpUserProblems } from '../../src/core/snmp/users';
 import { testTrapProblems, testTrapVarbinds, type TestTrap } from '../../src/core/snmp/testTrap';
 import { UsageError } from '../../src/core/usageError';
+import { isPort, parsePortText } from '../../src/core/model/port';
+import { parsePortCondition } from '../../src/core/triggers/conditions';
 import { UsageError as CliUsageError } from '../../src/cli/errors';
 import { parseInputs } from '../../src/cli/inputs';
 import { parseEmulatorArgs, UsageError as EmulatorUsageError } from '../../src/emulator/options';
@@ -242,3 +244,22 @@ test('SNMP versions: one list for the schema, the trigger check, the test trap a
   const trigger = validateTriggerSpec({ name: 'T', flow: 'f', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v4' }, inputs: {}, enabled: true });
   assert.ok(trigger.some((d) => d.field === 'conditions.version' && /must be v1, v2c or v3, got 'v4'/.test(d.message)), JSON.stringify(trigger));
 });
+
+test('ports: one rule for trigger conditions, test traps, trap send and the emulator flags', () => {
+  for (const n of [1, 162, 65535]) assert.equal(isPort(n), true, String(n));
+  for (const n of [0, -1, 65536, 1.5, NaN, '162', undefined]) assert.equal(isPort(n), false, String(n));
+  assert.equal(parsePortText('162'), 162);
+  for (const t of ['0', '65536', '+1', '1e3', ' 1', '123456', '']) assert.equal(parsePortText(t), undefined, t);
+  assert.equal(parsePortText('0', { allowZero: true }), 0);
+  assert.deepEqual(fieldsOfTrap({ sourcePort: 0 }), ['sourcePort']);
+  assert.deepEqual(fieldsOfTrap({ sourcePort: 65535 }), []);
+  assert.equal(parsePortCondition('1-65535').ok, true);
+  assert.equal(parsePortCondition('65536').ok, false);
+  assert.throws(() => parseEmulatorArgs(['--port', '65536']), /port number from 0 to 65535/);
+  const zero = parseEmulatorArgs(['--port', '0']);
+  assert.ok(!zero.help && zero.options.port === 0);
+});
+
+function fieldsOfTrap(t: Partial<TestTrap>): string[] {
+  return testTrapProblems({ version: 'v2c', trapOid: '1.3.6.1', source: '127.0.0.1', varbinds: [], ...t }).map((p) => p.field);
+}

@@ -4,6 +4,7 @@ import type { Command } from '../command';
 import { CliError, EXIT_OK, UsageError } from '../errors';
 import type { Output } from '../output';
 import { SNMP_AUTH_PROTOCOLS, SNMP_PRIV_PROTOCOLS } from '../../core/snmp/users';
+import { parsePortText, PORT_RULE } from '../../core/model/port';
 import { parseVarbindArg, sendTrap, SendTrapError, type SendTrapOptions, type TrapVarbind } from '../../core/snmp/sendTrap';
 import { isSnmpVersion, SNMP_VERSIONS_TEXT, type SnmpAuthProtocol, type SnmpPrivProtocol } from '../../core/model/trigger';
 
@@ -39,8 +40,9 @@ Exit status: 0 when the trap was sent, 1 when it could not be sent, 2 for a usag
 
 function port(raw: string | undefined, name: string, fallback?: number): number | undefined {
   if (raw === undefined) return fallback;
-  if (!/^\d{1,5}$/.test(raw) || Number(raw) < 1 || Number(raw) > 65535) throw new UsageError(`--${name} must be a port from 1 to 65535, got '${raw}'`, 'trap');
-  return Number(raw);
+  const n = parsePortText(raw);
+  if (n === undefined) throw new UsageError(`--${name} must be ${PORT_RULE}, got '${raw}'`, 'trap');
+  return n;
 }
 
 async function run(args: ParsedArgs, out: Output): Promise<number> {

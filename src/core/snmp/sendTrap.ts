@@ -10,6 +10,7 @@ import type { SnmpAuthProtocol, SnmpPrivProtocol, SnmpVersion } from '../model/t
 import { parseIpv4, parseOid } from '../triggers/conditions';
 import { enableSnmpDes } from './des';
 import { TYPE_CODES, trapOidToV1 } from './pdu';
+import { isPort, PORT_RULE } from '../model/port';
 import { isSnmpAuthProtocol, isSnmpKey, isSnmpPrivProtocol, SNMP_AUTH_PROTOCOLS, SNMP_KEY_RULE, SNMP_PRIV_PROTOCOLS } from './users';
 
 // DES privacy without OpenSSL's legacy provider (Node 20): see des.ts.
@@ -157,7 +158,7 @@ export function parseVarbindArg(text: string): TrapVarbind {
 /** Send one trap; resolves once it left this host (traps are not acknowledged). */
 export async function sendTrap(o: SendTrapOptions): Promise<SendTrapResult> {
   const port = o.port ?? 162;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new SendTrapError(`port must be 1 to 65535, got ${port}`, 'port');
+  if (!isPort(port)) throw new SendTrapError(`port must be ${PORT_RULE}, got ${port}`, 'port');
   const oid = parseOid(o.trapOid);
   if (!oid.ok) throw new SendTrapError(`trapOid: ${oid.message}`, 'trapOid');
   const trapOid = oid.value.join('.');

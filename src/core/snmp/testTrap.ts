@@ -5,6 +5,7 @@
  */
 import type { ApiErrorDetail } from '../api/types';
 import { LIMITS } from '../limits';
+import { isPort, PORT_RULE } from '../model/port';
 import { isSnmpVersion, SNMP_VERSIONS_TEXT, type SnmpVersion, type TrapPdu } from '../model/trigger';
 import { parseIpv4, parseOid } from '../triggers/conditions';
 
@@ -52,8 +53,8 @@ export function testTrapProblems(t: TestTrap, users?: readonly string[]): ApiErr
   if (parseIpv4(source) === undefined) {
     err('source', `'${String(t.source ?? '')}' is not an IPv4 address (127.0.0.1, or another loopback such as 127.0.0.2)`);
   }
-  if (t.sourcePort !== undefined && (!Number.isInteger(t.sourcePort) || t.sourcePort < 1 || t.sourcePort > 65535)) {
-    err('sourcePort', 'must be a port from 1 to 65535, or empty for any');
+  if (t.sourcePort !== undefined && !isPort(t.sourcePort)) {
+    err('sourcePort', `must be ${PORT_RULE}, or empty for any`);
   }
   if (t.version === 'v1') {
     const agent = typeof t.agentAddress === 'string' ? t.agentAddress.trim() : '';

@@ -12,6 +12,7 @@
  * - communities: a value, a comma list (items trimmed; empty items refused), or `*`.
  * `*` may appear as a list item too; it matches anything.
  */
+import { parsePortText } from '../model/port';
 import { LIMITS } from '../limits';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
@@ -106,11 +107,7 @@ export function parseAddressCondition(text: unknown): Parsed<NumberRanges> {
   return { ok: true, value: out };
 }
 
-function parsePort(text: string): number | undefined {
-  if (!/^\d{1,5}$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= 1 && n <= 65535 ? n : undefined;
-}
+const parsePort = (text: string): number | undefined => parsePortText(text);
 
 export function parsePortCondition(text: unknown): Parsed<NumberRanges> {
   const list = items(text, 'port');

@@ -21,6 +21,7 @@
 import dns from 'node:dns';
 import net from 'node:net';
 import os from 'node:os';
+import { isPort, PORT_MAX } from '../../core/model/port';
 
 /** One entry of the allow-list: a host name (`api.example.com`, `*.example.com`) or IP, with an optional port. */
 export interface EgressPattern {
@@ -77,7 +78,7 @@ export function parseEgressAllow(raw: string): EgressPattern[] | undefined {
     const m = /^(?:\[([0-9a-fA-F:.]+)\]|(\*\.)?([A-Za-z0-9._-]+))(?::(\d{1,5}))?$/.exec(item);
     if (!m) throw new Error(`'${item}' is not a host, host:port, *.domain or *`);
     const port = m[4] === undefined ? undefined : Number(m[4]);
-    if (port !== undefined && (port < 1 || port > 65535)) throw new Error(`'${item}': port must be 1 to 65535`);
+    if (port !== undefined && !isPort(port)) throw new Error(`'${item}': port must be 1 to ${PORT_MAX}`);
     if (m[1] !== undefined) {
       if (net.isIP(m[1]) !== 6) throw new Error(`'${item}' is not an IPv6 address`);
       return { host: canonicalIp(m[1]), wildcard: false, port };

@@ -21,6 +21,7 @@ import os from 'node:os';
 import net from 'node:net';
 import type { RequestHandler } from 'express';
 import { sendError } from './errorHandling';
+import { isPort, PORT_MAX } from '../../core/model/port';
 
 export interface BrowserPolicyOptions {
   /** The address the gateway was asked to bind (`127.0.0.1`, `0.0.0.0`, `::`, a name). */
@@ -48,7 +49,7 @@ export function parseHostRule(raw: string): HostRule {
   }
   const hasPort = /:\d{1,5}$/.test(item) && !/^\[[^\]]*\]$/.test(item);
   const port = hasPort ? Number(item.slice(item.lastIndexOf(':') + 1)) : undefined;
-  if (port !== undefined && (port < 1 || port > 65535)) throw new Error(`'${raw}': port must be 1 to 65535`);
+  if (port !== undefined && !isPort(port)) throw new Error(`'${raw}': port must be 1 to ${PORT_MAX}`);
   return { host: normalHost(u.hostname), port };
 }
 

@@ -18,6 +18,7 @@ import type {
 import { isSnmpVersion, SNMP_VERSIONS_TEXT, type SnmpAuthProtocol, type SnmpPrivProtocol, type SnmpUserSpec, type TriggerSpec } from '../../core/model/trigger';
 import { parseIpv4, parseOid } from '../../core/triggers/conditions';
 import { snmpUserProblems } from '../../core/snmp/users';
+import { isPort, PORT_RULE } from '../../core/model/port';
 import { ApiError, badRequest, notFound } from '../errors';
 import { parseVersion } from '../http/params';
 import { check, jsonBody, noBody } from '../http/validate';
@@ -74,7 +75,7 @@ export function checkEvaluateRequest(body: unknown): EvaluateTrapRequest {
   if (!isObject(source)) err('source', 'must be {"address", "port"}');
   else {
     if (typeof source.address !== 'string' || parseIpv4(source.address) === undefined) err('source.address', 'must be an IPv4 address');
-    if (typeof source.port !== 'number' || !Number.isInteger(source.port) || source.port < 1 || source.port > 65535) err('source.port', 'must be a port (1 to 65535)');
+    if (!isPort(source.port)) err('source.port', `must be ${PORT_RULE}`);
   }
   if (typeof body.trapOid !== 'string' || !parseOid(body.trapOid).ok) err('trapOid', 'must be an OID such as 1.3.6.1.6.3.1.1.5.3');
   if (body.version === 'v3') {
