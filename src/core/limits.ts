@@ -112,6 +112,8 @@ export const LIMITS = {
   executionsPerGateway: 256,
   executionsPerVersion: 128,
   executionTreeConcurrent: 64,
+  /** Unfinished executions the extension keeps per gateway from its event stream (a gateway reporting more loses the oldest there). */
+  liveExecutionsPerGateway: 10_000,
   /** Executions one tree may start in all (its root included), and how deep run-flow may nest. */
   executionTreeSize: 1000,
   executionTreeDepth: 50,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Workspace } from '../core/workspace/workspace';
 import { Diagnostics } from './diagnostics/diagnostics';
+import { ExecutionEvents, type ExecutionEventsListener } from './executions/executionEvents';
 import { showGatewayExecutions, showRunningExecutions } from './executions/executionsCommands';
 import { ExecutionsPanels } from './executions/executionsPanel';
 import {
@@ -19,19 +20,34 @@ import { addFlowToPackage, createPackage, packPackage, removeFromPackage, valida
 import { PackagesTreeProvider } from './packages/packagesTree';
 import { publishToDevGateway } from './publish/publish';
 import { runFlow } from './run/runFlow';
-import { dispatchToSchedules, showSchedules } from './schedules/schedulesCommands';
-import { SchedulesPanels } from './schedules/schedulesPanel';
+import { showSchedules } from './schedules/schedulesCommands';
+import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
-import { TriggersPanels } from './triggers/triggersPanel';
+import { TriggersPanels, type TriggersPanel } from './triggers/triggersPanel';
 import { Cancelled, notify, showError } from './shared/errors';
 import { Logger } from './shared/log';
 import type { Services } from './shared/services';
 import { WorkspaceModel } from './shared/workspaceModel';
 
-/** What `activate` returns (for integration tests): small on purpose. */
+/**
+ * What `activate` returns: small on purpose. The in-host tests (test/vscode/suite) reach the open
+ * panels' own handlers here — what the pages' messages reach — rather than through commands, so
+ * the manifest and the command list hold only what a user runs.
+ */
 export interface FlowgateApi {
   workspaceModel(): Promise<Workspace>;
   localGateway: { url(): string | undefined; isRunning(): boolean };
+  /** The open panel of a key (what `flowgate.showSchedules` / `flowgate.showTriggers` answer), undefined when none is open. */
+  panels: {
+    schedules(key: string): Pick<SchedulesPanel, 'handle' | 'schedules'> | undefined;
+    triggers(key: string): Pick<TriggersPanel, 'handle' | 'load'> | undefined;
+  };
+  /** The execution event streams open now, and the gateways the Gateways tree listens to. */
+  executionEvents: {
+    open(): { gatewayUrl: string; listeners: number }[];
+    subscribe(gatewayUrl: string, listener: ExecutionEventsListener): vscode.Disposable;
+    treeWatches(): string[];
+  };
 }
 
 let localGateway: LocalGateway | undefined;
@@ -44,11 +60,13 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const local = new LocalGateway(context, log);
   localGateway = local;
   const packagesTree = new PackagesTreeProvider(model, log);
-  const gatewaysTree = new GatewaysTreeProvider(local, log);
+  // One execution event stream per gateway, shared by the Running Executions panels and the Gateways tree.
+  const executionEvents = new ExecutionEvents(log);
+  const gatewaysTree = new GatewaysTreeProvider(local, log, executionEvents);
   const statusBar = new LocalGatewayStatusBar(local);
-  const executionsPanels = new ExecutionsPanels(context.extensionUri, log);
+  const executionsPanels = new ExecutionsPanels(context.extensionUri, log, executionEvents);
   const schedulesPanels = new SchedulesPanels(context.extensionUri, log);
-  const triggersPanels = new TriggersPanels(context.extensionUri, log);
+  const triggersPanels = new TriggersPanels(context.extensionUri, log, executionEvents);
 
   const services: Services = {
     context,
@@ -60,6 +78,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     refreshGateways: () => gatewaysTree.refresh(),
   };
 
+  const gatewaysView = vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true });
+  gatewaysTree.attach(gatewaysView);
   context.subscriptions.push(
     log,
     model,
@@ -71,8 +91,9 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     executionsPanels,
     schedulesPanels,
     triggersPanels,
+    executionEvents,
     vscode.window.createTreeView('flowgate.packages', { treeDataProvider: packagesTree, showCollapseAll: true }),
-    vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true }),
+    gatewaysView,
   );
 
   /** Registers a command; errors become one message naming what failed; a dismissed prompt ends quietly. */
@@ -133,7 +154,6 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.showRunningExecutions', 'Show Running Executions', (arg) => showRunningExecutions(services, executionsPanels, arg));
   command('flowgate.showGatewayExecutions', 'Show Gateway Executions', (arg) => showGatewayExecutions(services, executionsPanels, arg));
   command('flowgate.showSchedules', 'Show Schedules', (arg) => showSchedules(services, schedulesPanels, arg));
-  command('flowgate.schedules.dispatch', 'Schedules', (key, message) => dispatchToSchedules(schedulesPanels, key, message));
   command('flowgate.showTriggers', 'Show Triggers', (arg) => showTriggers(services, triggersPanels, arg));
   command('flowgate.sendTestTrap', 'Send Test Trap', (arg) => sendTestTrapCommand(services, triggersPanels, arg));
 
@@ -151,6 +171,15 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   return {
     workspaceModel: () => model.get(),
     localGateway: { url: () => local.url(), isRunning: () => local.isRunning() },
+    panels: {
+      schedules: (key) => schedulesPanels.get(key),
+      triggers: (key) => triggersPanels.get(key),
+    },
+    executionEvents: {
+      open: () => executionEvents.open(),
+      subscribe: (url, listener) => executionEvents.subscribe(url, listener),
+      treeWatches: () => gatewaysTree.watchedGateways(),
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 /** A minimal reader of server-sent events (text/event-stream), for the execution events route. */
+import { LIMITS } from '../limits';
 
 export interface ServerSentEvent {
   /** `message` when the server named none. */
@@ -33,16 +34,24 @@ function toEvent(lines: string[]): ServerSentEvent | undefined {
   return { event, ...(id !== undefined ? { id } : {}), data: parsed };
 }
 
-/** Splits a byte stream into events. Ends when the stream ends. */
-export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ServerSentEvent> {
+/**
+ * Splits a byte stream into events. Ends when the stream ends. The stream comes from a server
+ * that may be anything: an event (its lines together, or a line still without its end) over
+ * `maxEventChars` (LIMITS.jsonBodyBytes) throws instead of growing without end.
+ */
+export async function* readServerSentEvents(body: ReadableStream<Uint8Array>, maxEventChars: number = LIMITS.jsonBodyBytes): AsyncGenerator<ServerSentEvent> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   let lines: string[] = [];
+  let eventChars = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
       buffer += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      if (eventChars + buffer.length > maxEventChars && !/\r|\n/.test(buffer.slice(0, maxEventChars - eventChars + 1))) {
+        throw new Error(`the event stream sent an event of more than ${maxEventChars} characters`);
+      }
       let newline: number;
       while ((newline = buffer.search(/\r\n|\r|\n/)) >= 0) {
         // A '\r' that ends the chunk may be the first half of '\r\n': wait for the next chunk.
@@ -53,8 +62,11 @@ export async function* readServerSentEvents(body: ReadableStream<Uint8Array>): A
         if (line === '') {
           const event = toEvent(lines);
           lines = [];
+          eventChars = 0;
           if (event) yield event;
         } else {
+          eventChars += line.length + 1;
+          if (eventChars > maxEventChars) throw new Error(`the event stream sent an event of more than ${maxEventChars} characters`);
           lines.push(line);
         }
       }

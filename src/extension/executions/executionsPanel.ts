@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExecutionSummary } from '../../core/api/types';
-import { GatewayClient } from '../../core/client/gatewayClient';
+import type { GatewayClient } from '../../core/client/gatewayClient';
 import {
   isFinishedStatus,
   statusRank,
@@ -11,9 +11,10 @@ import {
   type WebviewToExtension,
 } from '../../../webview/protocol/executions';
 import { errorText, showError } from '../shared/errors';
+import { gatewayClient } from '../shared/gateway';
 import type { Logger } from '../shared/log';
 import { WebviewPanelHost } from '../webviews/webviewHost';
-import { ExecutionFeed } from './executionFeed';
+import type { ExecutionEvents } from './executionEvents';
 
 /** At most this many finished executions stay listed (the oldest finished go first). */
 const MAX_FINISHED_ROWS = 500;
@@ -28,13 +29,14 @@ export function scopeTitle(scope: ExecutionsScope): string {
 
 /**
  * One Running Executions panel: a package version's executions, or a whole gateway's. The
- * extension side holds the list (fed by ExecutionFeed from the gateway's event stream) and sends
+ * extension side holds the list (fed by the gateway's shared event stream, ExecutionEvents) and sends
  * it to the page; the page asks for details and stops through typed messages. The gateway client
  * (and any token) stays here.
  */
 export class ExecutionsPanel implements vscode.Disposable {
   private readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview>;
-  private readonly feed: ExecutionFeed;
+  private readonly events: ExecutionEvents;
+  private feed: FeedState;
   private readonly client: GatewayClient;
   private readonly rows = new Map<string, ExecutionRow>();
   private readonly disposables: vscode.Disposable[] = [];
@@ -44,8 +46,11 @@ export class ExecutionsPanel implements vscode.Disposable {
     extensionUri: vscode.Uri,
     readonly scope: ExecutionsScope,
     private readonly log: Logger,
+    events: ExecutionEvents,
   ) {
-    this.client = new GatewayClient(scope.gatewayUrl, { timeoutMs: 15_000 });
+    this.events = events;
+    this.feed = events.state(scope.gatewayUrl);
+    this.client = gatewayClient(scope.gatewayUrl, 'panel');
     this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview>(
       extensionUri,
       {
@@ -60,22 +65,30 @@ export class ExecutionsPanel implements vscode.Disposable {
       (message, err) => showError(log, `Running Executions: ${message.type} failed`, err),
     );
     this.onDidDispose = this.host.onDidDispose;
-    const describe = scope.packageName ? `${scope.packageName} ${scope.packageVersion} on ${scope.gatewayUrl}` : scope.gatewayUrl;
-    this.feed = new ExecutionFeed(
-      this.client,
-      { packageName: scope.packageName, packageVersion: scope.packageVersion },
-      {
-        snapshot: (list) => this.onSnapshot(list),
-        changed: (e) => this.onChanged(e),
-        state: (feed) => void this.host.post({ type: 'feed', feed }),
-      },
-      log,
-      describe,
-    );
     // Hidden pages are unloaded; the page sends `ready` again when shown and gets a snapshot.
     this.disposables.push(this.host);
     this.host.onDidDispose(() => this.dispose());
-    this.feed.start();
+    // Last: joining an open stream answers at once, and the host must exist by then.
+    this.disposables.push(
+      events.subscribe(scope.gatewayUrl, {
+        snapshot: (list) => this.onSnapshot(list.filter((e) => this.inScope(e))),
+        changed: (e) => {
+          if (this.inScope(e)) this.onChanged(e);
+        },
+        state: (feed) => {
+          this.feed = feed;
+          void this.host.post({ type: 'feed', feed });
+        },
+      }),
+    );
+  }
+
+  /** The panel's package version (or the whole gateway). */
+  private inScope(e: ExecutionSummary): boolean {
+    return (
+      (this.scope.packageName === undefined || e.packageName === this.scope.packageName) &&
+      (this.scope.packageVersion === undefined || e.packageVersion === this.scope.packageVersion)
+    );
   }
 
   get panel(): vscode.WebviewPanel {
@@ -92,7 +105,7 @@ export class ExecutionsPanel implements vscode.Disposable {
   }
 
   get feedState(): FeedState {
-    return this.feed.state;
+    return this.feed;
   }
 
   private row(e: ExecutionSummary, now: number): ExecutionRow {
@@ -114,7 +127,7 @@ export class ExecutionsPanel implements vscode.Disposable {
     // Rows that were running and are not any more: ask the gateway what became of them.
     const vanished = [...this.rows.values()].filter((r) => !isFinishedStatus(r.status) && !listed.has(r.id));
     for (const e of list) this.merge(e, now);
-    void this.post({ type: 'snapshot', scope: this.scope, executions: this.executions(), feed: this.feed.state, now });
+    void this.post({ type: 'snapshot', scope: this.scope, executions: this.executions(), feed: this.feed, now });
     if (vanished.length) void this.resolveVanished(vanished.slice(0, 100));
   }
 
@@ -157,10 +170,10 @@ export class ExecutionsPanel implements vscode.Disposable {
   private async onMessage(message: WebviewToExtension): Promise<void> {
     switch (message.type) {
       case 'ready':
-        await this.post({ type: 'snapshot', scope: this.scope, executions: this.executions(), feed: this.feed.state, now: Date.now() });
+        await this.post({ type: 'snapshot', scope: this.scope, executions: this.executions(), feed: this.feed, now: Date.now() });
         return;
       case 'refresh':
-        this.feed.reconnect();
+        this.events.reconnect(this.scope.gatewayUrl);
         return;
       case 'getDetails': {
         if (typeof message.id !== 'string') return;
@@ -206,7 +219,6 @@ export class ExecutionsPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.feed.dispose();
     const list = this.disposables.splice(0);
     list.forEach((d) => d.dispose());
   }
@@ -219,6 +231,7 @@ export class ExecutionsPanels implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
+    private readonly events: ExecutionEvents,
   ) {}
 
   show(scope: ExecutionsScope): ExecutionsPanel {
@@ -228,7 +241,7 @@ export class ExecutionsPanels implements vscode.Disposable {
       open.reveal();
       return open;
     }
-    const panel = new ExecutionsPanel(this.extensionUri, scope, this.log);
+    const panel = new ExecutionsPanel(this.extensionUri, scope, this.log, this.events);
     this.panels.set(key, panel);
     panel.onDidDispose(() => {
       if (this.panels.get(key) === panel) this.panels.delete(key);

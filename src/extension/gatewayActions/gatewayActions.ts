@@ -3,7 +3,9 @@ import type { DefinitionSummary, NewVersionRequest, PackageStateResponse, Packag
 import type { ManifestDefinition } from '../../core/model/manifest';
 import { Cancelled, errorText, notify, showLogAction } from '../shared/errors';
 import type { Services } from '../shared/services';
-import { clientFor, describeVersion, resolveGateway, resolvePackage, resolveVersion, type GatewayTarget, type VersionTarget } from './targets';
+import { asRecord } from '../gateways/nodes';
+import { gatewayClient } from '../shared/gateway';
+import { describeVersion, resolveGateway, resolvePackage, resolveVersion, type GatewayTarget, type VersionTarget } from './targets';
 
 /** Runs a gateway call under a progress notification; a failure names what failed and where. */
 async function withGateway<T>(title: string, failure: string, gateway: GatewayTarget, call: () => Promise<T>): Promise<T> {
@@ -22,7 +24,7 @@ function publishAction(t: VersionTarget) {
 export async function publishVersion(s: Services, arg?: unknown): Promise<PackageStateResponse> {
   const t = await resolveVersion(s, arg, 'Publish which version?', (v) => !v.published, 'unpublished versions');
   const state = await withGateway(`publishing ${describeVersion(t)} on ${t.gateway.name}…`, `could not publish ${describeVersion(t)}`, t.gateway, () =>
-    clientFor(t.gateway.url).publish(t.packageName, t.version),
+    gatewayClient(t.gateway.url, 'action').publish(t.packageName, t.version),
   );
   s.log.info(`Published ${describeVersion(t)} on ${t.gateway.url}; default version now ${state.defaultVersion ?? 'none'}`);
   s.refreshGateways();
@@ -34,7 +36,7 @@ export async function publishVersion(s: Services, arg?: unknown): Promise<Packag
 export async function unpublishVersion(s: Services, arg?: unknown): Promise<PackageStateResponse> {
   const t = await resolveVersion(s, arg, 'Unpublish which version?', (v) => v.published, 'published versions');
   const state = await withGateway(`unpublishing ${describeVersion(t)} on ${t.gateway.name}…`, `could not unpublish ${describeVersion(t)}`, t.gateway, () =>
-    clientFor(t.gateway.url).unpublish(t.packageName, t.version),
+    gatewayClient(t.gateway.url, 'action').unpublish(t.packageName, t.version),
   );
   s.log.info(`Unpublished ${describeVersion(t)} on ${t.gateway.url}; default version now ${state.defaultVersion ?? 'none'}`);
   s.refreshGateways();
@@ -50,7 +52,7 @@ export async function unpublishVersion(s: Services, arg?: unknown): Promise<Pack
 export async function setDefaultVersion(s: Services, arg?: unknown): Promise<PackageStateResponse> {
   const t = await resolveVersion(s, arg, 'Make which version the default?', (v) => v.published, 'published versions');
   const state = await withGateway(`making ${describeVersion(t)} the default version…`, `could not make ${describeVersion(t)} the default version`, t.gateway, () =>
-    clientFor(t.gateway.url).setDefaultVersion(t.packageName, t.version),
+    gatewayClient(t.gateway.url, 'action').setDefaultVersion(t.packageName, t.version),
   );
   s.log.info(`${describeVersion(t)} is the explicit default version on ${t.gateway.url}`);
   s.refreshGateways();
@@ -62,7 +64,7 @@ export async function setDefaultVersion(s: Services, arg?: unknown): Promise<Pac
 export async function setDefaultPackage(s: Services, arg?: unknown): Promise<PackageStateResponse> {
   const t = await resolvePackage(s, arg, 'Make which package the default package?', (p) => p.versions.some((v) => v.published), 'has no package with a published version (only those can be the default package)');
   const state = await withGateway(`making ${t.packageName} the default package…`, `could not make ${t.packageName} the default package`, t.gateway, () =>
-    clientFor(t.gateway.url).setDefaultPackage(t.packageName),
+    gatewayClient(t.gateway.url, 'action').setDefaultPackage(t.packageName),
   );
   s.log.info(`${t.packageName} is the default package on ${t.gateway.url}`);
   s.refreshGateways();
@@ -89,7 +91,7 @@ export async function exportVersion(s: Services, arg?: unknown, target?: unknown
     if (!uri) throw new Cancelled();
   }
   const bytes = await withGateway(`exporting ${describeVersion(t)} from ${t.gateway.name}…`, `could not export ${describeVersion(t)}`, t.gateway, () =>
-    clientFor(t.gateway.url, 120_000).downloadVersion(t.packageName, t.version),
+    gatewayClient(t.gateway.url, 'transfer').downloadVersion(t.packageName, t.version),
   );
   try {
     await vscode.workspace.fs.writeFile(uri, bytes);
@@ -121,7 +123,8 @@ export interface ImportResult extends UploadResponse {
  * then offers to publish it.
  */
 export async function importPackageFile(s: Services, arg?: unknown, file?: unknown, options?: unknown): Promise<ImportResult> {
-  const opts: ImportOptions = options && typeof options === 'object' ? (options as ImportOptions) : {};
+  const publish = asRecord(options)?.publish;
+  const opts: ImportOptions = typeof publish === 'boolean' ? { publish } : {};
   const gateway = await resolveGateway(s, arg, 'Import a package file into which gateway?');
   let uri = file instanceof vscode.Uri ? file : undefined;
   if (!uri) {
@@ -144,7 +147,7 @@ export async function importPackageFile(s: Services, arg?: unknown, file?: unkno
   }
   const fileName = uri.path.split('/').pop() ?? uri.fsPath;
   const uploaded = await withGateway(`importing ${fileName} into ${gateway.name}…`, `could not import ${fileName}`, gateway, () =>
-    clientFor(gateway.url, 120_000).uploadPackage(bytes),
+    gatewayClient(gateway.url, 'transfer').uploadPackage(bytes),
   );
   const t: VersionTarget = { gateway, packageName: uploaded.name, version: uploaded.version };
   s.log.info(`Imported ${fileName} into ${gateway.url}: ${describeVersion(t)}${uploaded.created ? '' : ' (identical version already there)'}`);
@@ -228,10 +231,10 @@ function step<T extends vscode.QuickPickItem>(o: {
  */
 export async function createNewVersion(s: Services, arg?: unknown, requestArg?: unknown): Promise<PackageVersionDetail> {
   const t = await resolveVersion(s, arg, 'Create a new version from which version?');
-  const client = clientFor(t.gateway.url);
+  const client = gatewayClient(t.gateway.url, 'action');
   let request: NewVersionRequest;
-  if (requestArg && typeof requestArg === 'object') {
-    request = requestArg as NewVersionRequest;
+  if (isNewVersionRequest(requestArg)) {
+    request = requestArg;
   } else {
     const [detail, repository] = await withGateway(`reading ${describeVersion(t)} and the repository of ${t.gateway.name}…`, `could not read ${describeVersion(t)}`, t.gateway, () =>
       Promise.all([client.getVersion(t.packageName, t.version), client.listDefinitions()]),
@@ -249,6 +252,14 @@ export async function createNewVersion(s: Services, arg?: unknown, requestArg?: 
   const next: VersionTarget = { ...t, version: created.version };
   notify('info', `Created ${describeVersion(next)} on ${t.gateway.name} from v${t.version}. It is not published yet.`, publishAction(next), showLogAction(s.log));
   return created;
+}
+
+/** `{ add?, remove?, update? }`, each a list of `{ kind, id }` (the gateway checks the rest). */
+function isNewVersionRequest(arg: unknown): arg is NewVersionRequest {
+  const a = asRecord(arg);
+  if (!a) return false;
+  const refs = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((r) => typeof asRecord(r)?.id === 'string' && typeof asRecord(r)?.kind === 'string'));
+  return refs(a.add) && refs(a.remove) && refs(a.update);
 }
 
 async function askNewVersion(t: VersionTarget, current: ManifestDefinition[], repository: DefinitionSummary[]): Promise<NewVersionRequest> {

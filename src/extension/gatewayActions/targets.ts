@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { PackageSummary, PackageVersionSummary } from '../../core/api/types';
-import { GatewayClient } from '../../core/client/gatewayClient';
-import type { GatewayNode, GatewayPackageNode, GatewayVersionNode } from '../gateways/gatewaysTree';
+import { gatewayUrlOf, isGatewayNode, isGatewayPackageNode, isGatewayVersionNode, isPackageRef, isVersionRef } from '../gateways/nodes';
 import { config } from '../shared/config';
 import { Cancelled, errorText } from '../shared/errors';
+import { gatewayClient } from '../shared/gateway';
 import type { Services } from '../shared/services';
 
 /** A gateway a command works on. */
@@ -23,11 +23,6 @@ export interface VersionTarget extends PackageTarget {
   version: number;
 }
 
-/** The client the gateway actions use (core's GatewayClient; its errors are GatewayError). */
-export function clientFor(url: string, timeoutMs = 30_000): GatewayClient {
-  return new GatewayClient(url, { timeoutMs });
-}
-
 const LOCAL_NAME = 'Local Emulator';
 
 /** The display name of a gateway URL: the local emulator's, a `flowgate.gateways` entry's, or the URL. */
@@ -37,24 +32,19 @@ export function gatewayName(s: Services, url: string): string {
   return config.gateways().find((g) => g.url === clean)?.name ?? clean;
 }
 
-function record(arg: unknown): Record<string, unknown> | undefined {
-  return arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as Record<string, unknown>) : undefined;
-}
-
 /**
  * The gateway of a command argument: a Gateways-view node (gateway, package, version), a URL, or
  * `{ gatewayUrl }`; else a quick pick of the local emulator and the `flowgate.gateways` entries
  * (none to choose from: the local emulator, started when needed).
  */
 export async function resolveGateway(s: Services, arg: unknown, placeHolder: string): Promise<GatewayTarget> {
-  const a = record(arg);
   if (typeof arg === 'string' && arg) return { name: gatewayName(s, arg), url: arg.replace(/\/+$/, '') };
-  if (a?.type === 'gateway' && typeof a.url === 'string') {
-    const node = a as unknown as GatewayNode;
-    const url = node.local ? await s.local.ensureRunning() : node.url;
-    return { name: node.name, url };
+  if (isGatewayNode(arg)) {
+    const url = arg.local ? await s.local.ensureRunning() : arg.url;
+    return { name: arg.name, url };
   }
-  if (typeof a?.gatewayUrl === 'string') return { name: gatewayName(s, a.gatewayUrl), url: a.gatewayUrl.replace(/\/+$/, '') };
+  const gatewayUrl = gatewayUrlOf(arg);
+  if (gatewayUrl) return { name: gatewayName(s, gatewayUrl), url: gatewayUrl.replace(/\/+$/, '') };
 
   const remotes = config.gateways();
   if (remotes.length === 0) return { name: LOCAL_NAME, url: await s.local.ensureRunning() };
@@ -75,7 +65,7 @@ export async function resolveGateway(s: Services, arg: unknown, placeHolder: str
 
 async function listPackages(gateway: GatewayTarget): Promise<PackageSummary[]> {
   try {
-    return (await clientFor(gateway.url, 10_000).listPackages()).packages;
+    return (await gatewayClient(gateway.url, 'picker').listPackages()).packages;
   } catch (err) {
     throw new Error(`could not list the packages of ${gateway.name} (${gateway.url}): ${errorText(err)}`);
   }
@@ -92,20 +82,18 @@ export async function resolvePackage(
   filter: (p: PackageSummary) => boolean = () => true,
   emptyMessage = 'has no packages yet',
 ): Promise<PackageTarget> {
-  const a = record(arg);
-  if (a?.type === 'gatewayPackage') {
-    const node = a as unknown as GatewayPackageNode;
-    return { gateway: { name: gatewayName(s, node.gatewayUrl), url: node.gatewayUrl }, packageName: node.summary.name };
+  if (isGatewayPackageNode(arg)) {
+    return { gateway: { name: gatewayName(s, arg.gatewayUrl), url: arg.gatewayUrl }, packageName: arg.summary.name };
   }
-  if (a?.type === 'gatewayVersion') {
-    const node = a as unknown as GatewayVersionNode;
-    return { gateway: { name: gatewayName(s, node.gatewayUrl), url: node.gatewayUrl }, packageName: node.packageName };
+  if (isGatewayVersionNode(arg)) {
+    return { gateway: { name: gatewayName(s, arg.gatewayUrl), url: arg.gatewayUrl }, packageName: arg.packageName };
   }
-  if (typeof a?.packageName === 'string') {
-    const gateway = await resolveGateway(s, a, placeHolder);
-    return { gateway, packageName: a.packageName };
+  if (isPackageRef(arg)) {
+    const gateway = await resolveGateway(s, arg, placeHolder);
+    return { gateway, packageName: arg.packageName };
   }
-  const gateway = await resolveGateway(s, a?.type === 'gateway' ? a : undefined, 'Which gateway?');
+  // A gateway node (or `{ gatewayUrl }`) narrows the pick to its packages; anything else asks for the gateway too.
+  const gateway = await resolveGateway(s, isGatewayNode(arg) || gatewayUrlOf(arg) ? arg : undefined, 'Which gateway?');
   const packages = (await listPackages(gateway)).filter(filter).sort((x, y) => x.name.localeCompare(y.name));
   if (packages.length === 0) throw new Error(`${gateway.name} (${gateway.url}) ${emptyMessage}`);
   const picked = await vscode.window.showQuickPick(
@@ -132,16 +120,14 @@ export async function resolveVersion(
   filter: (v: PackageVersionSummary) => boolean = () => true,
   what = 'versions',
 ): Promise<VersionTarget> {
-  const a = record(arg);
-  if (a?.type === 'gatewayVersion') {
-    const node = a as unknown as GatewayVersionNode;
-    return { gateway: { name: gatewayName(s, node.gatewayUrl), url: node.gatewayUrl }, packageName: node.packageName, version: node.summary.version };
+  if (isGatewayVersionNode(arg)) {
+    return { gateway: { name: gatewayName(s, arg.gatewayUrl), url: arg.gatewayUrl }, packageName: arg.packageName, version: arg.summary.version };
   }
-  if (typeof a?.packageName === 'string' && typeof a.version === 'number') {
-    const gateway = await resolveGateway(s, a, placeHolder);
-    return { gateway, packageName: a.packageName, version: a.version };
+  if (isVersionRef(arg)) {
+    const gateway = await resolveGateway(s, arg, placeHolder);
+    return { gateway, packageName: arg.packageName, version: arg.version };
   }
-  const pkg = await resolvePackage(s, a, 'Which package?', (p) => p.versions.some(filter), `has no package with ${what}`);
+  const pkg = await resolvePackage(s, arg, 'Which package?', (p) => p.versions.some(filter), `has no package with ${what}`);
   const summary = (await listPackages(pkg.gateway)).find((p) => p.name === pkg.packageName);
   const versions = (summary?.versions ?? []).filter(filter).sort((x, y) => y.version - x.version);
   if (versions.length === 0) throw new Error(`${pkg.packageName} on ${pkg.gateway.name} has no ${what}`);

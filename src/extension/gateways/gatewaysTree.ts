@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import type { FlowSignature, PackageSummary, PackageVersionSummary } from '../../core/api/types';
 import { splitId } from '../../core/workspace/layout';
+import type { ExecutionEvents } from '../executions/executionEvents';
+import { GATEWAY_CONTEXT } from './nodes';
 import type { LocalGateway } from '../localGateway/localGateway';
 import { config } from '../shared/config';
 import { errorText } from '../shared/errors';
@@ -41,31 +43,35 @@ export interface GatewayMessageNode {
 }
 export type GatewaysNode = GatewayNode | GatewayPackageNode | GatewayVersionNode | GatewayFlowNode | GatewayMessageNode;
 
-export const GATEWAY_CONTEXT = {
-  localRunning: 'flowgate.localGateway.running',
-  localStopped: 'flowgate.localGateway.stopped',
-  remote: 'flowgate.gateway',
-  package: 'flowgate.gatewayPackage',
-  versionPublished: 'flowgate.gatewayVersion.published',
-  versionUnpublished: 'flowgate.gatewayVersion.unpublished',
-  flow: 'flowgate.gatewayFlow',
-  error: 'flowgate.gatewayError',
-  message: 'flowgate.gatewayMessage',
-} as const;
+export { GATEWAY_CONTEXT } from './nodes';
 
 /**
  * The Gateways view: the local emulator and each gateway of the `flowgate.gateways` setting →
  * packages → versions → flows. A gateway that does not answer shows one error child.
  * With the emulator stopped and no remote gateways, the view is empty so its welcome shows.
+ * While the view is visible it listens to the execution events of the gateways it shows (the
+ * stream the Running Executions panels share) and says how many executions of each version run.
  */
 export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNode>, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<GatewaysNode | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Subscriptions to the execution events of the gateways shown, by URL (only while the view is visible). */
+  private readonly watched = new Map<string, vscode.Disposable>();
+  /** The gateways the root shows now. */
+  private shown: string[] = [];
+  private visible = false;
+  /** The version nodes last handed to the view (refreshing one needs the same object), by versionKey. */
+  private readonly versionNodes = new Map<string, GatewayVersionNode>();
+  /** The running count each version node was last drawn with. */
+  private readonly drawnRunning = new Map<string, number>();
+  private readonly dirty = new Set<string>();
+  private dirtyTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly local: LocalGateway,
     private readonly log: Logger,
+    private readonly events: ExecutionEvents,
   ) {
     this.disposables.push(
       this.emitter,
@@ -77,14 +83,73 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
   }
 
   refresh(): void {
+    this.versionNodes.clear();
+    this.drawnRunning.clear();
     this.emitter.fire(undefined);
+  }
+
+  /** Follows the view's visibility: execution events are listened to only while someone sees the counts. */
+  attach(view: vscode.TreeView<GatewaysNode>): void {
+    this.visible = view.visible;
+    this.disposables.push(
+      view.onDidChangeVisibility((e) => {
+        this.visible = e.visible;
+        this.syncWatches();
+      }),
+    );
+    this.syncWatches();
+  }
+
+  /** The gateways whose execution events the tree listens to now (tests). */
+  watchedGateways(): string[] {
+    return [...this.watched.keys()];
+  }
+
+  private syncWatches(): void {
+    const wanted = new Set(this.visible ? this.shown : []);
+    for (const [url, subscription] of this.watched) {
+      if (wanted.has(url)) continue;
+      subscription.dispose();
+      this.watched.delete(url);
+    }
+    for (const url of wanted) {
+      if (this.watched.has(url)) continue;
+      this.watched.set(
+        url,
+        this.events.subscribe(url, {
+          snapshot: () => this.runningChanged(url),
+          changed: () => this.runningChanged(url),
+        }),
+      );
+    }
+  }
+
+  /** Redraws (at most twice a second) the version nodes of a gateway whose running count changed. */
+  private runningChanged(url: string): void {
+    this.dirty.add(url);
+    this.dirtyTimer ??= setTimeout(() => {
+      this.dirtyTimer = undefined;
+      const urls = new Set(this.dirty);
+      this.dirty.clear();
+      for (const [key, node] of this.versionNodes) {
+        if (!urls.has(node.gatewayUrl)) continue;
+        if (this.runningOf(node) !== (this.drawnRunning.get(key) ?? 0)) this.emitter.fire(node);
+      }
+    }, 500);
+  }
+
+  private runningOf(node: GatewayVersionNode): number {
+    return this.events.running(node.gatewayUrl).filter((e) => e.packageName === node.packageName && e.packageVersion === node.summary.version).length;
   }
 
   async getChildren(node?: GatewaysNode): Promise<GatewaysNode[]> {
     if (!node) {
       const remotes: GatewayNode[] = config.gateways().map((g) => ({ type: 'gateway', name: g.name, url: g.url, local: false }));
+      const localUrl = this.local.url();
+      this.shown = [...(localUrl ? [localUrl] : []), ...remotes.map((g) => g.url)];
+      this.syncWatches();
       if (this.local.state === 'stopped' && remotes.length === 0) return [];
-      return [{ type: 'gateway', name: 'Local Emulator', url: this.local.url() ?? this.local.configuredUrl(), local: true }, ...remotes];
+      return [{ type: 'gateway', name: 'Local Emulator', url: localUrl ?? this.local.configuredUrl(), local: true }, ...remotes];
     }
     switch (node.type) {
       case 'gateway':
@@ -92,13 +157,17 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
       case 'gatewayPackage':
         return [...node.summary.versions]
           .sort((a, b) => b.version - a.version)
-          .map((v) => ({
-            type: 'gatewayVersion' as const,
-            gatewayUrl: node.gatewayUrl,
-            packageName: node.summary.name,
-            summary: v,
-            isExplicitDefault: v.isDefault && node.summary.defaultIsExplicit,
-          }));
+          .map((v) => {
+            const version: GatewayVersionNode = {
+              type: 'gatewayVersion' as const,
+              gatewayUrl: node.gatewayUrl,
+              packageName: node.summary.name,
+              summary: v,
+              isExplicitDefault: v.isDefault && node.summary.defaultIsExplicit,
+            };
+            this.versionNodes.set(versionKey(version), version);
+            return version;
+          });
       case 'gatewayVersion':
         return this.flowsOf(node);
       default:
@@ -111,7 +180,7 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
       return [{ type: 'message', key: `${node.url}:stopped`, text: 'Not running — use Start Local Gateway', error: false }];
     }
     try {
-      const packages = await gatewayClient(node.url, 5_000).listPackages();
+      const packages = (await gatewayClient(node.url, 'tree').listPackages()).packages;
       if (packages.length === 0) return [{ type: 'message', key: `${node.url}:empty`, text: 'No packages yet', error: false }];
       return packages
         .sort((a, b) => a.name.localeCompare(b.name))
@@ -124,7 +193,7 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
 
   private async flowsOf(node: GatewayVersionNode): Promise<GatewaysNode[]> {
     try {
-      const detail = await gatewayClient(node.gatewayUrl, 5_000).getVersion(node.packageName, node.summary.version);
+      const detail = await gatewayClient(node.gatewayUrl, 'tree').getVersion(node.packageName, node.summary.version);
       if (detail.flows.length === 0) return [{ type: 'message', key: `${node.gatewayUrl}:${node.packageName}:${node.summary.version}:none`, text: 'No flows', error: false }];
       return [...detail.flows]
         .sort((a, b) => a.id.localeCompare(b.id))
@@ -177,7 +246,9 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
         const v = node.summary;
         const item = new vscode.TreeItem(`v${v.version}`, C.Collapsed);
         item.id = `gver:${node.gatewayUrl}:${node.packageName}:${v.version}`;
-        item.description = [v.published ? 'published' : 'unpublished', v.isDefault ? (node.isExplicitDefault ? 'default (explicit)' : 'default') : '']
+        const running = this.runningOf(node);
+        this.drawnRunning.set(versionKey(node), running);
+        item.description = [v.published ? 'published' : 'unpublished', v.isDefault ? (node.isExplicitDefault ? 'default (explicit)' : 'default') : '', running ? `${running} running` : '']
           .filter(Boolean)
           .join(' · ');
         item.contextValue = v.published ? GATEWAY_CONTEXT.versionPublished : GATEWAY_CONTEXT.versionUnpublished;
@@ -208,6 +279,13 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
   }
 
   dispose(): void {
+    clearTimeout(this.dirtyTimer);
+    for (const subscription of this.watched.values()) subscription.dispose();
+    this.watched.clear();
     this.disposables.forEach((d) => d.dispose());
   }
+}
+
+function versionKey(node: GatewayVersionNode): string {
+  return `${node.gatewayUrl}|${node.packageName}|${node.summary.version}`;
 }

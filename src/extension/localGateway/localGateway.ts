@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HealthResponse } from '../../core/api/types';
 import { config } from '../shared/config';
-import { gatewayClient } from '../shared/gateway';
+import { gatewayClient, type GatewayTimeout } from '../shared/gateway';
 import { notify, showLogAction } from '../shared/errors';
 import type { Logger } from '../shared/log';
 
@@ -21,9 +21,9 @@ export function localUrl(host: string, port: number): string {
 }
 
 /** Asks `/healthz` with a short timeout; undefined when nothing (or no gateway) answers. */
-export async function probeHealth(url: string, timeoutMs = 1000): Promise<HealthResponse | undefined> {
+export async function probeHealth(url: string, timeout: GatewayTimeout = 'probe'): Promise<HealthResponse | undefined> {
   try {
-    const health = await gatewayClient(url, timeoutMs).health();
+    const health = await gatewayClient(url, timeout).health();
     return health && health.status === 'ok' ? health : undefined;
   } catch {
     return undefined;
@@ -157,7 +157,7 @@ export class LocalGateway implements vscode.Disposable {
           const last = stderrTail.slice(-3).join(' ');
           throw new Error(`the emulator exited during start (exit code ${exited.code ?? exited.signal})${last ? `: ${last}` : ''}`);
         }
-        const health = await probeHealth(url, 500);
+        const health = await probeHealth(url, 'startPoll');
         if (health && !exited) {
           this.child = child;
           this.externalValue = false;

@@ -78,10 +78,9 @@ export async function addFlowToPackage(s: Services, arg?: unknown, uris?: unknow
     const list = Array.isArray(uris) && uris.every((u) => u instanceof vscode.Uri) && uris.length > 0 ? (uris as vscode.Uri[]) : [arg];
     flowIds = list.map((u) => flowIdOf(s.model, u));
     draftName = await resolveDraft(s.model, ws, undefined, `Add ${flowIds.map((id) => splitId(id).name).join(', ')} to which package?`);
-  } else if (arg && typeof arg === 'object' && 'draftName' in arg && 'flowIds' in arg && !isDefinitionArg(arg)) {
-    const a = arg as { draftName: string; flowIds: string[] };
-    draftName = await resolveDraft(s.model, ws, a.draftName, '');
-    flowIds = a.flowIds;
+  } else if (isFlowsRequest(arg)) {
+    draftName = await resolveDraft(s.model, ws, arg.draftName, '');
+    flowIds = arg.flowIds;
   } else {
     draftName = await resolveDraft(s.model, ws, isDraftArg(arg) ? arg : undefined, 'Add flows to which package?');
     const current = new Set(ws.drafts().get(draftName)!.draft.definitions.flows ?? []);
@@ -120,6 +119,20 @@ export async function addFlowToPackage(s: Services, arg?: unknown, uris?: unknow
   }
   s.refreshPackages();
   return { draftName, added };
+}
+
+/** `{ draftName, flowIds }`: what to add, with nothing asked. */
+function isFlowsRequest(arg: unknown): arg is { draftName: string; flowIds: string[] } {
+  const a = arg as { draftName?: unknown; flowIds?: unknown };
+  return (
+    !!a &&
+    typeof a === 'object' &&
+    !isDefinitionArg(arg) &&
+    typeof a.draftName === 'string' &&
+    Array.isArray(a.flowIds) &&
+    a.flowIds.length > 0 &&
+    a.flowIds.every((id) => typeof id === 'string')
+  );
 }
 
 function listed(ws: Awaited<ReturnType<Services['model']['get']>>, draftName: string): Set<string> {

@@ -48,9 +48,9 @@ export async function publishToDevGateway(s: Services, arg?: unknown): Promise<P
 
       progress.report({ message: config.devGatewayUrl() ? 'connecting to the dev gateway…' : 'starting the local gateway…' });
       const url = await devGatewayUrl(s);
-      const gw = gatewayClient(url, 60_000);
+      const gw = gatewayClient(url, 'upload');
       try {
-        await gatewayClient(url, 5_000).health();
+        await gatewayClient(url, 'reachable').health();
       } catch (err) {
         throw new Error(`the dev gateway ${url} does not answer (${errorText(err)}); check the setting "flowgate.devGateway.url"`);
       }
@@ -58,7 +58,7 @@ export async function publishToDevGateway(s: Services, arg?: unknown): Promise<P
       progress.report({ message: `uploading ${name} ${version} to ${url}…` });
       let created: boolean;
       try {
-        created = (await gw.upload(packed.bytes)).created;
+        created = (await gw.uploadPackage(packed.bytes)).created;
       } catch (err) {
         if (err instanceof GatewayError && (err.status === 409 || err.code === 'version-conflict')) {
           await offerVersionBump(s, name, version, url);
@@ -91,7 +91,7 @@ export async function publishToDevGateway(s: Services, arg?: unknown): Promise<P
 async function offerVersionBump(s: Services, name: string, version: number, url: string): Promise<void> {
   let next = version + 1;
   try {
-    const pkg = await gatewayClient(url).getPackage(name);
+    const pkg = await gatewayClient(url, 'action').getPackage(name);
     next = Math.max(next, ...pkg.versions.map((v) => v.version + 1));
   } catch {
     /* keep version + 1 */

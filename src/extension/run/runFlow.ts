@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
 import type { ExecutionResultResponse, FlowSignature } from '../../core/api/types';
-import { GatewayError } from '../../core/client/gatewayClient';
+import { GatewayError, type GatewayClient } from '../../core/client/gatewayClient';
 import { splitId } from '../../core/workspace/layout';
-import type { GatewayFlowNode } from '../gateways/gatewaysTree';
+import { asRecord, isGatewayFlowNode } from '../gateways/nodes';
 import { isDefinitionArg } from '../packages/nodes';
 import { flowIdOf } from '../packages/pickers';
 import { devGatewayUrl } from '../shared/devGateway';
 import { Cancelled, errorText, notify, showLogAction } from '../shared/errors';
-import { gatewayClient, type Gateway } from '../shared/gateway';
+import { gatewayClient } from '../shared/gateway';
 import type { Services } from '../shared/services';
 import { checkInput, describeDefault } from './inputs';
 import { inputValueFromText } from '../../core/model/inputText';
@@ -26,11 +26,6 @@ export interface RunOptions {
   inputs?: Record<string, unknown>;
 }
 
-function isGatewayFlowArg(arg: unknown): arg is GatewayFlowNode {
-  const a = arg as GatewayFlowNode;
-  return !!a && typeof a === 'object' && a.type === 'gatewayFlow' && typeof a.gatewayUrl === 'string' && !!a.flow;
-}
-
 /**
  * `flowgate.runFlow [target] [options]` — target: a Gateways-view flow node; a Packages-view flow
  * node or a `.flow.yaml` URI (run on the dev gateway, in a published version holding that flow);
@@ -40,14 +35,14 @@ function isGatewayFlowArg(arg: unknown): arg is GatewayFlowNode {
  * shows the outputs. Returns the gateway's answer (undefined when it failed).
  */
 export async function runFlow(s: Services, arg?: unknown, options?: unknown): Promise<ExecutionResultResponse | undefined> {
-  const opts: RunOptions = options && typeof options === 'object' && !Array.isArray(options) ? (options as RunOptions) : {};
+  const given = asRecord(asRecord(options)?.inputs);
   const target = await resolveTarget(s, arg);
-  const inputs = await askInputs(target.flow, opts.inputs);
+  const inputs = await askInputs(target.flow, given);
   return execute(s, target, inputs);
 }
 
 async function resolveTarget(s: Services, arg: unknown): Promise<RunTarget> {
-  if (isGatewayFlowArg(arg)) {
+  if (isGatewayFlowNode(arg)) {
     return { gatewayUrl: arg.gatewayUrl, packageName: arg.packageName, version: arg.version, flow: arg.flow };
   }
   let flowId: string | undefined;
@@ -55,14 +50,15 @@ async function resolveTarget(s: Services, arg: unknown): Promise<RunTarget> {
   let version: number | undefined;
   if (arg instanceof vscode.Uri) flowId = flowIdOf(s.model, arg);
   else if (isDefinitionArg(arg) && arg.kind === 'flow') flowId = arg.id;
-  else if (arg && typeof arg === 'object' && !Array.isArray(arg) && ('flowId' in arg || 'packageName' in arg)) {
-    const a = arg as { flowId?: string; packageName?: string; version?: number };
+  else if (asRecord(arg)?.flowId !== undefined || asRecord(arg)?.packageName !== undefined) {
+    const a = asRecord(arg)!;
     flowId = typeof a.flowId === 'string' ? a.flowId : undefined;
-    packageName = a.packageName;
-    version = a.version;
+    packageName = typeof a.packageName === 'string' ? a.packageName : undefined;
+    version = typeof a.version === 'number' ? a.version : undefined;
   }
+  // Anything else (nothing, a node of another kind): the quick pick of the dev gateway's flows.
   const url = await devGatewayUrl(s);
-  const gw = gatewayClient(url);
+  const gw = gatewayClient(url, 'action');
   const candidates = (await publishedFlows(gw, packageName)).filter(
     (c) => (!flowId || c.flow.id === flowId) && (version === undefined || c.version === version),
   );
@@ -91,12 +87,12 @@ async function resolveTarget(s: Services, arg: unknown): Promise<RunTarget> {
 }
 
 /** Flows of every published version on a gateway (optionally of one package). */
-async function publishedFlows(gw: Gateway, onlyPackage?: string): Promise<RunTarget[]> {
-  const packages = (await gw.listPackages()).filter((p) => !onlyPackage || p.name === onlyPackage);
+async function publishedFlows(gw: GatewayClient, onlyPackage?: string): Promise<RunTarget[]> {
+  const packages = (await gw.listPackages()).packages.filter((p) => !onlyPackage || p.name === onlyPackage);
   const versions = packages.flatMap((p) => p.versions.filter((v) => v.published).map((v) => ({ p, v })));
   const details = await Promise.all(versions.map(({ p, v }) => gw.getVersion(p.name, v.version)));
   return details.flatMap((d, i) =>
-    d.flows.map((flow) => ({ gatewayUrl: gw.url, packageName: d.name, version: d.version, flow, isDefault: versions[i].v.isDefault })),
+    d.flows.map((flow) => ({ gatewayUrl: gw.baseUrl, packageName: d.name, version: d.version, flow, isDefault: versions[i].v.isDefault })),
   );
 }
 
@@ -125,12 +121,12 @@ async function askInputs(flow: FlowSignature, given: Record<string, unknown> | u
 async function execute(s: Services, target: RunTarget, inputs: Record<string, unknown>): Promise<ExecutionResultResponse | undefined> {
   const name = splitId(target.flow.id).name;
   const where = `${target.packageName} ${target.version} on ${target.gatewayUrl}`;
-  const gw = gatewayClient(target.gatewayUrl, 5 * 60_000);
+  const gw = gatewayClient(target.gatewayUrl, 'run');
   s.log.info(`Run ${target.flow.id} (${where}) with inputs ${Object.keys(inputs).join(', ') || '(none)'}`);
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Flowgate: running ${name} (${target.packageName} ${target.version})…` },
-      () => gw.startExecution(target.flow.id, inputs, { packageName: target.packageName, packageVersion: target.version }),
+      () => runSynchronously(gw, target.flow.id, inputs, { packageName: target.packageName, packageVersion: target.version }),
     );
     s.log.info(`Execution ${result.executionId} of ${target.flow.id}: ${result.status}`);
     s.log.info(`Outputs: ${JSON.stringify(result.outputVariables, null, 2)}`);
@@ -158,12 +154,25 @@ async function execute(s: Services, target: RunTarget, inputs: Record<string, un
   }
 }
 
+/** Starts the flow and waits for its end (200); a 202, which only an asynchronous start answers, is read back. */
+async function runSynchronously(
+  gw: GatewayClient,
+  flow: string,
+  inputs: Record<string, unknown>,
+  where: { packageName?: string; packageVersion?: number },
+): Promise<ExecutionResultResponse> {
+  const answer = await gw.startExecution(flow, { inputVariables: inputs, packageName: where.packageName, packageVersion: where.packageVersion, mode: 'sync' });
+  if (answer.kind === 'result') return answer.result;
+  const detail = await gw.getExecution(answer.started.executionId);
+  return { executionId: detail.id, status: detail.status, outputVariables: detail.outputs ?? {}, packageName: detail.packageName, packageVersion: detail.packageVersion };
+}
+
 /** The execution id a flow-failed error carries in its details (`{ field: 'executionId' }`). */
 function executionIdOf(err: GatewayError): string | undefined {
   return err.details.find((d) => d.field === 'executionId')?.message;
 }
 
-async function logExecution(s: Services, gw: Gateway, id: string): Promise<void> {
+async function logExecution(s: Services, gw: GatewayClient, id: string): Promise<void> {
   try {
     const detail = await gw.getExecution(id);
     s.log.info(`Log of execution ${id} (${detail.flow}, ${detail.status}, ${detail.durationMs} ms):`);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ApiErrorDetail, ScheduleResponse } from '../../core/api/types';
-import { GatewayClient, GatewayError } from '../../core/client/gatewayClient';
+import { GatewayError, type GatewayClient } from '../../core/client/gatewayClient';
+import { gatewayClient } from '../shared/gateway';
 import {
   DEFAULT_TIMEZONE,
   scheduleBody,
@@ -80,7 +81,7 @@ export class SchedulesPanel implements vscode.Disposable {
     readonly scope: SchedulesScope,
     private readonly log: Logger,
   ) {
-    this.client = new GatewayClient(scope.gatewayUrl, { timeoutMs: 15_000 });
+    this.client = gatewayClient(scope.gatewayUrl, 'panel');
     this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview>(
       extensionUri,
       {
@@ -156,9 +157,9 @@ export class SchedulesPanel implements vscode.Disposable {
   }
 
   /**
-   * Handles one message of the page and answers it (the answer is also returned, for tests that
-   * drive the panel through `flowgate.schedules.dispatch`). `ready` and `refresh` answer with a
-   * snapshot.
+   * Handles one message of the page and answers it (the answer is also returned, for the in-host
+   * tests, which reach this handler through the extension's API `panels.schedules(key)`). `ready`
+   * and `refresh` answer with a snapshot.
    */
   async handle(message: WebviewToExtension): Promise<ExtensionToWebview | undefined> {
     switch (message.type) {

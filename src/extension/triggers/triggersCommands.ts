@@ -1,26 +1,19 @@
-import type { TriggersScope, WebviewToExtension } from '../../../webview/protocol/triggers';
+import type { TriggersScope } from '../../../webview/protocol/triggers';
 import { resolveVersion } from '../gatewayActions/targets';
 import type { Services } from '../shared/services';
 import { triggersKey, type TriggersPanel, type TriggersPanels } from './triggersPanel';
 
 /**
- * What the commands answer: the panel's scope and key, and (for the in-host tests, which run in
- * the same extension host) the panel's own handler of the page's commands and its loader.
+ * What the commands answer: the panel's scope and key (the in-host tests reach the panel's own
+ * handler through the extension's API, `panels.triggers(key)`).
  */
 export interface ShownTriggers {
   key: string;
   scope: TriggersScope;
-  handle: TriggersPanel['handle'];
-  load: TriggersPanel['load'];
 }
 
 function shown(panel: TriggersPanel): ShownTriggers {
-  return {
-    key: triggersKey(panel.scope),
-    scope: panel.scope,
-    handle: (message: WebviewToExtension) => panel.handle(message),
-    load: () => panel.load(),
-  };
+  return { key: triggersKey(panel.scope), scope: panel.scope };
 }
 
 /** `flowgate.showTriggers [versionNode | { gatewayUrl, packageName, version }]` — one panel per version. */

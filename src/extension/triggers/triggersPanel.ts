@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { GatewayClient, GatewayError } from '../../core/client/gatewayClient';
+import { GatewayError, type GatewayClient } from '../../core/client/gatewayClient';
+import { gatewayClient } from '../shared/gateway';
 import type { SnmpUserSummary, Trigger, TriggerSpec } from '../../core/model/trigger';
-import type { ApiErrorDetail } from '../../core/api/types';
+import type { ApiErrorDetail, ExecutionSummary } from '../../core/api/types';
 import {
   type ExtensionToWebview,
   type SnmpUserInput,
@@ -15,7 +16,12 @@ import {
 import { errorText, showError } from '../shared/errors';
 import type { Logger } from '../shared/log';
 import { WebviewPanelHost } from '../webviews/webviewHost';
+import type { ExecutionEvents } from '../executions/executionEvents';
+import { isFinishedStatus } from '../../../webview/protocol/executions';
 import { evaluateTestTrap, executionStatuses, sendTestTrap, TestTrapError } from './testTrap';
+
+/** How long the page follows the executions a test trap started. */
+const FOLLOW_MS = 30_000;
 
 export function triggersKey(scope: TriggersScope): string {
   return `${scope.gatewayUrl}|${scope.packageName}|${scope.packageVersion}`;
@@ -49,15 +55,18 @@ export class TriggersPanel implements vscode.Disposable {
   /** A tab to open with the next snapshot (set by Send Test Trap before the page is ready). */
   private pendingTab: TriggersTab | undefined;
   private disposed = false;
+  /** Ends each following of a test trap's executions (when the panel closes). */
+  private readonly followers = new Set<() => void>();
   readonly onDidDispose: vscode.Event<void>;
 
   constructor(
     extensionUri: vscode.Uri,
     readonly scope: TriggersScope,
     private readonly log: Logger,
-    tab?: TriggersTab,
+    tab: TriggersTab | undefined,
+    private readonly events: ExecutionEvents,
   ) {
-    this.client = new GatewayClient(scope.gatewayUrl, { timeoutMs: 15_000 });
+    this.client = gatewayClient(scope.gatewayUrl, 'panel');
     this.pendingTab = tab;
     this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview>(
       extensionUri,
@@ -73,7 +82,10 @@ export class TriggersPanel implements vscode.Disposable {
       (message, err) => showError(log, `Triggers: ${message.type} failed`, err),
     );
     this.onDidDispose = this.host.onDidDispose;
-    this.host.onDidDispose(() => (this.disposed = true));
+    this.host.onDidDispose(() => {
+      this.disposed = true;
+      for (const finish of [...this.followers]) finish();
+    });
   }
 
   get panel(): vscode.WebviewPanel {
@@ -270,20 +282,54 @@ export class TriggersPanel implements vscode.Disposable {
     }
   }
 
-  /** Re-reads running executions a test trap started until they end (or 30 s), pushing statuses. */
-  private async followExecutions(list: StartedExecution[]): Promise<void> {
-    let pending = list.filter((e) => e.id);
-    const end = Date.now() + 30_000;
-    while (pending.length && !this.disposed && Date.now() < end) {
-      await new Promise((r) => setTimeout(r, 700));
-      const now = await executionStatuses(this.client, pending);
-      await this.host.post({ type: 'executions', executions: now });
-      pending = now.filter((e) => !['Ended', 'Error', 'Stopped'].includes(e.status) && !e.error);
-    }
+  /**
+   * Follows the executions a test trap started until they end (or FOLLOW_MS), pushing their
+   * statuses to the page: from the gateway's shared execution event stream, with one read of each
+   * execution when the stream (re)connects (it may have ended before) and when it ends (for its error).
+   */
+  private followExecutions(list: StartedExecution[]): Promise<void> {
+    const pending = new Map(list.filter((e) => e.id && !isFinishedStatus(e.status as ExecutionSummary['status']) && !e.error).map((e) => [e.id, e]));
+    if (pending.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      let subscription: vscode.Disposable | undefined;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        this.followers.delete(finish);
+        subscription?.dispose();
+        resolve();
+      };
+      const timer = setTimeout(finish, FOLLOW_MS);
+      this.followers.add(finish);
+      const report = (now: StartedExecution[]) => {
+        if (done || now.length === 0) return;
+        for (const e of now) {
+          if (!pending.has(e.id)) continue;
+          if (isFinishedStatus(e.status as ExecutionSummary['status']) || e.error) pending.delete(e.id);
+          else pending.set(e.id, e);
+        }
+        void this.host.post({ type: 'executions', executions: now });
+        if (pending.size === 0 || this.disposed) finish();
+      };
+      const reread = (items: StartedExecution[]) =>
+        void executionStatuses(this.client, items).then(report, (err) => this.log.warn(`Triggers: could not read the executions of the test trap: ${errorText(err)}`));
+      subscription = this.events.subscribe(this.scope.gatewayUrl, {
+        snapshot: () => reread([...pending.values()]),
+        changed: (e) => {
+          const known = pending.get(e.id);
+          if (!known || known.status === e.status) return;
+          if (isFinishedStatus(e.status)) reread([known]);
+          else report([{ ...known, status: e.status }]);
+        },
+      });
+    });
   }
 
   dispose(): void {
     this.disposed = true;
+    for (const finish of [...this.followers]) finish();
     this.host.dispose();
   }
 }
@@ -295,6 +341,7 @@ export class TriggersPanels implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
+    private readonly events: ExecutionEvents,
   ) {}
 
   show(scope: TriggersScope, tab?: TriggersTab): TriggersPanel {
@@ -304,7 +351,7 @@ export class TriggersPanels implements vscode.Disposable {
       open.reveal(tab);
       return open;
     }
-    const panel = new TriggersPanel(this.extensionUri, scope, this.log, tab);
+    const panel = new TriggersPanel(this.extensionUri, scope, this.log, tab, this.events);
     this.panels.set(key, panel);
     panel.onDidDispose(() => {
       if (this.panels.get(key) === panel) this.panels.delete(key);

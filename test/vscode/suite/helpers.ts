@@ -7,15 +7,9 @@ import { buildPackageFile } from '../../../src/core/package/packageFile';
 
 export const EXTENSION_ID = 'flowgate.flowgate';
 
-/** What the extension's activate() returns (src/extension/extension.ts FlowgateApi). */
-export interface FlowgateApi {
-  workspaceModel(): Promise<{
-    drafts(): Map<string, { relPath: string; draft: { version: number; definitions: { flows?: string[]; connections?: string[] } } }>;
-    flows(): Map<string, unknown>;
-    file(rel: string): { text: string } | undefined;
-  }>;
-  localGateway: { url(): string | undefined; isRunning(): boolean };
-}
+/** What the extension's activate() returns: the extension's own declaration (types only: nothing of it is bundled here). */
+import type { FlowgateApi } from '../../../src/extension/extension';
+export type { FlowgateApi };
 
 export function extension(): vscode.Extension<FlowgateApi> {
   const ext = vscode.extensions.getExtension<FlowgateApi>(EXTENSION_ID);

@@ -1,7 +1,7 @@
 // The Schedules webview's extension side, against the local emulator the extension starts (free
 // port per run): `flowgate.showSchedules` opens one panel per version, and the page's messages
-// (webview/protocol/schedules.ts) go through the panel's own handler with
-// `flowgate.schedules.dispatch` — live preview, create, a refused save with errors per field, edit,
+// (webview/protocol/schedules.ts) go through the panel's own handler, reached through the
+// extension's API (`panels.schedules(key)`, not a command) — live preview, create, a refused save with errors per field, edit,
 // disable/enable, Run Now, delete. What the gateway holds is read back with core's GatewayClient.
 // Uses its own package (`fg-schedules-test`) and leaves it unpublished.
 import * as assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { ScheduleBody } from '../../../src/core/api/types';
 import type { GatewayClient } from '../../../src/core/client/gatewayClient';
 import type { ExtensionToWebview, WebviewToExtension } from '../../../webview/protocol/schedules';
-import { publishTestPackage, startTestGateway, stopTestGateway, versionNode, waitFor } from './helpers';
+import { api, publishTestPackage, startTestGateway, stopTestGateway, versionNode, waitFor } from './helpers';
 
 const PKG = 'fg-schedules-test';
 const FLOW = 'tests/sched/Greet';
@@ -37,8 +37,10 @@ suite('schedules webview', () => {
 
   /** Sends one page message through the panel's handler; answers what the panel sent back. */
   async function send<T extends ExtensionToWebview['type']>(message: WebviewToExtension, expect: T): Promise<Extract<ExtensionToWebview, { type: T }>> {
-    const answer = await vscode.commands.executeCommand<ExtensionToWebview | undefined>('flowgate.schedules.dispatch', key, message);
-    assert.ok(answer, `no answer to ${message.type} (the dispatch command failed)`);
+    const panel = api().panels.schedules(key);
+    assert.ok(panel, `no Schedules panel is open for ${key}`);
+    const answer = await panel.handle(message);
+    assert.ok(answer, `no answer to ${message.type}`);
     assert.equal(answer.type, expect, `answer to ${message.type}: ${JSON.stringify(answer)}`);
     return answer as Extract<ExtensionToWebview, { type: T }>;
   }

@@ -11,7 +11,7 @@ import type { GatewayClient } from '../../../src/core/client/gatewayClient';
 import { validateTriggerSpec } from '../../../src/core/triggers/validate';
 import type { TriggerSpec } from '../../../src/core/model/trigger';
 import type { ExtensionToWebview, TestTrapResult, TriggersSnapshot, WebviewToExtension } from '../../../webview/protocol/triggers';
-import { publishTestPackage, startTestGateway, stopTestGateway, waitFor } from './helpers';
+import { api, publishTestPackage, startTestGateway, stopTestGateway, waitFor } from './helpers';
 
 const PKG = 'fg-triggers-test';
 const FLOW = 'tests/triggers/On-Trap';
@@ -28,9 +28,14 @@ steps:
 `;
 
 type Answer = Extract<ExtensionToWebview, { type: 'done' | 'trapResult' }>;
+/** What the Show Triggers / Send Test Trap commands answer. */
 interface Shown {
   key: string;
   scope: { gatewayUrl: string; packageName: string; packageVersion: number };
+}
+/** The open panel's own handler and loader, reached through the extension's API (`panels.triggers(key)`). */
+interface Panel {
+  key: string;
   handle(message: WebviewToExtension): Promise<Answer | undefined>;
   load(): Promise<TriggersSnapshot>;
 }
@@ -47,7 +52,7 @@ const spec = (name: string, deviceAddress: string, extra: Partial<TriggerSpec> =
 suite('triggers panel', () => {
   let url: string;
   let client: GatewayClient;
-  let panel: Shown;
+  let panel: Panel;
   let requestId = 1;
   const done = async (message: WebviewToExtension) => {
     const answer = await panel.handle(message);
@@ -75,10 +80,12 @@ suite('triggers panel', () => {
   test('Show Triggers opens the panel of the version with its flows, users and the SNMP trap target', async () => {
     const shown = await vscode.commands.executeCommand<Shown>('flowgate.showTriggers', { gatewayUrl: url, packageName: PKG, version: 1 });
     assert.ok(shown, 'Show Triggers returned nothing (it failed)');
-    assert.equal(typeof shown.handle, 'function');
-    panel = shown;
+    assert.equal((shown as unknown as Record<string, unknown>).handle, undefined, 'a command answer carries functions (a test hook in the command)');
+    const open = api().panels.triggers(shown.key);
+    assert.ok(open, `no Triggers panel is open for ${shown.key}`);
+    panel = { key: shown.key, handle: (m) => open.handle(m), load: () => open.load() };
     assert.deepEqual(shown.scope.packageName, PKG);
-    const snap = await shown.load();
+    const snap = await panel.load();
     assert.deepEqual(snap.problems, []);
     assert.equal(snap.published, true);
     assert.deepEqual(snap.flows.map((f) => f.id), [FLOW]);

@@ -1,0 +1,96 @@
+/**
+ * Typed guards for the command arguments that name something on a gateway: the Gateways view's
+ * nodes (what VS Code passes to a command run from the view) and the plain references the
+ * extension itself and scripts pass (`{ gatewayUrl, packageName, version }`). A command handler
+ * checks its argument with one of these instead of casting it, so an argument of another kind
+ * (a palette run with none, a node of the other view, a half-built object) reaches its picker or
+ * its clear message, never a property of `undefined`.
+ */
+import { LIMITS } from '../../core/limits';
+import type { GatewayFlowNode, GatewayNode, GatewayPackageNode, GatewayVersionNode } from './gatewaysTree';
+
+/** The `contextValue`s of the Gateways view's items (the manifest's `viewItem` clauses name these). */
+export const GATEWAY_CONTEXT = {
+  localRunning: 'flowgate.localGateway.running',
+  localStopped: 'flowgate.localGateway.stopped',
+  remote: 'flowgate.gateway',
+  package: 'flowgate.gatewayPackage',
+  versionPublished: 'flowgate.gatewayVersion.published',
+  versionUnpublished: 'flowgate.gatewayVersion.unpublished',
+  flow: 'flowgate.gatewayFlow',
+  error: 'flowgate.gatewayError',
+  message: 'flowgate.gatewayMessage',
+} as const;
+
+type Obj = Record<string, unknown>;
+
+/** A plain object (not an array, not null), else undefined. */
+export function asRecord(arg: unknown): Obj | undefined {
+  return arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as Obj) : undefined;
+}
+
+function isText(v: unknown, max: number = LIMITS.urlLength): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= max;
+}
+
+function isVersionNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= LIMITS.maxVersion;
+}
+
+export function isGatewayNode(arg: unknown): arg is GatewayNode {
+  const a = asRecord(arg);
+  return !!a && a.type === 'gateway' && isText(a.url) && typeof a.name === 'string' && typeof a.local === 'boolean';
+}
+
+export function isGatewayPackageNode(arg: unknown): arg is GatewayPackageNode {
+  const a = asRecord(arg);
+  const summary = asRecord(a?.summary);
+  return !!a && a.type === 'gatewayPackage' && isText(a.gatewayUrl) && !!summary && isText(summary.name, LIMITS.nameLength) && Array.isArray(summary.versions);
+}
+
+export function isGatewayVersionNode(arg: unknown): arg is GatewayVersionNode {
+  const a = asRecord(arg);
+  const summary = asRecord(a?.summary);
+  return !!a && a.type === 'gatewayVersion' && isText(a.gatewayUrl) && isText(a.packageName, LIMITS.nameLength) && !!summary && isVersionNumber(summary.version);
+}
+
+export function isGatewayFlowNode(arg: unknown): arg is GatewayFlowNode {
+  const a = asRecord(arg);
+  const flow = asRecord(a?.flow);
+  return (
+    !!a &&
+    a.type === 'gatewayFlow' &&
+    isText(a.gatewayUrl) &&
+    isText(a.packageName, LIMITS.nameLength) &&
+    isVersionNumber(a.version) &&
+    !!flow &&
+    isText(flow.id, LIMITS.definitionIdLength) &&
+    (flow.inputs === undefined || !!asRecord(flow.inputs))
+  );
+}
+
+/** `{ gatewayUrl }` (also any node or reference that carries one). */
+export function gatewayUrlOf(arg: unknown): string | undefined {
+  const a = asRecord(arg);
+  return a && isText(a.gatewayUrl) ? a.gatewayUrl : undefined;
+}
+
+/** `{ packageName }` with an optional `{ gatewayUrl }`. */
+export function isPackageRef(arg: unknown): arg is { gatewayUrl?: string; packageName: string } {
+  const a = asRecord(arg);
+  return !!a && isText(a.packageName, LIMITS.nameLength) && (a.gatewayUrl === undefined || isText(a.gatewayUrl));
+}
+
+/** `{ packageName, version }` with an optional `{ gatewayUrl }`. */
+export function isVersionRef(arg: unknown): arg is { gatewayUrl?: string; packageName: string; version: number } {
+  return isPackageRef(arg) && isVersionNumber((arg as Obj).version);
+}
+
+/** What kind of argument this is, for a message saying what a command cannot use. */
+export function describeArg(arg: unknown): string {
+  if (arg === undefined || arg === null) return 'nothing';
+  const a = asRecord(arg);
+  if (a && typeof a.type === 'string') return `a ${a.type.slice(0, 40)} item`;
+  if (Array.isArray(arg)) return 'a list';
+  return `a ${typeof arg}`;
+}
