@@ -41,6 +41,7 @@ import type {
 import type { SnmpUserSummary } from '../model/trigger';
 import { GatewayError, type GatewayErrorCode } from './gatewayError';
 import { readServerSentEvents, type ServerSentEvent } from './sse';
+import { isJsonObject } from '../model/jsonObject';
 
 export { GatewayError, type GatewayErrorCode } from './gatewayError';
 export type { ServerSentEvent } from './sse';
@@ -122,9 +123,6 @@ function networkCode(error: unknown): string | undefined {
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export class GatewayClient {
   /** The base URL as given, without a trailing slash (and without any user:password). */
@@ -494,11 +492,11 @@ export class GatewayClient {
     } catch {
       parsed = undefined;
     }
-    const error = isRecord(parsed) && isRecord(parsed.error) ? parsed.error : undefined;
+    const error = isJsonObject(parsed) && isJsonObject(parsed.error) ? parsed.error : undefined;
     if (error && typeof error.message === 'string') {
       const code = typeof error.code === 'string' && error.code !== '' ? error.code : codeForStatus(response.status);
       const details = Array.isArray(error.details)
-        ? error.details.filter(isRecord).map((d) => ({ field: String(d.field ?? ''), message: String(d.message ?? '') }))
+        ? error.details.filter(isJsonObject).map((d) => ({ field: String(d.field ?? ''), message: String(d.message ?? '') }))
         : [];
       return this.error(response.status, code, error.message, details);
     }

@@ -6,6 +6,7 @@ import type { Definition, DefinitionKind, Reference } from '../model/definition'
 import type { FlowDefinition } from '../model/flow';
 import { flowPath } from '../workspace/layout';
 import type { Workspace } from '../workspace/workspace';
+import { isJsonObject } from '../model/jsonObject';
 
 /** Lists of nested steps a step may hold. */
 const NESTED_STEP_LISTS = ['then', 'else', 'steps', 'catch'] as const;
@@ -61,7 +62,7 @@ export function flowForGraph(ws: Workspace, id: string): FlowDefinition | undefi
   const file = ws.file(flowPath(id));
   if (!file || file.kind !== 'flow') return undefined;
   const value = file.yaml.value;
-  const flow = (value && typeof value === 'object' && !Array.isArray(value) ? value : { steps: [] }) as FlowDefinition['flow'];
+  const flow = (isJsonObject(value) ? value : { steps: [] }) as unknown as FlowDefinition['flow'];
   const slash = id.lastIndexOf('/');
   return { kind: 'flow', id, name: id.slice(slash + 1), folder: slash < 0 ? '' : id.slice(0, slash), flow };
 }

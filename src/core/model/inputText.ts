@@ -20,6 +20,7 @@
  */
 import type { ApiErrorDetail } from '../api/types';
 import { isRequiredInput, type InputDeclarationLike } from './inputValues';
+import { isJsonObject } from './jsonObject';
 
 /** What a typed text gives: a value, nothing (empty text: left out), or why it does not fit. */
 export type InputTextResult = { kind: 'value'; value: unknown } | { kind: 'empty' } | { kind: 'error'; message: string };
@@ -69,8 +70,7 @@ export function inputValueFromText(text: string, decl: InputDeclarationLike): In
       return t === 'true' ? { kind: 'value', value: true } : t === 'false' ? { kind: 'value', value: false } : refuse('must be a boolean: enter true or false');
     case 'object': {
       const p = parseJson(t);
-      const ok = p !== undefined && typeof p.value === 'object' && p.value !== null && !Array.isArray(p.value);
-      return ok ? { kind: 'value', value: p.value } : refuse('must be a JSON object, e.g. {"key": "value"}');
+      return p !== undefined && isJsonObject(p.value) ? { kind: 'value', value: p.value } : refuse('must be a JSON object, e.g. {"key": "value"}');
     }
     case 'array': {
       const p = parseJson(t);

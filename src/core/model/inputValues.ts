@@ -4,6 +4,7 @@
  * run-flow step's literal inputs — so what VS Code accepts, the gateway accepts.
  */
 import type { ApiErrorDetail } from '../api/types';
+import { isJsonObject } from './jsonObject';
 
 /** What the checks need of a declaration (a VariableDeclaration or a FlowSignature input fits). */
 export interface InputDeclarationLike {
@@ -34,7 +35,7 @@ export function matchesValueType(value: unknown, type: string): boolean {
     case 'boolean':
       return typeof value === 'boolean';
     case 'object':
-      return typeof value === 'object' && value !== null && !Array.isArray(value);
+      return isJsonObject(value);
     case 'array':
       return Array.isArray(value);
     default:

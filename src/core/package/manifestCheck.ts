@@ -6,6 +6,7 @@ import type { DefinitionKind } from '../model/definition';
 import { INSTRUCTIONS_ENTRY, PACKAGE_FORMAT, type ManifestDefinition, type PackageManifest } from '../model/manifest';
 import { isPackageName } from '../model/packageDraft';
 import { isReservedName } from '../model/reservedNames';
+import { isJsonObject } from '../model/jsonObject';
 import { definitionEntryPath, invalidDefinitionIdReason } from './entryPaths';
 import { PackageFileError } from './errors';
 import { SHA256_HEX_PATTERN } from './sha256';
@@ -25,10 +26,6 @@ const MANIFEST_KEYS = new Set([
   'triggers',
   'contentDigest',
 ]);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fail(field: string, message: string): never {
   throw new PackageFileError(field, message);
@@ -103,7 +100,7 @@ function checkDefinitions(value: unknown): ManifestDefinition[] {
   const seen = new Set<string>();
   return value.map((item, index) => {
     const field = `manifest.definitions[${index}]`;
-    if (!isRecord(item)) fail(field, `${field} must be an object (found ${describe(item)}).`);
+    if (!isJsonObject(item)) fail(field, `${field} must be an object (found ${describe(item)}).`);
     for (const key of Object.keys(item)) {
       if (!['kind', 'id', 'file', 'sha256'].includes(key)) fail(`${field}.${key}`, `${field} has an unknown property '${key}'.`);
     }
@@ -133,7 +130,7 @@ function checkDefinitions(value: unknown): ManifestDefinition[] {
  * and size before anything recursive (the content digest) sees them.
  */
 export function checkManifest(value: unknown): PackageManifest {
-  if (!isRecord(value)) fail('manifest', `manifest.json must hold a JSON object (found ${describe(value)}).`);
+  if (!isJsonObject(value)) fail('manifest', `manifest.json must hold a JSON object (found ${describe(value)}).`);
   for (const key of Object.keys(value)) {
     if (!MANIFEST_KEYS.has(key)) fail(`manifest.${key.slice(0, 100)}`, `manifest.json has an unknown property '${key.slice(0, 100)}'.`);
   }
@@ -168,23 +165,23 @@ export function checkManifest(value: unknown): PackageManifest {
   const definitions = checkDefinitions(value.definitions);
 
   const instructions = value.instructions;
-  if (!isRecord(instructions)) fail('manifest.instructions', `manifest.instructions must be an object (found ${describe(instructions)}).`);
+  if (!isJsonObject(instructions)) fail('manifest.instructions', `manifest.instructions must be an object (found ${describe(instructions)}).`);
   if (instructions.file !== INSTRUCTIONS_ENTRY) {
     fail('manifest.instructions.file', `manifest.instructions.file must be "${INSTRUCTIONS_ENTRY}" (found ${describe(instructions.file)}).`);
   }
   const instructionsSha = requireSha(instructions, 'sha256', 'manifest.instructions.sha256');
 
   const authorisation = value.authorisation;
-  if (isRecord(authorisation) && Array.isArray(authorisation.groups) && authorisation.groups.length > LIMITS.authorisationGroups) {
+  if (isJsonObject(authorisation) && Array.isArray(authorisation.groups) && authorisation.groups.length > LIMITS.authorisationGroups) {
     fail('manifest.authorisation.groups', `manifest.authorisation.groups lists ${authorisation.groups.length} groups; at most ${LIMITS.authorisationGroups} are accepted.`);
   }
-  if (!isRecord(authorisation) || !Array.isArray(authorisation.groups) || authorisation.groups.some((g) => typeof g !== 'string' || g === '')) {
+  if (!isJsonObject(authorisation) || !Array.isArray(authorisation.groups) || authorisation.groups.some((g) => typeof g !== 'string' || g === '')) {
     fail('manifest.authorisation', 'manifest.authorisation must be {"groups": [...]} with non-empty group names.');
   }
   (authorisation.groups as string[]).forEach((g, i) => boundedString(g, `manifest.authorisation.groups[${i}]`, LIMITS.shortStringLength));
   for (const key of ['schedules', 'triggers'] as const) {
     const list = value[key];
-    if (!Array.isArray(list) || list.some((item) => !isRecord(item))) {
+    if (!Array.isArray(list) || list.some((item) => !isJsonObject(item))) {
       fail(`manifest.${key}`, `manifest.${key} must be an array of objects (found ${describe(list)}).`);
     }
   }

@@ -7,6 +7,7 @@ import { LIMITS } from '../limits';
 import { hasControlChars } from '../model/controlChars';
 import { CronNeverRunsError, cronNextRuns, cronProblems, normalizeCron } from './cron';
 import { DEFAULT_TIMEZONE, timezoneProblems } from './preview';
+import { isJsonObject } from '../model/jsonObject';
 
 /** What schedule checks need of a flow: its id and declared inputs (a FlowSignature fits). */
 export interface ScheduleFlowInfo {
@@ -21,7 +22,6 @@ export const MAX_SCHEDULE_NAME = LIMITS.scheduleNameLength;
 /** Input values of one schedule (a flow declares far fewer inputs). */
 const MAX_INPUT_VALUES = 10_000;
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 
 /**
@@ -32,7 +32,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlowInfo[], prefix = ''): ApiErrorDetail[] {
   const out: ApiErrorDetail[] = [];
   const add = (field: string, message: string) => out.push({ field: prefix + field, message });
-  if (!isRecord(spec)) {
+  if (!isJsonObject(spec)) {
     out.push({ field: prefix.replace(/\.$/, '') || 'body', message: `a schedule must be an object, got ${valueTypeOf(spec)}` });
     return out;
   }
@@ -80,7 +80,7 @@ export function validateScheduleSpec(spec: unknown, flows?: readonly ScheduleFlo
     }
   }
 
-  if (inputs !== undefined && !isRecord(inputs)) add('inputs', `must be an object of input values, got ${valueTypeOf(inputs)}`);
+  if (inputs !== undefined && !isJsonObject(inputs)) add('inputs', `must be an object of input values, got ${valueTypeOf(inputs)}`);
   else if (inputs !== undefined && Object.keys(inputs).length > MAX_INPUT_VALUES) add('inputs', `at most ${MAX_INPUT_VALUES} input values`);
   else if (target) {
     const given = (inputs ?? {}) as Record<string, unknown>;

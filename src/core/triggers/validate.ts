@@ -9,6 +9,7 @@ import { isSnmpVersion, SNMP_VERSIONS_TEXT, type TriggerConditions, type Trigger
 import { LIMITS } from '../limits';
 import { hasControlChars } from '../model/controlChars';
 import { parseAddressCondition, parseCommunityCondition, parseOidCondition, parsePortCondition } from './conditions';
+import { isJsonObject } from '../model/jsonObject';
 
 /** Trigger names: as package drafts have always allowed. */
 export const MAX_TRIGGER_NAME = LIMITS.scheduleNameLength;
@@ -21,7 +22,6 @@ export interface ValidateTriggerOptions {
 const TOP_KEYS = new Set(['id', 'name', 'description', 'flow', 'conditions', 'inputs', 'pduVariable', 'enabled']);
 const CONDITION_KEYS = new Set(['deviceAddress', 'devicePort', 'trapOid', 'version', 'community', 'agentAddress', 'users']);
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 
 /**
@@ -32,7 +32,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, opts: ValidateTriggerOptions = {}): ApiErrorDetail[] {
   const errors: ApiErrorDetail[] = [];
   const err = (field: string, message: string) => errors.push({ field, message });
-  if (!isObject(spec)) {
+  if (!isJsonObject(spec)) {
     err('trigger', 'must be an object');
     return errors;
   }
@@ -52,7 +52,7 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
 
   // conditions
   const c = spec.conditions;
-  if (!isObject(c)) {
+  if (!isJsonObject(c)) {
     err('conditions', 'must be an object with deviceAddress, devicePort, trapOid and version');
   } else {
     const unknownConditions = Object.keys(c).filter((k) => !CONDITION_KEYS.has(k));
@@ -98,8 +98,8 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
 
   // inputs and the PDU variable
   const inputs = spec.inputs;
-  if (inputs !== undefined && !isObject(inputs)) err('inputs', 'must be an object of input values');
-  else if (isObject(inputs) && Object.keys(inputs).length > LIMITS.objectKeys) err('inputs', `at most ${LIMITS.objectKeys} input values`);
+  if (inputs !== undefined && !isJsonObject(inputs)) err('inputs', 'must be an object of input values');
+  else if (isJsonObject(inputs) && Object.keys(inputs).length > LIMITS.objectKeys) err('inputs', `at most ${LIMITS.objectKeys} input values`);
   const pduVariable = spec.pduVariable;
   if (pduVariable !== undefined && (typeof pduVariable !== 'string' || pduVariable.trim() === '')) {
     err('pduVariable', 'must be the name of an input of the flow');
@@ -114,7 +114,7 @@ export function validateTriggerSpec(spec: unknown, flow?: FlowSignature | null, 
       else if (d.type !== 'object' && d.type !== 'any') err('pduVariable', `input '${pduVariable}' is of type ${d.type}; the trap PDU is an object`);
     }
     const pdu = typeof pduVariable === 'string' ? [pduVariable] : [];
-    const given = isObject(inputs) ? inputs : {};
+    const given = isJsonObject(inputs) ? inputs : {};
     for (const p of inputProblems(declared, given, { prefix: 'inputs.', flowId: flow.id, provided: pdu })) err(p.field, p.message);
   }
   return errors;

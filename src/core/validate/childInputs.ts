@@ -7,6 +7,7 @@ import type { FlowDefinition, ValueType, VariableDeclaration } from '../model/fl
 import type { Reference } from '../model/definition';
 import { isRequiredInput, valueTypeOf } from '../model/inputValues';
 import { valueAt } from '../model/valueAt';
+import { isJsonObject } from '../model/jsonObject';
 
 export interface ChildInputProblem {
   severity: Diagnostic['severity'];
@@ -21,7 +22,7 @@ export function checkChildInputs(parent: unknown, ref: Reference, child: FlowDef
   const stepPath = ref.path.slice(0, -1);
   const step = valueAt(parent, stepPath) as { inputs?: unknown } | undefined;
   if (!step || typeof step !== 'object') return [];
-  const given = step.inputs && typeof step.inputs === 'object' && !Array.isArray(step.inputs) ? (step.inputs as Record<string, unknown>) : {};
+  const given = isJsonObject(step.inputs) ? step.inputs : {};
   const declared: Record<string, VariableDeclaration> = child.flow.inputs ?? {};
   const out: ChildInputProblem[] = [];
   const names = Object.keys(declared);

@@ -16,6 +16,7 @@ import { checkChildInputs } from './childInputs';
 import { expressionSyntaxError, findExpressions } from './expressions';
 import { draftScheduleDiagnostics } from './schedules';
 import { draftTriggerDiagnostics } from './triggers';
+import { isJsonObject } from '../model/jsonObject';
 
 export interface MissingReference {
   kind: DefinitionKind;
@@ -58,7 +59,7 @@ export function validateFile(ws: Workspace, relPath: string): Diagnostic[] {
   if (file.kind === 'connection' && !hasYamlErrors(file)) {
     // From the parsed value, so that a schema problem elsewhere in the file does not hide this one.
     const headers = (file.yaml.value as { headers?: unknown } | null)?.headers;
-    if (headers && typeof headers === 'object' && !Array.isArray(headers)) out.push(...secretHeaderDiagnostics(file, headers as Record<string, unknown>));
+    if (isJsonObject(headers)) out.push(...secretHeaderDiagnostics(file, headers));
   }
   return out;
 }
@@ -159,14 +160,13 @@ function partialDraft(file: ParsedFile): PackageDraftDocument | undefined {
     });
     return out;
   };
-  const isObject = (x: unknown) => !!x && typeof x === 'object' && !Array.isArray(x);
-  const defs = isObject(v.definitions) ? (v.definitions as Record<string, unknown>) : {};
+  const defs = isJsonObject(v.definitions) ? (v.definitions as Record<string, unknown>) : {};
   const isString = (x: unknown) => typeof x === 'string';
   const flows = list<string>(['definitions', 'flows'], defs.flows, isString);
   const connections = list<string>(['definitions', 'connections'], defs.connections, isString);
   const replacements = list<ReferenceReplacement>(['replacements'], v.replacements, (x) => {
     const r = x as Record<string, unknown>;
-    return isObject(x) && (r.kind === 'flow' || r.kind === 'connection') && isString(r.from) && isString(r.to);
+    return isJsonObject(x) && (r.kind === 'flow' || r.kind === 'connection') && isString(r.from) && isString(r.to);
   });
   // Schedules and triggers: their own checks leave shape problems to the schema (validate/schedules.ts, triggers.ts).
   const schedules = Array.isArray(v.schedules) ? v.schedules : undefined;

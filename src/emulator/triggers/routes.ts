@@ -19,6 +19,7 @@ import { isSnmpVersion, SNMP_VERSIONS_TEXT, type SnmpAuthProtocol, type SnmpPriv
 import { parseIpv4, parseOid } from '../../core/triggers/conditions';
 import { snmpUserProblems } from '../../core/snmp/users';
 import { isPort, PORT_RULE } from '../../core/model/port';
+import { isJsonObject } from '../../core/model/jsonObject';
 import { ApiError, badRequest, notFound } from '../errors';
 import { parseVersion } from '../http/params';
 import { check, jsonBody, noBody } from '../http/validate';
@@ -28,8 +29,6 @@ import { UnknownTrapError, userSummary } from './service';
 import { LIMITS } from '../../core/limits';
 import { toTrigger, triggerProblems, withFlowId } from '../../core/settings/fromManifest';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function refuse(what: string, details: ApiErrorDetail[]): never {
   throw badRequest(`Invalid ${what}: ${details.map((d) => `${d.field}: ${d.message}`).join('; ')}`, details);
 }
@@ -38,7 +37,7 @@ function refuse(what: string, details: ApiErrorDetail[]): never {
 export function checkUser(body: unknown, name: string, existing?: SnmpUserSpec): SnmpUserSpec {
   const details: ApiErrorDetail[] = [];
   const err = (field: string, message: string) => details.push({ field, message });
-  if (!isObject(body)) refuse('SNMPv3 user', [{ field: 'body', message: 'must be a JSON object' }]);
+  if (!isJsonObject(body)) refuse('SNMPv3 user', [{ field: 'body', message: 'must be a JSON object' }]);
   for (const k of Object.keys(body)) {
     if (!['name', 'level', 'authProtocol', 'authKey', 'privProtocol', 'privKey'].includes(k)) err(k, `unknown property '${k}'`);
   }
@@ -69,10 +68,10 @@ export function checkUser(body: unknown, name: string, existing?: SnmpUserSpec):
 export function checkEvaluateRequest(body: unknown): EvaluateTrapRequest {
   const details: ApiErrorDetail[] = [];
   const err = (field: string, message: string) => details.push({ field, message });
-  if (!isObject(body)) refuse('trap', [{ field: 'body', message: 'must be a JSON object' }]);
+  if (!isJsonObject(body)) refuse('trap', [{ field: 'body', message: 'must be a JSON object' }]);
   if (!isSnmpVersion(body.version)) err('version', `must be ${SNMP_VERSIONS_TEXT}`);
   const source = body.source;
-  if (!isObject(source)) err('source', 'must be {"address", "port"}');
+  if (!isJsonObject(source)) err('source', 'must be {"address", "port"}');
   else {
     if (typeof source.address !== 'string' || parseIpv4(source.address) === undefined) err('source.address', 'must be an IPv4 address');
     if (!isPort(source.port)) err('source.port', `must be ${PORT_RULE}`);
@@ -89,7 +88,7 @@ export function checkEvaluateRequest(body: unknown): EvaluateTrapRequest {
     if (!Array.isArray(body.varbinds)) err('varbinds', 'must be an array');
     else {
       body.varbinds.forEach((v, i) => {
-        if (!isObject(v) || typeof v.oid !== 'string' || !parseOid(v.oid).ok || typeof v.type !== 'string') {
+        if (!isJsonObject(v) || typeof v.oid !== 'string' || !parseOid(v.oid).ok || typeof v.type !== 'string') {
           err(`varbinds[${i}]`, 'must be {"oid", "type", "value"}');
         }
       });
