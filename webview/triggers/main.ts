@@ -822,7 +822,7 @@ function renderTrapForm(): void {
     row(
       'SNMP version',
       'version',
-      radios('version', ['v1', 'v2c', 'v3'], version, (v) => {
+      radios('version', [...SNMP_VERSIONS], version, (v) => {
         version = v as SnmpVersion;
         layout();
         remember();
