@@ -132,4 +132,24 @@ describe('a second gateway where one runs', () => {
     assert.equal((await call(third.url, 'GET', '/healthz')).status, 200);
     assert.equal(await third.stop(), 0);
   });
+
+  test('a lock whose pid now belongs to another process (a reused pid: its start time differs) is stale', async () => {
+    const dir = tempDir();
+    // This test process is alive, but it is not the process that wrote this lock (procStart differs).
+    writeFileSync(path.join(dir, 'gateway.lock'), JSON.stringify({ pid: process.pid, startedAt: '2020-01-01T00:00:00.000Z', procStart: '1' }));
+    const gw2 = await startEmulatorProcess({ dataDir: dir });
+    try {
+      assert.notEqual(lockOf(dir).pid, process.pid);
+      assert.match(JSON.stringify(lockOf(dir)), /"procStart":"\d+"/);
+    } finally {
+      assert.equal(await gw2.stop(), 0);
+    }
+    // The same live process with its real start time holds the folder.
+    const stat = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
+    const procStart = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    writeFileSync(path.join(dir, 'gateway.lock'), JSON.stringify({ pid: process.pid, procStart }));
+    const r = await runEmulatorToExit(['--port', '0', '--snmp-port', '0', '--data', dir]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stderr.includes(`pid ${process.pid}`), r.stderr);
+  });
 });
