@@ -23,6 +23,8 @@ export const LIMITS = {
   jsonBodyBytes: 5 * 1024 * 1024,
   /** A package file. */
   packageFileBytes: 50 * 1024 * 1024,
+  /** A JSON answer the client (extension, CLI) reads from a gateway: a hostile gateway cannot exhaust its memory. */
+  clientJsonAnswerBytes: 64 * 1024 * 1024,
   /** Schedules and triggers of one package version. */
   schedulesPerVersion: 1000,
   triggersPerVersion: 1000,

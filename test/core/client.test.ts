@@ -321,3 +321,29 @@ test('listTraps pages the trap log: limit and after go in the query, only when g
   await client.listTraps({ limit: 20, after: 'trap-9' });
   assert.equal(last().url, '/api/v1/snmp/traps?limit=20&after=trap-9');
 });
+
+test('a hostile gateway cannot exhaust the client: answers over the bounds are refused while reading', async () => {
+  // Declared too long: refused from the header, before any of it is read.
+  on('GET', '/api/v1/packages/huge/versions/1/file', (_s, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/zip', 'Content-Length': String(60 * 1024 * 1024) });
+    res.write(Buffer.alloc(1024));
+    setTimeout(() => res.destroy(), 200);
+  });
+  // Chunked and endless in effect: reading stops past the JSON bound.
+  on('GET', '/api/v1/packages', (_s, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sent = 0;
+    const pump = () => {
+      while (sent < 80 && !res.destroyed) {
+        sent++;
+        if (!res.write(chunk)) return void res.once('drain', pump);
+      }
+      res.end();
+    };
+    pump();
+  });
+  const client = new GatewayClient(baseUrl, { token: TOKEN });
+  await assert.rejects(client.downloadVersion('huge', 1), (e: unknown) => e instanceof GatewayError && e.code === 'bad-response' && /more than 52428800 bytes/.test(e.message));
+  await assert.rejects(client.listPackages(), (e: unknown) => e instanceof GatewayError && e.code === 'bad-response' && /more than 67108864 bytes/.test(e.message));
+});

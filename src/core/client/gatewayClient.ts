@@ -42,6 +42,37 @@ import type { SnmpUserSummary } from '../model/trigger';
 import { GatewayError, type GatewayErrorCode } from './gatewayError';
 import { readServerSentEvents, type ServerSentEvent } from './sse';
 import { isJsonObject } from '../model/jsonObject';
+import { LIMITS } from '../limits';
+
+/** The body, or undefined when it is (or says it is) longer than `max` bytes: reading stops there. */
+async function readAtMost(response: Response, max: number): Promise<Uint8Array | undefined> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
 
 export { GatewayError, type GatewayErrorCode } from './gatewayError';
 export type { ServerSentEvent } from './sse';
@@ -460,11 +491,15 @@ export class GatewayClient {
   private async send(spec: RequestSpec, expect: 'json' | 'bytes'): Promise<{ status: number; body: unknown }> {
     const { response, url, timedOut, cleanup } = await this.open(spec);
     try {
-      let raw: Uint8Array;
+      const max = expect === 'bytes' ? LIMITS.packageFileBytes : LIMITS.clientJsonAnswerBytes;
+      let raw: Uint8Array | undefined;
       try {
-        raw = new Uint8Array(await response.arrayBuffer());
+        raw = await readAtMost(response, max);
       } catch (error) {
         throw this.networkError(error, url, spec.method, spec.path, timedOut());
+      }
+      if (raw === undefined) {
+        throw this.error(response.status, 'bad-response', `The gateway at ${this.baseUrl} answered ${spec.method} ${spec.path} with more than ${max} bytes; refused (is this a Flowgate gateway?)`);
       }
       if (!response.ok) throw this.httpError(response, raw, spec);
       if (expect === 'bytes') return { status: response.status, body: raw };
