@@ -126,6 +126,8 @@ export const LIMITS = {
   recordValueBytes: 64 * 1024,
   recordVariablesBytes: 256 * 1024,
   recordLogBytes: 256 * 1024,
+  /** Executions one page of `GET /api/v1/executions` holds at most (also the page size when `limit` is left out). */
+  executionListPage: 1000,
   /** Bytes of finished execution records the history keeps in memory. */
   historyCacheBytes: 32 * 1024 * 1024,
 } as const;

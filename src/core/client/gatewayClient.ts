@@ -275,7 +275,16 @@ export class GatewayClient {
     return this.json({
       method: 'GET',
       path: routes.executions(),
-      query: { status: query.status, packageName: query.packageName, packageVersion: query.packageVersion, flow: query.flow },
+      query: {
+        status: query.status,
+        packageName: query.packageName,
+        packageVersion: query.packageVersion,
+        flow: query.flow,
+        startedAfter: query.startedAfter,
+        startedBefore: query.startedBefore,
+        limit: query.limit,
+        after: query.after,
+      },
     });
   }
 

@@ -18,6 +18,7 @@ import { EventEmitter } from 'node:events';
 import type {
   ExecutionDetail,
   ExecutionListQuery,
+  ExecutionListResponse,
   ExecutionSummary,
   Initiator,
   StopExecutionsResponse,
@@ -426,21 +427,46 @@ export class ExecutionManager {
     return this.detail(r);
   }
 
-  async list(query: ExecutionListQuery): Promise<ExecutionSummary[]> {
+  /**
+   * One page of the retained executions that match, newest first: at most `limit` (bounded by
+   * LIMITS.executionListPage), after the execution `after` (the previous page's `next`). Costs one pass
+   * over the retained heads (bounded by the retention), whatever the query.
+   */
+  async list(query: ExecutionListQuery): Promise<ExecutionListResponse> {
     const now = Date.now();
+    const limit = Math.min(query.limit ?? LIMITS.executionListPage, LIMITS.executionListPage);
     const flowText = query.flow?.toLowerCase();
+    const from = query.startedAfter === undefined ? undefined : Date.parse(query.startedAfter);
+    const to = query.startedBefore === undefined ? undefined : Date.parse(query.startedBefore);
     const out: ExecutionSummary[] = [];
+    let seeking = query.after !== undefined;
+    let next: string | undefined;
     for (const r of await this.history.list()) {
+      if (seeking) {
+        if (r.id === query.after) seeking = false;
+        continue;
+      }
       if (
         (query.status === undefined || r.status === query.status) &&
         (query.packageName === undefined || r.packageName === query.packageName) &&
         (query.packageVersion === undefined || r.packageVersion === query.packageVersion) &&
-        (flowText === undefined || r.flow.toLowerCase().includes(flowText))
+        (flowText === undefined || r.flow.toLowerCase().includes(flowText)) &&
+        (from === undefined || Date.parse(r.startedAt) >= from) &&
+        (to === undefined || Date.parse(r.startedAt) < to)
       ) {
+        if (out.length === limit) {
+          next = out[out.length - 1].id;
+          break;
+        }
         out.push(toSummary(r, now));
       }
     }
-    return out;
+    if (seeking) {
+      throw badRequest('The cursor names no execution in the history (it may have been removed by retention); list again from the start', [
+        { field: 'after', message: 'not an execution in the history' },
+      ]);
+    }
+    return next === undefined ? { executions: out } : { executions: out, next };
   }
 
   /** Stop an execution and its running descendants; resolves when they settled (or after waitMs). */

@@ -123,7 +123,23 @@ export function executionRoutes(ctx: GatewayContext): Router {
     if (packageVersion !== undefined) query.packageVersion = parseVersion(packageVersion, 'packageVersion');
     const flow = queryString(q, 'flow');
     if (flow !== undefined) query.flow = flow;
-    const body: ExecutionListResponse = { executions: await executions.list(query) };
+    for (const key of ['startedAfter', 'startedBefore', 'after'] as const) {
+      const value = queryString(q, key);
+      if (value === undefined) continue;
+      if (key !== 'after' && !(/^\d{4}-\d{2}-\d{2}T/.test(value) && Number.isFinite(Date.parse(value)))) {
+        throw badRequest(`${key} must be a date and time (ISO 8601, e.g. 2026-01-31T13:00:00Z)`, [{ field: key, message: 'not a date and time' }]);
+      }
+      query[key] = value;
+    }
+    const limit = queryString(q, 'limit');
+    if (limit !== undefined) {
+      const n = Number(limit);
+      if (!Number.isInteger(n) || n < 1 || n > LIMITS.executionListPage) {
+        throw badRequest(`limit must be 1 to ${LIMITS.executionListPage}`, [{ field: 'limit', message: `must be an integer from 1 to ${LIMITS.executionListPage}` }]);
+      }
+      query.limit = n;
+    }
+    const body: ExecutionListResponse = await executions.list(query);
     res.json(body);
   });
 

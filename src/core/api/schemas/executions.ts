@@ -82,12 +82,22 @@ export const ExecutionDetail = Type.Composite([
   }),
 ]);
 
+const LIST_FILTERS = {
+  status: Type.Optional(ExecutionStatus),
+  packageName: Type.Optional(PackageName),
+  flow: Type.Optional(Str({ max: LIMITS.definitionIdLength, description: 'Part of the flow id (case-insensitive)' })),
+  startedAfter: Type.Optional(Instant('Only executions started at or after this time')),
+  startedBefore: Type.Optional(Instant('Only executions started before this time')),
+  after: Type.Optional(
+    Str({ min: 1, max: LIMITS.shortStringLength, pattern: NO_CONTROL_CHARS, description: 'The cursor: the `next` of the previous page (continues after that execution, newest first)' }),
+  ),
+};
+
 export const ExecutionListQuery = Type.Object(
   {
-    status: Type.Optional(ExecutionStatus),
-    packageName: Type.Optional(PackageName),
+    ...LIST_FILTERS,
     packageVersion: Type.Optional(Version),
-    flow: Type.Optional(Str({ max: LIMITS.definitionIdLength, description: 'Part of the flow id (case-insensitive)' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.executionListPage, description: `Executions per page (at most ${LIMITS.executionListPage}, the default)` })),
   },
   { additionalProperties: false },
 );
@@ -95,15 +105,19 @@ export const ExecutionListQuery = Type.Object(
 /** The wire form of the list query (strings; repeated parameters are refused). */
 export const ExecutionListQueryWire = Type.Object(
   {
-    status: Type.Optional(ExecutionStatus),
-    packageName: Type.Optional(PackageName),
+    ...LIST_FILTERS,
     packageVersion: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,8}$', maxLength: 9, description: 'Package version (1 to 999999999)' })),
-    flow: Type.Optional(Str({ max: LIMITS.definitionIdLength, description: 'Part of the flow id (case-insensitive)' })),
+    limit: Type.Optional(
+      Type.String({ pattern: '^[1-9][0-9]{0,8}$', maxLength: 9, description: `Executions per page, 1 to ${LIMITS.executionListPage} (the default)` }),
+    ),
   },
   { additionalProperties: false },
 );
 
-export const ExecutionListResponse = Type.Object({ executions: List(ExecutionSummary, MANY) });
+export const ExecutionListResponse = Type.Object({
+  executions: List(ExecutionSummary, LIMITS.executionListPage, { description: 'One page, newest first' }),
+  next: Type.Optional(Str({ min: 1, max: LIMITS.shortStringLength, pattern: NO_CONTROL_CHARS, description: 'Present when more executions match: pass it as `after` for the next page' })),
+});
 
 export const ExecutionParams = Type.Object({ id: Id });
 
