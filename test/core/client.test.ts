@@ -88,6 +88,11 @@ test('every route: method, path, query, headers and body', async () => {
     [() => client.setDefaultPackage('network-ops'), 'POST', '/api/v1/packages/network-ops/default'],
     [() => client.listExecutions(), 'GET', '/api/v1/executions'],
     [() => client.listExecutions({ status: 'Running', packageName: 'network-ops', packageVersion: 2, flow: 'a/B' }), 'GET', '/api/v1/executions?status=Running&packageName=network-ops&packageVersion=2&flow=a%2FB'],
+    [
+      () => client.listExecutions({ status: 'Ended', startedAfter: '2026-01-01T00:00:00Z', startedBefore: '2026-02-01T00:00:00Z', limit: 50, after: 'abc' }),
+      'GET',
+      '/api/v1/executions?status=Ended&startedAfter=2026-01-01T00%3A00%3A00Z&startedBefore=2026-02-01T00%3A00%3A00Z&limit=50&after=abc',
+    ],
     [() => client.getExecution('ex-1'), 'GET', '/api/v1/executions/ex-1'],
     [() => client.stopExecution('ex-1'), 'POST', '/api/v1/executions/ex-1/stop'],
     [() => client.listDefinitions(), 'GET', '/api/v1/definitions'],

@@ -33,6 +33,7 @@ import {
   type WebviewToExtension,
 } from '../protocol/executions';
 import { h, hostChannel } from '../shared/host';
+import { historyControls, historyQuery, idLink, passesHistoryFilters } from './history';
 import './executions.css';
 
 const channel = hostChannel<ExtensionToWebview, WebviewToExtension, ExecutionsViewState>();
@@ -44,6 +45,9 @@ const defaults: ExecutionsViewState = {
   sort: { column: 'startedAt', descending: true },
   groupByFlow: false,
   showFinished: true,
+  status: '',
+  flow: '',
+  since: 'any',
   checked: [],
   selected: null,
   collapsed: [],
@@ -60,6 +64,8 @@ let detailsRequest = 0;
 let detail: ExecutionDetail | undefined;
 let detailError: string | undefined;
 const stopping = new Set<number>();
+/** The pending history request (0: none), the cursor of the next page of past executions, the last error. */
+let historyRequest = 0, historyNext: string | undefined, historyError: string | undefined;
 
 function saveState(): void {
   channel.setState(view);
@@ -74,8 +80,6 @@ interface Column {
   text(r: ExecutionRow): string;
   sortValue(r: ExecutionRow): string | number;
 }
-
-const shortId = (id: string | null) => (id ? id.slice(0, 8) : '');
 
 const COLUMNS: Column[] = [
   { id: 'flow', label: 'Flow', width: '17%', text: (r) => r.flow, sortValue: (r) => r.flow.toLowerCase() },
@@ -142,6 +146,7 @@ filterIcon.setAttribute('name', 'filter');
 filterIcon.setAttribute('slot', 'content-before');
 filterField.append(filterIcon);
 
+const history = historyControls(view);
 const groupBox = checkbox('Group by flow', view.groupByFlow, 'group-by-flow');
 const finishedBox = checkbox('Show finished', view.showFinished, 'show-finished');
 const stopButton = document.createElement('vscode-button') as VscodeButton;
@@ -159,6 +164,9 @@ const toolbar = h(
   'div',
   { class: 'toolbar' },
   filterField,
+  history.status,
+  history.flow,
+  history.since,
   groupBox,
   finishedBox,
   h('span', { class: 'spacer' }),
@@ -178,6 +186,7 @@ const body = document.createElement('vscode-table-body');
 body.slot = 'body';
 table.append(header, body);
 const emptyMessage = h('div', { class: 'empty' });
+const historyLine = h('div', { class: 'history-line', attrs: { role: 'status' } });
 
 const headerCheck = checkbox('', false, 'check-all');
 headerCheck.setAttribute('aria-label', 'Select all listed executions');
@@ -204,7 +213,7 @@ for (const c of COLUMNS) {
   header.append(cell);
 }
 
-const listPane = h('div', { class: 'list-pane' }, toolbar, h('div', { class: 'table-wrap' }, table, emptyMessage));
+const listPane = h('div', { class: 'list-pane' }, toolbar, h('div', { class: 'table-wrap' }, table, emptyMessage, historyLine, history.loadMore));
 const detailsPane = h('div', { class: 'details-pane', attrs: { 'aria-label': 'Execution details' } });
 const split = document.createElement('vscode-split-layout');
 split.setAttribute('split', 'horizontal');
@@ -240,7 +249,32 @@ finishedBox.addEventListener('change', () => {
   view.showFinished = finishedBox.checked;
   saveState();
   scheduleRender();
+  loadHistory();
 });
+const onHistoryFilter = () => {
+  view.status = history.status.value as ExecutionsViewState['status'];
+  view.since = history.since.value as ExecutionsViewState['since'];
+  view.flow = history.flow.value;
+  saveState();
+  scheduleRender();
+  loadHistory();
+};
+for (const control of [history.status, history.since, history.flow]) control.addEventListener('change', onHistoryFilter);
+history.loadMore.addEventListener('click', () => loadHistory(historyNext));
+
+/** With "Show finished": the first page of the gateway's history under the filters, or the page after `after`. */
+function loadHistory(after?: string): void {
+  historyNext = undefined;
+  historyError = undefined;
+  if (!view.showFinished) {
+    historyRequest = 0;
+    scheduleRender();
+    return;
+  }
+  historyRequest = nextRequestId++;
+  channel.post({ type: 'loadHistory', requestId: historyRequest, query: historyQuery(view, after) });
+  scheduleRender();
+}
 headerCheck.addEventListener('change', () => {
   const visible = lastVisible.filter((r) => !isFinishedStatus(r.status)).map((r) => r.id);
   const set = new Set(view.checked);
@@ -310,6 +344,7 @@ channel.onMessage((message) => {
       renderHeader();
       scheduleRender();
       if (view.selected && !detail) requestDetails();
+      loadHistory();
       return;
     }
     case 'changed': {
@@ -324,6 +359,14 @@ channel.onMessage((message) => {
       if (selectedChanged) requestDetails();
       return;
     }
+    case 'history':
+      if (message.requestId !== historyRequest) return;
+      historyRequest = 0;
+      for (const r of message.executions) rows.set(r.id, r);
+      historyNext = message.next;
+      historyError = message.error;
+      scheduleRender();
+      return;
     case 'feed':
       feed = message.feed;
       renderFeed();
@@ -408,7 +451,7 @@ function visibleRows(): (VisibleRow | GroupRow)[] {
     if (known !== undefined) return known;
     if (seen.has(r.id)) return false;
     seen.add(r.id);
-    const self = (view.showFinished || !isFinishedStatus(r.status)) && matchesFilter(r, needle);
+    const self = (view.showFinished || !isFinishedStatus(r.status)) && passesHistoryFilters(r, view) && matchesFilter(r, needle);
     const kids = (children.get(r.id) ?? []).map((c) => isShown(c, seen)).some(Boolean);
     const value = self || kids;
     shown.set(r.id, value);
@@ -479,6 +522,9 @@ function render(): void {
   stopButton.textContent = n > 0 ? `Stop (${n})` : 'Stop';
   stopButton.disabled = n === 0 || stopping.size > 0;
   subtitle.textContent = `${running} running · ${total} listed`;
+  history.loadMore.hidden = !view.showFinished || historyNext === undefined || historyRequest !== 0;
+  historyLine.hidden = !view.showFinished || (historyRequest === 0 && !historyError);
+  historyLine.textContent = historyError ? `Could not load past executions: ${historyError}` : 'Loading past executions…';
   renderDetails();
 }
 
@@ -557,7 +603,7 @@ function executionRow(item: VisibleRow, checked: Set<string>): HTMLElement {
       case 'id':
       case 'parentId':
       case 'rootId':
-        cell.append(h('span', { class: 'mono', text: shortId(text || null) }));
+        if (text) cell.append(idLink(text, select));
         break;
       case 'duration':
         cell.classList.add('duration');
@@ -704,9 +750,9 @@ function renderDetails(): void {
     h('dt', { text: 'Package' }),
     h('dd', { text: `${detail.packageName} v${detail.packageVersion}` }),
     h('dt', { text: 'Parent' }),
-    h('dd', { class: 'mono', text: detail.parentId ?? '—' }),
+    h('dd', {}, detail.parentId ? idLink(detail.parentId, select, false) : '—'),
     h('dt', { text: 'Root' }),
-    h('dd', { class: 'mono', text: detail.rootId }),
+    h('dd', {}, idLink(detail.rootId, select, false)),
     h('dt', { text: 'Initiator' }),
     h('dd', { text: initiatorText(detail.initiator) }),
     h('dt', { text: 'Executing on' }),
@@ -716,7 +762,7 @@ function renderDetails(): void {
     h('dt', { text: 'Ended' }),
     h('dd', { text: detail.endedAt ? formatTime(detail.endedAt) : '—' }),
     h('dt', { text: 'Children' }),
-    h('dd', { text: detail.children.length ? detail.children.map((c) => `${c.flow} (${c.status})`).join(', ') : '—' }),
+    h('dd', {}, ...(detail.children.length ? detail.children.flatMap((c, i) => [i ? ', ' : '', idLink(c.id, select), ` ${c.flow} (${c.status})`]) : ['—'])),
   );
   detailsPane.append(h('div', { class: 'details-body' },
     facts,

@@ -7,9 +7,15 @@
  * that expects an answer carries a `requestId`, and the answer echoes it. The webview never talks to
  * a gateway and never receives a token or secret: only execution data crosses this boundary.
  */
-import type { ExecutionDetail, ExecutionSummary } from '../../src/core/api/types';
+import type { ExecutionDetail, ExecutionListQuery, ExecutionSummary } from '../../src/core/api/types';
 
 export type { ExecutionDetail, ExecutionSummary };
+
+/** What the page asks of the gateway's history: its filters and the cursor (the previous page's `next`). */
+export type HistoryQuery = Pick<ExecutionListQuery, 'status' | 'flow' | 'startedAfter' | 'after'>;
+
+/** How far back the page's time filter reaches. */
+export type HistorySince = 'any' | 'hour' | 'day' | 'week';
 
 /** Which executions a panel shows: one package version, or the whole gateway. */
 export interface ExecutionsScope {
@@ -41,6 +47,8 @@ export type ExtensionToWebview =
   | { type: 'feed'; feed: FeedState }
   /** Answer to `getDetails`. */
   | { type: 'details'; requestId: number; id: string; detail?: ExecutionDetail; error?: string }
+  /** Answer to `loadHistory`: one page of past executions, and the cursor of the next when there are more. */
+  | { type: 'history'; requestId: number; executions: ExecutionRow[]; next?: string; error?: string }
   /** Answer to `stop`. */
   | { type: 'stopped'; requestId: number; executions: ExecutionRow[]; notFound: string[]; error?: string };
 
@@ -52,6 +60,8 @@ export type WebviewToExtension =
   /** Load the list again from the gateway. */
   | { type: 'refresh' }
   | { type: 'getDetails'; requestId: number; id: string }
+  /** A page of the gateway's execution history (finished ones included), newest first. */
+  | { type: 'loadHistory'; requestId: number; query: HistoryQuery }
   /** Stop these executions (each with its children). */
   | { type: 'stop'; requestId: number; ids: string[] };
 
@@ -61,6 +71,10 @@ export interface ExecutionsViewState {
   sort: { column: ColumnId; descending: boolean };
   groupByFlow: boolean;
   showFinished: boolean;
+  /** Filters of both the list and the history loaded from the gateway. */
+  status: ExecutionSummary['status'] | '';
+  flow: string;
+  since: HistorySince;
   checked: string[];
   selected: string | null;
   collapsed: string[];

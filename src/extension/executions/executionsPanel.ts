@@ -18,6 +18,8 @@ import type { ExecutionEvents } from './executionEvents';
 
 /** At most this many finished executions stay listed (the oldest finished go first). */
 const MAX_FINISHED_ROWS = 500;
+/** Executions one "Load more" of the history brings. */
+const HISTORY_PAGE = 100;
 
 export function scopeKey(scope: ExecutionsScope): string {
   return `${scope.gatewayUrl}|${scope.packageName ?? '*'}|${scope.packageVersion ?? '*'}`;
@@ -182,6 +184,27 @@ export class ExecutionsPanel implements vscode.Disposable {
           await this.post({ type: 'details', requestId: message.requestId, id: message.id, detail });
         } catch (err) {
           await this.post({ type: 'details', requestId: message.requestId, id: message.id, error: errorText(err) });
+        }
+        return;
+      }
+      case 'loadHistory': {
+        const q = message.query ?? {};
+        try {
+          const page = await this.client.listExecutions({
+            ...(q.status ? { status: q.status } : {}),
+            ...(q.flow ? { flow: q.flow } : {}),
+            ...(q.startedAfter ? { startedAfter: q.startedAfter } : {}),
+            ...(q.after ? { after: q.after } : {}),
+            ...(this.scope.packageName !== undefined ? { packageName: this.scope.packageName } : {}),
+            ...(this.scope.packageVersion !== undefined ? { packageVersion: this.scope.packageVersion } : {}),
+            limit: HISTORY_PAGE,
+          });
+          const now = Date.now();
+          const executions = page.executions.map((e) => this.merge(e, now) ?? this.rows.get(e.id)!).filter(Boolean);
+          await this.post({ type: 'history', requestId: message.requestId, executions, ...(page.next ? { next: page.next } : {}) });
+        } catch (err) {
+          this.log.warn(`Running Executions: could not load the history of ${this.scope.gatewayUrl}: ${errorText(err)}`);
+          await this.post({ type: 'history', requestId: message.requestId, executions: [], error: errorText(err) });
         }
         return;
       }

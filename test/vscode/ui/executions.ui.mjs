@@ -146,4 +146,65 @@ export default [
       });
     },
   },
+  {
+    title: 'Running Executions: with "Show finished", executions that ended before the page opened are listed (history from the gateway), filtered by status, and an id opens its execution',
+    async run(t) {
+      const { page, ui, screenshot, note } = t;
+      const pkg = 'ui-history-check';
+      const flows = { 'ui/Quick': 'steps:\n  - kind: log\n    message: quick one\n', 'ui/Quick-Fail': 'steps:\n  - kind: fail\n    message: failed on purpose\n' };
+      await withPrivateGateway(t, { gatewayName: 'UI History Gateway', emulatorName: 'ui-history', pkg, flows }, async (gateway) => {
+        const start = (flow) =>
+          fetch(`${gateway.url}/api/default/default/flows/${encodeURIComponent(flow)}/executions?packageName=${pkg}&packageVersion=1`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ inputVariables: {} }),
+          }).then(async (r) => ({ status: r.status, body: await r.json() }));
+        for (let i = 0; i < 3; i++) {
+          const r = await start('ui/Quick');
+          if (r.status !== 200) throw new Error(`run ${i}: ${r.status} ${JSON.stringify(r.body)}`);
+        }
+        const failed = await start('ui/Quick-Fail');
+        if (failed.status !== 500) throw new Error(`failing run: ${failed.status} ${JSON.stringify(failed.body)}`);
+        const failedId = failed.body.error.details.find((d) => d.field === 'executionId').message;
+        note(`4 executions ended on ${gateway.url} before the page opened; failed: ${failedId}`);
+
+        await gateway.addToSettings();
+        await ui.runCommand(page, 'Flowgate: Show Running Executions', { prompt: true });
+        await ui.pickQuick(page, 'UI History Gateway');
+        await ui.pickQuick(page, pkg);
+
+        const frame = ui.webviewFrame(page);
+        const rows = frame.locator('vscode-table-row.execution');
+        const waitRows = async (n, what) => {
+          const end = Date.now() + 20_000;
+          while ((await rows.count()) !== n) {
+            if (Date.now() > end) throw new Error(`${what}: ${await rows.count()} rows, expected ${n}`);
+            await page.waitForTimeout(200);
+          }
+        };
+        await waitRows(4, 'past executions with Show finished');
+        await frame.locator('.subtitle').filter({ hasText: '0 running · 4 listed' }).waitFor({ state: 'visible', timeout: 5000 });
+        const statuses = await rows.locator('vscode-table-cell[data-column="status"]').evaluateAll((cells) => cells.map((c) => (c.textContent || '').trim()).sort());
+        if (JSON.stringify(statuses) !== JSON.stringify(['Ended', 'Ended', 'Ended', 'Error'])) throw new Error(`statuses: ${JSON.stringify(statuses)}`);
+        note(`screenshot: ${await screenshot('vscode-ui-executions-history')}`);
+
+        // The status filter: only the failed one.
+        await ui.chooseOption(frame.locator('vscode-single-select.status'), 'Error');
+        await waitRows(1, 'status Error');
+        // Its id opens its details (the error).
+        const link = rows.first().locator('vscode-table-cell[data-column="id"] a.id-link');
+        if ((await link.getAttribute('aria-label')) !== `Open execution ${failedId}`) throw new Error(`id link: ${await link.getAttribute('aria-label')}`);
+        await link.click();
+        const details = frame.locator('.details-pane');
+        await details.locator('.details-head').filter({ hasText: failedId }).waitFor({ state: 'visible', timeout: 15_000 });
+        await details.getByText('failed on purpose').first().waitFor({ state: 'visible', timeout: 15_000 });
+        await ui.chooseOption(frame.locator('vscode-single-select.status'), 'Any status');
+        await waitRows(4, 'any status again');
+
+        // Without "Show finished" the finished ones go.
+        await frame.locator('vscode-checkbox[name="show-finished"]').click();
+        await waitRows(0, 'Show finished off');
+      });
+    },
+  },
 ];
