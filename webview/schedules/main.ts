@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-icon/index.js';
+import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-bar/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
@@ -234,6 +235,8 @@ function actionsCell(s: ScheduleResponse): HTMLElement {
       confirmingDelete = null;
       renderList();
     });
+    yes.setAttribute('aria-label', `Delete schedule '${s.name}'`);
+    no.setAttribute('aria-label', `Keep schedule '${s.name}'`);
     cell.append(h('span', { class: 'confirm-text', text: `Delete '${s.name}'?` }), yes, no);
     return cell;
   }
@@ -252,7 +255,11 @@ function actionsCell(s: ScheduleResponse): HTMLElement {
     confirmingDelete = s.id;
     renderList();
   });
-  for (const b of [toggle, run, edit, del]) b.disabled ||= busy;
+  for (const b of [toggle, run, edit, del]) {
+    b.disabled ||= busy;
+    // Screen readers hear which row a button acts on: "Run Now schedule 'Nightly'".
+    b.setAttribute('aria-label', `${b.textContent} schedule '${s.name}'`);
+  }
   cell.append(toggle, run, edit, del);
   return cell;
 }
@@ -333,16 +340,16 @@ let previewTimer: ReturnType<typeof setTimeout> | undefined;
 let lastPreview: { expression: string; timezone: string; result?: CronPreviewResponse; errors?: ApiErrorDetail[] } | undefined;
 
 function emptyForm(): ScheduleFormState {
-  const flow = version?.flows[0];
+  // No flow is preselected: the user picks one (Create without a flow is refused naming the field).
   return {
     editingId: null,
     name: '',
     description: '',
-    flow: flow?.id ?? '',
+    flow: '',
     expression: '',
     timezone: DEFAULT_TIMEZONE,
     enabled: true,
-    inputs: defaultInputs(flow, {}),
+    inputs: defaultInputs(undefined, {}),
   };
 }
 
@@ -383,6 +390,24 @@ function closeForm(): void {
   form = undefined;
   formHost.replaceChildren();
   newButton.disabled = false;
+}
+
+/**
+ * Fills a `<vscode-single-select>` with `<vscode-option>` children. Its `options` property only fills
+ * the list and never sets the shown value (the select rendered empty); options as children are read
+ * with their `selected` state when they are slotted.
+ */
+function setOptions(select: VscodeSingleSelect, options: { label: string; value: string; description?: string; selected?: boolean }[]): void {
+  select.replaceChildren(
+    ...options.map((o) => {
+      const el = document.createElement('vscode-option');
+      el.value = o.value;
+      el.textContent = o.label;
+      if (o.description) el.description = o.description;
+      el.selected = !!o.selected;
+      return el;
+    }),
+  );
 }
 
 function flowOf(id: string): FlowSignature | undefined {
@@ -432,7 +457,10 @@ function renderForm(): void {
   const flows = version?.flows ?? [];
   const flowIds = flows.map((f) => f.id);
   if (state.flow && !flowIds.includes(state.flow)) flowIds.unshift(state.flow);
-  flow.options = flowIds.map((id) => ({ label: id, value: id, description: flowOf(id)?.description ?? (flowOf(id) ? '' : 'not in this version'), selected: id === state.flow }));
+  setOptions(flow, [
+    ...(state.flow ? [] : [{ label: 'Pick a flow…', value: '', selected: true }]),
+    ...flowIds.map((id) => ({ label: id, value: id, description: flowOf(id)?.description ?? (flowOf(id) ? '' : 'not in this version'), selected: id === state.flow })),
+  ]);
   const flowHelp = h('span');
 
   const type = h('span', { class: 'type-value mono', text: 'CRON' });
@@ -453,7 +481,7 @@ function renderForm(): void {
   timezone.filter = 'contains';
   timezone.setAttribute('aria-label', 'Time zone');
   const zones = ZONES.includes(state.timezone) ? ZONES : [state.timezone, ...ZONES];
-  timezone.options = zones.map((z) => ({ label: z, value: z, selected: z === state.timezone }));
+  setOptions(timezone, zones.map((z) => ({ label: z, value: z, selected: z === state.timezone })));
 
   const enabled = document.createElement('vscode-checkbox') as VscodeCheckbox;
   enabled.className = 'enabled-field';
@@ -543,11 +571,14 @@ function renderInputs(): void {
     let control: HTMLElement;
     if (d.type === 'boolean') {
       const sel = document.createElement('vscode-single-select') as VscodeSingleSelect;
-      sel.options = [
-        { label: d.default !== undefined ? `(default: ${textValue(d.default)})` : '(not set)', value: '' },
-        { label: 'true', value: 'true' },
-        { label: 'false', value: 'false' },
-      ].map((o) => ({ ...o, selected: o.value === text }));
+      setOptions(
+        sel,
+        [
+          { label: d.default !== undefined ? `(default: ${textValue(d.default)})` : '(not set)', value: '' },
+          { label: 'true', value: 'true' },
+          { label: 'false', value: 'false' },
+        ].map((o) => ({ ...o, selected: o.value === text })),
+      );
       sel.addEventListener('change', () => setInput(name, sel.value));
       control = sel;
     } else if (d.type === 'object' || d.type === 'array' || d.type === 'any') {

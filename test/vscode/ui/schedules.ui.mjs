@@ -145,4 +145,78 @@ export default [
       });
     },
   },
+  {
+    title: 'Schedules: the Flow and Time zone dropdowns show their choices (new and edit); Create without a flow is refused at the Flow field; the page at 800 px',
+    async run(t) {
+      const { page, ui, screenshot, note } = t;
+      const pkg = 'ui-sched-fields';
+      const gatewayName = 'UI Schedules Fields Gateway';
+      const flows = { 'ui/sched/A-Plain': PLAIN, [GREET_FLOW]: GREET };
+      await withPrivateGateway(t, { gatewayName, emulatorName: 'ui-sched-fields', pkg, flows }, async (gateway) => {
+        await gateway.addToSettings();
+        await ui.clickVersionAction(page, { gateway: gatewayName, packageName: pkg, action: 'Show Schedules' }, { timeout: 15_000 });
+        const frame = ui.webviewFrame(page);
+        await frame.getByText('No schedules yet').waitFor({ state: 'visible', timeout: 30_000 });
+        await frame.locator('vscode-button.new-schedule').click();
+
+        // A new form: no flow is preselected, the Flow list holds both flows; the zone shows UTC
+        // and its list holds the zones.
+        const flowSelect = frame.locator('vscode-single-select.flow-field');
+        const flowFace = flowSelect.locator('.select-face .text');
+        await flowFace.filter({ hasText: 'Pick a flow' }).waitFor({ state: 'visible', timeout: 10_000 });
+        const zoneInput = frame.locator('vscode-single-select.timezone-field input.combobox-input');
+        await zoneInput.waitFor({ state: 'visible', timeout: 10_000 });
+        if ((await zoneInput.inputValue()) !== 'UTC') throw new Error(`the new form's time zone shows "${await zoneInput.inputValue()}"`);
+        await flowSelect.click();
+        const flowOptions = (await flowSelect.locator('li[role="option"]').allTextContents()).map((x) => x.trim());
+        for (const id of Object.keys(flows)) {
+          if (!flowOptions.some((o) => o.startsWith(id))) throw new Error(`the Flow list lacks ${id}: ${JSON.stringify(flowOptions)}`);
+        }
+        await flowSelect.locator('.select-face').click(); // closes the list again
+        await flowSelect.locator('li[role="option"]').first().waitFor({ state: 'hidden', timeout: 5000 });
+        await ui.chooseOption(frame.locator('vscode-single-select.timezone-field'), 'Europe/London', 'Europe/Lon');
+        if ((await zoneInput.inputValue()) !== 'Europe/London') throw new Error(`the picked time zone shows "${await zoneInput.inputValue()}"`);
+
+        // Create with no flow picked: refused at the Flow field, nothing saved on the gateway.
+        await frame.locator('vscode-textfield.schedule-name-field input').fill('No flow yet');
+        await frame.locator('vscode-textfield.expression-field input').fill('*/5 * * * *');
+        await frame.locator('vscode-button.save').click();
+        await frame.locator('.field-error[data-error-for="flow"]').filter({ hasText: /flow/ }).waitFor({ state: 'visible', timeout: 10_000 });
+        const none = (await gateway.api('GET', `/api/v1/packages/${pkg}/versions/1/schedules`)).schedules;
+        if (none.length !== 0) throw new Error(`a schedule was saved without a flow: ${JSON.stringify(none)}`);
+
+        // Picking the flow and creating saves that flow; Edit shows the flow and the zone.
+        await ui.chooseOption(flowSelect, GREET_FLOW);
+        await flowFace.filter({ hasText: GREET_FLOW }).waitFor({ state: 'visible', timeout: 10_000 });
+        await frame.locator('.field-error[data-error-for="flow"]').waitFor({ state: 'hidden', timeout: 5000 });
+        await frame.locator('vscode-textfield[data-input="who"] input').fill('team');
+        await frame.locator('vscode-button.save').click();
+        const row = frame.locator('tr.schedule[data-name="No flow yet"]');
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        const saved = (await gateway.api('GET', `/api/v1/packages/${pkg}/versions/1/schedules`)).schedules;
+        if (saved.length !== 1 || saved[0].flow !== GREET_FLOW || saved[0].timezone !== 'Europe/London') throw new Error(`saved: ${JSON.stringify(saved)}`);
+        // Each row button says which row it acts on.
+        for (const [cls, label] of [['toggle', 'Disable'], ['run-now', 'Run Now'], ['edit', 'Edit'], ['delete', 'Delete']]) {
+          const said = await row.locator(`vscode-button.${cls}`).getAttribute('aria-label');
+          if (said !== `${label} schedule 'No flow yet'`) throw new Error(`the ${cls} button's label: ${JSON.stringify(said)}`);
+        }
+        await row.locator('vscode-button.edit').click();
+        await frame.locator('.form-title').filter({ hasText: "Edit schedule 'No flow yet'" }).waitFor({ state: 'visible', timeout: 5000 });
+        await flowFace.filter({ hasText: GREET_FLOW }).waitFor({ state: 'visible', timeout: 10_000 });
+        if ((await zoneInput.inputValue()) !== 'Europe/London') throw new Error(`Edit shows the time zone "${await zoneInput.inputValue()}"`);
+
+        // The page at 800 px (a screenshot to look at; the narrow layout is not asserted here yet).
+        const before = page.viewportSize();
+        await page.setViewportSize({ width: 800, height: 900 });
+        try {
+          await page.waitForTimeout(500);
+          note(`screenshot: ${await screenshot('vscode-ui-schedules-800px')}`);
+        } finally {
+          if (before) await page.setViewportSize(before);
+        }
+        await frame.locator('vscode-button.cancel').click();
+        await frame.locator('.form').waitFor({ state: 'detached', timeout: 5000 });
+      });
+    },
+  },
 ];
