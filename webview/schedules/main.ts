@@ -264,6 +264,8 @@ function actionsCell(s: ScheduleResponse): HTMLElement {
   return cell;
 }
 
+const COLUMNS = ['Name', 'Flow', 'Expression', 'Time zone', 'Enabled', 'Next run', 'Last firing', 'Actions'];
+
 function renderList(): void {
   if (!loaded) {
     listHost.replaceChildren(h('div', { class: 'muted loading', text: 'Reading the schedules from the gateway…' }));
@@ -287,12 +289,13 @@ function renderList(): void {
   }
   const table = h('table', { class: 'schedules' });
   const head = h('tr');
-  for (const c of ['Name', 'Flow', 'Expression', 'Time zone', 'Enabled', 'Next run', 'Last firing', 'Actions']) head.append(h('th', { text: c }));
+  for (const c of COLUMNS) head.append(h('th', { text: c }));
   table.append(h('thead', {}, head));
   const body = h('tbody');
   for (const s of [...schedules].sort((a, b) => a.name.localeCompare(b.name))) {
     const row = h('tr', { class: `schedule ${s.enabled ? '' : 'disabled'}`, attrs: { 'data-id': s.id, 'data-name': s.name } });
-    row.append(
+    // `data-label`: the column's name, shown before the cell when a narrow panel stacks the row as a card.
+    const cells = [
       h('td', { class: 'name' }, h('div', { class: 'schedule-name', text: s.name }), s.description ? h('div', { class: 'muted small', text: s.description }) : null),
       h('td', { class: 'flow', text: s.flow }),
       h('td', { class: 'expression mono', text: s.expression }),
@@ -301,7 +304,9 @@ function renderList(): void {
       h('td', { class: 'next-run' }, nextRunCell(s)),
       h('td', { class: 'last-firing' }, firingCell(s)),
       h('td', { class: 'row-actions' }, actionsCell(s)),
-    );
+    ];
+    cells.forEach((cell, i) => cell.setAttribute('data-label', COLUMNS[i]));
+    row.append(...cells);
     body.append(row);
   }
   table.append(body);

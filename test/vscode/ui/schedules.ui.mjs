@@ -146,7 +146,7 @@ export default [
     },
   },
   {
-    title: 'Schedules: the Flow and Time zone dropdowns show their choices (new and edit); Create without a flow is refused at the Flow field; the page at 800 px',
+    title: 'Schedules: the Flow and Time zone dropdowns show their choices (new and edit); Create without a flow is refused at the Flow field; at 800 px nothing hides sideways',
     async run(t) {
       const { page, ui, screenshot, note } = t;
       const pkg = 'ui-sched-fields';
@@ -205,12 +205,26 @@ export default [
         await flowFace.filter({ hasText: GREET_FLOW }).waitFor({ state: 'visible', timeout: 10_000 });
         if ((await zoneInput.inputValue()) !== 'Europe/London') throw new Error(`Edit shows the time zone "${await zoneInput.inputValue()}"`);
 
-        // The page at 800 px (a screenshot to look at; the narrow layout is not asserted here yet).
+        // The page at 800 px: every action button of the row lies inside the page's width (no hidden
+        // horizontal scroll), and the form's fields keep a usable width.
         const before = page.viewportSize();
         await page.setViewportSize({ width: 800, height: 900 });
         try {
           await page.waitForTimeout(500);
           note(`screenshot: ${await screenshot('vscode-ui-schedules-800px')}`);
+          for (const cls of ['toggle', 'run-now', 'edit', 'delete']) {
+            const fits = await row.locator(`vscode-button.${cls}`).evaluate((el) => {
+              const r = el.getBoundingClientRect();
+              return { right: Math.round(r.right), width: Math.round(r.width), page: document.documentElement.clientWidth };
+            });
+            if (fits.width === 0 || fits.right > fits.page) throw new Error(`at 800 px the ${cls} button is out of sight: ${JSON.stringify(fits)}`);
+          }
+          const wrap = await frame.locator('.table-wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+          if (wrap.scroll > wrap.client) throw new Error(`at 800 px the list scrolls sideways: ${JSON.stringify(wrap)}`);
+          for (const field of ['schedule-name-field', 'expression-field']) {
+            const width = await frame.locator(`vscode-textfield.${field}`).evaluate((el) => Math.round(el.getBoundingClientRect().width));
+            if (width < 150) throw new Error(`at 800 px the ${field} is ${width} px wide`);
+          }
         } finally {
           if (before) await page.setViewportSize(before);
         }
