@@ -86,12 +86,12 @@ function request<T extends Extract<ExtensionToWebview, { type: 'done' | 'trapRes
 
 const icon = (name: string, extra = '') => h('vscode-icon', { class: extra, attrs: { name } });
 
-function button(label: string, onClick: () => void, opts: { secondary?: boolean; icon?: string; cls?: string; disabled?: boolean; title?: string } = {}): HTMLElement {
+function button(label: string, onClick: () => void, opts: { secondary?: boolean; icon?: string; cls?: string; disabled?: boolean; title?: string; ariaLabel?: string } = {}): HTMLElement {
   const b = h('vscode-button', {
     class: opts.cls,
     text: label,
     title: opts.title,
-    attrs: { secondary: opts.secondary, icon: opts.icon, disabled: opts.disabled },
+    attrs: { secondary: opts.secondary, icon: opts.icon, disabled: opts.disabled, 'aria-label': opts.ariaLabel },
   });
   b.addEventListener('click', () => {
     if (!(b as HTMLElement & { disabled?: boolean }).disabled) onClick();
@@ -124,12 +124,27 @@ function radios(field: string, options: string[], value: string, onChange: (v: s
   return group;
 }
 
-/** A labelled row of a form: label, control, help, and the error line of `field`. */
+let labelSeq = 0;
+
+/**
+ * Ties `label` to `control` for assistive technology: a vscode-textfield or -single-select names
+ * its inner input through its `label` property (the inner input is in its shadow root, out of reach
+ * of `for`/`aria-labelledby`); any other control is named by the label element's id.
+ */
+function tieLabel(control: HTMLElement, label: string, labelId: string): void {
+  const tag = control.tagName.toLowerCase();
+  if (tag === 'vscode-textfield' || tag === 'vscode-single-select' || tag === 'vscode-textarea') (control as HTMLElement & { label: string }).label = label;
+  else if (!control.hasAttribute('aria-label')) control.setAttribute('aria-labelledby', labelId);
+}
+
+/** A labelled row of a form: label (tied to the control), control, help, and the error line of `field`. */
 function row(label: string, field: string, control: Node, help?: string): HTMLElement {
+  const labelId = `label-${++labelSeq}`;
+  if (label && control instanceof HTMLElement) tieLabel(control, label, labelId);
   return h(
     'div',
     { class: 'form-row', attrs: { 'data-row': field } },
-    h('label', { class: 'form-label', text: label }),
+    h('label', { class: 'form-label', text: label, attrs: { id: labelId } }),
     h('div', { class: 'form-cell' }, control, help ? h('div', { class: 'help', text: help }) : null, h('div', { class: 'error', attrs: { 'data-error': field, role: 'alert' } })),
   );
 }
@@ -241,14 +256,15 @@ function renderTriggers(): void {
     if (confirmDelete?.kind === 'trigger' && confirmDelete.id === t.id) {
       actions.append(
         h('span', { class: 'confirm-text', text: `Delete '${t.name}'?` }),
-        button('Delete', () => void deleteTrigger(t), { cls: 'confirm-delete' }),
-        button('Cancel', () => ((confirmDelete = undefined), renderTriggers()), { secondary: true }),
+        button('Delete', () => void deleteTrigger(t), { cls: 'confirm-delete', ariaLabel: `Delete trigger '${t.name}'` }),
+        button('Cancel', () => ((confirmDelete = undefined), renderTriggers()), { secondary: true, ariaLabel: `Keep trigger '${t.name}'` }),
       );
     } else {
       actions.append(
-        button('Edit', () => openTriggerForm(t), { secondary: true, cls: 'edit', disabled: busy }),
-        button(t.enabled ? 'Disable' : 'Enable', () => void setEnabled(t, !t.enabled), { secondary: true, cls: 'toggle', disabled: busy }),
-        button('Delete', () => ((confirmDelete = { kind: 'trigger', id: t.id }), renderTriggers()), { secondary: true, cls: 'delete', disabled: busy }),
+        // Screen readers hear which row a button acts on: "Edit trigger 'Core-Subnet'".
+        button('Edit', () => openTriggerForm(t), { secondary: true, cls: 'edit', disabled: busy, ariaLabel: `Edit trigger '${t.name}'` }),
+        button(t.enabled ? 'Disable' : 'Enable', () => void setEnabled(t, !t.enabled), { secondary: true, cls: 'toggle', disabled: busy, ariaLabel: `${t.enabled ? 'Disable' : 'Enable'} trigger '${t.name}'` }),
+        button('Delete', () => ((confirmDelete = { kind: 'trigger', id: t.id }), renderTriggers()), { secondary: true, cls: 'delete', disabled: busy, ariaLabel: `Delete trigger '${t.name}'` }),
       );
     }
     body.append(
@@ -386,6 +402,8 @@ function openTriggerForm(t: Trigger | undefined): void {
     );
     const objectInputs = Object.entries(f?.inputs ?? {}).filter(([, d]) => d.type === 'object' || d.type === 'any');
     pduSelect = select('pduVariable', [{ value: '', label: '(none)' }, ...objectInputs.map(([k]) => ({ value: k, label: k }))], pdu && (objectInputs.some(([k]) => k === pdu) || !f) ? pdu : '');
+    // A vscode-single-select's change event does not bubble: listen on the select itself.
+    pduSelect.addEventListener('change', (e) => onEdit(e));
     pduHost.replaceChildren(row('Trap PDU input', 'pduVariable', pduSelect, 'Optional: an object input of the flow that receives the whole trap (version, community or user, source, varbinds…), overriding other values.'));
   }
 
@@ -454,6 +472,9 @@ function openTriggerForm(t: Trigger | undefined): void {
   // Any edit: the field is touched, its server error is dropped, and the whole form is checked.
   root.addEventListener('input', (e) => onEdit(e));
   root.addEventListener('change', (e) => onEdit(e));
+  // The select's change event does not bubble (vscode-select-base dispatches `new Event('change')`),
+  // so the root never heard a flow change and the inputs of the previous flow stayed: listen here.
+  flowSelect.addEventListener('change', (e) => onEdit(e));
   function onEdit(e: Event): void {
     const field = (e.target as HTMLElement).closest<HTMLElement>('[data-field]')?.dataset.field;
     if (field) {
@@ -548,13 +569,13 @@ function renderUsers(): void {
     if (confirmDelete?.kind === 'user' && confirmDelete.id === u.name) {
       actions.append(
         h('span', { class: 'confirm-text', text: `Delete user '${u.name}'?` }),
-        button('Delete', () => void deleteUser(u), { cls: 'confirm-delete' }),
-        button('Cancel', () => ((confirmDelete = undefined), renderUsers()), { secondary: true }),
+        button('Delete', () => void deleteUser(u), { cls: 'confirm-delete', ariaLabel: `Delete user '${u.name}'` }),
+        button('Cancel', () => ((confirmDelete = undefined), renderUsers()), { secondary: true, ariaLabel: `Keep user '${u.name}'` }),
       );
     } else {
       actions.append(
-        button('Edit', () => openUserForm(u), { secondary: true, cls: 'edit' }),
-        button('Delete', () => ((confirmDelete = { kind: 'user', id: u.name }), renderUsers()), { secondary: true, cls: 'delete' }),
+        button('Edit', () => openUserForm(u), { secondary: true, cls: 'edit', ariaLabel: `Edit user '${u.name}'` }),
+        button('Delete', () => ((confirmDelete = { kind: 'user', id: u.name }), renderUsers()), { secondary: true, cls: 'delete', ariaLabel: `Delete user '${u.name}'` }),
       );
     }
     body.append(
@@ -729,7 +750,10 @@ function renderTrapForm(): void {
           el.addEventListener('input', sync);
           el.addEventListener('change', sync);
         }
-        const remove = h('vscode-button', { class: 'vb-remove', title: 'Remove this varbind', attrs: { secondary: true, icon: 'close', 'aria-label': 'Remove varbind' } });
+        oid.label = `Varbind ${i + 1} OID`;
+        type.label = `Varbind ${i + 1} type`;
+        value.label = `Varbind ${i + 1} value`;
+        const remove = h('vscode-button', { class: 'vb-remove', title: 'Remove this varbind', attrs: { secondary: true, icon: 'close', 'aria-label': `Remove varbind ${i + 1}` } });
         remove.addEventListener('click', () => {
           varbinds.splice(i, 1);
           renderVarbinds();

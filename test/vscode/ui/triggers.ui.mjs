@@ -125,4 +125,88 @@ export default [
       });
     },
   },
+  {
+    title: 'Triggers: changing the flow in the form shows the chosen flow\'s inputs and saving stores them; every field is found by its label; row buttons name their trigger',
+    async run(t) {
+      const { page, ui, screenshot, note } = t;
+      const pkg = 'ui-trig-flows';
+      const alpha = 'ui/flows/Alpha';
+      const beta = 'ui/flows/Beta';
+      const flows = {
+        [alpha]: 'description: First flow.\ninputs:\n  alphaNote:\n    type: string\nsteps:\n  - kind: log\n    message: "= alphaNote"\n',
+        [beta]: 'description: Second flow.\ninputs:\n  betaHost:\n    type: string\n  betaCount:\n    type: integer\nsteps:\n  - kind: log\n    message: "= betaHost"\n',
+      };
+      await withPrivateGateway(t, { gatewayName: 'UI Trigger Flows Gateway', emulatorName: 'ui-trig-flows', pkg, flows }, async (gateway) => {
+        await gateway.addToSettings();
+        await ui.clickVersionAction(page, { gateway: 'UI Trigger Flows Gateway', packageName: pkg, action: 'Show Triggers' });
+        const frame = ui.webviewFrame(page);
+        const newButton = frame.locator('vscode-button.new-trigger');
+        await newButton.waitFor({ state: 'visible', timeout: 30_000 });
+        await newButton.click();
+        const form = frame.locator('section.trigger-form');
+        await form.waitFor({ state: 'visible', timeout: 10_000 });
+
+        // Labels are tied to their fields: the accessible-name query finds each one.
+        await form.getByLabel('Name', { exact: true }).fill('Flow-Switch');
+        await form.getByLabel('Device address', { exact: true }).fill('127.0.0.0/8');
+        await form.getByLabel('Trap OID', { exact: true }).fill('1.3.6.1.6.3.1.1.5.4');
+        for (const label of ['Description', 'Device port', 'Flow']) {
+          if ((await form.getByLabel(label, { exact: true }).count()) !== 1) throw new Error(`no single field labelled ${label}`);
+        }
+
+        // Pick Alpha, then change to Beta: Beta's inputs are shown, Alpha's are gone.
+        const flowSelect = form.locator('vscode-single-select[data-field="flow"]');
+        await flowSelect.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        await ui.chooseOption(flowSelect, alpha);
+        await form.getByLabel('alphaNote', { exact: true }).waitFor({ state: 'visible', timeout: 10_000 });
+        await flowSelect.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        await ui.chooseOption(flowSelect, beta);
+        await form.getByText(`Inputs of ${beta}`).waitFor({ state: 'visible', timeout: 10_000 });
+        await form.locator('vscode-textfield[data-field="inputs.alphaNote"]').waitFor({ state: 'detached', timeout: 10_000 });
+        await form.getByLabel('betaHost', { exact: true }).fill('router-7');
+        await form.getByLabel('betaCount', { exact: true }).fill('3');
+        note(`screenshot: ${await screenshot('vscode-ui-triggers-flow-switch')}`);
+        await form.locator('vscode-button.save').click();
+        const row = frame.locator('tr.trigger-row[data-name="Flow-Switch"]');
+        await row.waitFor({ state: 'visible', timeout: 15_000 });
+        const saved = (await gateway.api('GET', `/api/v1/packages/${pkg}/versions/1/triggers`)).triggers.find((x) => x.name === 'Flow-Switch');
+        if (!saved || saved.flow !== beta || saved.inputs?.betaHost !== 'router-7' || saved.inputs?.betaCount !== 3 || 'alphaNote' in (saved.inputs ?? {})) {
+          throw new Error(`the saved trigger: ${JSON.stringify(saved)}`);
+        }
+
+        // Row buttons say which trigger they act on.
+        for (const [cls, label] of [['edit', 'Edit'], ['toggle', 'Disable'], ['delete', 'Delete']]) {
+          const said = await row.locator(`vscode-button.${cls}`).getAttribute('aria-label');
+          if (said !== `${label} trigger 'Flow-Switch'`) throw new Error(`the ${cls} button's label: ${JSON.stringify(said)}`);
+        }
+
+        // The edit form: changing back to Alpha shows Alpha's input, and saving stores it.
+        await row.locator('vscode-button.edit').click();
+        await form.waitFor({ state: 'visible', timeout: 10_000 });
+        await form.getByLabel('betaHost', { exact: true }).waitFor({ state: 'visible', timeout: 10_000 });
+        await flowSelect.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+        await ui.chooseOption(flowSelect, alpha);
+        await form.getByLabel('alphaNote', { exact: true }).fill('switched');
+        await form.locator('vscode-textfield[data-field="inputs.betaHost"]').waitFor({ state: 'detached', timeout: 10_000 });
+        await form.locator('vscode-button.save').click();
+        await form.waitFor({ state: 'detached', timeout: 15_000 });
+        const edited = (await gateway.api('GET', `/api/v1/packages/${pkg}/versions/1/triggers`)).triggers.find((x) => x.name === 'Flow-Switch');
+        if (!edited || edited.flow !== alpha || edited.inputs?.alphaNote !== 'switched' || 'betaHost' in (edited.inputs ?? {})) {
+          throw new Error(`the edited trigger: ${JSON.stringify(edited)}`);
+        }
+
+        // Varbind fields have labels in Send Test Trap.
+        await frame.locator('vscode-tab-header[data-tab="sendTrap"]').click();
+        const trapForm = frame.locator('section.trap-form');
+        await trapForm.waitFor({ state: 'visible', timeout: 10_000 });
+        await trapForm.locator('vscode-button.add-varbind').click();
+        const n = await trapForm.locator('.varbind-row').count();
+        await trapForm.getByLabel(`Varbind ${n} OID`, { exact: true }).fill('1.3.6.1.2.1.1.5.0');
+        await trapForm.getByLabel(`Varbind ${n} value`, { exact: true }).fill('labelled');
+        if ((await trapForm.getByLabel(`Varbind ${n} type`, { exact: true }).count()) !== 1) throw new Error(`no single field labelled Varbind ${n} type`);
+        const removeSaid = await trapForm.locator(`.varbind-row[data-index="${n - 1}"] vscode-button.vb-remove`).getAttribute('aria-label');
+        if (removeSaid !== `Remove varbind ${n}`) throw new Error(`the remove button's label: ${JSON.stringify(removeSaid)}`);
+      });
+    },
+  },
 ];
