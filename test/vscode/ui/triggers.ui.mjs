@@ -150,9 +150,11 @@ export default [
         await form.getByLabel('Name', { exact: true }).fill('Flow-Switch');
         await form.getByLabel('Device address', { exact: true }).fill('127.0.0.0/8');
         await form.getByLabel('Trap OID', { exact: true }).fill('1.3.6.1.6.3.1.1.5.4');
-        for (const label of ['Description', 'Device port', 'Flow']) {
+        for (const label of ['Description', 'Device port']) {
           if ((await form.getByLabel(label, { exact: true }).count()) !== 1) throw new Error(`no single field labelled ${label}`);
         }
+        // A select names its face and its list box by the label: the face is the one combobox.
+        if ((await form.getByLabel('Flow', { exact: true }).and(form.getByRole('combobox')).count()) !== 1) throw new Error('no single field labelled Flow');
 
         // Pick Alpha, then change to Beta: Beta's inputs are shown, Alpha's are gone.
         const flowSelect = form.locator('vscode-single-select[data-field="flow"]');
@@ -203,7 +205,7 @@ export default [
         const n = await trapForm.locator('.varbind-row').count();
         await trapForm.getByLabel(`Varbind ${n} OID`, { exact: true }).fill('1.3.6.1.2.1.1.5.0');
         await trapForm.getByLabel(`Varbind ${n} value`, { exact: true }).fill('labelled');
-        if ((await trapForm.getByLabel(`Varbind ${n} type`, { exact: true }).count()) !== 1) throw new Error(`no single field labelled Varbind ${n} type`);
+        if ((await trapForm.getByLabel(`Varbind ${n} type`, { exact: true }).and(trapForm.getByRole('combobox')).count()) !== 1) throw new Error(`no single field labelled Varbind ${n} type`);
         const removeSaid = await trapForm.locator(`.varbind-row[data-index="${n - 1}"] vscode-button.vb-remove`).getAttribute('aria-label');
         if (removeSaid !== `Remove varbind ${n}`) throw new Error(`the remove button's label: ${JSON.stringify(removeSaid)}`);
       });
