@@ -10,6 +10,7 @@
  *   assert.deepEqual(await snapshot(gw), before);
  */
 import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
 import { startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions } from '../support/emulatorProcess';
 import { call, packExamples, type HttpResult } from '../emulator/helpers';
 
@@ -120,4 +121,18 @@ export async function snapshot(gw: EmulatorProcess): Promise<unknown> {
 /** Next-run times move with the clock; they are not state. */
 function stripVolatile(body: unknown): unknown {
   return JSON.parse(JSON.stringify(body), (k, v) => (k === 'nextRuns' || k === 'nextRun' || k === 'lastFirings' || k === 'history' ? undefined : v));
+}
+
+/** Sends raw UDP datagrams to the gateway's trap port on loopback, pausing briefly every 100 so the kernel buffer is not the thing tested. */
+export async function sendAll(port: number, datagrams: Buffer[]): Promise<void> {
+  const socket = dgram.createSocket('udp4');
+  socket.on('error', () => undefined);
+  try {
+    for (let i = 0; i < datagrams.length; i++) {
+      await new Promise<void>((resolve) => socket.send(datagrams[i], port, '127.0.0.1', () => resolve()));
+      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    socket.close();
+  }
 }

@@ -10,13 +10,12 @@
  * a second.
  */
 import assert from 'node:assert/strict';
-import dgram from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
 import { LIMITS } from '../../src/core/limits';
 import { buildPackageFile } from '../../src/core/package/packageFile';
 import { waitFor } from '../emulator/helpers';
 import type { EmulatorProcess } from '../support/emulatorProcess';
-import { assertRefused, call, startTarget, whileServing } from './harness';
+import { assertRefused, call, sendAll, startTarget, whileServing } from './harness';
 
 // ---- a small BER encoder (SNMP messages built byte by byte, so they can be broken on purpose) ----
 const len = (n: number): Buffer => {
@@ -166,19 +165,6 @@ function malformedCorpus(): { kind: string; data: Buffer }[] {
     add('informs and gets', v2cTrap('public', '1.3.6.1.6.3.1.1.5.3', 6000 + i, [], [0xa6, 0xa0, 0xa1, 0xa3, 0xa2, 0xa5][i % 6]));
   }
   return out.filter((d) => d.data.length <= 65_000);
-}
-
-async function sendAll(port: number, datagrams: Buffer[]): Promise<void> {
-  const socket = dgram.createSocket('udp4');
-  socket.on('error', () => undefined);
-  try {
-    for (let i = 0; i < datagrams.length; i++) {
-      await new Promise<void>((resolve) => socket.send(datagrams[i], port, '127.0.0.1', () => resolve()));
-      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5));
-    }
-  } finally {
-    socket.close();
-  }
 }
 
 const TRAP_OID = '1.3.6.1.4.1.99999.1';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import dgram from 'node:dgram';
 import { after, before, describe, test } from 'node:test';
-import { call, snapshot, startTarget, whileServing } from './harness';
+import { call, sendAll, snapshot, startTarget, whileServing } from './harness';
 import type { EmulatorProcess } from '../support/emulatorProcess';
 
 const AUTH_KEY = 'hostile-des-auth-1';
@@ -36,19 +36,6 @@ async function captureDesDatagram(): Promise<Buffer> {
     return await got;
   } finally {
     sock.close();
-  }
-}
-
-async function sendAll(port: number, datagrams: Buffer[]): Promise<void> {
-  const socket = dgram.createSocket('udp4');
-  socket.on('error', () => undefined);
-  try {
-    for (let i = 0; i < datagrams.length; i++) {
-      await new Promise<void>((resolve) => socket.send(datagrams[i], port, '127.0.0.1', () => resolve()));
-      if (i % 100 === 99) await new Promise((r) => setTimeout(r, 5));
-    }
-  } finally {
-    socket.close();
   }
 }
 
