@@ -666,63 +666,64 @@ export class PackageStore {
   }
 
   /** Add a schedule: 409 `already-exists` for a name the version uses, 413 `quota-exceeded` past a quota (field `body`). */
-  async addSchedule(name: string, version: number, schedule: Schedule): Promise<Schedule> {
-    const v = this.ver(this.pkg(name), version);
-    const list = (v.schedules ??= []);
-    this.checkName('schedule', list, schedule);
-    this.checkQuota('schedules', 1, 'body', list.length);
-    list.push(schedule);
-    await this.commit();
-    return schedule;
+  addSchedule(name: string, version: number, schedule: Schedule): Promise<Schedule> {
+    return this.addSetting('schedule', name, version, schedule);
   }
 
   /** Replace the schedule with `schedule.id`: 404 `not-found`, 409 `already-exists` for a name another one uses. */
-  async replaceSchedule(name: string, version: number, schedule: Schedule): Promise<Schedule> {
-    const v = this.ver(this.pkg(name), version);
-    const list = (v.schedules ??= []);
-    const i = this.indexOf('schedule', name, v, list, schedule.id);
-    this.checkName('schedule', list, schedule);
-    list[i] = schedule;
-    await this.commit();
-    return schedule;
+  replaceSchedule(name: string, version: number, schedule: Schedule): Promise<Schedule> {
+    return this.replaceSetting('schedule', name, version, schedule);
   }
 
   /** Delete a schedule (404 `not-found`); answers it. */
-  async deleteSchedule(name: string, version: number, id: string): Promise<Schedule> {
-    const v = this.ver(this.pkg(name), version);
-    const list = (v.schedules ??= []);
-    const [gone] = list.splice(this.indexOf('schedule', name, v, list, id), 1);
-    await this.commit();
-    return gone;
+  deleteSchedule(name: string, version: number, id: string): Promise<Schedule> {
+    return this.deleteSetting<Schedule>('schedule', name, version, id);
   }
 
   /** Add a trigger: 409 `already-exists` for a name the version uses, 413 `quota-exceeded` past a quota (field `body`). */
-  async addTrigger(name: string, version: number, trigger: Trigger): Promise<Trigger> {
-    const v = this.ver(this.pkg(name), version);
-    const list = (v.triggers ??= []);
-    this.checkName('trigger', list, trigger);
-    this.checkQuota('triggers', 1, 'body', list.length);
-    list.push(trigger);
-    await this.commit();
-    return trigger;
+  addTrigger(name: string, version: number, trigger: Trigger): Promise<Trigger> {
+    return this.addSetting('trigger', name, version, trigger);
   }
 
   /** Replace the trigger with `trigger.id`: 404 `not-found`, 409 `already-exists` for a name another one uses. */
-  async replaceTrigger(name: string, version: number, trigger: Trigger): Promise<Trigger> {
-    const v = this.ver(this.pkg(name), version);
-    const list = (v.triggers ??= []);
-    const i = this.indexOf('trigger', name, v, list, trigger.id);
-    this.checkName('trigger', list, trigger);
-    list[i] = trigger;
-    await this.commit();
-    return trigger;
+  replaceTrigger(name: string, version: number, trigger: Trigger): Promise<Trigger> {
+    return this.replaceSetting('trigger', name, version, trigger);
   }
 
   /** Delete a trigger (404 `not-found`); answers it. */
-  async deleteTrigger(name: string, version: number, id: string): Promise<Trigger> {
+  deleteTrigger(name: string, version: number, id: string): Promise<Trigger> {
+    return this.deleteSetting<Trigger>('trigger', name, version, id);
+  }
+
+  /** The version's schedules or triggers, as the stored list (changed only by the three methods below). */
+  private settingsList<T extends Schedule | Trigger>(kind: 'schedule' | 'trigger', v: StoredVersion): T[] {
+    return (kind === 'schedule' ? (v.schedules ??= []) : (v.triggers ??= [])) as T[];
+  }
+
+  private async addSetting<T extends Schedule | Trigger>(kind: 'schedule' | 'trigger', name: string, version: number, item: T): Promise<T> {
     const v = this.ver(this.pkg(name), version);
-    const list = (v.triggers ??= []);
-    const [gone] = list.splice(this.indexOf('trigger', name, v, list, id), 1);
+    const list = this.settingsList<T>(kind, v);
+    this.checkName(kind, list, item);
+    this.checkQuota(kind === 'schedule' ? 'schedules' : 'triggers', 1, 'body', list.length);
+    list.push(item);
+    await this.commit();
+    return item;
+  }
+
+  private async replaceSetting<T extends Schedule | Trigger>(kind: 'schedule' | 'trigger', name: string, version: number, item: T): Promise<T> {
+    const v = this.ver(this.pkg(name), version);
+    const list = this.settingsList<T>(kind, v);
+    const i = this.indexOf(kind, name, v, list, item.id);
+    this.checkName(kind, list, item);
+    list[i] = item;
+    await this.commit();
+    return item;
+  }
+
+  private async deleteSetting<T extends Schedule | Trigger>(kind: 'schedule' | 'trigger', name: string, version: number, id: string): Promise<T> {
+    const v = this.ver(this.pkg(name), version);
+    const list = this.settingsList<T>(kind, v);
+    const [gone] = list.splice(this.indexOf(kind, name, v, list, id), 1);
     await this.commit();
     return gone;
   }
