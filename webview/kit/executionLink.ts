@@ -31,6 +31,7 @@ export class FgExecutionLink extends PageElement {
       href="#"
       role="link"
       title=${`Open execution ${this.executionId}`}
+      aria-label=${`Open execution ${this.executionId}`}
       data-execution-id=${this.executionId}
       @click=${open}
       >${this.full ? this.executionId : shortId(this.executionId)}</a
