@@ -3,7 +3,7 @@ import type { Workspace } from '../core/workspace/workspace';
 import { Diagnostics } from './diagnostics/diagnostics';
 import { ExecutionEvents, type ExecutionEventsListener } from './executions/executionEvents';
 import { showGatewayExecutions, showRunningExecutions } from './executions/executionsCommands';
-import { ExecutionsPanels } from './executions/executionsPanel';
+import { ExecutionsPanels, type ExecutionsPanel } from './executions/executionsPanel';
 import {
   createNewVersion,
   exportVersion,
@@ -39,6 +39,7 @@ export interface FlowgateApi {
   localGateway: { url(): string | undefined; isRunning(): boolean };
   /** The open panel of a key (what `flowgate.showSchedules` / `flowgate.showTriggers` answer), undefined when none is open. */
   panels: {
+    executions(key: string): Pick<ExecutionsPanel, 'host' | 'executions' | 'focused'> | undefined;
     schedules(key: string): Pick<SchedulesPanel, 'handle' | 'schedules'> | undefined;
     triggers(key: string): Pick<TriggersPanel, 'handle' | 'load'> | undefined;
   };
@@ -172,6 +173,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     workspaceModel: () => model.get(),
     localGateway: { url: () => local.url(), isRunning: () => local.isRunning() },
     panels: {
+      executions: (key) => executionsPanels.get(key),
       schedules: (key) => schedulesPanels.get(key),
       triggers: (key) => triggersPanels.get(key),
     },

@@ -1,11 +1,12 @@
 /**
- * The messages between the Running Executions webview and the extension, declared once and
- * imported by both sides (webview/executions/main.ts and src/extension/executions/executionsPanel.ts).
+ * The Running Executions page's protocol, declared once and imported by both sides (the page,
+ * webview/executions/app.ts, and the panel, src/extension/executions/executionsPanel.ts).
  *
- * Style: every message is a plain JSON object with a `type` discriminant. Notifications go from the
- * extension to the webview (state pushes); commands go from the webview to the extension. A command
- * that expects an answer carries a `requestId`, and the answer echoes it. The webview never talks to
- * a gateway and never receives a token or secret: only execution data crosses this boundary.
+ * Requests (`ExecutionsRequests`) are the page's typed `request(method, params)` calls, each
+ * answered with a reply (webview/protocol/rpc.ts). Notifications: the extension pushes the list
+ * (`snapshot`, `changed`), the link to the gateway (`feed`) and an execution to show (`focus`);
+ * the page says `ready` (also after it was hidden and shown again) and `refresh` (Reload). The page
+ * never talks to a gateway and never receives a token or secret: only execution data crosses.
  */
 import type { ExecutionDetail, ExecutionListQuery, ExecutionSummary } from '../../src/core/api/types';
 
@@ -37,33 +38,49 @@ export interface ExecutionRow extends ExecutionSummary {
   receivedAt: number;
 }
 
-// ---- extension → webview -------------------------------------------------------------------------
+/**
+ * An execution the extension asks the page to show (`flowgate.showRunningExecutions` with an
+ * `executionId`): select it and show its details, or say in the status line why not (`error`).
+ * `seq` grows with every ask, so the page acts on each once (it comes again in later snapshots).
+ */
+export interface FocusRequest {
+  id: string;
+  seq: number;
+  error?: string;
+}
+
+// ---- requests (page → extension, each answered) ----------------------------------------------------
+
+export type ExecutionsRequests = {
+  /** One execution with its inputs, outputs, error, log and children. */
+  getDetails: { params: { id: string }; result: ExecutionDetail };
+  /** A page of the gateway's execution history (finished ones included), newest first; `next` when there are more. */
+  loadHistory: { params: HistoryQuery; result: { executions: ExecutionRow[]; next?: string } };
+  /** Stop these executions (each with its children). */
+  stop: { params: { ids: string[] }; result: { executions: ExecutionRow[]; notFound: string[] } };
+  /**
+   * Show an execution (an `<fg-execution-link>` was activated): here, when it is of this page's
+   * scope (`execution`, loaded from the gateway when it is not listed); else the Running Executions
+   * of its own version is opened on it (`openedIn` names that version).
+   */
+  openExecution: { params: { id: string }; result: { id: string; execution?: ExecutionRow; openedIn?: string } };
+};
+
+// ---- notifications ---------------------------------------------------------------------------------
 
 export type ExtensionToWebview =
   /** The whole list (first load, reconnect, the webview came back). Replaces what the webview had. */
-  | { type: 'snapshot'; scope: ExecutionsScope; executions: ExecutionRow[]; feed: FeedState; now: number }
+  | { type: 'snapshot'; scope: ExecutionsScope; executions: ExecutionRow[]; feed: FeedState; now: number; focus?: FocusRequest }
   /** Executions that started or changed status. */
   | { type: 'changed'; executions: ExecutionRow[]; now: number }
   | { type: 'feed'; feed: FeedState }
-  /** Answer to `getDetails`. */
-  | { type: 'details'; requestId: number; id: string; detail?: ExecutionDetail; error?: string }
-  /** Answer to `loadHistory`: one page of past executions, and the cursor of the next when there are more. */
-  | { type: 'history'; requestId: number; executions: ExecutionRow[]; next?: string; error?: string }
-  /** Answer to `stop`. */
-  | { type: 'stopped'; requestId: number; executions: ExecutionRow[]; notFound: string[]; error?: string };
-
-// ---- webview → extension -------------------------------------------------------------------------
+  | { type: 'focus'; focus: FocusRequest };
 
 export type WebviewToExtension =
   /** The page loaded (also after it was hidden and shown again): send a snapshot. */
   | { type: 'ready' }
-  /** Load the list again from the gateway. */
-  | { type: 'refresh' }
-  | { type: 'getDetails'; requestId: number; id: string }
-  /** A page of the gateway's execution history (finished ones included), newest first. */
-  | { type: 'loadHistory'; requestId: number; query: HistoryQuery }
-  /** Stop these executions (each with its children). */
-  | { type: 'stop'; requestId: number; ids: string[] };
+  /** Reload: connect to the gateway's event stream again (a fresh list). */
+  | { type: 'refresh' };
 
 /** The UI state the webview keeps with `setState` (survives hiding the panel). */
 export interface ExecutionsViewState {
@@ -78,6 +95,8 @@ export interface ExecutionsViewState {
   checked: string[];
   selected: string | null;
   collapsed: string[];
+  /** The last `FocusRequest.seq` acted on. */
+  focusSeq: number;
 }
 
 export type ColumnId = 'flow' | 'id' | 'parentId' | 'rootId' | 'startedAt' | 'duration' | 'executingOn' | 'initiator' | 'status';

@@ -1,9 +1,44 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { GatewayError } from '../../core/client/gatewayError';
+import { isRequestMessage, type ApiErrorDetail, type Reply, type RequestMap } from '../../../webview/protocol/rpc';
+import { errorText } from '../shared/errors';
 
 /** A message of a webview protocol: a plain object with a `type` discriminant. */
 export interface ProtocolMessage {
   type: string;
+}
+
+/** One handler per request method of a page's protocol: resolves with the result, or throws. */
+export type RequestHandlers<M extends RequestMap> = { [K in keyof M & string]: (params: M[K]['params']) => Promise<M[K]['result']> };
+
+/** Thrown by a request handler to answer with these field errors (a form's checks, a refused body). */
+export class RequestRefused extends Error {
+  constructor(readonly errors: ApiErrorDetail[]) {
+    super(errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '));
+  }
+}
+
+/**
+ * What a handler threw, as the errors of a reply: its own field errors (`RequestRefused`), the
+ * gateway's per-field details (a 400's `details`), else one error for the request as a whole
+ * that names what failed (`what`).
+ */
+export function replyErrors(err: unknown, what: string): ApiErrorDetail[] {
+  if (err instanceof RequestRefused) return err.errors;
+  if (err instanceof GatewayError && err.details.length > 0) return err.details.map((d) => ({ field: d.field, message: d.message }));
+  return [{ field: '', message: `${what}: ${errorText(err)}` }];
+}
+
+/** How a panel answers its page: one handler per request method, one for notifications. */
+export interface PageHandlers<M extends RequestMap, In extends ProtocolMessage> {
+  requests: RequestHandlers<M>;
+  /** The page's notifications (`ready`, `refresh`, …): anything that is not a request. */
+  notification(message: In): void | Promise<void>;
+  /** What a failed request of this method was doing, for its error ("Save schedule"); default: the method. */
+  describe?(method: string, params: unknown): string;
+  /** Told of every failed request and notification (for the output channel). */
+  onError?(what: string, err: unknown): void;
 }
 
 export interface WebviewPanelHostOptions {
@@ -30,7 +65,7 @@ export interface WebviewPanelHostOptions {
  * kept alive while hidden: it restores its UI state with `getState`/`setState` and asks for a
  * snapshot (its "ready" message) when it loads again.
  */
-export class WebviewPanelHost<In extends ProtocolMessage, Out extends ProtocolMessage> implements vscode.Disposable {
+export class WebviewPanelHost<In extends ProtocolMessage, Out extends ProtocolMessage, M extends RequestMap = RequestMap> implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
@@ -41,8 +76,7 @@ export class WebviewPanelHost<In extends ProtocolMessage, Out extends ProtocolMe
   constructor(
     private readonly extensionUri: vscode.Uri,
     options: WebviewPanelHostOptions,
-    onMessage: (message: In) => void | Promise<void>,
-    onError: (message: In, err: unknown) => void,
+    private readonly handlers: PageHandlers<M, In>,
   ) {
     const webviewRoot = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     this.panel = vscode.window.createWebviewPanel(
@@ -60,15 +94,40 @@ export class WebviewPanelHost<In extends ProtocolMessage, Out extends ProtocolMe
     if (options.iconPath) this.panel.iconPath = options.iconPath;
     this.panel.webview.html = this.html(options);
     this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((raw: unknown) => {
-        if (!isMessage(raw)) return; // not of this protocol: ignore
-        const message = raw as In;
-        Promise.resolve()
-          .then(() => onMessage(message))
-          .catch((err) => onError(message, err));
-      }),
+      this.panel.webview.onDidReceiveMessage((raw: unknown) => void this.dispatch(raw)),
       this.panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /**
+   * The one dispatcher: a request goes to its method's handler and is always answered (with the
+   * result, or with errors — an unknown method, a handler that threw); anything else with a
+   * `type` is a notification.
+   */
+  async dispatch(raw: unknown): Promise<void> {
+    if (isRequestMessage(raw)) {
+      await this.post({ type: 'reply', id: raw.id, reply: await this.answer(raw.method, raw.params) } as unknown as Out);
+      return;
+    }
+    if (!isMessage(raw)) return; // not of this protocol: ignore
+    try {
+      await this.handlers.notification(raw as In);
+    } catch (err) {
+      this.handlers.onError?.(`${(raw as In).type}`, err);
+    }
+  }
+
+  /** Runs one request's handler and returns its reply (also what in-host tests call). */
+  async answer<K extends keyof M & string>(method: K, params: M[K]['params']): Promise<Reply<M[K]['result']>> {
+    const handler = Object.prototype.hasOwnProperty.call(this.handlers.requests, method) ? this.handlers.requests[method] : undefined;
+    if (typeof handler !== 'function') return { ok: false, errors: [{ field: '', message: `unknown request '${String(method).slice(0, 64)}'` }] };
+    try {
+      return { ok: true, result: await handler(params) };
+    } catch (err) {
+      const what = this.handlers.describe?.(method, params) ?? method;
+      this.handlers.onError?.(what, err);
+      return { ok: false, errors: replyErrors(err, what) };
+    }
   }
 
   get visible(): boolean {
