@@ -43,7 +43,7 @@ export class FgConfirmButton extends PageElement {
         this.asking = false;
         this.emit('confirm', undefined);
       }, { icon: 'trash', cls: 'confirm-delete', ariaLabel: `${this.label} ${this.subject}` })}
-      ${button('Cancel', () => (this.asking = false), { secondary: true, cls: 'confirm-cancel', ariaLabel: `Keep ${this.subject}` })}
+      ${button('Cancel', () => (this.asking = false), { icon: 'close', secondary: true, cls: 'confirm-cancel', ariaLabel: `Keep ${this.subject}` })}
     </span>`;
   }
 }

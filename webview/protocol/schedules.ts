@@ -1,20 +1,16 @@
 /**
- * The messages between the Schedules webview and the extension, declared once and imported by both
- * sides (webview/schedules/main.ts and src/extension/schedules/schedulesPanel.ts).
+ * The protocol of the Schedules webview, declared once and imported by both sides
+ * (webview/schedules/*.ts and src/extension/schedules/schedulesPanel.ts).
  *
- * Style (as webview/protocol/executions.ts): plain JSON objects with a `type` discriminant.
- * Notifications go from the extension to the webview; commands go from the webview to the
- * extension, and a command that expects an answer carries a `requestId` that its answer echoes.
- * The webview never talks to the gateway: the extension does, with core's GatewayClient, and only
- * schedule data, flow signatures and error texts cross this boundary.
+ * Requests (webview/protocol/rpc.ts): the page calls `request(method, params)` and gets a `Reply`
+ * — the result, or field errors named as the gateway names them (`name`, `flow`, `expression`,
+ * `timezone`, `inputs.<name>`, `inputs`, `description`, `enabled`, or `''` for the request as a
+ * whole). Notifications: the extension pushes snapshots and the loading state; the page says
+ * `ready` when it (re)loads. The webview never talks to the gateway: the extension does, with
+ * core's GatewayClient, and only schedule data, flow signatures and error texts cross this boundary.
  */
 import type { ApiErrorDetail, CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse } from '../../src/core/api/types';
 
-/**
- * A problem with one field of the form is the API's `ApiErrorDetail`, as the gateway names it (`name`,
- * `flow`, `expression`, `timezone`, `inputs.<name>`, `inputs`, `description`, `enabled`) or `''` for
- * the form as a whole.
- */
 export type { ApiErrorDetail, CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse };
 
 /** The package version a Schedules panel manages. */
@@ -31,37 +27,46 @@ export interface VersionInfo {
   flows: FlowSignature[];
 }
 
+/** The version and its schedules as last read from the gateway. */
+export interface SchedulesSnapshot {
+  scope: SchedulesScope;
+  version?: VersionInfo;
+  schedules: ScheduleResponse[];
+  /** Why the last read failed (the list shown is then the one read before). */
+  error?: string;
+  /** When it was read (ISO). */
+  loadedAt: string;
+}
 
-/** The actions of a list row. */
-export type RowAction = 'enable' | 'disable' | 'runNow' | 'delete';
+/** Method → what the page sends and what the extension answers. */
+export type SchedulesRequests = {
+  /** Read the version and its schedules again (the Reload button); a snapshot is pushed as well. */
+  reload: { params: Record<string, never>; result: SchedulesSnapshot };
+  /** An (unsaved) expression in a time zone: its meaning, the next five runs and notes. */
+  preview: { params: { expression: string; timezone: string }; result: CronPreviewResponse };
+  /** Create (no `id`) or update (`id`) a schedule. */
+  save: { params: { id?: string; body: ScheduleBody }; result: ScheduleResponse };
+  setEnabled: { params: { id: string; enabled: boolean }; result: ScheduleResponse };
+  runNow: { params: { id: string }; result: { executionId: string } };
+  /** The page asked for confirmation first. */
+  delete: { params: { id: string }; result: { id: string } };
+  /** Show this execution in the Running Executions page of the version. */
+  openExecution: { params: { id: string }; result: null };
+};
 
-// ---- extension → webview -------------------------------------------------------------------------
+// ---- notifications -----------------------------------------------------------------------------
 
 export type ExtensionToWebview =
-  /** The version and its schedules (first load, after every change, on Reload, when the page comes back). */
-  | { type: 'snapshot'; scope: SchedulesScope; version?: VersionInfo; schedules: ScheduleResponse[]; error?: string; loadedAt: string }
-  /** A load is under way (true) or over (false). */
-  | { type: 'loading'; loading: boolean }
-  /** Answer to `preview`: the expression in words, the next runs and notes, or errors naming the field. */
-  | { type: 'preview'; requestId: number; expression: string; timezone: string; result?: CronPreviewResponse; errors?: ApiErrorDetail[] }
-  /** Answer to `save`: the saved schedule, or the errors the gateway gave (mapped to fields). */
-  | { type: 'saved'; requestId: number; schedule?: ScheduleResponse; errors?: ApiErrorDetail[] }
-  /** Answer to a row action; `executionId` for `runNow`. */
-  | { type: 'actionDone'; requestId: number; action: RowAction; id: string; executionId?: string; error?: string };
-
-// ---- webview → extension -------------------------------------------------------------------------
+  /** The version and its schedules (first load, after every change, on Reload, every 30 s while visible). */
+  | ({ type: 'snapshot' } & SchedulesSnapshot)
+  /** A read is under way (true) or over (false). */
+  | { type: 'loading'; loading: boolean };
 
 export type WebviewToExtension =
-  /** The page loaded (also after it was hidden and shown again): send a snapshot. */
-  | { type: 'ready' }
-  /** Load the version and its schedules again from the gateway. */
-  | { type: 'refresh' }
-  /** Preview an (unsaved) expression in a time zone: the next five runs. */
-  | { type: 'preview'; requestId: number; expression: string; timezone: string }
-  /** Create (no `id`) or update (`id`) a schedule. */
-  | { type: 'save'; requestId: number; id?: string; body: ScheduleBody }
-  /** Enable, disable, run now or delete a schedule (the page asked for confirmation before `delete`). */
-  | { type: 'action'; requestId: number; action: RowAction; id: string };
+  /** The page loaded (also after it was hidden and shown again): push a snapshot. */
+  { type: 'ready' };
+
+// ---- the page's own state ----------------------------------------------------------------------
 
 /** The form as the page keeps it (also across hiding the panel). Input values are the texts typed. */
 export interface ScheduleFormState {
@@ -82,6 +87,10 @@ export interface SchedulesViewState {
   form: ScheduleFormState | null;
   /** Per schedule id: the last Run Now's execution id, shown in its row. */
   started: Record<string, string>;
+  /** Schedules whose firing history is unfolded. */
+  historyOpen: string[];
+  /** The last thing that happened, shown in the status line. */
+  status?: { kind: 'info' | 'error'; text: string };
 }
 
 export const DEFAULT_TIMEZONE = 'UTC';

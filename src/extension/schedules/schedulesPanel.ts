@@ -1,20 +1,20 @@
 import * as vscode from 'vscode';
-import type { ApiErrorDetail, ScheduleResponse } from '../../core/api/types';
-import { GatewayError, type GatewayClient } from '../../core/client/gatewayClient';
+import type { ScheduleResponse } from '../../core/api/types';
+import type { GatewayClient } from '../../core/client/gatewayClient';
 import { gatewayClient } from '../shared/gateway';
 import {
-  DEFAULT_TIMEZONE,
   scheduleBody,
   type ExtensionToWebview,
-  type RowAction,
+  type SchedulesRequests,
   type SchedulesScope,
+  type SchedulesSnapshot,
   type VersionInfo,
   type WebviewToExtension,
 } from '../../../webview/protocol/schedules';
-import { errorText, showError } from '../shared/errors';
+import { errorText } from '../shared/errors';
 import type { Logger } from '../shared/log';
-import { WebviewPanelHost } from '../webviews/webviewHost';
-
+import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
+import { idParams, previewParams, saveParams, setEnabledParams } from './schedulesParams';
 /** While the panel is visible, the list (next runs, last firings) is read again this often. */
 const REFRESH_MS = 30_000;
 /** A gateway call that takes longer than this gets a progress notification. */
@@ -42,6 +42,17 @@ export async function withSlowProgress<T>(title: string, task: () => Promise<T>)
   }
 }
 
+const PREVIEW_FAILED = 'Could not preview the expression';
+
+/** The row actions: what a progress notification says while one runs, and the verb of its error. */
+type RowAction = 'enable' | 'disable' | 'runNow' | 'delete';
+const ROW_ACTIONS: Record<RowAction, [doing: string, verb: string]> = {
+  enable: ['enabling', 'enable'],
+  disable: ['disabling', 'disable'],
+  runNow: ['running', 'run'],
+  delete: ['deleting', 'delete'],
+};
+
 export function schedulesKey(scope: SchedulesScope): string {
   return `${scope.gatewayUrl}|${scope.packageName}|${scope.packageVersion}`;
 }
@@ -50,22 +61,15 @@ export function schedulesTitle(scope: SchedulesScope): string {
   return `Schedules: ${scope.packageName} v${scope.packageVersion}`;
 }
 
-/** A gateway error as field errors: one per detail, else one for the form as a whole (`''`). */
-export function fieldErrors(err: unknown, what: string): ApiErrorDetail[] {
-  if (err instanceof GatewayError && err.details.length > 0) {
-    return err.details.map((d) => ({ field: d.field, message: d.message }));
-  }
-  return [{ field: '', message: `${what}: ${errorText(err)}` }];
-}
-
 /**
  * One Schedules panel: the schedules of one package version on one gateway. The extension side
- * talks to the gateway (GatewayClient) and sends the page the version's flows and schedules; the
- * page sends previews, saves and row actions through the typed messages of
- * webview/protocol/schedules.ts, and each gets an answer echoing its `requestId`.
+ * talks to the gateway (GatewayClient) and pushes the page snapshots of the version's flows and
+ * schedules; the page's requests (webview/protocol/schedules.ts) go to one handler per method, each
+ * checking its params (src/extension/schedules/schedulesParams.ts) before any gateway call.
  */
 export class SchedulesPanel implements vscode.Disposable {
-  private readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview>;
+  /** The page's host; in-host tests run a request with `host.answer(method, params)`. */
+  readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview, SchedulesRequests>;
   private readonly client: GatewayClient;
   private readonly disposables: vscode.Disposable[] = [];
   private version: VersionInfo | undefined;
@@ -82,7 +86,7 @@ export class SchedulesPanel implements vscode.Disposable {
     private readonly log: Logger,
   ) {
     this.client = gatewayClient(scope.gatewayUrl, 'panel');
-    this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview>(
+    this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview, SchedulesRequests>(
       extensionUri,
       {
         viewType: 'flowgate.schedules',
@@ -91,12 +95,21 @@ export class SchedulesPanel implements vscode.Disposable {
         style: 'schedules.css',
         codicons: true,
         iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'flowgate.svg'),
-        bodyData: { package: scope.packageName, version: String(scope.packageVersion) },
+        bodyData: { package: scope.packageName, version: String(scope.packageVersion), gateway: scope.gatewayName },
       },
-      async (message) => {
-        await this.handle(message);
+      {
+        requests: this.requests(),
+        notification: async (message) => {
+          if (message.type === 'ready') await this.ready();
+        },
+        describe: (method, params) => this.describe(method, params),
+        onError: (what, err) => {
+          // Refusals are logged where they are made (row actions) or are the page's own mistakes;
+          // a preview refused while the expression is being typed is no news either.
+          if (err instanceof RequestRefused || what === PREVIEW_FAILED) return;
+          this.log.warn(`Schedules: ${what}: ${errorText(err)}`);
+        },
       },
-      (message, err) => showError(log, `Schedules: ${message.type} failed`, err),
     );
     this.onDidDispose = this.host.onDidDispose;
     this.disposables.push(this.host);
@@ -125,11 +138,18 @@ export class SchedulesPanel implements vscode.Disposable {
     return `${this.scope.packageName} v${this.scope.packageVersion} on ${this.scope.gatewayName}`;
   }
 
-  private snapshot(): ExtensionToWebview {
-    return { type: 'snapshot', scope: this.scope, version: this.version, schedules: this.list, error: this.loadError, loadedAt: this.loadedAt };
+  private snapshot(): SchedulesSnapshot {
+    return { scope: this.scope, version: this.version, schedules: this.list, error: this.loadError, loadedAt: this.loadedAt };
   }
 
-  /** Reads the version (published, flows) and its schedules again and sends the page a snapshot. */
+  /** The page (re)loaded: it gets the snapshot (read first when none was). */
+  private async ready(): Promise<void> {
+    if (this.loading) await this.loading;
+    else if (!this.loadedAt) await this.reload();
+    await this.host.post({ type: 'snapshot', ...this.snapshot() });
+  }
+
+  /** Reads the version (published, flows) and its schedules again and pushes the page a snapshot. */
   reload(): Promise<void> {
     this.loading ??= (async () => {
       await this.host.post({ type: 'loading', loading: true });
@@ -151,116 +171,109 @@ export class SchedulesPanel implements vscode.Disposable {
         this.loading = undefined;
       }
       await this.host.post({ type: 'loading', loading: false });
-      await this.host.post(this.snapshot());
+      await this.host.post({ type: 'snapshot', ...this.snapshot() });
     })();
     return this.loading;
   }
 
-  /**
-   * Handles one message of the page and answers it (the answer is also returned, for the in-host
-   * tests, which reach this handler through the extension's API `panels.schedules(key)`). `ready`
-   * and `refresh` answer with a snapshot.
-   */
-  async handle(message: WebviewToExtension): Promise<ExtensionToWebview | undefined> {
-    switch (message.type) {
-      case 'ready': {
-        if (this.loading) await this.loading;
-        else if (!this.loadedAt) await this.reload();
-        const snap = this.snapshot();
-        await this.host.post(snap);
-        return snap;
-      }
-      case 'refresh':
-        await this.reload();
-        return this.snapshot();
-      case 'preview':
-        return this.answer(await this.preview(message.requestId, message.expression, message.timezone));
+  /** A schedule's name for messages: `'Nightly'`, or its id when the list does not have it. */
+  private label(id: string): string {
+    const s = this.list.find((x) => x.id === id);
+    return s ? `'${s.name}'` : id;
+  }
+
+  /** What a failed request was doing, for its error. */
+  private describe(method: string, params: unknown): string {
+    const p = (params && typeof params === 'object' ? params : {}) as { id?: unknown; enabled?: unknown; body?: { name?: unknown } };
+    const id = typeof p.id === 'string' ? p.id : '';
+    switch (method) {
       case 'save':
-        return this.answer(await this.save(message.requestId, message.body, message.id));
-      case 'action':
-        return this.answer(await this.action(message.requestId, message.action, message.id));
+        return `Could not save schedule '${typeof p.body?.name === 'string' ? p.body.name : ''}'`;
+      case 'preview':
+        return PREVIEW_FAILED;
+      case 'setEnabled':
+        return `Could not ${p.enabled ? 'enable' : 'disable'} schedule ${this.label(id)} of ${this.where}`;
+      case 'reload':
+        return `Could not read the schedules of ${this.where}`;
+      case 'openExecution':
+        return `Could not open execution ${id}`;
       default:
-        return undefined;
+        return `Could not ${method in ROW_ACTIONS ? ROW_ACTIONS[method as RowAction][1] : method} schedule ${this.label(id)} of ${this.where}`;
     }
   }
 
-  private async answer(message: ExtensionToWebview): Promise<ExtensionToWebview> {
-    await this.host.post(message);
-    return message;
-  }
-
-  private async preview(requestId: number, expression: unknown, timezone: unknown): Promise<ExtensionToWebview> {
-    const expr = typeof expression === 'string' ? expression : '';
-    const zone = typeof timezone === 'string' && timezone ? timezone : DEFAULT_TIMEZONE;
-    if (!expr.trim()) {
-      return { type: 'preview', requestId, expression: expr, timezone: zone, errors: [{ field: 'expression', message: 'required: a cron expression, e.g. "*/5 * * * *"' }] };
-    }
+  /**
+   * A row action: the gateway call with a progress notification when slow, logged, then the list
+   * read again. A failure answers one error for the request that names the schedule and why.
+   */
+  private async rowAction<T>(action: RowAction, id: string, call: () => Promise<T>): Promise<T> {
+    const label = this.label(id);
+    const [doing, verb] = ROW_ACTIONS[action];
     try {
-      const result = await this.client.cronPreview({ expression: expr, timezone: zone, count: 5 });
-      return { type: 'preview', requestId, expression: expr, timezone: zone, result };
-    } catch (err) {
-      return { type: 'preview', requestId, expression: expr, timezone: zone, errors: fieldErrors(err, 'Could not preview the expression') };
-    }
-  }
-
-  private async save(requestId: number, body: unknown, id: unknown): Promise<ExtensionToWebview> {
-    if (!body || typeof body !== 'object' || Array.isArray(body)) {
-      return { type: 'saved', requestId, errors: [{ field: '', message: 'Save: the schedule is not an object' }] };
-    }
-    const spec = body as Parameters<GatewayClient['createSchedule']>[2];
-    const editing = typeof id === 'string' && id ? id : undefined;
-    const verb = editing ? 'updating' : 'creating';
-    try {
-      const schedule = await withSlowProgress(`Flowgate: ${verb} schedule '${spec.name}' of ${this.where}…`, () =>
-          editing
-            ? this.client.updateSchedule(this.scope.packageName, this.scope.packageVersion, editing, spec)
-            : this.client.createSchedule(this.scope.packageName, this.scope.packageVersion, spec),
-      );
-      this.log.info(`Schedules: ${editing ? 'updated' : 'created'} '${schedule.name}' (${schedule.id}) of ${this.where}: ${schedule.expression} ${schedule.timezone}`);
+      const result = await withSlowProgress(`Flowgate: ${doing} schedule ${label} of ${this.where}…`, call);
+      this.log.info(`Schedules: ${action} ${label} (${id}) of ${this.where}`);
       await this.reload();
-      return { type: 'saved', requestId, schedule };
+      return result;
     } catch (err) {
-      this.log.warn(`Schedules: ${verb} '${spec.name}' of ${this.where} failed: ${errorText(err)}`);
-      return { type: 'saved', requestId, errors: fieldErrors(err, `Could not save schedule '${spec.name}'`) };
-    }
-  }
-
-  private async action(requestId: number, action: RowAction, id: unknown): Promise<ExtensionToWebview> {
-    const sid = typeof id === 'string' ? id : '';
-    const s = this.list.find((x) => x.id === sid);
-    const label = s ? `'${s.name}'` : sid;
-    const titles: Record<RowAction, string> = { enable: 'enabling', disable: 'disabling', runNow: 'running', delete: 'deleting' };
-    if (!(action in titles)) return { type: 'actionDone', requestId, action, id: sid, error: `unknown action ${String(action)}` };
-    const { packageName: name, packageVersion: version } = this.scope;
-    try {
-      let executionId: string | undefined;
-      await withSlowProgress(`Flowgate: ${titles[action]} schedule ${label} of ${this.where}…`, async () => {
-        switch (action) {
-          case 'enable':
-          case 'disable': {
-            // A PUT carries the whole schedule: read the current one so nothing else changes.
-            const current = s ?? (await this.client.listSchedules(name, version)).schedules.find((x) => x.id === sid);
-            if (!current) throw new Error(`${this.where} has no schedule ${sid}`);
-            await this.client.updateSchedule(name, version, sid, scheduleBody(current, { enabled: action === 'enable' }));
-            return;
-          }
-          case 'runNow':
-            executionId = (await this.client.runScheduleNow(name, version, sid)).executionId;
-            return;
-          case 'delete':
-            await this.client.deleteSchedule(name, version, sid);
-            return;
-        }
-      });
-      this.log.info(`Schedules: ${action} ${label} (${sid}) of ${this.where}${executionId ? `: execution ${executionId}` : ''}`);
-      await this.reload();
-      return { type: 'actionDone', requestId, action, id: sid, executionId };
-    } catch (err) {
-      const text = `Could not ${action === 'runNow' ? 'run' : action} schedule ${label} of ${this.where}: ${errorText(err)}`;
+      const text = `Could not ${verb} schedule ${label} of ${this.where}: ${errorText(err)}`;
       this.log.warn(`Schedules: ${text}`);
       void this.reload();
-      return { type: 'actionDone', requestId, action, id: sid, error: text };
+      throw new RequestRefused([{ field: '', message: text }]);
     }
+  }
+
+  private requests(): RequestHandlers<SchedulesRequests> {
+    const { packageName: name, packageVersion: version } = this.scope;
+    return {
+      reload: async () => {
+        await this.reload();
+        return this.snapshot();
+      },
+      preview: async (raw) => {
+        const { expression, timezone } = previewParams(raw);
+        return this.client.cronPreview({ expression, timezone, count: 5 });
+      },
+      save: async (raw) => {
+        const { id, body } = saveParams(raw);
+        const verb = id ? 'updating' : 'creating';
+        const schedule = await withSlowProgress(`Flowgate: ${verb} schedule '${body.name}' of ${this.where}…`, () =>
+          id ? this.client.updateSchedule(name, version, id, body) : this.client.createSchedule(name, version, body),
+        );
+        this.log.info(`Schedules: ${id ? 'updated' : 'created'} '${schedule.name}' (${schedule.id}) of ${this.where}: ${schedule.expression} ${schedule.timezone}`);
+        await this.reload();
+        return schedule;
+      },
+      setEnabled: async (raw) => {
+        const { id, enabled } = setEnabledParams(raw);
+        return this.rowAction(enabled ? 'enable' : 'disable', id, async () => {
+          // A PUT carries the whole schedule: read the current one so nothing else changes.
+          const current = (await this.client.listSchedules(name, version)).schedules.find((x) => x.id === id);
+          if (!current) throw new Error(`${this.where} has no schedule ${id}`);
+          return this.client.updateSchedule(name, version, id, scheduleBody(current, { enabled }));
+        });
+      },
+      runNow: async (raw) => {
+        const { id } = idParams(raw);
+        const started = await this.rowAction('runNow', id, () => this.client.runScheduleNow(name, version, id));
+        this.log.info(`Schedules: Run Now of ${this.label(id)} started execution ${started.executionId}`);
+        return { executionId: started.executionId };
+      },
+      delete: async (raw) => {
+        const { id } = idParams(raw);
+        await this.rowAction('delete', id, () => this.client.deleteSchedule(name, version, id));
+        return { id };
+      },
+      openExecution: async (raw) => {
+        const { id } = idParams(raw);
+        await vscode.commands.executeCommand('flowgate.showRunningExecutions', {
+          gatewayUrl: this.scope.gatewayUrl,
+          packageName: this.scope.packageName,
+          version: this.scope.packageVersion,
+          executionId: id,
+        });
+        return null;
+      },
+    };
   }
 
   dispose(): void {

@@ -1,14 +1,16 @@
 // The Schedules webview's extension side, against the local emulator the extension starts (free
-// port per run): `flowgate.showSchedules` opens one panel per version, and the page's messages
-// (webview/protocol/schedules.ts) go through the panel's own handler, reached through the
-// extension's API (`panels.schedules(key)`, not a command) — live preview, create, a refused save with errors per field, edit,
-// disable/enable, Run Now, delete. What the gateway holds is read back with core's GatewayClient.
+// port per run): `flowgate.showSchedules` opens one panel per version, and the page's requests
+// (webview/protocol/schedules.ts) go through the panel's host (`host.answer(method, params)`, the
+// one dispatcher's handler per method), reached through the extension's API
+// (`panels.schedules(key)`, not a command) — live preview, create, a refused save with errors per
+// field, edit, disable/enable, Run Now, opening its execution, delete, params the host refuses.
+// What the gateway holds is read back with core's GatewayClient.
 // Uses its own package (`fg-schedules-test`) and leaves it unpublished.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ScheduleBody } from '../../../src/core/api/types';
+import type { ApiErrorDetail, ScheduleBody } from '../../../src/core/api/types';
 import type { GatewayClient } from '../../../src/core/client/gatewayClient';
-import type { ExtensionToWebview, WebviewToExtension } from '../../../webview/protocol/schedules';
+import type { SchedulesRequests } from '../../../webview/protocol/schedules';
 import { api, publishTestPackage, startTestGateway, stopTestGateway, versionNode, waitFor } from './helpers';
 
 const PKG = 'fg-schedules-test';
@@ -33,16 +35,25 @@ suite('schedules webview', () => {
   let url: string;
   let client: GatewayClient;
   let key: string;
-  let requestId = 1;
 
-  /** Sends one page message through the panel's handler; answers what the panel sent back. */
-  async function send<T extends ExtensionToWebview['type']>(message: WebviewToExtension, expect: T): Promise<Extract<ExtensionToWebview, { type: T }>> {
+  type Method = keyof SchedulesRequests;
+  /** Runs one page request through the panel's host; its reply. */
+  async function answer<K extends Method>(method: K, params: SchedulesRequests[K]['params']) {
     const panel = api().panels.schedules(key);
     assert.ok(panel, `no Schedules panel is open for ${key}`);
-    const answer = await panel.handle(message);
-    assert.ok(answer, `no answer to ${message.type}`);
-    assert.equal(answer.type, expect, `answer to ${message.type}: ${JSON.stringify(answer)}`);
-    return answer as Extract<ExtensionToWebview, { type: T }>;
+    return panel.host.answer(method, params);
+  }
+  /** A request that must succeed: its result. */
+  async function ok<K extends Method>(method: K, params: SchedulesRequests[K]['params']): Promise<SchedulesRequests[K]['result']> {
+    const reply = await answer(method, params);
+    assert.ok(reply.ok, `${method} was refused: ${JSON.stringify(reply)}`);
+    return reply.result;
+  }
+  /** A request that must be refused: its errors. */
+  async function refused<K extends Method>(method: K, params: SchedulesRequests[K]['params']): Promise<ApiErrorDetail[]> {
+    const reply = await answer(method, params);
+    assert.equal(reply.ok, false, `${method} answered ${JSON.stringify(reply)}`);
+    return reply.ok ? [] : reply.errors;
   }
 
   const body = (patch: Partial<ScheduleBody> = {}): ScheduleBody => ({
@@ -93,7 +104,7 @@ suite('schedules webview', () => {
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(tabs().length, 1, 'a second panel was opened for the same version');
 
-    const snap = await send({ type: 'ready' }, 'snapshot');
+    const snap = await ok('reload', {});
     assert.equal(snap.error, undefined, snap.error);
     assert.equal(snap.version?.published, true);
     const greet = snap.version?.flows.find((f) => f.id === FLOW);
@@ -104,39 +115,35 @@ suite('schedules webview', () => {
   });
 
   test('preview: the expression in words, five runs in the time zone, notes; a bad expression names the field', async () => {
-    const ok = await send({ type: 'preview', requestId: requestId++, expression: '0 30 2 * * 1', timezone: 'Europe/London' }, 'preview');
-    assert.equal(ok.errors, undefined, JSON.stringify(ok.errors));
-    assert.ok(ok.result, 'no preview result');
-    assert.ok(ok.result.description.length > 0, 'no description');
-    assert.equal(ok.result.localTimes.length, 5);
-    assert.equal(ok.result.nextRuns.length, 5);
-    for (const t of ok.result.localTimes) assert.match(t, /^\d{4}-\d\d-\d\d 02:30:00$/, `local time ${t}`);
-    for (const iso of ok.result.nextRuns) assert.equal(new Date(iso).getUTCDay(), 1, `${iso} is not a Monday in UTC`);
+    const result = await ok('preview', { expression: '0 30 2 * * 1', timezone: 'Europe/London' });
+    assert.ok(result, 'no preview result');
+    assert.ok(result.description.length > 0, 'no description');
+    assert.equal(result.localTimes.length, 5);
+    assert.equal(result.nextRuns.length, 5);
+    for (const t of result.localTimes) assert.match(t, /^\d{4}-\d\d-\d\d 02:30:00$/, `local time ${t}`);
+    for (const iso of result.nextRuns) assert.equal(new Date(iso).getUTCDay(), 1, `${iso} is not a Monday in UTC`);
 
-    const and = await send({ type: 'preview', requestId: requestId++, expression: '0 0 13 * 5', timezone: 'UTC' }, 'preview');
-    assert.ok(and.result?.notes.some((n) => /AND/.test(n)), `notes: ${JSON.stringify(and.result?.notes)}`);
+    const and = await ok('preview', { expression: '0 0 13 * 5', timezone: 'UTC' });
+    assert.ok(and.notes.some((n) => /AND/.test(n)), `notes: ${JSON.stringify(and.notes)}`);
 
-    const bad = await send({ type: 'preview', requestId: requestId++, expression: '61 * * * *', timezone: 'UTC' }, 'preview');
-    assert.equal(bad.result, undefined);
-    assert.ok(bad.errors?.length, 'no errors for a bad expression');
-    assert.ok(bad.errors.every((e) => e.field === 'expression'), JSON.stringify(bad.errors));
-    assert.match(bad.errors.map((e) => e.message).join(' '), /61|minute/i);
+    const bad = await refused('preview', { expression: '61 * * * *', timezone: 'UTC' });
+    assert.ok(bad.length, 'no errors for a bad expression');
+    assert.ok(bad.every((e) => e.field === 'expression'), JSON.stringify(bad));
+    assert.match(bad.map((e) => e.message).join(' '), /61|minute/i);
 
-    const zone = await send({ type: 'preview', requestId: requestId++, expression: '* * * * *', timezone: 'Europe/Londn' }, 'preview');
-    assert.equal(zone.errors?.[0]?.field, 'timezone');
-    assert.match(zone.errors[0].message, /Europe\/London/);
+    const zone = await refused('preview', { expression: '* * * * *', timezone: 'Europe/Londn' });
+    assert.equal(zone[0]?.field, 'timezone');
+    assert.match(zone[0].message, /Europe\/London/);
   });
 
   test('save creates a schedule (refused saves name their fields), edit changes it', async () => {
-    const refused = await send({ type: 'save', requestId: requestId++, body: body({ expression: '0 0 31 2 *', inputs: { times: 'two' } }) }, 'saved');
-    assert.equal(refused.schedule, undefined);
-    const fields = (refused.errors ?? []).map((e) => e.field).sort();
-    assert.deepEqual(fields, ['expression', 'inputs.times', 'inputs.who'], JSON.stringify(refused.errors));
+    const errors = await refused('save', { body: body({ expression: '0 0 31 2 *', inputs: { times: 'two' } }) });
+    const fields = errors.map((e) => e.field).sort();
+    assert.deepEqual(fields, ['expression', 'inputs.times', 'inputs.who'], JSON.stringify(errors));
     assert.deepEqual(await listed(), [], 'a refused save created a schedule');
 
-    const created = await send({ type: 'save', requestId: requestId++, body: body() }, 'saved');
-    assert.equal(created.errors, undefined, JSON.stringify(created.errors));
-    assert.ok(created.schedule?.id);
+    const created = await ok('save', { body: body() });
+    assert.ok(created.id);
     let all = await listed();
     assert.equal(all.length, 1);
     assert.equal(all[0].name, 'Morning greeting');
@@ -145,45 +152,44 @@ suite('schedules webview', () => {
     assert.equal(all[0].enabled, true);
     assert.equal(all[0].nextRuns.length > 0, true, 'an enabled schedule of a published version has next runs');
 
-    const clash = await send({ type: 'save', requestId: requestId++, body: body() }, 'saved');
-    assert.equal(clash.errors?.[0]?.field, 'name', JSON.stringify(clash.errors));
+    const clash = await refused('save', { body: body() });
+    assert.equal(clash[0]?.field, 'name', JSON.stringify(clash));
 
-    const edited = await send({ type: 'save', requestId: requestId++, id: created.schedule.id, body: body({ name: 'Evening greeting', expression: '0 0 18 1 1 *', timezone: 'America/New_York' }) }, 'saved');
-    assert.equal(edited.errors, undefined, JSON.stringify(edited.errors));
+    const edited = await ok('save', { id: created.id, body: body({ name: 'Evening greeting', expression: '0 0 18 1 1 *', timezone: 'America/New_York' }) });
+    assert.equal(edited.name, 'Evening greeting');
     all = await listed();
     assert.equal(all.length, 1);
-    assert.equal(all[0].id, created.schedule.id);
+    assert.equal(all[0].id, created.id);
     assert.equal(all[0].name, 'Evening greeting');
     assert.equal(all[0].expression, '0 0 18 1 1 *');
     assert.equal(all[0].timezone, 'America/New_York');
 
     // The panel's next snapshot lists it.
-    const snap = await send({ type: 'refresh' }, 'snapshot');
+    const snap = await ok('reload', {});
     assert.deepEqual(snap.schedules.map((s) => s.name), ['Evening greeting']);
   });
 
-  test('disable and enable, Run Now (an execution initiated by the schedule), delete', async () => {
+  test('disable and enable, Run Now (an execution initiated by the schedule), opening that execution, delete', async () => {
     const [s] = await listed();
     assert.ok(s, 'no schedule to act on');
 
-    const disabled = await send({ type: 'action', requestId: requestId++, action: 'disable', id: s.id }, 'actionDone');
-    assert.equal(disabled.error, undefined, disabled.error);
+    const disabled = await ok('setEnabled', { id: s.id, enabled: false });
+    assert.equal(disabled.enabled, false);
     let [now] = await listed();
     assert.equal(now.enabled, false);
     assert.deepEqual(now.nextRuns, [], 'a disabled schedule has no next runs');
     assert.equal(now.expression, s.expression, 'disabling changed the expression');
     assert.deepEqual(now.inputs, s.inputs, 'disabling changed the inputs');
 
-    const enabled = await send({ type: 'action', requestId: requestId++, action: 'enable', id: s.id }, 'actionDone');
-    assert.equal(enabled.error, undefined, enabled.error);
+    const enabled = await ok('setEnabled', { id: s.id, enabled: true });
+    assert.equal(enabled.enabled, true);
     [now] = await listed();
     assert.equal(now.enabled, true);
 
-    const ran = await send({ type: 'action', requestId: requestId++, action: 'runNow', id: s.id }, 'actionDone');
-    assert.equal(ran.error, undefined, ran.error);
+    const ran = await ok('runNow', { id: s.id });
     assert.ok(ran.executionId, 'Run Now answered no execution id');
     const execution = await waitFor('the execution to end', async () => {
-      const e = await client.getExecution(ran.executionId!);
+      const e = await client.getExecution(ran.executionId);
       return e.status === 'Ended' || e.status === 'Error' ? e : undefined;
     });
     assert.equal(execution.status, 'Ended');
@@ -193,22 +199,50 @@ suite('schedules webview', () => {
     assert.equal(now.history[0]?.outcome, 'started');
     assert.equal(now.history[0]?.executionId, ran.executionId);
 
-    const deleted = await send({ type: 'action', requestId: requestId++, action: 'delete', id: s.id }, 'actionDone');
-    assert.equal(deleted.error, undefined, deleted.error);
+    // The execution id opens the version's Running Executions page (which shows that execution).
+    assert.equal(await ok('openExecution', { id: ran.executionId }), null);
+    const executionsTab = `Executions: ${PKG} v1`;
+    await waitFor(`the ${executionsTab} tab to be active`, () => {
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      return tab?.input instanceof vscode.TabInputWebview && tab.label === executionsTab;
+    });
+    await vscode.commands.executeCommand('flowgate.showSchedules', { gatewayUrl: url, packageName: PKG, version: 1 });
+
+    const deleted = await ok('delete', { id: s.id });
+    assert.equal(deleted.id, s.id);
     assert.deepEqual(await listed(), []);
-    const snap = await send({ type: 'refresh' }, 'snapshot');
+    const snap = await ok('reload', {});
     assert.deepEqual(snap.schedules, []);
   });
 
+  test('the host refuses params the page has no business sending, naming the field, before any gateway call', async () => {
+    const untyped = answer as (method: string, params: unknown) => ReturnType<typeof answer>;
+    const refusedRaw = async (method: string, params: unknown) => {
+      const reply = await untyped(method, params);
+      assert.equal(reply.ok, false, `${method} ${JSON.stringify(params)} answered ${JSON.stringify(reply)}`);
+      return reply.ok ? [] : reply.errors;
+    };
+    assert.deepEqual((await refusedRaw('save', { body: 'a schedule' })).map((e) => e.field), ['']);
+    assert.deepEqual((await refusedRaw('save', { body: { ...body(), name: 7, enabled: 'yes' } })).map((e) => e.field).sort(), ['enabled', 'name']);
+    assert.deepEqual((await refusedRaw('setEnabled', { id: 5, enabled: true })).map((e) => e.field), ['id']);
+    assert.deepEqual((await refusedRaw('setEnabled', { id: 'x', enabled: 'no' })).map((e) => e.field), ['enabled']);
+    assert.deepEqual((await refusedRaw('runNow', { id: 'x'.repeat(5000) })).map((e) => e.field), ['id']);
+    assert.deepEqual((await refusedRaw('openExecution', { id: 'a\nb' })).map((e) => e.field), ['id']);
+    assert.deepEqual((await refusedRaw('preview', { expression: ['* * * * *'] })).map((e) => e.field), ['expression']);
+    assert.deepEqual((await refusedRaw('preview', { expression: '  ' })).map((e) => e.field), ['expression']);
+    assert.deepEqual((await refusedRaw('delete', null)).map((e) => e.field), ['']);
+    assert.match((await refusedRaw('handle', {}))[0]?.message ?? '', /unknown request 'handle'/);
+    assert.deepEqual(await listed(), [], 'a refused request changed the gateway');
+  });
+
   test('unpublished: the snapshot says so and Run Now is refused with a message naming why', async () => {
-    const created = await send({ type: 'save', requestId: requestId++, body: body({ name: 'While unpublished' }) }, 'saved');
-    assert.ok(created.schedule, JSON.stringify(created.errors));
+    const created = await ok('save', { body: body({ name: 'While unpublished' }) });
+    assert.ok(created.id);
     await client.unpublish(PKG, 1);
-    const snap = await send({ type: 'refresh' }, 'snapshot');
+    const snap = await ok('reload', {});
     assert.equal(snap.version?.published, false);
     assert.deepEqual(snap.schedules[0]?.nextRuns, [], 'an unpublished version shows next runs');
-    const ran = await send({ type: 'action', requestId: requestId++, action: 'runNow', id: created.schedule.id }, 'actionDone');
-    assert.equal(ran.executionId, undefined);
-    assert.match(ran.error ?? '', /While unpublished.*not published/);
+    const ran = await refused('runNow', { id: created.id });
+    assert.match(ran.map((e) => e.message).join('; '), /While unpublished.*not published/);
   });
 });

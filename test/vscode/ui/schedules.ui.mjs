@@ -5,7 +5,9 @@
 // version node's inline action in the Gateways view; the form shows a bad expression's error
 // inline, then the meaning and five next runs of a good one in the picked time zone; a flow is
 // picked and its inputs filled (a bad integer is caught before saving); Create adds the row (and
-// the gateway has it); Run Now shows the started execution id; Delete asks and removes the row.
+// the gateway has it); Run Now shows the started execution id, which opens the Running Executions
+// page on that execution; Delete asks and removes the row. At narrow widths the row's actions stay
+// in sight and work, and Tab reaches them.
 import { withPrivateGateway } from './support.mjs';
 
 const PKG = 'ui-sched-check';
@@ -109,13 +111,13 @@ export default [
           throw new Error(`the saved schedule: ${JSON.stringify(s)}`);
         }
         const cells = (await row.locator('td').allTextContents()).map((t) => t.trim());
-        if (cells[1] !== GREET_FLOW || cells[2] !== '0 30 2 * * 1-5' || cells[3] !== 'Europe/London' || !/yes/.test(cells[4]) || !/\d{4}-\d\d-\d\d 02:30/.test(cells[5])) {
+        if (cells[1] !== GREET_FLOW || cells[2] !== '0 30 2 * * 1-5' || cells[3] !== 'Europe/London' || cells[4] !== 'Enabled' || !/\d{4}-\d\d-\d\d 02:30/.test(cells[5])) {
           throw new Error(`row cells: ${JSON.stringify(cells)}`);
         }
 
-        // Run Now: the row shows the started execution's id; the gateway has that execution.
+        // Run Now: the row shows the started execution's id (a link); the gateway has that execution.
         await row.locator('vscode-button.run-now').click();
-        const executionId = row.locator('.started .execution-id');
+        const executionId = row.locator('.started .execution-link');
         await executionId.waitFor({ state: 'visible', timeout: 15_000 });
         const id = (await executionId.getAttribute('data-execution-id')) || '';
         if (!id.startsWith(((await executionId.textContent()) || '').trim())) throw new Error(`execution id shown: ${await executionId.textContent()} for ${id}`);
@@ -123,6 +125,22 @@ export default [
         if (execution.initiator?.type !== 'schedule' || execution.initiator?.name !== 'Weekday greeting') throw new Error(`execution initiator: ${JSON.stringify(execution.initiator)}`);
         await row.locator('.outcome-started').waitFor({ state: 'visible', timeout: 10_000 });
         note(`screenshot: ${await screenshot('vscode-ui-schedules-list')}; Run Now started ${id}`);
+
+        // The execution id opens the version's Running Executions page, which becomes the active
+        // editor and shows that execution (its whole id) in its details.
+        await executionId.click();
+        const executionsTab = page.locator('.tabs-container .tab.active').filter({ hasText: `Executions: ${PKG} v1` });
+        await executionsTab.waitFor({ state: 'visible', timeout: 15_000 });
+        // The visible webview is now that page (its document's title is the panel's).
+        const executionsTitle = await frame.locator('body').evaluate(() => document.title, undefined, { timeout: 15_000 });
+        if (executionsTitle !== `Executions: ${PKG} v1`) throw new Error(`the active webview after opening the execution is "${executionsTitle}"`);
+        await page.waitForTimeout(1000);
+        note(`screenshot: ${await screenshot('vscode-ui-schedules-open-execution')}`);
+        await frame.getByText(id, { exact: false }).first().waitFor({ state: 'visible', timeout: 30_000 });
+        note(`the Running Executions page shows ${id}`);
+        // Back to the Schedules page (it comes back with its Run Now id).
+        await ui.clickVersionAction(page, { gateway: GATEWAY_NAME, packageName: PKG, action: 'Show Schedules' }, { timeout: 15_000 });
+        await row.locator('.started .execution-link').filter({ hasText: id.slice(0, 8) }).waitFor({ state: 'visible', timeout: 30_000 });
 
         // Edit fills the form with the schedule (its preview included); Cancel closes it.
         await row.locator('vscode-button.edit').click();
@@ -137,7 +155,7 @@ export default [
         await row.locator('vscode-button.toggle').filter({ hasText: 'Disable' }).click();
         await row.locator('vscode-button.toggle').filter({ hasText: 'Enable' }).waitFor({ state: 'visible', timeout: 10_000 });
         await row.locator('vscode-button.delete').click();
-        await row.getByText("Delete 'Weekday greeting'?").waitFor({ state: 'visible', timeout: 5000 });
+        await row.getByText("Delete schedule 'Weekday greeting'?").waitFor({ state: 'visible', timeout: 5000 });
         await row.locator('vscode-button.confirm-delete').click();
         await frame.getByText('No schedules yet').waitFor({ state: 'visible', timeout: 15_000 });
         const after = (await gateway.api('GET', `/api/v1/packages/${PKG}/versions/1/schedules`)).schedules;
@@ -146,7 +164,7 @@ export default [
     },
   },
   {
-    title: 'Schedules: the Flow and Time zone dropdowns show their choices (new and edit); Create without a flow is refused at the Flow field; at 800 px nothing hides sideways',
+    title: 'Schedules: the Flow and Time zone dropdowns show their choices (new and edit); Create without a flow is refused at the Flow field; at 800 px nothing hides sideways; narrow, the row actions stay in sight and work; Tab reaches them',
     async run(t) {
       const { page, ui, screenshot, note } = t;
       const pkg = 'ui-sched-fields';
@@ -230,6 +248,66 @@ export default [
         }
         await frame.locator('vscode-button.cancel').click();
         await frame.locator('.form').waitFor({ state: 'detached', timeout: 5000 });
+
+        // Narrow and medium windows (700 px: the webview is about 350 px wide; 850 px: about 500 px;
+        // 1150 px: about 800 px — the side bar takes the rest): every action of the row lies within the frame's
+        // visible bounds and works (Disable, then Enable again, as the gateway sees it).
+        const enabledOnGateway = async () => (await gateway.api('GET', `/api/v1/packages/${pkg}/versions/1/schedules`)).schedules[0]?.enabled;
+        const toggle = row.locator('vscode-button.toggle');
+        try {
+          for (const width of [700, 850, 1150]) {
+            await page.setViewportSize({ width, height: 800 });
+            await page.waitForTimeout(500);
+            const frameWidth = await frame.locator('body').evaluate(() => document.documentElement.clientWidth);
+            note(`screenshot: ${await screenshot(`vscode-ui-schedules-${width}px-window`)}; the webview is ${frameWidth} px wide`);
+            for (const cls of ['toggle', 'run-now', 'edit', 'delete']) {
+              const button = row.locator(`vscode-button.${cls}`);
+              await button.scrollIntoViewIfNeeded();
+              const box = await button.evaluate((el) => {
+                const r = el.getBoundingClientRect();
+                const d = document.documentElement;
+                return { left: Math.round(r.left), top: Math.round(r.top), right: Math.round(r.right), bottom: Math.round(r.bottom), width: Math.round(r.width), frameWidth: d.clientWidth, frameHeight: d.clientHeight };
+              });
+              if (box.width === 0 || box.left < 0 || box.top < 0 || box.right > box.frameWidth || box.bottom > box.frameHeight) {
+                throw new Error(`in a ${width} px window the ${cls} button is outside the webview's visible bounds: ${JSON.stringify(box)}`);
+              }
+            }
+            await toggle.filter({ hasText: 'Disable' }).click();
+            await toggle.filter({ hasText: 'Enable' }).waitFor({ state: 'visible', timeout: 10_000 });
+            if ((await enabledOnGateway()) !== false) throw new Error(`in a ${width} px window Disable did not disable the schedule`);
+            await toggle.filter({ hasText: 'Enable' }).click();
+            await toggle.filter({ hasText: 'Disable' }).waitFor({ state: 'visible', timeout: 10_000 });
+            if ((await enabledOnGateway()) !== true) throw new Error(`in a ${width} px window Enable did not enable the schedule`);
+          }
+
+          // The keyboard (700 px window): Tab from Reload reaches the row's first action, which names
+          // its row; Enter on it disables the schedule.
+          await page.setViewportSize({ width: 700, height: 800 });
+          await frame.locator('h1.title').click();
+          await frame.locator('vscode-button.reload').focus();
+          const focused = () =>
+            frame.locator('body').evaluate(() => {
+              const el = document.activeElement;
+              return { tag: el?.tagName.toLowerCase() ?? '', cls: el?.className ?? '', label: el?.getAttribute('aria-label') ?? '', row: el?.closest('tr.schedule')?.getAttribute('data-name') ?? '' };
+            });
+          const steps = [];
+          for (let i = 0; i < 12; i++) {
+            await page.keyboard.press('Tab');
+            const now = await focused();
+            steps.push(now.label || `${now.tag}.${now.cls}`);
+            if (now.row) break;
+          }
+          const reached = await focused();
+          if (reached.row !== 'No flow yet' || !/\btoggle\b/.test(reached.cls) || reached.label !== "Disable schedule 'No flow yet'") {
+            throw new Error(`Tab from Reload went ${JSON.stringify(steps)}, not to the row's Disable button`);
+          }
+          await page.keyboard.press('Enter');
+          await toggle.filter({ hasText: 'Enable' }).waitFor({ state: 'visible', timeout: 10_000 });
+          if ((await enabledOnGateway()) !== false) throw new Error('Enter on the focused Disable button did not disable the schedule');
+          note(`Tab from Reload: ${steps.join(' → ')}`);
+        } finally {
+          if (before) await page.setViewportSize(before);
+        }
       });
     },
   },
