@@ -9,12 +9,15 @@ import * as esbuild from 'esbuild';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Returns the path of the bundled suite entry (`outDir/index.js`). */
-export async function bundleSuite(outDir) {
+/**
+ * Returns the path of the bundled suite entry (`outDir/index.js`). `only`: bundle just the test
+ * files whose name contains it (a developer's quick run; CI runs everything).
+ */
+export async function bundleSuite(outDir, only) {
   const suiteDir = path.join(root, 'test/vscode/suite');
   const entries = fs
     .readdirSync(suiteDir)
-    .filter((f) => f === 'index.ts' || f.endsWith('.test.ts'))
+    .filter((f) => f === 'index.ts' || (f.endsWith('.test.ts') && (!only || f.includes(only))))
     .map((f) => path.join(suiteDir, f));
   if (!entries.some((e) => e.endsWith('.test.ts'))) throw new Error(`no *.test.ts files in ${suiteDir}`);
   await esbuild.build({

@@ -2,7 +2,7 @@
 // Runs Flowgate's VS Code tests in a real VS Code with no internet: code-server (installed by
 // scripts/setup-vscode.sh into .vscode-test/) driven by Debian's chromium through playwright-core.
 //
-//   node test/vscode/run.mjs [--no-build] [--no-ui] [--timeout <seconds>] [--keep]
+//   node test/vscode/run.mjs [--no-build] [--no-ui] [--only <word>] [--timeout <seconds>] [--keep]
 //                            [--extension-path <dir>] [--screenshots <dir>]
 //
 // Phase 1 (in-host): the mocha suite in test/vscode/suite/ is bundled with esbuild and run inside
@@ -33,6 +33,8 @@ const opts = {
   build: !flag('--no-build'),
   ui: !flag('--no-ui'),
   keep: flag('--keep'),
+  /** Only the in-host test files and UI check files whose name contains this word. */
+  only: option('--only', undefined),
   timeoutMs: Number(option('--timeout', process.env.FLOWGATE_VSCODE_TIMEOUT || '300')) * 1000,
   extensionPath: path.resolve(option('--extension-path', process.env.FLOWGATE_VSCODE_EXTENSION_PATH || root)),
   screenshots: path.resolve(option('--screenshots', path.join(root, 'test-results'))),
@@ -245,7 +247,7 @@ async function start() {
   fs.mkdirSync(extensionsDir);
 
   state.outDir = path.join(root, 'out/vscode-test', path.basename(state.tmp));
-  const suiteEntry = await bundleSuite(state.outDir);
+  const suiteEntry = await bundleSuite(state.outDir, opts.only);
   log(`suite bundled: ${path.relative(root, suiteEntry)}`);
 
   const port = await freePort();
@@ -384,7 +386,7 @@ async function uiCheck(title, fn) {
 /** Loads the UI checks: the default export (an array of `{ title, run }`) of each ui/*.ui.mjs. */
 async function loadUiChecks() {
   const dir = path.join(root, 'test/vscode/ui');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ui.mjs')).sort();
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ui.mjs') && (!opts.only || f.includes(opts.only))).sort();
   const checks = [];
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(dir, f)).href);
