@@ -40,7 +40,7 @@ export interface FlowgateApi {
   /** The open panel of a key (what `flowgate.showSchedules` / `flowgate.showTriggers` answer), undefined when none is open. */
   panels: {
     schedules(key: string): Pick<SchedulesPanel, 'handle' | 'schedules'> | undefined;
-    triggers(key: string): Pick<TriggersPanel, 'handle' | 'load'> | undefined;
+    triggers(key: string): Pick<TriggersPanel, 'host' | 'load'> | undefined;
   };
   /** The execution event streams open now, and the gateways the Gateways tree listens to. */
   executionEvents: {
