@@ -41,7 +41,7 @@ export interface FlowgateApi {
   panels: {
     executions(key: string): Pick<ExecutionsPanel, 'host' | 'executions' | 'focused'> | undefined;
     schedules(key: string): Pick<SchedulesPanel, 'host' | 'schedules'> | undefined;
-    triggers(key: string): Pick<TriggersPanel, 'handle' | 'load'> | undefined;
+    triggers(key: string): Pick<TriggersPanel, 'host' | 'load'> | undefined;
   };
   /** The execution event streams open now, and the gateways the Gateways tree listens to. */
   executionEvents: {

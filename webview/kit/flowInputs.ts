@@ -7,7 +7,9 @@
  *
  * It holds the typed texts (`texts`, by input name) and fires `inputs-change` with the new texts
  * on every edit. `errors` are the gateway's (by key `inputs.<name>`), shown until that field
- * changes. `values()` gives the inputs as values, or the errors by key.
+ * changes. `values()` gives the inputs as values, or the errors by key (`flowInputValues` is the
+ * same for a page that holds the texts itself). `provided` names inputs supplied another way (a
+ * trigger's trap PDU): their field is disabled, says so, and needs no value.
  */
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
@@ -36,12 +38,35 @@ export function inputTexts(flow: FlowSignature | undefined, values: Record<strin
   return out;
 }
 
+/** Why an input takes no value here, when `provided` names it (own keys only: an input may be called `constructor`). */
+function providedWhy(provided: Record<string, string>, name: string): string | undefined {
+  return Object.prototype.hasOwnProperty.call(provided, name) ? provided[name] : undefined;
+}
+
+/** The typed inputs as values of their types (empty and `provided` fields left out), or the errors by field key. */
+export function flowInputValues(
+  flow: FlowSignature | undefined,
+  texts: Record<string, string>,
+  provided: Record<string, string> = {},
+): { inputs: Record<string, unknown>; errors: ApiErrorDetail[] } {
+  const inputs: Record<string, unknown> = {};
+  const errors: ApiErrorDetail[] = [];
+  for (const [name, d] of Object.entries(flow?.inputs ?? {})) {
+    if (providedWhy(provided, name) !== undefined) continue;
+    const r = inputValueFromText(texts[name] ?? '', d);
+    if (r.kind === 'value') inputs[name] = r.value;
+    else if (r.kind === 'error') errors.push({ field: `inputs.${name}`, message: r.message });
+  }
+  return { inputs, errors };
+}
+
 export class FgFlowInputs extends PageElement {
   static override properties = {
     flow: { attribute: false },
     texts: { attribute: false },
     errors: { attribute: false },
     idPrefix: { type: String, attribute: 'id-prefix' },
+    provided: { attribute: false },
   };
 
   /** The flow whose inputs are shown (undefined: none picked yet). */
@@ -51,6 +76,8 @@ export class FgFlowInputs extends PageElement {
   declare errors: Record<string, string>;
   /** Prefix of the fields' ids (unique per form). */
   declare idPrefix: string;
+  /** Inputs that take no value here, each with why (`{ trap: 'receives the trap PDU' }`). */
+  declare provided: Record<string, string>;
 
   constructor() {
     super();
@@ -58,18 +85,12 @@ export class FgFlowInputs extends PageElement {
     this.texts = {};
     this.errors = {};
     this.idPrefix = 'input';
+    this.provided = {};
   }
 
-  /** The typed inputs as values of their types (empty fields left out), or the errors by field key. */
+  /** The typed inputs as values of their types (empty and `provided` fields left out), or the errors by field key. */
   values(): { inputs: Record<string, unknown>; errors: ApiErrorDetail[] } {
-    const inputs: Record<string, unknown> = {};
-    const errors: ApiErrorDetail[] = [];
-    for (const [name, d] of Object.entries(this.flow?.inputs ?? {})) {
-      const r = inputValueFromText(this.texts[name] ?? '', d);
-      if (r.kind === 'value') inputs[name] = r.value;
-      else if (r.kind === 'error') errors.push({ field: `inputs.${name}`, message: r.message });
-    }
-    return { inputs, errors };
+    return flowInputValues(this.flow, this.texts, this.provided);
   }
 
   private set(name: string, text: string): void {
@@ -84,9 +105,15 @@ export class FgFlowInputs extends PageElement {
   private control(name: string, d: Declaration, id: string): TemplateResult {
     const text = this.texts[name] ?? '';
     const label = `Input ${name} (${d.type})`;
+    // `.label` names the control's inner (shadow) input — the one that takes focus — for screen
+    // readers; the host's aria-label does not reach it.
+    const why = providedWhy(this.provided, name);
+    if (why !== undefined) {
+      return html`<vscode-textfield id=${id} data-input=${name} aria-label=${label} .label=${name} disabled placeholder=${why} .value=${''}></vscode-textfield>`;
+    }
     if (d.type === 'boolean') {
       const unset = d.default !== undefined ? `(default: ${shown(d.default)})` : '(not set)';
-      return html`<vscode-single-select id=${id} data-input=${name} aria-label=${label} @change=${(e: Event) => this.set(name, (e.target as HTMLSelectElement).value)}>
+      return html`<vscode-single-select id=${id} data-input=${name} aria-label=${label} .label=${name} @change=${(e: Event) => this.set(name, (e.target as HTMLSelectElement).value)}>
         ${[
           ['', unset],
           ['true', 'true'],
@@ -96,10 +123,10 @@ export class FgFlowInputs extends PageElement {
     }
     if (d.type === 'object' || d.type === 'array' || d.type === 'any') {
       const placeholder = d.default !== undefined ? `default: ${shown(d.default)}` : d.type === 'array' ? 'JSON, e.g. ["a", "b"]' : d.type === 'object' ? 'JSON, e.g. {"key": "value"}' : 'JSON value';
-      return html`<vscode-textarea id=${id} class="mono" rows="3" data-input=${name} aria-label=${label} placeholder=${placeholder} .value=${text} @input=${(e: Event) => this.set(name, (e.target as HTMLTextAreaElement).value)}></vscode-textarea>`;
+      return html`<vscode-textarea id=${id} class="mono" rows="3" data-input=${name} aria-label=${label} .label=${name} placeholder=${placeholder} .value=${text} @input=${(e: Event) => this.set(name, (e.target as HTMLTextAreaElement).value)}></vscode-textarea>`;
     }
     const placeholder = d.default !== undefined ? `default: ${shown(d.default)}` : d.type;
-    return html`<vscode-textfield id=${id} class=${d.type === 'integer' || d.type === 'number' ? 'mono' : ''} data-input=${name} aria-label=${label} placeholder=${placeholder} .value=${text} @input=${(e: Event) => this.set(name, (e.target as HTMLInputElement).value)}></vscode-textfield>`;
+    return html`<vscode-textfield id=${id} class=${d.type === 'integer' || d.type === 'number' ? 'mono' : ''} data-input=${name} aria-label=${label} .label=${name} placeholder=${placeholder} .value=${text} @input=${(e: Event) => this.set(name, (e.target as HTMLInputElement).value)}></vscode-textfield>`;
   }
 
   protected override render(): TemplateResult {
@@ -110,12 +137,13 @@ export class FgFlowInputs extends PageElement {
     return html`${entries.map(([name, d]) => {
       const key = `inputs.${name}`;
       const id = `${this.idPrefix}-${name}`;
-      const typed = inputValueFromText(this.texts[name] ?? '', d);
-      const error = typed.kind === 'error' ? typed.message : this.errors[key];
-      const help = [d.description ?? '', d.default !== undefined ? `Default: ${shown(d.default)}` : ''].filter(Boolean).join(' · ');
+      const why = providedWhy(this.provided, name);
+      const typed = why === undefined ? inputValueFromText(this.texts[name] ?? '', d) : undefined;
+      const error = typed?.kind === 'error' ? typed.message : this.errors[key];
+      const help = [why ?? '', d.description ?? '', d.default !== undefined ? `Default: ${shown(d.default)}` : ''].filter(Boolean).join(' · ');
       return html`<div class="input-row ${error ? 'invalid' : ''}" data-field=${key}>
         <label class="input-label" for=${id}>
-          <span class="input-name mono">${name}</span>${d.required ? html`<span class="required" title="required" aria-label="required"> *</span>` : nothing}
+          <span class="input-name mono">${name}</span>${d.required && why === undefined ? html`<span class="required" title="required" aria-label="required"> *</span>` : nothing}
           <span class="type-badge">${d.type}</span>
         </label>
         <div class="input-control">

@@ -1,12 +1,12 @@
 /**
- * The messages between the Triggers webview and the extension, declared once and imported by both
- * sides (webview/triggers/main.ts and src/extension/triggers/triggersPanel.ts).
+ * The Triggers page's protocol, declared once and imported by both sides (webview/triggers/*.ts
+ * and src/extension/triggers/triggersPanel.ts): the requests the page makes (`TriggersRequests`,
+ * each answered by one handler of the panel and paired with its reply by webview/protocol/rpc.ts)
+ * and the notifications both ways.
  *
- * Style (as webview/protocol/executions.ts): plain JSON objects with a `type` discriminant; a
- * command that expects an answer carries a `requestId` and its answer echoes it. The page never
- * talks to a gateway and never sends UDP: the extension does both. SNMPv3 keys only ever go from
- * the page to the extension (saving a user, or sending one test trap); no message from the
- * extension carries a key, and the page never keeps one in its saved state.
+ * The page never talks to a gateway and never sends UDP: the extension does both. SNMPv3 keys only
+ * ever go from the page to the extension (saving a user, or sending one test trap); no reply or
+ * notification carries a key, and the page never keeps one in its saved state.
  */
 import type { ExecutionStatus, FlowSignature, TriggerEvaluation } from '../../src/core/api/types';
 import type { ApiErrorDetail } from '../../src/core/api/types';
@@ -67,49 +67,89 @@ export interface TestTrapResult {
   target: { host: string; port: number };
 }
 
-// ---- extension → webview -------------------------------------------------------------------------
+/** A user as the page sends it on save: keys included, once (write-only). */
+export type SnmpUserInput = SnmpUserSpec;
+
+/**
+ * The page's requests: method → what it sends and what it gets back. A refusal is a reply of
+ * errors: `''` names what failed as a whole ("could not create trigger 'X' in …"), the others
+ * name form fields as the gateway does (`conditions.deviceAddress`, `authKey`, `varbinds[1]`).
+ */
+export type TriggersRequests = {
+  /** Loads everything again (the header's Reload). */
+  reload: { params: Record<string, never>; result: TriggersSnapshot };
+  /** Creates (`id` absent) or replaces a trigger; a fresh snapshot follows. */
+  saveTrigger: { params: { id?: string; spec: TriggerSpec }; result: Trigger };
+  /** Sent after the page's own inline confirmation. */
+  deleteTrigger: { params: { id: string }; result: { deleted: string } };
+  setEnabled: { params: { id: string; enabled: boolean }; result: Trigger };
+  /** Creates (`isNew`) or replaces a gateway SNMPv3 user; the keys go to the gateway and nowhere else. */
+  saveUser: { params: { user: SnmpUserInput; isNew: boolean }; result: SnmpUserSummary };
+  deleteUser: { params: { name: string }; result: { deleted: string } };
+  /** Sends a real trap over UDP and answers with the gateway's record of it. */
+  sendTrap: { params: { trap: TestTrap }; result: TestTrapResult };
+  /** Asks the gateway which triggers the described trap would match (nothing is sent). */
+  evaluateTrap: { params: { trap: Omit<TestTrap, 'keys'> }; result: TestTrapResult };
+  /** Opens the version's Running Executions page on this execution. */
+  openExecution: { params: { id: string }; result: null };
+  /** Opens the version's Running Executions page. */
+  openExecutions: { params: Record<string, never>; result: null };
+};
+
+export type TriggersTab = 'triggers' | 'users' | 'sendTrap';
+
+// ---- notifications ---------------------------------------------------------------------------------
 
 export type ExtensionToWebview =
-  /** The whole state (first load, after every change, on refresh). `show` opens a tab. */
+  /** The whole state (first load, after every change). `show` opens a tab. */
   | { type: 'snapshot'; snapshot: TriggersSnapshot; show?: TriggersTab }
-  /** Answer to saveTrigger / deleteTrigger / setEnabled / saveUser / deleteUser. */
-  | { type: 'done'; requestId: number; ok: boolean; error?: string; fieldErrors?: ApiErrorDetail[]; trigger?: Trigger; user?: SnmpUserSummary }
-  /** Answer to sendTrap / evaluateTrap. */
-  | { type: 'trapResult'; requestId: number; result?: TestTrapResult; error?: string; fieldErrors?: ApiErrorDetail[] }
   /** Newer statuses of executions a test trap started. */
   | { type: 'executions'; executions: StartedExecution[] }
   /** Open a tab (the Send Test Trap command on an open panel). */
   | { type: 'show'; tab: TriggersTab };
 
-// ---- webview → extension -------------------------------------------------------------------------
-
 export type WebviewToExtension =
   /** The page loaded (also after hiding): send a snapshot. */
-  | { type: 'ready' }
-  | { type: 'refresh' }
-  /** Create (`id` absent) or replace a trigger. */
-  | { type: 'saveTrigger'; requestId: number; id?: string; spec: TriggerSpec }
-  /** Sent after the page's own inline confirmation. */
-  | { type: 'deleteTrigger'; requestId: number; id: string }
-  | { type: 'setEnabled'; requestId: number; id: string; enabled: boolean }
-  /** Create or replace a gateway SNMPv3 user; the keys go to the gateway and nowhere else. */
-  | { type: 'saveUser'; requestId: number; user: SnmpUserInput; isNew: boolean }
-  | { type: 'deleteUser'; requestId: number; name: string }
-  | { type: 'sendTrap'; requestId: number; trap: TestTrap }
-  | { type: 'evaluateTrap'; requestId: number; trap: TestTrap }
-  /** Open the Running Executions panel of this version. */
-  | { type: 'openExecutions' };
+  { type: 'ready' };
 
-/** A user as the page sends it on save: keys included, once (write-only). */
-export type SnmpUserInput = SnmpUserSpec;
+// ---- the page's saved UI state (setState/getState): never keys ------------------------------------
 
-export type TriggersTab = 'triggers' | 'users' | 'sendTrap';
+/** The trigger form as typed (inputs as their texts), to restore it after the panel was hidden. */
+export interface TriggerDraft {
+  /** The trigger edited; absent for a new one. */
+  id?: string;
+  name: string;
+  description: string;
+  flow: string;
+  version: SnmpVersion;
+  deviceAddress: string;
+  devicePort: string;
+  trapOid: string;
+  community: string;
+  agentAddress: string;
+  users: string[];
+  inputs: Record<string, string>;
+  pduVariable: string;
+  enabled: boolean;
+}
 
-/** The UI state the page keeps with setState. Never keys. */
+/** The user form without its keys. */
+export interface UserDraft {
+  isNew: boolean;
+  name: string;
+  level: SnmpUserSpec['level'];
+  authProtocol: SnmpAuthProtocol;
+  privProtocol: SnmpPrivProtocol;
+}
+
 export interface TriggersViewState {
   tab: TriggersTab;
   /** The test trap form without keys. */
   trap?: Omit<TestTrap, 'keys'>;
+  /** The last test trap's answer. */
+  result?: TestTrapResult;
+  triggerDraft?: TriggerDraft;
+  userDraft?: UserDraft;
 }
 
 /** A trigger's conditions in a line: `from 10.0.0.0/8 · port * · OID 1.3.6.1.6.3.1.1.5.3 · community public`. */

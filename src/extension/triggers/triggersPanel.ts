@@ -1,23 +1,29 @@
 import * as vscode from 'vscode';
-import { GatewayError, type GatewayClient } from '../../core/client/gatewayClient';
-import { gatewayClient } from '../shared/gateway';
-import type { SnmpUserSummary, Trigger, TriggerSpec } from '../../core/model/trigger';
 import type { ApiErrorDetail, ExecutionSummary } from '../../core/api/types';
-import {
-  type ExtensionToWebview,
-  type SnmpUserInput,
-  type StartedExecution,
-  type TestTrap,
-  type TriggersScope,
-  type TriggersSnapshot,
-  type TriggersTab,
-  type WebviewToExtension,
+import { GatewayError, type GatewayClient } from '../../core/client/gatewayClient';
+import { LIMITS } from '../../core/limits';
+import { hasControlChars } from '../../core/model/controlChars';
+import { isJsonObject } from '../../core/model/jsonObject';
+import type { SnmpUserSummary, Trigger, TriggerSpec } from '../../core/model/trigger';
+import { isSnmpUserName, snmpUserProblems, SNMP_KEY_MAX } from '../../core/snmp/users';
+import { validateTriggerSpec } from '../../core/triggers/validate';
+import { isFinishedStatus } from '../../../webview/protocol/executions';
+import type {
+  ExtensionToWebview,
+  SnmpUserInput,
+  StartedExecution,
+  TestTrap,
+  TriggersRequests,
+  TriggersScope,
+  TriggersSnapshot,
+  TriggersTab,
+  WebviewToExtension,
 } from '../../../webview/protocol/triggers';
+import type { ExecutionEvents } from '../executions/executionEvents';
+import { gatewayClient } from '../shared/gateway';
 import { errorText, showError } from '../shared/errors';
 import type { Logger } from '../shared/log';
-import { WebviewPanelHost } from '../webviews/webviewHost';
-import type { ExecutionEvents } from '../executions/executionEvents';
-import { isFinishedStatus } from '../../../webview/protocol/executions';
+import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
 import { evaluateTestTrap, executionStatuses, sendTestTrap, TestTrapError } from './testTrap';
 
 /** How long the page follows the executions a test trap started. */
@@ -27,29 +33,108 @@ export function triggersKey(scope: TriggersScope): string {
   return `${scope.gatewayUrl}|${scope.packageName}|${scope.packageVersion}`;
 }
 
-/** Answers of the page's commands (the `done` and `trapResult` messages). */
-type Answer = Extract<ExtensionToWebview, { type: 'done' | 'trapResult' }>;
-
-/** A gateway 400's details as form fields (`conditions.deviceAddress`, `authKey`, …). */
-function fieldErrorsOf(err: unknown): ApiErrorDetail[] | undefined {
-  if (err instanceof TestTrapError) return err.fieldErrors;
-  if (err instanceof GatewayError && err.details.length) return err.details.map((d) => ({ field: d.field, message: d.message }));
-  return undefined;
-}
-
 /** The spec as the gateway takes it: a trigger without its id. */
 function specOf(t: Trigger): TriggerSpec {
   const { id: _id, ...spec } = t;
   return spec;
 }
 
+// ---- what the page sends is untrusted: every parameter is checked here --------------------------
+
+const refuse = (field: string, message: string): never => {
+  throw new RequestRefused([{ field, message }]);
+};
+
+function paramsOf(params: unknown): Record<string, unknown> {
+  return isJsonObject(params) ? params : refuse('', 'the request carries no parameters object');
+}
+
+/** An id or a name the page names a thing by: short text without control characters. */
+function idParam(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value === '' || value.length > LIMITS.shortStringLength || hasControlChars(value)) {
+    return refuse(field, `must be an id of at most ${LIMITS.shortStringLength} characters`);
+  }
+  return value;
+}
+
+function optionalText(value: unknown, field: string, max: number = LIMITS.shortStringLength): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'string' && value.length <= max ? value : refuse(field, `must be text of at most ${max} characters`);
+}
+
+/** A test trap as the page describes it, rebuilt from known fields of the right types (core's check follows). */
+function trapParam(raw: unknown, withKeys: boolean): TestTrap {
+  const t = isJsonObject(raw) ? raw : refuse('', 'the request carries no test trap');
+  if (!Array.isArray(t.varbinds)) refuse('varbinds', 'must be a list');
+  const list = t.varbinds as unknown[];
+  if (list.length > LIMITS.varbinds) refuse('varbinds', `at most ${LIMITS.varbinds} varbinds`);
+  const varbinds = list.map((vb, i) => {
+    const v = isJsonObject(vb) ? vb : refuse(`varbinds[${i}]`, 'must be an object with oid, type and value');
+    return {
+      oid: optionalText(v.oid, `varbinds[${i}]`) ?? '',
+      type: optionalText(v.type, `varbinds[${i}]`) ?? '',
+      value: optionalText(v.value, `varbinds[${i}]`, LIMITS.textLength) ?? '',
+    };
+  });
+  let keys: TestTrap['keys'];
+  if (withKeys && t.keys !== undefined) {
+    const k = isJsonObject(t.keys) ? t.keys : refuse('keys', 'must be an object');
+    keys = { authKey: optionalText(k.authKey, 'keys.authKey', SNMP_KEY_MAX) || undefined, privKey: optionalText(k.privKey, 'keys.privKey', SNMP_KEY_MAX) || undefined };
+  }
+  if (t.sourcePort !== undefined && typeof t.sourcePort !== 'number') refuse('sourcePort', 'must be a number');
+  const community = optionalText(t.community, 'community');
+  const agentAddress = optionalText(t.agentAddress, 'agentAddress');
+  const user = optionalText(t.user, 'user');
+  return {
+    version: (optionalText(t.version, 'version') ?? '') as TestTrap['version'],
+    ...(community !== undefined ? { community } : {}),
+    ...(agentAddress !== undefined ? { agentAddress } : {}),
+    ...(user !== undefined ? { user } : {}),
+    ...(keys ? { keys } : {}),
+    trapOid: optionalText(t.trapOid, 'trapOid') ?? '',
+    varbinds,
+    source: optionalText(t.source, 'source') ?? '',
+    ...(t.sourcePort !== undefined ? { sourcePort: t.sourcePort as number } : {}),
+  };
+}
+
+/** A user as the gateway takes it: core's user rules, then only the fields of its level. */
+function userParam(raw: unknown): SnmpUserInput {
+  const u = isJsonObject(raw) ? raw : refuse('', 'the request carries no user');
+  const problems = snmpUserProblems(u);
+  if (problems.length) throw new RequestRefused(problems);
+  const user = u as unknown as SnmpUserInput;
+  return {
+    name: user.name,
+    level: user.level,
+    authProtocol: user.authProtocol,
+    authKey: user.authKey,
+    ...(user.level === 'authPriv' ? { privProtocol: user.privProtocol, privKey: user.privKey } : {}),
+  };
+}
+
+/** The problems a handler met, as the reply's errors: what failed as a whole (`''`), then the fields. */
+function refusal(what: string, err: unknown): RequestRefused {
+  const fields: ApiErrorDetail[] =
+    err instanceof RequestRefused
+      ? err.errors.filter((e) => e.field !== '')
+      : err instanceof TestTrapError
+        ? err.fieldErrors
+        : err instanceof GatewayError
+          ? err.details.map((d) => ({ field: d.field, message: d.message }))
+          : [];
+  return new RequestRefused([{ field: '', message: `${what}: ${errorText(err)}` }, ...fields]);
+}
+
 /**
  * One Triggers panel: the SNMP triggers of a package version, the gateway's SNMPv3 users, and
  * Send Test Trap. The extension side holds the gateway client and does all gateway calls and UDP;
- * the page gets snapshots and answers through the typed messages of webview/protocol/triggers.ts.
+ * the page asks through the typed requests of webview/protocol/triggers.ts (one handler each,
+ * below) and gets snapshots as notifications.
  */
 export class TriggersPanel implements vscode.Disposable {
-  private readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview>;
+  /** The page's host: `host.answer(method, params)` runs one request as the page's would (tests). */
+  readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview, TriggersRequests>;
   private readonly client: GatewayClient;
   private last: TriggersSnapshot | undefined;
   /** A tab to open with the next snapshot (set by Send Test Trap before the page is ready). */
@@ -68,7 +153,7 @@ export class TriggersPanel implements vscode.Disposable {
   ) {
     this.client = gatewayClient(scope.gatewayUrl, 'panel');
     this.pendingTab = tab;
-    this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview>(
+    this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview, TriggersRequests>(
       extensionUri,
       {
         viewType: 'flowgate.triggers',
@@ -77,9 +162,19 @@ export class TriggersPanel implements vscode.Disposable {
         style: 'triggers.css',
         codicons: true,
         iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'flowgate.svg'),
+        // The header names what the page shows before the first snapshot arrives.
+        bodyData: { package: scope.packageName, version: String(scope.packageVersion), gateway: scope.gatewayName },
       },
-      (message) => this.onMessage(message),
-      (message, err) => showError(log, `Triggers: ${message.type} failed`, err),
+      {
+        requests: this.handlers(),
+        notification: async (message) => {
+          if (message.type === 'ready') await this.pushSnapshot();
+        },
+        onError: (what, err) => {
+          if (err instanceof RequestRefused) this.log.warn(`Triggers: ${err.message}`);
+          else showError(log, `Triggers: ${what} failed`, err);
+        },
+      },
     );
     this.onDidDispose = this.host.onDidDispose;
     this.host.onDidDispose(() => {
@@ -146,143 +241,131 @@ export class TriggersPanel implements vscode.Disposable {
     if (ok && show) this.pendingTab = undefined;
   }
 
-  private async onMessage(message: WebviewToExtension): Promise<void> {
-    if (message.type === 'ready' || message.type === 'refresh') {
-      await this.pushSnapshot();
-      return;
+  /** Runs `task`; whatever it throws becomes the reply's errors, led by `what` ("could not save …"). */
+  private async attempt<T>(what: string, task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (err) {
+      throw refusal(what, err);
     }
-    if (message.type === 'openExecutions') {
-      await vscode.commands.executeCommand('flowgate.showRunningExecutions', {
-        gatewayUrl: this.scope.gatewayUrl,
-        packageName: this.scope.packageName,
-        version: this.scope.packageVersion,
-      });
-      return;
-    }
-    const answer = await this.handle(message);
-    if (answer) await this.host.post(answer);
   }
 
-  /**
-   * Runs one command of the page and returns its answer (also what the in-host tests call). After
-   * a change, a fresh snapshot goes to the page.
-   */
-  async handle(message: WebviewToExtension): Promise<Answer | undefined> {
+  /** One handler per request of the page (webview/protocol/triggers.ts); a change pushes a fresh snapshot. */
+  private handlers(): RequestHandlers<TriggersRequests> {
     const { packageName: name, packageVersion: version } = this.scope;
     const where = `${name} v${version} on ${this.scope.gatewayName}`;
-    const fail = (requestId: number, what: string, err: unknown): Answer => {
-      const text = `${what}: ${errorText(err)}`;
-      this.log.warn(`Triggers: ${text}`);
-      return { type: 'done', requestId, ok: false, error: text, ...(fieldErrorsOf(err) ? { fieldErrors: fieldErrorsOf(err) } : {}) };
+    const gateway = this.scope.gatewayName;
+    const label = (id: string) => {
+      const t = this.last?.triggers.find((x) => x.id === id);
+      return t ? `'${t.name}'` : id;
     };
-    switch (message.type) {
-      case 'saveTrigger': {
-        const what = message.id ? `could not save trigger '${message.spec?.name}' of ${where}` : `could not create trigger '${message.spec?.name}' in ${where}`;
-        try {
-          const trigger = message.id
-            ? await this.client.updateTrigger(name, version, message.id, message.spec)
-            : await this.client.createTrigger(name, version, message.spec);
-          this.log.info(`Triggers: ${message.id ? 'saved' : 'created'} trigger '${trigger.name}' (${trigger.id}) of ${where}`);
+    return {
+      reload: () => this.load(),
+      saveTrigger: async (params) => {
+        const p = paramsOf(params);
+        const id = p.id === undefined ? undefined : idParam(p.id, 'id');
+        const spec = p.spec as TriggerSpec;
+        const specName = isJsonObject(p.spec) && typeof p.spec.name === 'string' ? p.spec.name.slice(0, LIMITS.nameLength) : '';
+        const what = id ? `could not save trigger '${specName}' of ${where}` : `could not create trigger '${specName}' in ${where}`;
+        return this.attempt(what, async () => {
+          const problems = validateTriggerSpec(p.spec);
+          if (problems.length) throw new RequestRefused(problems);
+          const trigger = id ? await this.client.updateTrigger(name, version, id, spec) : await this.client.createTrigger(name, version, spec);
+          this.log.info(`Triggers: ${id ? 'saved' : 'created'} trigger '${trigger.name}' (${trigger.id}) of ${where}`);
           await this.pushSnapshot();
-          return { type: 'done', requestId: message.requestId, ok: true, trigger };
-        } catch (err) {
-          return fail(message.requestId, what, err);
-        }
-      }
-      case 'deleteTrigger': {
-        const t = this.last?.triggers.find((x) => x.id === message.id);
-        const label = t ? `'${t.name}'` : message.id;
-        try {
-          await this.client.deleteTrigger(name, version, message.id);
-          this.log.info(`Triggers: deleted trigger ${label} of ${where}`);
+          return trigger;
+        });
+      },
+      deleteTrigger: async (params) => {
+        const id = idParam(paramsOf(params).id, 'id');
+        return this.attempt(`could not delete trigger ${label(id)} of ${where}`, async () => {
+          const was = label(id);
+          await this.client.deleteTrigger(name, version, id);
+          this.log.info(`Triggers: deleted trigger ${was} of ${where}`);
           await this.pushSnapshot();
-          return { type: 'done', requestId: message.requestId, ok: true };
-        } catch (err) {
-          return fail(message.requestId, `could not delete trigger ${label} of ${where}`, err);
-        }
-      }
-      case 'setEnabled': {
-        const verb = message.enabled ? 'enable' : 'disable';
-        try {
+          return { deleted: id };
+        });
+      },
+      setEnabled: async (params) => {
+        const p = paramsOf(params);
+        const id = idParam(p.id, 'id');
+        const enabled = typeof p.enabled === 'boolean' ? p.enabled : refuse('enabled', 'must be true or false');
+        const verb = enabled ? 'enable' : 'disable';
+        return this.attempt(`could not ${verb} trigger ${label(id)} of ${where}`, async () => {
           const { triggers } = await this.client.listTriggers(name, version);
-          const t = triggers.find((x) => x.id === message.id);
-          if (!t) throw new Error(`${where} has no trigger ${message.id} any more`);
-          const trigger = await this.client.updateTrigger(name, version, t.id, { ...specOf(t), enabled: message.enabled });
+          const t = triggers.find((x) => x.id === id);
+          if (!t) throw new Error(`${where} has no trigger ${id} any more`);
+          const trigger = await this.client.updateTrigger(name, version, t.id, { ...specOf(t), enabled });
           this.log.info(`Triggers: ${verb}d trigger '${t.name}' of ${where}`);
           await this.pushSnapshot();
-          return { type: 'done', requestId: message.requestId, ok: true, trigger };
-        } catch (err) {
-          return fail(message.requestId, `could not ${verb} the trigger`, err);
-        }
-      }
-      case 'saveUser': {
-        const u = message.user;
-        const gateway = this.scope.gatewayName;
-        try {
-          if (message.isNew && (this.last?.users ?? (await this.client.listSnmpUsers()).users).some((x) => x.name === u.name)) {
-            throw new GatewayError(409, 'already-exists', `${gateway} already has an SNMPv3 user '${u.name}'`, [{ field: 'name', message: `there is already a user '${u.name}'; edit it instead` }]);
+          return trigger;
+        });
+      },
+      saveUser: async (params) => {
+        const p = paramsOf(params);
+        const userName = isJsonObject(p.user) && isSnmpUserName(p.user.name) ? p.user.name : '';
+        return this.attempt(`could not save SNMPv3 user '${userName}' on ${gateway}`, async () => {
+          const isNew = typeof p.isNew === 'boolean' ? p.isNew : refuse('isNew', 'must be true or false');
+          const body = userParam(p.user);
+          if (isNew && (this.last?.users ?? (await this.client.listSnmpUsers()).users).some((x) => x.name === body.name)) {
+            throw new RequestRefused([{ field: 'name', message: `there is already a user '${body.name}'; edit it instead` }]);
           }
-          const body: SnmpUserInput = {
-            name: u.name,
-            level: u.level,
-            authProtocol: u.authProtocol,
-            authKey: u.authKey,
-            ...(u.level === 'authPriv' ? { privProtocol: u.privProtocol, privKey: u.privKey } : {}),
-          };
           const user: SnmpUserSummary = await this.client.putSnmpUser(body);
           this.log.info(`Triggers: saved SNMPv3 user '${user.name}' (${user.level}, ${user.authProtocol}${user.privProtocol ? `/${user.privProtocol}` : ''}) on ${gateway}`);
           await this.pushSnapshot();
-          return { type: 'done', requestId: message.requestId, ok: true, user };
-        } catch (err) {
-          return fail(message.requestId, `could not save SNMPv3 user '${u?.name}' on ${gateway}`, err);
-        }
-      }
-      case 'deleteUser': {
-        try {
-          await this.client.deleteSnmpUser(message.name);
-          this.log.info(`Triggers: deleted SNMPv3 user '${message.name}' on ${this.scope.gatewayName}`);
+          return user;
+        });
+      },
+      deleteUser: async (params) => {
+        const userName = paramsOf(params).name;
+        if (!isSnmpUserName(userName)) return refuse('name', 'must be the name of an SNMPv3 user');
+        return this.attempt(`could not delete SNMPv3 user '${userName}' on ${gateway}`, async () => {
+          await this.client.deleteSnmpUser(userName);
+          this.log.info(`Triggers: deleted SNMPv3 user '${userName}' on ${gateway}`);
           await this.pushSnapshot();
-          return { type: 'done', requestId: message.requestId, ok: true };
-        } catch (err) {
-          return fail(message.requestId, `could not delete SNMPv3 user '${message.name}' on ${this.scope.gatewayName}`, err);
-        }
-      }
-      case 'sendTrap':
-      case 'evaluateTrap':
-        return this.testTrap(message.type, message.requestId, message.trap);
-      default:
-        return undefined;
-    }
+          return { deleted: userName };
+        });
+      },
+      sendTrap: (params) => this.attempt('could not send the test trap', () => this.testTrap('send', trapParam(paramsOf(params).trap, true))),
+      evaluateTrap: (params) => this.attempt('could not evaluate the test trap', () => this.testTrap('evaluate', trapParam(paramsOf(params).trap, false))),
+      openExecution: async (params) => {
+        const id = idParam(paramsOf(params).id, 'id');
+        await vscode.commands.executeCommand('flowgate.showRunningExecutions', {
+          gatewayUrl: this.scope.gatewayUrl,
+          packageName: name,
+          version,
+          executionId: id,
+        });
+        return null;
+      },
+      openExecutions: async () => {
+        await vscode.commands.executeCommand('flowgate.showRunningExecutions', { gatewayUrl: this.scope.gatewayUrl, packageName: name, version });
+        return null;
+      },
+    };
   }
 
-  private async testTrap(kind: 'sendTrap' | 'evaluateTrap', requestId: number, trap: TestTrap): Promise<Answer> {
+  /** Sends (or evaluates) a test trap; follows the executions it started. */
+  private async testTrap(kind: 'send' | 'evaluate', trap: TestTrap) {
     const snapshot = this.last ?? (await this.load());
     const target = snapshot.trapTarget;
-    const verb = kind === 'sendTrap' ? 'send' : 'evaluate';
-    try {
-      if (!target) throw new Error(`the SNMP trap port of ${this.scope.gatewayName} is unknown (${snapshot.problems.join('; ') || 'no snmpPort in /healthz'})`);
-      const result =
-        kind === 'sendTrap'
-          ? await sendTestTrap(this.client, trap, snapshot.users, target, (prompt) =>
-              Promise.resolve(vscode.window.showInputBox({ prompt, password: true, ignoreFocusOut: true, placeHolder: 'not stored; used for this trap only' })),
-            )
-          : await evaluateTestTrap(this.client, trap, snapshot.users, target);
-      const matched = result.evaluations.filter((e) => e.matched).map((e) => e.triggerName);
-      this.log.info(
-        `Triggers: ${kind === 'sendTrap' ? `sent a ${trap.version} test trap from ${trap.source} to ${target.host}:${target.port} (trap ${result.trapId})` : `evaluated a ${trap.version} trap`}` +
-          ` ${trap.trapOid}: matched ${matched.length ? matched.join(', ') : 'no trigger'}`,
-      );
-      if (result.executions.some((e) => e.id && !['Ended', 'Error', 'Stopped'].includes(e.status))) void this.followExecutions(result.executions);
-      return { type: 'trapResult', requestId, result };
-    } catch (err) {
-      const text = `could not ${verb} the test trap: ${errorText(err)}`;
-      this.log.warn(`Triggers: ${text}`);
-      const fieldErrors = fieldErrorsOf(err);
-      return { type: 'trapResult', requestId, error: text, ...(fieldErrors ? { fieldErrors } : {}) };
-    }
+    if (!target) throw new Error(`the SNMP trap port of ${this.scope.gatewayName} is unknown (${snapshot.problems.join('; ') || 'no snmpPort in /healthz'})`);
+    const result =
+      kind === 'send'
+        ? await sendTestTrap(this.client, trap, snapshot.users, target, (prompt) =>
+            Promise.resolve(vscode.window.showInputBox({ prompt, password: true, ignoreFocusOut: true, placeHolder: 'not stored; used for this trap only' })),
+          )
+        : await evaluateTestTrap(this.client, trap, snapshot.users, target);
+    const matched = result.evaluations.filter((e) => e.matched).map((e) => e.triggerName);
+    this.log.info(
+      `Triggers: ${kind === 'send' ? `sent a ${trap.version} test trap from ${trap.source} to ${target.host}:${target.port} (trap ${result.trapId})` : `evaluated a ${trap.version} trap`}` +
+        ` ${trap.trapOid}: matched ${matched.length ? matched.join(', ') : 'no trigger'}`,
+    );
+    if (result.executions.some((e) => e.id && !isFinishedStatus(e.status as ExecutionSummary['status']))) void this.followExecutions(result.executions);
+    return result;
   }
 
-  /**
+/**
    * Follows the executions a test trap started until they end (or FOLLOW_MS), pushing their
    * statuses to the page: from the gateway's shared execution event stream, with one read of each
    * execution when the stream (re)connects (it may have ended before) and when it ends (for its error).

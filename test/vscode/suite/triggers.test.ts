@@ -1,6 +1,6 @@
 // The Triggers panel against the local emulator the extension starts: its own package
 // (`fg-triggers-test`, published for the suite), triggers created, edited, disabled and deleted
-// through the panel's handler (the one the page's messages reach), an invalid condition refused
+// through the panel's request handlers (`host.answer`: what the page's requests reach), an invalid condition refused
 // with the field named (the same rule core's validateTriggerSpec applies in the page), SNMPv3 users
 // whose keys never come back, and a REAL v2c test trap over UDP from 127.0.0.2 that matches one
 // trigger and not the other — the evaluations the panel gets, and the execution the match started
@@ -10,7 +10,8 @@ import * as vscode from 'vscode';
 import type { GatewayClient } from '../../../src/core/client/gatewayClient';
 import { validateTriggerSpec } from '../../../src/core/triggers/validate';
 import type { TriggerSpec } from '../../../src/core/model/trigger';
-import type { ExtensionToWebview, TestTrapResult, TriggersSnapshot, WebviewToExtension } from '../../../webview/protocol/triggers';
+import type { ApiErrorDetail, Reply } from '../../../webview/protocol/rpc';
+import type { TestTrapResult, TriggersRequests, TriggersSnapshot } from '../../../webview/protocol/triggers';
 import { api, publishTestPackage, startTestGateway, stopTestGateway, waitFor } from './helpers';
 
 const PKG = 'fg-triggers-test';
@@ -27,17 +28,30 @@ steps:
     message: "= 'trap ' & trap.trapOid & ' label ' & label"
 `;
 
-type Answer = Extract<ExtensionToWebview, { type: 'done' | 'trapResult' }>;
 /** What the Show Triggers / Send Test Trap commands answer. */
 interface Shown {
   key: string;
   scope: { gatewayUrl: string; packageName: string; packageVersion: number };
 }
-/** The open panel's own handler and loader, reached through the extension's API (`panels.triggers(key)`). */
+/** The open panel's request handlers and loader, reached through the extension's API (`panels.triggers(key)`). */
 interface Panel {
   key: string;
-  handle(message: WebviewToExtension): Promise<Answer | undefined>;
+  answer<K extends keyof TriggersRequests & string>(method: K, params: TriggersRequests[K]['params']): Promise<Reply<TriggersRequests[K]['result']>>;
   load(): Promise<TriggersSnapshot>;
+}
+
+/** A refusal's text for the request as a whole, and its field errors. */
+const whole = (errors: ApiErrorDetail[]) => errors.filter((e) => e.field === '').map((e) => e.message).join('; ');
+const fields = (errors: ApiErrorDetail[]) => errors.filter((e) => e.field !== '');
+/** The result of a reply that must be a success. */
+function ok<R>(reply: Reply<R>, what: string): R {
+  assert.ok(reply.ok, `${what} was refused: ${reply.ok ? '' : JSON.stringify(reply.errors)}`);
+  return reply.result;
+}
+/** The errors of a reply that must be a refusal. */
+function refused<R>(reply: Reply<R>, what: string): ApiErrorDetail[] {
+  assert.equal(reply.ok, false, `${what} was accepted`);
+  return reply.ok ? [] : reply.errors;
 }
 
 const spec = (name: string, deviceAddress: string, extra: Partial<TriggerSpec> = {}): TriggerSpec => ({
@@ -53,12 +67,6 @@ suite('triggers panel', () => {
   let url: string;
   let client: GatewayClient;
   let panel: Panel;
-  let requestId = 1;
-  const done = async (message: WebviewToExtension) => {
-    const answer = await panel.handle(message);
-    assert.ok(answer && answer.type === 'done', `no 'done' answer to ${message.type}: ${JSON.stringify(answer)}`);
-    return answer as Extract<Answer, { type: 'done' }>;
-  };
 
   suiteSetup(async () => {
     ({ url, client } = await startTestGateway());
@@ -83,7 +91,7 @@ suite('triggers panel', () => {
     assert.equal((shown as unknown as Record<string, unknown>).handle, undefined, 'a command answer carries functions (a test hook in the command)');
     const open = api().panels.triggers(shown.key);
     assert.ok(open, `no Triggers panel is open for ${shown.key}`);
-    panel = { key: shown.key, handle: (m) => open.handle(m), load: () => open.load() };
+    panel = { key: shown.key, answer: (method, params) => open.host.answer(method, params), load: () => open.load() };
     assert.deepEqual(shown.scope.packageName, PKG);
     const snap = await panel.load();
     assert.deepEqual(snap.problems, []);
@@ -97,25 +105,24 @@ suite('triggers panel', () => {
   });
 
   test('create, edit, disable, enable and delete a trigger through the panel', async () => {
-    const created = await done({ type: 'saveTrigger', requestId: requestId++, spec: spec('Temp', '192.168.0.0/16') });
-    assert.equal(created.ok, true, created.error);
-    const id = created.trigger!.id;
+    const created = ok(await panel.answer('saveTrigger', { spec: spec('Temp', '192.168.0.0/16') }), 'create');
+    const id = created.id;
     assert.equal((await client.listTriggers(PKG, 1)).triggers.find((t) => t.id === id)?.name, 'Temp');
 
-    const edited = await done({ type: 'saveTrigger', requestId: requestId++, id, spec: spec('Temp edited', '192.168.1.1-192.168.1.20') });
-    assert.equal(edited.ok, true, edited.error);
+    const edited = await panel.answer('saveTrigger', { id, spec: spec('Temp edited', '192.168.1.1-192.168.1.20') });
+    assert.equal(edited.ok, true, JSON.stringify(edited));
     let onGateway = (await client.listTriggers(PKG, 1)).triggers.find((t) => t.id === id)!;
     assert.equal(onGateway.name, 'Temp edited');
     assert.equal(onGateway.conditions.deviceAddress, '192.168.1.1-192.168.1.20');
 
-    assert.equal((await done({ type: 'setEnabled', requestId: requestId++, id, enabled: false })).ok, true);
+    assert.equal((await panel.answer('setEnabled', { id, enabled: false })).ok, true);
     onGateway = (await client.listTriggers(PKG, 1)).triggers.find((t) => t.id === id)!;
     assert.equal(onGateway.enabled, false);
     assert.equal(onGateway.name, 'Temp edited', 'disabling changed other fields');
-    assert.equal((await done({ type: 'setEnabled', requestId: requestId++, id, enabled: true })).ok, true);
+    assert.equal((await panel.answer('setEnabled', { id, enabled: true })).ok, true);
     assert.equal((await client.listTriggers(PKG, 1)).triggers.find((t) => t.id === id)!.enabled, true);
 
-    assert.equal((await done({ type: 'deleteTrigger', requestId: requestId++, id })).ok, true);
+    assert.equal((await panel.answer('deleteTrigger', { id })).ok, true);
     assert.equal((await client.listTriggers(PKG, 1)).triggers.some((t) => t.id === id), false);
   });
 
@@ -130,49 +137,46 @@ suite('triggers panel', () => {
       s.conditions = { ...s.conditions, ...bad };
       const page = validateTriggerSpec(s, undefined);
       assert.ok(page.some((e) => e.field === field), `the page's check of ${JSON.stringify(bad)}: ${JSON.stringify(page)}`);
-      const answer = await done({ type: 'saveTrigger', requestId: requestId++, spec: s });
-      assert.equal(answer.ok, false, `${JSON.stringify(bad)} was accepted`);
-      const named = answer.fieldErrors?.find((e) => e.field === field);
-      assert.ok(named, `no error on ${field}: ${JSON.stringify(answer)}`);
+      const errors = refused(await panel.answer('saveTrigger', { spec: s }), JSON.stringify(bad));
+      const named = fields(errors).find((e) => e.field === field);
+      assert.ok(named, `no error on ${field}: ${JSON.stringify(errors)}`);
       assert.match(named.message, message);
-      assert.match(answer.error ?? '', /could not create trigger 'Bad'/);
+      assert.match(whole(errors), /could not create trigger 'Bad'/);
     }
     assert.equal((await client.listTriggers(PKG, 1)).triggers.length, 0);
   });
 
   test('SNMPv3 users: saved with keys, listed without them', async () => {
-    const saved = await done({
-      type: 'saveUser',
-      requestId: requestId++,
+    const saved = await panel.answer('saveUser', {
       isNew: true,
       user: { name: 'fg-test-user', level: 'authPriv', authProtocol: 'sha', authKey: 'auth-secret-1', privProtocol: 'aes', privKey: 'priv-secret-1' },
     });
-    assert.equal(saved.ok, true, saved.error);
+    assert.equal(saved.ok, true, JSON.stringify(saved));
+    assert.doesNotMatch(JSON.stringify(saved), /secret/);
     const snap = await panel.load();
     const u = snap.users.find((x) => x.name === 'fg-test-user');
     assert.deepEqual(u, { name: 'fg-test-user', level: 'authPriv', authProtocol: 'sha', privProtocol: 'aes' });
     assert.doesNotMatch(JSON.stringify(snap), /secret/);
-    const again = await done({
-      type: 'saveUser',
-      requestId: requestId++,
-      isNew: true,
-      user: { name: 'fg-test-user', level: 'authNoPriv', authProtocol: 'md5', authKey: 'auth-secret-2' },
-    });
-    assert.equal(again.ok, false);
-    assert.equal(again.fieldErrors?.[0]?.field, 'name');
-    assert.equal((await done({ type: 'deleteUser', requestId: requestId++, name: 'fg-test-user' })).ok, true);
+    const again = refused(
+      await panel.answer('saveUser', {
+        isNew: true,
+        user: { name: 'fg-test-user', level: 'authNoPriv', authProtocol: 'md5', authKey: 'auth-secret-2' },
+      }),
+      'a second user of the same name',
+    );
+    assert.equal(fields(again)[0]?.field, 'name');
+    assert.doesNotMatch(JSON.stringify(again), /secret/);
+    assert.equal((await panel.answer('deleteUser', { name: 'fg-test-user' })).ok, true);
     assert.equal((await client.listSnmpUsers()).users.some((x) => x.name === 'fg-test-user'), false);
   });
 
   test('a real v2c test trap from 127.0.0.2 matches one trigger, names the failed condition of the other, and starts an execution', async () => {
-    const local = await done({ type: 'saveTrigger', requestId: requestId++, spec: spec('Loopback-Link-Down', '127.0.0.0/8') });
-    const other = await done({ type: 'saveTrigger', requestId: requestId++, spec: spec('Core-Subnet', '10.0.0.0/8') });
-    assert.ok(local.ok && other.ok, `${local.error} ${other.error}`);
+    const local = await panel.answer('saveTrigger', { spec: spec('Loopback-Link-Down', '127.0.0.0/8') });
+    const other = await panel.answer('saveTrigger', { spec: spec('Core-Subnet', '10.0.0.0/8') });
+    assert.ok(local.ok && other.ok, `${JSON.stringify(local)} ${JSON.stringify(other)}`);
     await panel.load();
 
-    const answer = await panel.handle({
-      type: 'sendTrap',
-      requestId: requestId++,
+    const answer = await panel.answer('sendTrap', {
       trap: {
         version: 'v2c',
         community: 'public',
@@ -184,9 +188,7 @@ suite('triggers panel', () => {
         source: '127.0.0.2',
       },
     });
-    assert.ok(answer?.type === 'trapResult', JSON.stringify(answer));
-    assert.ok(answer.result, `no result: ${answer.error}`);
-    const r: TestTrapResult = answer.result;
+    const r: TestTrapResult = ok(answer, 'the test trap');
     assert.equal(r.mode, 'sent');
     assert.ok(r.trapId);
     assert.equal(r.pdu.source.address, '127.0.0.2');
@@ -219,25 +221,55 @@ suite('triggers panel', () => {
   });
 
   test('Evaluate without sending answers for a described trap, and a bad source is named', async () => {
-    const answer = await panel.handle({
-      type: 'evaluateTrap',
-      requestId: requestId++,
-      trap: { version: 'v2c', community: 'public', trapOid: '1.3.6.1.6.3.1.1.5.3', varbinds: [], source: '10.1.2.3' },
-    });
-    assert.ok(answer?.type === 'trapResult' && answer.result, JSON.stringify(answer));
-    const mine = answer.result.evaluations.filter((e) => e.packageName === PKG);
-    assert.equal(answer.result.mode, 'evaluated');
+    const evaluated = ok(
+      await panel.answer('evaluateTrap', {
+        trap: { version: 'v2c', community: 'public', trapOid: '1.3.6.1.6.3.1.1.5.3', varbinds: [], source: '10.1.2.3' },
+      }),
+      'evaluate',
+    );
+    const mine = evaluated.evaluations.filter((e) => e.packageName === PKG);
+    assert.equal(evaluated.mode, 'evaluated');
     assert.equal(mine.find((e) => e.triggerName === 'Core-Subnet')?.matched, true);
     assert.equal(mine.find((e) => e.triggerName === 'Loopback-Link-Down')?.failed?.condition, 'deviceAddress');
-    assert.deepEqual(answer.result.executions, []);
+    assert.deepEqual(evaluated.executions, []);
 
-    const bad = await panel.handle({
-      type: 'sendTrap',
-      requestId: requestId++,
-      trap: { version: 'v2c', community: 'public', trapOid: '1.3.6.1.6.3.1.1.5.3', varbinds: [{ oid: 'not-an-oid', type: 'Integer', value: '1' }], source: '127.0.0.999' },
-    });
-    assert.ok(bad?.type === 'trapResult' && !bad.result);
-    assert.deepEqual(bad.fieldErrors?.map((e) => e.field).sort(), ['source', 'varbinds[0]']);
+    const bad = refused(
+      await panel.answer('sendTrap', {
+        trap: { version: 'v2c', community: 'public', trapOid: '1.3.6.1.6.3.1.1.5.3', varbinds: [{ oid: 'not-an-oid', type: 'Integer', value: '1' }], source: '127.0.0.999' },
+      }),
+      'a trap from 127.0.0.999',
+    );
+    assert.deepEqual(fields(bad).map((e) => e.field).sort(), ['source', 'varbinds[0]']);
+    assert.match(whole(bad), /could not send the test trap/);
+  });
+
+  test('what the page sends is untrusted: the host refuses malformed parameters, naming the field, and changes nothing', async () => {
+    const before = (await client.listTriggers(PKG, 1)).triggers;
+    const cases: [string, Promise<Reply<unknown>>, string][] = [
+      ['a numeric trigger id', panel.answer('deleteTrigger', { id: 42 } as never), 'id'],
+      ['an enabled flag that is text', panel.answer('setEnabled', { id: before[0].id, enabled: 'yes' } as never), 'enabled'],
+      ['a trigger that is a string', panel.answer('saveTrigger', { spec: 'x' } as never), 'trigger'],
+      ['a user with a short key', panel.answer('saveUser', { isNew: true, user: { name: 'fg-bad', level: 'authNoPriv', authProtocol: 'sha', authKey: 'short' } }), 'authKey'],
+      ['a user name with a slash', panel.answer('deleteUser', { name: '../x' }), 'name'],
+      ['varbinds that are not a list', panel.answer('evaluateTrap', { trap: { version: 'v2c', trapOid: '1.3.6.1', varbinds: 'x', source: '127.0.0.1' } } as never), 'varbinds'],
+      ['an execution id with a newline', panel.answer('openExecution', { id: 'a\nb' }), 'id'],
+      ['no parameters', panel.answer('deleteTrigger', null as never), ''],
+    ];
+    for (const [what, pending, field] of cases) {
+      const errors = refused(await pending, what);
+      assert.ok(errors.some((e) => e.field === field), `${what}: ${JSON.stringify(errors)}`);
+    }
+    assert.deepEqual((await client.listTriggers(PKG, 1)).triggers, before);
+    assert.equal((await client.listSnmpUsers()).users.some((u) => u.name === 'fg-bad'), false);
+  });
+
+  test('openExecution opens the Running Executions page of the version', async () => {
+    const { executions } = await client.listExecutions({ packageName: PKG });
+    assert.ok(executions.length > 0, 'the test trap started no execution');
+    ok(await panel.answer('openExecution', { id: executions[0].id }), 'openExecution');
+    await waitFor('the Running Executions tab of the version', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.label === `Executions: ${PKG} v1` && t.input instanceof vscode.TabInputWebview),
+    );
   });
 
   test('Send Test Trap from the palette opens the same panel', async () => {

@@ -5,7 +5,12 @@
 // "Show Triggers"; a new trigger with a bad CIDR shows the inline error under Device address, the
 // fixed one is saved; then Send Test Trap sends a REAL v2c trap from 127.0.0.2 and the page shows
 // "matched" with the started execution for the new trigger and the failed condition (deviceAddress)
-// for "Core-Subnet". Evaluate without sending from 10.1.2.3 answers the other way round.
+// for "Core-Subnet"; the started execution's id opens the Running Executions page on it, and back on
+// the Triggers page the typed trap and its result are still there. Evaluate without sending from
+// 10.1.2.3 answers the other way round. The second check switches the form's flow (its inputs
+// follow) and finds every field by its label; the third narrows the window (the editor about 800
+// and 350 px wide) — row actions of both lists stay in sight and work, forms keep usable fields —
+// and walks the list with Tab.
 import { withPrivateGateway } from './support.mjs';
 
 const PKG = 'ui-trig-check';
@@ -63,10 +68,10 @@ export default [
         await form.locator('vscode-textfield[data-field="name"] input').fill('Loopback');
         const address = form.locator('vscode-textfield[data-field="conditions.deviceAddress"] input');
         await address.fill('10.0.0.0/33');
-        const addressError = form.locator('.error[data-error="conditions.deviceAddress"]');
+        const addressError = form.locator('.field-error[data-error-for="conditions.deviceAddress"]');
         await addressError.filter({ hasText: 'prefix length must be 0 to 32' }).waitFor({ state: 'visible', timeout: 10_000 });
         await form.locator('vscode-textfield[data-field="conditions.trapOid"] input').fill('1.3.6.1.6.3.1.1.5.3');
-        await form.locator('vscode-textfield[data-field="inputs.label"] input').fill('loopback');
+        await form.locator('vscode-textfield[data-input="label"] input').fill('loopback');
         // Room below the dropdown: the select at the top of the page before it opens.
         const pduSelect = form.locator('vscode-single-select[data-field="pduVariable"]');
         await pduSelect.evaluate((el) => el.scrollIntoView({ block: 'start' }));
@@ -116,6 +121,23 @@ export default [
         await frame.locator('.trap-result').scrollIntoViewIfNeeded();
         note(`screenshot: ${await screenshot('vscode-ui-triggers-sent')}; execution ${executionId}; Core-Subnet: ${failed}${why}`);
 
+        // The execution id is a link: it opens the version's Running Executions page on that
+        // execution (that page becomes the active webview and shows the whole id).
+        await executionLink.click();
+        await page.locator('.tabs-container .tab.active').filter({ hasText: `Executions: ${PKG} v1` }).waitFor({ state: 'visible', timeout: 20_000 });
+        await ui.webviewFrame(page).getByText(executionId).first().waitFor({ state: 'visible', timeout: 20_000 });
+        note(`screenshot: ${await screenshot('vscode-ui-triggers-open-execution')}`);
+
+        // Back on the Triggers page (hidden meanwhile, so reloaded): the tab, the typed trap and the
+        // result are kept.
+        await page.locator('.tabs-container .tab').filter({ hasText: `Triggers: ${PKG} v1` }).click();
+        await frame.locator('tr.evaluation.matched[data-trigger="Loopback"] a.execution-link').waitFor({ state: 'visible', timeout: 20_000 });
+        const kept = {
+          source: await trapForm.locator('vscode-textfield[data-field="source"] input').inputValue(),
+          value: await trapForm.locator('vscode-textfield[data-field="varbinds[1].value"] input').inputValue(),
+        };
+        if (kept.source !== '127.0.0.2' || kept.value !== 'ui-router') throw new Error(`the trap form after hiding: ${JSON.stringify(kept)}`);
+
         // Evaluate without sending, from 10.1.2.3: the other way round.
         await trapForm.locator('vscode-textfield[data-field="source"] input').fill('10.1.2.3');
         await trapForm.locator('vscode-button.evaluate-trap').click();
@@ -164,7 +186,7 @@ export default [
         await flowSelect.evaluate((el) => el.scrollIntoView({ block: 'start' }));
         await ui.chooseOption(flowSelect, beta);
         await form.getByText(`Inputs of ${beta}`).waitFor({ state: 'visible', timeout: 10_000 });
-        await form.locator('vscode-textfield[data-field="inputs.alphaNote"]').waitFor({ state: 'detached', timeout: 10_000 });
+        await form.locator('vscode-textfield[data-input="alphaNote"]').waitFor({ state: 'detached', timeout: 10_000 });
         await form.getByLabel('betaHost', { exact: true }).fill('router-7');
         await form.getByLabel('betaCount', { exact: true }).fill('3');
         note(`screenshot: ${await screenshot('vscode-ui-triggers-flow-switch')}`);
@@ -189,7 +211,7 @@ export default [
         await flowSelect.evaluate((el) => el.scrollIntoView({ block: 'start' }));
         await ui.chooseOption(flowSelect, alpha);
         await form.getByLabel('alphaNote', { exact: true }).fill('switched');
-        await form.locator('vscode-textfield[data-field="inputs.betaHost"]').waitFor({ state: 'detached', timeout: 10_000 });
+        await form.locator('vscode-textfield[data-input="betaHost"]').waitFor({ state: 'detached', timeout: 10_000 });
         await form.locator('vscode-button.save').click();
         await form.waitFor({ state: 'detached', timeout: 15_000 });
         const edited = (await gateway.api('GET', `/api/v1/packages/${pkg}/versions/1/triggers`)).triggers.find((x) => x.name === 'Flow-Switch');
@@ -208,6 +230,172 @@ export default [
         if ((await trapForm.getByLabel(`Varbind ${n} type`, { exact: true }).and(trapForm.getByRole('combobox')).count()) !== 1) throw new Error(`no single field labelled Varbind ${n} type`);
         const removeSaid = await trapForm.locator(`.varbind-row[data-index="${n - 1}"] vscode-button.vb-remove`).getAttribute('aria-label');
         if (removeSaid !== `Remove varbind ${n}`) throw new Error(`the remove button's label: ${JSON.stringify(removeSaid)}`);
+      });
+    },
+  },
+  {
+    title: "Triggers: at narrow editors every row action stays in sight and works, forms keep usable fields; wide, the Flow column is whole; Tab from New Trigger reaches the first row's Edit and Enter opens it",
+    async run(t) {
+      const { page, ui, screenshot, note } = t;
+      const pkg = 'ui-trig-narrow';
+      const flow = 'ui/narrow/a-rather-long-folder-name/On-Trap-With-A-Long-Name';
+      await withPrivateGateway(t, { gatewayName: 'UI Trigger Narrow Gateway', emulatorName: 'ui-trig-narrow', pkg, flows: { [flow]: FLOW_TEXT } }, async (gateway) => {
+        for (const name of ['Narrow-One', 'Narrow-Two']) {
+          await gateway.api(
+            'POST',
+            `/api/v1/packages/${pkg}/versions/1/triggers`,
+            JSON.stringify({
+              name,
+              flow,
+              conditions: { deviceAddress: '10.0.0.0/8, 192.168.1.1-192.168.1.20', devicePort: '1024-65535', trapOid: '1.3.6.1.6.3.1.1.5.3', version: 'v2c', community: 'public, private' },
+              pduVariable: 'trap',
+            }),
+            { 'content-type': 'application/json' },
+          );
+        }
+        await gateway.api(
+          'PUT',
+          '/api/v1/snmp/users/ui-narrow-monitor',
+          JSON.stringify({ name: 'ui-narrow-monitor', level: 'authPriv', authProtocol: 'sha256', authKey: 'narrow-auth-1', privProtocol: 'aes', privKey: 'narrow-priv-1' }),
+          { 'content-type': 'application/json' },
+        );
+        await gateway.addToSettings();
+        await ui.clickVersionAction(page, { gateway: 'UI Trigger Narrow Gateway', packageName: pkg, action: 'Show Triggers' });
+        const frame = ui.webviewFrame(page);
+        const one = frame.locator('tr.trigger-row[data-name="Narrow-One"]');
+        const monitor = frame.locator('tr.user-row[data-name="ui-narrow-monitor"]');
+        await one.waitFor({ state: 'visible', timeout: 30_000 });
+        const triggersOnGateway = async () => (await gateway.api('GET', `/api/v1/packages/${pkg}/versions/1/triggers`)).triggers;
+
+        // Wide (1400 px window): the whole flow id shows, on no more than two lines, nothing cut.
+        const flowCell = await one.locator('td.flow').evaluate((el) => ({ text: el.textContent.trim(), scroll: el.scrollWidth, client: el.clientWidth, height: el.getBoundingClientRect().height }));
+        if (flowCell.text !== flow || flowCell.scroll > flowCell.client) throw new Error(`wide: the Flow cell ${JSON.stringify(flowCell)}`);
+        note(`screenshot: ${await screenshot('vscode-ui-triggers-wide')}; flow cell ${JSON.stringify(flowCell)}`);
+
+        /** Where an element lies in the page: its box and the page's visible width (no sideways scroll). */
+        const box = (locator) =>
+          locator.evaluate((el) => {
+            const r = el.getBoundingClientRect();
+            const d = document.documentElement;
+            return { left: Math.round(r.left), right: Math.round(r.right), width: Math.round(r.width), page: d.clientWidth, scroll: d.scrollWidth };
+          });
+        /** The elements that stick out at the right (for the message of a failure). */
+        const overflowing = () =>
+          frame.locator('body').evaluate((body) => {
+            const page = document.documentElement.clientWidth;
+            return [...body.querySelectorAll('*')]
+              .filter((el) => el.getBoundingClientRect().right > page)
+              .slice(0, 6)
+              .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} → ${Math.round(el.getBoundingClientRect().right)}`);
+          });
+        const inSight = async (locator, what) => {
+          const b = await box(locator);
+          if (b.width === 0 || b.left < 0 || b.right > b.page || b.scroll > b.page) throw new Error(`${what} is out of sight: ${JSON.stringify(b)}; sticking out: ${(await overflowing()).join(', ')}`);
+          return b;
+        };
+
+        const before = page.viewportSize();
+        try {
+          // A 1150 px window (the editor about 800 px wide) and a 700 px one (the editor under 500 px).
+          for (const width of [1150, 700]) {
+            await page.setViewportSize({ width, height: 900 });
+            await page.waitForTimeout(600);
+            const page0 = await box(one);
+            for (const cls of ['edit', 'toggle', 'delete']) await inSight(one.locator(`vscode-button.${cls}`), `at ${width} px (page ${page0.page} px) the ${cls} button`);
+            const conditions = await one.locator('td.conditions').evaluate((el) => ({ text: el.textContent.trim(), scroll: el.scrollWidth, client: el.clientWidth }));
+            if (!conditions.text.includes('192.168.1.1-192.168.1.20') || conditions.scroll > conditions.client) throw new Error(`at ${width} px the conditions: ${JSON.stringify(conditions)}`);
+            note(`screenshot: ${await screenshot(`vscode-ui-triggers-${width}px`)}; page ${page0.page} px`);
+            // The SNMPv3 users list too.
+            await frame.locator('vscode-tab-header[data-tab="users"]').click();
+            await monitor.waitFor({ state: 'visible', timeout: 10_000 });
+            for (const cls of ['edit', 'delete']) await inSight(monitor.locator(`vscode-button.${cls}`), `at ${width} px the user's ${cls} button`);
+            await frame.locator('vscode-tab-header[data-tab="triggers"]').click();
+            await one.waitFor({ state: 'visible', timeout: 10_000 });
+          }
+
+          // At 700 px the row actions work: Disable and Enable again, Delete after its confirmation.
+          await one.locator('vscode-button.toggle').click();
+          await one.locator('td.enabled', { hasText: 'Disabled' }).waitFor({ state: 'visible', timeout: 15_000 });
+          if ((await triggersOnGateway()).find((x) => x.name === 'Narrow-One')?.enabled !== false) throw new Error('Disable at 700 px did not disable');
+          await one.locator('vscode-button.toggle').click();
+          await one.locator('td.enabled', { hasText: 'Enabled' }).waitFor({ state: 'visible', timeout: 15_000 });
+          const two = frame.locator('tr.trigger-row[data-name="Narrow-Two"]');
+          await two.locator('vscode-button.delete').click();
+          const confirm = two.locator('vscode-button.confirm-delete');
+          await inSight(confirm, 'at 700 px the confirming Delete');
+          await confirm.click();
+          await two.waitFor({ state: 'detached', timeout: 15_000 });
+          if ((await triggersOnGateway()).some((x) => x.name === 'Narrow-Two')) throw new Error('Delete at 700 px did not delete');
+
+          // The form at 700 px: fields keep a usable width, the condition editor fits.
+          await frame.locator('vscode-button.new-trigger').click();
+          const form = frame.locator('section.trigger-form');
+          await form.waitFor({ state: 'visible', timeout: 10_000 });
+          for (const field of ['name', 'conditions.deviceAddress', 'conditions.trapOid']) {
+            const b = await inSight(form.locator(`vscode-textfield[data-field="${field}"]`), `at 700 px the ${field} field`);
+            if (b.width < 150) throw new Error(`at 700 px the ${field} field is ${b.width} px wide`);
+          }
+          await inSight(form.locator('vscode-button.save'), 'at 700 px Create');
+          note(`screenshot: ${await screenshot('vscode-ui-triggers-form-700px')}`);
+          await form.locator('vscode-button.cancel').click();
+          await form.waitFor({ state: 'detached', timeout: 5000 });
+
+          // SNMPv3 Users at 700 px: a user added with its keys is listed without them (the keys are
+          // gone from the page), and deleted again after its confirmation.
+          await frame.locator('vscode-tab-header[data-tab="users"]').click();
+          await frame.locator('vscode-button.add-user').click();
+          const userForm = frame.locator('section.user-form');
+          await userForm.waitFor({ state: 'visible', timeout: 10_000 });
+          await userForm.getByLabel('Name', { exact: true }).fill('ui-narrow-user');
+          await userForm.getByLabel('Auth key', { exact: true }).fill('narrow-secret-auth');
+          await userForm.getByLabel('Privacy key', { exact: true }).fill('narrow-secret-priv');
+          await inSight(userForm.locator('vscode-button.save-user'), 'at 700 px Add User');
+          note(`screenshot: ${await screenshot('vscode-ui-triggers-user-700px')}`);
+          await userForm.locator('vscode-button.save-user').click();
+          const added = frame.locator('tr.user-row[data-name="ui-narrow-user"]');
+          await added.waitFor({ state: 'visible', timeout: 15_000 });
+          await userForm.waitFor({ state: 'detached', timeout: 10_000 });
+          const listed = (await gateway.api('GET', '/api/v1/snmp/users')).users.find((u) => u.name === 'ui-narrow-user');
+          if (listed?.level !== 'authPriv' || listed?.privProtocol !== 'aes') throw new Error(`the added user: ${JSON.stringify(listed)}`);
+          const pageText = await frame.locator('body').evaluate((b) => b.innerHTML + JSON.stringify([...b.querySelectorAll('vscode-textfield')].map((f) => f.value)));
+          if (/narrow-secret/.test(pageText)) throw new Error('a key stayed in the page after saving the user');
+          if ((await added.locator('td.level').textContent())?.trim() !== 'authPriv') throw new Error('the added user is not listed as authPriv');
+          await added.locator('vscode-button.delete').click();
+          await inSight(added.locator('vscode-button.confirm-delete'), "at 700 px the user's confirming Delete");
+          await added.locator('vscode-button.confirm-delete').click();
+          await added.waitFor({ state: 'detached', timeout: 15_000 });
+          if ((await gateway.api('GET', '/api/v1/snmp/users')).users.some((u) => u.name === 'ui-narrow-user')) throw new Error('Delete did not delete the user');
+
+          // Send Test Trap at 700 px: a varbind row wraps rather than squeezing its fields.
+          await frame.locator('vscode-tab-header[data-tab="sendTrap"]').click();
+          const trapForm = frame.locator('section.trap-form');
+          await trapForm.waitFor({ state: 'visible', timeout: 10_000 });
+          const vb = trapForm.locator('.varbind-row[data-index="0"]');
+          for (const cls of ['vb-oid', 'vb-value']) {
+            const b = await inSight(vb.locator(`.${cls}`), `at 700 px the varbind ${cls}`);
+            if (b.width < 120) throw new Error(`at 700 px the varbind ${cls} is ${b.width} px wide`);
+          }
+          await inSight(vb.locator('vscode-button.vb-remove'), 'at 700 px the varbind Remove');
+          await inSight(trapForm.locator('vscode-button.send-trap'), 'at 700 px Send Trap');
+          note(`screenshot: ${await screenshot('vscode-ui-triggers-trap-700px')}`);
+          await frame.locator('vscode-tab-header[data-tab="triggers"]').click();
+        } finally {
+          if (before) await page.setViewportSize(before);
+        }
+
+        // Keyboard: from New Trigger, Tab reaches the first row's Edit; Enter opens that trigger.
+        const newTrigger = frame.locator('vscode-button.new-trigger');
+        await newTrigger.waitFor({ state: 'visible', timeout: 10_000 });
+        await newTrigger.focus();
+        await page.keyboard.press('Tab');
+        const focused = await frame.locator(':focus').evaluate((el) => ({ tag: el.tagName.toLowerCase(), edit: el.classList.contains('edit'), label: el.getAttribute('aria-label') }));
+        if (focused.tag !== 'vscode-button' || !focused.edit || focused.label !== "Edit trigger 'Narrow-One'") throw new Error(`Tab from New Trigger reached: ${JSON.stringify(focused)}`);
+        await page.keyboard.press('Tab');
+        const next = await frame.locator(':focus').getAttribute('aria-label');
+        if (next !== "Disable trigger 'Narrow-One'") throw new Error(`the next Tab reached: ${next}`);
+        await page.keyboard.press('Shift+Tab');
+        await page.keyboard.press('Enter');
+        await frame.locator('section.trigger-form .form-title').filter({ hasText: "Edit trigger 'Narrow-One'" }).waitFor({ state: 'visible', timeout: 10_000 });
       });
     },
   },
