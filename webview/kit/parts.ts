@@ -74,3 +74,27 @@ export function formRow(o: FormRowOptions, control: TemplateResult): TemplateRes
     </div>
   </div>`;
 }
+
+export interface FormButtonsOptions {
+  /** "Create", "Save", "Add User". */
+  saveLabel: string;
+  onSave: () => void;
+  onCancel: () => void;
+  /** A save is under way: Save is disabled. */
+  saving: boolean;
+  /** Class of the save button (tests find it): default `save`. */
+  saveCls?: string;
+  /** What Save acts on, for screen readers: "Save schedule 'Nightly'". */
+  saveAriaLabel?: string;
+  /** After the buttons: the form's status line. */
+  status?: TemplateResult;
+}
+
+/** A form's Save and Cancel buttons (`.save`, `.cancel`), the same in every page. */
+export function formButtons(o: FormButtonsOptions): TemplateResult {
+  return html`<div class="form-buttons">
+    ${button(o.saveLabel, o.onSave, { icon: 'save', cls: o.saveCls ?? 'save', disabled: o.saving, ariaLabel: o.saveAriaLabel })}
+    ${button('Cancel', o.onCancel, { icon: 'close', secondary: true, cls: 'cancel', ariaLabel: 'Cancel: close the form without saving' })}
+    ${o.status ?? nothing}
+  </div>`;
+}

@@ -15,7 +15,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textarea/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { html, nothing, type TemplateResult } from 'lit';
-import { button, FieldErrors, formRow, PageElement, timeZones, type Channel, type FgFlowInputs } from '../kit';
+import { FieldErrors, formButtons, formRow, PageElement, timeZones, type Channel, type FgFlowInputs } from '../kit';
 import { DEFAULT_TIMEZONE, type ApiErrorDetail, type FlowSignature, type ScheduleBody, type ScheduleFormState, type SchedulesRequests } from '../protocol/schedules';
 import './preview';
 
@@ -202,10 +202,13 @@ export class FgScheduleForm extends PageElement {
         html`<vscode-checkbox id="f-enabled" class="enabled-field" label="Enabled (fires on its expression while the version is published)" ?checked=${s.enabled} @change=${(e: Event) => this.change({ enabled: (e.target as HTMLInputElement).checked })}></vscode-checkbox>`,
       )}
       <div class="form-error field-error" role="alert" data-error-for="" ?hidden=${!rest}>${rest}</div>
-      <div class="form-buttons">
-        ${button(s.editingId ? 'Save' : 'Create', () => void this.submit(), { icon: 'save', cls: 'save', disabled: this.saving, ariaLabel: s.editingId ? `Save schedule '${s.name}'` : 'Create the schedule' })}
-        ${button('Cancel', () => this.emit('form-cancel', undefined), { icon: 'close', secondary: true, cls: 'cancel', ariaLabel: 'Cancel: close the form without saving' })}
-      </div>
+      ${formButtons({
+        saveLabel: s.editingId ? 'Save' : 'Create',
+        onSave: () => void this.submit(),
+        onCancel: () => this.emit('form-cancel', undefined),
+        saving: this.saving,
+        saveAriaLabel: s.editingId ? `Save schedule '${s.name}'` : 'Create the schedule',
+      })}
     </section>`;
   }
 }

@@ -17,7 +17,7 @@ import { PageElement } from '../kit/element';
 import { FieldErrors } from '../kit/fieldErrors';
 import { flowInputValues, inputTexts } from '../kit/flowInputs';
 import { count } from '../kit/format';
-import { button } from '../kit/parts';
+import { formButtons } from '../kit/parts';
 import type { ApiErrorDetail } from '../protocol/rpc';
 import { fieldKey, type FlowSignature, type SnmpUserSummary, type Trigger, type TriggerDraft, type TriggerSpec } from '../protocol/triggers';
 import { checkboxField, multiSelectField, radioField, row, selectField, textField } from './fields';
@@ -282,11 +282,14 @@ export class FgTriggerForm extends PageElement {
       )}
       ${row({ key: 'enabled', label: 'Enabled', id: 'trigger-enabled', error: err('enabled') }, checkboxField({ id: 'trigger-enabled', field: 'enabled', value: d.enabled, label: 'Fires while the version is published', on: (v) => this.edit({ enabled: v }, 'enabled') }))}
       ${rest ? html`<div class="form-error" role="alert">${rest}</div>` : nothing}
-      <div class="form-buttons">
-        ${button(d.id ? 'Save' : 'Create', () => void this.save(), { icon: 'save', cls: 'save', disabled: this.saving })}
-        ${button('Cancel', () => this.emit('form-cancel', undefined), { icon: 'close', secondary: true, cls: 'cancel' })}
-        <fg-status-line .kind=${this.status.kind} .text=${this.status.text}></fg-status-line>
-      </div>
+      ${formButtons({
+        saveLabel: d.id ? 'Save' : 'Create',
+        onSave: () => void this.save(),
+        onCancel: () => this.emit('form-cancel', undefined),
+        saving: this.saving,
+        saveAriaLabel: d.id ? `Save trigger '${d.name}'` : 'Create the trigger',
+        status: html`<fg-status-line .kind=${this.status.kind} .text=${this.status.text}></fg-status-line>`,
+      })}
     </section>`;
   }
 }

@@ -9,7 +9,7 @@ import { snmpUserProblems } from '../../src/core/snmp/users';
 import '../kit/statusLine';
 import { PageElement } from '../kit/element';
 import { FieldErrors } from '../kit/fieldErrors';
-import { button } from '../kit/parts';
+import { formButtons } from '../kit/parts';
 import type { ApiErrorDetail } from '../protocol/rpc';
 import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, type SnmpUserInput, type SnmpUserSummary, type UserDraft } from '../protocol/triggers';
 import { radioField, row, selectField, textField } from './fields';
@@ -155,11 +155,15 @@ export class FgUserForm extends PageElement {
         { key: 'privKey', label: 'Privacy key', id: 'user-priv-key', required: true, error: err('privKey'), hint: keyHint, hidden: !priv },
         textField({ id: 'user-priv-key', field: 'privKey', value: this.keys.privKey, password: true, placeholder: keyPlaceholder, invalid: !!err('privKey'), on: (v) => this.typeKey('privKey', v) }),
       )}
-      <div class="form-buttons">
-        ${button(d.isNew ? 'Add User' : 'Save User', () => void this.save(), { icon: 'save', cls: 'save-user', disabled: this.saving })}
-        ${button('Cancel', () => this.emit('form-cancel', undefined), { icon: 'close', secondary: true, cls: 'cancel' })}
-        <fg-status-line .kind=${this.status.kind} .text=${this.status.text}></fg-status-line>
-      </div>
+      ${formButtons({
+        saveLabel: d.isNew ? 'Add User' : 'Save User',
+        onSave: () => void this.save(),
+        onCancel: () => this.emit('form-cancel', undefined),
+        saving: this.saving,
+        saveCls: 'save-user',
+        saveAriaLabel: d.isNew ? 'Add the user' : `Save user '${d.name}'`,
+        status: html`<fg-status-line .kind=${this.status.kind} .text=${this.status.text}></fg-status-line>`,
+      })}
     </section>`;
   }
 }
