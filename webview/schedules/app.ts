@@ -194,7 +194,7 @@ export class FgSchedulesApp extends PageElement {
   private header(): TemplateResult {
     const v = this.version;
     const noFlows = !!v && v.flows.length === 0;
-    const badges = html`${v ? badge(v.published ? 'published' : 'unpublished', v.published ? 'ok' : 'warn', `pub-badge ${v.published ? 'published' : 'unpublished'}`) : nothing}
+    const badges = html`${v ? badge(v.published ? 'Published' : 'Not published — schedules do not fire', v.published ? 'ok' : 'warn', `pub-badge ${v.published ? 'published' : 'unpublished'}`) : nothing}
     ${this.loaded ? badge(count(this.schedules.length, 'schedule'), 'muted', 'count') : nothing}
     ${this.loadedAt ? html`<span class="muted loaded-at" title="When the list was read from the gateway">read ${formatWhen(this.loadedAt)}</span>` : nothing}`;
     const actions = button('New Schedule', () => void this.openForm(null), {
