@@ -3,7 +3,9 @@
  * command line. One method per route of `api/routes.ts`. Every failure is a GatewayError:
  * non-2xx answers carry the gateway's `{"error": {code, message, details}}`; no answer at all
  * is status 0 with code `unreachable` or `timeout` and a message naming the gateway's URL.
- * The bearer token is sent in `Authorization` and never appears in an error message.
+ * The bearer token is sent in `Authorization` and never appears in an error message. It is a
+ * fixed `token`, or comes from a `credentials` source (tokens.ts: client-credentials tokens, cached
+ * and renewed); with a source, a 401 is retried once with a fresh token.
  */
 import { PACKAGE_CONTENT_TYPE, routes } from '../api/routes';
 import type {
@@ -40,6 +42,7 @@ import type {
 } from '../api/types';
 import type { SnmpUserSummary } from '../model/trigger';
 import { GatewayError, type GatewayErrorCode } from './gatewayError';
+import type { CredentialSource } from './tokens';
 import { readServerSentEvents, type ServerSentEvent } from './sse';
 import { isJsonObject } from '../model/jsonObject';
 import { LIMITS } from '../limits';
@@ -82,6 +85,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export interface GatewayClientOptions {
   /** OAuth2 bearer token, sent as `Authorization: Bearer …`. */
   token?: string;
+  /** Where bearer tokens come from (tokens.ts `credentialSource`); used when `token` is not given. */
+  credentials?: CredentialSource;
   /** Per request, until the whole answer is read (default 30 s). */
   timeoutMs?: number;
   /** The fetch to use (default: the global one). */
@@ -160,6 +165,7 @@ export class GatewayClient {
   readonly baseUrl: string;
   private readonly base: URL;
   private readonly token?: string;
+  private readonly credentials?: CredentialSource;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly tenant: string;
@@ -183,6 +189,7 @@ export class GatewayClient {
     this.base = url;
     this.baseUrl = url.href.replace(/\/+$/, '');
     if (options.token) this.token = options.token;
+    else if (options.credentials) this.credentials = options.credentials;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const fetchImpl = options.fetch ?? globalThis.fetch;
     this.fetchImpl = fetchImpl.bind(globalThis);
@@ -413,9 +420,16 @@ export class GatewayClient {
     return url;
   }
 
-  /** Removes the token from any text that leaves this class. */
+  /** Whether a credential source found credentials for this gateway (undefined: none asked yet, or a fixed token). */
+  get credentialsFound(): boolean | undefined {
+    return this.token ? true : this.credentials?.found;
+  }
+
+  /** Removes the token (and any secret of the credential source) from any text that leaves this class. */
   private redact(text: string): string {
-    return this.token ? text.split(this.token).join('***') : text;
+    let out = text;
+    for (const s of [this.token, ...(this.credentials?.secrets() ?? [])]) if (s) out = out.split(s).join('***');
+    return out;
   }
 
   private error(status: number, code: GatewayErrorCode, message: string, details: ApiErrorDetail[] = []): GatewayError {
@@ -454,11 +468,11 @@ export class GatewayClient {
     }
   }
 
-  private headers(spec: RequestSpec): Record<string, string> {
+  private headers(spec: RequestSpec, token: string | undefined): Record<string, string> {
     const headers: Record<string, string> = { Accept: spec.accept ?? 'application/json' };
     if (spec.json !== undefined) headers['Content-Type'] = 'application/json';
     if (spec.bytes !== undefined) headers['Content-Type'] = PACKAGE_CONTENT_TYPE;
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (token) headers.Authorization = `Bearer ${token}`;
     return headers;
   }
 
@@ -488,12 +502,28 @@ export class GatewayClient {
     let body: BodyInit | undefined;
     if (spec.json !== undefined) body = JSON.stringify(spec.json);
     else if (spec.bytes !== undefined) body = spec.bytes as unknown as BodyInit;
+    const attempt = async (token: string | undefined): Promise<Response> => {
+      try {
+        return await this.fetchImpl(url, { method: spec.method, headers: this.headers(spec, token), body, signal: controller.signal, redirect: 'follow' });
+      } catch (error) {
+        throw this.networkError(error, url, spec.method, spec.path, timedOut);
+      }
+    };
     try {
-      const response = await this.fetchImpl(url, { method: spec.method, headers: this.headers(spec), body, signal: controller.signal, redirect: 'follow' });
+      let token = this.token ?? (await this.credentials?.token());
+      let response = await attempt(token);
+      if (response.status === 401 && this.credentials && token) {
+        // Expired or revoked meanwhile: once more with a fresh token.
+        await response.body?.cancel().catch(() => undefined);
+        this.credentials.rejected(token);
+        token = await this.credentials.token();
+        response = await attempt(token);
+      }
       return { response, url, timedOut: () => timedOut, cleanup };
     } catch (error) {
       cleanup.detach();
-      throw this.networkError(error, url, spec.method, spec.path, timedOut);
+      if (error instanceof GatewayError) throw this.error(error.status, error.code, error.message, error.details);
+      throw error;
     }
   }
 
