@@ -109,13 +109,28 @@ async function gatewayError(p: Promise<unknown>): Promise<GatewayError> {
   assert.fail('expected a GatewayError');
 }
 
-test('without credentials no token is sent; the gateway\'s 401 reaches the caller as unauthorized', async () => {
-  const source = credentialSource(base, { env: {}, dataDirs: [] });
+test('without credentials no token is sent; the gateway\'s 401 says none were found and what to do', async () => {
+  const source = credentialSource(base, { env: {}, dataDirs: [] }, 'Do this.');
   const client = new GatewayClient(base, { credentials: source });
   const e = await gatewayError(client.listPackages());
   assert.equal(e.status, 401);
   assert.equal(e.code, 'unauthorized');
+  assert.match(e.message, /needs credentials for GET \/api\/v1\/packages and none were found for it \(a bearer token is needed\)\. Do this\.$/);
   assert.equal(client.credentialsFound, false);
+});
+
+test('public routes (health) fetch no token, so bad credentials do not break a liveness probe', async () => {
+  const { dir, file } = credentialsFile({ issuer, client_id: 'ci-job', client_secret: SECRET });
+  try {
+    fs.chmodSync(file, 0o644);
+    const before = tokenRequests.length;
+    const client = new GatewayClient(base, { credentials: credentialSource(base, { env: {}, dataDirs: [dir] }) });
+    const e = await gatewayError(client.health());
+    assert.equal(e.status, 404, 'this test server has no /healthz: the request went out without credentials');
+    assert.equal(tokenRequests.length, before);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('local-admin.json of a data folder: discovery at its issuer, a client-credentials token, cached and shared, renewed before expiry', async () => {
@@ -194,7 +209,7 @@ test('an unusable credentials file is a bad-credentials error before any request
     // A gateway on a network address over plain http: the secret is not sent (nothing listens there anyway).
     const remote = 'http://192.0.2.1:8722';
     const insecure = await gatewayError(
-      new GatewayClient(remote, { credentials: credentialSource(remote, { env: { FLOWGATE_CLIENT_ID: 'ci-job', FLOWGATE_CLIENT_SECRET: SECRET } }) }).health(),
+      new GatewayClient(remote, { credentials: credentialSource(remote, { env: { FLOWGATE_CLIENT_ID: 'ci-job', FLOWGATE_CLIENT_SECRET: SECRET } }) }).listPackages(),
     );
     assert.equal(insecure.code, 'insecure-credentials');
     assert.ok(!insecure.message.includes(SECRET));

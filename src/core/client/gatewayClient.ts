@@ -121,6 +121,8 @@ interface RequestSpec {
   bytes?: Uint8Array;
   accept?: string;
   timeoutMs?: number;
+  /** A public route: no token is fetched from the credential source for it (a fixed `token` is still sent). */
+  anonymous?: boolean;
 }
 
 /** Codes for statuses whose body does not name one. */
@@ -199,13 +201,14 @@ export class GatewayClient {
 
   // ---- routes ----------------------------------------------------------------------------------
 
+  /** Public: no token is fetched for it (a liveness probe needs no credentials, and must not fail on bad ones). */
   health(): Promise<HealthResponse> {
-    return this.json({ method: 'GET', path: routes.health() });
+    return this.json({ method: 'GET', path: routes.health(), anonymous: true });
   }
 
-  /** The served OpenAPI document. */
+  /** The served OpenAPI document (public). */
   openapi(): Promise<Record<string, unknown>> {
-    return this.json({ method: 'GET', path: routes.openapi() });
+    return this.json({ method: 'GET', path: routes.openapi(), anonymous: true });
   }
 
   listPackages(): Promise<PackageListResponse> {
@@ -510,7 +513,7 @@ export class GatewayClient {
       }
     };
     try {
-      let token = this.token ?? (await this.credentials?.token());
+      let token = this.token ?? (spec.anonymous ? undefined : await this.credentials?.token());
       let response = await attempt(token);
       if (response.status === 401 && this.credentials && token) {
         // Expired or revoked meanwhile: once more with a fresh token.
@@ -540,7 +543,14 @@ export class GatewayClient {
       if (raw === undefined) {
         throw this.error(response.status, 'bad-response', `The gateway at ${this.baseUrl} answered ${spec.method} ${spec.path} with more than ${max} bytes; refused (is this a Flowgate gateway?)`);
       }
-      if (!response.ok) throw this.httpError(response, raw, spec);
+      if (!response.ok) {
+        const error = this.httpError(response, raw, spec);
+        if (response.status === 401 && this.credentials?.found === false) {
+          // The gateway wants a token and none could be sent: say so, and what to do.
+          throw this.error(401, error.code, `The gateway at ${this.baseUrl} needs credentials for ${spec.method} ${spec.path} and none were found for it (${error.message}). ${this.credentials.advice ?? ''}`.trim(), error.details);
+        }
+        throw error;
+      }
       if (expect === 'bytes') return { status: response.status, body: raw };
       if (raw.length === 0) return { status: response.status, body: undefined };
       try {

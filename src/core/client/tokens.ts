@@ -11,7 +11,7 @@
  * sent in clear text over a network. No message of this module contains a secret or a token.
  */
 import * as oidc from 'openid-client';
-import { findCredentials, CredentialsError, type ClientCredentials, type CredentialLookup } from './credentials';
+import { credentialsAdvice, findCredentials, CredentialsError, type ClientCredentials, type CredentialLookup } from './credentials';
 import { GatewayError } from './gatewayError';
 
 /** What a GatewayClient asks for a bearer token. */
@@ -24,6 +24,8 @@ export interface CredentialSource {
   readonly found?: boolean;
   /** Texts that must never appear in a message (secrets, tokens). */
   secrets(): string[];
+  /** What to do when the gateway wants credentials and none were found (a sentence for the 401 message). */
+  readonly advice?: string;
 }
 
 /** Seconds before expiry at which a cached token is replaced (or a fifth of its life when that is shorter). */
@@ -159,11 +161,12 @@ export function tokensFor(credentials: ClientCredentials, gatewayUrl: string): {
  * (credentials.ts) when first asked, then client-credentials tokens for them. A CredentialsError
  * (an unusable file or variable) becomes GatewayError `bad-credentials`.
  */
-export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = {}): CredentialSource {
+export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = {}, advice?: string): CredentialSource {
   let tokens: ReturnType<typeof tokensFor> | undefined;
   let looked = false;
   const source = {
     found: undefined as boolean | undefined,
+    advice: advice ?? credentialsAdvice(gatewayUrl),
     async token(): Promise<string | undefined> {
       if (!looked) {
         let creds: ClientCredentials | undefined;
