@@ -217,3 +217,18 @@ test('an unusable credentials file is a bad-credentials error before any request
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Last: it leaves a cached token of ci-job behind, which the caching test above must not find.
+test('credentials that appear later (an emulator writes local-admin.json just after it starts listening) are used by the same client', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowgate-tokens-'));
+  try {
+    const client = new GatewayClient(base, { credentials: credentialSource(base, { env: {}, dataDirs: [dir] }) });
+    const e = await gatewayError(client.listPackages());
+    assert.match(e.message, /none were found/);
+    fs.writeFileSync(path.join(dir, LOCAL_ADMIN_FILE), JSON.stringify({ issuer, client_id: 'ci-job', client_secret: SECRET }), { mode: 0o600 });
+    assert.deepEqual(await client.listPackages(), { packages: [] });
+    assert.equal(client.credentialsFound, true);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -515,12 +515,16 @@ export class GatewayClient {
     try {
       let token = this.token ?? (spec.anonymous ? undefined : await this.credentials?.token());
       let response = await attempt(token);
-      if (response.status === 401 && this.credentials && token) {
-        // Expired or revoked meanwhile: once more with a fresh token.
-        await response.body?.cancel().catch(() => undefined);
-        this.credentials.rejected(token);
-        token = await this.credentials.token();
-        response = await attempt(token);
+      if (response.status === 401 && this.credentials && !spec.anonymous) {
+        // Expired or revoked meanwhile: once more with a fresh token. None sent: once more if
+        // credentials have appeared since (a just-started emulator's local-admin.json).
+        if (token) this.credentials.rejected(token);
+        const fresh = await this.credentials.token();
+        if (fresh) {
+          await response.body?.cancel().catch(() => undefined);
+          token = fresh;
+          response = await attempt(token);
+        }
       }
       return { response, url, timedOut: () => timedOut, cleanup };
     } catch (error) {

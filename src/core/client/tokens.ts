@@ -163,12 +163,13 @@ export function tokensFor(credentials: ClientCredentials, gatewayUrl: string): {
  */
 export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = {}, advice?: string): CredentialSource {
   let tokens: ReturnType<typeof tokensFor> | undefined;
-  let looked = false;
   const source = {
     found: undefined as boolean | undefined,
     advice: advice ?? credentialsAdvice(gatewayUrl),
     async token(): Promise<string | undefined> {
-      if (!looked) {
+      // Found credentials are kept; none found is looked up again next time (an emulator writes its
+      // local-admin.json just after it starts listening, and a user may add some meanwhile).
+      if (!tokens) {
         let creds: ClientCredentials | undefined;
         try {
           creds = findCredentials(gatewayUrl, lookup);
@@ -176,7 +177,6 @@ export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = 
           if (err instanceof CredentialsError) throw new GatewayError(0, 'bad-credentials', err.message);
           throw err;
         }
-        looked = true;
         source.found = creds !== undefined;
         if (creds) tokens = tokensFor(creds, gatewayUrl);
       }
