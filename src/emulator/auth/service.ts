@@ -19,12 +19,11 @@ import { EmbeddedDirectory, type Caller } from '../../core/gatewayConfig/directo
 import type { GatewayConfig } from '../../core/gatewayConfig/schema';
 import { verifySecret } from '../../core/gatewayConfig/scrypt';
 import { LIMITS } from '../../core/limits';
+import { API_SCOPE } from '../../core/api/schemas/operations';
 import { fileAdapter } from './adapter';
 import type { SigningKeys } from './keys';
 
 export const OAUTH_MOUNT = '/oauth';
-/** The one scope of the gateway's API. */
-export const API_SCOPE = 'flowgate';
 
 export type Authentication = { caller?: Caller; invalid?: undefined } | { caller?: undefined; invalid: string };
 

@@ -11,6 +11,7 @@ import type { GatewayContext } from '../routes/context';
 import { browserPolicy, type BrowserPolicyOptions } from './browserPolicy';
 import { errorHandler, notFoundHandler } from './errorHandling';
 import { OAUTH_MOUNT } from '../auth/service';
+import { accessControl } from '../auth/access';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
@@ -29,6 +30,8 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
       req.url = DISCOVERY_PATH;
       auth.handle(req, res);
     });
+    // Every other route: the operation's access (operations.ts), one check for all.
+    app.use(accessControl(auth));
   }
   // First: starting a flow is the hot path, and no other route matches its paths (POST
   // /api/:tenant/:system/flows/…/executions, /api/v1/executions…), so the order changes no answer.
