@@ -90,6 +90,20 @@ export default [
         note(`without credentials: ${text.trim()} — tooltip: ${full.slice(0, 160)}…`);
         note(`screenshot: ${await screenshot('vscode-ui-gateways-no-credentials')}`);
 
+        // A command against it (Publish to Dev Gateway, it being the dev gateway): the error offers Open Settings.
+        gateway.writeSettings({ 'flowgate.gateways': [{ name: gatewayName, url: gateway.url }], 'flowgate.devGateway.url': gateway.url });
+        await page.waitForTimeout(1500); // the settings file change reaches the extension host
+        await ui.clearNotifications(page);
+        await ui.runCommand(page, 'Flowgate: Publish to Dev Gateway', { settleMs: 0, allowError: true });
+        const toast = await ui.waitForToast(page, 'none were found', { timeout: 45_000 });
+        const message = (await toast.textContent()) || '';
+        if (!/could not upload network-ops 1/.test(message) || !/credentialsFile/.test(message)) throw new Error(`the error: "${message}"`);
+        await ui.clickToastButton(toast, 'Open Settings');
+        await page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+        note(`screenshot: ${await screenshot('vscode-ui-gateways-open-settings')}`);
+        await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300, allowError: true });
+        await ui.clearNotifications(page);
+
         // With credentialsFile (what addToSettings writes): the package is listed.
         await gateway.addToSettings();
         const items = await ui.readTreeItems(page, 'Gateways', { waitForLabel: 'ui-creds-pkg', timeout: 30_000 });
