@@ -503,6 +503,28 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
       }
     });
 
+    test('a version with no groups: the banner\'s curl line has no token and works as printed', async () => {
+      const ws = copyExamples('open');
+      editFile(path.join(ws, 'packages', 'network-ops.package.yaml'), /^authorisation:\n  groups:\n    - netops\n/m, '');
+      const data = mkdtempSync(path.join(tmp, 'emu-data-'));
+      const emu = startCliEmulator(['--port', '0', '--snmp-port', '0', '--publish', ws, '--data', data]);
+      try {
+        await waitFor(emu.output, /Stop with Ctrl\+C/, emu.exited);
+        const out = emu.output();
+        const curl = /^\s*(curl .*Restart-Service.*)$/m.exec(out)?.[1];
+        assert.ok(curl, `no curl line for Restart-Service in:\n${out}`);
+        assert.doesNotMatch(curl, /Authorization/);
+        assert.doesNotMatch(out, /# Restart-Service \(network-ops v1\), with a token/);
+        const r = await execP('sh', ['-c', curl], { env: userEnv() });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(JSON.parse(r.stdout).outputVariables.restarted, true);
+        const runLine = /^\s*(flowgate run Restart-Service .*)$/m.exec(out)?.[1];
+        assert.ok(runLine && !runLine.includes('--credentials'), `run line: ${runLine}`);
+      } finally {
+        assert.equal(await stop(emu.child, emu.exited), 0, emu.output());
+      }
+    });
+
     test('every emulator flag is passed on and checked: a bad --execution-retention is a usage error (exit 2)', async () => {
       const emu = startCliEmulator(['--port', '0', '--snmp-port', '0', '--execution-retention', '0', '--data', mkdtempSync(path.join(tmp, 'emu-data-'))]);
       assert.equal(await emu.exited, 2, emu.output());
