@@ -70,6 +70,10 @@ before(async () => {
   app.get('/.well-known/openid-configuration', async (_req, res) => {
     res.json(await (await fetch(`${issuer}/.well-known/openid-configuration`)).json());
   });
+  // A hostile gateway's discovery document: far longer than any real one.
+  app.get('/huge/.well-known/openid-configuration', (_req, res) => {
+    res.json({ issuer: `${base}/huge`, token_endpoint: `${base}/huge/token`, pad: 'x'.repeat(1024 * 1024) });
+  });
   app.get('/api/v1/packages', async (req, res) => {
     const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
     const unauthorized = (why: string) => {
@@ -216,6 +220,14 @@ test('an unusable credentials file is a bad-credentials error before any request
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a discovery document longer than the bound is refused, not read whole', async () => {
+  const gw = `${base}/huge`;
+  const e = await gatewayError(new GatewayClient(gw, { credentials: credentialSource(gw, { env: { FLOWGATE_CLIENT_ID: 'ci-job', FLOWGATE_CLIENT_SECRET: SECRET } }) }).listPackages());
+  assert.equal(e.code, 'discovery-failed');
+  assert.match(e.message, /longer than 65536 bytes/);
+  assert.ok(!e.message.includes(SECRET));
 });
 
 // Last: it leaves a cached token of ci-job behind, which the caching test above must not find.

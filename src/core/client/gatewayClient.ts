@@ -48,7 +48,7 @@ import { isJsonObject } from '../model/jsonObject';
 import { LIMITS } from '../limits';
 
 /** The body, or undefined when it is (or says it is) longer than `max` bytes: reading stops there. */
-async function readAtMost(response: Response, max: number): Promise<Uint8Array | undefined> {
+export async function readAtMost(response: Response, max: number): Promise<Uint8Array | undefined> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > max) {
     await response.body?.cancel().catch(() => undefined);

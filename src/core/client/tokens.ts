@@ -13,6 +13,7 @@
 import * as oidc from 'openid-client';
 import { credentialsAdvice, findCredentials, CredentialsError, type ClientCredentials, type CredentialLookup } from './credentials';
 import { GatewayError } from './gatewayError';
+import { readAtMost } from './gatewayClient';
 
 /** What a GatewayClient asks for a bearer token. */
 export interface CredentialSource {
@@ -32,6 +33,17 @@ export interface CredentialSource {
 export const TOKEN_REFRESH_MARGIN_SECONDS = 30;
 /** Seconds a discovery or token request may take. */
 export const TOKEN_REQUEST_TIMEOUT_SECONDS = 15;
+/** Bytes a discovery document or token answer may have: a hostile server cannot exhaust the client. */
+export const TOKEN_ANSWER_BYTES = 64 * 1024;
+
+/** fetch for openid-client whose answers are read with a bound (readAtMost), so a huge one is refused early. */
+async function boundedFetch(url: string, options: oidc.CustomFetchOptions): Promise<Response> {
+  const response = await fetch(url, options as RequestInit);
+  const body = await readAtMost(response, TOKEN_ANSWER_BYTES);
+  if (body === undefined) throw new Error(`the answer of ${new URL(url).origin}${new URL(url).pathname} is longer than ${TOKEN_ANSWER_BYTES} bytes`);
+  const nullBody = [101, 204, 205, 304].includes(response.status);
+  return new Response(nullBody ? null : (body as unknown as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
 
 /** True for URLs whose host is a loopback address (127.0.0.0/8, ::1, localhost). */
 export function isLoopbackUrl(url: URL): boolean {
@@ -91,6 +103,7 @@ class ClientCredentialsTokens {
     try {
       this.config = await oidc.discovery(url, this.credentials.clientId, undefined, oidc.ClientSecretBasic(this.credentials.clientSecret), {
         timeout: TOKEN_REQUEST_TIMEOUT_SECONDS,
+        [oidc.customFetch]: boundedFetch,
         ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
       });
     } catch (err) {
