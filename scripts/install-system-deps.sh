@@ -11,6 +11,8 @@ have_cmd chromium || need+=(chromium)
 # OpenLDAP (slapd, ldap-utils) comes back with the first test that runs a directory server.
 have_cmd snmptrap || need+=(snmp)
 have_cmd rg || need+=(ripgrep)
+# jq: the curl lines of README and of the emulator banner read local-admin.json with it (test/cli).
+have_cmd jq || need+=(jq)
 have_pkg libkrb5-dev || need+=(libkrb5-dev)
 
 if [ ${#need[@]} -eq 0 ]; then

@@ -3,7 +3,8 @@
 // default package (so `npx flowgate run Restart-Service --input device=10.0.0.1` works). Extra
 // arguments go to `flowgate emulator`
 // (e.g. `npm start -- --port 9000`). Data lives in .flowgate/emulator unless --data or
-// FLOWGATE_DATA says otherwise.
+// FLOWGATE_DATA says otherwise; its local-admin.json is the credential `npx flowgate` (src/cli/credentials.ts)
+// and the banner's curl token line use, so nothing asks for a sign-in.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, statSync, readdirSync } from 'node:fs';
 import path from 'node:path';

@@ -16,8 +16,10 @@ export const COMMON_OPTIONS: OptionSpecs = {
   json: { type: 'boolean' },
 };
 
+/** `--gateway <url>` and `--credentials <file>` (src/cli/credentials.ts): every command that talks to a gateway. */
 export const GATEWAY_OPTION: OptionSpecs = {
   gateway: { type: 'string', short: 'g' },
+  credentials: { type: 'string' },
 };
 
 export const DEFAULT_GATEWAY = 'http://127.0.0.1:8722';

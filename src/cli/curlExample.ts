@@ -46,6 +46,8 @@ export interface RunExample {
   inputVariables: Record<string, unknown>;
   curl: string;
   run: string;
+  /** The version has groups: the curl line needs $TOKEN. */
+  authorised: boolean;
 }
 
 export interface RunLineStyle {
@@ -55,6 +57,27 @@ export interface RunLineStyle {
   defaultPackage?: boolean;
   /** The gateway URL is the command line's default one: leave `--gateway` out. */
   defaultGateway?: boolean;
+  /**
+   * The version has groups: the curl line sends `Authorization: Bearer $TOKEN` (see tokenCommand),
+   * and the run line names this credentials file when the command line would not find it itself.
+   */
+  authorised?: { credentialsFile?: string };
+}
+
+/** The shell variable the authorised curl lines use. */
+export const TOKEN_VARIABLE = 'TOKEN';
+
+/**
+ * A shell line that sets $TOKEN to a client-credentials access token of the client in
+ * `credentialsFile` (an emulator's local-admin.json), from `tokenEndpoint` — with curl and jq, the
+ * secret read from the file, never written on the command line.
+ */
+export function tokenCommand(credentialsFile: string, tokenEndpoint: string): string {
+  const file = shellQuote(credentialsFile);
+  return (
+    `${TOKEN_VARIABLE}=$(curl -s -u "$(jq -r '.client_id + ":" + .client_secret' ${file})" ` +
+    `-d grant_type=client_credentials ${shellQuote(tokenEndpoint)} | jq -r .access_token)`
+  );
 }
 
 export function runExample(gatewayUrl: string, packageName: string, packageVersion: number, sig: FlowSignature, style: RunLineStyle = {}): RunExample {
@@ -62,7 +85,8 @@ export function runExample(gatewayUrl: string, packageName: string, packageVersi
   const query = `packageName=${encodeURIComponent(packageName)}&packageVersion=${packageVersion}`;
   const url = `${gatewayUrl}${routes.startExecution(sig.name)}?${query}`;
   const body = JSON.stringify({ inputVariables });
-  const curl = `curl -s -X POST ${shellQuote(url)} -H 'Content-Type: application/json' -d ${shellQuote(body)}`;
+  const bearer = style.authorised ? ` -H "Authorization: Bearer $${TOKEN_VARIABLE}"` : '';
+  const curl = `curl -s -X POST ${shellQuote(url)}${bearer} -H 'Content-Type: application/json' -d ${shellQuote(body)}`;
   const inputArgs = Object.entries(inputVariables).map(
     ([k, v]) => `--input ${shellQuote(`${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)}`,
   );
@@ -72,6 +96,7 @@ export function runExample(gatewayUrl: string, packageName: string, packageVersi
     ...(style.defaultPackage ? [] : ['--package', shellQuote(packageName), '--version', String(packageVersion)]),
     ...inputArgs,
     ...(style.defaultGateway ? [] : ['--gateway', shellQuote(gatewayUrl)]),
+    ...(style.authorised?.credentialsFile ? ['--credentials', shellQuote(style.authorised.credentialsFile)] : []),
   ].join(' ');
-  return { flow: sig.name, packageName, packageVersion, inputVariables, curl, run };
+  return { flow: sig.name, packageName, packageVersion, inputVariables, curl, run, authorised: style.authorised !== undefined };
 }

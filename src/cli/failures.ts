@@ -4,6 +4,7 @@
  * with FLOWGATE_DEBUG set.
  */
 import { GatewayError } from '../core/client/gatewayClient';
+import { credentialsAdvice } from '../core/client/credentials';
 import { PackageFileError } from '../core/package/errors';
 import { PackageValidationError } from '../core/package/pack';
 import { countBySeverity, diagnosticToJson, formatDiagnostic, plural } from './diagnostics';
@@ -107,8 +108,22 @@ export function describeGatewayError(err: GatewayError, gateway?: string): Gatew
     case 'flow-failed':
       return { message: `the flow failed: ${err.message}`, details };
     case 'unauthorized':
+      return {
+        message: `${err.message} (HTTP ${err.status})`,
+        details,
+        hint: /none were found/.test(err.message)
+          ? undefined
+          : 'The gateway did not accept the credentials: check FLOWGATE_CLIENT_ID / FLOWGATE_CLIENT_SECRET or the --credentials file (a local emulator\'s is its data folder\'s local-admin.json).',
+      };
+    case 'bad-credentials':
+    case 'insecure-credentials':
+      return { message: err.message, details, hint: credentialsAdvice(gateway ?? 'the gateway', { cliOption: true }) };
     case 'forbidden':
-      return { message: `${err.message} (HTTP ${err.status})`, details, hint: 'Check the credentials the gateway expects.' };
+      return {
+        message: `${err.message} (HTTP ${err.status})`,
+        details,
+        hint: 'The credentials are valid but not allowed to do this: management needs a client or user in one of the gateway\'s Admin groups; running a flow needs one in the version\'s groups.',
+      };
     default:
       return { message: err.status ? `${err.message} (HTTP ${err.status} ${err.code})` : err.message, details };
   }

@@ -34,6 +34,9 @@ function topLevelHelp(): string {
     '',
     'Environment:',
     '  FLOWGATE_GATEWAY  gateway URL used when --gateway is not given (default http://127.0.0.1:8722)',
+    '  FLOWGATE_CLIENT_ID, FLOWGATE_CLIENT_SECRET',
+    '                    OAuth client credentials for the gateway (CI jobs); without them a local',
+    "                    emulator's local-admin.json is used, or --credentials <file>",
     '  NO_COLOR          disable colours',
   ].join('\n');
 }

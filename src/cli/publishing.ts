@@ -2,7 +2,7 @@
  * Upload + publish of a package file: the one code path behind `flowgate publish` and
  * `flowgate emulator --publish`.
  */
-import { GatewayClient } from '../core/client/gatewayClient';
+import type { GatewayClient } from '../core/client/gatewayClient';
 import type { PackageManifest } from '../core/model/manifest';
 
 export interface PublishOutcome {
@@ -15,9 +15,7 @@ export interface PublishOutcome {
   published: boolean;
 }
 
-export function clientFor(url: string): GatewayClient {
-  return new GatewayClient(url);
-}
+export { clientFor } from './credentials';
 
 /**
  * Uploads the package file and, unless `publish` is false, publishes the version. An identical

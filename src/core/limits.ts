@@ -81,6 +81,27 @@ export const LIMITS = {
   packageYamlLines: 1_000_000,
   /** Directory groups one package version's authorisation lists. */
   authorisationGroups: 256,
+  /** The gateway configuration file (gateway.yaml): bytes; users, groups, members of one group, OAuth clients, groups of one client; a user, group or client name. */
+  gatewayConfigBytes: 1024 * 1024,
+  directoryUsers: 10_000,
+  directoryGroups: 10_000,
+  groupMembers: 10_000,
+  oauthClients: 1000,
+  clientGroups: 256,
+  directoryNameLength: 256,
+  /** Access tokens: lifetime in seconds (default, least, most); seconds of clock skew a token's exp/nbf are checked with. */
+  accessTokenTtlSeconds: 300,
+  accessTokenTtlMinSeconds: 30,
+  accessTokenTtlMaxSeconds: 3600,
+  tokenClockToleranceSeconds: 5,
+  /** An Authorization header's bytes (a bearer JWT is a few hundred). */
+  authorizationHeaderBytes: 8 * 1024,
+  /** scrypt hashes (scrypt$N$r$p$salt$hash): largest cost N, block size r and parallelism p accepted (memory 128·N·r bytes). */
+  scryptMaxN: 2 ** 17,
+  scryptMaxR: 16,
+  scryptMaxP: 4,
+  /** Entries of one model (sessions, grants, …) the authorization server's store in the data folder keeps. */
+  oauthStoreEntries: 10_000,
   /** Definition files: steps in one list (a flow's, a branch's, a loop's), characters of a URL or path. */
   flowSteps: 1000,
   urlLength: 8192,

@@ -14,12 +14,17 @@ import { configureEgress, registerSelfPort, type EgressPattern } from './engine/
 import { PackageStore } from './store/packageStore';
 import { Scheduler } from './schedules/scheduler';
 import { SnmpService } from './triggers/service';
+import { ConfigError, loadGatewayConfig, writeLocalAdmin } from './auth/config';
+import { loadSigningKeys } from './auth/keys';
+import { AuthService } from './auth/service';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
   port: number;
   host: string;
   dataDir: string;
+  /** The gateway configuration file (`--config`); default `<dataDir>/gateway.yaml`, created on first start. */
+  configFile?: string;
   name: string;
   /** UDP port of the SNMP trap receiver (on `host`); 0 picks a free port. */
   snmpPort: number;
@@ -98,6 +103,18 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   } catch (err) {
     throw new GatewayStartError(`Cannot open the data folder ${options.dataDir}: ${(err as Error).message}`, 1);
   }
+  // Identity and access: the configuration file (a bad one refuses the start with exit code 2), the signing key.
+  let auth: AuthService;
+  let localAdminSecret: string;
+  try {
+    const loaded = await loadGatewayConfig(options.dataDir, options.configFile);
+    localAdminSecret = loaded.localAdminSecret;
+    auth = new AuthService(loaded.config, await loadSigningKeys(options.dataDir), options.dataDir);
+  } catch (err) {
+    await store.flush().catch(() => undefined);
+    if (err instanceof ConfigError) throw new GatewayStartError(err.message, err.exitCode);
+    throw new GatewayStartError(`Cannot set up identity and access in ${options.dataDir}: ${(err as Error).message}`, 1);
+  }
   let history: JsonlExecutionHistory;
   try {
     history = await JsonlExecutionHistory.open(options.dataDir, { retention: options.executionRetention });
@@ -129,6 +146,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     executions,
     snmp,
     scheduler,
+    auth,
   }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
   configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
   const server = http.createServer(app);
@@ -160,10 +178,19 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     throw err;
   });
 
-  scheduler.start();
   const { port, address: boundAddress } = server.address() as AddressInfo;
-  const unregisterSelf = registerSelfPort(port);
   const reach = reachableUrls(options.host, boundAddress, port);
+  auth.start(reach.urls[0]);
+  try {
+    await writeLocalAdmin(options.dataDir, auth.issuer, localAdminSecret);
+  } catch (err) {
+    server.close();
+    await snmp.close();
+    await store.flush().catch(() => undefined);
+    throw new GatewayStartError(`Cannot write ${options.dataDir}/local-admin.json: ${(err as Error).message}`, 1);
+  }
+  scheduler.start();
+  const unregisterSelf = registerSelfPort(port);
   let closing: Promise<void> | undefined;
 
   openGateways++;
@@ -178,6 +205,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
       await executions.stopAll();
       await history.close();
       await store.flush();
+      await auth.close();
       // The expression processes are shared by the gateways of this process: the last one closes them.
       if (--openGateways === 0) closeExpressionPool();
       const force = setTimeout(() => server.closeAllConnections(), 1000);

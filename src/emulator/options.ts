@@ -19,6 +19,7 @@ export const EMULATOR_FLAGS = {
   port: { type: 'string' },
   host: { type: 'string' },
   data: { type: 'string' },
+  config: { type: 'string' },
   name: { type: 'string' },
   'snmp-port': { type: 'string' },
   'execution-retention': { type: 'string' },
@@ -32,6 +33,9 @@ export const EMULATOR_FLAGS = {
 export const EMULATOR_FLAGS_HELP = `  --port <n>        TCP port, 0 picks a free one   [FLOWGATE_PORT]       default ${DEFAULT_PORT}
   --host <addr>     address to bind                [FLOWGATE_HOST]       default ${DEFAULT_HOST}
   --data <folder>   data folder                    [FLOWGATE_DATA]       default ~/.flowgate/emulator
+  --config <file>   gateway configuration (YAML: directory, Admin groups, OAuth clients)
+                                                   [FLOWGATE_CONFIG]     default <data>/gateway.yaml,
+                                                   created on first start
   --name <name>     gateway name                   [FLOWGATE_NAME]       default ${DEFAULT_NAME}
   --snmp-port <n>   SNMP trap port, 0 picks one    [FLOWGATE_SNMP_PORT]  default ${DEFAULT_SNMP_PORT}
   --execution-retention <count>
@@ -118,6 +122,7 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
   const host = pick('host', 'FLOWGATE_HOST') ?? DEFAULT_HOST;
   const name = pick('name', 'FLOWGATE_NAME') ?? DEFAULT_NAME;
   const data = pick('data', 'FLOWGATE_DATA');
+  const config = pick('config', 'FLOWGATE_CONFIG');
   if (!host.trim()) throw new UsageError('host must not be empty');
   let egressAllow: GatewayOptions['egressAllow'];
   const rawEgress = pick('egress-allow', 'FLOWGATE_EGRESS_ALLOW');
@@ -144,6 +149,7 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
       host,
       name,
       dataDir: path.resolve(expandHome(data ?? path.join(os.homedir(), '.flowgate', 'emulator'))),
+      ...(config !== undefined ? { configFile: path.resolve(expandHome(config)) } : {}),
       snmpPort: rawSnmp === undefined ? DEFAULT_SNMP_PORT : parsePort(rawSnmp, 'snmp-port'),
       executionRetention: rawRetention === undefined ? DEFAULT_EXECUTION_RETENTION : Number(rawRetention),
       ...(allowOrigins ? { allowOrigins } : {}),

@@ -36,7 +36,8 @@ import { WorkspaceModel } from './shared/workspaceModel';
  */
 export interface FlowgateApi {
   workspaceModel(): Promise<Workspace>;
-  localGateway: { url(): string | undefined; isRunning(): boolean };
+  /** `dataDir`: where the emulator this window starts keeps its data (its local-admin.json). */
+  localGateway: { url(): string | undefined; isRunning(): boolean; dataDir(): string };
   /** The open panel of a key (what `flowgate.showSchedules` / `flowgate.showTriggers` answer), undefined when none is open. */
   panels: {
     executions(key: string): Pick<ExecutionsPanel, 'host' | 'executions' | 'focused'> | undefined;
@@ -171,7 +172,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
 
   return {
     workspaceModel: () => model.get(),
-    localGateway: { url: () => local.url(), isRunning: () => local.isRunning() },
+    localGateway: { url: () => local.url(), isRunning: () => local.isRunning(), dataDir: () => local.dataDir() },
     panels: {
       executions: (key) => executionsPanels.get(key),
       schedules: (key) => schedulesPanels.get(key),

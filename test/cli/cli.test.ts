@@ -14,13 +14,13 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readPackageFile } from '../../src/core/package/packageFile';
-import { ensureEmulatorBuilt, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
+import { credentials, ensureEmulatorBuilt, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 
 const REPO = path.resolve(__dirname, '..', '..');
 const EXAMPLES = path.join(REPO, 'examples');
@@ -126,6 +126,8 @@ function editFile(file: string, from: string | RegExp, to: string): void {
 
 describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
   let gw: EmulatorProcess;
+  /** `--credentials <the emulator's local-admin.json>`: the emulator's data folder is one the CLI does not know by itself. */
+  const creds = () => ['--credentials', path.join(gw.dataDir, 'local-admin.json')];
 
   before(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'flowgate-cli-test-'));
@@ -275,21 +277,25 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
 
   describe('publish and run against an emulator', () => {
     test('publish a draft; again is "already present"; same version with other content is refused', async () => {
-      const r = await flowgate(['publish', DRAFT, '--gateway', gw.url]);
+      const r = await flowgate(['publish', DRAFT, '--gateway', gw.url, ...creds()]);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /uploaded network-ops v1/);
       assert.match(r.stdout, /published network-ops v1/);
 
-      const again = await flowgate(['publish', DRAFT, '--json'], { env: { FLOWGATE_GATEWAY: gw.url } });
+      // Client credentials from the environment (a CI job): the secret never reaches the output.
+      const { client_id, client_secret } = credentials(gw.dataDir);
+      const again = await flowgate(['publish', DRAFT, '--json'], { env: { FLOWGATE_GATEWAY: gw.url, FLOWGATE_CLIENT_ID: client_id, FLOWGATE_CLIENT_SECRET: client_secret } });
       assert.equal(again.code, 0, again.stderr);
       const doc = JSON.parse(again.stdout);
       assert.equal(doc.alreadyPresent, true);
       assert.equal(doc.published, true);
       assert.equal(doc.gateway, gw.url);
+      assert.ok(!again.stdout.includes(client_secret) && !again.stderr.includes(client_secret), 'the secret is not printed');
 
+      // The emulator's data folder named by FLOWGATE_DATA (as `flowgate emulator` would use it).
       const ws = copyExamples('changed');
       editFile(path.join(ws, 'flows', 'network', 'core', 'Restart-Service.flow.yaml'), 'default: sshd', 'default: nginx');
-      const conflict = await flowgate(['publish', path.join(ws, 'packages', 'network-ops.package.yaml'), '-g', gw.url]);
+      const conflict = await flowgate(['publish', path.join(ws, 'packages', 'network-ops.package.yaml'), '-g', gw.url], { env: { FLOWGATE_DATA: gw.dataDir } });
       assert.equal(conflict.code, 1);
       assert.match(conflict.stderr, /immutable/);
       assert.match(conflict.stderr, /bump `version`/);
@@ -300,16 +306,16 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
       editFile(path.join(ws, 'packages', 'network-ops.package.yaml'), /^version: 1$/m, 'version: 2');
       const file = path.join(tmp, 'v2.fgpkg');
       assert.equal((await flowgate(['pack', path.join(ws, 'packages', 'network-ops.package.yaml'), '-o', file])).code, 0);
-      const r = await flowgate(['publish', file, '--no-publish', '-g', gw.url, '--json']);
+      const r = await flowgate(['publish', file, '--no-publish', '-g', gw.url, '--json', ...creds()]);
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
       assert.deepEqual([doc.name, doc.version, doc.created, doc.published], ['network-ops', 2, true, false]);
-      const detail = await (await fetch(`${gw.url}/api/v1/packages/network-ops/versions/2`)).json();
+      const detail = await (await fetch(`${gw.url}/api/v1/packages/network-ops/versions/2`, { headers: { authorization: `Bearer ${await gw.adminToken()}` } })).json();
       assert.equal(detail.published, false);
     });
 
     test('run the sample flow with --input and --json', async () => {
-      const r = await flowgate(['run', 'Restart-Service', '--package', 'network-ops', '--version', '1', '--input', 'device=10.0.0.1', '--input', 'dryRun=false', '--json', '--gateway', gw.url]);
+      const r = await flowgate(['run', 'Restart-Service', '--package', 'network-ops', '--version', '1', '--input', 'device=10.0.0.1', '--input', 'dryRun=false', '--json', '--gateway', gw.url, ...creds()]);
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
       assert.equal(doc.status, 'Ended');
@@ -318,7 +324,7 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
       assert.equal(doc.packageName, 'network-ops');
       assert.equal(doc.packageVersion, 1);
 
-      const human = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '-i', 'device=10.0.0.2', '-i', 'service=nginx', '-g', gw.url]);
+      const human = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '-i', 'device=10.0.0.2', '-i', 'service=nginx', '-g', gw.url, ...creds()]);
       assert.equal(human.code, 0, human.stderr);
       assert.match(human.stdout, /Restart-Service \(network-ops v1\) Ended/);
       assert.match(human.stdout, /^\s+message\s+= Restarted nginx on 10\.0\.0\.2$/m);
@@ -326,7 +332,7 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
     });
 
     test('--inputs-json, and --async returns an execution id', async () => {
-      const r = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '--inputs-json', '{"device":"10.0.0.3","dryRun":true}', '--async', '--json', '-g', gw.url]);
+      const r = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '--inputs-json', '{"device":"10.0.0.3","dryRun":true}', '--async', '--json', '-g', gw.url, ...creds()]);
       assert.equal(r.code, 0, r.stderr);
       const doc = JSON.parse(r.stdout);
       assert.match(doc.executionId, /\S/);
@@ -334,13 +340,13 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
     });
 
     test('bad inputs: exit 1, every refused field listed', async () => {
-      const r = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '--input', 'device=42', '--input', 'colour=blue', '-g', gw.url]);
+      const r = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '--input', 'device=42', '--input', 'colour=blue', '-g', gw.url, ...creds()]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /refused the inputs/);
       assert.match(r.stderr, /- inputVariables\.device: /);
       assert.match(r.stderr, /- inputVariables\.colour: /);
 
-      const j = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '--json', '-g', gw.url]);
+      const j = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '--json', '-g', gw.url, ...creds()]);
       assert.equal(j.code, 1);
       const err = JSON.parse(j.stdout).error;
       assert.equal(err.code, 'invalid-inputs');
@@ -348,10 +354,55 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
     });
 
     test('a flow that fails: exit 1 with its error', async () => {
-      const r = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '--input', 'device=192.0.2.9', '-g', gw.url]);
+      const r = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '--input', 'device=192.0.2.9', '-g', gw.url, ...creds()]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /the flow failed: Device 192\.0\.2\.9 is unreachable/);
       assert.doesNotMatch(r.stderr, /\n\s+at /);
+    });
+
+    test('no credentials for a version with groups: exit 1, a clear message saying what to do', async () => {
+      const r = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '-i', 'device=10.0.0.1', '-g', gw.url]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, new RegExp(`The gateway at ${gw.url.replace(/\./g, '\\.')} needs credentials .* none were found for it`));
+      assert.match(r.stderr, /set FLOWGATE_CLIENT_ID and FLOWGATE_CLIENT_SECRET/);
+      assert.match(r.stderr, /--credentials <file>/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /);
+      const j = await flowgate(['publish', DRAFT, '-g', gw.url, '--json']);
+      assert.equal(j.code, 1);
+      const err = JSON.parse(j.stdout).error;
+      assert.deepEqual([err.code, err.status], ['unauthorized', 401]);
+      assert.match(err.message, /none were found/);
+    });
+
+    test('unusable credentials: a file others may read, one of another gateway, a wrong secret — clear errors, the secret never printed', async () => {
+      const { client_secret } = credentials(gw.dataDir);
+      const file = path.join(tmp, 'readable-local-admin.json');
+      writeFileSync(file, readFileSync(path.join(gw.dataDir, 'local-admin.json')), { mode: 0o644 });
+      chmodSync(file, 0o644);
+      const readable = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '-g', gw.url, '--credentials', file, '--json']);
+      assert.equal(readable.code, 1);
+      const e1 = JSON.parse(readable.stdout).error;
+      assert.equal(e1.code, 'bad-credentials');
+      assert.match(e1.message, /may be read by other users \(mode 0644\)/);
+      assert.match(e1.message, /chmod 600/);
+
+      const other = path.join(tmp, 'other-local-admin.json');
+      writeFileSync(other, JSON.stringify({ ...credentials(gw.dataDir), issuer: 'http://127.0.0.1:1/oauth' }), { mode: 0o600 });
+      const wrongGateway = await flowgate(['publish', DRAFT, '-g', gw.url, '--credentials', other]);
+      assert.equal(wrongGateway.code, 1);
+      assert.match(wrongGateway.stderr, /is for the gateway at http:\/\/127\.0\.0\.1:1, not/);
+
+      const wrong = 'not-the-secret-1f2e3d4c5b6a';
+      const refused = await flowgate(['run', 'Restart-Service', '-p', 'network-ops', '-g', gw.url, '--json'], {
+        env: { FLOWGATE_CLIENT_ID: 'local-admin', FLOWGATE_CLIENT_SECRET: wrong },
+      });
+      assert.equal(refused.code, 1);
+      const e3 = JSON.parse(refused.stdout).error;
+      assert.equal(e3.code, 'unauthorized');
+      assert.match(e3.message, /refused the client credentials of the environment \(FLOWGATE_CLIENT_ID\) \(client "local-admin"\): invalid_client/);
+      for (const r of [readable, wrongGateway, refused]) {
+        for (const secret of [client_secret, wrong]) assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), 'no secret in the output');
+      }
     });
 
     test('no gateway: a clear message naming the URL and `flowgate emulator`', async () => {
@@ -409,8 +460,14 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
         const curl = /^\s*(curl .*Restart-Service.*)$/m.exec(out)?.[1];
         assert.ok(curl, `no curl line for Restart-Service in:\n${out}`);
         assert.match(curl, /"inputVariables":\{"device":"10\.0\.0\.1"\}/, 'sample value for the required input only');
+        // The sample version has groups: the line sends $TOKEN, which the printed token line sets from local-admin.json.
+        assert.match(curl, /-H "Authorization: Bearer \$TOKEN"/);
+        const tokenLine = /^\s*(TOKEN=\$\(curl .*)$/m.exec(out)?.[1];
+        assert.ok(tokenLine, `no token line in:\n${out}`);
+        assert.ok(tokenLine.includes(path.join(data, 'local-admin.json')));
+        assert.ok(!out.includes(credentials(data).client_secret), 'the banner does not show the secret');
         // Exactly what a user would paste into a shell.
-        const r = await execP('sh', ['-c', curl], { env: userEnv() });
+        const r = await execP('sh', ['-c', `${tokenLine}\n${curl}`], { env: userEnv() });
         assert.equal(r.code, 0, r.stderr);
         const body = JSON.parse(r.stdout);
         assert.equal(body.status, 'Ended');
@@ -421,11 +478,12 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
         const trapPort = /SNMP traps: udp [\d.]+:(\d+)/.exec(out)?.[1];
         assert.ok(trapPort, `no SNMP trap port in:\n${out}`);
         const url = /listening on (http:\/\/[\d.]+:\d+)/.exec(out)![1];
+        const token = (await execP('sh', ['-c', `${tokenLine}\necho "$TOKEN"`], { env: userEnv() })).stdout.trim();
         const sent = await flowgate(['trap', 'send', '--port', trapPort, '--oid', '1.3.6.1.6.3.1.1.5.3', '--community', 'public']);
         assert.equal(sent.code, 0, sent.stderr);
         let triggered: { flow: string; initiator: { type: string; name: string }; status: string } | undefined;
         for (let i = 0; i < 100 && !triggered; i++) {
-          const list = (await (await fetch(`${url}/api/v1/executions?flow=network/core/Restart-Service`)).json()) as {
+          const list = (await (await fetch(`${url}/api/v1/executions?flow=network/core/Restart-Service`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
             executions: { flow: string; initiator: { type: string; name: string }; status: string }[];
           };
           triggered = list.executions.find((e) => e.initiator.type === 'trigger');
@@ -436,9 +494,32 @@ describe('flowgate CLI (installed)', { timeout: 600_000 }, () => {
 
         const runLine = /^\s*(flowgate run Restart-Service .*)$/m.exec(out)?.[1];
         assert.ok(runLine, 'prints the flowgate run equivalent');
+        assert.ok(runLine.includes(`--credentials ${path.join(data, 'local-admin.json')}`), 'names the credentials of a data folder the CLI does not know');
         const viaCli = await execP('sh', ['-c', `${runLine} --json`], { env: userEnv() });
         assert.equal(viaCli.code, 0, viaCli.stderr);
         assert.equal(JSON.parse(viaCli.stdout).outputVariables.restarted, true);
+      } finally {
+        assert.equal(await stop(emu.child, emu.exited), 0, emu.output());
+      }
+    });
+
+    test('a version with no groups: the banner\'s curl line has no token and works as printed', async () => {
+      const ws = copyExamples('open');
+      editFile(path.join(ws, 'packages', 'network-ops.package.yaml'), /^authorisation:\n  groups:\n    - netops\n/m, '');
+      const data = mkdtempSync(path.join(tmp, 'emu-data-'));
+      const emu = startCliEmulator(['--port', '0', '--snmp-port', '0', '--publish', ws, '--data', data]);
+      try {
+        await waitFor(emu.output, /Stop with Ctrl\+C/, emu.exited);
+        const out = emu.output();
+        const curl = /^\s*(curl .*Restart-Service.*)$/m.exec(out)?.[1];
+        assert.ok(curl, `no curl line for Restart-Service in:\n${out}`);
+        assert.doesNotMatch(curl, /Authorization/);
+        assert.doesNotMatch(out, /# Restart-Service \(network-ops v1\), with a token/);
+        const r = await execP('sh', ['-c', curl], { env: userEnv() });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(JSON.parse(r.stdout).outputVariables.restarted, true);
+        const runLine = /^\s*(flowgate run Restart-Service .*)$/m.exec(out)?.[1];
+        assert.ok(runLine && !runLine.includes('--credentials'), `run line: ${runLine}`);
       } finally {
         assert.equal(await stop(emu.child, emu.exited), 0, emu.output());
       }

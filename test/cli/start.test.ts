@@ -85,7 +85,8 @@ describe('npm start from a clone', () => {
     try {
       while (!/Stop with Ctrl\+C/.test(eout)) await new Promise((r) => setTimeout(r, 50));
       const plainUrl = /listening on (http:\/\/[\d.]+:\d+)/.exec(eout)![1];
-      const r = await exec(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'run', 'Restart-Service', '--gateway', plainUrl]);
+      // As the gateway's admin (its local-admin.json): an anonymous caller learns nothing about packages (401).
+      const r = await exec(process.execPath, [path.join(REPO, 'dist', 'cli.js'), 'run', 'Restart-Service', '--gateway', plainUrl, '--credentials', path.join(other, 'local-admin.json')]);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /no default package/);
       assert.match(r.stderr, /--package <name>/);

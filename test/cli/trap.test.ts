@@ -24,14 +24,14 @@ describe('flowgate trap send', () => {
   let gw: EmulatorProcess;
   before(async () => {
     gw = await startEmulatorProcess();
-    const r = await call(gw.url, 'PUT', '/api/v1/snmp/users/cliUser', { level: 'authPriv', authProtocol: 'sha', authKey: 'cli-auth-key-1', privProtocol: 'aes', privKey: 'cli-priv-key-1' });
+    const r = await call(gw, 'PUT', '/api/v1/snmp/users/cliUser', { level: 'authPriv', authProtocol: 'sha', authKey: 'cli-auth-key-1', privProtocol: 'aes', privKey: 'cli-priv-key-1' });
     assert.equal(r.status, 201);
   });
   after(async () => {
     await gw?.stop();
   });
   const trapWith = (uptime: number) =>
-    waitFor(async () => (await call(gw.url, 'GET', '/api/v1/snmp/traps')).body.traps.find((t: any) => t.pdu.uptime === uptime), 10_000, `trap ${uptime}`);
+    waitFor(async () => (await call(gw, 'GET', '/api/v1/snmp/traps')).body.traps.find((t: any) => t.pdu.uptime === uptime), 10_000, `trap ${uptime}`);
 
   test('--help describes the command; the top-level help lists it', async () => {
     const h = await flowgate(['trap', '--help']);

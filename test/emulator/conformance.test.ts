@@ -18,7 +18,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
-import { buildPackage, call, startPath, waitFor, type HttpResult } from './helpers';
+import { buildPackage, call, startPath, waitFor, type HttpResult, adminHeaders } from './helpers';
 
 const METHODS = ['get', 'post', 'put', 'delete'] as const;
 const FLOWS = {
@@ -63,7 +63,7 @@ describe('conformance: the served OpenAPI document and every route answer', () =
 
   before(async () => {
     gw = await startEmulatorProcess();
-    doc = (await call(gw.url, 'GET', '/api/openapi.json')).body;
+    doc = (await call(gw, 'GET', '/api/openapi.json')).body;
     tmp = mkdtempSync(path.join(os.tmpdir(), 'flowgate-conformance-'));
     const file = path.join(tmp, 'served.openapi.json');
     writeFileSync(file, JSON.stringify(doc));
@@ -90,7 +90,7 @@ describe('conformance: the served OpenAPI document and every route answer', () =
   async function conform(method: string, template: string, concrete: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
     const op = doc.paths[template]?.[method.toLowerCase()];
     assert.ok(op, `${method} ${template} is not in the document`);
-    const r = await call(gw.url, method, concrete, body, headers);
+    const r = await call(gw, method, concrete, body, headers);
     const where = `${method} ${concrete} → ${r.status}`;
     const resp = op.responses[String(r.status)];
     assert.ok(resp, `${where}: status not documented for ${template}: ${JSON.stringify(r.body).slice(0, 300)}`);
@@ -232,12 +232,12 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     await conform('POST', '/api/v1/executions/{id}/stop', '/api/v1/executions/nope/stop');
     await conform('POST', '/api/v1/executions/stop', '/api/v1/executions/stop', { ids: [nap.body.executionId, 'nope'] });
     await conform('POST', '/api/v1/executions/stop', '/api/v1/executions/stop', { ids: 'all' });
-    await waitFor(async () => ((await call(gw.url, 'GET', `/api/v1/executions/${nap.body.executionId}`)).body.status === 'Stopped' ? true : undefined), 10_000, 'the nap to stop');
+    await waitFor(async () => ((await call(gw, 'GET', `/api/v1/executions/${nap.body.executionId}`)).body.status === 'Stopped' ? true : undefined), 10_000, 'the nap to stop');
     await conform('GET', '/api/v1/definitions', '/api/v1/definitions');
 
     // The event stream: documented content type.
     const ac = new AbortController();
-    const events = await fetch(`${gw.url}/api/v1/executions/events`, { signal: ac.signal });
+    const events = await fetch(`${gw.url}/api/v1/executions/events`, { signal: ac.signal, headers: await adminHeaders(gw) });
     assert.equal(events.status, 200);
     assert.ok(Object.keys(doc.paths['/api/v1/executions/events'].get.responses['200'].content).includes((events.headers.get('content-type') ?? '').split(';')[0]));
     ac.abort();

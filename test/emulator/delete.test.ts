@@ -55,26 +55,26 @@ describe('DELETE packages and versions', () => {
   test('a published version is refused (409 version-published); an unpublished one goes with its file, triggers and explicit default', async () => {
     const gw = await startEmulatorProcess({ dataDir });
     try {
-      const client = new GatewayClient(gw.url);
-      for (const v of [1, 2]) assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await pkg('gone', v, { trigger: true, instructions: `# unique instructions of gone v${v}\n` }))).status, 201);
-      for (const v of [1, 2]) assert.equal((await call(gw.url, 'POST', `/api/v1/packages/gone/versions/${v}/publish`)).status, 200);
+      const client = new GatewayClient(gw.url, { token: await gw.adminToken() });
+      for (const v of [1, 2]) assert.equal((await call(gw, 'POST', '/api/v1/packages', await pkg('gone', v, { trigger: true, instructions: `# unique instructions of gone v${v}\n` }))).status, 201);
+      for (const v of [1, 2]) assert.equal((await call(gw, 'POST', `/api/v1/packages/gone/versions/${v}/publish`)).status, 200);
       // Version 1 is the explicit default, then unpublished: rule 4 (no default) until it is deleted.
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/gone/versions/1/default')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/gone/versions/1/default')).status, 200);
 
-      const refused = await call(gw.url, 'DELETE', '/api/v1/packages/gone/versions/1');
+      const refused = await call(gw, 'DELETE', '/api/v1/packages/gone/versions/1');
       assert.equal(refused.status, 409, JSON.stringify(refused.body));
       assert.equal(refused.body.error.code, 'version-published');
       assert.ok(refused.body.error.details.some((d: any) => d.field === 'version'));
-      assert.equal((await call(gw.url, 'GET', '/api/v1/packages/gone/versions/1')).status, 200, 'still there');
+      assert.equal((await call(gw, 'GET', '/api/v1/packages/gone/versions/1')).status, 200, 'still there');
 
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/gone/versions/1/unpublish')).status, 200);
-      let state = (await call(gw.url, 'GET', '/api/v1/packages/gone')).body;
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/gone/versions/1/unpublish')).status, 200);
+      let state = (await call(gw, 'GET', '/api/v1/packages/gone')).body;
       assert.equal(state.defaultVersion, null);
       assert.equal(state.defaultIsExplicit, true);
 
       // Its trigger is evaluated (not published) before the deletion, and gone after it.
       const trap = { version: 'v2c', community: 'public', source: { address: '10.0.0.1', port: 162 }, trapOid: '1.3.6.1.4.1.8072.2.3.0.1', varbinds: [] };
-      const names = async () => ((await call(gw.url, 'POST', '/api/v1/snmp/evaluate', trap)).body.evaluations as any[]).filter((e) => e.packageName === 'gone').map((e) => `${e.packageVersion}:${e.triggerName}`).sort();
+      const names = async () => ((await call(gw, 'POST', '/api/v1/snmp/evaluate', trap)).body.evaluations as any[]).filter((e) => e.packageName === 'gone').map((e) => `${e.packageVersion}:${e.triggerName}`).sort();
       assert.deepEqual(await names(), ['1:on-any-1', '2:on-any-2']);
       const instructionsSha = sha256Hex('# unique instructions of gone v1\n');
       assert.ok(existsSync(path.join(dataDir, 'content', instructionsSha)), 'instructions are a content file');
@@ -82,11 +82,11 @@ describe('DELETE packages and versions', () => {
       const deleted = await client.deleteVersion('gone', 1);
       assert.deepEqual(deleted, { name: 'gone', version: 1, deleted: true });
 
-      assert.equal((await call(gw.url, 'GET', '/api/v1/packages/gone/versions/1')).status, 404);
-      assert.equal((await call(gw.url, 'GET', '/api/v1/packages/gone/versions/1/triggers')).status, 404);
-      assert.equal((await call(gw.url, 'GET', '/api/v1/packages/gone/versions/1/schedules')).status, 404);
+      assert.equal((await call(gw, 'GET', '/api/v1/packages/gone/versions/1')).status, 404);
+      assert.equal((await call(gw, 'GET', '/api/v1/packages/gone/versions/1/triggers')).status, 404);
+      assert.equal((await call(gw, 'GET', '/api/v1/packages/gone/versions/1/schedules')).status, 404);
       assert.deepEqual(await names(), ['2:on-any-2']);
-      state = (await call(gw.url, 'GET', '/api/v1/packages/gone')).body;
+      state = (await call(gw, 'GET', '/api/v1/packages/gone')).body;
       assert.deepEqual(state.versions.map((v: any) => v.version), [2]);
       assert.equal(state.defaultIsExplicit, false, 'the explicit default named the deleted version: cleared');
       assert.equal(state.defaultVersion, 2, 'the implicit default takes over');
@@ -94,14 +94,14 @@ describe('DELETE packages and versions', () => {
       assert.ok(existsSync(path.join(dataDir, 'packages', 'gone', '2.fgpkg')));
       assert.ok(!existsSync(path.join(dataDir, 'content', instructionsSha)), 'its instructions, named by nothing else, are collected');
       // The repository keeps the definition it wrote (a content file of its own), and v2 still runs.
-      const defs = (await call(gw.url, 'GET', '/api/v1/definitions')).body.definitions as any[];
+      const defs = (await call(gw, 'GET', '/api/v1/definitions')).body.definitions as any[];
       const d1 = defs.find((d) => d.id === 'del/Hello1');
       assert.ok(d1 && existsSync(path.join(dataDir, 'content', d1.sha256)));
-      const run = await call(gw.url, 'POST', startPath('del/Hello2', { packageName: 'gone' }), { inputVariables: { who: 'x' } });
+      const run = await call(gw, 'POST', startPath('del/Hello2', { packageName: 'gone' }), { inputVariables: { who: 'x' } });
       assert.equal(run.status, 200, JSON.stringify(run.body));
 
       // The same version number can be uploaded again: a new version 1.
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await pkg('gone', 1))).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await pkg('gone', 1))).status, 201);
 
       const audit = auditLines(dataDir);
       assert.equal(audit.length, 1);
@@ -118,20 +118,20 @@ describe('DELETE packages and versions', () => {
   test('a package with a published version is refused; without one it goes, and the default package setting with it', async () => {
     const gw = await startEmulatorProcess({ dataDir });
     try {
-      const client = new GatewayClient(gw.url);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/gone/default')).status, 200);
-      const refused = await call(gw.url, 'DELETE', '/api/v1/packages/gone');
+      const client = new GatewayClient(gw.url, { token: await gw.adminToken() });
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/gone/default')).status, 200);
+      const refused = await call(gw, 'DELETE', '/api/v1/packages/gone');
       assert.equal(refused.status, 409);
       assert.equal(refused.body.error.code, 'version-published');
       assert.ok(refused.body.error.details.some((d: any) => d.field === 'versions[2]'), JSON.stringify(refused.body));
       await assert.rejects(client.deletePackage('gone'), (err: unknown) => err instanceof GatewayError && err.status === 409);
 
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/gone/versions/2/unpublish')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/gone/versions/2/unpublish')).status, 200);
       assert.deepEqual(await client.deletePackage('gone'), { name: 'gone', deleted: true });
-      assert.equal((await call(gw.url, 'GET', '/api/v1/packages/gone')).status, 404);
+      assert.equal((await call(gw, 'GET', '/api/v1/packages/gone')).status, 404);
       assert.ok(!existsSync(path.join(dataDir, 'packages', 'gone')), 'the package folder is removed');
       // The default package named it: cleared, so a request naming no package says there is none.
-      const run = await call(gw.url, 'POST', startPath('del/Hello2'), { inputVariables: {} });
+      const run = await call(gw, 'POST', startPath('del/Hello2'), { inputVariables: {} });
       assert.equal(run.status, 409);
       assert.equal(run.body.error.code, 'no-default-package');
       assert.match(run.body.error.message, /no default package/);
@@ -141,12 +141,12 @@ describe('DELETE packages and versions', () => {
       assert.deepEqual(audit.at(-1).versions, [1, 2]);
 
       // Unknown names and versions are 404; a name beyond the bound is a 400 naming it.
-      assert.equal((await call(gw.url, 'DELETE', '/api/v1/packages/gone')).status, 404);
-      assert.equal((await call(gw.url, 'DELETE', '/api/v1/packages/nothing/versions/3')).status, 404);
-      const long = await call(gw.url, 'DELETE', `/api/v1/packages/${'n'.repeat(300)}`);
+      assert.equal((await call(gw, 'DELETE', '/api/v1/packages/gone')).status, 404);
+      assert.equal((await call(gw, 'DELETE', '/api/v1/packages/nothing/versions/3')).status, 404);
+      const long = await call(gw, 'DELETE', `/api/v1/packages/${'n'.repeat(300)}`);
       assert.equal(long.status, 400);
       assert.ok(long.body.error.details.some((d: any) => d.field === 'name'));
-      const badVersion = await call(gw.url, 'DELETE', '/api/v1/packages/x/versions/1e3');
+      const badVersion = await call(gw, 'DELETE', '/api/v1/packages/x/versions/1e3');
       assert.equal(badVersion.status, 400);
     } finally {
       await gw.stop();
@@ -156,14 +156,14 @@ describe('DELETE packages and versions', () => {
   test('an acknowledged deletion holds after kill -9', async () => {
     let gw = await startEmulatorProcess({ dataDir });
     try {
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await pkg('brief', 1))).status, 201);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await pkg('brief', 2))).status, 201);
-      const del = await call(gw.url, 'DELETE', '/api/v1/packages/brief/versions/1');
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await pkg('brief', 1))).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await pkg('brief', 2))).status, 201);
+      const del = await call(gw, 'DELETE', '/api/v1/packages/brief/versions/1');
       assert.equal(del.status, 200);
       gw.process.kill('SIGKILL');
       await new Promise((r) => gw.process.once('exit', r));
       gw = await startEmulatorProcess({ dataDir });
-      const state = (await call(gw.url, 'GET', '/api/v1/packages/brief')).body;
+      const state = (await call(gw, 'GET', '/api/v1/packages/brief')).body;
       assert.deepEqual(state.versions.map((v: any) => v.version), [2]);
       assert.ok(!existsSync(path.join(dataDir, 'packages', 'brief', '1.fgpkg')));
       assert.ok(auditLines(dataDir).some((a) => a.package === 'brief' && a.action === 'delete-version'));

@@ -49,13 +49,13 @@ function logLines(dir: string): string[] {
 }
 
 async function setup(gw: EmulatorProcess): Promise<void> {
-  assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('dur', 1, FLOWS))).status, 201);
-  assert.equal((await call(gw.url, 'POST', '/api/v1/packages/dur/versions/1/publish')).status, 200);
+  assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage('dur', 1, FLOWS))).status, 201);
+  assert.equal((await call(gw, 'POST', '/api/v1/packages/dur/versions/1/publish')).status, 200);
 }
 
-const echo = (gw: EmulatorProcess, n: number) => call(gw.url, 'POST', startPath('d/Echo', { packageName: 'dur' }), { inputVariables: { n } });
+const echo = (gw: EmulatorProcess, n: number) => call(gw, 'POST', startPath('d/Echo', { packageName: 'dur' }), { inputVariables: { n } });
 const waitAsync = async (gw: EmulatorProcess, seconds = 60): Promise<string> => {
-  const r = await call(gw.url, 'POST', startPath('d/Wait', { packageName: 'dur', mode: 'async' }), { inputVariables: { seconds } });
+  const r = await call(gw, 'POST', startPath('d/Wait', { packageName: 'dur', mode: 'async' }), { inputVariables: { seconds } });
   assert.equal(r.status, 202);
   return r.body.executionId;
 };
@@ -79,14 +79,14 @@ describe('durability and execution history', () => {
 
     const again = await startEmulatorProcess({ dataDir: dir });
     try {
-      const list = (await call(again.url, 'GET', '/api/v1/executions?packageName=dur&flow=echo&status=Ended')).body.executions;
+      const list = (await call(again, 'GET', '/api/v1/executions?packageName=dur&flow=echo&status=Ended')).body.executions;
       assert.deepEqual(list.map((e: any) => e.id), [...ids].reverse(), 'newest first');
-      const d = (await call(again.url, 'GET', `/api/v1/executions/${ids[3]}`)).body;
+      const d = (await call(again, 'GET', `/api/v1/executions/${ids[3]}`)).body;
       assert.deepEqual(d.inputs, { n: 3 });
       assert.deepEqual(d.outputs, { n: 3 });
       assert.ok(d.log.length > 0);
-      assert.equal((await call(again.url, 'GET', '/api/v1/executions?packageVersion=2')).body.executions.length, 0);
-      assert.equal((await call(again.url, 'GET', '/api/v1/executions?status=Running')).body.executions.length, 0);
+      assert.equal((await call(again, 'GET', '/api/v1/executions?packageVersion=2')).body.executions.length, 0);
+      assert.equal((await call(again, 'GET', '/api/v1/executions?status=Running')).body.executions.length, 0);
     } finally {
       await again.stop();
     }
@@ -98,9 +98,9 @@ describe('durability and execution history', () => {
     await setup(gw);
     const ids: string[] = [];
     for (let n = 0; n < 40; n++) ids.push((await echo(gw, n)).body.executionId);
-    const list = (await call(gw.url, 'GET', '/api/v1/executions')).body.executions;
+    const list = (await call(gw, 'GET', '/api/v1/executions')).body.executions;
     assert.deepEqual(list.map((e: any) => e.id), ids.slice(-5).reverse());
-    const gone = await call(gw.url, 'GET', `/api/v1/executions/${ids[0]}`);
+    const gone = await call(gw, 'GET', `/api/v1/executions/${ids[0]}`);
     assert.equal(gone.status, 404);
     assert.equal(gone.body.error.code, 'execution-not-found');
     assert.equal(await gw.stop(), 0);
@@ -110,9 +110,9 @@ describe('durability and execution history', () => {
     // The environment variable works too, and after a restart the same five are there.
     const again = await startEmulatorProcess({ dataDir: dir, env: { FLOWGATE_EXECUTION_RETENTION: '5' } });
     try {
-      const after = (await call(again.url, 'GET', '/api/v1/executions')).body.executions;
+      const after = (await call(again, 'GET', '/api/v1/executions')).body.executions;
       assert.deepEqual(after.map((e: any) => e.id), ids.slice(-5).reverse());
-      const d = (await call(again.url, 'GET', `/api/v1/executions/${ids[39]}`)).body;
+      const d = (await call(again, 'GET', `/api/v1/executions/${ids[39]}`)).body;
       assert.deepEqual(d.outputs, { n: 39 });
     } finally {
       await again.stop();
@@ -124,11 +124,11 @@ describe('durability and execution history', () => {
     const gw = await startEmulatorProcess({ dataDir: dir });
     await setup(gw);
     const byStop = await waitAsync(gw);
-    await waitFor(async () => ((await call(gw.url, 'GET', `/api/v1/executions/${byStop}`)).body.status === 'Running' ? true : undefined));
+    await waitFor(async () => ((await call(gw, 'GET', `/api/v1/executions/${byStop}`)).body.status === 'Running' ? true : undefined));
     assert.equal(await gw.stop(), 0);
 
     const second = await startEmulatorProcess({ dataDir: dir });
-    const d1 = (await call(second.url, 'GET', `/api/v1/executions/${byStop}`)).body;
+    const d1 = (await call(second, 'GET', `/api/v1/executions/${byStop}`)).body;
     assert.equal(d1.status, 'Stopped');
     assert.equal(d1.error.code, 'gateway-stopped');
     assert.ok(d1.endedAt);
@@ -138,11 +138,11 @@ describe('durability and execution history', () => {
 
     const third = await startEmulatorProcess({ dataDir: dir });
     try {
-      const d2 = (await call(third.url, 'GET', `/api/v1/executions/${byKill}`)).body;
+      const d2 = (await call(third, 'GET', `/api/v1/executions/${byKill}`)).body;
       assert.equal(d2.status, 'Stopped');
       assert.equal(d2.error.code, 'gateway-stopped');
       assert.match(d2.error.message, /gateway/i);
-      assert.equal((await call(third.url, 'GET', '/api/v1/executions?status=Running')).body.executions.length, 0);
+      assert.equal((await call(third, 'GET', '/api/v1/executions?status=Running')).body.executions.length, 0);
     } finally {
       await third.stop();
     }
@@ -159,13 +159,13 @@ describe('durability and execution history', () => {
 
     const again = await startEmulatorProcess({ dataDir: dir });
     try {
-      const list = (await call(again.url, 'GET', '/api/v1/executions')).body.executions;
+      const list = (await call(again, 'GET', '/api/v1/executions')).body.executions;
       assert.ok(list.some((e: any) => e.id === kept));
       assert.ok(!list.some((e: any) => e.id === 'torn-line'));
       assert.match(again.output(), /torn last line/);
       // New executions are written after it and read back.
       const next = (await echo(again, 8)).body.executionId;
-      assert.deepEqual((await call(again.url, 'GET', `/api/v1/executions/${next}`)).body.outputs, { n: 8 });
+      assert.deepEqual((await call(again, 'GET', `/api/v1/executions/${next}`)).body.outputs, { n: 8 });
     } finally {
       await again.stop();
     }
@@ -188,12 +188,12 @@ describe('durability and execution history', () => {
           const state = { published: false, inFlight: true };
           acked.set(name, state);
           try {
-            const up = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage(name, 1, FLOWS));
+            const up = await call(gw, 'POST', '/api/v1/packages', await buildPackage(name, 1, FLOWS));
             if (up.status !== 201) break;
-            const pub = await call(gw.url, 'POST', `/api/v1/packages/${name}/versions/1/publish`);
+            const pub = await call(gw, 'POST', `/api/v1/packages/${name}/versions/1/publish`);
             if (pub.status === 200) state.published = true;
             if (counter % 2 === 0) {
-              const un = await call(gw.url, 'POST', `/api/v1/packages/${name}/versions/1/unpublish`);
+              const un = await call(gw, 'POST', `/api/v1/packages/${name}/versions/1/unpublish`);
               if (un.status === 200) state.published = false;
             }
             state.inFlight = false;
@@ -219,9 +219,9 @@ describe('durability and execution history', () => {
       await Promise.all([uploads, runs]);
 
       gw = await startEmulatorProcess({ dataDir: dir });
-      const health = await call(gw.url, 'GET', '/healthz');
+      const health = await call(gw, 'GET', '/healthz');
       assert.equal(health.status, 200);
-      const packages = (await call(gw.url, 'GET', '/api/v1/packages')).body.packages as any[];
+      const packages = (await call(gw, 'GET', '/api/v1/packages')).body.packages as any[];
       for (const [name, state] of acked) {
         if (state.inFlight) continue;
         const p = packages.find((x) => x.name === name);
@@ -229,7 +229,7 @@ describe('durability and execution history', () => {
         assert.equal(p.versions[0].published, state.published, `acknowledged publish state of ${name}`);
       }
       // The history is readable: every acknowledged run is there; nothing is left Running.
-      const list = (await call(gw.url, 'GET', '/api/v1/executions')).body.executions as any[];
+      const list = (await call(gw, 'GET', '/api/v1/executions')).body.executions as any[];
       const ids = new Set(list.map((e) => e.id));
       for (const id of endedIds) assert.ok(ids.has(id), `acknowledged execution ${id} in the history`);
       assert.ok(!list.some((e) => e.status === 'Running' || e.status === 'Stopping'));

@@ -29,17 +29,17 @@ describe('execution history: paging and filters', () => {
   let between = '';
 
   const list = async (qs: string) => {
-    const r = await call(gw.url, 'GET', `/api/v1/executions${qs ? `?${qs}` : ''}`);
+    const r = await call(gw, 'GET', `/api/v1/executions${qs ? `?${qs}` : ''}`);
     assert.equal(r.status, 200, JSON.stringify(r.body));
     return r.body as { executions: Array<{ id: string; status: string; flow: string; startedAt: string }>; next?: string };
   };
 
   before(async () => {
     gw = await startEmulatorProcess();
-    assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('hist', 1, FLOWS))).status, 201);
-    assert.equal((await call(gw.url, 'POST', '/api/v1/packages/hist/versions/1/publish')).status, 200);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage('hist', 1, FLOWS))).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages/hist/versions/1/publish')).status, 200);
     for (let i = 0; i < OK; i++) {
-      const r = await call(gw.url, 'POST', startPath('hist/Ok', { packageName: 'hist' }), { inputVariables: {} });
+      const r = await call(gw, 'POST', startPath('hist/Ok', { packageName: 'hist' }), { inputVariables: {} });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       okIds.push(r.body.executionId);
     }
@@ -47,7 +47,7 @@ describe('execution history: paging and filters', () => {
     between = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 20));
     for (let i = 0; i < BOOM; i++) {
-      const r = await call(gw.url, 'POST', startPath('hist/Boom', { packageName: 'hist' }), { inputVariables: {} });
+      const r = await call(gw, 'POST', startPath('hist/Boom', { packageName: 'hist' }), { inputVariables: {} });
       assert.equal(r.status, 500, JSON.stringify(r.body));
       boomIds.push(r.body.error.details.find((d: { field: string }) => d.field === 'executionId').message);
     }
@@ -112,7 +112,7 @@ describe('execution history: paging and filters', () => {
 
   test('refused: a limit out of bounds, a cursor naming nothing, a time that is not one', async () => {
     for (const qs of ['limit=0', `limit=${LIMITS.executionListPage + 1}`, 'limit=ten', 'after=no-such-execution', 'startedAfter=yesterday']) {
-      const r = await call(gw.url, 'GET', `/api/v1/executions?${qs}`);
+      const r = await call(gw, 'GET', `/api/v1/executions?${qs}`);
       assert.equal(r.status, 400, `${qs}: ${JSON.stringify(r.body)}`);
       const field = qs.split('=')[0];
       assert.ok(r.body.error.details.some((d: { field: string }) => d.field === field || d.field.endsWith(field)), `${qs}: ${JSON.stringify(r.body)}`);

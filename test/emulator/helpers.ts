@@ -3,7 +3,7 @@ import path from 'node:path';
 import { buildPackageFile } from '../../src/core/package/packageFile';
 import { packDraft } from '../../src/core/package/pack';
 import { directorySource, loadWorkspace } from '../../src/core/workspace/workspace';
-import { REPO_ROOT } from '../support/emulatorProcess';
+import { REPO_ROOT, type EmulatorProcess } from '../support/emulatorProcess';
 
 export const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
@@ -13,14 +13,31 @@ export interface HttpResult<T = any> {
   headers: Headers;
 }
 
+/** Who a call is made by: the emulator process (its local admin's token), or a URL (no token). */
+export type CallTarget = string | Pick<EmulatorProcess, 'url' | 'adminToken'>;
+
+/**
+ * One request. Given the EmulatorProcess, it carries the emulator's admin token
+ * (`Authorization: Bearer …`, from `<dataDir>/local-admin.json` through `gw.adminToken()`); given a
+ * URL, no token. An `authorization` header passed in `headers` is sent instead ("this token"; an
+ * empty one: none).
+ */
 export async function call<T = any>(
-  url: string,
+  target: CallTarget,
   method: string,
   pathname: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<HttpResult<T>> {
-  const init: RequestInit = { method, headers: { ...headers } };
+  const url = typeof target === 'string' ? target : target.url;
+  const given = Object.keys(headers).find((k) => k.toLowerCase() === 'authorization');
+  const h: Record<string, string> = { ...headers };
+  if (given !== undefined) {
+    if (h[given] === '') delete h[given];
+  } else if (typeof target !== 'string') {
+    h.authorization = `Bearer ${await target.adminToken()}`;
+  }
+  const init: RequestInit = { method, headers: h };
   if (body instanceof Uint8Array) {
     init.body = body as Uint8Array<ArrayBuffer>;
     (init.headers as Record<string, string>)['content-type'] ??= 'application/zip';
@@ -78,4 +95,9 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 5
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 30));
   }
+}
+
+/** The admin's Authorization header of an emulator process, for requests made with fetch directly (downloads, event streams). */
+export async function adminHeaders(gw: Pick<EmulatorProcess, 'adminToken'>): Promise<Record<string, string>> {
+  return { authorization: `Bearer ${await gw.adminToken()}` };
 }

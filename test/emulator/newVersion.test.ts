@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildPackageFile, readPackageFile } from '../../src/core/package/packageFile';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
-import { call, startPath } from './helpers';
+import { call, startPath, adminHeaders } from './helpers';
 
 const greet = (word: string) => `
 outputs:
@@ -44,7 +44,7 @@ async function pkg(name: string, version: number, flows: Record<string, string>,
 
 describe('new version', () => {
   let gw: EmulatorProcess;
-  const nv = (name: string, v: number, body: unknown) => call(gw.url, 'POST', `/api/v1/packages/${name}/versions/${v}/new-version`, body);
+  const nv = (name: string, v: number, body: unknown) => call(gw, 'POST', `/api/v1/packages/${name}/versions/${v}/new-version`, body);
 
   before(async () => {
     gw = await startEmulatorProcess({ name: 'gw-new-version' });
@@ -58,7 +58,7 @@ describe('new version', () => {
         schedules: [{ name: 'nightly', flow: 'a/Other', type: 'CRON', expression: '0 3 * * *', timezone: 'Europe/London', enabled: false }],
       },
     );
-    assert.equal((await call(gw.url, 'POST', '/api/v1/packages', v1)).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages', v1)).status, 201);
     // lib v1 puts newer texts of a/Child and a/Other into the repository, and a new flow a/Extra
     // that runs a/Helper (also only in the repository).
     const lib = await pkg('lib', 1, {
@@ -67,14 +67,14 @@ describe('new version', () => {
       'a/Extra': runs('a/Helper'),
       'a/Helper': greet('helper'),
     });
-    assert.equal((await call(gw.url, 'POST', '/api/v1/packages', lib)).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages', lib)).status, 201);
   });
   after(async () => {
     await gw?.stop();
   });
 
   test('the repository keeps each definition\'s current text on disk (a content file named by its SHA-256)', async () => {
-    const defs = (await call(gw.url, 'GET', '/api/v1/definitions')).body.definitions as Array<{ kind: string; id: string; sha256: string }>;
+    const defs = (await call(gw, 'GET', '/api/v1/definitions')).body.definitions as Array<{ kind: string; id: string; sha256: string }>;
     const child = defs.find((d) => d.kind === 'flow' && d.id === 'a/Child')!;
     const file = path.join(gw.dataDir, 'content', child.sha256);
     assert.ok(existsSync(file));
@@ -101,7 +101,7 @@ describe('new version', () => {
     assert.deepEqual([...v.authorisation.groups].sort(), ['admins', 'ops']);
 
     // A real package file: it reads back, and its texts are the chosen ones.
-    const file = await fetch(`${gw.url}/api/v1/packages/app/versions/2/file`);
+    const file = await fetch(`${gw.url}/api/v1/packages/app/versions/2/file`, { headers: await adminHeaders(gw) });
     const contents = await readPackageFile(new Uint8Array(await file.arrayBuffer()));
     const text = (id: string) => contents.sources.find((s) => s.id === id)!.text;
     assert.match(text('a/Child'), /child v2/, 'updated to the repository text');
@@ -113,21 +113,21 @@ describe('new version', () => {
     assert.ok(!('id' in (contents.manifest.schedules[0] as any)));
 
     // Runs with the new content once published; version 1 is unchanged.
-    await call(gw.url, 'POST', '/api/v1/packages/app/versions/1/publish');
-    await call(gw.url, 'POST', '/api/v1/packages/app/versions/2/publish');
-    const two = await call(gw.url, 'POST', startPath('a/Main', { packageName: 'app', packageVersion: 2 }), {});
+    await call(gw, 'POST', '/api/v1/packages/app/versions/1/publish');
+    await call(gw, 'POST', '/api/v1/packages/app/versions/2/publish');
+    const two = await call(gw, 'POST', startPath('a/Main', { packageName: 'app', packageVersion: 2 }), {});
     assert.equal(two.body.outputVariables.text, 'child v2');
-    const one = await call(gw.url, 'POST', startPath('a/Main', { packageName: 'app', packageVersion: 1 }), {});
+    const one = await call(gw, 'POST', startPath('a/Main', { packageName: 'app', packageVersion: 1 }), {});
     assert.equal(one.body.outputVariables.text, 'child v1');
 
     // The repository did not change: a/Child is still lib's.
-    const defs = (await call(gw.url, 'GET', '/api/v1/definitions')).body.definitions;
+    const defs = (await call(gw, 'GET', '/api/v1/definitions')).body.definitions;
     assert.deepEqual(defs.find((d: any) => d.id === 'a/Child').source, { packageName: 'lib', version: 1 });
   });
 
   test('schedules are inherited as copies with fresh ids', async () => {
-    const s1 = await call(gw.url, 'GET', '/api/v1/packages/app/versions/1/schedules');
-    const s2 = await call(gw.url, 'GET', '/api/v1/packages/app/versions/2/schedules');
+    const s1 = await call(gw, 'GET', '/api/v1/packages/app/versions/1/schedules');
+    const s2 = await call(gw, 'GET', '/api/v1/packages/app/versions/2/schedules');
     assert.equal(s1.status, 200, JSON.stringify(s1.body));
     const a = s1.body.schedules[0];
     const b = s2.body.schedules[0];
@@ -173,7 +173,7 @@ describe('new version', () => {
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body.error.details.map((d: any) => d.field).sort(), ['add[0].kind', 'extra']);
 
-    await call(gw.url, 'POST', '/api/v1/packages', await pkg('solo', 1, { 's/One': greet('one') }));
+    await call(gw, 'POST', '/api/v1/packages', await pkg('solo', 1, { 's/One': greet('one') }));
     const empty = await nv('solo', 1, { remove: [{ kind: 'flow', id: 's/One' }] });
     assert.equal(empty.status, 400);
     assert.match(empty.body.error.message, /no definitions/);
@@ -186,7 +186,7 @@ describe('new version', () => {
     assert.equal(missingVersion.body.error.code, 'version-not-found');
 
     // Nothing was created by the refusals.
-    const versions = (await call(gw.url, 'GET', '/api/v1/packages/app')).body.versions.map((v: any) => v.version);
+    const versions = (await call(gw, 'GET', '/api/v1/packages/app')).body.versions.map((v: any) => v.version);
     assert.deepEqual(versions, [1, 2, 3]);
   });
 });

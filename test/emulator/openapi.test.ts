@@ -10,7 +10,7 @@ import { API_OPERATIONS, COMMON_ERRORS, errorsOf } from '../../src/core/api/sche
 import { createApp } from '../../src/emulator/http/app';
 import type { GatewayContext } from '../../src/emulator/routes/context';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
-import { buildPackage, call, startPath } from './helpers';
+import { adminHeaders, buildPackage, call, startPath } from './helpers';
 
 const METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
 
@@ -54,8 +54,8 @@ describe('openapi', () => {
   let doc: any;
   before(async () => {
     gw = await startEmulatorProcess();
-    doc = (await call(gw.url, 'GET', '/api/openapi.json')).body;
-    await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('docs', 1, { 'x/Hello': 'inputs:\n  who:\n    type: string\nsteps: []\n' }));
+    doc = (await call(gw, 'GET', '/api/openapi.json')).body;
+    await call(gw, 'POST', '/api/v1/packages', await buildPackage('docs', 1, { 'x/Hello': 'inputs:\n  who:\n    type: string\nsteps: []\n' }));
   });
   after(async () => {
     await gw?.stop();
@@ -87,7 +87,8 @@ describe('openapi', () => {
         const res = await fetch(gw.url + fill(p, m), {
           method: m.toUpperCase(),
           signal: ac.signal,
-          ...(m === 'get' || m === 'delete' ? {} : { body: '{}', headers: { 'content-type': 'application/json' } }),
+          headers: { ...(await adminHeaders(gw)), ...(m === 'get' || m === 'delete' ? {} : { 'content-type': 'application/json' }) },
+          ...(m === 'get' || m === 'delete' ? {} : { body: '{}' }),
         });
         if ((res.headers.get('content-type') ?? '').includes('event-stream')) {
           ac.abort();
@@ -154,7 +155,7 @@ describe('openapi', () => {
       ['POST', '/api/v1/executions/stop', '/api/v1/executions/stop', { ids: 'all' }, 'ids'],
     ];
     for (const [method, concrete, documented, body, field] of cases) {
-      const r = await call(gw.url, method, concrete, body);
+      const r = await call(gw, method, concrete, body);
       const where = `${method} ${concrete}`;
       assert.ok(r.status >= 400, `${where} answered ${r.status}`);
       assert.equal(typeof r.body?.error?.code, 'string', `${where}: JSON error body`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import JSZip from 'jszip';
 import { after, before, describe, test } from 'node:test';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
-import { buildPackage, call, packExamples, startPath } from './helpers';
+import { buildPackage, call, packExamples, startPath, adminHeaders } from './helpers';
 
 const HELLO = (text: string) => `
 inputs:
@@ -30,20 +30,20 @@ describe('packages', () => {
 
   test('upload: 201 created, identical again 200 no-op, different content 409', async () => {
     const bytes = await packExamples();
-    const first = await call(gw.url, 'POST', '/api/v1/packages', bytes);
+    const first = await call(gw, 'POST', '/api/v1/packages', bytes);
     assert.equal(first.status, 201, JSON.stringify(first.body));
     assert.deepEqual(first.body, { name: 'network-ops', version: 1, created: true });
 
-    const again = await call(gw.url, 'POST', '/api/v1/packages', await packExamples());
+    const again = await call(gw, 'POST', '/api/v1/packages', await packExamples());
     assert.equal(again.status, 200);
     assert.deepEqual(again.body, { name: 'network-ops', version: 1, created: false });
 
     const different = await buildPackage('network-ops', 1, { 'misc/Hello': HELLO('Hi') });
-    const conflict = await call(gw.url, 'POST', '/api/v1/packages', different);
+    const conflict = await call(gw, 'POST', '/api/v1/packages', different);
     assert.equal(conflict.status, 409);
     assert.equal(conflict.body.error.code, 'version-conflict');
 
-    const list = await call(gw.url, 'GET', '/api/v1/packages');
+    const list = await call(gw, 'GET', '/api/v1/packages');
     const pkg = list.body.packages.find((p: any) => p.name === 'network-ops');
     assert.equal(pkg.versions.length, 1);
     assert.equal(pkg.versions[0].published, false);
@@ -51,7 +51,7 @@ describe('packages', () => {
   });
 
   test('invalid package files: 400 invalid-package-file naming the field', async () => {
-    const notZip = await call(gw.url, 'POST', '/api/v1/packages', new TextEncoder().encode('this is not a zip file at all'));
+    const notZip = await call(gw, 'POST', '/api/v1/packages', new TextEncoder().encode('this is not a zip file at all'));
     assert.equal(notZip.status, 400);
     assert.equal(notZip.body.error.code, 'invalid-package-file');
     assert.ok(notZip.body.error.details[0].field);
@@ -61,7 +61,7 @@ describe('packages', () => {
     const manifest = JSON.parse(await zip.file('manifest.json')!.async('string'));
     manifest.version = 'one';
     zip.file('manifest.json', JSON.stringify(manifest));
-    const bad = await call(gw.url, 'POST', '/api/v1/packages', await zip.generateAsync({ type: 'uint8array' }));
+    const bad = await call(gw, 'POST', '/api/v1/packages', await zip.generateAsync({ type: 'uint8array' }));
     assert.equal(bad.status, 400);
     assert.equal(bad.body.error.code, 'invalid-package-file');
     assert.match(bad.body.error.details[0].field, /manifest.*version/);
@@ -71,22 +71,22 @@ describe('packages', () => {
     const zip2 = await JSZip.loadAsync(await buildPackage('broken', 1, { 'misc/Hello': HELLO('Hi') }));
     const entry = Object.keys(zip2.files).find((n) => n.endsWith('.flow.yaml'))!;
     zip2.file(entry, HELLO('Tampered'));
-    const tampered = await call(gw.url, 'POST', '/api/v1/packages', await zip2.generateAsync({ type: 'uint8array' }));
+    const tampered = await call(gw, 'POST', '/api/v1/packages', await zip2.generateAsync({ type: 'uint8array' }));
     assert.equal(tampered.status, 400);
     assert.equal(tampered.body.error.code, 'invalid-package-file');
     assert.ok(tampered.body.error.details[0].field.includes('Hello'), JSON.stringify(tampered.body));
 
-    const empty = await call(gw.url, 'POST', '/api/v1/packages', new Uint8Array());
+    const empty = await call(gw, 'POST', '/api/v1/packages', new Uint8Array());
     assert.equal(empty.status, 400);
     assert.equal(empty.body.error.code, 'invalid-package-file');
 
-    const list = await call(gw.url, 'GET', '/api/v1/packages');
+    const list = await call(gw, 'GET', '/api/v1/packages');
     assert.ok(!list.body.packages.some((p: any) => p.name === 'broken'));
   });
 
   test('version detail with flow signatures, the file, and the repository of definitions', async () => {
-    await call(gw.url, 'POST', '/api/v1/packages', await packExamples());
-    const v = await call(gw.url, 'GET', '/api/v1/packages/network-ops/versions/1');
+    await call(gw, 'POST', '/api/v1/packages', await packExamples());
+    const v = await call(gw, 'GET', '/api/v1/packages/network-ops/versions/1');
     assert.equal(v.status, 200);
     assert.equal(v.body.name, 'network-ops');
     assert.equal(v.body.version, 1);
@@ -100,15 +100,15 @@ describe('packages', () => {
     assert.deepEqual(Object.keys(restart.outputs).sort(), ['checkedAt', 'message', 'restarted']);
     assert.equal(v.body.definitions.length, 5);
 
-    const file = await fetch(`${gw.url}/api/v1/packages/network-ops/versions/1/file`);
+    const file = await fetch(`${gw.url}/api/v1/packages/network-ops/versions/1/file`, { headers: await adminHeaders(gw) });
     assert.equal(file.status, 200);
     assert.equal(file.headers.get('content-type'), 'application/zip');
     const bytes = new Uint8Array(await file.arrayBuffer());
     // Uploading the downloaded file again is the same version.
-    const again = await call(gw.url, 'POST', '/api/v1/packages', bytes);
+    const again = await call(gw, 'POST', '/api/v1/packages', bytes);
     assert.equal(again.status, 200);
 
-    const defs = await call(gw.url, 'GET', '/api/v1/definitions');
+    const defs = await call(gw, 'GET', '/api/v1/definitions');
     const restartDef = defs.body.definitions.find((d: any) => d.kind === 'flow' && d.id === 'network/core/Restart-Service');
     assert.deepEqual(
       { name: restartDef.name, folder: restartDef.folder, source: restartDef.source },
@@ -116,20 +116,20 @@ describe('packages', () => {
     );
     assert.ok(defs.body.definitions.some((d: any) => d.kind === 'connection' && d.id === 'local-gateway' && d.folder === ''));
 
-    const missing = await call(gw.url, 'GET', '/api/v1/packages/network-ops/versions/9');
+    const missing = await call(gw, 'GET', '/api/v1/packages/network-ops/versions/9');
     assert.equal(missing.status, 404);
     assert.equal(missing.body.error.code, 'version-not-found');
   });
 
   describe('default version rules (DESIGN.md, "Publishing and defaults")', () => {
-    const state = async () => (await call(gw.url, 'GET', '/api/v1/packages/rules')).body;
-    const pub = (v: number) => call(gw.url, 'POST', `/api/v1/packages/rules/versions/${v}/publish`);
-    const unpub = (v: number) => call(gw.url, 'POST', `/api/v1/packages/rules/versions/${v}/unpublish`);
-    const run = async () => call(gw.url, 'POST', startPath('Hello', { packageName: 'rules' }), { inputVariables: {} });
+    const state = async () => (await call(gw, 'GET', '/api/v1/packages/rules')).body;
+    const pub = (v: number) => call(gw, 'POST', `/api/v1/packages/rules/versions/${v}/publish`);
+    const unpub = (v: number) => call(gw, 'POST', `/api/v1/packages/rules/versions/${v}/unpublish`);
+    const run = async () => call(gw, 'POST', startPath('Hello', { packageName: 'rules' }), { inputVariables: {} });
 
     before(async () => {
       for (const v of [1, 2, 3]) {
-        const r = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('rules', v, { 'misc/Hello': HELLO(`v${v}`) }));
+        const r = await call(gw, 'POST', '/api/v1/packages', await buildPackage('rules', v, { 'misc/Hello': HELLO(`v${v}`) }));
         assert.equal(r.status, 201);
       }
     });
@@ -156,7 +156,7 @@ describe('packages', () => {
     });
 
     test('rule 3: an explicit default stays default whatever else is published or unpublished', async () => {
-      let s = (await call(gw.url, 'POST', '/api/v1/packages/rules/versions/2/default')).body;
+      let s = (await call(gw, 'POST', '/api/v1/packages/rules/versions/2/default')).body;
       assert.equal(s.defaultIsExplicit, true);
       await pub(3);
       await pub(1);
@@ -195,37 +195,37 @@ describe('packages', () => {
     });
 
     test('only a published version can be made the explicit default', async () => {
-      const notPublished = await call(gw.url, 'POST', '/api/v1/packages/rules/versions/1/default');
+      const notPublished = await call(gw, 'POST', '/api/v1/packages/rules/versions/1/default');
       assert.equal(notPublished.status, 409);
       assert.equal(notPublished.body.error.code, 'not-published');
     });
   });
 
   test('default package: refused without a published version; kept when everything is unpublished', async () => {
-    await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('dp', 1, { 'misc/Greet': HELLO('Hello') }));
-    const noDefault = await call(gw.url, 'POST', startPath('Greet'), { inputVariables: {} });
+    await call(gw, 'POST', '/api/v1/packages', await buildPackage('dp', 1, { 'misc/Greet': HELLO('Hello') }));
+    const noDefault = await call(gw, 'POST', startPath('Greet'), { inputVariables: {} });
     assert.equal(noDefault.status, 409);
     assert.equal(noDefault.body.error.code, 'no-default-package');
 
-    const refused = await call(gw.url, 'POST', '/api/v1/packages/dp/default');
+    const refused = await call(gw, 'POST', '/api/v1/packages/dp/default');
     assert.equal(refused.status, 409);
     assert.equal(refused.body.error.code, 'not-published');
 
-    await call(gw.url, 'POST', '/api/v1/packages/dp/versions/1/publish');
-    const made = await call(gw.url, 'POST', '/api/v1/packages/dp/default');
+    await call(gw, 'POST', '/api/v1/packages/dp/versions/1/publish');
+    const made = await call(gw, 'POST', '/api/v1/packages/dp/default');
     assert.equal(made.status, 200);
     assert.equal(made.body.isDefault, true);
 
-    const ran = await call(gw.url, 'POST', startPath('Greet'), { inputVariables: { who: 'you' } });
+    const ran = await call(gw, 'POST', startPath('Greet'), { inputVariables: { who: 'you' } });
     assert.equal(ran.status, 200, JSON.stringify(ran.body));
     assert.deepEqual(ran.body.outputVariables, { greeting: 'Hello you' });
     assert.equal(ran.body.packageName, 'dp');
     assert.equal(ran.body.packageVersion, 1);
 
-    await call(gw.url, 'POST', '/api/v1/packages/dp/versions/1/unpublish');
-    const still = await call(gw.url, 'GET', '/api/v1/packages/dp');
+    await call(gw, 'POST', '/api/v1/packages/dp/versions/1/unpublish');
+    const still = await call(gw, 'GET', '/api/v1/packages/dp');
     assert.equal(still.body.isDefault, true);
-    const fails = await call(gw.url, 'POST', startPath('Greet'), { inputVariables: {} });
+    const fails = await call(gw, 'POST', startPath('Greet'), { inputVariables: {} });
     assert.equal(fails.status, 409);
     assert.equal(fails.body.error.code, 'no-default-version');
   });

@@ -21,7 +21,7 @@ describe('emulator process', () => {
   });
 
   test('GET /healthz', async () => {
-    const r = await call(gw.url, 'GET', '/healthz');
+    const r = await call(gw, 'GET', '/healthz');
     assert.equal(r.status, 200);
     assert.equal(r.body.status, 'ok');
     assert.equal(r.body.name, 'test-gw');
@@ -30,7 +30,7 @@ describe('emulator process', () => {
   });
 
   test('GET /api/openapi.json is an OpenAPI 3.1 document with every served route', async () => {
-    const r = await call(gw.url, 'GET', '/api/openapi.json');
+    const r = await call(gw, 'GET', '/api/openapi.json');
     assert.equal(r.status, 200);
     assert.equal(r.body.openapi, '3.1.0');
     for (const p of [
@@ -61,27 +61,27 @@ describe('emulator process', () => {
   });
 
   test('unknown routes, malformed JSON and bad parameters are JSON errors', async () => {
-    const unknown = await call(gw.url, 'GET', '/api/v1/nothing-here');
+    const unknown = await call(gw, 'GET', '/api/v1/nothing-here');
     assert.equal(unknown.status, 404);
     assert.equal(unknown.body.error.code, 'not-found');
     assert.match(unknown.headers.get('content-type') ?? '', /json/);
 
-    const malformed = await call(gw.url, 'POST', '/api/default/default/flows/X/executions', '{"inputVariables": ', {
+    const malformed = await call(gw, 'POST', '/api/default/default/flows/X/executions', '{"inputVariables": ', {
       'content-type': 'application/json',
     });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error.code, 'bad-request');
     assert.doesNotMatch(JSON.stringify(malformed.body), /at .*\.js:\d+/);
 
-    const badVersion = await call(gw.url, 'GET', '/api/v1/packages/x/versions/abc');
+    const badVersion = await call(gw, 'GET', '/api/v1/packages/x/versions/abc');
     assert.equal(badVersion.status, 400);
     assert.equal(badVersion.body.error.code, 'bad-request');
 
-    const unknownPkg = await call(gw.url, 'GET', '/api/v1/packages/nope');
+    const unknownPkg = await call(gw, 'GET', '/api/v1/packages/nope');
     assert.equal(unknownPkg.status, 404);
     assert.equal(unknownPkg.body.error.code, 'package-not-found');
 
-    const unknownExec = await call(gw.url, 'GET', '/api/v1/executions/00000000-0000-0000-0000-000000000000');
+    const unknownExec = await call(gw, 'GET', '/api/v1/executions/00000000-0000-0000-0000-000000000000');
     assert.equal(unknownExec.status, 404);
     assert.equal(unknownExec.body.error.code, 'execution-not-found');
   });
@@ -119,7 +119,7 @@ describe('emulator process', () => {
 
   test('environment variables configure it; SIGTERM stops it with exit 0', async () => {
     const other = await startEmulatorProcess({ env: { FLOWGATE_NAME: 'from-env' } });
-    const h = await call(other.url, 'GET', '/healthz');
+    const h = await call(other, 'GET', '/healthz');
     assert.equal(h.body.name, 'from-env');
     const started = Date.now();
     assert.equal(await other.stop(), 0);

@@ -14,9 +14,9 @@ describe('restart', () => {
   test('publish, stop the process, start again on the same data folder, execute', async () => {
     const first = await startEmulatorProcess({ dataDir });
     try {
-      assert.equal((await call(first.url, 'POST', '/api/v1/packages', await packExamples())).status, 201);
-      await call(first.url, 'POST', '/api/v1/packages/network-ops/versions/1/publish');
-      assert.equal((await call(first.url, 'POST', '/api/v1/packages/network-ops/default')).status, 200);
+      assert.equal((await call(first, 'POST', '/api/v1/packages', await packExamples())).status, 201);
+      await call(first, 'POST', '/api/v1/packages/network-ops/versions/1/publish');
+      assert.equal((await call(first, 'POST', '/api/v1/packages/network-ops/default')).status, 200);
     } finally {
       assert.equal(await first.stop(), 0);
     }
@@ -26,18 +26,18 @@ describe('restart', () => {
 
     const second = await startEmulatorProcess({ dataDir });
     try {
-      const pkg = (await call(second.url, 'GET', '/api/v1/packages/network-ops')).body;
+      const pkg = (await call(second, 'GET', '/api/v1/packages/network-ops')).body;
       assert.equal(pkg.isDefault, true);
       assert.equal(pkg.defaultVersion, 1);
       assert.equal(pkg.versions[0].published, true);
       // No package, no version named: the defaults; the flow is read back from the package file.
-      const r = await call(second.url, 'POST', startPath('Restart-Service'), { inputVariables: { device: '10.0.0.9' } });
+      const r = await call(second, 'POST', startPath('Restart-Service'), { inputVariables: { device: '10.0.0.9' } });
       assert.equal(r.status, 200, JSON.stringify(r.body));
       assert.equal(r.body.outputVariables.message, 'Restarted sshd on 10.0.0.9');
       assert.equal(r.body.packageName, 'network-ops');
       // Re-uploading the same version after the restart is still a no-op.
-      assert.equal((await call(second.url, 'POST', '/api/v1/packages', await packExamples())).status, 200);
-      const defs = (await call(second.url, 'GET', '/api/v1/definitions')).body.definitions;
+      assert.equal((await call(second, 'POST', '/api/v1/packages', await packExamples())).status, 200);
+      const defs = (await call(second, 'GET', '/api/v1/definitions')).body.definitions;
       assert.equal(defs.length, 5);
     } finally {
       assert.equal(await second.stop(), 0);
@@ -47,18 +47,18 @@ describe('restart', () => {
   test('default version rules survive a restart: an unpublished explicit default is restored when republished (rule 5)', async () => {
     const gw = await startEmulatorProcess({ dataDir });
     for (const v of [1, 2]) {
-      await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('kept', v, { 'x/Echo': `steps: []\n# v${v}\n` }));
-      await call(gw.url, 'POST', `/api/v1/packages/kept/versions/${v}/publish`);
+      await call(gw, 'POST', '/api/v1/packages', await buildPackage('kept', v, { 'x/Echo': `steps: []\n# v${v}\n` }));
+      await call(gw, 'POST', `/api/v1/packages/kept/versions/${v}/publish`);
     }
-    await call(gw.url, 'POST', '/api/v1/packages/kept/versions/1/default');
-    await call(gw.url, 'POST', '/api/v1/packages/kept/versions/1/unpublish');
+    await call(gw, 'POST', '/api/v1/packages/kept/versions/1/default');
+    await call(gw, 'POST', '/api/v1/packages/kept/versions/1/unpublish');
     assert.equal(await gw.stop(), 0);
     const again = await startEmulatorProcess({ dataDir });
     try {
-      let pkg = (await call(again.url, 'GET', '/api/v1/packages/kept')).body;
+      let pkg = (await call(again, 'GET', '/api/v1/packages/kept')).body;
       assert.equal(pkg.defaultVersion, null, 'rule 4 after restart');
       assert.equal(pkg.defaultIsExplicit, true);
-      pkg = (await call(again.url, 'POST', '/api/v1/packages/kept/versions/1/publish')).body;
+      pkg = (await call(again, 'POST', '/api/v1/packages/kept/versions/1/publish')).body;
       assert.equal(pkg.defaultVersion, 1, 'rule 5 after restart');
       assert.equal(pkg.defaultIsExplicit, true);
     } finally {
@@ -68,14 +68,14 @@ describe('restart', () => {
 
   test('a change acknowledged over HTTP survives kill -9', async () => {
     const gw = await startEmulatorProcess({ dataDir });
-    await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('killed', 1, { 'x/Echo': 'steps: []\n' }));
-    await call(gw.url, 'POST', '/api/v1/packages/killed/versions/1/publish');
+    await call(gw, 'POST', '/api/v1/packages', await buildPackage('killed', 1, { 'x/Echo': 'steps: []\n' }));
+    await call(gw, 'POST', '/api/v1/packages/killed/versions/1/publish');
     await gw.kill();
     const again = await startEmulatorProcess({ dataDir });
     try {
-      const pkg = (await call(again.url, 'GET', '/api/v1/packages/killed')).body;
+      const pkg = (await call(again, 'GET', '/api/v1/packages/killed')).body;
       assert.equal(pkg.versions[0].published, true);
-      const r = await call(again.url, 'POST', startPath('Echo', { packageName: 'killed' }), {});
+      const r = await call(again, 'POST', startPath('Echo', { packageName: 'killed' }), {});
       assert.equal(r.status, 200);
     } finally {
       await again.stop();
@@ -92,9 +92,9 @@ steps:
   - kind: wait
     seconds: "= seconds"
 `;
-    await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('sleepy', 1, { 'x/Sleep': sleeper }));
-    await call(gw.url, 'POST', '/api/v1/packages/sleepy/versions/1/publish');
-    const pending = call(gw.url, 'POST', startPath('Sleep', { packageName: 'sleepy' }), { inputVariables: { seconds: 120 } });
+    await call(gw, 'POST', '/api/v1/packages', await buildPackage('sleepy', 1, { 'x/Sleep': sleeper }));
+    await call(gw, 'POST', '/api/v1/packages/sleepy/versions/1/publish');
+    const pending = call(gw, 'POST', startPath('Sleep', { packageName: 'sleepy' }), { inputVariables: { seconds: 120 } });
     await new Promise((r) => setTimeout(r, 300));
     const started = Date.now();
     const code = await gw.stop();
@@ -108,13 +108,14 @@ steps:
   test('unpublishing lets running executions finish', async () => {
     const gw = await startEmulatorProcess({ dataDir });
     try {
-      const pending = call(gw.url, 'POST', startPath('Sleep', { packageName: 'sleepy' }), { inputVariables: { seconds: 0.5 } });
+      await gw.adminToken(); // got first: the start below must reach the gateway before the unpublish
+      const pending = call(gw, 'POST', startPath('Sleep', { packageName: 'sleepy' }), { inputVariables: { seconds: 0.5 } });
       await new Promise((r) => setTimeout(r, 150));
-      await call(gw.url, 'POST', '/api/v1/packages/sleepy/versions/1/unpublish');
+      await call(gw, 'POST', '/api/v1/packages/sleepy/versions/1/unpublish');
       const r = await pending;
       assert.equal(r.status, 200);
       assert.equal(r.body.status, 'Ended');
-      const refused = await call(gw.url, 'POST', startPath('Sleep', { packageName: 'sleepy', packageVersion: 1 }), {
+      const refused = await call(gw, 'POST', startPath('Sleep', { packageName: 'sleepy', packageVersion: 1 }), {
         inputVariables: { seconds: 0 },
       });
       assert.equal(refused.body.error.code, 'not-published');

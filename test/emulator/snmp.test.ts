@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildPackageFile } from '../../src/core/package/packageFile';
 import { sendTrap, type SendTrapOptions } from '../../src/core/snmp/sendTrap';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
-import { call, waitFor } from './helpers';
+import { call, waitFor, adminHeaders } from './helpers';
 
 const HANDLE = `description: Receives a trap.
 inputs:
@@ -72,7 +72,7 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
 
   async function trapWith(uptime: number): Promise<any> {
     return waitFor(async () => {
-      const r = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+      const r = await call(gw, 'GET', '/api/v1/snmp/traps');
       return r.body.traps.find((t: any) => t.pdu.uptime === uptime);
     }, 10_000, `trap with uptime ${uptime}`);
   }
@@ -88,27 +88,27 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
   };
   const execution = (id: string) =>
     waitFor(async () => {
-      const r = await call(gw.url, 'GET', `/api/v1/executions/${id}`);
+      const r = await call(gw, 'GET', `/api/v1/executions/${id}`);
       return r.status === 200 && r.body.status !== 'Running' ? r.body : undefined;
     }, 10_000, `execution ${id}`);
 
   before(async () => {
     gw = await startEmulatorProcess();
     assert.ok(gw.snmpPort > 0);
-    assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await pkg('snmplab', 1))).status, 201);
-    assert.equal((await call(gw.url, 'POST', '/api/v1/packages/snmplab/versions/1/publish')).status, 200);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages', await pkg('snmplab', 1))).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages/snmplab/versions/1/publish')).status, 200);
     // Version 2 carries a trigger in its package file and stays unpublished.
     const v2 = await pkg('snmplab', 2, [
       { name: 'from-file', flow: 'snmp/Handle-Trap', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' } },
     ]);
-    assert.equal((await call(gw.url, 'POST', '/api/v1/packages', v2)).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages', v2)).status, 201);
 
     for (const u of [
       { name: 'opsAuth', level: 'authNoPriv', authProtocol: 'sha', authKey: AUTH_KEY },
       { name: 'opsPriv', level: 'authPriv', authProtocol: 'sha256', authKey: AUTH_KEY, privProtocol: 'aes', privKey: PRIV_KEY },
       { name: 'stranger', level: 'authNoPriv', authProtocol: 'md5', authKey: AUTH_KEY2 },
     ]) {
-      const r = await call(gw.url, 'POST', '/api/v1/snmp/users', u);
+      const r = await call(gw, 'POST', '/api/v1/snmp/users', u);
       assert.equal(r.status, 201, JSON.stringify(r.body));
     }
     const triggers = [
@@ -144,7 +144,7 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
       },
     ];
     for (const t of triggers) {
-      const r = await call(gw.url, 'POST', '/api/v1/packages/snmplab/versions/1/triggers', t);
+      const r = await call(gw, 'POST', '/api/v1/packages/snmplab/versions/1/triggers', t);
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.ok(r.body.id);
       ids[t.name] = r.body.id;
@@ -155,9 +155,9 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
   });
 
   test('healthz reports the real SNMP port; the package file\'s triggers were taken in with ids', async () => {
-    const h = await call(gw.url, 'GET', '/healthz');
+    const h = await call(gw, 'GET', '/healthz');
     assert.equal(h.body.snmpPort, gw.snmpPort);
-    const r = await call(gw.url, 'GET', '/api/v1/packages/snmplab/versions/2/triggers');
+    const r = await call(gw, 'GET', '/api/v1/packages/snmplab/versions/2/triggers');
     assert.equal(r.status, 200);
     assert.equal(r.body.triggers.length, 1);
     assert.equal(r.body.triggers[0].name, 'from-file');
@@ -214,7 +214,7 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
     assert.equal(evalOf(rec, 'from-file').failed.condition, 'published');
 
     const withId = await waitFor(async () => {
-      const r = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+      const r = await call(gw, 'GET', '/api/v1/snmp/traps');
       const e = r.body.traps.find((t: any) => t.id === rec.id).evaluations.find((x: any) => x.triggerName === 'v2c-range');
       return e.executionId ? e : undefined;
     }, 10_000, 'executionId');
@@ -311,7 +311,7 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
     assert.equal(rec.pdu.trapOid, '1.3.6.1.4.1.8072.2.3.0.18');
     assert.equal(rec.pdu.agentAddress, '10.1.2.200');
     const e = await waitFor(async () => {
-      const r = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+      const r = await call(gw, 'GET', '/api/v1/snmp/traps');
       const x = r.body.traps.find((t: any) => t.id === rec.id).evaluations.find((y: any) => y.triggerName === 'v1-agent');
       return x.executionId ? x : undefined;
     }, 10_000, 'v1 execution');
@@ -349,14 +349,14 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
     const rec = await send({ version: 'v3', trapOid: '1.3.6.1.4.1.8072.2.3.0.7', user: { name: 'opsPriv', level: 'authPriv', authProtocol: 'sha256', authKey: AUTH_KEY, privProtocol: 'aes', privKey: PRIV_KEY } });
     assert.equal(rec.pdu.user, 'opsPriv');
     assert.equal(evalOf(rec, 'v3-users').matched, true);
-    const all = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+    const all = await call(gw, 'GET', '/api/v1/snmp/traps');
     assert.equal(all.body.traps.filter((t: any) => t.pdu.uptime === bad).length, 0);
   });
 
   test('evaluate: a described trap gets evaluations and starts nothing', async () => {
-    const before = await call(gw.url, 'GET', '/api/v1/snmp/traps');
-    const execsBefore = (await call(gw.url, 'GET', '/api/v1/executions')).body;
-    const r = await call(gw.url, 'POST', '/api/v1/snmp/evaluate', {
+    const before = await call(gw, 'GET', '/api/v1/snmp/traps');
+    const execsBefore = (await call(gw, 'GET', '/api/v1/executions')).body;
+    const r = await call(gw, 'POST', '/api/v1/snmp/evaluate', {
       version: 'v1',
       community: 'public',
       source: { address: '127.0.0.2', port: 5000 },
@@ -371,38 +371,38 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
     assert.equal(v1.matched, true);
     assert.equal(v1.executionId, undefined);
     assert.equal(r.body.evaluations.find((e: any) => e.triggerName === 'v2c-range').failed.condition, 'trapOid');
-    const after = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+    const after = await call(gw, 'GET', '/api/v1/snmp/traps');
     assert.equal(after.body.traps.length, before.body.traps.length);
-    const execsAfter = (await call(gw.url, 'GET', '/api/v1/executions')).body;
+    const execsAfter = (await call(gw, 'GET', '/api/v1/executions')).body;
     assert.equal(JSON.stringify(execsAfter).match(/"id"/g)?.length ?? 0, JSON.stringify(execsBefore).match(/"id"/g)?.length ?? 0);
 
-    const bad = await call(gw.url, 'POST', '/api/v1/snmp/evaluate', { version: 'v4', source: { address: 'x', port: 0 }, trapOid: '1.3.x' });
+    const bad = await call(gw, 'POST', '/api/v1/snmp/evaluate', { version: 'v4', source: { address: 'x', port: 0 }, trapOid: '1.3.x' });
     assert.equal(bad.status, 400);
     const fields = bad.body.error.details.map((d: any) => d.field);
     assert.deepEqual(fields.sort(), ['source.address', 'source.port', 'trapOid', 'version']);
   });
 
   test('users: CRUD, and keys are never answered or logged', async () => {
-    const list = await call(gw.url, 'GET', '/api/v1/snmp/users');
+    const list = await call(gw, 'GET', '/api/v1/snmp/users');
     assert.deepEqual(list.body.users.map((u: any) => u.name), ['opsAuth', 'opsPriv', 'stranger']);
     assert.deepEqual(list.body.users[1], { name: 'opsPriv', level: 'authPriv', authProtocol: 'sha256', privProtocol: 'aes' });
-    const one = await call(gw.url, 'GET', '/api/v1/snmp/users/opsAuth');
+    const one = await call(gw, 'GET', '/api/v1/snmp/users/opsAuth');
     assert.deepEqual(one.body, { name: 'opsAuth', level: 'authNoPriv', authProtocol: 'sha' });
-    const dup = await call(gw.url, 'POST', '/api/v1/snmp/users', { name: 'opsAuth', level: 'authNoPriv', authProtocol: 'sha', authKey: AUTH_KEY });
+    const dup = await call(gw, 'POST', '/api/v1/snmp/users', { name: 'opsAuth', level: 'authNoPriv', authProtocol: 'sha', authKey: AUTH_KEY });
     assert.equal(dup.status, 409);
-    const created = await call(gw.url, 'PUT', '/api/v1/snmp/users/temp', { level: 'authPriv', authProtocol: 'sha512', authKey: 'temp-auth-key-1', privProtocol: 'aes256b', privKey: 'temp-priv-key-1' });
+    const created = await call(gw, 'PUT', '/api/v1/snmp/users/temp', { level: 'authPriv', authProtocol: 'sha512', authKey: 'temp-auth-key-1', privProtocol: 'aes256b', privKey: 'temp-priv-key-1' });
     assert.equal(created.status, 201);
     // Replacing without keys keeps them when the protocols stay.
-    const replaced = await call(gw.url, 'PUT', '/api/v1/snmp/users/temp', { level: 'authPriv', authProtocol: 'sha512', privProtocol: 'aes256b' });
+    const replaced = await call(gw, 'PUT', '/api/v1/snmp/users/temp', { level: 'authPriv', authProtocol: 'sha512', privProtocol: 'aes256b' });
     assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
-    const invalid = await call(gw.url, 'PUT', '/api/v1/snmp/users/temp', { level: 'authPriv', authProtocol: 'sha1', authKey: 'short', privProtocol: 'aes' });
+    const invalid = await call(gw, 'PUT', '/api/v1/snmp/users/temp', { level: 'authPriv', authProtocol: 'sha1', authKey: 'short', privProtocol: 'aes' });
     assert.equal(invalid.status, 400);
     assert.deepEqual(invalid.body.error.details.map((d: any) => d.field).sort(), ['authKey', 'authProtocol', 'privKey']);
-    assert.equal((await call(gw.url, 'DELETE', '/api/v1/snmp/users/temp')).status, 204);
-    assert.equal((await call(gw.url, 'GET', '/api/v1/snmp/users/temp')).status, 404);
-    assert.equal((await call(gw.url, 'DELETE', '/api/v1/snmp/users/temp')).status, 404);
+    assert.equal((await call(gw, 'DELETE', '/api/v1/snmp/users/temp')).status, 204);
+    assert.equal((await call(gw, 'GET', '/api/v1/snmp/users/temp')).status, 404);
+    assert.equal((await call(gw, 'DELETE', '/api/v1/snmp/users/temp')).status, 404);
 
-    const everything = [list, one, dup, created, replaced, invalid, await call(gw.url, 'GET', '/api/v1/snmp/traps'), await call(gw.url, 'GET', '/api/openapi.json')]
+    const everything = [list, one, dup, created, replaced, invalid, await call(gw, 'GET', '/api/v1/snmp/traps'), await call(gw, 'GET', '/api/openapi.json')]
       .map((r) => JSON.stringify(r.body))
       .join('\n');
     for (const key of [AUTH_KEY, PRIV_KEY, AUTH_KEY2, 'temp-auth-key-1', 'temp-priv-key-1']) {
@@ -410,14 +410,14 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
       assert.ok(!gw.output().includes(key), `the emulator log holds key ${key}`);
     }
     // The version's package file holds no keys either.
-    const file = await fetch(`${gw.url}/api/v1/packages/snmplab/versions/1/file`);
+    const file = await fetch(`${gw.url}/api/v1/packages/snmplab/versions/1/file`, { headers: await adminHeaders(gw) });
     const bytes = Buffer.from(await file.arrayBuffer()).toString('latin1');
     assert.ok(!bytes.includes(AUTH_KEY) && !bytes.includes(PRIV_KEY));
   });
 
   test('triggers: invalid conditions are refused naming each field; get, replace, delete', async () => {
     const base = '/api/v1/packages/snmplab/versions/1/triggers';
-    const bad = await call(gw.url, 'POST', base, {
+    const bad = await call(gw, 'POST', base, {
       name: 'bad',
       flow: 'snmp/Handle-Trap',
       conditions: { deviceAddress: '10.0.0.9-10.0.0.1', devicePort: '70000', trapOid: '1.3.6.x', version: 'v3', users: ['nobody'], community: 'public' },
@@ -433,29 +433,29 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
     assert.match(byField['conditions.community'], /v1 and v2c/);
     assert.match(byField['pduVariable'], /string/);
     assert.match(byField['inputs.nope'], /unknown input 'nope' \(flow 'snmp\/Handle-Trap' declares trap, site\)/);
-    const cidr = await call(gw.url, 'POST', base, { name: 'c', flow: 'snmp/Handle-Trap', conditions: { deviceAddress: '10.0.0.0/33', devicePort: '*', trapOid: '*', version: 'v2c' } });
+    const cidr = await call(gw, 'POST', base, { name: 'c', flow: 'snmp/Handle-Trap', conditions: { deviceAddress: '10.0.0.0/33', devicePort: '*', trapOid: '*', version: 'v2c' } });
     assert.equal(cidr.status, 400);
     assert.equal(cidr.body.error.details[0].field, 'conditions.deviceAddress');
-    const noFlow = await call(gw.url, 'POST', base, { name: 'f', flow: 'snmp/Nope', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' } });
+    const noFlow = await call(gw, 'POST', base, { name: 'f', flow: 'snmp/Nope', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' } });
     assert.equal(noFlow.body.error.details[0].field, 'flow');
-    const missing = await call(gw.url, 'POST', base, { name: 'm', flow: 'snmp/Strict', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' } });
+    const missing = await call(gw, 'POST', base, { name: 'm', flow: 'snmp/Strict', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' } });
     assert.equal(missing.body.error.details[0].field, 'inputs.count');
 
     const id = ids['port-list'];
-    const got = await call(gw.url, 'GET', `${base}/${id}`);
+    const got = await call(gw, 'GET', `${base}/${id}`);
     assert.equal(got.body.name, 'port-list');
-    const put = await call(gw.url, 'PUT', `${base}/${id}`, { ...got.body, conditions: { ...got.body.conditions, devicePort: '1-0' } });
+    const put = await call(gw, 'PUT', `${base}/${id}`, { ...got.body, conditions: { ...got.body.conditions, devicePort: '1-0' } });
     assert.equal(put.status, 400);
     assert.equal(put.body.error.details[0].field, 'conditions.devicePort');
-    const ok = await call(gw.url, 'PUT', `${base}/${id}`, { ...got.body, description: 'changed' });
+    const ok = await call(gw, 'PUT', `${base}/${id}`, { ...got.body, description: 'changed' });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.description, 'changed');
     assert.equal(ok.body.id, id);
-    const tmp = await call(gw.url, 'POST', base, { name: 'temp', flow: 'snmp/Handle-Trap', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v1' } });
+    const tmp = await call(gw, 'POST', base, { name: 'temp', flow: 'snmp/Handle-Trap', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v1' } });
     assert.equal(tmp.body.conditions.agentAddress, '*');
-    assert.equal((await call(gw.url, 'DELETE', `${base}/${tmp.body.id}`)).status, 204);
-    assert.equal((await call(gw.url, 'GET', `${base}/${tmp.body.id}`)).status, 404);
-    assert.equal((await call(gw.url, 'GET', '/api/v1/packages/snmplab/versions/9/triggers')).status, 404);
+    assert.equal((await call(gw, 'DELETE', `${base}/${tmp.body.id}`)).status, 204);
+    assert.equal((await call(gw, 'GET', `${base}/${tmp.body.id}`)).status, 404);
+    assert.equal((await call(gw, 'GET', '/api/v1/packages/snmplab/versions/9/triggers')).status, 404);
   });
 
   test('upload: invalid manifest triggers are refused naming manifest.triggers[i]', async () => {
@@ -463,10 +463,10 @@ describe('SNMP triggers (real traps to a real emulator)', () => {
       { name: 'ok', flow: 'snmp/Handle-Trap', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' } },
       { name: 'bad', flow: 'snmp/Handle-Trap', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '1.3..6', version: 'v2c' } },
     ]);
-    const r = await call(gw.url, 'POST', '/api/v1/packages', bytes);
+    const r = await call(gw, 'POST', '/api/v1/packages', bytes);
     assert.equal(r.status, 400);
     assert.equal(r.body.error.details[0].field, 'manifest.triggers[1].conditions.trapOid');
-    assert.equal((await call(gw.url, 'GET', '/api/v1/packages/snmpbad')).status, 404);
+    assert.equal((await call(gw, 'GET', '/api/v1/packages/snmpbad')).status, 404);
   });
 });
 
@@ -475,8 +475,8 @@ describe('SNMP triggers: a trap for a flow whose inputs fail', () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-snmp-test-'));
     let gw = await startEmulatorProcess({ dataDir });
     try {
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await pkg('broken', 1))).status, 201);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/broken/versions/1/publish')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await pkg('broken', 1))).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/broken/versions/1/publish')).status, 200);
       await gw.stop();
     } catch (err) {
       await gw.kill();
@@ -495,14 +495,14 @@ describe('SNMP triggers: a trap for a flow whose inputs fail', () => {
       const uptime = nextUptime();
       await sendTrap({ host: '127.0.0.1', port: gw.snmpPort, version: 'v2c', trapOid: '1.3.6.1.4.1.8072.2.3.0.1', uptime });
       const e = await waitFor(async () => {
-        const r = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+        const r = await call(gw, 'GET', '/api/v1/snmp/traps');
         const ev = r.body.traps.find((t: any) => t.pdu.uptime === uptime)?.evaluations[0];
         return ev?.error ? ev : undefined;
       }, 10_000, 'evaluation error');
       assert.equal(e.matched, true);
       assert.match(e.error, /count/);
       assert.equal(e.executionId, undefined);
-      assert.equal((await call(gw.url, 'GET', '/healthz')).status, 200);
+      assert.equal((await call(gw, 'GET', '/healthz')).status, 200);
     } finally {
       await gw.stop();
       rmSync(dataDir, { recursive: true, force: true });

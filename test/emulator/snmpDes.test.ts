@@ -45,14 +45,14 @@ describe('SNMPv3 DES privacy', () => {
   let gw: EmulatorProcess;
   before(async () => {
     gw = await startEmulatorProcess();
-    const r = await call(gw.url, 'POST', '/api/v1/snmp/users', { name: 'desUser', level: 'authPriv', authProtocol: 'sha', authKey: AUTH_KEY, privProtocol: 'des', privKey: PRIV_KEY });
+    const r = await call(gw, 'POST', '/api/v1/snmp/users', { name: 'desUser', level: 'authPriv', authProtocol: 'sha', authKey: AUTH_KEY, privProtocol: 'des', privKey: PRIV_KEY });
     assert.equal(r.status, 201, JSON.stringify(r.body));
   });
   after(async () => {
     await gw?.stop();
   });
   const trapWith = (uptime: number) =>
-    waitFor(async () => (await call(gw.url, 'GET', '/api/v1/snmp/traps')).body.traps.find((t: any) => t.pdu.uptime === uptime), 10_000, `trap ${uptime}`);
+    waitFor(async () => (await call(gw, 'GET', '/api/v1/snmp/traps')).body.traps.find((t: any) => t.pdu.uptime === uptime), 10_000, `trap ${uptime}`);
 
   test('a trap from Debian snmptrap -x DES arrives decrypted, with its varbinds', async () => {
     const r = await run('/usr/bin/snmptrap', [
@@ -75,7 +75,7 @@ describe('SNMPv3 DES privacy', () => {
     ]);
     assert.equal(r.code, 0, r.stderr);
     await waitFor(async () => /SNMP message.*refused/.test(gw.output()) || undefined, 10_000, 'the refusal on stderr');
-    const traps = (await call(gw.url, 'GET', '/api/v1/snmp/traps')).body.traps;
+    const traps = (await call(gw, 'GET', '/api/v1/snmp/traps')).body.traps;
     assert.equal(traps.find((t: any) => t.pdu.uptime === 880002), undefined);
   });
 

@@ -40,7 +40,7 @@ describe('a second gateway where one runs', () => {
   });
 
   test('the same data folder on other ports: refused, naming the folder and the other pid; the first keeps its state', async () => {
-    const before = await call(gw.url, 'GET', '/api/v1/packages');
+    const before = await call(gw, 'GET', '/api/v1/packages');
     const r = await runEmulatorToExit(['--port', '0', '--snmp-port', '0', '--data', gw.dataDir]);
     assert.equal(r.code, 1, r.stderr);
     const pid = lockOf(gw.dataDir).pid;
@@ -51,7 +51,7 @@ describe('a second gateway where one runs', () => {
     assert.doesNotMatch(r.stdout, /listening on/);
     // The refused process neither took nor removed the lock, and the first gateway serves as before.
     assert.equal(lockOf(gw.dataDir).pid, pid);
-    assert.deepEqual((await call(gw.url, 'GET', '/api/v1/packages')).body, before.body);
+    assert.deepEqual((await call(gw, 'GET', '/api/v1/packages')).body, before.body);
   });
 
   test('the same command again (same folder, same port): a gateway is already running at that address, how to reach or stop it', async () => {
@@ -123,13 +123,13 @@ describe('a second gateway where one runs', () => {
     try {
       const lock = lockOf(dir);
       assert.notEqual(lock.pid, deadPid);
-      assert.equal((await call(second.url, 'GET', '/healthz')).status, 200);
+      assert.equal((await call(second, 'GET', '/healthz')).status, 200);
     } finally {
       assert.equal(await second.stop(), 0);
     }
     assert.equal(existsSync(path.join(dir, 'gateway.lock')), false);
     const third = await startEmulatorProcess({ dataDir: dir });
-    assert.equal((await call(third.url, 'GET', '/healthz')).status, 200);
+    assert.equal((await call(third, 'GET', '/healthz')).status, 200);
     assert.equal(await third.stop(), 0);
   });
 

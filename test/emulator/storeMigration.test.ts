@@ -21,11 +21,11 @@ describe('store format 1 → 2', () => {
     let gw = await startEmulatorProcess({ dataDir });
     let before: { version: any; definitions: any[] };
     try {
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await packExamples())).status, 201);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/publish')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await packExamples())).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/publish')).status, 200);
       before = {
-        version: (await call(gw.url, 'GET', '/api/v1/packages/network-ops/versions/1')).body,
-        definitions: (await call(gw.url, 'GET', '/api/v1/definitions')).body.definitions,
+        version: (await call(gw, 'GET', '/api/v1/packages/network-ops/versions/1')).body,
+        definitions: (await call(gw, 'GET', '/api/v1/definitions')).body.definitions,
       };
     } finally {
       await gw.stop();
@@ -65,9 +65,9 @@ describe('store format 1 → 2', () => {
 
     gw = await startEmulatorProcess({ dataDir });
     try {
-      const version = (await call(gw.url, 'GET', '/api/v1/packages/network-ops/versions/1')).body;
+      const version = (await call(gw, 'GET', '/api/v1/packages/network-ops/versions/1')).body;
       assert.deepEqual(version, before.version, 'the version reads as before (instructions, description, definitions)');
-      assert.deepEqual((await call(gw.url, 'GET', '/api/v1/definitions')).body.definitions, before.definitions);
+      assert.deepEqual((await call(gw, 'GET', '/api/v1/definitions')).body.definitions, before.definitions);
       const migrated = JSON.parse(readFileSync(file, 'utf8'));
       assert.equal(migrated.format, 2);
       assert.equal(migrated.packages['network-ops'].versions['1'].manifest.instructions, undefined, 'no text inline any more');
@@ -81,12 +81,12 @@ describe('store format 1 → 2', () => {
         const b = readFileSync(path.join(dataDir, name)).toString('latin1');
         assert.ok(!b.includes('Legacy-Auth-Key') && !b.includes('Legacy-Priv-Key'), `${name}: a key in clear`);
       }
-      assert.deepEqual((await call(gw.url, 'GET', '/api/v1/snmp/users')).body.users.map((u: any) => u.name), ['legacy']);
+      assert.deepEqual((await call(gw, 'GET', '/api/v1/snmp/users')).body.users.map((u: any) => u.name), ['legacy']);
 
       // It runs, and Create New Version reads the repository's texts (the lost one included).
-      const run = await call(gw.url, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), { inputVariables: { device: '10.0.0.9' } });
+      const run = await call(gw, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), { inputVariables: { device: '10.0.0.9' } });
       assert.equal(run.status, 200, JSON.stringify(run.body));
-      const nv = await call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/new-version', { update: [{ kind: lost.kind, id: lost.id }] });
+      const nv = await call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/new-version', { update: [{ kind: lost.kind, id: lost.id }] });
       assert.equal(nv.status, 201, JSON.stringify(nv.body));
       assert.equal(nv.body.version, 2);
       assert.equal(nv.body.instructions, before.version.instructions);

@@ -14,7 +14,10 @@ import { runEmulatorToExit, startEmulatorProcess, type EmulatorProcess } from '.
 import { assertRefused, call, snapshot, startTarget, whileServing, type HttpResult } from './harness';
 
 /** A request with any headers (fetch will not send a forged Host). */
-function raw(gw: EmulatorProcess, method: string, path: string, headers: Record<string, string>, body?: string | Uint8Array): Promise<HttpResult> {
+/** One request with exactly these headers, plus the admin's token unless `authorization` is given ('' = none). */
+async function raw(gw: EmulatorProcess, method: string, path: string, given: Record<string, string>, body?: string | Uint8Array): Promise<HttpResult> {
+  const headers: Record<string, string> = { authorization: `Bearer ${await gw.adminToken()}`, ...given };
+  if (headers.authorization === '') delete headers.authorization;
   return new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: gw.port, method, path, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -47,7 +50,7 @@ describe('hostile browser: default policy', () => {
     await gw?.stop();
   });
 
-  const executionCount = async () => (await call(gw.url, 'GET', '/api/v1/executions')).body.executions.length as number;
+  const executionCount = async () => (await call(gw, 'GET', '/api/v1/executions')).body.executions.length as number;
 
   test('a cross-site text/plain POST cannot upload, publish, unpublish, run or change defaults', async () => {
     const before = await snapshot(gw);
@@ -116,7 +119,7 @@ describe('hostile browser: default policy', () => {
     // Typed in the address bar: no Origin, Sec-Fetch-Site none.
     assert.equal((await raw(gw, 'GET', '/api/v1/packages', { 'sec-fetch-site': 'none' })).status, 200);
     // Node's fetch (the CLI, the extension host, these tests): no Origin.
-    const up = await call(gw.url, 'POST', '/api/v1/packages', zip);
+    const up = await call(gw, 'POST', '/api/v1/packages', zip);
     assert.equal(up.status, 201, JSON.stringify(up.body));
     const pub = await raw(gw, 'POST', '/api/v1/packages/bro/versions/1/publish', { origin: `http://localhost:${gw.port}` });
     assert.equal(pub.status, 200, JSON.stringify(pub.body));
@@ -205,7 +208,7 @@ describe('binding beyond loopback', () => {
       assert.match(gw.output(), new RegExp(`listening on http://127\\.0\\.0\\.1:${gw.port}`));
       assert.ok(!gw.output().includes('WARNING'), gw.output());
       // The sample still uploads: loopback callers are unaffected.
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await packExamples())).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await packExamples())).status, 201);
     } finally {
       await gw.stop();
     }

@@ -229,13 +229,13 @@ steps:
     'x/CredSelf': literal(`http://u:${URL_PASS}@127.0.0.1:${gw.port}/api/v1/packages`),
     'x/CredEcho': literal(`http://u:${URL_PASS}@127.0.0.1:${helperPort}/echo`),
   };
-  const up = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage('egress', 1, flows, connections));
+  const up = await call(gw, 'POST', '/api/v1/packages', await buildPackage('egress', 1, flows, connections));
   assert.equal(up.status, 201, JSON.stringify(up.body));
-  assert.equal((await call(gw.url, 'POST', '/api/v1/packages/egress/versions/1/publish')).status, 200);
+  assert.equal((await call(gw, 'POST', '/api/v1/packages/egress/versions/1/publish')).status, 200);
 }
 
 const run = (gw: EmulatorProcess, flow: string, inputVariables: Record<string, unknown>) =>
-  call(gw.url, 'POST', startPath(flow, { packageName: 'egress' }), { inputVariables });
+  call(gw, 'POST', startPath(flow, { packageName: 'egress' }), { inputVariables });
 
 /** The execution failed with this error code; returns the message. */
 function assertFailed(res: { status: number; body: any }, code: string, what: string): string {
@@ -314,7 +314,7 @@ describe('hostile egress: default policy', () => {
     });
     assert.deepEqual(await snapshot(gw), before);
     // Only the executions the test started: no self-call started one.
-    const all = await call(gw.url, 'GET', '/api/v1/executions?packageName=egress');
+    const all = await call(gw, 'GET', '/api/v1/executions?packageName=egress');
     assert.equal(all.body.executions.length, forms.length * 3);
   });
 
@@ -399,7 +399,7 @@ describe('hostile egress: default policy', () => {
       const message = assertFailed(down, 'http-error', 'unreachable');
       assert.equal(message, 'GET http://127.0.0.1:2/x?api_key=*** failed: ECONNREFUSED');
       assertNoSecret(JSON.stringify(down.body), 'the error body');
-      const record = await call(gw.url, 'GET', `/api/v1/executions/${executionIdOf(down)}`);
+      const record = await call(gw, 'GET', `/api/v1/executions/${executionIdOf(down)}`);
       assert.equal(record.status, 200);
       assertNoSecret(JSON.stringify(record.body), 'the execution record');
 
@@ -407,7 +407,7 @@ describe('hostile egress: default policy', () => {
       const self = await run(gw, 'x/CredSelf', {});
       assertFailed(self, 'egress-refused', 'self with credentials');
       assertNoSecret(JSON.stringify(self.body), 'the refusal');
-      assertNoSecret(JSON.stringify((await call(gw.url, 'GET', `/api/v1/executions/${executionIdOf(self)}`)).body), 'the refused record');
+      assertNoSecret(JSON.stringify((await call(gw, 'GET', `/api/v1/executions/${executionIdOf(self)}`)).body), 'the refused record');
 
       // Reachable: sent as Basic auth, and a server that echoes it back does not leak it into the record.
       const echoed = await run(gw, 'x/CredEcho', {});
@@ -415,7 +415,7 @@ describe('hostile egress: default policy', () => {
       assert.equal(helper.seen.at(-1)?.authorization, `Basic ${Buffer.from(`u:${URL_PASS}`).toString('base64')}`);
       assert.equal(echoed.body.outputVariables.result.body.headers.authorization, 'Basic ***');
       assertNoSecret(JSON.stringify(echoed.body), 'the outputs');
-      assertNoSecret(JSON.stringify((await call(gw.url, 'GET', `/api/v1/executions/${echoed.body.executionId}`)).body), 'the record');
+      assertNoSecret(JSON.stringify((await call(gw, 'GET', `/api/v1/executions/${echoed.body.executionId}`)).body), 'the record');
     });
   });
 
@@ -430,7 +430,7 @@ describe('hostile egress: default policy', () => {
     assert.equal(helper.seen.at(-1)?.authorization, `Basic ${Buffer.from(`ops:${PASS}`).toString('base64')}`);
     for (const r of [bearer, basic]) {
       assertNoSecret(JSON.stringify(r.body), 'the outputs');
-      assertNoSecret(JSON.stringify((await call(gw.url, 'GET', `/api/v1/executions/${r.body.executionId}`)).body), 'the record');
+      assertNoSecret(JSON.stringify((await call(gw, 'GET', `/api/v1/executions/${r.body.executionId}`)).body), 'the record');
     }
     // 127.0.0.1 → localhost is another origin: the Authorization header stays behind.
     const away = await run(gw, 'x/Conn', { connection: 'crm', path: `/redirect?to=${encodeURIComponent(`http://localhost:${helper.port}/echo`)}` });
@@ -470,10 +470,14 @@ describe('hostile egress: --egress-allow and --allow-self-calls', () => {
   });
 
   test('self-calls are allowed when configured', async () => {
-    const self = await run(gw, 'x/Get', { url: `http://localhost:${gw.port}/api/v1/packages/egress` });
+    const self = await run(gw, 'x/Get', { url: `http://localhost:${gw.port}/api/openapi.json` });
     assert.equal(self.status, 200, JSON.stringify(self.body));
     assert.equal(self.body.outputVariables.result.status, 200);
-    assert.equal(self.body.outputVariables.result.body.name, 'egress');
+    assert.equal(self.body.outputVariables.result.body.info.title, 'Flowgate gateway API');
+    // A self-call carries no credentials of its own: management routes answer it like any caller without a token.
+    const management = await run(gw, 'x/Get', { url: `http://localhost:${gw.port}/api/v1/packages/egress` });
+    assert.equal(management.status, 200, JSON.stringify(management.body));
+    assert.equal(management.body.outputVariables.result.status, 401);
   });
 
   test('an execution a self-call starts joins the caller\'s tree', async () => {
@@ -482,7 +486,7 @@ describe('hostile egress: --egress-allow and --allow-self-calls', () => {
     assert.equal(caller.status, 200, JSON.stringify(caller.body));
     const childId = caller.body.outputVariables.result.body.executionId;
     assert.equal(typeof childId, 'string', JSON.stringify(caller.body));
-    const child = await call(gw.url, 'GET', `/api/v1/executions/${childId}`);
+    const child = await call(gw, 'GET', `/api/v1/executions/${childId}`);
     assert.equal(child.body.parentId, caller.body.executionId);
     assert.equal(child.body.rootId, caller.body.executionId);
   });
@@ -492,7 +496,7 @@ describe('hostile egress: --egress-allow and --allow-self-calls', () => {
     const root = await whileServing(gw, () => run(gw, 'x/StartSelf', { url }));
     assert.equal(root.status, 200, JSON.stringify(root.body).slice(0, 500));
     // Somewhere down the chain a start was refused (depth or tree size), and the chain unwound.
-    const list = await call(gw.url, 'GET', '/api/v1/executions?flow=x/StartSelf');
+    const list = await call(gw, 'GET', '/api/v1/executions?flow=x/StartSelf');
     const tree = list.body.executions.filter((e: { rootId: string }) => e.rootId === root.body.executionId);
     assert.ok(tree.length > 1 && tree.length <= 52, `the tree holds ${tree.length} executions`);
     assert.ok(tree.every((e: { status: string }) => e.status !== 'Running'), 'nothing left running');
@@ -500,19 +504,19 @@ describe('hostile egress: --egress-allow and --allow-self-calls', () => {
 
   test('stopping the root stops what its self-calls started', async () => {
     const url = `${gw.url}${startPath('x/Sleeper', { packageName: 'egress', mode: 'async' })}`;
-    const root = await call(gw.url, 'POST', startPath('x/StartThenWait', { packageName: 'egress', mode: 'async' }), { inputVariables: { url } });
+    const root = await call(gw, 'POST', startPath('x/StartThenWait', { packageName: 'egress', mode: 'async' }), { inputVariables: { url } });
     assert.equal(root.status, 202, JSON.stringify(root.body));
     const rootId = root.body.executionId;
     let sleeper: { id: string } | undefined;
     for (let i = 0; i < 100 && !sleeper; i++) {
-      const list = await call(gw.url, 'GET', '/api/v1/executions?flow=x/Sleeper&status=Running');
+      const list = await call(gw, 'GET', '/api/v1/executions?flow=x/Sleeper&status=Running');
       sleeper = list.body.executions.find((e: { rootId: string }) => e.rootId === rootId);
       if (!sleeper) await new Promise((r) => setTimeout(r, 50));
     }
     assert.ok(sleeper, 'the self-call started x/Sleeper in the root\'s tree');
-    const stop = await call(gw.url, 'POST', `/api/v1/executions/${rootId}/stop`);
+    const stop = await call(gw, 'POST', `/api/v1/executions/${rootId}/stop`);
     assert.equal(stop.status, 200, JSON.stringify(stop.body));
-    const after = await call(gw.url, 'GET', `/api/v1/executions/${sleeper.id}`);
+    const after = await call(gw, 'GET', `/api/v1/executions/${sleeper.id}`);
     assert.equal(after.body.status, 'Stopped');
   });
 });

@@ -173,7 +173,7 @@ function errorOf(res: { status: number; body: any }): { code: string; message: s
 }
 
 function run(gw: EmulatorProcess, flow: string, inputVariables: Record<string, unknown> = {}, query: Record<string, string> = {}) {
-  return call(gw.url, 'POST', startPath(flow, { packageName: PKG, packageVersion: 1, ...query }), { inputVariables });
+  return call(gw, 'POST', startPath(flow, { packageName: PKG, packageVersion: 1, ...query }), { inputVariables });
 }
 
 function sendTrap(gw: EmulatorProcess, uptime: number): Promise<void> {
@@ -187,7 +187,7 @@ function sendTrap(gw: EmulatorProcess, uptime: number): Promise<void> {
 async function waitForTrap(gw: EmulatorProcess, uptime: number): Promise<any> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const r = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+    const r = await call(gw, 'GET', '/api/v1/snmp/traps');
     const trap = r.body.traps?.find((t: any) => t.pdu.uptime === uptime);
     if (trap) return trap;
     if (Date.now() > deadline) throw new Error(`trap ${uptime} was not recorded`);
@@ -203,7 +203,7 @@ function rssKb(gw: EmulatorProcess): number {
 async function waitUntilIdle(gw: EmulatorProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = await call(gw.url, 'GET', `/api/v1/executions?status=Running&packageName=${PKG}`);
+    const r = await call(gw, 'GET', `/api/v1/executions?status=Running&packageName=${PKG}`);
     if (r.status === 200 && r.body.executions.length === 0) return;
     if (Date.now() > deadline) throw new Error(`executions still running after ${timeoutMs} ms: ${r.body.executions?.length}`);
     await new Promise((res) => setTimeout(res, 200));
@@ -216,11 +216,11 @@ describe('hostile flows', () => {
   before(async () => {
     gw = await startTarget();
     for (const version of [1, 2]) {
-      const up = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage(PKG, version, FLOWS));
+      const up = await call(gw, 'POST', '/api/v1/packages', await buildPackage(PKG, version, FLOWS));
       assert.equal(up.status, 201, JSON.stringify(up.body));
-      assert.equal((await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/${version}/publish`)).status, 200);
+      assert.equal((await call(gw, 'POST', `/api/v1/packages/${PKG}/versions/${version}/publish`)).status, 200);
     }
-    const s = await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/schedules`, {
+    const s = await call(gw, 'POST', `/api/v1/packages/${PKG}/versions/1/schedules`, {
       name: 'yearly',
       flow: 'h/Fine',
       expression: '0 0 1 1 *',
@@ -229,7 +229,7 @@ describe('hostile flows', () => {
     });
     assert.equal(s.status, 201, JSON.stringify(s.body));
     scheduleId = s.body.id;
-    const t = await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/triggers`, {
+    const t = await call(gw, 'POST', `/api/v1/packages/${PKG}/versions/1/triggers`, {
       name: 'any-trap',
       flow: 'h/Fine',
       conditions: { deviceAddress: '*', devicePort: '*', trapOid: '1.3.6.1.4.1.8072.2.3.0.77', version: 'v2c', community: '*' },
@@ -307,7 +307,7 @@ describe('hostile flows', () => {
     const r = await whileServing(gw, () => run(gw, 'h/SelfSyncTwice'));
     const e = errorOf(r);
     assert.ok(e.code === 'too-many-executions' || e.code === 'too-deep', e.message);
-    const list = await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}&flow=h/SelfSyncTwice`);
+    const list = await call(gw, 'GET', `/api/v1/executions?packageName=${PKG}&flow=h/SelfSyncTwice`);
     const tree = list.body.executions.filter((x: any) => x.rootId === e.executionId);
     assert.ok(tree.length <= LIMITS.executionTreeSize, `${tree.length} executions in the tree`);
     await waitUntilIdle(gw);
@@ -321,7 +321,7 @@ describe('hostile flows', () => {
       await waitUntilIdle(gw);
       return r.body.executionId as string;
     });
-    const list = await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}&flow=h/SelfAsyncTwice`);
+    const list = await call(gw, 'GET', `/api/v1/executions?packageName=${PKG}&flow=h/SelfAsyncTwice`);
     const tree = list.body.executions.filter((x: any) => x.rootId === rootId);
     assert.ok(tree.length > 1, 'the tree grew');
     assert.ok(tree.length <= LIMITS.executionTreeSize, `${tree.length} executions in one tree`);
@@ -331,7 +331,7 @@ describe('hostile flows', () => {
     const errored = tree.filter((x: any) => x.status === 'Error');
     const refused: string[] = [];
     for (let i = 0; i < errored.length; i += 50) {
-      const page = await Promise.all(errored.slice(i, i + 50).map((x: any) => call(gw.url, 'GET', `/api/v1/executions/${x.id}`)));
+      const page = await Promise.all(errored.slice(i, i + 50).map((x: any) => call(gw, 'GET', `/api/v1/executions/${x.id}`)));
       refused.push(...page.map((d) => d.body.error.code as string));
     }
     const counts = JSON.stringify(Object.fromEntries([...new Set(refused)].map((c) => [c, refused.filter((x) => x === c).length])));
@@ -350,7 +350,7 @@ describe('hostile flows', () => {
     let last = '';
     await whileServing(gw, async () => {
       for (let round = 0; round < 50; round++) {
-        const rs = await Promise.all(Array.from({ length: 4 }, () => call(gw.url, 'POST', path, body, { 'content-type': 'application/json' })));
+        const rs = await Promise.all(Array.from({ length: 4 }, () => call(gw, 'POST', path, body, { 'content-type': 'application/json' })));
         for (const r of rs) {
           assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
           assert.equal(r.body.outputVariables.size, blob.length);
@@ -358,7 +358,7 @@ describe('hostile flows', () => {
         }
       }
     }, (rep) => t.diagnostic(`health probes: ${rep.probes}, slowest ${Math.round(rep.worstMs)} ms`));
-    const detail = await call(gw.url, 'GET', `/api/v1/executions/${last}`);
+    const detail = await call(gw, 'GET', `/api/v1/executions/${last}`);
     assert.deepEqual(detail.body.inputs.blob, { $truncated: true, bytes: blob.length + 2 });
     const grownMb = (rssKb(gw) - rss0) / 1024;
     t.diagnostic(`RSS ${Math.round(rss0 / 1024)} MB before, ${Math.round(rssKb(gw) / 1024)} MB after`);
@@ -370,7 +370,7 @@ describe('hostile flows', () => {
     const r = await whileServing(gw, () => run(gw, 'h/BigOutput', { seed }));
     assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
     assert.equal(r.body.outputVariables.big.length, seed.length * 32);
-    const detail = await call(gw.url, 'GET', `/api/v1/executions/${r.body.executionId}`);
+    const detail = await call(gw, 'GET', `/api/v1/executions/${r.body.executionId}`);
     assert.equal(detail.body.status, 'Ended');
     assert.deepEqual(detail.body.outputs.big, { $truncated: true, bytes: seed.length * 32 + 2 });
     assert.equal(detail.body.outputs.small, 'fine');
@@ -381,7 +381,7 @@ describe('hostile flows', () => {
     const e = errorOf(r);
     assert.equal(e.code, 'budget-exceeded');
     assert.match(e.message, /result of more than 5 MB/);
-    const detail = await call(gw.url, 'GET', `/api/v1/executions/${e.executionId}`);
+    const detail = await call(gw, 'GET', `/api/v1/executions/${e.executionId}`);
     assert.equal(detail.body.status, 'Error');
   });
 
@@ -397,7 +397,7 @@ describe('hostile flows', () => {
     const seed = 'L'.repeat(1024 * 1024);
     const r = await whileServing(gw, () => run(gw, 'h/HugeLog', { seed }));
     assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 300));
-    const detail = await call(gw.url, 'GET', `/api/v1/executions/${r.body.executionId}`);
+    const detail = await call(gw, 'GET', `/api/v1/executions/${r.body.executionId}`);
     const log = detail.body.log as { message: string }[];
     const total = log.reduce((n, l) => n + l.message.length, 0);
     assert.ok(total <= LIMITS.recordLogBytes, `log holds ${total} characters`);
@@ -414,22 +414,22 @@ describe('hostile flows', () => {
       for (const s of started) assert.equal(s.status, 202, JSON.stringify(s.body));
       const over = await Promise.all(Array.from({ length: 5 }, () => run(gw, 'h/Sleep', {}, { mode: 'async' })));
       const overSync = await run(gw, 'h/Fine', { name: 'x' });
-      const overSchedule = await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/schedules/${scheduleId}/run`);
+      const overSchedule = await call(gw, 'POST', `/api/v1/packages/${PKG}/versions/1/schedules/${scheduleId}/run`);
       // A trap whose trigger would start a flow of the full version: recorded as matched, with why nothing started.
       const uptime = 4242;
       await sendTrap(gw, uptime);
       const trap = await waitForTrap(gw, uptime);
       // Another version's executions are not refused by this version's bound…
-      const other = await call(gw.url, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), {
+      const other = await call(gw, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), {
         inputVariables: { device: 'core-sw-1', dryRun: true },
       });
       // …until the gateway's bound: version 2 fills the rest.
       const second = await Promise.all(Array.from({ length: n }, () => run(gw, 'h/Sleep', {}, { mode: 'async', packageVersion: '2' })));
       for (const s of second) assert.equal(s.status, 202, JSON.stringify(s.body));
-      const full = await call(gw.url, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), {
+      const full = await call(gw, 'POST', startPath('network/core/Restart-Service', { packageName: 'network-ops' }), {
         inputVariables: { device: 'core-sw-1', dryRun: true },
       });
-      const stop = await call(gw.url, 'POST', '/api/v1/executions/stop', { ids: [...started, ...second].map((s) => s.body.executionId) });
+      const stop = await call(gw, 'POST', '/api/v1/executions/stop', { ids: [...started, ...second].map((s) => s.body.executionId) });
       assert.equal(stop.status, 200);
       return { over, overSync, overSchedule, other, full, trap };
     });
@@ -449,12 +449,12 @@ describe('hostile flows', () => {
   });
 
   test('a forged tree header is refused, naming the header; nothing starts', async () => {
-    const before = await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}`);
-    const r = await call(gw.url, 'POST', startPath('h/Fine', { packageName: PKG, packageVersion: 1 }), { inputVariables: { name: 'x' } }, {
+    const before = await call(gw, 'GET', `/api/v1/executions?packageName=${PKG}`);
+    const r = await call(gw, 'POST', startPath('h/Fine', { packageName: PKG, packageVersion: 1 }), { inputVariables: { name: 'x' } }, {
       'x-flowgate-execution': `${before.body.executions[0].id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`,
     });
     assertRefused(r, 400, 'x-flowgate-execution', 'bad-request');
-    const afterList = await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}`);
+    const afterList = await call(gw, 'GET', `/api/v1/executions?packageName=${PKG}`);
     assert.equal(afterList.body.executions.length, before.body.executions.length);
   });
 });
@@ -498,9 +498,9 @@ steps:
     seconds: "= pause"
 `,
     };
-    const up = await call(gw.url, 'POST', '/api/v1/packages', await buildPackage(PKG, 1, flows));
+    const up = await call(gw, 'POST', '/api/v1/packages', await buildPackage(PKG, 1, flows));
     assert.equal(up.status, 201, JSON.stringify(up.body));
-    assert.equal((await call(gw.url, 'POST', `/api/v1/packages/${PKG}/versions/1/publish`)).status, 200);
+    assert.equal((await call(gw, 'POST', `/api/v1/packages/${PKG}/versions/1/publish`)).status, 200);
   });
   after(async () => {
     await gw?.stop();
@@ -508,17 +508,17 @@ steps:
 
   test('a flow that starts itself twice over http stays one bounded tree, and stopping its root stops it all', async () => {
     const r = await whileServing(gw, async () => {
-      const root = await call(gw.url, 'POST', startPath('h/SelfHttp', { packageName: PKG, mode: 'async' }), { inputVariables: { base: gw.url, pause: 5 } });
+      const root = await call(gw, 'POST', startPath('h/SelfHttp', { packageName: PKG, mode: 'async' }), { inputVariables: { base: gw.url, pause: 5 } });
       assert.equal(root.status, 202, JSON.stringify(root.body));
       const rootId = root.body.executionId as string;
       // Let it grow for a moment, then stop the root: its whole tree stops.
       await new Promise((res) => setTimeout(res, 500));
-      const stop = await call(gw.url, 'POST', `/api/v1/executions/${rootId}/stop`);
+      const stop = await call(gw, 'POST', `/api/v1/executions/${rootId}/stop`);
       assert.equal(stop.status, 200, JSON.stringify(stop.body));
       await waitUntilIdle(gw, 30_000);
       return rootId;
     });
-    const list = (await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}`)).body.executions as any[];
+    const list = (await call(gw, 'GET', `/api/v1/executions?packageName=${PKG}`)).body.executions as any[];
     assert.ok(list.length > 1, 'the flow started itself');
     assert.ok(list.length <= LIMITS.executionTreeSize, `${list.length} executions`);
     for (const x of list) assert.equal(x.rootId, r, 'every self-started execution is in the root\'s tree');
@@ -527,16 +527,16 @@ steps:
 
   test('left alone, the self-starting tree stops at its size or concurrency bound', async () => {
     const rootId = await whileServing(gw, async () => {
-      const root = await call(gw.url, 'POST', startPath('h/SelfHttp', { packageName: PKG, mode: 'async' }), { inputVariables: { base: gw.url, pause: 0 } });
+      const root = await call(gw, 'POST', startPath('h/SelfHttp', { packageName: PKG, mode: 'async' }), { inputVariables: { base: gw.url, pause: 0 } });
       assert.equal(root.status, 202, JSON.stringify(root.body));
       await waitUntilIdle(gw, 60_000);
       return root.body.executionId as string;
     });
-    const tree = ((await call(gw.url, 'GET', `/api/v1/executions?packageName=${PKG}`)).body.executions as any[]).filter((x) => x.rootId === rootId);
+    const tree = ((await call(gw, 'GET', `/api/v1/executions?packageName=${PKG}`)).body.executions as any[]).filter((x) => x.rootId === rootId);
     assert.ok(tree.length > LIMITS.executionTreeConcurrent, `the tree grew (${tree.length})`);
     assert.ok(tree.length <= LIMITS.executionTreeSize, `${tree.length} executions in one tree`);
     // The self-calls past the bound were answered 429: the flows saw it as their http status.
-    const details = await Promise.all(tree.filter((x) => x.status === 'Ended').slice(-50).map((x) => call(gw.url, 'GET', `/api/v1/executions/${x.id}`)));
+    const details = await Promise.all(tree.filter((x) => x.status === 'Ended').slice(-50).map((x) => call(gw, 'GET', `/api/v1/executions/${x.id}`)));
     const statuses = details.flatMap((d) => d.body.outputs?.statuses ?? []);
     assert.ok(statuses.includes(429), `statuses seen: ${JSON.stringify([...new Set(statuses)])}`);
   });

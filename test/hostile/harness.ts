@@ -5,7 +5,7 @@
  *
  *   const gw = await startTarget();                       // real process, free ports, sample published
  *   const before = await snapshot(gw);
- *   const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', evil));
+ *   const res = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', evil));
  *   assertRefused(res, 400, 'manifest.name');
  *   assert.deepEqual(await snapshot(gw), before);
  */
@@ -20,9 +20,9 @@ export { call, type HttpResult };
 export async function startTarget(opts: EmulatorProcessOptions & { publishSample?: boolean } = {}): Promise<EmulatorProcess> {
   const gw = await startEmulatorProcess(opts);
   if (opts.publishSample !== false) {
-    const up = await call(gw.url, 'POST', '/api/v1/packages', await packExamples());
+    const up = await call(gw, 'POST', '/api/v1/packages', await packExamples());
     assert.ok(up.status === 201 || up.status === 200, `sample upload: ${up.status} ${JSON.stringify(up.body)}`);
-    const pub = await call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/publish');
+    const pub = await call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/publish');
     assert.equal(pub.status, 200, `sample publish: ${JSON.stringify(pub.body)}`);
   }
   return gw;
@@ -99,7 +99,7 @@ export function assertRefused(res: HttpResult, status: number, field?: string | 
  */
 export async function snapshot(gw: EmulatorProcess): Promise<unknown> {
   const get = async (p: string) => {
-    const r = await call(gw.url, 'GET', p);
+    const r = await call(gw, 'GET', p);
     assert.equal(r.status, 200, `GET ${p}: ${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
     return r.body;
   };

@@ -79,7 +79,7 @@ describe('hostile package files: parsing', () => {
 
   /** Upload `bytes` while probing health; expect 400 (or `status`) naming `field`; the state unchanged. */
   async function refused(bytes: Uint8Array, field: string | RegExp, status = 400): Promise<string> {
-    const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes));
+    const res = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', bytes));
     assertRefused(res, status, field);
     assert.deepEqual(await snapshot(gw), before0, 'the state changed');
     return JSON.stringify(res.body);
@@ -88,7 +88,7 @@ describe('hostile package files: parsing', () => {
   test('the honest package of this builder is accepted (so each refusal below is about its attack)', async () => {
     const other = await startTarget({ publishSample: false });
     try {
-      const res = await call(other.url, 'POST', '/api/v1/packages', await rawPackage({ name: 'honest' }));
+      const res = await call(other, 'POST', '/api/v1/packages', await rawPackage({ name: 'honest' }));
       assert.equal(res.status, 201, JSON.stringify(res.body));
     } finally {
       await other.stop();

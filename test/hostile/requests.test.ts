@@ -19,8 +19,10 @@ const SCHEDULE = { name: 'hostile', flow: FLOW, expression: '0 3 * * *', inputs:
 const TRIGGER = { name: 'hostile', flow: FLOW, conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' }, inputs: { device: '10.0.0.1' } };
 const USER = { name: 'hostile', level: 'authNoPriv', authProtocol: 'sha', authKey: 'hostile-key-1' };
 
-/** Sends raw bytes with exactly these headers (no content type unless given). */
-async function send(gw: EmulatorProcess, method: string, path: string, body: string | Uint8Array | undefined, headers: Record<string, string> = {}): Promise<HttpResult> {
+/** Sends raw bytes with exactly these headers (no content type unless given) and the admin's token (unless `authorization` is given; '' = none). */
+async function send(gw: EmulatorProcess, method: string, path: string, body: string | Uint8Array | undefined, given: Record<string, string> = {}): Promise<HttpResult> {
+  const headers: Record<string, string> = { authorization: `Bearer ${await gw.adminToken()}`, ...given };
+  if (headers.authorization === '') delete headers.authorization;
   const res = await fetch(gw.url + path, { method, headers, ...(body === undefined ? {} : { body: typeof body === 'string' ? new TextEncoder().encode(body) : (body as Uint8Array<ArrayBuffer>) }) });
   const text = await res.text();
   let parsed: unknown = text;
@@ -37,13 +39,13 @@ describe('hostile requests', () => {
 
   before(async () => {
     gw = await startTarget();
-    const s = await call(gw.url, 'POST', `${P}/schedules`, SCHEDULE);
+    const s = await call(gw, 'POST', `${P}/schedules`, SCHEDULE);
     assert.equal(s.status, 201, JSON.stringify(s.body));
     scheduleId = s.body.id;
-    const t = await call(gw.url, 'POST', `${P}/triggers`, TRIGGER);
+    const t = await call(gw, 'POST', `${P}/triggers`, TRIGGER);
     assert.equal(t.status, 201, JSON.stringify(t.body));
     triggerId = t.body.id;
-    assert.equal((await call(gw.url, 'POST', '/api/v1/snmp/users', USER)).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/snmp/users', USER)).status, 201);
     before0 = await snapshot(gw);
   });
   after(async () => {
@@ -109,7 +111,7 @@ describe('hostile requests', () => {
       assertRefused(await send(gw, 'POST', START, `{"inputVariables":{"x":${'['.repeat(2_000_000)}}}`, json), 400, 'inputVariables.x');
     });
     // At the limit it is still accepted (depth 64 counts every level, the body's own included).
-    const fine = await call(gw.url, 'POST', '/api/v1/cron/preview', { expression: '* * * * *' });
+    const fine = await call(gw, 'POST', '/api/v1/cron/preview', { expression: '* * * * *' });
     assert.equal(fine.status, 200);
   });
 
@@ -117,19 +119,19 @@ describe('hostile requests', () => {
     const big = 'x'.repeat(1_000_000);
     await attack(async () => {
       assertRefused(await send(gw, 'POST', START, `{"inputVariables":{"device":"${'y'.repeat(6 * 1024 * 1024)}"}}`, json), 413, 'body', 'payload-too-large');
-      assertRefused(await call(gw.url, 'POST', `${P}/schedules`, { ...SCHEDULE, name: big }), 400, 'name');
-      assertRefused(await call(gw.url, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 'tz', timezone: 'Europe/'.padEnd(300_000, 'x') }), 400, 'timezone');
-      assertRefused(await call(gw.url, 'POST', '/api/v1/cron/preview', { expression: '* * * * *', timezone: 'A'.repeat(300_000) }), 400, 'timezone');
-      assertRefused(await call(gw.url, 'POST', '/api/v1/cron/preview', { expression: '* '.repeat(100_000) }), 400, 'expression');
-      assertRefused(await call(gw.url, 'POST', '/api/v1/cron/preview', { expression: '* * * * *', count: 1e9 }), 400, 'count');
-      assertRefused(await call(gw.url, 'POST', '/api/v1/executions/stop', { ids: Array.from({ length: 150_000 }, (_, i) => `e${i}`) }), 400, 'ids');
-      assertRefused(await call(gw.url, 'POST', '/api/v1/executions/stop', { ids: ['x'.repeat(10_000)] }), 400, 'ids[0]');
-      assertRefused(await call(gw.url, 'POST', START, { inputVariables: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])) }), 400, 'inputVariables', 'invalid-inputs');
-      assertRefused(await call(gw.url, 'POST', `${P}/triggers`, { ...TRIGGER, name: 'big', conditions: { ...TRIGGER.conditions, deviceAddress: '10.0.0.1,'.repeat(20_000) } }), 400, 'conditions.deviceAddress');
-      assertRefused(await call(gw.url, 'POST', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 162 }, trapOid: '1.3.6.1', varbinds: Array.from({ length: 5000 }, () => ({ oid: '1.3', type: 'Integer', value: 1 })) }), 400, 'varbinds');
-      assertRefused(await call(gw.url, 'POST', `${P}/new-version`, { add: Array.from({ length: 50_000 }, (_, i) => ({ kind: 'flow', id: `f/${i}` })) }), 400, 'add');
-      assertRefused(await call(gw.url, 'PUT', '/api/v1/snmp/users/hostile', { ...USER, authKey: 'k'.repeat(100_000) }), 400, 'authKey');
-      assertRefused(await call(gw.url, 'POST', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 1e12 }, trapOid: '1.3' }), 400, 'source.port');
+      assertRefused(await call(gw, 'POST', `${P}/schedules`, { ...SCHEDULE, name: big }), 400, 'name');
+      assertRefused(await call(gw, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 'tz', timezone: 'Europe/'.padEnd(300_000, 'x') }), 400, 'timezone');
+      assertRefused(await call(gw, 'POST', '/api/v1/cron/preview', { expression: '* * * * *', timezone: 'A'.repeat(300_000) }), 400, 'timezone');
+      assertRefused(await call(gw, 'POST', '/api/v1/cron/preview', { expression: '* '.repeat(100_000) }), 400, 'expression');
+      assertRefused(await call(gw, 'POST', '/api/v1/cron/preview', { expression: '* * * * *', count: 1e9 }), 400, 'count');
+      assertRefused(await call(gw, 'POST', '/api/v1/executions/stop', { ids: Array.from({ length: 150_000 }, (_, i) => `e${i}`) }), 400, 'ids');
+      assertRefused(await call(gw, 'POST', '/api/v1/executions/stop', { ids: ['x'.repeat(10_000)] }), 400, 'ids[0]');
+      assertRefused(await call(gw, 'POST', START, { inputVariables: Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, i])) }), 400, 'inputVariables', 'invalid-inputs');
+      assertRefused(await call(gw, 'POST', `${P}/triggers`, { ...TRIGGER, name: 'big', conditions: { ...TRIGGER.conditions, deviceAddress: '10.0.0.1,'.repeat(20_000) } }), 400, 'conditions.deviceAddress');
+      assertRefused(await call(gw, 'POST', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 162 }, trapOid: '1.3.6.1', varbinds: Array.from({ length: 5000 }, () => ({ oid: '1.3', type: 'Integer', value: 1 })) }), 400, 'varbinds');
+      assertRefused(await call(gw, 'POST', `${P}/new-version`, { add: Array.from({ length: 50_000 }, (_, i) => ({ kind: 'flow', id: `f/${i}` })) }), 400, 'add');
+      assertRefused(await call(gw, 'PUT', '/api/v1/snmp/users/hostile', { ...USER, authKey: 'k'.repeat(100_000) }), 400, 'authKey');
+      assertRefused(await call(gw, 'POST', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 1e12 }, trapOid: '1.3' }), 400, 'source.port');
     });
   });
 
@@ -137,13 +139,13 @@ describe('hostile requests', () => {
     await attack(async () => {
       for (const v of ['9007199254740991', '1234567890', '0', '-1', '1e3', '01', '1.0', ' 1']) {
         const e = encodeURIComponent(v);
-        assertRefused(await call(gw.url, 'GET', `/api/v1/packages/network-ops/versions/${e}`), 400, 'version');
-        assertRefused(await call(gw.url, 'POST', `/api/v1/packages/network-ops/versions/${e}/publish`), 400, 'version');
-        assertRefused(await call(gw.url, 'GET', `/api/v1/packages/network-ops/versions/${e}/schedules`), 400, 'version');
-        assertRefused(await call(gw.url, 'GET', `/api/v1/packages/network-ops/versions/${e}/triggers`), 400, 'version');
-        assertRefused(await call(gw.url, 'POST', `/api/v1/packages/network-ops/versions/${e}/new-version`, {}), 400, 'version');
-        assertRefused(await call(gw.url, 'POST', startPath(FLOW, { packageName: 'network-ops', packageVersion: v }), {}), 400, 'packageVersion');
-        assertRefused(await call(gw.url, 'GET', `/api/v1/executions?packageVersion=${e}`), 400, 'packageVersion');
+        assertRefused(await call(gw, 'GET', `/api/v1/packages/network-ops/versions/${e}`), 400, 'version');
+        assertRefused(await call(gw, 'POST', `/api/v1/packages/network-ops/versions/${e}/publish`), 400, 'version');
+        assertRefused(await call(gw, 'GET', `/api/v1/packages/network-ops/versions/${e}/schedules`), 400, 'version');
+        assertRefused(await call(gw, 'GET', `/api/v1/packages/network-ops/versions/${e}/triggers`), 400, 'version');
+        assertRefused(await call(gw, 'POST', `/api/v1/packages/network-ops/versions/${e}/new-version`, {}), 400, 'version');
+        assertRefused(await call(gw, 'POST', startPath(FLOW, { packageName: 'network-ops', packageVersion: v }), {}), 400, 'packageVersion');
+        assertRefused(await call(gw, 'GET', `/api/v1/executions?packageVersion=${e}`), 400, 'packageVersion');
       }
     });
   });
@@ -151,23 +153,23 @@ describe('hostile requests', () => {
   test('names of 256+ characters, and NUL bytes: 400 naming the field, no orphan state', async () => {
     const long = 'n'.repeat(300);
     await attack(async () => {
-      assertRefused(await call(gw.url, 'GET', `/api/v1/packages/${long}`), 400, 'name');
-      assertRefused(await call(gw.url, 'POST', `/api/v1/packages/${long}/default`), 400, 'name');
-      assertRefused(await call(gw.url, 'GET', `/api/v1/packages/${long}/versions/1/schedules`), 400, 'name');
-      assertRefused(await call(gw.url, 'POST', `/api/v1/packages/${long}/versions/1/triggers`, TRIGGER), 400, 'name');
-      assertRefused(await call(gw.url, 'POST', startPath(FLOW, { packageName: long }), {}), 400, 'packageName');
-      assertRefused(await call(gw.url, 'POST', startPath('f'.repeat(300), { packageName: 'network-ops' }), {}), 400, 'flow');
-      assertRefused(await call(gw.url, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 's'.repeat(256) }), 400, 'name');
-      assertRefused(await call(gw.url, 'POST', `${P}/triggers`, { ...TRIGGER, name: 't'.repeat(256) }), 400, 'name');
-      assertRefused(await call(gw.url, 'PUT', `/api/v1/snmp/users/${long}`, USER), 400, 'name');
-      assertRefused(await call(gw.url, 'GET', `/api/v1/snmp/users/${long}`), 400, 'name');
-      assertRefused(await call(gw.url, 'GET', `/api/v1/executions/${long}`), 400, 'id');
+      assertRefused(await call(gw, 'GET', `/api/v1/packages/${long}`), 400, 'name');
+      assertRefused(await call(gw, 'POST', `/api/v1/packages/${long}/default`), 400, 'name');
+      assertRefused(await call(gw, 'GET', `/api/v1/packages/${long}/versions/1/schedules`), 400, 'name');
+      assertRefused(await call(gw, 'POST', `/api/v1/packages/${long}/versions/1/triggers`, TRIGGER), 400, 'name');
+      assertRefused(await call(gw, 'POST', startPath(FLOW, { packageName: long }), {}), 400, 'packageName');
+      assertRefused(await call(gw, 'POST', startPath('f'.repeat(300), { packageName: 'network-ops' }), {}), 400, 'flow');
+      assertRefused(await call(gw, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 's'.repeat(256) }), 400, 'name');
+      assertRefused(await call(gw, 'POST', `${P}/triggers`, { ...TRIGGER, name: 't'.repeat(256) }), 400, 'name');
+      assertRefused(await call(gw, 'PUT', `/api/v1/snmp/users/${long}`, USER), 400, 'name');
+      assertRefused(await call(gw, 'GET', `/api/v1/snmp/users/${long}`), 400, 'name');
+      assertRefused(await call(gw, 'GET', `/api/v1/executions/${long}`), 400, 'id');
       // NUL and other control characters.
-      assertRefused(await call(gw.url, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 'a\u0000b' }), 400, 'name');
-      assertRefused(await call(gw.url, 'POST', `${P}/triggers`, { ...TRIGGER, name: 'a\u0000b' }), 400, 'name');
-      assertRefused(await call(gw.url, 'POST', startPath('network/core/Restart\u0000Service', { packageName: 'network-ops' }), {}), 400, 'flow');
-      assertRefused(await call(gw.url, 'PUT', '/api/v1/snmp/users/a%00b', USER), 400, 'name');
-      assertRefused(await call(gw.url, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 'tz', timezone: 'UTC\u0000' }), 400, 'timezone');
+      assertRefused(await call(gw, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 'a\u0000b' }), 400, 'name');
+      assertRefused(await call(gw, 'POST', `${P}/triggers`, { ...TRIGGER, name: 'a\u0000b' }), 400, 'name');
+      assertRefused(await call(gw, 'POST', startPath('network/core/Restart\u0000Service', { packageName: 'network-ops' }), {}), 400, 'flow');
+      assertRefused(await call(gw, 'PUT', '/api/v1/snmp/users/a%00b', USER), 400, 'name');
+      assertRefused(await call(gw, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 'tz', timezone: 'UTC\u0000' }), 400, 'timezone');
       assertRefused(await send(gw, 'POST', '/api/v1/cron/preview', '{"expression":"* * * * *"\u0000}', json), 400, 'body');
     });
   });
@@ -175,13 +177,13 @@ describe('hostile requests', () => {
   test('repeated query parameters: 400 naming the parameter', async () => {
     await attack(async () => {
       const base = `/api/default/default/flows/${encodeURIComponent(FLOW)}/executions`;
-      assertRefused(await call(gw.url, 'POST', `${base}?packageName=network-ops&packageName=other`, {}), 400, 'packageName');
-      assertRefused(await call(gw.url, 'POST', `${base}?packageName=network-ops&packageVersion=1&packageVersion=1`, {}), 400, 'packageVersion');
-      assertRefused(await call(gw.url, 'POST', `${base}?packageName=network-ops&mode=async&mode=sync`, {}), 400, 'mode');
-      assertRefused(await call(gw.url, 'POST', `${base}?packageName[x]=network-ops`, {}), 400, 'packageName[x]');
-      assertRefused(await call(gw.url, 'GET', '/api/v1/executions?status=Running&status=Ended'), 400, 'status');
-      assertRefused(await call(gw.url, 'GET', '/api/v1/executions?flow=a&flow=b'), 400, 'flow');
-      assertRefused(await call(gw.url, 'GET', `/api/v1/executions?flow=${'f'.repeat(300)}`), 400, 'flow');
+      assertRefused(await call(gw, 'POST', `${base}?packageName=network-ops&packageName=other`, {}), 400, 'packageName');
+      assertRefused(await call(gw, 'POST', `${base}?packageName=network-ops&packageVersion=1&packageVersion=1`, {}), 400, 'packageVersion');
+      assertRefused(await call(gw, 'POST', `${base}?packageName=network-ops&mode=async&mode=sync`, {}), 400, 'mode');
+      assertRefused(await call(gw, 'POST', `${base}?packageName[x]=network-ops`, {}), 400, 'packageName[x]');
+      assertRefused(await call(gw, 'GET', '/api/v1/executions?status=Running&status=Ended'), 400, 'status');
+      assertRefused(await call(gw, 'GET', '/api/v1/executions?flow=a&flow=b'), 400, 'flow');
+      assertRefused(await call(gw, 'GET', `/api/v1/executions?flow=${'f'.repeat(300)}`), 400, 'flow');
     });
   });
 
@@ -193,12 +195,12 @@ describe('hostile requests', () => {
       assertRefused(await send(gw, 'POST', `${P}/triggers`, JSON.stringify(TRIGGER).replace('"conditions":{', '"conditions":{"__proto__":{"version":"v1"},'), json), 400, 'conditions.__proto__');
       assertRefused(await send(gw, 'PUT', '/api/v1/snmp/users/hostile', JSON.stringify(USER).replace('{', '{"__proto__":{"authKey":"x"},'), json), 400, '__proto__');
       assertRefused(await send(gw, 'POST', '/api/v1/snmp/evaluate', '{"version":"v2c","source":{"address":"10.0.0.1","port":162},"trapOid":"1.3","varbinds":[{"oid":"1.3","type":"x","value":{"prototype":1}}]}', json), 400, 'varbinds[0].value.prototype');
-      assertRefused(await call(gw.url, 'PUT', '/api/v1/snmp/users/__proto__', USER), 400, 'name');
+      assertRefused(await call(gw, 'PUT', '/api/v1/snmp/users/__proto__', USER), 400, 'name');
       // Spelled with JSON escapes, the key is the same key.
       assertRefused(await send(gw, 'POST', START, '{"inputVariables":{"device":"10.0.0.1","\\u005f_proto__":{"polluted":true}}}', json), 400, 'inputVariables.__proto__');
     });
     // Nothing leaked into other objects of the gateway: a normal run still validates its inputs strictly.
-    const bad = await call(gw.url, 'POST', START, { inputVariables: { device: '10.0.0.1', polluted: true } });
+    const bad = await call(gw, 'POST', START, { inputVariables: { device: '10.0.0.1', polluted: true } });
     assertRefused(bad, 400, 'inputVariables.polluted', 'invalid-inputs');
   });
 

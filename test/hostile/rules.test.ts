@@ -64,7 +64,7 @@ test('package files naming a package the rule refuses: 400 on manifest.name, not
   ];
   await whileServing(gw, async () => {
     for (const name of names) {
-      const res = await call(gw.url, 'POST', '/api/v1/packages', await packageNamed(name));
+      const res = await call(gw, 'POST', '/api/v1/packages', await packageNamed(name));
       assertRefused(res, 400, 'manifest.name');
       assert.ok(JSON.stringify(res.body).length < 10_000, `the refusal echoes the whole name (${JSON.stringify(res.body).length} characters)`);
     }
@@ -76,7 +76,7 @@ test('package names that are object members: the reserved ones refused, the othe
   const state = await snapshot(gw);
   await whileServing(gw, async () => {
     for (const name of ['__proto__', 'constructor', 'prototype']) {
-      const res = await call(gw.url, 'POST', '/api/v1/packages', await packageNamed(name));
+      const res = await call(gw, 'POST', '/api/v1/packages', await packageNamed(name));
       assertRefused(res, 400, 'manifest.name');
       assert.match(JSON.stringify(res.body), /reserved name/);
     }
@@ -84,9 +84,9 @@ test('package names that are object members: the reserved ones refused, the othe
   assert.deepEqual(await snapshot(gw), state);
   // Allowed by the rule: kept as data, never as a prototype member.
   for (const name of ['toString', 'hasOwnProperty', 'valueOf']) {
-    const up = await whileServing(gw, async () => call(gw.url, 'POST', '/api/v1/packages', await packageNamed(name)));
+    const up = await whileServing(gw, async () => call(gw, 'POST', '/api/v1/packages', await packageNamed(name)));
     assert.equal(up.status, 201, `${name}: ${JSON.stringify(up.body)}`);
-    const got = await call(gw.url, 'GET', `/api/v1/packages/${name}`);
+    const got = await call(gw, 'GET', `/api/v1/packages/${name}`);
     assert.equal(got.status, 200, `${name}: ${JSON.stringify(got.body)}`);
     assert.equal(got.body.name, name);
     assert.deepEqual(
@@ -94,13 +94,13 @@ test('package names that are object members: the reserved ones refused, the othe
       [1],
     );
   }
-  const listed = (await call(gw.url, 'GET', '/api/v1/packages')).body.packages.map((p: { name: string }) => p.name);
+  const listed = (await call(gw, 'GET', '/api/v1/packages')).body.packages.map((p: { name: string }) => p.name);
   for (const name of ['toString', 'hasOwnProperty', 'valueOf', 'network-ops']) assert.ok(listed.includes(name), `${name} not listed: ${listed}`);
   // The sample still runs: nothing it depends on was shadowed.
-  const run = await call(gw.url, 'POST', '/api/default/default/flows/Restart-Service/executions?packageName=network-ops', { inputVariables: { device: '10.0.0.1' } });
+  const run = await call(gw, 'POST', '/api/default/default/flows/Restart-Service/executions?packageName=network-ops', { inputVariables: { device: '10.0.0.1' } });
   assert.equal(run.status, 200, JSON.stringify(run.body));
   for (const name of ['toString', 'hasOwnProperty', 'valueOf']) {
-    assert.equal((await call(gw.url, 'DELETE', `/api/v1/packages/${name}`)).status, 200);
+    assert.equal((await call(gw, 'DELETE', `/api/v1/packages/${name}`)).status, 200);
   }
   // Deleted again: the packages and versions are what they were (their flows stay in the repository, as uploads do).
   const now = (await snapshot(gw)) as { packages: unknown; versions: unknown };
@@ -114,16 +114,16 @@ test('SNMPv3 users: reserved names and oversized keys are refused by the one rul
   const secret = 'S3CRET-'.repeat(Math.ceil((SNMP_KEY_MAX + 1) / 7));
   await whileServing(gw, async () => {
     for (const name of ['__proto__', 'constructor', 'prototype']) {
-      assertRefused(await call(gw.url, 'POST', '/api/v1/snmp/users', { ...user, name }), 400, 'name');
+      assertRefused(await call(gw, 'POST', '/api/v1/snmp/users', { ...user, name }), 400, 'name');
     }
-    const longKey = await call(gw.url, 'POST', '/api/v1/snmp/users', { ...user, name: 'keys', authKey: secret });
+    const longKey = await call(gw, 'POST', '/api/v1/snmp/users', { ...user, name: 'keys', authKey: secret });
     assertRefused(longKey, 400, 'authKey');
     assert.doesNotMatch(JSON.stringify(longKey.body), /S3CRET/);
-    const shortPriv = await call(gw.url, 'POST', '/api/v1/snmp/users', { ...user, name: 'keys', privKey: 'tiny-k' });
+    const shortPriv = await call(gw, 'POST', '/api/v1/snmp/users', { ...user, name: 'keys', privKey: 'tiny-k' });
     assertRefused(shortPriv, 400, 'privKey');
     assert.doesNotMatch(JSON.stringify(shortPriv.body), /tiny-k/);
-    assertRefused(await call(gw.url, 'POST', '/api/v1/snmp/users', { ...user, name: 'keys', privProtocol: '3des' }), 400, 'privProtocol');
-    assertRefused(await call(gw.url, 'POST', '/api/v1/snmp/users', { ...user, name: 'keys', level: 'authNoPriv' }), 400, /^priv(Protocol|Key)$/);
+    assertRefused(await call(gw, 'POST', '/api/v1/snmp/users', { ...user, name: 'keys', privProtocol: '3des' }), 400, 'privProtocol');
+    assertRefused(await call(gw, 'POST', '/api/v1/snmp/users', { ...user, name: 'keys', level: 'authNoPriv' }), 400, /^priv(Protocol|Key)$/);
   });
   assert.deepEqual(await snapshot(gw), state);
 });

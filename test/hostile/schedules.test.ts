@@ -43,7 +43,7 @@ describe('hostile schedules and cron previews', () => {
   });
 
   async function refusedUnchanged(method: string, path: string, body: unknown, field: string, status = 400): Promise<string> {
-    const res = await whileServing(gw, () => call(gw.url, method, path, body));
+    const res = await whileServing(gw, () => call(gw, method, path, body));
     assertRefused(res, status, field);
     assert.deepEqual(await snapshot(gw), before0, 'the state changed');
     return JSON.stringify(res.body);
@@ -54,20 +54,20 @@ describe('hostile schedules and cron previews', () => {
     await refusedUnchanged('POST', PREVIEW, { expression: '0 3 * * *', timezone: zone, count: 50 }, 'timezone');
     await refusedUnchanged('POST', `${P}/schedules`, { name: 'tz', flow: FLOW, expression: '0 3 * * *', timezone: zone, inputs: INPUTS }, 'timezone');
     // A short typo still gets its suggestion.
-    const typo = await call(gw.url, 'POST', PREVIEW, { expression: '0 3 * * *', timezone: 'Europe/Londn' });
+    const typo = await call(gw, 'POST', PREVIEW, { expression: '0 3 * * *', timezone: 'Europe/Londn' });
     assertRefused(typo, 400, 'timezone');
     assert.match(JSON.stringify(typo.body), /Europe\/London/);
   });
 
   test('rare expressions with count 50 answer the runs within the horizon, with a note', async () => {
     for (const timezone of ['Europe/London', 'America/New_York', 'Australia/Lord_Howe', 'UTC']) {
-      const res = await whileServing(gw, () => call(gw.url, 'POST', PREVIEW, { expression: '59 59 23 31 12 5#5', timezone, count: 50 }));
+      const res = await whileServing(gw, () => call(gw, 'POST', PREVIEW, { expression: '59 59 23 31 12 5#5', timezone, count: 50 }));
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.ok(res.body.nextRuns.length >= 2 && res.body.nextRuns.length < 50, `${timezone}: ${res.body.nextRuns.length} runs`);
       assert.ok(res.body.notes.some((n: string) => new RegExp(`No further run within ${LIMITS.cronHorizonYears} years`).test(n)), JSON.stringify(res.body.notes));
     }
     // Every second of a rare day: 50 runs at once.
-    const dense = await whileServing(gw, () => call(gw.url, 'POST', PREVIEW, { expression: '* * * 29 2 *', timezone: 'Europe/London', count: 50 }));
+    const dense = await whileServing(gw, () => call(gw, 'POST', PREVIEW, { expression: '* * * 29 2 *', timezone: 'Europe/London', count: 50 }));
     assert.equal(dense.status, 200, JSON.stringify(dense.body));
     assert.equal(dense.body.nextRuns.length, 50);
   });
@@ -102,30 +102,30 @@ describe('hostile schedules and cron previews', () => {
       timezone: 'Europe/London',
     }));
     const bytes = await packageWith('never-runs', schedules);
-    const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes));
+    const res = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', bytes));
     assertRefused(res, 400, 'manifest.schedules[0].expression');
     assert.ok(res.body.error.details.length <= 101, `${res.body.error.details.length} details`);
     assert.deepEqual(await snapshot(gw), before0, 'the state changed');
   });
 
   test('schedules are bounded per version and per gateway (413 quota-exceeded)', async () => {
-    const existing = (await call(gw.url, 'GET', `${P}/schedules`)).body.schedules.length;
+    const existing = (await call(gw, 'GET', `${P}/schedules`)).body.schedules.length;
     const per = LIMITS.schedulesPerVersion;
     const statuses: number[] = [];
     await whileServing(gw, async () => {
       for (let k = 0; k < Math.ceil(LIMITS.schedulesPerGateway / per) + 1; k++) {
         const schedules = Array.from({ length: per }, (_, i) => ({ name: `q${i}`, flow: 'hostile/Tick', expression: `${i % 60} 3 * * *` }));
-        const res = await call(gw.url, 'POST', '/api/v1/packages', await packageWith(`quota-${k}`, schedules));
+        const res = await call(gw, 'POST', '/api/v1/packages', await packageWith(`quota-${k}`, schedules));
         statuses.push(res.status);
         if (res.status !== 201) assertRefused(res, 413, 'manifest.schedules', 'quota-exceeded');
       }
     });
     assert.equal(statuses.filter((x) => x === 201).length, Math.floor((LIMITS.schedulesPerGateway - existing) / per), statuses.join(','));
     assert.ok(statuses.filter((x) => x === 413).length >= 1, statuses.join(','));
-    const full = await call(gw.url, 'POST', '/api/v1/packages/quota-0/versions/1/schedules', { name: 'one-more', flow: 'hostile/Tick', expression: '0 4 * * *' });
+    const full = await call(gw, 'POST', '/api/v1/packages/quota-0/versions/1/schedules', { name: 'one-more', flow: 'hostile/Tick', expression: '0 4 * * *' });
     assertRefused(full, 413, 'body', 'quota-exceeded');
     for (let k = 0; k < statuses.length; k++) {
-      if (statuses[k] === 201) assert.equal((await call(gw.url, 'DELETE', `/api/v1/packages/quota-${k}`)).status < 300, true);
+      if (statuses[k] === 201) assert.equal((await call(gw, 'DELETE', `/api/v1/packages/quota-${k}`)).status < 300, true);
     }
   });
 
@@ -138,18 +138,18 @@ describe('hostile schedules and cron previews', () => {
     }));
     const base = '/api/v1/packages/rare/versions/1';
     await whileServing(gw, async () => {
-      const up = await call(gw.url, 'POST', '/api/v1/packages', await packageWith('rare', schedules));
+      const up = await call(gw, 'POST', '/api/v1/packages', await packageWith('rare', schedules));
       assert.equal(up.status, 201, JSON.stringify(up.body).slice(0, 500));
-      const pub = await call(gw.url, 'POST', `${base}/publish`);
+      const pub = await call(gw, 'POST', `${base}/publish`);
       assert.equal(pub.status, 200, JSON.stringify(pub.body).slice(0, 500));
-      const list = await call(gw.url, 'GET', `${base}/schedules`);
+      const list = await call(gw, 'GET', `${base}/schedules`);
       assert.equal(list.status, 200);
       assert.equal(list.body.schedules.length, LIMITS.schedulesPerVersion);
       for (const s of list.body.schedules.slice(0, 8)) {
         assert.ok(s.nextRuns.length >= 1, JSON.stringify(s).slice(0, 300));
         assert.ok(s.nextRuns.every((r: string) => r.slice(5, 10) === '12-31' || r.slice(5, 10) === '01-01'), JSON.stringify(s.nextRuns));
       }
-      const unpub = await call(gw.url, 'POST', `${base}/unpublish`);
+      const unpub = await call(gw, 'POST', `${base}/unpublish`);
       assert.equal(unpub.status, 200);
     });
     assert.equal(gw.process.exitCode, null);

@@ -177,7 +177,7 @@ describe('hostile SNMP', () => {
 
   before(async () => {
     gw = await startTarget();
-    const t = await call(gw.url, 'POST', `${P}/triggers`, {
+    const t = await call(gw, 'POST', `${P}/triggers`, {
       name: 'hostile-target',
       flow: 'network/core/Restart-Service',
       conditions: { deviceAddress: '127.0.0.1', devicePort: '*', trapOid: TRAP_OID, version: 'v2c', community: `public,${COMMUNITY}` },
@@ -196,7 +196,7 @@ describe('hostile SNMP', () => {
    * the kernel buffer drains — by design; a device's next trap gets through.
    */
   async function validTrap(uptime: number): Promise<any> {
-    const find = async () => (await call(gw.url, 'GET', '/api/v1/snmp/traps?limit=50')).body.traps?.find((t: any) => t.pdu.uptime === uptime);
+    const find = async () => (await call(gw, 'GET', '/api/v1/snmp/traps?limit=50')).body.traps?.find((t: any) => t.pdu.uptime === uptime);
     for (let attempt = 0; attempt < 15; attempt++) {
       await sendAll(gw.snmpPort, [v2cTrap(COMMUNITY, TRAP_OID, uptime, [varbind('1.3.6.1.2.1.1.5.0', str('router1'))])]);
       try {
@@ -229,11 +229,11 @@ describe('hostile SNMP', () => {
     const e = rec.evaluations.find((x: any) => x.triggerId === triggerId);
     assert.equal(e.matched, true, JSON.stringify(e));
     const started = await waitFor(async () => {
-      const r = await call(gw.url, 'GET', '/api/v1/snmp/traps?limit=50');
+      const r = await call(gw, 'GET', '/api/v1/snmp/traps?limit=50');
       const ev = r.body.traps.find((t: any) => t.id === rec.id)?.evaluations.find((x: any) => x.triggerId === triggerId);
       return ev?.executionId ? ev : undefined;
     }, 10_000, 'executionId');
-    const ex = await call(gw.url, 'GET', `/api/v1/executions/${started.executionId}`);
+    const ex = await call(gw, 'GET', `/api/v1/executions/${started.executionId}`);
     assert.equal(ex.status, 200);
     assert.deepEqual(ex.body.initiator, { type: 'trigger', name: 'hostile-target', id: triggerId });
     assert.equal(gw.process.exitCode, null);
@@ -241,7 +241,7 @@ describe('hostile SNMP', () => {
 
   test('v3 messages naming a real user with 3,000 different engine ids: the key work is budgeted, a valid trap still runs', async () => {
     const user = { name: 'ops-v3', level: 'authNoPriv', authProtocol: 'sha', authKey: 'ops-v3-auth-key' };
-    assert.equal((await call(gw.url, 'POST', '/api/v1/snmp/users', user)).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/snmp/users', user)).status, 201);
     const r = rng(11);
     const flood = Array.from({ length: 3000 }, () =>
       v3Message({
@@ -264,12 +264,12 @@ describe('hostile SNMP', () => {
   });
 
   test('SNMPv3 users are bounded by the gateway quota', async () => {
-    const existing = (await call(gw.url, 'GET', '/api/v1/snmp/users')).body.users.length;
+    const existing = (await call(gw, 'GET', '/api/v1/snmp/users')).body.users.length;
     const statuses: number[] = [];
     await whileServing(gw, async () => {
       const names = Array.from({ length: LIMITS.snmpUsers - existing + 3 }, (_, i) => `q${i}`);
       for (let i = 0; i < names.length; i += 16) {
-        const batch = names.slice(i, i + 16).map((name) => call(gw.url, 'POST', '/api/v1/snmp/users', { name, level: 'authNoPriv', authProtocol: 'sha', authKey: `key-of-${name}` }));
+        const batch = names.slice(i, i + 16).map((name) => call(gw, 'POST', '/api/v1/snmp/users', { name, level: 'authNoPriv', authProtocol: 'sha', authKey: `key-of-${name}` }));
         for (const res of await Promise.all(batch)) {
           statuses.push(res.status);
           if (res.status !== 201) assertRefused(res, 413, 'body', 'quota-exceeded');
@@ -278,23 +278,23 @@ describe('hostile SNMP', () => {
     });
     assert.equal(statuses.filter((x) => x === 201).length, LIMITS.snmpUsers - existing);
     assert.equal(statuses.filter((x) => x === 413).length, 3);
-    assert.equal((await call(gw.url, 'GET', '/api/v1/snmp/users')).body.users.length, LIMITS.snmpUsers);
+    assert.equal((await call(gw, 'GET', '/api/v1/snmp/users')).body.users.length, LIMITS.snmpUsers);
   });
 
   test('the trap log is paged and never shows a community in clear', async () => {
     for (let i = 0; i < 5; i++) await validTrap(500_000 + i);
-    const first = await call(gw.url, 'GET', '/api/v1/snmp/traps?limit=2');
+    const first = await call(gw, 'GET', '/api/v1/snmp/traps?limit=2');
     assert.equal(first.status, 200);
     assert.equal(first.body.traps.length, 2);
     assert.equal(typeof first.body.next, 'string');
     assert.equal(first.body.next, first.body.traps[1].id);
-    const second = await call(gw.url, 'GET', `/api/v1/snmp/traps?limit=2&after=${encodeURIComponent(first.body.next)}`);
+    const second = await call(gw, 'GET', `/api/v1/snmp/traps?limit=2&after=${encodeURIComponent(first.body.next)}`);
     assert.equal(second.status, 200);
     assert.equal(second.body.traps.length, 2);
     assert.ok(second.body.traps.every((t: any) => !first.body.traps.some((f: any) => f.id === t.id)), 'pages overlap');
     assert.ok(first.body.traps[1].receivedAt >= second.body.traps[0].receivedAt, 'not newest first');
 
-    const all = await call(gw.url, 'GET', '/api/v1/snmp/traps');
+    const all = await call(gw, 'GET', '/api/v1/snmp/traps');
     const text = JSON.stringify(all.body);
     assert.ok(!text.includes(COMMUNITY), 'a community appears in clear in the trap log');
     const mine = all.body.traps.filter((t: any) => t.pdu.trapOid === TRAP_OID);
@@ -306,13 +306,13 @@ describe('hostile SNMP', () => {
     // The flow got the PDU masked too: its execution record holds no community in clear.
     const ev = mine.flatMap((t: any) => t.evaluations).find((x: any) => x.triggerId === triggerId && x.executionId);
     assert.ok(ev, 'no execution was started by the trigger');
-    const ex = await call(gw.url, 'GET', `/api/v1/executions/${ev.executionId}`);
+    const ex = await call(gw, 'GET', `/api/v1/executions/${ev.executionId}`);
     assert.equal(ex.status, 200);
     assert.ok(!JSON.stringify(ex.body).includes(COMMUNITY), 'the community appears in an execution record');
 
-    assertRefused(await call(gw.url, 'GET', '/api/v1/snmp/traps?limit=0'), 400, 'limit');
-    assertRefused(await call(gw.url, 'GET', `/api/v1/snmp/traps?limit=${LIMITS.trapPageSize + 1}`), 400, 'limit');
-    assertRefused(await call(gw.url, 'GET', '/api/v1/snmp/traps?after=no-such-trap'), 400, 'after');
+    assertRefused(await call(gw, 'GET', '/api/v1/snmp/traps?limit=0'), 400, 'limit');
+    assertRefused(await call(gw, 'GET', `/api/v1/snmp/traps?limit=${LIMITS.trapPageSize + 1}`), 400, 'limit');
+    assertRefused(await call(gw, 'GET', '/api/v1/snmp/traps?after=no-such-trap'), 400, 'after');
   });
 
   test('16,000 triggers are refused by the gateway quota; traps against ~10,000 triggers keep the gateway serving, and a log page stays bounded', async () => {
@@ -332,7 +332,7 @@ describe('hostile SNMP', () => {
           definitions: [{ kind: 'flow', id: 'hostile/Handle', text: 'steps:\n  - kind: log\n    message: trap\n' }],
           triggers: triggersOf(pkg),
         });
-        const res = await call(gw.url, 'POST', '/api/v1/packages', bytes);
+        const res = await call(gw, 'POST', '/api/v1/packages', bytes);
         statuses.push(res.status);
         if (res.status !== 201) assertRefused(res, 413, 'manifest.triggers', 'quota-exceeded');
       }
@@ -341,7 +341,7 @@ describe('hostile SNMP', () => {
     assert.equal(accepted, Math.floor((LIMITS.triggersPerGateway - 2) / LIMITS.triggersPerVersion), statuses.join(','));
     assert.ok(statuses.slice(accepted).every((s) => s === 413), statuses.join(','));
     // The API refuses a trigger past the version quota too (a version already holding 1,000).
-    const over = await call(gw.url, 'POST', '/api/v1/packages/many-triggers-0/versions/1/triggers', {
+    const over = await call(gw, 'POST', '/api/v1/packages/many-triggers-0/versions/1/triggers', {
       name: 'one-more',
       flow: 'hostile/Handle',
       conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' },
@@ -354,7 +354,7 @@ describe('hostile SNMP', () => {
     await new Promise((r) => setTimeout(r, 1100));
     // Three more, one at a time (the budget may have dropped much of the burst): each evaluated against every trigger.
     for (let i = 0; i < 3; i++) await whileServing(gw, () => validTrap(800_000 + i));
-    const page = await whileServing(gw, () => call(gw.url, 'GET', '/api/v1/snmp/traps'));
+    const page = await whileServing(gw, () => call(gw, 'GET', '/api/v1/snmp/traps'));
     assert.equal(page.status, 200);
     const evaluations = page.body.traps.reduce((n: number, t: any) => n + t.evaluations.length, 0);
     assert.ok(page.body.traps.length >= 1 && evaluations <= LIMITS.trapEvaluationsPerPage, `${page.body.traps.length} traps, ${evaluations} evaluations`);

@@ -43,7 +43,7 @@ describe('hostile SNMPv3 DES', () => {
   let gw: EmulatorProcess;
   before(async () => {
     gw = await startTarget();
-    const r = await call(gw.url, 'POST', '/api/v1/snmp/users', { name: 'desOps', level: 'authPriv', authProtocol: 'sha', authKey: AUTH_KEY, privProtocol: 'des', privKey: PRIV_KEY });
+    const r = await call(gw, 'POST', '/api/v1/snmp/users', { name: 'desOps', level: 'authPriv', authProtocol: 'sha', authKey: AUTH_KEY, privProtocol: 'des', privKey: PRIV_KEY });
     assert.equal(r.status, 201, JSON.stringify(r.body));
   });
   after(async () => {
@@ -70,7 +70,7 @@ describe('hostile SNMPv3 DES', () => {
 
     const before = await snapshot(gw);
     const outputBefore = gw.output().length;
-    const trapsBefore = (await call(gw.url, 'GET', '/api/v1/snmp/traps')).body.traps.length;
+    const trapsBefore = (await call(gw, 'GET', '/api/v1/snmp/traps')).body.traps.length;
     await whileServing(gw, () => sendAll(gw.snmpPort, corpus));
     await new Promise((r) => setTimeout(r, 1100));
     assert.deepEqual(await snapshot(gw), before);
@@ -79,7 +79,7 @@ describe('hostile SNMPv3 DES', () => {
     assert.doesNotMatch(log, /uncaught|unhandled|TypeError|RangeError/i);
     // A flipped bit of the ciphertext may still decrypt to a parseable PDU only if authentication
     // failed to notice — it cannot (HMAC over the whole message): nothing of the corpus is recorded.
-    const traps = (await call(gw.url, 'GET', '/api/v1/snmp/traps')).body.traps;
+    const traps = (await call(gw, 'GET', '/api/v1/snmp/traps')).body.traps;
     assert.equal(traps.length, trapsBefore, `recorded from the corpus: ${JSON.stringify(traps.slice(0, 2))}`);
 
     // Sent again each second until recorded: the receiver's budget may still be dropping while the kernel buffer drains.
@@ -87,7 +87,7 @@ describe('hostile SNMPv3 DES', () => {
     for (let attempt = 0; attempt < 10 && !rec; attempt++) {
       await whileServing(gw, () => snmptrapDes(gw.snmpPort, 770077));
       for (let i = 0; i < 10 && !rec; i++) {
-        rec = (await call(gw.url, 'GET', '/api/v1/snmp/traps')).body.traps.find((t: any) => t.pdu.uptime === 770077);
+        rec = (await call(gw, 'GET', '/api/v1/snmp/traps')).body.traps.find((t: any) => t.pdu.uptime === 770077);
         if (!rec) await new Promise((r) => setTimeout(r, 100));
       }
     }

@@ -110,7 +110,7 @@ describe('hostile: the store', () => {
         const place = places[i % 3];
         const bytes = await bigPackage('poison', i, place, 48 * MB);
         assert.ok(bytes.length < 100 * 1024, `the upload is small (${bytes.length} bytes)`);
-        const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes));
+        const res = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', bytes));
         const field = place === 'description' ? 'manifest' : place === 'instructions' ? 'instructions' : /^entries\["definitions\/flows\/big\/Heavy\.flow\.yaml"\]$/;
         assertRefused(res, 413, field, 'quota-exceeded');
       }
@@ -118,9 +118,9 @@ describe('hostile: the store', () => {
       assert.deepEqual(readFileSync(path.join(gw.dataDir, 'store.json')), storeBefore, 'store.json is untouched');
       assert.deepEqual(names(gw.dataDir), filesBefore, 'no file was left behind');
       // The store still takes every kind of change.
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish')).status, 200);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/publish')).status, 200);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await bigPackage('fine', 1, 'instructions', 1000))).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/publish')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await bigPackage('fine', 1, 'instructions', 1000))).status, 201);
     } finally {
       await gw.stop();
     }
@@ -142,21 +142,21 @@ describe('hostile: the store', () => {
             { kind: 'flow', id: `big/Heavy${v}`, text: `${FLOW}#`.padEnd(LIMITS.definitionTextBytes - 1, 'h') + '\n' },
           ],
         });
-        const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes));
+        const res = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', bytes));
         assert.equal(res.status, 201, JSON.stringify(res.body).slice(0, 500));
       }
       const size = statSync(path.join(dir, 'store.json')).size;
       assert.ok(size < 64 * 1024, `store.json holds state only: ${size} bytes after ~30 MB of text`);
-      const v10 = (await call(gw.url, 'GET', '/api/v1/packages/heavy/versions/10')).body;
+      const v10 = (await call(gw, 'GET', '/api/v1/packages/heavy/versions/10')).body;
       assert.equal(v10.instructions.length, LIMITS.instructionsLength);
       assert.match(v10.instructions, /^# v10\n/);
       assert.equal(v10.description.length, LIMITS.textLength);
       // Lists stay bounded: a package's description is cut there, whole in the package's own answer.
-      const listed = (await call(gw.url, 'GET', '/api/v1/packages')).body.packages.find((p: any) => p.name === 'heavy');
+      const listed = (await call(gw, 'GET', '/api/v1/packages')).body.packages.find((p: any) => p.name === 'heavy');
       assert.equal(listed.description.length, LIMITS.listDescriptionLength);
       assert.ok(listed.description.endsWith('…'));
-      assert.equal((await call(gw.url, 'GET', '/api/v1/packages/heavy')).body.description.length, LIMITS.textLength);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/heavy/versions/10/publish')).status, 200);
+      assert.equal((await call(gw, 'GET', '/api/v1/packages/heavy')).body.description.length, LIMITS.textLength);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/heavy/versions/10/publish')).status, 200);
       const before = await snapshot(gw);
       await gw.stop();
       gw = await startEmulatorProcess({ dataDir: dir });
@@ -176,19 +176,19 @@ describe('hostile: the store', () => {
         version: 1,
         flows: Object.fromEntries(Array.from({ length: LIMITS.definitionsPerVersion + 1 }, (_, i) => [`m/F${i}`, FLOW])),
       });
-      assertRefused(await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', many)), 413, 'manifest.definitions', 'quota-exceeded');
+      assertRefused(await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', many)), 413, 'manifest.definitions', 'quota-exceeded');
 
       const described = await bigPackage('described', 1, 'description', LIMITS.textLength + 1);
-      const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', described));
+      const res = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', described));
       // The manifest schema (400) or the store's quota (413) may be first: either names the field.
       assert.ok(res.status === 400 || res.status === 413, `status ${res.status}`);
       assertRefused(res, res.status, 'manifest.description');
 
       const heavy = await bigPackage('heavy', 1, 'definition', LIMITS.definitionTextBytes + 10);
-      assertRefused(await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', heavy)), 413, /^entries\[/, 'quota-exceeded');
+      assertRefused(await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', heavy)), 413, /^entries\[/, 'quota-exceeded');
 
       const instructions = await bigPackage('instructed', 1, 'instructions', LIMITS.instructionsLength + 1);
-      assertRefused(await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', instructions)), 413, 'instructions', 'quota-exceeded');
+      assertRefused(await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', instructions)), 413, 'instructions', 'quota-exceeded');
 
       assert.deepEqual(await snapshot(gw), before);
       assert.deepEqual(names(gw.dataDir), filesBefore);
@@ -218,7 +218,7 @@ describe('hostile: the store', () => {
         }
       }
       assert.equal(patched, 2);
-      const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', new Uint8Array(buf)));
+      const res = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', new Uint8Array(buf)));
       assertRefused(res, 400, /^(file|entries\[)/, 'invalid-package-file');
       assert.deepEqual(await snapshot(gw), before);
       assert.deepEqual(names(gw.dataDir), filesBefore);
@@ -238,19 +238,19 @@ describe('hostile: the store', () => {
       mkdirSync(file);
       writeFileSync(path.join(file, 'occupied'), 'x');
 
-      const un = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish'));
+      const un = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish'));
       assert.equal(un.status, 500, JSON.stringify(un.body));
       assert.equal(un.body.error.code, 'internal');
       assert.doesNotMatch(un.body.error.message, new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'no path of the data folder in the answer');
-      const user = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/snmp/users', { name: 'late', level: 'authNoPriv', authProtocol: 'sha', authKey: 'late-auth-key-1' }));
+      const user = await whileServing(gw, () => call(gw, 'POST', '/api/v1/snmp/users', { name: 'late', level: 'authNoPriv', authProtocol: 'sha', authKey: 'late-auth-key-1' }));
       assert.equal(user.status, 500);
-      const up = await whileServing(gw, async () => call(gw.url, 'POST', '/api/v1/packages', await bigPackage('fresh', 1, 'instructions', 5000)));
+      const up = await whileServing(gw, async () => call(gw, 'POST', '/api/v1/packages', await bigPackage('fresh', 1, 'instructions', 5000)));
       assert.equal(up.status, 500);
       // Concurrent changes that share the failing write fail together and none stays visible.
       const both = await whileServing(gw, () =>
         Promise.all([
-          call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish'),
-          call(gw.url, 'POST', '/api/v1/snmp/users', { name: 'later', level: 'authNoPriv', authProtocol: 'sha', authKey: 'later-auth-key-1' }),
+          call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish'),
+          call(gw, 'POST', '/api/v1/snmp/users', { name: 'later', level: 'authNoPriv', authProtocol: 'sha', authKey: 'later-auth-key-1' }),
         ]),
       );
       assert.deepEqual(both.map((r) => r.status), [500, 500]);
@@ -260,8 +260,8 @@ describe('hostile: the store', () => {
       assert.deepEqual(await snapshot(gw), before, 'no failed change is visible');
       assert.deepEqual(names(dir), filesBefore, 'the failed upload left no package or content file');
 
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish')).status, 200);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await bigPackage('fresh', 1, 'instructions', 5000))).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await bigPackage('fresh', 1, 'instructions', 5000))).status, 201);
       const fixed = await snapshot(gw);
       await gw.stop();
       gw = await startEmulatorProcess({ dataDir: dir });
@@ -308,11 +308,11 @@ describe('hostile: the store', () => {
         renameSync(path.join(dir, 'content'), path.join(dir, 'content.aside'));
         writeFileSync(path.join(dir, 'content'), 'not a folder');
       }
-      const up = await whileServing(gw, async () => call(gw.url, 'POST', '/api/v1/packages', await bigPackage('roomless', 1, 'instructions', 200_000)));
+      const up = await whileServing(gw, async () => call(gw, 'POST', '/api/v1/packages', await bigPackage('roomless', 1, 'instructions', 200_000)));
       if (mounted) assertRefused(up, 507, 'store', 'quota-exceeded');
       else assert.equal(up.status, 500);
       if (mounted) {
-        const un = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish'));
+        const un = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish'));
         assertRefused(un, 507, 'store', 'quota-exceeded');
       }
       assert.deepEqual(await snapshot(gw), before);
@@ -323,8 +323,8 @@ describe('hostile: the store', () => {
         rmSync(path.join(dir, 'content'));
         renameSync(path.join(dir, 'content.aside'), path.join(dir, 'content'));
       }
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish')).status, 200);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await bigPackage('roomless', 1, 'instructions', 200_000))).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages/network-ops/versions/1/unpublish')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await bigPackage('roomless', 1, 'instructions', 200_000))).status, 201);
     } finally {
       await gw.stop();
       if (mounted) execFileSync('umount', [mountPoint], { stdio: 'ignore' });
@@ -338,12 +338,12 @@ describe('hostile: the store', () => {
       const filesBefore = names(gw.dataDir);
       for (const length of [LIMITS.nameLength + 1, 256, 300, 5000]) {
         const bytes = await forgedPackage({ name: 'n'.repeat(length), version: 1, flows: { 'a/B': FLOW } });
-        assertRefused(await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes)), 400, 'manifest.name');
+        assertRefused(await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', bytes)), 400, 'manifest.name');
       }
       // Versions no path segment can address (more than 9 digits) are refused the same way.
       for (const version of [LIMITS.maxVersion + 1, 2 ** 53 - 1]) {
         const bytes = await forgedPackage({ name: 'far', version, flows: { 'a/B': FLOW } });
-        assertRefused(await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes)), 400, 'manifest.version');
+        assertRefused(await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', bytes)), 400, 'manifest.version');
       }
       for (const [method, p] of [
         ['GET', `/api/v1/packages/${'n'.repeat(300)}`],
@@ -351,7 +351,7 @@ describe('hostile: the store', () => {
         ['DELETE', `/api/v1/packages/${'n'.repeat(300)}`],
         ['DELETE', `/api/v1/packages/${'n'.repeat(300)}/versions/1`],
       ] as const) {
-        assertRefused(await whileServing(gw, () => call(gw.url, method, p)), 400, 'name');
+        assertRefused(await whileServing(gw, () => call(gw, method, p)), 400, 'name');
       }
       assert.deepEqual(await snapshot(gw), before);
       assert.deepEqual(names(gw.dataDir), filesBefore, 'no orphan file or folder');
@@ -386,8 +386,8 @@ describe('hostile: the store', () => {
     const gw = await startTarget();
     try {
       const before = await snapshot(gw);
-      assertRefused(await whileServing(gw, () => call(gw.url, 'DELETE', '/api/v1/packages/network-ops/versions/1')), 409, 'version', 'version-published');
-      assertRefused(await whileServing(gw, () => call(gw.url, 'DELETE', '/api/v1/packages/network-ops')), 409, 'versions[1]', 'version-published');
+      assertRefused(await whileServing(gw, () => call(gw, 'DELETE', '/api/v1/packages/network-ops/versions/1')), 409, 'version', 'version-published');
+      assertRefused(await whileServing(gw, () => call(gw, 'DELETE', '/api/v1/packages/network-ops')), 409, 'versions[1]', 'version-published');
       assert.deepEqual(await snapshot(gw), before);
       assert.ok(existsSync(path.join(gw.dataDir, 'packages', 'network-ops', '1.fgpkg')));
     } finally {
@@ -400,11 +400,11 @@ describe('hostile: the store', () => {
     let gw = await startTarget({ dataDir: dir, publishSample: false });
     try {
       for (let round = 1; round <= 3; round++) {
-        assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await bigPackage('k9', round, 'instructions', 10_000 + round))).status, 201);
-        assert.equal((await call(gw.url, 'POST', `/api/v1/packages/k9/versions/${round}/publish`)).status, 200);
-        assert.equal((await call(gw.url, 'POST', '/api/v1/snmp/users', { name: `u${round}`, level: 'authNoPriv', authProtocol: 'sha', authKey: `auth-key-of-u${round}` })).status, 201);
-        if (round > 1) assert.equal((await call(gw.url, 'POST', `/api/v1/packages/k9/versions/${round - 1}/unpublish`)).status, 200);
-        if (round > 1) assert.equal((await call(gw.url, 'DELETE', `/api/v1/packages/k9/versions/${round - 1}`)).status, 200);
+        assert.equal((await call(gw, 'POST', '/api/v1/packages', await bigPackage('k9', round, 'instructions', 10_000 + round))).status, 201);
+        assert.equal((await call(gw, 'POST', `/api/v1/packages/k9/versions/${round}/publish`)).status, 200);
+        assert.equal((await call(gw, 'POST', '/api/v1/snmp/users', { name: `u${round}`, level: 'authNoPriv', authProtocol: 'sha', authKey: `auth-key-of-u${round}` })).status, 201);
+        if (round > 1) assert.equal((await call(gw, 'POST', `/api/v1/packages/k9/versions/${round - 1}/unpublish`)).status, 200);
+        if (round > 1) assert.equal((await call(gw, 'DELETE', `/api/v1/packages/k9/versions/${round - 1}`)).status, 200);
         const acknowledged = await snapshot(gw);
         await killNine(gw);
         gw = await startEmulatorProcess({ dataDir: dir });
@@ -419,9 +419,9 @@ describe('hostile: the store', () => {
     const dir = dataDir();
     let gw = await startTarget({ dataDir: dir });
     try {
-      await call(gw.url, 'POST', '/api/v1/snmp/users', { name: 'modes', level: 'authNoPriv', authProtocol: 'sha', authKey: 'modes-auth-key' });
-      await call(gw.url, 'DELETE', '/api/v1/packages/nothing');
-      const run = await call(gw.url, 'POST', '/api/default/default/flows/network%2Fcore%2FRestart-Service/executions?packageName=network-ops', { inputVariables: { device: '10.0.0.9' } });
+      await call(gw, 'POST', '/api/v1/snmp/users', { name: 'modes', level: 'authNoPriv', authProtocol: 'sha', authKey: 'modes-auth-key' });
+      await call(gw, 'DELETE', '/api/v1/packages/nothing');
+      const run = await call(gw, 'POST', '/api/default/default/flows/network%2Fcore%2FRestart-Service/executions?packageName=network-ops', { inputVariables: { device: '10.0.0.9' } });
       assert.equal(run.status, 200, JSON.stringify(run.body));
       const everything = (): [string, import('node:fs').Stats][] => {
         const out: [string, import('node:fs').Stats][] = [];
@@ -465,7 +465,7 @@ describe('hostile: the store', () => {
       writeFileSync(path.join(shared, 'notes.txt'), 'mine');
       chmodSync(path.join(shared, 'notes.txt'), 0o644);
       gw = await startEmulatorProcess({ dataDir: shared });
-      assert.equal((await call(gw.url, 'GET', '/api/v1/packages')).status, 200);
+      assert.equal((await call(gw, 'GET', '/api/v1/packages')).status, 200);
       assert.equal(statSync(shared).mode & 0o777, 0o755, "the folder's own mode");
       assert.equal(statSync(path.join(shared, 'notes.txt')).mode & 0o777, 0o644);
       assert.equal(statSync(path.join(shared, 'secret.key')).mode & 0o777, 0o600, 'what the gateway writes there is private');
@@ -497,11 +497,11 @@ describe('hostile: the store', () => {
     let gw = await startTarget({ dataDir: dir, publishSample: false });
     try {
       const created = await whileServing(gw, () =>
-        call(gw.url, 'POST', '/api/v1/snmp/users', { name: 'secretive', level: 'authPriv', authProtocol: 'sha256', authKey: AUTH, privProtocol: 'aes', privKey: PRIV }),
+        call(gw, 'POST', '/api/v1/snmp/users', { name: 'secretive', level: 'authPriv', authProtocol: 'sha256', authKey: AUTH, privProtocol: 'aes', privKey: PRIV }),
       );
       assert.equal(created.status, 201);
       assert.doesNotMatch(JSON.stringify(created.body), /Clear/);
-      assert.doesNotMatch(JSON.stringify((await call(gw.url, 'GET', '/api/v1/snmp/users')).body), /Clear/);
+      assert.doesNotMatch(JSON.stringify((await call(gw, 'GET', '/api/v1/snmp/users')).body), /Clear/);
       assert.deepEqual(clearIn(), []);
       await gw.stop();
 
@@ -512,7 +512,7 @@ describe('hostile: the store', () => {
       writeFileSync(file, JSON.stringify(doc));
       gw = await startEmulatorProcess({ dataDir: dir });
       assert.deepEqual(clearIn(), [], 'no key in clear after the store opened');
-      const users = (await call(gw.url, 'GET', '/api/v1/snmp/users')).body.users.map((u: any) => u.name).sort();
+      const users = (await call(gw, 'GET', '/api/v1/snmp/users')).body.users.map((u: any) => u.name).sort();
       assert.deepEqual(users, ['handmade', 'secretive']);
 
       // The sealed keys still work: a v3 authPriv trap with them is received and names the user.
@@ -520,7 +520,7 @@ describe('hostile: the store', () => {
       await sendTrap({ host: '127.0.0.1', port: gw.snmpPort, uptime, version: 'v3', trapOid: '1.3.6.1.4.1.8072.2.3.0.1', user: { name: 'secretive', level: 'authPriv', authProtocol: 'sha256', authKey: AUTH, privProtocol: 'aes', privKey: PRIV } });
       let got: any;
       for (let i = 0; i < 100 && !got; i++) {
-        got = (await call(gw.url, 'GET', '/api/v1/snmp/traps')).body.traps.find((t: any) => t.pdu.uptime === uptime);
+        got = (await call(gw, 'GET', '/api/v1/snmp/traps')).body.traps.find((t: any) => t.pdu.uptime === uptime);
         if (!got) await new Promise((r) => setTimeout(r, 50));
       }
       assert.equal(got?.pdu.user, 'secretive');

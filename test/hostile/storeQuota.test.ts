@@ -39,21 +39,21 @@ describe('hostile: the package quota', () => {
       const fit = Math.floor(LIMITS.packageContentBytes / perVersion);
       assert.ok(fit >= 2 && fit <= 12, `the test stays bounded (${fit} versions)`);
       for (let v = 1; v <= fit; v++) {
-        const res = await whileServing(gw, async () => call(gw.url, 'POST', '/api/v1/packages', await heavyVersion('hoard', v)));
+        const res = await whileServing(gw, async () => call(gw, 'POST', '/api/v1/packages', await heavyVersion('hoard', v)));
         assert.equal(res.status, 201, `version ${v}: ${JSON.stringify(res.body).slice(0, 300)}`);
       }
       const before = await snapshot(gw);
       const files = readdirSync(path.join(gw.dataDir, 'packages', 'hoard')).sort();
-      const over = await whileServing(gw, async () => call(gw.url, 'POST', '/api/v1/packages', await heavyVersion('hoard', fit + 1)));
+      const over = await whileServing(gw, async () => call(gw, 'POST', '/api/v1/packages', await heavyVersion('hoard', fit + 1)));
       assertRefused(over, 413, 'body', 'quota-exceeded');
       assert.match(over.body.error.message, /hoard/);
       assert.deepEqual(await snapshot(gw), before);
       assert.deepEqual(readdirSync(path.join(gw.dataDir, 'packages', 'hoard')).sort(), files);
 
       // Another package is its own quota; deleting an unpublished version of this one makes room.
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await heavyVersion('other', 1))).status, 201);
-      assert.equal((await call(gw.url, 'DELETE', '/api/v1/packages/hoard/versions/1')).status, 200);
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', await heavyVersion('hoard', fit + 1))).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await heavyVersion('other', 1))).status, 201);
+      assert.equal((await call(gw, 'DELETE', '/api/v1/packages/hoard/versions/1')).status, 200);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await heavyVersion('hoard', fit + 1))).status, 201);
     } finally {
       await gw.stop();
     }
@@ -72,7 +72,7 @@ describe('hostile: the package quota', () => {
         v++;
         const { bytes } = await buildPackageFile({ name: `state${v}`, version: 1, createdBy: 'hostile/store-quota', definitions: [{ kind: 'flow', id: 'wide/Flow', text: flow }] });
         const sizeBefore = statSync(path.join(gw.dataDir, 'store.json')).size;
-        const res = await whileServing(gw, () => call(gw.url, 'POST', '/api/v1/packages', bytes));
+        const res = await whileServing(gw, () => call(gw, 'POST', '/api/v1/packages', bytes));
         if (res.status === 201) {
           storeSize = statSync(path.join(gw.dataDir, 'store.json')).size;
           assert.ok(storeSize <= LIMITS.storeBytes);
@@ -81,15 +81,15 @@ describe('hostile: the package quota', () => {
         refused = res;
         assertRefused(res, 507, 'store', 'quota-exceeded');
         assert.equal(statSync(path.join(gw.dataDir, 'store.json')).size, sizeBefore, 'store.json not written');
-        assert.equal((await call(gw.url, 'GET', `/api/v1/packages/state${v}`)).status, 404, 'not visible');
+        assert.equal((await call(gw, 'GET', `/api/v1/packages/state${v}`)).status, 404, 'not visible');
         assert.ok(!existsSync(path.join(gw.dataDir, 'packages', `state${v}`)), 'no package file left');
       }
       assert.ok(refused, `refused before 60 packages (store.json at ${storeSize} bytes)`);
       assert.ok(storeSize > LIMITS.storeBytes * 0.9, `refused near the bound (${storeSize})`);
       // Deleting makes room again.
-      assert.equal((await call(gw.url, 'DELETE', '/api/v1/packages/state1')).status, 200);
+      assert.equal((await call(gw, 'DELETE', '/api/v1/packages/state1')).status, 200);
       const { bytes } = await buildPackageFile({ name: 'roomy', version: 1, createdBy: 'hostile/store-quota', definitions: [{ kind: 'flow', id: 'wide/Flow', text: flow }] });
-      assert.equal((await call(gw.url, 'POST', '/api/v1/packages', bytes)).status, 201);
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', bytes)).status, 201);
     } finally {
       await gw.stop();
     }

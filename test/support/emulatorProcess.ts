@@ -8,7 +8,7 @@
  *   await gw.stop();                                   // SIGTERM, waits for exit, removes the temp folder
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -43,6 +43,42 @@ export interface EmulatorProcess {
   stop(): Promise<number | null>;
   /** SIGKILL, wait for the exit. */
   kill(): Promise<void>;
+  /**
+   * A client-credentials access token of the emulator's local admin client (`<dataDir>/local-admin.json`), got from
+   * the token endpoint named by discovery; cached and fetched again shortly before it expires.
+   */
+  adminToken(): Promise<string>;
+}
+
+/** The local admin credential an emulator writes into its data folder on first start. */
+export interface EmulatorCredentials {
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+}
+
+/** Reads `<dataDir>/local-admin.json` (written by the emulator on first start). */
+export function credentials(dataDir: string): EmulatorCredentials {
+  return JSON.parse(readFileSync(path.join(dataDir, 'local-admin.json'), 'utf8')) as EmulatorCredentials;
+}
+
+/**
+ * A client-credentials grant against the token endpoint of `issuer`'s discovery document (client_secret_basic),
+ * written against the RFCs rather than the gateway's code.
+ */
+async function clientCredentialsToken(c: EmulatorCredentials): Promise<{ token: string; expiresAt: number }> {
+  const disc = await fetch(`${c.issuer.replace(/\/$/, '')}/.well-known/openid-configuration`);
+  if (!disc.ok) throw new Error(`discovery of ${c.issuer} answered ${disc.status}`);
+  const { token_endpoint } = (await disc.json()) as { token_endpoint: string };
+  const basic = Buffer.from(`${encodeURIComponent(c.client_id)}:${encodeURIComponent(c.client_secret)}`).toString('base64');
+  const res = await fetch(token_endpoint, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const body = (await res.json()) as { access_token?: string; expires_in?: number };
+  if (!res.ok || !body.access_token) throw new Error(`token endpoint answered ${res.status}: ${JSON.stringify(body)}`);
+  return { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 60) * 1000 };
 }
 
 const live = new Set<ChildProcess>();
@@ -179,6 +215,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
     throw err;
   }
 
+  let cached: { token: string; expiresAt: number } | undefined;
   return {
     url,
     port: Number(new URL(url).port),
@@ -194,6 +231,10 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
     kill: async () => {
       await waitExit('SIGKILL', 1000);
       cleanup();
+    },
+    adminToken: async () => {
+      if (!cached || cached.expiresAt - Date.now() < 30_000) cached = await clientCredentialsToken(credentials(dataDir));
+      return cached.token;
     },
   };
 }

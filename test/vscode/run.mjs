@@ -248,7 +248,8 @@ async function start() {
 
   state.outDir = path.join(root, 'out/vscode-test', path.basename(state.tmp));
   const suiteEntry = await bundleSuite(state.outDir, opts.only);
-  log(`suite bundled: ${path.relative(root, suiteEntry)}`);
+  if (suiteEntry) log(`suite bundled: ${path.relative(root, suiteEntry)}`);
+  else log(`in-host suite: no test file has '${opts.only}' in its name; UI checks only`);
 
   const port = await freePort();
   state.codeServerLog = path.join(state.tmp, 'code-server.log');
@@ -379,7 +380,8 @@ async function uiCheck(title, fn) {
  * What a UI check gets: the page, the helpers of ui.mjs, `screenshot(name)` (saves
  * `<screenshots>/<name>.png`, returns its path relative to the repository) and `note(text)` (prints
  * a line under the check).
- * @typedef {{ page: import('playwright-core').Page, ui: typeof ui, workspace: string,
+ * `localDataDir` is the data folder of the emulator the extension starts (its local-admin.json).
+ * @typedef {{ page: import('playwright-core').Page, ui: typeof ui, workspace: string, localDataDir: string,
  *   screenshot: (name: string) => Promise<string>, note: (text: string) => void }} UiContext
  */
 
@@ -392,7 +394,7 @@ async function loadUiChecks() {
     const mod = await import(pathToFileURL(path.join(dir, f)).href);
     for (const c of mod.default || []) checks.push({ ...c, title: `${f.replace(/\.ui\.mjs$/, '')}: ${c.title}` });
   }
-  if (checks.length === 0) throw new HarnessError(`no UI checks in ${dir}/*.ui.mjs`);
+  if (checks.length === 0 && !opts.only) throw new HarnessError(`no UI checks in ${dir}/*.ui.mjs`);
   return checks;
 }
 
@@ -401,6 +403,10 @@ async function uiPhase({ context, port, wsUi, userData }) {
   // Both phases share code-server's user data: start the UI phase with an empty emulator store.
   fs.rmSync(path.join(userData, 'User/globalStorage/flowgate.flowgate/emulator'), { recursive: true, force: true });
   const checks = await loadUiChecks();
+  if (checks.length === 0) {
+    log(`ui: no UI check file has '${opts.only}' in its name`);
+    return;
+  }
   const page = await context.newPage();
   state.page = page;
   trackConsole(page, 'ui');
@@ -417,6 +423,7 @@ async function uiPhase({ context, port, wsUi, userData }) {
     page,
     ui,
     workspace: wsUi,
+    localDataDir: path.join(userData, 'User/globalStorage/flowgate.flowgate/emulator'),
     screenshot: async (name) => path.relative(root, await ui.screenshot(page, opts.screenshots, name)),
     note: (text) => console.log(`       ${text}`),
   };
@@ -448,7 +455,7 @@ async function main() {
     await Promise.race([
       (async () => {
         const env = await start();
-        await inHostPhase(env);
+        if (env.suiteEntry) await inHostPhase(env);
         if (opts.ui) await uiPhase(env);
       })(),
       timedOut,

@@ -10,13 +10,15 @@ import type { RunningGateway } from '../../emulator/main';
 import { EMULATOR_FLAGS, EMULATOR_FLAGS_HELP } from '../../emulator/options';
 import { DEFAULT_GATEWAY, flag, str, type ParsedArgs } from '../args';
 import type { Command } from '../command';
-import { runExample, type RunExample } from '../curlExample';
+import { runExample, tokenCommand, TOKEN_VARIABLE, type RunExample } from '../curlExample';
 import { countBySeverity, formatDiagnostic, plural } from '../diagnostics';
 import { CliError, EXIT_OK, UsageError } from '../errors';
 import { describeGatewayError } from '../failures';
 import { Output } from '../output';
 import { packLoadedDraft } from '../packing';
 import { clientFor, uploadAndPublish, type PublishOutcome } from '../publishing';
+import { knownDataDirs } from '../credentials';
+import { LOCAL_ADMIN_FILE } from '../../core/client/credentials';
 import { assertWorkspaceDir, openWorkspace } from '../workspace';
 
 const HELP = `Usage: flowgate emulator [options] [--publish <workspace dir>]
@@ -45,6 +47,8 @@ interface PublishReport {
   published: Published[];
   warnings: string[];
   examples: RunExample[];
+  /** How to get $TOKEN for the curl lines of versions with groups (and for management calls). */
+  token?: { credentialsFile: string; tokenEndpoint: string; command: string };
 }
 
 /** Flows of the version that no other flow of it runs: the ones a user starts. */
@@ -88,7 +92,7 @@ export function cliCommand(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: RunningGateway, setDefault: boolean): Promise<PublishReport> {
-  const client = clientFor(gw.url);
+  const client = clientFor(gw.url, undefined, { dataDirs: [gw.dataDir] });
   const report: PublishReport = { published: [], warnings: [], examples: [] };
   const warn = (text: string) => {
     report.warnings.push(text);
@@ -100,6 +104,8 @@ async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: Ru
     if (f.kind === 'package' && !valid.has(f.id)) warn(`${f.relPath} does not parse; skipped (run \`flowgate validate\`)`);
   }
   const command = cliCommand();
+  const localAdmin = path.join(gw.dataDir, LOCAL_ADMIN_FILE);
+  const knownToCli = knownDataDirs().includes(path.resolve(gw.dataDir));
   const defaultGateway = gw.url === DEFAULT_GATEWAY && !process.env.FLOWGATE_GATEWAY;
   for (const [name, { relPath }] of valid) {
     try {
@@ -117,8 +123,10 @@ async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: Ru
       const state = await client.getPackage(name);
       const isDefault = state.isDefault && state.defaultVersion === outcome.version;
       const detail = await client.getVersion(name, outcome.version);
+      // A version with groups needs a token: the curl line sends $TOKEN, the run line finds the credentials.
+      const authorised = (detail.authorisation?.groups.length ?? 0) > 0 ? { credentialsFile: knownToCli ? undefined : localAdmin } : undefined;
       for (const sig of entryFlows(ws, detail.flows ?? [])) {
-        report.examples.push(runExample(gw.url, name, outcome.version, sig, { command, defaultPackage: isDefault, defaultGateway }));
+        report.examples.push(runExample(gw.url, name, outcome.version, sig, { command, defaultPackage: isDefault, defaultGateway, authorised }));
       }
     } catch (err) {
       if (err instanceof PackageValidationError) {
@@ -140,12 +148,30 @@ async function publishWorkspace(out: Output, ws: Workspace, root: string, gw: Ru
   return report;
 }
 
-function printExamples(out: Output, examples: RunExample[]): void {
+/** The token endpoint the gateway's discovery document names (undefined when it names none). */
+async function tokenEndpointOf(gatewayUrl: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${gatewayUrl}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
+    const doc = (await res.json()) as { token_endpoint?: unknown };
+    return res.ok && typeof doc.token_endpoint === 'string' ? doc.token_endpoint : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function printExamples(out: Output, gatewayUrl: string, examples: RunExample[], token: PublishReport['token']): void {
+  if (token) {
+    // The secret stays in the file: the line reads it there (curl and jq).
+    out.line();
+    out.line(`Management calls and flows of versions with groups need a token — $${TOKEN_VARIABLE}, of the local admin client (${token.credentialsFile}):`);
+    out.line(`  ${token.command}`);
+    out.line(`  curl -s -H "Authorization: Bearer $${TOKEN_VARIABLE}" ${gatewayUrl}/api/v1/packages`);
+  }
   if (!examples.length) return;
   out.line();
   out.line('Run a flow with curl:');
   for (const ex of examples) {
-    out.line(`  ${out.style('dim', `# ${ex.flow} (${ex.packageName} v${ex.packageVersion})`)}`);
+    out.line(`  ${out.style('dim', `# ${ex.flow} (${ex.packageName} v${ex.packageVersion})${ex.authorised ? ', with a token' : ''}`)}`);
     out.line(`  ${ex.curl}`);
   }
   out.line();
@@ -197,10 +223,15 @@ async function run(args: ParsedArgs, humanOut: Output): Promise<number> {
   }
 
   const report: PublishReport = ws && root ? await publishWorkspace(out, ws, root, gw, flag(args, 'set-default')) : { published: [], warnings: [], examples: [] };
+  const tokenEndpoint = await tokenEndpointOf(gw.url);
+  if (tokenEndpoint) {
+    const credentialsFile = path.join(gw.dataDir, LOCAL_ADMIN_FILE);
+    report.token = { credentialsFile, tokenEndpoint, command: tokenCommand(credentialsFile, tokenEndpoint) };
+  }
   if (out.json) {
     out.document({ url: gw.url, port: gw.port, name: gw.name, dataDir: gw.dataDir, ...report });
   } else {
-    printExamples(out, report.examples);
+    printExamples(out, gw.url, report.examples, report.token);
     out.line();
     out.line(out.style('dim', 'Stop with Ctrl+C.'));
   }

@@ -22,6 +22,9 @@ versions are immutable, so bump \`version\` in the draft.
 Options:
   -g, --gateway <url>  the gateway (default: $FLOWGATE_GATEWAY or http://127.0.0.1:8722)
   --no-publish         upload only; leave the version unpublished
+  --credentials <file> OAuth client credentials for the gateway (a {"issuer", "client_id",
+                       "client_secret"} file, mode 0600). Default: $FLOWGATE_CLIENT_ID and
+                       $FLOWGATE_CLIENT_SECRET, else a local emulator's local-admin.json
   --json               print {"name", "version", "created", "published", "gateway", ...}
   -h, --help           show this help`;
 
@@ -51,7 +54,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
   try {
     if (target.endsWith('.package.yaml')) root = (await locateDraft(target)).root;
     const { bytes, manifest } = await load(target);
-    const result = await uploadAndPublish(clientFor(gateway), bytes, manifest, { publish });
+    const result = await uploadAndPublish(clientFor(gateway, args), bytes, manifest, { publish });
     if (out.json) {
       out.document({ ok: true, gateway, ...result, alreadyPresent: !result.created });
       return EXIT_OK;

@@ -22,6 +22,10 @@ Options:
   --async                   start the execution and print its id without waiting
   --timeout <seconds>       how long to wait for a synchronous run (default 300; 0: no limit)
   -g, --gateway <url>       the gateway (default: $FLOWGATE_GATEWAY or http://127.0.0.1:8722)
+  --credentials <file>      OAuth client credentials for the gateway (a {"issuer", "client_id",
+                            "client_secret"} file, mode 0600). Default: $FLOWGATE_CLIENT_ID and
+                            $FLOWGATE_CLIENT_SECRET, else a local emulator's local-admin.json.
+                            A version with no groups runs without any
   --json                    print the gateway's answer ({"executionId", "status", "outputVariables"})
   -h, --help                show this help
 
@@ -48,7 +52,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
   if (!/^\d+$/.test(rawTimeout)) throw new UsageError(`--timeout must be a number of seconds, got '${rawTimeout}'`, 'run');
   const timeoutSeconds = Number(rawTimeout);
   try {
-    const client = clientFor(gateway);
+    const client = clientFor(gateway, args);
     const timeoutMs = timeoutSeconds === 0 ? 2_147_483_647 : timeoutSeconds * 1000;
     const answer = await client.startExecution(flow, { inputVariables, packageName, packageVersion, mode, timeoutMs });
     if (answer.kind === 'started') {

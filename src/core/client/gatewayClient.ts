@@ -3,7 +3,9 @@
  * command line. One method per route of `api/routes.ts`. Every failure is a GatewayError:
  * non-2xx answers carry the gateway's `{"error": {code, message, details}}`; no answer at all
  * is status 0 with code `unreachable` or `timeout` and a message naming the gateway's URL.
- * The bearer token is sent in `Authorization` and never appears in an error message.
+ * The bearer token is sent in `Authorization` and never appears in an error message. It is a
+ * fixed `token`, or comes from a `credentials` source (tokens.ts: client-credentials tokens, cached
+ * and renewed); with a source, a 401 is retried once with a fresh token.
  */
 import { PACKAGE_CONTENT_TYPE, routes } from '../api/routes';
 import type {
@@ -40,12 +42,13 @@ import type {
 } from '../api/types';
 import type { SnmpUserSummary } from '../model/trigger';
 import { GatewayError, type GatewayErrorCode } from './gatewayError';
+import type { CredentialSource } from './tokens';
 import { readServerSentEvents, type ServerSentEvent } from './sse';
 import { isJsonObject } from '../model/jsonObject';
 import { LIMITS } from '../limits';
 
 /** The body, or undefined when it is (or says it is) longer than `max` bytes: reading stops there. */
-async function readAtMost(response: Response, max: number): Promise<Uint8Array | undefined> {
+export async function readAtMost(response: Response, max: number): Promise<Uint8Array | undefined> {
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > max) {
     await response.body?.cancel().catch(() => undefined);
@@ -82,6 +85,8 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export interface GatewayClientOptions {
   /** OAuth2 bearer token, sent as `Authorization: Bearer …`. */
   token?: string;
+  /** Where bearer tokens come from (tokens.ts `credentialSource`); used when `token` is not given. */
+  credentials?: CredentialSource;
   /** Per request, until the whole answer is read (default 30 s). */
   timeoutMs?: number;
   /** The fetch to use (default: the global one). */
@@ -116,6 +121,8 @@ interface RequestSpec {
   bytes?: Uint8Array;
   accept?: string;
   timeoutMs?: number;
+  /** A public route: no token is fetched from the credential source for it (a fixed `token` is still sent). */
+  anonymous?: boolean;
 }
 
 /** Codes for statuses whose body does not name one. */
@@ -160,6 +167,7 @@ export class GatewayClient {
   readonly baseUrl: string;
   private readonly base: URL;
   private readonly token?: string;
+  private readonly credentials?: CredentialSource;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly tenant: string;
@@ -183,6 +191,7 @@ export class GatewayClient {
     this.base = url;
     this.baseUrl = url.href.replace(/\/+$/, '');
     if (options.token) this.token = options.token;
+    else if (options.credentials) this.credentials = options.credentials;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const fetchImpl = options.fetch ?? globalThis.fetch;
     this.fetchImpl = fetchImpl.bind(globalThis);
@@ -192,13 +201,14 @@ export class GatewayClient {
 
   // ---- routes ----------------------------------------------------------------------------------
 
+  /** Public: no token is fetched for it (a liveness probe needs no credentials, and must not fail on bad ones). */
   health(): Promise<HealthResponse> {
-    return this.json({ method: 'GET', path: routes.health() });
+    return this.json({ method: 'GET', path: routes.health(), anonymous: true });
   }
 
-  /** The served OpenAPI document. */
+  /** The served OpenAPI document (public). */
   openapi(): Promise<Record<string, unknown>> {
-    return this.json({ method: 'GET', path: routes.openapi() });
+    return this.json({ method: 'GET', path: routes.openapi(), anonymous: true });
   }
 
   listPackages(): Promise<PackageListResponse> {
@@ -413,9 +423,16 @@ export class GatewayClient {
     return url;
   }
 
-  /** Removes the token from any text that leaves this class. */
+  /** Whether a credential source found credentials for this gateway (undefined: none asked yet, or a fixed token). */
+  get credentialsFound(): boolean | undefined {
+    return this.token ? true : this.credentials?.found;
+  }
+
+  /** Removes the token (and any secret of the credential source) from any text that leaves this class. */
   private redact(text: string): string {
-    return this.token ? text.split(this.token).join('***') : text;
+    let out = text;
+    for (const s of [this.token, ...(this.credentials?.secrets() ?? [])]) if (s) out = out.split(s).join('***');
+    return out;
   }
 
   private error(status: number, code: GatewayErrorCode, message: string, details: ApiErrorDetail[] = []): GatewayError {
@@ -454,11 +471,11 @@ export class GatewayClient {
     }
   }
 
-  private headers(spec: RequestSpec): Record<string, string> {
+  private headers(spec: RequestSpec, token: string | undefined): Record<string, string> {
     const headers: Record<string, string> = { Accept: spec.accept ?? 'application/json' };
     if (spec.json !== undefined) headers['Content-Type'] = 'application/json';
     if (spec.bytes !== undefined) headers['Content-Type'] = PACKAGE_CONTENT_TYPE;
-    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (token) headers.Authorization = `Bearer ${token}`;
     return headers;
   }
 
@@ -488,12 +505,32 @@ export class GatewayClient {
     let body: BodyInit | undefined;
     if (spec.json !== undefined) body = JSON.stringify(spec.json);
     else if (spec.bytes !== undefined) body = spec.bytes as unknown as BodyInit;
+    const attempt = async (token: string | undefined): Promise<Response> => {
+      try {
+        return await this.fetchImpl(url, { method: spec.method, headers: this.headers(spec, token), body, signal: controller.signal, redirect: 'follow' });
+      } catch (error) {
+        throw this.networkError(error, url, spec.method, spec.path, timedOut);
+      }
+    };
     try {
-      const response = await this.fetchImpl(url, { method: spec.method, headers: this.headers(spec), body, signal: controller.signal, redirect: 'follow' });
+      let token = this.token ?? (spec.anonymous ? undefined : await this.credentials?.token());
+      let response = await attempt(token);
+      if (response.status === 401 && this.credentials && !spec.anonymous) {
+        // Expired or revoked meanwhile: once more with a fresh token. None sent: once more if
+        // credentials have appeared since (a just-started emulator's local-admin.json).
+        if (token) this.credentials.rejected(token);
+        const fresh = await this.credentials.token();
+        if (fresh) {
+          await response.body?.cancel().catch(() => undefined);
+          token = fresh;
+          response = await attempt(token);
+        }
+      }
       return { response, url, timedOut: () => timedOut, cleanup };
     } catch (error) {
       cleanup.detach();
-      throw this.networkError(error, url, spec.method, spec.path, timedOut);
+      if (error instanceof GatewayError) throw this.error(error.status, error.code, error.message, error.details);
+      throw error;
     }
   }
 
@@ -510,7 +547,14 @@ export class GatewayClient {
       if (raw === undefined) {
         throw this.error(response.status, 'bad-response', `The gateway at ${this.baseUrl} answered ${spec.method} ${spec.path} with more than ${max} bytes; refused (is this a Flowgate gateway?)`);
       }
-      if (!response.ok) throw this.httpError(response, raw, spec);
+      if (!response.ok) {
+        const error = this.httpError(response, raw, spec);
+        if (response.status === 401 && this.credentials?.found === false) {
+          // The gateway wants a token and none could be sent: say so, and what to do.
+          throw this.error(401, error.code, `The gateway at ${this.baseUrl} needs credentials for ${spec.method} ${spec.path} and none were found for it (${error.message}). ${this.credentials.advice ?? ''}`.trim(), error.details);
+        }
+        throw error;
+      }
       if (expect === 'bytes') return { status: response.status, body: raw };
       if (raw.length === 0) return { status: response.status, body: undefined };
       try {

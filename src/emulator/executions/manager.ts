@@ -74,6 +74,11 @@ export interface StartFlowParams {
    * scheduler re-checks that its schedule is still there and enabled).
    */
   stillWanted?: () => void;
+  /**
+   * Called with the package version as soon as it is resolved, before anything about it is read:
+   * throws to refuse (the execution route's authorisation check).
+   */
+  mayStart?: (target: { name: string; version: number }) => void;
 }
 
 /** A started flow: the execution, and the package version and flow it runs. */
@@ -152,6 +157,7 @@ export class ExecutionManager {
     const resolve = () =>
       child ? { name: parent.packageName, version: parent.packageVersion } : this.store.resolveExecutable(params.package?.name, params.package?.version);
     const target = resolve();
+    params.mayStart?.(target);
     const contents = await this.store.versionContents(target.name, target.version);
     // The store may have changed while the contents were read (unpublished, deleted, defaults).
     if (!child) {

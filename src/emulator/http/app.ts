@@ -10,12 +10,29 @@ import { scheduleRoutes } from '../schedules/routes';
 import type { GatewayContext } from '../routes/context';
 import { browserPolicy, type BrowserPolicyOptions } from './browserPolicy';
 import { errorHandler, notFoundHandler } from './errorHandling';
+import { OAUTH_MOUNT } from '../auth/service';
+import { accessControl } from '../auth/access';
+
+const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
 export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { bindHost: '127.0.0.1' }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(browserPolicy(policy)); // before every route: foreign Origin 403, unexpected Host 421
+  const auth = ctx.auth;
+  if (auth) {
+    // The authorization server (oidc-provider) at /oauth; its discovery document also at the origin's well-known path.
+    app.use(OAUTH_MOUNT, (req, res) => auth.handle(req, res));
+    app.get(DISCOVERY_PATH, (req, res) => {
+      // Answered as if asked under /oauth, so the document's endpoint URLs are the mounted ones.
+      req.originalUrl = `${OAUTH_MOUNT}${DISCOVERY_PATH}`;
+      req.url = DISCOVERY_PATH;
+      auth.handle(req, res);
+    });
+    // Every other route: the operation's access (operations.ts), one check for all.
+    app.use(accessControl(auth));
+  }
   // First: starting a flow is the hot path, and no other route matches its paths (POST
   // /api/:tenant/:system/flows/…/executions, /api/v1/executions…), so the order changes no answer.
   app.use(executionRoutes(ctx));

@@ -3,6 +3,7 @@ import type { ExecutionManager } from '../executions/manager';
 import type { PackageStore } from '../store/packageStore';
 import type { SnmpService } from '../triggers/service';
 import type { Scheduler } from '../schedules/scheduler';
+import type { AuthService } from '../auth/service';
 
 export interface GatewayContext {
   name: string;
@@ -14,4 +15,6 @@ export interface GatewayContext {
   snmp?: SnmpService;
   /** The schedules' cron tasks (absent in apps built without one). */
   scheduler?: Scheduler;
+  /** Identity and access: the authorization server and the token check (absent in apps built without one: every route open). */
+  auth?: AuthService;
 }

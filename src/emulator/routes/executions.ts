@@ -18,6 +18,8 @@ import { fullOutputs, TREE_HEADER } from '../executions/manager';
 import { parseVersion, queryString } from '../http/params';
 import { check as validated, jsonBody, noBody } from '../http/validate';
 import type { GatewayContext } from './context';
+import { callerOf, forbidden, unauthorized } from '../auth/access';
+import { mayUseVersion } from '../../core/gatewayConfig/directory';
 
 const STATUSES: ExecutionStatus[] = ['Running', 'Stopping', 'Stopped', 'Ended', 'Error'];
 /** Most ids one bulk stop takes. */
@@ -59,13 +61,33 @@ export function executionRoutes(ctx: GatewayContext): Router {
 
     // An http step of a running execution calling this gateway: the new execution joins its tree.
     const parent = executions.parentFromHeader(req.headers[TREE_HEADER]);
-    const started = await executions.startFlow({
-      package: { ...(packageName !== undefined ? { name: packageName } : {}), ...(packageVersion !== undefined ? { version: packageVersion } : {}) },
-      flow: flowParam,
-      inputs: given as Record<string, unknown>,
-      initiator: { type: 'user', name: 'anonymous' },
-      ...(parent ? { parent } : {}),
-    });
+    // Who may execute (operations.ts `execute`): a version with no groups anyone; one with groups a member or an Admin.
+    // Until the version is known to be one the caller may execute, every refusal (unknown package or
+    // version, not published, no default) answers like a forbidden one, so an outsider learns nothing.
+    const caller = ctx.auth ? callerOf(res) : undefined;
+    let allowed = !ctx.auth || caller?.admin === true;
+    const refuse = () =>
+      caller
+        ? forbidden('Not allowed: this caller may not execute a flow of the package version asked for')
+        : unauthorized(res, 'Not allowed without an access token: the package version asked for needs one', false);
+    let started;
+    try {
+      started = await executions.startFlow({
+        package: { ...(packageName !== undefined ? { name: packageName } : {}), ...(packageVersion !== undefined ? { version: packageVersion } : {}) },
+        flow: flowParam,
+        inputs: given as Record<string, unknown>,
+        initiator: { type: 'user', name: caller ? caller.id : 'anonymous' },
+        ...(parent ? { parent } : {}),
+        mayStart: (target) => {
+          if (allowed) return;
+          if (!mayUseVersion(caller, ctx.store.storedVersion(target.name, target.version).authorisation?.groups ?? [])) throw refuse();
+          allowed = true;
+        },
+      });
+    } catch (err) {
+      if (!allowed && err instanceof ApiError && err.status !== 401 && err.status !== 403) throw refuse();
+      throw err;
+    }
     const target = { name: started.packageName, version: started.packageVersion };
     if (mode === 'async') {
       // Acknowledged means on disk: the start line is written before the answer.

@@ -7,7 +7,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { LIMITS } from '../../core/limits';
 import { ApiErrorBody } from '../../core/api/schemas/errors';
-import { API_COMPONENTS, API_OPERATIONS, errorsOf, type ApiOperation } from '../../core/api/schemas/operations';
+import { API_COMPONENTS, API_OPERATIONS, API_SCOPE, errorsOf, type ApiAccess, type ApiOperation } from '../../core/api/schemas/operations';
 
 type Json = Record<string, any>;
 
@@ -42,9 +42,30 @@ function parameters(schema: TSchema | undefined, where: 'path' | 'query' | 'head
   });
 }
 
+/** Names of the security schemes in components.securitySchemes. */
+const BEARER = 'bearerJwt';
+const OAUTH2 = 'oauth2';
+const TOKEN = [{ [BEARER]: [] }, { [OAUTH2]: [API_SCOPE] }];
+const SECURITY: Record<ApiAccess, Json[]> = {
+  public: [],
+  admin: TOKEN,
+  // A version with no groups may be executed without a token ({} = none needed).
+  execute: [{}, ...TOKEN],
+  'read-executions': TOKEN,
+};
+const ACCESS_WORDS: Record<ApiAccess, string> = {
+  public: 'Public: no token needed.',
+  admin: 'Admin: a caller in one of the gateway\'s Admin groups.',
+  execute:
+    "A version with no authorisation groups: anyone, no token needed; one with groups: a member of one of them, or an Admin. A caller who may not execute it gets 403 whether or not the package exists (401 without a token).",
+  'read-executions': 'Admin sees every execution; other callers those of versions whose groups they are in (others answer like an unknown id).',
+};
+
 function operation(id: string, o: ApiOperation, names: Map<object, string>): Json {
   const out: Json = { operationId: id, summary: o.summary };
-  if (o.description) out.description = o.description;
+  out.description = `${o.description ? `${o.description}\n\n` : ''}Access: ${ACCESS_WORDS[o.access]}`;
+  out['x-access'] = o.access;
+  out.security = SECURITY[o.access];
   const params = [...parameters(o.params, 'path', names), ...parameters(o.query, 'query', names), ...parameters(o.headers, 'header', names)];
   if (params.length) out.parameters = params;
   if (o.body) {
@@ -76,6 +97,9 @@ function operation(id: string, o: ApiOperation, names: Map<object, string>): Jso
     responses[status] = {
       description: codes.join(', '),
       'x-error-codes': codes,
+      ...(status === 401
+        ? { headers: { 'WWW-Authenticate': { description: 'Bearer realm="flowgate", with error="invalid_token" when a token was sent but refused', required: true, schema: { type: 'string' } } } }
+        : {}),
       content: {
         'application/json': {
           schema: {
@@ -111,6 +135,16 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
         'every string, list and number has the bound its schema states; a value outside is a 400 naming the field.',
     },
     paths,
-    components: { schemas: Object.fromEntries(Object.entries(components).map(([n, s]) => [n, toJson(s, names, n)])) },
+    components: {
+      schemas: Object.fromEntries(Object.entries(components).map(([n, s]) => [n, toJson(s, names, n)])),
+      securitySchemes: {
+        [BEARER]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token of this gateway (RFC 9068 JWT, typ at+jwt, EdDSA) from its token endpoint' },
+        [OAUTH2]: {
+          type: 'oauth2',
+          description: 'The gateway\'s authorization server (discovery: /.well-known/openid-configuration); client credentials for CI jobs and the local admin (local-admin.json)',
+          flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { [API_SCOPE]: 'The gateway API (what a caller may do follows its groups)' } } },
+        },
+      },
+    },
   };
 }

@@ -58,6 +58,8 @@ const DATA_ENTRIES: ReadonlySet<string> = new Set([
   'executions',
   'schedule-history.json',
   'local-admin.json',
+  'gateway.yaml',
+  'oauth',
 ]);
 
 export interface StoreFileOptions {

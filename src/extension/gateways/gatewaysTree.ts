@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { GatewayError } from '../../core/client/gatewayClient';
 import type { FlowSignature, PackageSummary, PackageVersionSummary } from '../../core/api/types';
 import { splitId } from '../../core/workspace/layout';
 import type { ExecutionEvents } from '../executions/executionEvents';
@@ -40,6 +41,8 @@ export interface GatewayMessageNode {
   key: string;
   text: string;
   error: boolean;
+  /** The whole explanation when `text` is its short form. */
+  tooltip?: string;
 }
 export type GatewaysNode = GatewayNode | GatewayPackageNode | GatewayVersionNode | GatewayFlowNode | GatewayMessageNode;
 
@@ -187,7 +190,7 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
         .map((summary) => ({ type: 'gatewayPackage' as const, gatewayUrl: node.url, summary }));
     } catch (err) {
       this.log.warn(`Gateway ${node.name} (${node.url}): ${errorText(err)}`);
-      return [{ type: 'message', key: `${node.url}:error`, text: errorText(err), error: true }];
+      return [{ type: 'message', key: `${node.url}:error`, text: shortText(err), error: true, tooltip: errorText(err) }];
     }
   }
 
@@ -272,7 +275,7 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
         item.id = `msg:${node.key}`;
         item.contextValue = node.error ? GATEWAY_CONTEXT.error : GATEWAY_CONTEXT.message;
         item.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info', node.error ? new vscode.ThemeColor('problemsErrorIcon.foreground') : undefined);
-        item.tooltip = node.text;
+        item.tooltip = node.tooltip ?? node.text;
         return item;
       }
     }
@@ -288,4 +291,15 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
 
 function versionKey(node: GatewayVersionNode): string {
   return `${node.gatewayUrl}|${node.packageName}|${node.summary.version}`;
+}
+
+/** A tree row's text for an error: what to do first for credentials (the tooltip has the whole message). */
+function shortText(err: unknown): string {
+  if (err instanceof GatewayError && err.status === 401) {
+    return /none were found/.test(err.message)
+      ? 'Needs credentials: give "credentialsFile" in its flowgate.gateways entry (hover for more)'
+      : 'Credentials refused by the gateway (hover for more)';
+  }
+  if (err instanceof GatewayError && err.code === 'bad-credentials') return `Unusable credentials: ${err.message}`;
+  return errorText(err);
 }

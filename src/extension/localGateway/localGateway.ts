@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HealthResponse } from '../../core/api/types';
 import { config } from '../shared/config';
-import { gatewayClient, type GatewayTimeout } from '../shared/gateway';
+import { gatewayClient, useEmulatorDataDir, type GatewayTimeout } from '../shared/gateway';
 import { notify, showLogAction } from '../shared/errors';
 import type { Logger } from '../shared/log';
 
@@ -49,6 +49,13 @@ export class LocalGateway implements vscode.Disposable {
     private readonly log: Logger,
   ) {
     void vscode.commands.executeCommand('setContext', 'flowgate.localGatewayRunning', false);
+    // Its local-admin.json is how every client of this window authorises to it (shared/gateway.ts).
+    useEmulatorDataDir(this.dataDir());
+  }
+
+  /** The data folder of the emulator this window starts (in the extension's global storage). */
+  dataDir(): string {
+    return path.join(this.context.globalStorageUri.fsPath, 'emulator');
   }
 
   get state(): LocalGatewayState {
@@ -117,7 +124,7 @@ export class LocalGateway implements vscode.Disposable {
       if (!fs.existsSync(script)) {
         throw new Error(`the emulator is missing from the extension (${script}); build it with "node scripts/build.mjs"`);
       }
-      const dataDir = path.join(this.context.globalStorageUri.fsPath, 'emulator');
+      const dataDir = this.dataDir();
       await fs.promises.mkdir(dataDir, { recursive: true });
 
       const args = ['--port', String(port), '--host', host, '--snmp-port', String(config.localSnmpPort()), '--data', dataDir, '--name', EMULATOR_NAME];

@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 export interface RemoteGatewaySetting {
   name: string;
   url: string;
+  /** OAuth client credentials for it: a {"issuer", "client_id", "client_secret"} file (e.g. an emulator's local-admin.json). */
+  credentialsFile?: string;
 }
 
 function section(): vscode.WorkspaceConfiguration {
@@ -29,7 +31,11 @@ export const config = {
     const list = section().get<unknown[]>('gateways', []);
     return (Array.isArray(list) ? list : [])
       .filter((g): g is RemoteGatewaySetting => !!g && typeof g === 'object' && typeof (g as RemoteGatewaySetting).url === 'string')
-      .map((g) => ({ name: typeof g.name === 'string' && g.name ? g.name : g.url, url: g.url.replace(/\/+$/, '') }));
+      .map((g) => ({
+        name: typeof g.name === 'string' && g.name ? g.name : g.url,
+        url: g.url.replace(/\/+$/, ''),
+        ...(typeof g.credentialsFile === 'string' && g.credentialsFile.trim() ? { credentialsFile: g.credentialsFile.trim() } : {}),
+      }));
   },
 };
 

@@ -17,7 +17,14 @@ export function errorText(err: unknown): string {
 export function showError(log: Logger, what: string, err: unknown): void {
   const text = `${what}: ${errorText(err)}`;
   log.error(text);
-  notify('error', `Flowgate: ${text}`, showLogAction(log));
+  // A gateway that wants credentials none were found for: the setting that gives them is one click away.
+  const credentials = /needs credentials .* none were found/.test(text) || (err instanceof GatewayError && err.code === 'bad-credentials');
+  notify('error', `Flowgate: ${text}`, ...(credentials ? [openGatewaySettingsAction()] : []), showLogAction(log));
+}
+
+/** Opens the Settings editor at `flowgate.gateways` (where a gateway's `credentialsFile` goes). */
+export function openGatewaySettingsAction(): { title: string; run(): unknown } {
+  return { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'flowgate.gateways') };
 }
 
 /** A message with buttons that never blocks the command that shows it. */

@@ -1,4 +1,10 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
 import { GatewayClient } from '../../core/client/gatewayClient';
+import { credentialsAdvice, originOf, type CredentialLookup } from '../../core/client/credentials';
+import { credentialSource } from '../../core/client/tokens';
+import { config } from './config';
 
 /**
  * How long the extension waits for a gateway, by what it is doing: the one table of client
@@ -34,7 +40,49 @@ export type GatewayTimeout = keyof typeof GATEWAY_TIMEOUTS;
  * The one way the extension gets a client of a gateway: core's GatewayClient (the one the CLI
  * uses too; its errors are `GatewayError { status, code, message, details }`) with a named
  * timeout. Clients hold no connection, so each caller takes one per task.
+/** Data folders of emulators this window knows (set at activation: the local emulator's). */
+let emulatorDataDirs: string[] = [];
+
+/** Tells the factory where the local emulator this window starts keeps its data (its local-admin.json). */
+export function useEmulatorDataDir(dataDir: string): void {
+  emulatorDataDirs = [dataDir];
+}
+
+function expandPath(p: string): string {
+  const home = p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  return path.isAbsolute(home) || !base ? path.resolve(home) : path.resolve(base, home);
+}
+
+/**
+ * Where the credentials of the gateway at `url` are looked for (core's rules, credentials.ts):
+ * FLOWGATE_CLIENT_ID / FLOWGATE_CLIENT_SECRET of VS Code's environment; else the `credentialsFile` of
+ * the `flowgate.gateways` entry of that gateway; else the local-admin.json of a data folder whose
+ * issuer is the gateway's origin: the emulator this window starts, `flowgate emulator`'s default
+ * (~/.flowgate/emulator) and, in a trusted workspace, its `.flowgate/emulator` (what `npm start`
+ * uses in a Flowgate clone).
+ */
+export function credentialLookup(url: string): CredentialLookup {
+  const origin = originOf(url);
+  const entry = config.gateways().find((g) => g.url === url.replace(/\/+$/, '')) ?? config.gateways().find((g) => originOf(g.url) === origin);
+  const dataDirs = [...emulatorDataDirs, path.join(os.homedir(), '.flowgate', 'emulator')];
+  if (vscode.workspace.isTrusted) for (const f of vscode.workspace.workspaceFolders ?? []) dataDirs.push(path.join(f.uri.fsPath, '.flowgate', 'emulator'));
+  return {
+    env: process.env,
+    ...(entry?.credentialsFile ? { credentialsFile: expandPath(entry.credentialsFile) } : {}),
+    dataDirs,
+  };
+}
+
+/**
+ * The one way the extension gets a client of a gateway: core's GatewayClient (the one the CLI
+ * uses too; its errors are `GatewayError { status, code, message, details }`) with a named
+ * timeout and the gateway's credentials (credentialLookup; client-credentials tokens cached per
+ * client by core, so clients are cheap). Clients hold no connection, so each caller takes one per task.
  */
 export function gatewayClient(url: string, timeout: GatewayTimeout): GatewayClient {
-  return new GatewayClient(url, { timeoutMs: GATEWAY_TIMEOUTS[timeout] });
+  return new GatewayClient(url, {
+    timeoutMs: GATEWAY_TIMEOUTS[timeout],
+    credentials: credentialSource(url, credentialLookup(url), credentialsAdvice(url, { setting: true })),
+  });
 }

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { GatewayClient } from '../../../src/core/client/gatewayClient';
 import { readPackageFile } from '../../../src/core/package/packageFile';
-import { startTestGateway, stopTestGateway, testPackage, versionNode as node, waitFor } from './helpers';
+import { authHeaders, startTestGateway, stopTestGateway, testPackage, versionNode as node, waitFor } from './helpers';
 
 const PKG = 'fg-actions-test';
 
@@ -138,7 +138,7 @@ suite('gateway actions', () => {
     await waitFor(
       'the new-version route',
       async () => {
-        const res = await fetch(`${url}/api/v1/packages/${PKG}/versions/999/new-version`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const res = await fetch(`${url}/api/v1/packages/${PKG}/versions/999/new-version`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await authHeaders(url)) }, body: '{}' });
         const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
         return res.status !== 404 || body.error?.code !== 'not-found';
       },

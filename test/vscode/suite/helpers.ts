@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
 import { GatewayClient } from '../../../src/core/client/gatewayClient';
+import { credentialSource } from '../../../src/core/client/tokens';
 import { buildPackageFile } from '../../../src/core/package/packageFile';
 
 export const EXTENSION_ID = 'flowgate.flowgate';
@@ -110,7 +111,22 @@ export async function startTestGateway(): Promise<{ url: string; client: Gateway
   await useTestPort();
   const url = (await vscode.commands.executeCommand<string>('flowgate.startLocalGateway'))!;
   assert.ok(url, 'the local gateway did not start');
-  return { url, client: new GatewayClient(url) };
+  return { url, client: localClient(url) };
+}
+
+/**
+ * A core GatewayClient of the local emulator the extension started, authorised as the extension is:
+ * with the local-admin.json of its data folder (client-credentials tokens).
+ */
+export function localClient(url: string): GatewayClient {
+  return new GatewayClient(url, { credentials: credentialSource(url, { env: {}, dataDirs: [api().localGateway.dataDir()] }) });
+}
+
+/** `Authorization: Bearer …` of the local emulator's admin client, for raw fetches. */
+export async function authHeaders(gatewayUrl: string): Promise<Record<string, string>> {
+  const token = await credentialSource(gatewayUrl, { env: {}, dataDirs: [api().localGateway.dataDir()] }).token();
+  assert.ok(token, `no local-admin.json for ${gatewayUrl} in ${api().localGateway.dataDir()}`);
+  return { authorization: `Bearer ${token}` };
 }
 
 /** A suite's teardown after startTestGateway: closes the editors and stops the local gateway. */
@@ -147,17 +163,17 @@ export function versionNode(gatewayUrl: string, packageName: string, version: nu
   };
 }
 
-/** POSTs a synchronous execution to a gateway: `{ status, body }`. */
+/** POSTs a synchronous execution to the local gateway (as its admin client): `{ status, body }`. */
 export async function execute(gatewayUrl: string, flow: string, packageName: string, version: number, inputVariables: Record<string, unknown>) {
   const res = await fetch(
     `${gatewayUrl}/api/default/default/flows/${flow}/executions?packageName=${encodeURIComponent(packageName)}&packageVersion=${version}`,
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputVariables }) },
+    { method: 'POST', headers: { 'content-type': 'application/json', ...(await authHeaders(gatewayUrl)) }, body: JSON.stringify({ inputVariables }) },
   );
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** GETs JSON from a gateway. */
+/** GETs JSON from the local gateway, as its admin client. */
 export async function getJson(url: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: await authHeaders(new URL(url).origin) });
   return { status: res.status, body: (await res.json()) as any };
 }

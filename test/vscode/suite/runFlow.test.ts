@@ -3,7 +3,7 @@
 // the Packages view (flow file URI) and the Gateways view (flow node).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activated, api, stopLocalGateway, uri, useTestPort } from './helpers';
+import { activated, api, authHeaders, stopLocalGateway, uri, useTestPort } from './helpers';
 
 interface RunResult {
   executionId: string;
@@ -53,7 +53,7 @@ suite('run flow', () => {
 
   test('a flow that fails (unreachable device) returns nothing and the execution is recorded as Error', async () => {
     assert.equal(await run({ flowId: 'network/core/Restart-Service' }, { device: '192.0.2.1' }), undefined);
-    const list = await (await fetch(`${gatewayUrl}/api/v1/executions?flow=network/core/Restart-Service`)).json() as {
+    const list = await (await fetch(`${gatewayUrl}/api/v1/executions?flow=network/core/Restart-Service`, { headers: await authHeaders(gatewayUrl) })).json() as {
       executions: { status: string; inputs?: Record<string, unknown> }[];
     };
     assert.ok(list.executions.some((e) => e.status === 'Error'), JSON.stringify(list.executions.map((e) => e.status)));
@@ -86,7 +86,7 @@ suite('run flow', () => {
   });
 
   async function executionCount(): Promise<number> {
-    const body = (await (await fetch(`${gatewayUrl}/api/v1/executions`)).json()) as { executions: unknown[] };
+    const body = (await (await fetch(`${gatewayUrl}/api/v1/executions`, { headers: await authHeaders(gatewayUrl) })).json()) as { executions: unknown[] };
     return body.executions.length;
   }
 });

@@ -2,9 +2,16 @@
 // test/vscode/run.mjs (phase 2). The UI workspace's local gateway port is in .vscode/settings.json.
 import fs from 'node:fs';
 import path from 'node:path';
+import { withPrivateGateway } from './support.mjs';
 
 const localPort = (workspace) =>
   JSON.parse(fs.readFileSync(path.join(workspace, '.vscode/settings.json'), 'utf8'))['flowgate.localGateway.port'];
+
+const FLOW = `description: Says hello.
+steps:
+  - kind: log
+    message: hello
+`;
 
 /** @type {{ title: string, run: (t: import('../run.mjs').UiContext) => Promise<void> }[]} */
 export default [
@@ -57,6 +64,53 @@ export default [
         throw new Error(`palette while stopped: ${JSON.stringify(palette)}`);
       }
       note(`screenshot: ${await screenshot('vscode-ui-gateways-stopped')}`);
+    },
+  },
+  {
+    title: 'a gateway of flowgate.gateways that wants tokens: without credentialsFile the tree says what to give; with it, its packages show',
+    async run(t) {
+      const { page, ui, screenshot, note } = t;
+      const gatewayName = 'UI Credentials Gateway';
+      await withPrivateGateway(t, { gatewayName, emulatorName: 'ui-creds', pkg: 'ui-creds-pkg', flows: { 'ui/Hello': FLOW } }, async (gateway) => {
+        await ui.openViewContainer(page, 'Flowgate');
+        // The entry without credentialsFile: the emulator's local-admin.json is in a folder the extension does not know.
+        gateway.writeSettings({ 'flowgate.gateways': [{ name: gatewayName, url: gateway.url }] });
+        const pane = await ui.expandView(page, 'Gateways');
+        const rows = pane.locator('.pane-body .monaco-list-row');
+        const refused = rows.filter({ hasText: 'Needs credentials' }).first();
+        await refused.waitFor({ state: 'visible', timeout: 30_000 });
+        const text = (await refused.textContent()) || '';
+        if (!/give "credentialsFile" in its flowgate\.gateways entry/.test(text)) throw new Error(`the message under the gateway: "${text}"`);
+        // Its tooltip: the gateway's answer and every way to give credentials.
+        await refused.hover();
+        const hover = page.locator('.monaco-hover, .custom-hover, .workbench-hover').filter({ hasText: 'none were found' }).first();
+        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        const full = (await hover.textContent()) || '';
+        if (!/FLOWGATE_CLIENT_ID/.test(full) || !/"credentialsFile"/.test(full)) throw new Error(`the tooltip: "${full}"`);
+        note(`without credentials: ${text.trim()} — tooltip: ${full.slice(0, 160)}…`);
+        note(`screenshot: ${await screenshot('vscode-ui-gateways-no-credentials')}`);
+
+        // A command against it (Publish to Dev Gateway, it being the dev gateway): the error offers Open Settings.
+        gateway.writeSettings({ 'flowgate.gateways': [{ name: gatewayName, url: gateway.url }], 'flowgate.devGateway.url': gateway.url });
+        await page.waitForTimeout(1500); // the settings file change reaches the extension host
+        await ui.clearNotifications(page);
+        await ui.runCommand(page, 'Flowgate: Publish to Dev Gateway', { settleMs: 0, allowError: true });
+        const toast = await ui.waitForToast(page, 'none were found', { timeout: 45_000 });
+        const message = (await toast.textContent()) || '';
+        if (!/could not upload network-ops 1/.test(message) || !/credentialsFile/.test(message)) throw new Error(`the error: "${message}"`);
+        await ui.clickToastButton(toast, 'Open Settings');
+        await page.locator('.settings-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+        note(`screenshot: ${await screenshot('vscode-ui-gateways-open-settings')}`);
+        await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300, allowError: true });
+        await ui.clearNotifications(page);
+
+        // With credentialsFile (what addToSettings writes): the package is listed.
+        await gateway.addToSettings();
+        const items = await ui.readTreeItems(page, 'Gateways', { waitForLabel: 'ui-creds-pkg', timeout: 30_000 });
+        const at = items.findIndex((i) => i.label === gatewayName);
+        if (at < 0 || items[at + 1]?.label !== 'ui-creds-pkg') throw new Error(`Gateways tree: ${JSON.stringify(items.map((i) => `${i.level}:${i.label}`))}`);
+        note(`screenshot: ${await screenshot('vscode-ui-gateways-credentials-file')}`);
+      });
     },
   },
 ];

@@ -2,6 +2,7 @@
 // changed content) offers "Bump to Version N", which sets the draft's version and publishes it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { api, authHeaders } from './support.mjs';
 
 const localPort = (workspace) =>
   JSON.parse(fs.readFileSync(path.join(workspace, '.vscode/settings.json'), 'utf8'))['flowgate.localGateway.port'];
@@ -10,10 +11,11 @@ const localPort = (workspace) =>
 export default [
   {
     title: 'a changed draft with the same version gets a 409 message; "Bump to Version 2" then "Publish" publishes v2',
-    async run({ page, ui, workspace, screenshot, note }) {
+    async run({ page, ui, workspace, localDataDir, screenshot, note }) {
       const url = `http://127.0.0.1:${localPort(workspace)}`;
       const draftFile = path.join(workspace, 'packages/network-ops.package.yaml');
       await ui.clearNotifications(page);
+      await ui.openViewContainer(page, 'Flowgate'); // its Packages view is read below (also when run alone: --only publish)
       // Version 1 as in the sample (already there when the Gateways checks ran first: unchanged).
       await ui.runCommand(page, 'Flowgate: Publish to Dev Gateway', { settleMs: 0 });
       await ui.waitForToast(page, `Published network-ops 1 to ${url}`, { timeout: 45_000 });
@@ -46,7 +48,7 @@ export default [
       if (!/^version: 2$/m.test(draft)) throw new Error(`the draft was not bumped:\n${draft}`);
       await ui.clickToastButton(bumped, 'Publish');
       await ui.waitForToast(page, `Published network-ops 2 to ${url}`, { timeout: 45_000 });
-      const pkg = await (await fetch(`${url}/api/v1/packages/network-ops`)).json();
+      const pkg = await api(url, 'GET', '/api/v1/packages/network-ops', undefined, await authHeaders(localDataDir));
       const versions = pkg.versions.map((v) => `${v.version}:${v.published ? 'published' : 'uploaded'}`);
       if (JSON.stringify(versions) !== JSON.stringify(['1:published', '2:published'])) throw new Error(`versions on the gateway: ${versions}`);
       note(`screenshot: ${await screenshot('vscode-ui-publish-bumped')}; versions: ${versions.join(', ')}`);

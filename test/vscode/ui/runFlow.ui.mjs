@@ -7,6 +7,13 @@ export default [
     title: 'Run Flow asks for each input, validates a boolean, and shows the outputs',
     async run({ page, ui, screenshot, note }) {
       await ui.clearNotifications(page);
+      // The draft's version on the dev gateway (the publish checks leave version 2 there; alone, this
+      // publishes version 1 — an identical republish otherwise).
+      await ui.runCommand(page, 'Flowgate: Publish to Dev Gateway', { settleMs: 0 });
+      const published = await ui.waitForToast(page, 'Published network-ops', { timeout: 45_000 });
+      const version = /Published network-ops (\d+) to/.exec((await published.textContent()) || '')?.[1];
+      if (!version) throw new Error(`publish toast: "${await published.textContent()}"`);
+      await ui.clearNotifications(page);
       await ui.runCommand(page, 'Flowgate: Run Flow', { prompt: true });
       const widget = page.locator('.quick-input-widget');
       const input = widget.locator('input.input');
@@ -15,7 +22,7 @@ export default [
       await input.fill('Restart-Service');
       const first = rows.first();
       const firstText = ((await first.textContent()) || '').replace(/\s+/g, ' ');
-      if (!/Restart-Service.*network-ops 2 \(default\)/.test(firstText)) throw new Error(`first flow: "${firstText}"`);
+      if (!new RegExp(`Restart-Service.*network-ops ${version} \\(default\\)`).test(firstText)) throw new Error(`first flow: "${firstText}" (network-ops ${version} published)`);
       await page.keyboard.press('Enter');
 
       const title = widget.locator('.quick-input-title');

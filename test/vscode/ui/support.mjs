@@ -82,6 +82,30 @@ export function stopEmulator(child) {
   });
 }
 
+const tokens = new Map();
+
+/**
+ * `{ authorization: 'Bearer …' }` of the admin client of the emulator whose data folder is `dataDir`
+ * (its local-admin.json): a client-credentials token from the token endpoint its discovery names,
+ * cached until shortly before it expires.
+ */
+export async function authHeaders(dataDir) {
+  const cached = tokens.get(dataDir);
+  if (cached && cached.expiresAt - Date.now() > 30_000) return { authorization: `Bearer ${cached.token}` };
+  const c = JSON.parse(fs.readFileSync(path.join(dataDir, 'local-admin.json'), 'utf8'));
+  const { token_endpoint } = await (await fetch(`${c.issuer}/.well-known/openid-configuration`)).json();
+  const basic = Buffer.from(`${encodeURIComponent(c.client_id)}:${encodeURIComponent(c.client_secret)}`).toString('base64');
+  const res = await fetch(token_endpoint, {
+    method: 'POST',
+    headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const body = await res.json();
+  if (!res.ok || !body.access_token) throw new Error(`no token for ${c.client_id} of ${c.issuer}: ${res.status} ${JSON.stringify(body)}`);
+  tokens.set(dataDir, { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 60) * 1000 });
+  return { authorization: `Bearer ${body.access_token}` };
+}
+
 /** Calls the gateway at `url`; throws on an HTTP error, answers the JSON body (undefined if empty). */
 export async function api(url, method, pathname, body, headers = {}) {
   const res = await fetch(url + pathname, { method, body, headers });
@@ -94,6 +118,7 @@ export async function api(url, method, pathname, body, headers = {}) {
  * @typedef {{
  *   url: string,
  *   api: (method: string, pathname: string, body?: BodyInit, headers?: Record<string, string>) => Promise<any>,
+ *   dataDir: string,
  *   addToSettings: () => Promise<void>,
  *   writeSettings: (extra?: Record<string, unknown>) => void,
  *   stop: () => Promise<void>,
@@ -104,9 +129,11 @@ export async function api(url, method, pathname, body, headers = {}) {
  * Runs `fn(gateway)` against a gateway emulator of the check's own (startEmulator with `emulatorName`,
  * a temp data folder) that holds package `pkg` version 1 with `flows`, published. So that the local
  * emulator's store stays as the other checks expect, the check's gateway is separate:
- * - `gateway.api(method, pathname, body, headers)`: `api()` on it;
- * - `gateway.addToSettings()`: adds it to `flowgate.gateways` as `gatewayName` (the workspace's
- *   settings file), waits for the change to reach the extension host and clears the notifications;
+ * - `gateway.api(method, pathname, body, headers)`: `api()` on it, as its admin client (a token of the
+ *   local-admin.json in its data folder);
+ * - `gateway.addToSettings()`: adds it to `flowgate.gateways` as `gatewayName` with that
+ *   local-admin.json as its `credentialsFile` (the workspace's settings file) — how the extension
+ *   gets its credentials — waits for the change to reach the extension host and clears the notifications;
  * - `gateway.writeSettings(extra)`: writes the settings with the gateway and `extra`;
  * - `gateway.stop()`: stops the emulator.
  * Afterwards (also on failure) the emulator stops, the settings file is restored, the editors close,
@@ -125,19 +152,22 @@ export async function withPrivateGateway({ page, ui, workspace }, { gatewayName,
     const started = await startEmulator(dataDir, emulatorName);
     emulator = started.child;
     const url = started.url;
-    await api(url, 'POST', '/api/v1/packages', buildPackage(pkg, flows), { 'content-type': 'application/zip' });
-    await api(url, 'POST', `/api/v1/packages/${pkg}/versions/1/publish`);
+    const asAdmin = async (method, pathname, body, headers = {}) => api(url, method, pathname, body, { ...(await authHeaders(dataDir)), ...headers });
+    await asAdmin('POST', '/api/v1/packages', buildPackage(pkg, flows), { 'content-type': 'application/zip' });
+    await asAdmin('POST', `/api/v1/packages/${pkg}/versions/1/publish`);
+    const credentialsFile = path.join(dataDir, 'local-admin.json');
     const writeSettings = (extra = {}) =>
-      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'flowgate.gateways': [{ name: gatewayName, url }], ...extra }, null, 2));
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, 'flowgate.gateways': [{ name: gatewayName, url, credentialsFile }], ...extra }, null, 2));
     await fn({
       url,
-      api: (method, pathname, body, headers) => api(url, method, pathname, body, headers),
+      api: asAdmin,
       writeSettings,
       async addToSettings() {
         writeSettings();
         await page.waitForTimeout(1500); // the settings file change reaches the extension host
         await ui.clearNotifications(page);
       },
+      dataDir,
       stop: () => stopEmulator(emulator),
     });
   } finally {

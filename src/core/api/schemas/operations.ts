@@ -24,7 +24,22 @@ export interface ApiResponseSpec {
   location?: boolean;
 }
 
+/**
+ * Who may call an operation (one middleware of the gateway applies it; the OpenAPI document shows it):
+ * - `public`: anyone, no token;
+ * - `admin`: a caller in one of the gateway's Admin groups;
+ * - `execute`: starting a flow — a version with no groups lets anyone, one with groups needs a member or an Admin;
+ * - `read-executions`: Admin sees every execution, other callers those of versions whose groups they are in.
+ * A missing or bad token is 401 (`WWW-Authenticate: Bearer`), a valid one without the right 403.
+ */
+/** The one OAuth scope of the gateway API (what a caller may do follows its groups, not scopes). */
+export const API_SCOPE = 'flowgate';
+
+export type ApiAccess = 'public' | 'admin' | 'execute' | 'read-executions';
+export const API_ACCESS_KINDS: readonly ApiAccess[] = ['public', 'admin', 'execute', 'read-executions'];
+
 export interface ApiOperation {
+  access: ApiAccess;
   method: HttpMethod;
   /** OpenAPI form: `/api/v1/packages/{name}`. */
   path: string;
@@ -52,6 +67,7 @@ const op = (o: ApiOperation): ApiOperation => o;
 const pkgErrors = ['package-not-found', 'version-not-found'] as const;
 const packageState = (summary: string, extra: ApiOperation['errors'] = {}) =>
   op({
+    access: 'admin',
     method: 'post',
     path: '',
     summary,
@@ -64,6 +80,7 @@ const at = (path: string, o: ApiOperation): ApiOperation => ({ ...o, path });
 
 export const API_OPERATIONS = {
   health: op({
+    access: 'public',
     method: 'get',
     path: '/healthz',
     summary: 'Liveness, gateway name and version, and the real SNMP trap port (snmpPort)',
@@ -71,6 +88,7 @@ export const API_OPERATIONS = {
     errors: {},
   }),
   openapi: op({
+    access: 'public',
     method: 'get',
     path: '/api/openapi.json',
     summary: 'This document (OpenAPI 3.1), generated from the schemas the gateway validates with',
@@ -78,6 +96,7 @@ export const API_OPERATIONS = {
     errors: {},
   }),
   listPackages: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/packages',
     summary: 'Packages, each with its versions',
@@ -85,6 +104,7 @@ export const API_OPERATIONS = {
     errors: {},
   }),
   uploadPackage: op({
+    access: 'admin',
     changesState: true,
     method: 'post',
     path: '/api/v1/packages',
@@ -104,6 +124,7 @@ export const API_OPERATIONS = {
     },
   }),
   getPackage: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/packages/{name}',
     summary: 'One package',
@@ -112,6 +133,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['package-not-found'] },
   }),
   deletePackage: op({
+    access: 'admin',
     changesState: true,
     method: 'delete',
     path: '/api/v1/packages/{name}',
@@ -121,6 +143,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['package-not-found'], 409: ['version-published'] },
   }),
   setDefaultPackage: op({
+    access: 'admin',
     changesState: true,
     method: 'post',
     path: '/api/v1/packages/{name}/default',
@@ -130,6 +153,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['package-not-found'], 409: ['not-published'] },
   }),
   getVersion: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/packages/{name}/versions/{version}',
     summary: 'One package version, with its flows and their inputs and outputs',
@@ -138,6 +162,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors },
   }),
   deleteVersion: op({
+    access: 'admin',
     changesState: true,
     method: 'delete',
     path: '/api/v1/packages/{name}/versions/{version}',
@@ -147,6 +172,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors, 409: ['version-published'] },
   }),
   versionFile: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/packages/{name}/versions/{version}/file',
     summary: 'The version as a package file',
@@ -157,6 +183,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors },
   }),
   newVersion: op({
+    access: 'admin',
     changesState: true,
     method: 'post',
     path: '/api/v1/packages/{name}/versions/{version}/new-version',
@@ -177,6 +204,7 @@ export const API_OPERATIONS = {
 
   // ---- schedules ----
   listSchedules: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/packages/{name}/versions/{version}/schedules',
     summary: 'Schedules of a package version',
@@ -185,6 +213,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors },
   }),
   createSchedule: op({
+    access: 'admin',
     changesState: true,
     method: 'post',
     path: '/api/v1/packages/{name}/versions/{version}/schedules',
@@ -195,6 +224,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors, 409: ['already-exists'], 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
   }),
   getSchedule: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}',
     summary: 'One schedule, with its next runs and recent firings',
@@ -203,6 +233,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
   }),
   replaceSchedule: op({
+    access: 'admin',
     changesState: true,
     method: 'put',
     path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}',
@@ -213,6 +244,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   deleteSchedule: op({
+    access: 'admin',
     changesState: true,
     method: 'delete',
     path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}',
@@ -222,6 +254,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
   }),
   runSchedule: op({
+    access: 'admin',
     method: 'post',
     path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}/run',
     summary: "Run the schedule's flow now, as the schedule would (also when disabled)",
@@ -230,6 +263,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 409: ['not-published'], 429: ['too-many-executions'] },
   }),
   cronPreview: op({
+    access: 'admin',
     method: 'post',
     path: '/api/v1/cron/preview',
     summary: 'The next run times of a cron expression in a time zone, in words, with notes',
@@ -240,6 +274,7 @@ export const API_OPERATIONS = {
 
   // ---- SNMP ----
   listTriggers: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/packages/{name}/versions/{version}/triggers',
     summary: "The version's SNMP triggers",
@@ -248,6 +283,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors },
   }),
   createTrigger: op({
+    access: 'admin',
     changesState: true,
     method: 'post',
     path: '/api/v1/packages/{name}/versions/{version}/triggers',
@@ -260,6 +296,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: pkgErrors, 409: ['already-exists'], 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
   }),
   getTrigger: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/packages/{name}/versions/{version}/triggers/{id}',
     summary: 'One trigger',
@@ -268,6 +305,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
   }),
   replaceTrigger: op({
+    access: 'admin',
     changesState: true,
     method: 'put',
     path: '/api/v1/packages/{name}/versions/{version}/triggers/{id}',
@@ -278,6 +316,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors], 409: ['already-exists'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   deleteTrigger: op({
+    access: 'admin',
     changesState: true,
     method: 'delete',
     path: '/api/v1/packages/{name}/versions/{version}/triggers/{id}',
@@ -287,6 +326,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found', ...pkgErrors] },
   }),
   listTraps: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/snmp/traps',
     summary: "Recent traps received (the last 500, newest first, paged), each with every trigger's evaluation",
@@ -297,6 +337,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'] },
   }),
   evaluateTrap: op({
+    access: 'admin',
     method: 'post',
     path: '/api/v1/snmp/evaluate',
     summary: 'Evaluate a described trap against every trigger; nothing is started',
@@ -305,6 +346,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   listSnmpUsers: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/snmp/users',
     summary: "The gateway's SNMPv3 users (keys are write-only and never returned)",
@@ -312,6 +354,7 @@ export const API_OPERATIONS = {
     errors: {},
   }),
   createSnmpUser: op({
+    access: 'admin',
     changesState: true,
     method: 'post',
     path: '/api/v1/snmp/users',
@@ -321,6 +364,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 409: ['already-exists'], 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
   }),
   getSnmpUser: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/snmp/users/{name}',
     summary: 'One SNMPv3 user, without keys',
@@ -329,6 +373,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found'] },
   }),
   putSnmpUser: op({
+    access: 'admin',
     changesState: true,
     method: 'put',
     path: '/api/v1/snmp/users/{name}',
@@ -343,6 +388,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   deleteSnmpUser: op({
+    access: 'admin',
     changesState: true,
     method: 'delete',
     path: '/api/v1/snmp/users/{name}',
@@ -354,6 +400,7 @@ export const API_OPERATIONS = {
 
   // ---- executions ----
   startExecution: op({
+    access: 'execute',
     method: 'post',
     path: '/api/{tenant}/{system}/flows/{flow}/executions',
     summary: 'Start an execution of a flow',
@@ -387,6 +434,7 @@ export const API_OPERATIONS = {
     },
   }),
   listExecutions: op({
+    access: 'read-executions',
     method: 'get',
     path: '/api/v1/executions',
     summary: 'Executions, newest first',
@@ -395,6 +443,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'] },
   }),
   executionEvents: op({
+    access: 'read-executions',
     method: 'get',
     path: '/api/v1/executions/events',
     summary: 'Server-sent events of execution changes',
@@ -403,6 +452,7 @@ export const API_OPERATIONS = {
     errors: {},
   }),
   getExecution: op({
+    access: 'read-executions',
     method: 'get',
     path: '/api/v1/executions/{id}',
     summary: 'One execution, with its log and children (running, or finished within the retention)',
@@ -411,6 +461,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['execution-not-found'] },
   }),
   stopExecution: op({
+    access: 'admin',
     method: 'post',
     path: '/api/v1/executions/{id}/stop',
     summary: 'Stop an execution and its children',
@@ -419,6 +470,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['execution-not-found'] },
   }),
   stopExecutions: op({
+    access: 'admin',
     method: 'post',
     path: '/api/v1/executions/stop',
     summary: 'Stop several executions and their children at once',
@@ -427,6 +479,7 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
   listDefinitions: op({
+    access: 'admin',
     method: 'get',
     path: '/api/v1/definitions',
     summary: 'The repository: flows and connections, with folders',
@@ -450,9 +503,17 @@ export const STATE_CHANGE_ERRORS: Partial<Record<number, readonly ApiErrorCode[]
 };
 
 /** Every code an operation can answer, per status: its own, COMMON_ERRORS, and STATE_CHANGE_ERRORS when it changes state. */
+/** What each kind of access can answer: 401 (no or a bad token) and 403 (a valid one without the right). */
+const ACCESS_ERRORS: Record<ApiAccess, ApiOperation['errors']> = {
+  public: {},
+  admin: { 401: ['unauthorized'], 403: ['forbidden'] },
+  execute: { 401: ['unauthorized'], 403: ['forbidden'] },
+  'read-executions': { 401: ['unauthorized'] },
+};
+
 export function errorsOf(o: ApiOperation): Record<number, ApiErrorCode[]> {
   const out: Record<number, ApiErrorCode[]> = {};
-  for (const table of [o.errors, COMMON_ERRORS, o.changesState ? STATE_CHANGE_ERRORS : {}]) {
+  for (const table of [o.errors, COMMON_ERRORS, ACCESS_ERRORS[o.access], o.changesState ? STATE_CHANGE_ERRORS : {}]) {
     for (const [status, codes] of Object.entries(table)) {
       const list = (out[Number(status)] ??= []);
       for (const c of codes ?? []) if (!list.includes(c)) list.push(c);

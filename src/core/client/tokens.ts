@@ -1,0 +1,206 @@
+/**
+ * Access tokens for a GatewayClient: OAuth 2.0 client credentials grants (RFC 6749 §4.4) made by
+ * `openid-client` (OpenID-certified) against the authorization server found by discovery
+ * (RFC 8414 / OIDC Discovery) — the issuer of the credentials, or for credentials without one (the
+ * environment's) the document the gateway serves at `/.well-known/openid-configuration`.
+ *
+ * Tokens are cached per client (issuer, client id, secret) for the whole process, so every client
+ * object of a gateway shares one token; a token is fetched again shortly before it expires, and
+ * when the gateway refuses it (the GatewayClient retries a 401 once with a fresh token).
+ * Plain `http:` is allowed for loopback addresses only (the local emulator); a secret is never
+ * sent in clear text over a network. No message of this module contains a secret or a token.
+ */
+import * as oidc from 'openid-client';
+import { credentialsAdvice, findCredentials, CredentialsError, type ClientCredentials, type CredentialLookup } from './credentials';
+import { GatewayError } from './gatewayError';
+import { readAtMost } from './gatewayClient';
+
+/** What a GatewayClient asks for a bearer token. */
+export interface CredentialSource {
+  /** A token to send, or undefined to send none. Throws GatewayError when credentials exist but no token comes. */
+  token(): Promise<string | undefined>;
+  /** The gateway refused `token` (401): forget it, so that the next token() gets a fresh one. */
+  rejected(token: string): void;
+  /** Whether credentials were found (after the first token()); for messages on a 401. */
+  readonly found?: boolean;
+  /** Texts that must never appear in a message (secrets, tokens). */
+  secrets(): string[];
+  /** What to do when the gateway wants credentials and none were found (a sentence for the 401 message). */
+  readonly advice?: string;
+}
+
+/** Seconds before expiry at which a cached token is replaced (or a fifth of its life when that is shorter). */
+export const TOKEN_REFRESH_MARGIN_SECONDS = 30;
+/** Seconds a discovery or token request may take. */
+export const TOKEN_REQUEST_TIMEOUT_SECONDS = 15;
+/** Bytes a discovery document or token answer may have: a hostile server cannot exhaust the client. */
+export const TOKEN_ANSWER_BYTES = 64 * 1024;
+
+/** fetch for openid-client whose answers are read with a bound (readAtMost), so a huge one is refused early. */
+async function boundedFetch(url: string, options: oidc.CustomFetchOptions): Promise<Response> {
+  const response = await fetch(url, options as RequestInit);
+  const body = await readAtMost(response, TOKEN_ANSWER_BYTES);
+  if (body === undefined) throw new Error(`the answer of ${new URL(url).origin}${new URL(url).pathname} is longer than ${TOKEN_ANSWER_BYTES} bytes`);
+  const nullBody = [101, 204, 205, 304].includes(response.status);
+  return new Response(nullBody ? null : (body as unknown as BodyInit), { status: response.status, statusText: response.statusText, headers: response.headers });
+}
+
+/** True for URLs whose host is a loopback address (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackUrl(url: URL): boolean {
+  const h = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+interface Cached {
+  token: string;
+  /** ms since epoch after which it is not used any more. */
+  renewAt: number;
+}
+
+/** One client's tokens: one discovery, one grant at a time, the token cached until near its expiry. */
+class ClientCredentialsTokens {
+  private config: oidc.Configuration | undefined;
+  private cached: Cached | undefined;
+  private inFlight: Promise<string> | undefined;
+
+  constructor(
+    private readonly credentials: ClientCredentials,
+    private readonly gatewayUrl: string,
+  ) {}
+
+  secrets(): string[] {
+    return [this.credentials.clientSecret, ...(this.cached ? [this.cached.token] : [])];
+  }
+
+  async token(): Promise<string> {
+    if (this.cached && Date.now() < this.cached.renewAt) return this.cached.token;
+    this.inFlight ??= this.fetchToken().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  rejected(token: string): void {
+    if (this.cached?.token === token) this.cached = undefined;
+  }
+
+  /** Where the discovery document is: the issuer's, or (no issuer known) the gateway's. */
+  private discoveryUrl(): URL {
+    return new URL(this.credentials.issuer ?? `${this.gatewayUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+  }
+
+  private fail(status: number, code: string, message: string): GatewayError {
+    let text = message;
+    for (const s of this.secrets()) if (s) text = text.split(s).join('***');
+    return new GatewayError(status, code, text);
+  }
+
+  private async configuration(): Promise<oidc.Configuration> {
+    if (this.config) return this.config;
+    const url = this.discoveryUrl();
+    const insecure = url.protocol === 'http:';
+    if (insecure && !isLoopbackUrl(url)) {
+      throw this.fail(0, 'insecure-credentials', `Client credentials of ${this.credentials.source} are not sent over plain http to ${url.origin}: use https (plain http is for loopback addresses only).`);
+    }
+    try {
+      this.config = await oidc.discovery(url, this.credentials.clientId, undefined, oidc.ClientSecretBasic(this.credentials.clientSecret), {
+        timeout: TOKEN_REQUEST_TIMEOUT_SECONDS,
+        [oidc.customFetch]: boundedFetch,
+        ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
+      });
+    } catch (err) {
+      throw this.fail(0, 'discovery-failed', `Could not discover the authorization server of ${this.gatewayUrl} at ${url.href} (for the credentials of ${this.credentials.source}): ${reason(err)}`);
+    }
+    const tokenEndpoint = this.config.serverMetadata().token_endpoint;
+    if (tokenEndpoint) {
+      const t = new URL(tokenEndpoint);
+      if (t.protocol === 'http:' && !isLoopbackUrl(t)) {
+        this.config = undefined;
+        throw this.fail(0, 'insecure-credentials', `The token endpoint ${t.origin} is plain http on a network address; client credentials are not sent there.`);
+      }
+    }
+    return this.config;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const config = await this.configuration();
+    let answer: Awaited<ReturnType<typeof oidc.clientCredentialsGrant>>;
+    try {
+      answer = await oidc.clientCredentialsGrant(config);
+    } catch (err) {
+      const status = typeof (err as { status?: unknown }).status === 'number' ? (err as { status: number }).status : 0;
+      if (status === 401 || /invalid_client/.test(reason(err))) {
+        throw this.fail(
+          401,
+          'unauthorized',
+          `The authorization server of ${this.gatewayUrl} refused the client credentials of ${this.credentials.source} (client "${this.credentials.clientId}"): ${reason(err)}`,
+        );
+      }
+      throw this.fail(status, 'token-failed', `No access token from the authorization server of ${this.gatewayUrl} for the client "${this.credentials.clientId}" of ${this.credentials.source}: ${reason(err)}`);
+    }
+    const lifetime = answer.expiresIn() ?? 60;
+    const margin = Math.min(TOKEN_REFRESH_MARGIN_SECONDS, lifetime / 5);
+    this.cached = { token: answer.access_token, renewAt: Date.now() + (lifetime - margin) * 1000 };
+    return answer.access_token;
+  }
+}
+
+function reason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const e = err as Error & { error?: unknown; error_description?: unknown; code?: unknown; cause?: unknown };
+  if (typeof e.error === 'string') return `${e.error}${typeof e.error_description === 'string' ? ` (${e.error_description})` : ''}`;
+  // A 401 with a WWW-Authenticate challenge (RFC 6749 §5.2 for client_secret_basic): its error parameter.
+  if (Array.isArray(e.cause)) {
+    const params = (e.cause[0] as { parameters?: Record<string, unknown> } | undefined)?.parameters ?? {};
+    if (typeof params.error === 'string') return `${params.error}${typeof params.error_description === 'string' ? ` (${params.error_description})` : ''}`;
+  }
+  const cause = e.cause instanceof Error ? ` (${(e.cause as NodeJS.ErrnoException).code ?? e.cause.message})` : '';
+  return `${e.message}${cause}`;
+}
+
+const sources = new Map<string, ClientCredentialsTokens>();
+
+/** The process-wide token cache of these credentials (one per issuer or gateway, client id and secret). */
+export function tokensFor(credentials: ClientCredentials, gatewayUrl: string): { token(): Promise<string>; rejected(token: string): void; secrets(): string[] } {
+  const key = JSON.stringify([credentials.issuer ?? gatewayUrl, credentials.clientId, credentials.clientSecret]);
+  let s = sources.get(key);
+  if (!s) {
+    s = new ClientCredentialsTokens(credentials, gatewayUrl);
+    sources.set(key, s);
+  }
+  return s;
+}
+
+/**
+ * The credential source of the gateway at `gatewayUrl`: credentials found by core's rules
+ * (credentials.ts) when first asked, then client-credentials tokens for them. A CredentialsError
+ * (an unusable file or variable) becomes GatewayError `bad-credentials`.
+ */
+export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = {}, advice?: string): CredentialSource {
+  let tokens: ReturnType<typeof tokensFor> | undefined;
+  const source = {
+    found: undefined as boolean | undefined,
+    advice: advice ?? credentialsAdvice(gatewayUrl),
+    async token(): Promise<string | undefined> {
+      // Found credentials are kept; none found is looked up again next time (an emulator writes its
+      // local-admin.json just after it starts listening, and a user may add some meanwhile).
+      if (!tokens) {
+        let creds: ClientCredentials | undefined;
+        try {
+          creds = findCredentials(gatewayUrl, lookup);
+        } catch (err) {
+          if (err instanceof CredentialsError) throw new GatewayError(0, 'bad-credentials', err.message);
+          throw err;
+        }
+        source.found = creds !== undefined;
+        if (creds) tokens = tokensFor(creds, gatewayUrl);
+      }
+      return tokens?.token();
+    },
+    rejected(token: string): void {
+      tokens?.rejected(token);
+    },
+    secrets(): string[] {
+      return tokens?.secrets() ?? [];
+    },
+  };
+  return source;
+}

@@ -1,0 +1,220 @@
+/**
+ * The gateway configuration file (`gateway.yaml`): ONE TypeBox schema (the validator and the type),
+ * the rules a schema cannot say (names unique, members and groups that exist), and parsing a file's
+ * text into a checked configuration with problems that name the field:
+ * `directory.users[1].passwordHash: must be an scrypt hash …`.
+ *
+ * Used by the emulator (loading at start) and by tools (writing hashes, checking a file).
+ */
+import Ajv, { type ErrorObject } from 'ajv';
+import { Type, type Static } from '@sinclair/typebox';
+import { LIMITS } from '../limits';
+import { NO_CONTROL_CHARS } from '../model/controlChars';
+import { parseYaml } from '../yaml/parseYaml';
+import { SCRYPT_HASH_MAX_LENGTH, SCRYPT_HASH_PATTERN, scryptHashProblem } from './scrypt';
+
+/** The Admin groups when the file names none. */
+export const DEFAULT_ADMIN_GROUPS = ['flowgate-admins'] as const;
+/** The client id of the local admin credential (`<data>/local-admin.json`). */
+export const LOCAL_ADMIN_CLIENT_ID = 'local-admin';
+
+const DirName = (description: string) =>
+  Type.String({ minLength: 1, maxLength: LIMITS.directoryNameLength, pattern: NO_CONTROL_CHARS, description });
+const Hash = (description: string) => Type.String({ maxLength: SCRYPT_HASH_MAX_LENGTH, pattern: SCRYPT_HASH_PATTERN, description });
+
+export const DirectoryUser = Type.Object(
+  {
+    name: DirName('User name'),
+    passwordHash: Hash('scrypt$N$r$p$salt$hash of the password'),
+    groups: Type.Optional(Type.Array(DirName('Group name'), { maxItems: LIMITS.clientGroups, description: 'Groups the user is a direct member of' })),
+  },
+  { additionalProperties: false },
+);
+
+export const DirectoryGroup = Type.Object(
+  {
+    name: DirName('Group name'),
+    members: Type.Array(DirName('A user or group name'), { maxItems: LIMITS.groupMembers, description: 'Users and groups (nested groups are resolved)' }),
+  },
+  { additionalProperties: false },
+);
+
+export const EmbeddedDirectory = Type.Object(
+  {
+    kind: Type.Literal('embedded'),
+    users: Type.Array(DirectoryUser, { maxItems: LIMITS.directoryUsers }),
+    groups: Type.Array(DirectoryGroup, { maxItems: LIMITS.directoryGroups }),
+  },
+  { additionalProperties: false },
+);
+
+export const OAuthClientConfig = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'client_id' }),
+    secretHash: Hash('scrypt$N$r$p$salt$hash of the client secret'),
+    groups: Type.Array(DirName('Group name'), { maxItems: LIMITS.clientGroups }),
+  },
+  { additionalProperties: false },
+);
+
+export const GatewayConfigSchema = Type.Object(
+  {
+    directory: EmbeddedDirectory,
+    adminGroups: Type.Optional(Type.Array(DirName('Group name'), { minItems: 1, maxItems: LIMITS.clientGroups })),
+    clients: Type.Optional(Type.Array(OAuthClientConfig, { maxItems: LIMITS.oauthClients })),
+    accessTokenTtlSeconds: Type.Optional(Type.Integer({ minimum: LIMITS.accessTokenTtlMinSeconds, maximum: LIMITS.accessTokenTtlMaxSeconds })),
+  },
+  { additionalProperties: false },
+);
+
+export type GatewayConfigFile = Static<typeof GatewayConfigSchema>;
+export type OAuthClientEntry = Static<typeof OAuthClientConfig>;
+
+/** A checked configuration with its defaults filled in. */
+export interface GatewayConfig {
+  directory: Static<typeof EmbeddedDirectory>;
+  adminGroups: string[];
+  clients: OAuthClientEntry[];
+  accessTokenTtlSeconds: number;
+}
+
+export type ConfigCheck = { ok: true; config: GatewayConfig } | { ok: false; problems: string[] };
+
+const MAX_PROBLEMS = 20;
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+function fieldOf(instancePath: string): string {
+  let field = '';
+  for (const raw of instancePath.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    field = /^\d+$/.test(seg) ? `${field}[${seg}]` : field ? `${field}.${seg}` : seg;
+  }
+  return field;
+}
+
+function schemaProblem(e: ErrorObject): string {
+  let field = fieldOf(e.instancePath);
+  const join = (k: string) => (field ? `${field}.${k}` : k);
+  switch (e.keyword) {
+    case 'required':
+      return `${join(String(e.params.missingProperty))}: is required`;
+    case 'additionalProperties':
+      return `${join(String(e.params.additionalProperty))}: is not a known setting`;
+    case 'pattern':
+      if (/passwordHash$|secretHash$/.test(field)) return `${field}: must be an scrypt hash: scrypt$N$r$p$salt$hash (salt and hash base64url)`;
+      return `${field || 'file'}: ${/\.id$/.test(field) ? 'may hold letters, digits, ".", "-" and "_" (starting with a letter or digit)' : 'must not hold control characters'}`;
+    case 'const':
+      return `${field}: must be ${JSON.stringify(e.params.allowedValue)}`;
+    default:
+      field ||= 'file';
+      return `${field}: ${e.message ?? 'is invalid'}`;
+  }
+}
+
+/** The rules a schema cannot say: unique names, members, Admin and client groups that exist, usable hashes. */
+function crossProblems(c: GatewayConfigFile): string[] {
+  const out: string[] = [];
+  const users = new Set<string>();
+  const groups = new Set<string>();
+  c.directory.users.forEach((u, i) => {
+    if (users.has(u.name)) out.push(`directory.users[${i}].name: '${u.name}' is named twice`);
+    users.add(u.name);
+    const bad = scryptHashProblem(u.passwordHash);
+    if (bad) out.push(`directory.users[${i}].passwordHash: ${bad}`);
+  });
+  c.directory.groups.forEach((g, i) => {
+    if (groups.has(g.name)) out.push(`directory.groups[${i}].name: '${g.name}' is named twice`);
+    if (users.has(g.name)) out.push(`directory.groups[${i}].name: '${g.name}' is also a user's name`);
+    groups.add(g.name);
+  });
+  c.directory.groups.forEach((g, i) =>
+    g.members.forEach((m, j) => {
+      if (!users.has(m) && !groups.has(m)) out.push(`directory.groups[${i}].members[${j}]: no user or group is named '${m}'`);
+    }),
+  );
+  c.directory.users.forEach((u, i) =>
+    (u.groups ?? []).forEach((g, j) => {
+      if (!groups.has(g)) out.push(`directory.users[${i}].groups[${j}]: no group is named '${g}'`);
+    }),
+  );
+  (c.adminGroups ?? DEFAULT_ADMIN_GROUPS).forEach((g, i) => {
+    if (!groups.has(g)) out.push(`${c.adminGroups ? `adminGroups[${i}]` : 'adminGroups'}: no group is named '${g}' in directory.groups`);
+  });
+  const ids = new Set<string>();
+  (c.clients ?? []).forEach((cl, i) => {
+    if (ids.has(cl.id)) out.push(`clients[${i}].id: '${cl.id}' is named twice`);
+    ids.add(cl.id);
+    const bad = scryptHashProblem(cl.secretHash);
+    if (bad) out.push(`clients[${i}].secretHash: ${bad}`);
+    cl.groups.forEach((g, j) => {
+      if (!groups.has(g)) out.push(`clients[${i}].groups[${j}]: no group is named '${g}'`);
+    });
+  });
+  return out;
+}
+
+/** Checks a parsed configuration value (from YAML or JSON). */
+export function checkGatewayConfig(value: unknown): ConfigCheck {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problems: ['file: must be a mapping of settings (directory, adminGroups, clients, accessTokenTtlSeconds)'] };
+  const dir = (value as { directory?: unknown }).directory;
+  const kind = dir && typeof dir === 'object' ? (dir as { kind?: unknown }).kind : undefined;
+  if (kind !== undefined && kind !== 'embedded') {
+    const shown = typeof kind === 'string' ? `'${kind.slice(0, 40)}'` : JSON.stringify(kind)?.slice(0, 40);
+    return {
+      ok: false,
+      problems: [
+        kind === 'ldap'
+          ? "directory.kind: 'ldap' is not supported by this version yet; use 'embedded' (users and groups in this file)"
+          : `directory.kind: must be 'embedded', got ${shown}`,
+      ],
+    };
+  }
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(GatewayConfigSchema);
+  if (!validator(value)) {
+    const problems = [...new Set((validator.errors ?? []).map(schemaProblem))];
+    return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
+  }
+  const file = value as GatewayConfigFile;
+  const cross = crossProblems(file);
+  if (cross.length) return { ok: false, problems: cross.slice(0, MAX_PROBLEMS) };
+  return {
+    ok: true,
+    config: {
+      directory: file.directory,
+      adminGroups: [...(file.adminGroups ?? DEFAULT_ADMIN_GROUPS)],
+      clients: file.clients ?? [],
+      accessTokenTtlSeconds: file.accessTokenTtlSeconds ?? LIMITS.accessTokenTtlSeconds,
+    },
+  };
+}
+
+/** Parses and checks a configuration file's text; problems name the field (or the line of a YAML error). */
+export function parseGatewayConfig(text: string): ConfigCheck {
+  if (Buffer.byteLength(text, 'utf8') > LIMITS.gatewayConfigBytes) return { ok: false, problems: [`file: larger than ${LIMITS.gatewayConfigBytes} bytes`] };
+  const parsed = parseYaml(text);
+  const errors = parsed.errors.filter((e) => e.severity === 'error');
+  if (errors.length) {
+    return { ok: false, problems: errors.slice(0, MAX_PROBLEMS).map((e) => `line ${(e.range?.start.line ?? 0) + 1}: ${e.message}`) };
+  }
+  return checkGatewayConfig(parsed.value);
+}
+
+/** The text of a new configuration file: an embedded directory with the Admin group, and the given clients. */
+export function defaultGatewayConfigText(clients: OAuthClientEntry[]): string {
+  const lines = [
+    '# Flowgate gateway configuration (created on first start; edit and restart the gateway).',
+    '# Hashes are scrypt$N$r$p$salt$hash (node:crypto scrypt; salt and hash base64url).',
+    'directory:',
+    '  kind: embedded            # users and groups in this file (LDAP comes in a later version)',
+    '  users: []                 # - {name: alice, passwordHash: "scrypt$...", groups: [operators]}',
+    '  groups:',
+    `    - name: ${DEFAULT_ADMIN_GROUPS[0]}`,
+    '      members: []            # user and group names; nested groups are resolved',
+    'adminGroups: [' + DEFAULT_ADMIN_GROUPS.join(', ') + ']   # members of these groups hold the Admin role',
+    `accessTokenTtlSeconds: ${LIMITS.accessTokenTtlSeconds}`,
+    '# OAuth clients (client credentials grant) for CI jobs and the local admin (local-admin.json).',
+    clients.length ? 'clients:' : 'clients: []',
+    ...clients.flatMap((c) => [`  - id: ${c.id}`, `    secretHash: "${c.secretHash}"`, `    groups: [${c.groups.join(', ')}]`]),
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,66 @@
+/**
+ * The one middleware that applies each operation's access (src/core/api/schemas/operations.ts,
+ * `access`): it finds the request's operation with Express's own route matching (the same
+ * matcher, case and trailing-slash rules as the routes themselves), checks the bearer token
+ * (AuthService.authenticate: jose, EdDSA only, issuer, audience, `typ: at+jwt`, exp/nbf), and
+ * answers 401 (`WWW-Authenticate: Bearer realm="flowgate"[, error="invalid_token"]`) or 403 with
+ * the API's error body. A request no operation matches needs Admin (deny by default; an Admin then
+ * gets the 404). `execute` and `read-executions` leave the caller in `res.locals.caller` for the
+ * route's own rule (a version's groups).
+ */
+import { Router, type RequestHandler, type Response } from 'express';
+import type { Caller } from '../../core/gatewayConfig/directory';
+import { API_OPERATIONS, type ApiAccess, type ApiOperation } from '../../core/api/schemas/operations';
+import { ApiError } from '../errors';
+import type { AuthService } from './service';
+
+export const REALM = 'flowgate';
+
+/** Express's form of an OpenAPI path: `{name}` → `:name`; a flow id (which may hold `/`) → `*flow`. */
+export function expressPath(openApiPath: string): string {
+  return openApiPath.replace(/\{([A-Za-z0-9_]+)\}/g, (_m, name: string) => (name === 'flow' ? `*${name}` : `:${name}`));
+}
+
+/** More literal segments first, so `/api/v1/executions/events` wins over `/api/v1/executions/{id}`. */
+function specificity(o: ApiOperation): number {
+  const segs = o.path.split('/').filter(Boolean);
+  return segs.filter((s) => !s.startsWith('{')).length * 100 - segs.length;
+}
+
+/** 401: no token where one is needed (`invalid` false) or a token refused (`invalid` true, error="invalid_token"). */
+export function unauthorized(res: Response, message: string, invalid: boolean): ApiError {
+  res.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"${invalid ? ', error="invalid_token"' : ''}`);
+  return new ApiError(401, 'unauthorized', message);
+}
+
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+
+/** The caller the access middleware found (undefined: no token, on an `execute` operation). */
+export const callerOf = (res: Response): Caller | undefined => res.locals.caller as Caller | undefined;
+
+export function accessControl(auth: AuthService): RequestHandler {
+  const matcher = Router();
+  const ops = Object.entries<ApiOperation>(API_OPERATIONS).sort(([, a], [, b]) => specificity(b) - specificity(a));
+  for (const [id, o] of ops) {
+    matcher[o.method](expressPath(o.path), (_req, res, next) => {
+      res.locals.operationId = id;
+      next('router');
+    });
+  }
+  return (req, res, next) => {
+    matcher(req, res, (err?: unknown) => {
+      if (err && err !== 'router') return next(err);
+      const id = res.locals.operationId as keyof typeof API_OPERATIONS | undefined;
+      const access: ApiAccess = id ? API_OPERATIONS[id].access : 'admin';
+      if (access === 'public') return next();
+      auth.authenticate(req.headers.authorization).then((result) => {
+        if (result.invalid !== undefined) return next(unauthorized(res, result.invalid, true));
+        res.locals.caller = result.caller;
+        if (access === 'execute') return next();
+        if (!result.caller) return next(unauthorized(res, 'This needs an access token from this gateway (see /.well-known/openid-configuration)', false));
+        if (access === 'admin' && !result.caller.admin) return next(forbidden('This needs the Admin role'));
+        next();
+      }, next);
+    });
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Identity and access of one gateway: the configuration (directory, Admin groups, OAuth clients),
+ * the signing key, the authorization server (oidc-provider 8.x mounted at `/oauth`) and the check
+ * of every request's bearer token (jose).
+ *
+ * The authorization server issues RFC 9068 JWT access tokens (`typ: at+jwt`, EdDSA with the
+ * gateway's Ed25519 key, audience = the gateway's resource indicator, short-lived) through the
+ * resource-indicators feature, for the client credentials grant only in this version. Client
+ * secrets are scrypt hashes in the configuration file: oidc-provider keeps the hash as the client's
+ * `client_secret` and its exposed `Client.prototype.compareClientSecret` (what oidc-provider's
+ * client authentication calls for client_secret_basic / client_secret_post) is replaced by a
+ * check of the presented secret against that hash. Symmetric uses of a client secret
+ * (client_secret_jwt, HS* algorithms) are switched off, so the hash is never used as a key.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Provider, { errors as oidcErrors, type Configuration } from 'oidc-provider';
+import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { EmbeddedDirectory, type Caller } from '../../core/gatewayConfig/directory';
+import type { GatewayConfig } from '../../core/gatewayConfig/schema';
+import { verifySecret } from '../../core/gatewayConfig/scrypt';
+import { LIMITS } from '../../core/limits';
+import { API_SCOPE } from '../../core/api/schemas/operations';
+import { fileAdapter } from './adapter';
+import type { SigningKeys } from './keys';
+
+export const OAUTH_MOUNT = '/oauth';
+
+export type Authentication = { caller?: Caller; invalid?: undefined } | { caller?: undefined; invalid: string };
+
+export class AuthService {
+  readonly directory: EmbeddedDirectory;
+  private callback: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+  private jwks: ReturnType<typeof createLocalJWKSet>;
+  private adapter: ReturnType<typeof fileAdapter>;
+  issuer = '';
+  audience = '';
+
+  constructor(
+    readonly config: GatewayConfig,
+    private readonly keys: SigningKeys,
+    dataDir: string,
+  ) {
+    this.directory = new EmbeddedDirectory(config);
+    this.jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
+    this.adapter = fileAdapter(dataDir);
+  }
+
+  /** Creates the authorization server once the gateway's URL is known (after listening). */
+  start(gatewayUrl: string): void {
+    this.issuer = `${gatewayUrl}${OAUTH_MOUNT}`;
+    this.audience = gatewayUrl;
+    const audience = this.audience;
+    const ttl = this.config.accessTokenTtlSeconds;
+    const configuration: Configuration = {
+      adapter: this.adapter.Adapter as unknown as Configuration['adapter'],
+      clients: this.config.clients.map((c) => ({
+        client_id: c.id,
+        client_secret: c.secretHash,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: 'EdDSA',
+      })),
+      jwks: { keys: [this.keys.privateJwk as never] },
+      cookies: { keys: this.keys.cookieKeys },
+      clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+      enabledJWA: {
+        clientAuthSigningAlgValues: ['EdDSA'],
+        idTokenSigningAlgValues: ['EdDSA'],
+        requestObjectSigningAlgValues: ['EdDSA'],
+        userinfoSigningAlgValues: ['EdDSA'],
+        introspectionSigningAlgValues: ['EdDSA'],
+        authorizationSigningAlgValues: ['EdDSA'],
+      },
+      scopes: [API_SCOPE],
+      // Authorization code with PKCE comes with the sign-in page (a later version); no implicit flows.
+      responseTypes: ['code'],
+      features: {
+        devInteractions: { enabled: false },
+        clientCredentials: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          defaultResource: () => audience,
+          useGrantedResource: () => true,
+          getResourceServerInfo: (_ctx: unknown, resource: string) => {
+            if (resource !== audience) throw new oidcErrors.InvalidTarget(`this gateway's resource indicator is ${audience}`);
+            return { scope: API_SCOPE, audience, accessTokenTTL: ttl, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'EdDSA' } } };
+          },
+        },
+      },
+      ttl: { ClientCredentials: ttl },
+      findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
+      renderError: async (ctx, out) => {
+        ctx.type = 'json';
+        ctx.body = out;
+      },
+    };
+    const provider = new Provider(this.issuer, configuration);
+    // The supported hook for hashed client secrets (see the header comment).
+    provider.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: string) {
+      return typeof this.clientSecret === 'string' ? verifySecret(actual, this.clientSecret) : Promise.resolve(false);
+    } as never;
+    this.callback = provider.callback();
+  }
+
+  /** The authorization server's request handler (mounted at /oauth), 503 until start(). */
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    if (!this.callback) {
+      res.statusCode = 503;
+      res.end();
+      return;
+    }
+    void this.callback(req, res);
+  }
+
+  /**
+   * The caller of a request from its Authorization header: none (no header or another scheme than
+   * Bearer), a caller (a valid access token of a configured client), or why the token is refused.
+   */
+  async authenticate(header: string | undefined): Promise<Authentication> {
+    if (header === undefined || header === '') return {};
+    if (header.length > LIMITS.authorizationHeaderBytes) return { invalid: 'The Authorization header is too long' };
+    const m = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i.exec(header);
+    if (!m) return /^Bearer\b/i.test(header) ? { invalid: 'Malformed bearer token' } : {};
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(m[1], this.jwks, {
+        algorithms: ['EdDSA'],
+        issuer: this.issuer,
+        audience: this.audience,
+        typ: 'at+jwt',
+        clockTolerance: LIMITS.tokenClockToleranceSeconds,
+        requiredClaims: ['exp', 'iat', 'sub'],
+      }));
+    } catch (err) {
+      if (err instanceof joseErrors.JWTExpired) return { invalid: 'The access token has expired' };
+      return { invalid: 'The access token is not valid for this gateway' };
+    }
+    const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+    // Client credentials: the subject is the client itself; its groups come from the configuration now.
+    const caller = clientId !== undefined && payload.sub === clientId ? this.directory.client(clientId) : undefined;
+    if (!caller) return { invalid: 'The access token names no client this gateway knows' };
+    return { caller };
+  }
+
+  async close(): Promise<void> {
+    await this.adapter.flush();
+  }
+}

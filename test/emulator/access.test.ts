@@ -1,0 +1,101 @@
+/**
+ * Who may call what, against a real emulator process: no token → 401 with WWW-Authenticate, a bad
+ * token → 401 invalid_token, a client outside the Admin groups → 403 on management routes, the
+ * local admin → served; an open version's flows run without a token; one with groups needs a member
+ * (403 otherwise, the same answer as for a package that does not exist). Tokens come from
+ * openid-client (independent of the gateway's code).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as oidc from 'openid-client';
+import { credentials, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
+import { hashSecret } from '../../src/core/gatewayConfig/scrypt';
+import { buildPackage, call, startPath } from './helpers';
+
+const FLOW = 'outputs:\n  done:\n    type: boolean\nsteps:\n  - kind: set\n    values:\n      done: true\n';
+
+async function clientToken(gw: EmulatorProcess, id: string, secret: string): Promise<string> {
+  const config = await oidc.discovery(new URL(credentials(gw.dataDir).issuer), id, secret, undefined, { execute: [oidc.allowInsecureRequests] });
+  return (await oidc.clientCredentialsGrant(config)).access_token;
+}
+
+describe('access', () => {
+  let gw: EmulatorProcess;
+  let dir: string;
+  let ops: string;
+  before(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-access-'));
+    const file = path.join(dir, 'gateway.yaml');
+    writeFileSync(
+      file,
+      [
+        'directory:',
+        '  kind: embedded',
+        '  users: []',
+        '  groups:',
+        '    - {name: flowgate-admins, members: []}',
+        '    - {name: operators, members: [night-shift]}',
+        '    - {name: night-shift, members: []}',
+        '    - {name: others, members: []}',
+        'clients:',
+        `  - {id: ops-ci, secretHash: "${await hashSecret('ops-secret')}", groups: [night-shift]}`,
+        `  - {id: outsider, secretHash: "${await hashSecret('outsider-secret')}", groups: [others]}`,
+        '',
+      ].join('\n'),
+    );
+    gw = await startEmulatorProcess({ args: ['--config', file] });
+    ops = await clientToken(gw, 'ops-ci', 'ops-secret');
+    for (const name of ['open', 'guarded']) {
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage(name, 1, { 'x/Run': FLOW }))).status, 201);
+      assert.equal((await call(gw, 'POST', `/api/v1/packages/${name}/versions/1/publish`)).status, 200);
+    }
+  });
+  after(async () => {
+    await gw?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('no token: 401 with WWW-Authenticate and the error body; public routes stay open', async () => {
+    const r = await call(gw.url, 'GET', '/api/v1/packages');
+    assert.equal(r.status, 401);
+    assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="flowgate"');
+    assert.equal(r.body.error.code, 'unauthorized');
+    assert.equal((await call(gw.url, 'GET', '/healthz')).status, 200);
+    assert.equal((await call(gw.url, 'GET', '/api/openapi.json')).status, 200);
+    assert.equal((await call(gw.url, 'GET', '/.well-known/openid-configuration')).status, 200);
+    // An unknown route needs a token too (deny by default); an Admin gets the 404.
+    assert.equal((await call(gw.url, 'GET', '/api/v1/nothing-here')).status, 401);
+    assert.equal((await call(gw, 'GET', '/api/v1/nothing-here')).status, 404);
+    // Express's case and trailing-slash leniency does not get around the check.
+    assert.equal((await call(gw.url, 'GET', '/API/V1/PACKAGES/')).status, 401);
+  });
+
+  test('a bad token: 401 invalid_token; a client outside the Admin groups: 403 on management; the admin: served', async () => {
+    const bad = await call(gw.url, 'GET', '/api/v1/packages', undefined, { authorization: 'Bearer not.a.token' });
+    assert.equal(bad.status, 401);
+    assert.equal(bad.headers.get('www-authenticate'), 'Bearer realm="flowgate", error="invalid_token"');
+    const forbidden = await call(gw.url, 'GET', '/api/v1/packages', undefined, { authorization: `Bearer ${ops}` });
+    assert.equal(forbidden.status, 403);
+    assert.equal(forbidden.body.error.code, 'forbidden');
+    assert.equal((await call(gw, 'GET', '/api/v1/packages')).status, 200);
+  });
+
+  test('execution of a version with no groups: anyone, no token needed; a bad token is still refused; the caller is recorded', async () => {
+    const open = await call(gw.url, 'POST', startPath('x/Run', { packageName: 'open' }), {});
+    assert.equal(open.status, 200, JSON.stringify(open.body));
+    assert.deepEqual(open.body.outputVariables, { done: true });
+    const detail = await call(gw, 'GET', `/api/v1/executions/${open.body.executionId}`);
+    assert.deepEqual(detail.body.initiator, { type: 'user', name: 'anonymous' });
+    const asOps = await call(gw.url, 'POST', startPath('x/Run', { packageName: 'open' }), {}, { authorization: `Bearer ${ops}` });
+    assert.equal(asOps.status, 200);
+    assert.deepEqual((await call(gw, 'GET', `/api/v1/executions/${asOps.body.executionId}`)).body.initiator, { type: 'user', name: 'ops-ci' });
+    const bad = await call(gw.url, 'POST', startPath('x/Run', { packageName: 'open' }), {}, { authorization: 'Bearer x.y.z' });
+    assert.equal(bad.status, 401);
+    // Reading executions needs a token.
+    assert.equal((await call(gw.url, 'GET', '/api/v1/executions')).status, 401);
+    assert.equal((await call(gw.url, 'GET', `/api/v1/executions/${open.body.executionId}`)).status, 401);
+  });
+});
