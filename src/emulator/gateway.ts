@@ -149,7 +149,11 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     auth,
   }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
   configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
-  const server = http.createServer(app);
+  // Requests wait until the gateway is ready: its issuer (which names the port) is set and
+  // local-admin.json is written, so a client that sees the port answer finds its credentials.
+  let markReady!: () => void;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  const server = http.createServer((req, res) => void ready.then(() => app(req, res)));
   server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {
@@ -189,6 +193,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     await store.flush().catch(() => undefined);
     throw new GatewayStartError(`Cannot write ${options.dataDir}/local-admin.json: ${(err as Error).message}`, 1);
   }
+  markReady();
   scheduler.start();
   const unregisterSelf = registerSelfPort(port);
   let closing: Promise<void> | undefined;

@@ -41,7 +41,8 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
     process.stderr.write(
       `\nWARNING: the Flowgate emulator is bound to ${where} (--host ${o.host}), not to loopback: it is reachable from OTHER MACHINES\n` +
         `at ${gw.urls.filter((u) => !/\/\/(127\.|\[::1\]|localhost)/.test(u)).join(', ') || gw.urls.join(', ')} (HTTP) and on udp port ${gw.snmpPort} (SNMP traps).\n` +
-        `It has NO AUTHENTICATION yet: anyone who can reach it can upload, publish and run flows.\n` +
+        `It serves PLAIN HTTP (no TLS yet): tokens, client secrets and flow data cross the network unencrypted,\n` +
+        `and the flows of versions with no groups can be run by anyone who can reach it.\n` +
         `Use --host 127.0.0.1 (the default) unless this network is trusted. Callers that use a DNS name other than\n` +
         `'${os.hostname()}' must be allowed with --allow-host <name> (any other Host is refused, 421).\n\n`,
     );

@@ -183,7 +183,7 @@ describe('binding beyond loopback', () => {
       const out = gw.output();
       assert.match(out, /WARNING: the Flowgate emulator is bound to 0\.0\.0\.0:\d+/);
       assert.match(out, /reachable from OTHER MACHINES/);
-      assert.match(out, /NO AUTHENTICATION/);
+      assert.match(out, /PLAIN HTTP \(no TLS yet\)/);
       assert.match(out, new RegExp(`bound to 0\\.0\\.0\\.0:${gw.port}; reachable at http://127\\.0\\.0\\.1:${gw.port}`));
       assert.ok(!/listening on http:\/\/0\.0\.0\.0/.test(out), 'the ready line names an address one can call');
       const external = Object.values(os.networkInterfaces())
