@@ -7,12 +7,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
 import { credentials, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { hashSecret } from '../../src/core/gatewayConfig/scrypt';
+import { readPackageFile } from '../../src/core/package/packageFile';
 import { buildPackage, call, startPath } from './helpers';
 
 const FLOW = 'outputs:\n  done:\n    type: boolean\nsteps:\n  - kind: set\n    values:\n      done: true\n';
@@ -97,5 +98,58 @@ describe('access', () => {
     // Reading executions needs a token.
     assert.equal((await call(gw.url, 'GET', '/api/v1/executions')).status, 401);
     assert.equal((await call(gw.url, 'GET', `/api/v1/executions/${open.body.executionId}`)).status, 401);
+  });
+
+  test("a version's groups: set by an Admin (unknown groups named), inherited, carried, audited; members execute and read, others get the unknown-package and unknown-execution answers", async () => {
+    const base = '/api/v1/packages/guarded/versions/1/authorisation';
+    const outsider = await clientToken(gw, 'outsider', 'outsider-secret');
+    // Only an Admin sets them; every group must be one of the directory's.
+    assert.equal((await call(gw.url, 'PUT', base, { groups: ['operators'] }, { authorization: `Bearer ${ops}` })).status, 403);
+    const typo = await call(gw, 'PUT', base, { groups: ['operators', 'operaters'] });
+    assert.equal(typo.status, 400);
+    assert.deepEqual(typo.body.error.details.map((d: { field: string }) => d.field), ['groups[1]']);
+    assert.deepEqual((await call(gw, 'GET', base)).body, { groups: [] }, 'a refused change changes nothing');
+    const set = await call(gw, 'PUT', base, { groups: ['operators'] });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(set.body, { groups: ['operators'] });
+    assert.deepEqual((await call(gw, 'GET', base)).body, { groups: ['operators'] });
+    assert.equal((await call(gw.url, 'GET', base, undefined, { authorization: `Bearer ${outsider}` })).status, 403);
+    const audit = readFileSync(path.join(gw.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    assert.ok(audit.some((a) => a.action === 'set-authorisation' && a.package === 'guarded' && a.by === 'local-admin' && a.groups[0] === 'operators'), JSON.stringify(audit));
+
+    // Execute: a member (through a nested group) yes; no token 401; a non-member 403 — as for a package that does not exist.
+    const run = (pkg: string, token?: string) => call(gw.url, 'POST', startPath('x/Run', { packageName: pkg }), {}, token ? { authorization: `Bearer ${token}` } : {});
+    const member = await run('guarded', ops);
+    assert.equal(member.status, 200, JSON.stringify(member.body));
+    assert.equal((await run('guarded')).status, 401);
+    const refused = await run('guarded', outsider);
+    const missing = await run('no-such-package', outsider);
+    assert.equal(refused.status, 403);
+    assert.deepEqual(refused.body, missing.body);
+    assert.equal((await call(gw, 'POST', startPath('x/Run', { packageName: 'guarded' }), {})).status, 200, 'an Admin executes any version');
+
+    // Read: a member sees the executions of versions whose groups hold theirs; a version with no
+    // groups (run by anyone) is for Admins; one they may not read answers like an unknown id.
+    const openRun = await run('open');
+    const listAs = async (token: string) => ((await call(gw.url, 'GET', '/api/v1/executions?limit=1000', undefined, { authorization: `Bearer ${token}` })).body.executions as { id: string; packageName: string }[]);
+    const opsList = await listAs(ops);
+    assert.ok(opsList.some((e) => e.id === member.body.executionId));
+    assert.ok(opsList.every((e) => e.packageName === 'guarded'), JSON.stringify(opsList.map((e) => e.packageName)));
+    assert.deepEqual(await listAs(outsider), []);
+    assert.ok((await call(gw, 'GET', '/api/v1/executions?limit=1000')).body.executions.some((e: { id: string }) => e.id === openRun.body.executionId), 'an Admin sees all');
+    assert.equal((await call(gw.url, 'GET', `/api/v1/executions/${member.body.executionId}`, undefined, { authorization: `Bearer ${ops}` })).status, 200);
+    const hidden = await call(gw.url, 'GET', `/api/v1/executions/${member.body.executionId}`, undefined, { authorization: `Bearer ${outsider}` });
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+    const unknown = await call(gw.url, 'GET', `/api/v1/executions/${unknownId}`, undefined, { authorization: `Bearer ${outsider}` });
+    assert.equal(hidden.status, 404);
+    assert.deepEqual(hidden.body, JSON.parse(JSON.stringify(unknown.body).replace(unknownId, member.body.executionId)));
+
+    // A new version inherits the groups; the version's package file carries them.
+    const nv = await call(gw, 'POST', '/api/v1/packages/guarded/versions/1/new-version', { add: [], remove: [], update: [] });
+    assert.equal(nv.status, 201, JSON.stringify(nv.body));
+    assert.deepEqual((await call(gw, 'GET', `/api/v1/packages/guarded/versions/${nv.body.version}/authorisation`)).body, { groups: ['operators'] });
+    const file = await fetch(`${gw.url}/api/v1/packages/guarded/versions/1/file`, { headers: { authorization: `Bearer ${await gw.adminToken()}` } });
+    assert.equal(file.status, 200);
+    assert.deepEqual((await readPackageFile(new Uint8Array(await file.arrayBuffer()))).manifest.authorisation.groups, ['operators']);
   });
 });

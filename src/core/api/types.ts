@@ -28,6 +28,7 @@ export type PackageVersionDetail = Static<typeof P.PackageVersionDetail>;
 export type FlowSignature = Static<typeof P.FlowSignature>;
 /** POST /api/v1/packages → 201 (created) or 200 (identical version already present). */
 export type UploadResponse = Static<typeof P.UploadResponse>;
+export type AuthorisationResponse = Static<typeof P.AuthorisationBody>;
 /** DELETE /api/v1/packages/{name}[/versions/{version}] → 200. */
 export type DeleteResponse = Static<typeof P.DeleteResponse>;
 /** Publish, unpublish, default version: the package's state after the change. */

@@ -1,5 +1,5 @@
 /** Starting, listing, reading and stopping executions. */
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { ExecutionListQueryWire, ExecutionParams, StartExecutionParams, StartExecutionQuery, StartExecutionRequest as StartExecutionRequestSchema, StopExecutionsRequest } from '../../core/api/schemas/executions';
 import type {
   ApiErrorBody,
@@ -128,6 +128,26 @@ export function executionRoutes(ctx: GatewayContext): Router {
     res.status(200).json(result);
   });
 
+  /**
+   * Who may read an execution (operations.ts `read-executions`): an Admin any; another caller those
+   * of versions whose groups hold one of theirs. A version with no groups is run by anyone, so its
+   * executions (anyone's inputs and outputs) are for Admins only. Without an auth service (an
+   * in-process gateway of a unit test) everything is readable.
+   */
+  const mayRead = (res: Response, e: { packageName: string; packageVersion: number }): boolean => {
+    if (!ctx.auth) return true;
+    const caller = callerOf(res);
+    if (!caller) return false;
+    if (caller.admin) return true;
+    let groups: readonly string[];
+    try {
+      groups = ctx.store.storedVersion(e.packageName, e.packageVersion).authorisation?.groups ?? [];
+    } catch {
+      return false; // the version is gone: Admins only
+    }
+    return groups.some((g) => caller.groups.has(g));
+  };
+
   r.get('/api/v1/executions', async (req, res) => {
     const q = req.query as Record<string, unknown>;
     validated(ExecutionListQueryWire, Object.fromEntries(Object.entries(q).filter(([, v]) => v !== '')), 'query');
@@ -161,7 +181,9 @@ export function executionRoutes(ctx: GatewayContext): Router {
       }
       query.limit = n;
     }
-    const body: ExecutionListResponse = await executions.list(query);
+    const page: ExecutionListResponse = await executions.list(query);
+    // Filtered per page: a page may hold fewer than `limit` items; `next` still continues after it.
+    const body: ExecutionListResponse = { ...page, executions: page.executions.filter((e) => mayRead(res, e)) };
     res.json(body);
   });
 
@@ -176,6 +198,7 @@ export function executionRoutes(ctx: GatewayContext): Router {
     res.write(': connected\n\n');
     let seq = 0;
     const onChange = (summary: ExecutionSummary) => {
+      if (!mayRead(res, summary)) return;
       res.write(`event: execution\nid: ${++seq}\ndata: ${JSON.stringify(summary)}\n\n`);
     };
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
@@ -197,6 +220,8 @@ export function executionRoutes(ctx: GatewayContext): Router {
   r.get('/api/v1/executions/:id', async (req, res) => {
     validated(ExecutionParams, req.params, 'path');
     const body: ExecutionDetail = await executions.get(req.params.id);
+    // One the caller may not read answers exactly like an unknown id.
+    if (!mayRead(res, body)) throw notFound('execution-not-found', `Execution ${req.params.id} does not exist on this gateway`);
     res.json(body);
   });
 

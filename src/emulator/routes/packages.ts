@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { PACKAGE_CONTENT_TYPE } from '../../core/api/routes';
 import type {
+  AuthorisationResponse,
   DeleteResponse,
   PackageListResponse,
   PackageResponse,
@@ -16,7 +17,8 @@ import { createNewVersion, parseNewVersionRequest } from '../store/newVersion';
 import { parseVersion } from '../http/params';
 import { binaryBody, check, jsonBody, noBody } from '../http/validate';
 import { PACKAGE_UPLOAD_TYPES } from '../../core/api/schemas/operations';
-import { NewVersionRequest, PackageParams } from '../../core/api/schemas/packages';
+import { AuthorisationBody, NewVersionRequest, PackageParams, VersionParams } from '../../core/api/schemas/packages';
+import { callerOf } from '../auth/access';
 import type { GatewayContext } from './context';
 
 export const MAX_PACKAGE_BYTES = 50 * 1024 * 1024;
@@ -124,6 +126,26 @@ export function packageRoutes(ctx: GatewayContext): Router {
 
   r.post('/api/v1/packages/:name/versions/:version/default', noBody, async (req, res) => {
     const body: PackageStateResponse = await store.setDefaultVersion(req.params.name, parseVersion(req.params.version));
+    res.json(body);
+  });
+
+  r.get('/api/v1/packages/:name/versions/:version/authorisation', (req, res) => {
+    check(VersionParams, req.params, 'path');
+    const stored = store.storedVersion(packageNameParam(req.params.name), parseVersion(req.params.version));
+    const body: AuthorisationResponse = { groups: [...(stored.authorisation?.groups ?? [])] };
+    res.json(body);
+  });
+
+  r.put('/api/v1/packages/:name/versions/:version/authorisation', jsonBody(), async (req, res) => {
+    check(VersionParams, req.params, 'path');
+    const { groups } = check(AuthorisationBody, req.body, 'body');
+    // Every group must be one of the directory's (a typo would lock everyone but Admins out).
+    const unknown = ctx.auth ? groups.flatMap((g, i) => (ctx.auth!.directory.hasGroup(g) ? [] : [{ field: `groups[${i}]`, message: `'${g}' is not a group of this gateway's directory` }])) : [];
+    if (unknown.length) throw badRequest(`Unknown group${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => u.field).join(', ')}`, unknown.slice(0, 50));
+    const name = packageNameParam(req.params.name);
+    const caller = ctx.auth ? callerOf(res) : undefined;
+    const now = await store.setAuthorisation(name, parseVersion(req.params.version), groups, { address: req.socket.remoteAddress ?? null, ...(caller ? { by: caller.id } : {}) });
+    const body: AuthorisationResponse = { groups: now };
     res.json(body);
   });
 

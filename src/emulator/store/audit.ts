@@ -11,15 +11,21 @@ export const AUDIT_FILE = 'audit.jsonl';
 
 export interface AuditRecord {
   at: string;
-  action: 'delete-version' | 'delete-package';
+  action: 'delete-version' | 'delete-package' | 'set-authorisation';
   package: string;
   versions: number[];
+  /** For set-authorisation: the groups now. */
+  groups?: string[];
   /** The caller's address (`127.0.0.1`), as the HTTP server saw it. */
   address: string | null;
+  /** Who: the caller's client or user id (absent where the gateway has no identities). */
+  by?: string;
 }
 
 export interface Actor {
   address: string | null;
+  /** The caller's client or user id. */
+  by?: string;
 }
 
 export class AuditLog {

@@ -419,7 +419,7 @@ export class PackageStore {
   private async afterDelete(name: string, versions: number[], action: 'delete-version' | 'delete-package', actor: Actor): Promise<void> {
     for (const v of versions) this.forgetContents(contentsKey(name, v));
     try {
-      await this.audit.append({ action, package: name, versions, address: actor.address });
+      await this.audit.append({ action, package: name, versions, address: actor.address, ...(actor.by ? { by: actor.by } : {}) });
     } catch (err) {
       console.error(`Flowgate emulator: could not record ${action} ${name} ${versions.join(',')} in the audit log: ${String(err)}`);
     }
@@ -512,6 +512,23 @@ export class PackageStore {
       await this.commit();
     }
     return this.summary(pkg);
+  }
+
+  /** Replace a version's authorisation groups (names checked by the caller against the directory); recorded in audit.jsonl. */
+  async setAuthorisation(name: string, version: number, groups: readonly string[], actor: Actor): Promise<string[]> {
+    const v = this.ver(this.pkg(name), version);
+    const next = [...new Set(groups)];
+    const before = v.authorisation?.groups ?? [];
+    if (before.length !== next.length || before.some((g, i) => g !== next[i])) {
+      v.authorisation = { groups: next };
+      await this.commit();
+      try {
+        await this.audit.append({ action: 'set-authorisation', package: name, versions: [version], groups: next, address: actor.address, ...(actor.by ? { by: actor.by } : {}) });
+      } catch (err) {
+        console.error(`Flowgate emulator: could not record set-authorisation ${name} ${version} in the audit log: ${String(err)}`);
+      }
+    }
+    return [...next];
   }
 
   async setDefaultPackage(name: string): Promise<PackageSummary> {

@@ -202,6 +202,28 @@ export const API_OPERATIONS = {
     packageState('Make the version the explicit default version', { 409: ['not-published'] }),
   ),
 
+  getAuthorisation: op({
+    access: 'admin',
+    method: 'get',
+    path: '/api/v1/packages/{name}/versions/{version}/authorisation',
+    summary: "The version's authorisation: the directory groups whose members may execute its flows",
+    params: P.VersionParams,
+    responses: { 200: { description: 'The groups (empty: anyone may execute)', schema: P.AuthorisationBody } },
+    errors: { 400: ['bad-request'], 404: pkgErrors },
+  }),
+  setAuthorisation: op({
+    access: 'admin',
+    changesState: true,
+    method: 'put',
+    path: '/api/v1/packages/{name}/versions/{version}/authorisation',
+    summary: "Change the version's authorisation",
+    description: "Every group must exist in the gateway's directory (400 naming the first unknown one). New versions made from this one inherit it; its package file carries it.",
+    params: P.VersionParams,
+    body: { schema: P.AuthorisationBody, required: true },
+    responses: { 200: { description: 'The groups now', schema: P.AuthorisationBody } },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+
   // ---- schedules ----
   listSchedules: op({
     access: 'admin',

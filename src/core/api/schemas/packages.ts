@@ -1,6 +1,7 @@
 /** Packages, versions, definitions, health. */
 import { Type } from '@sinclair/typebox';
 import { LIMITS } from '../../limits';
+import { NO_CONTROL_CHARS } from '../../model/controlChars';
 import { DefinitionId, DefinitionKind, Enum, Instant, Int, List, PackageName, Sha256, Str, Text, Version } from './common';
 
 export const HealthResponse = Type.Object({
@@ -103,3 +104,16 @@ export const DefinitionListResponse = Type.Object({ definitions: List(Definition
 /** Path parameters. */
 export const PackageParams = Type.Object({ name: PackageName });
 export const VersionParams = Type.Object({ name: PackageName, version: Type.String({ pattern: '^[1-9][0-9]{0,8}$', maxLength: 9, description: 'Package version (1 to 999999999)' }) });
+
+/**
+ * GET/PUT /api/v1/packages/{name}/versions/{version}/authorisation: the directory groups whose
+ * members may execute the version's flows (none: anyone) and read its executions.
+ */
+export const AuthorisationBody = Type.Object(
+  {
+    groups: List(Str({ min: 1, max: LIMITS.directoryNameLength, pattern: NO_CONTROL_CHARS, description: 'A group of the gateway\'s directory' }), LIMITS.authorisationGroups, {
+      description: 'Groups whose members may execute the version; empty: anyone may',
+    }),
+  },
+  { additionalProperties: false },
+);
