@@ -14,6 +14,7 @@ import * as oidc from 'openid-client';
 import { credentials, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { hashSecret } from '../../src/core/gatewayConfig/scrypt';
 import { readPackageFile } from '../../src/core/package/packageFile';
+import { API_OPERATIONS, type ApiOperation } from '../../src/core/api/schemas/operations';
 import { buildPackage, call, startPath } from './helpers';
 
 const FLOW = 'outputs:\n  done:\n    type: boolean\nsteps:\n  - kind: set\n    values:\n      done: true\n';
@@ -151,5 +152,38 @@ describe('access', () => {
     const file = await fetch(`${gw.url}/api/v1/packages/guarded/versions/1/file`, { headers: { authorization: `Bearer ${await gw.adminToken()}` } });
     assert.equal(file.status, 200);
     assert.deepEqual((await readPackageFile(new Uint8Array(await file.arrayBuffer()))).manifest.authorisation.groups, ['operators']);
+  });
+
+  test('every operation of the API: no token → 401 (but public ones and an open version\'s start), a client outside the Admin groups → 403 on Admin ones, the admin → neither', async () => {
+    const outsider = await clientToken(gw, 'outsider', 'outsider-secret');
+    const admin = await gw.adminToken();
+    // Path parameters naming nothing that exists, so an Admin's call changes nothing (404, 400 or a no-op).
+    const values: Record<string, string> = { name: 'walk-none', version: '7', id: '00000000-0000-4000-8000-000000000000', tenant: 'default', system: 'default', flow: 'x/Run' };
+    /** Status of one call; an event stream is judged by its headers and then closed. */
+    const status = async (o: ApiOperation, token: string | undefined): Promise<number> => {
+      let url = gw.url + o.path.replace(/\{([A-Za-z]+)\}/g, (_m, k: string) => values[k]!);
+      if (o.access === 'execute') url += '?packageName=open';
+      const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+      const hasBody = o.method === 'post' || o.method === 'put';
+      if (hasBody) headers['content-type'] = 'application/json';
+      const abort = new AbortController();
+      const res = await fetch(url, { method: o.method.toUpperCase(), headers, body: hasBody ? '{}' : undefined, signal: abort.signal });
+      abort.abort();
+      await res.body?.cancel().catch(() => undefined);
+      return res.status;
+    };
+    const seen: string[] = [];
+    for (const [id, o] of Object.entries<ApiOperation>(API_OPERATIONS)) {
+      const anonymous = await status(o, undefined);
+      const other = await status(o, outsider);
+      const asAdmin = await status(o, admin);
+      seen.push(`${id} ${anonymous}/${other}/${asAdmin}`);
+      if (o.access === 'public' || o.access === 'execute') assert.ok(anonymous !== 401 && anonymous !== 403, `${id}: without a token ${anonymous}`);
+      else assert.equal(anonymous, 401, `${id}: without a token`);
+      if (o.access === 'admin') assert.equal(other, 403, `${id}: a client outside the Admin groups`);
+      else assert.ok(other !== 401 && other !== 403, `${id}: a client outside the Admin groups got ${other}`);
+      assert.ok(asAdmin !== 401 && asAdmin !== 403, `${id}: the admin got ${asAdmin}`);
+    }
+    assert.ok(seen.length >= 30, seen.join('\n'));
   });
 });
