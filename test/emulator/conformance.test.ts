@@ -164,6 +164,13 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     await conform('POST', v('/unpublish'), '/api/v1/packages/conf/versions/2/unpublish');
     await conform('POST', v('/unpublish'), '/api/v1/packages/conf/versions/x/unpublish');
     await conform('POST', v('/default'), '/api/v1/packages/conf/versions/2/default');
+    await conform('GET', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation');
+    await conform('GET', v('/authorisation'), '/api/v1/packages/conf/versions/9/authorisation');
+    await conform('PUT', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation', { groups: ['flowgate-admins'] });
+    await conform('PUT', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation', { groups: ['no-such-group'] });
+    await conform('PUT', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation', { groups: 'all' });
+    await conform('PUT', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation', '{}', { 'content-type': 'text/plain' });
+    await conform('PUT', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation', { groups: [] });
 
     // Schedules and the cron preview
     const schedule = { name: 'nightly', flow: 'x/Hello', expression: '0 3 * * *', inputs: { who: 'cron' } };
