@@ -71,6 +71,7 @@ describe('hostile requests', () => {
     ['POST', '/api/v1/snmp/evaluate', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 162 }, trapOid: '1.3.6.1.6.3.1.1.5.3' }],
     ['POST', '/api/v1/snmp/users', '/api/v1/snmp/users', { ...USER, name: 'other' }],
     ['PUT', '/api/v1/snmp/users/{name}', '/api/v1/snmp/users/hostile', USER],
+    ['PUT', '/api/v1/packages/{name}/versions/{version}/authorisation', `${P}/authorisation`, { groups: ['flowgate-admins'] }],
   ];
 
   test('the attacks below cover every operation that takes a JSON body', () => {
@@ -132,6 +133,12 @@ describe('hostile requests', () => {
       assertRefused(await call(gw, 'POST', `${P}/new-version`, { add: Array.from({ length: 50_000 }, (_, i) => ({ kind: 'flow', id: `f/${i}` })) }), 400, 'add');
       assertRefused(await call(gw, 'PUT', '/api/v1/snmp/users/hostile', { ...USER, authKey: 'k'.repeat(100_000) }), 400, 'authKey');
       assertRefused(await call(gw, 'POST', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 1e12 }, trapOid: '1.3' }), 400, 'source.port');
+      // A version's groups: a list over its bound, an over-long or control-character name, an unknown group.
+      assertRefused(await call(gw, 'PUT', `${P}/authorisation`, { groups: Array.from({ length: 100_000 }, (_, i) => `g${i}`) }), 400, 'groups');
+      assertRefused(await call(gw, 'PUT', `${P}/authorisation`, { groups: ['g'.repeat(100_000)] }), 400, 'groups[0]');
+      assertRefused(await call(gw, 'PUT', `${P}/authorisation`, { groups: ['ops\u0000admins'] }), 400, 'groups[0]');
+      assertRefused(await call(gw, 'PUT', `${P}/authorisation`, { groups: ['flowgate-admins', 'no-such-group'] }), 400, 'groups[1]');
+      assertRefused(await call(gw, 'PUT', `${P}/authorisation`, { groups: ['flowgate-admins'], everyone: true }), 400, 'everyone');
     });
   });
 
