@@ -8,20 +8,19 @@
  * a save fires `trigger-saved`, Cancel `form-cancel`.
  */
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, type PropertyDeclarations, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { SNMP_VERSIONS } from '../../src/core/model/trigger';
 import { validateTriggerSpec } from '../../src/core/triggers/validate';
 import '../kit/flowInputs';
 import '../kit/statusLine';
-import { PageElement } from '../kit/element';
-import { FieldErrors } from '../kit/fieldErrors';
 import { flowInputValues, inputTexts } from '../kit/flowInputs';
 import { count } from '../kit/format';
 import { formButtons } from '../kit/parts';
 import type { ApiErrorDetail } from '../protocol/rpc';
-import { fieldKey, type FlowSignature, type SnmpUserSummary, type Trigger, type TriggerDraft, type TriggerSpec } from '../protocol/triggers';
+import { fieldKey, type FlowSignature, type Trigger, type TriggerDraft, type TriggerSpec } from '../protocol/triggers';
 import { checkboxField, multiSelectField, radioField, row, selectField, textField } from './fields';
-import { failure, fieldErrors, info, wholeErrors, type Status, type TriggersChannel } from './page';
+import { CheckedForm } from './checkedForm';
+import { failure, fieldErrors, info, wholeErrors } from './page';
 
 const PDU_NOTE = 'receives the trap PDU';
 
@@ -57,41 +56,14 @@ function pduInputs(flow: FlowSignature | undefined): string[] {
     .map(([k]) => k);
 }
 
-export class FgTriggerForm extends PageElement {
-  static override properties = {
-    channel: { attribute: false },
-    flows: { attribute: false },
-    users: { attribute: false },
-    draft: { attribute: false },
-    touched: { state: true },
-    submitted: { state: true },
-    server: { state: true },
-    status: { state: true },
-    saving: { state: true },
-  };
+export class FgTriggerForm extends CheckedForm<TriggerDraft> {
+  static override properties: PropertyDeclarations = { ...CheckedForm.properties, flows: { attribute: false } };
 
-  declare channel: TriggersChannel | undefined;
   declare flows: FlowSignature[];
-  declare users: SnmpUserSummary[];
-  declare draft: TriggerDraft;
-  declare touched: ReadonlySet<string>;
-  declare submitted: boolean;
-  /** The last refusal's field errors, each until its field changes. */
-  declare server: ApiErrorDetail[];
-  declare status: Status;
-  declare saving: boolean;
 
   constructor() {
-    super();
-    this.channel = undefined;
+    super(triggerDraft(undefined, []));
     this.flows = [];
-    this.users = [];
-    this.draft = triggerDraft(undefined, []);
-    this.touched = new Set();
-    this.submitted = false;
-    this.server = [];
-    this.status = info('');
-    this.saving = false;
   }
 
   protected override firstUpdated(changed: PropertyValues): void {
@@ -115,8 +87,7 @@ export class FgTriggerForm extends PageElement {
       next = { ...next, inputs: texts, pduVariable: pduInputs(flow).includes(next.pduVariable) ? next.pduVariable : '' };
     }
     this.draft = next;
-    this.touched = new Set([...this.touched, ...fields]);
-    this.server = this.server.filter((e) => !fields.includes(fieldKey(e.field)));
+    this.note(fields, fieldKey);
     this.emit('trigger-draft', next);
   }
 
@@ -181,9 +152,7 @@ export class FgTriggerForm extends PageElement {
     const flow = this.flow();
     const local = this.problems();
     // What each field shows: its own problem once touched (all after Save), else the gateway's refusal.
-    const shown = new FieldErrors();
-    for (const e of local) if (this.submitted || this.touched.has(fieldKey(e.field))) shown.add(fieldKey(e.field), e.message);
-    for (const e of this.server) if (!shown.get(fieldKey(e.field))) shown.add(fieldKey(e.field), e.message);
+    const shown = this.shownErrors(local, fieldKey);
     const inputErrors: Record<string, string> = {};
     for (const e of [...this.server, ...(this.submitted ? local : [])]) if (e.field.startsWith('inputs.')) inputErrors[e.field] ??= e.message;
     const err = (key: string) => shown.get(key);

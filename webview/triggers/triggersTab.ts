@@ -7,74 +7,30 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import '../kit/statusLine';
-import { PageElement } from '../kit/element';
 import { enabledText } from '../kit/format';
 import { button } from '../kit/parts';
-import type { Trigger, TriggerDraft, TriggersSnapshot } from '../protocol/triggers';
-import { failure, info, wholeErrors, type Status, type TriggersChannel } from './page';
+import type { Trigger, TriggerDraft } from '../protocol/triggers';
+import { ListTab } from './listTab';
+import { info } from './page';
 import './triggerForm';
 import { triggerDraft } from './triggerForm';
 import './triggerList';
 
-export class FgTriggersTab extends PageElement {
-  static override properties = {
-    channel: { attribute: false },
-    snapshot: { attribute: false },
-    draft: { attribute: false },
-    busy: { state: true },
-    status: { state: true },
-  };
-
-  declare channel: TriggersChannel | undefined;
-  declare snapshot: TriggersSnapshot | undefined;
-  declare draft: TriggerDraft | undefined;
-  declare busy: ReadonlySet<string>;
-  declare status: Status;
-  /** Each opening of the form is a fresh form (its touched fields and errors start empty). */
-  private opened = 0;
-
-  constructor() {
-    super();
-    this.channel = undefined;
-    this.snapshot = undefined;
-    this.draft = undefined;
-    this.busy = new Set();
-    this.status = info('');
-  }
-
-  private setDraft(draft: TriggerDraft | undefined): void {
-    this.draft = draft;
-    this.emit('trigger-draft', draft);
-  }
+export class FgTriggersTab extends ListTab<TriggerDraft> {
+  protected readonly draftEvent = 'trigger-draft';
 
   private open(t: Trigger | undefined): void {
-    this.opened++;
-    this.setDraft(triggerDraft(t, this.snapshot?.flows ?? []));
-  }
-
-  private mark(id: string, busy: boolean): void {
-    const next = new Set(this.busy);
-    if (busy) next.add(id);
-    else next.delete(id);
-    this.busy = next;
+    this.openDraft(triggerDraft(t, this.snapshot?.flows ?? []));
   }
 
   private async toggle(t: Trigger): Promise<void> {
-    if (!this.channel) return;
     const enabled = !t.enabled;
-    this.mark(t.id, true);
-    const reply = await this.channel.request('setEnabled', { id: t.id, enabled });
-    this.mark(t.id, false);
-    this.status = reply.ok ? info(`${enabledText(enabled)} '${t.name}'.`) : failure(wholeErrors(reply.errors, `could not ${enabled ? 'enable' : 'disable'} '${t.name}'`));
+    await this.rowRequest(t.id, (c) => c.request('setEnabled', { id: t.id, enabled }), `${enabledText(enabled)} '${t.name}'.`, `could not ${enabled ? 'enable' : 'disable'} '${t.name}'`);
   }
 
   private async deleteTrigger(t: Trigger): Promise<void> {
-    if (!this.channel) return;
-    this.mark(t.id, true);
-    const reply = await this.channel.request('deleteTrigger', { id: t.id });
-    this.mark(t.id, false);
-    this.status = reply.ok ? info(`Deleted '${t.name}'.`) : failure(wholeErrors(reply.errors, `could not delete '${t.name}'`));
-    if (reply.ok && this.draft?.id === t.id) this.setDraft(undefined);
+    const reply = await this.rowRequest(t.id, (c) => c.request('deleteTrigger', { id: t.id }), `Deleted '${t.name}'.`, `could not delete '${t.name}'`);
+    if (reply?.ok && this.draft?.id === t.id) this.setDraft(undefined);
   }
 
   protected override render(): TemplateResult {

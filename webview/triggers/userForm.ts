@@ -4,56 +4,29 @@
  * page's saved state (`draft` holds the rest and is told with `user-draft`). Checked with core's
  * user rules (src/core/snmp/users.ts) as the gateway checks them.
  */
-import { html, type PropertyValues, type TemplateResult } from 'lit';
+import { html, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { snmpUserProblems } from '../../src/core/snmp/users';
 import '../kit/statusLine';
-import { PageElement } from '../kit/element';
-import { FieldErrors } from '../kit/fieldErrors';
 import { formButtons } from '../kit/parts';
 import type { ApiErrorDetail } from '../protocol/rpc';
 import { AUTH_PROTOCOLS, PRIV_PROTOCOLS, type SnmpUserInput, type SnmpUserSummary, type UserDraft } from '../protocol/triggers';
 import { radioField, row, selectField, textField } from './fields';
-import { failure, fieldErrors, info, wholeErrors, type Status, type TriggersChannel } from './page';
+import { CheckedForm } from './checkedForm';
+import { failure, fieldErrors, info, wholeErrors } from './page';
 
 export function userDraft(u: SnmpUserSummary | undefined): UserDraft {
   return { isNew: !u, name: u?.name ?? '', level: u?.level ?? 'authPriv', authProtocol: u?.authProtocol ?? 'sha', privProtocol: u?.privProtocol ?? 'aes' };
 }
 
-export class FgUserForm extends PageElement {
-  static override properties = {
-    channel: { attribute: false },
-    users: { attribute: false },
-    draft: { attribute: false },
-    keys: { state: true },
-    touched: { state: true },
-    submitted: { state: true },
-    server: { state: true },
-    status: { state: true },
-    saving: { state: true },
-  };
+export class FgUserForm extends CheckedForm<UserDraft> {
+  static override properties: PropertyDeclarations = { ...CheckedForm.properties, keys: { state: true } };
 
-  declare channel: TriggersChannel | undefined;
-  declare users: SnmpUserSummary[];
-  declare draft: UserDraft;
   /** The typed keys: in this element only, until Save sends them. */
   declare keys: { authKey: string; privKey: string };
-  declare touched: ReadonlySet<string>;
-  declare submitted: boolean;
-  declare server: ApiErrorDetail[];
-  declare status: Status;
-  declare saving: boolean;
 
   constructor() {
-    super();
-    this.channel = undefined;
-    this.users = [];
-    this.draft = userDraft(undefined);
+    super(userDraft(undefined));
     this.keys = { authKey: '', privKey: '' };
-    this.touched = new Set();
-    this.submitted = false;
-    this.server = [];
-    this.status = info('');
-    this.saving = false;
   }
 
   protected override firstUpdated(changed: PropertyValues): void {
@@ -64,18 +37,13 @@ export class FgUserForm extends PageElement {
 
   private edit(change: Partial<UserDraft>, field: string): void {
     this.draft = { ...this.draft, ...change };
-    this.note(field);
+    this.note([field]);
     this.emit('user-draft', this.draft);
   }
 
   private typeKey(field: 'authKey' | 'privKey', value: string): void {
     this.keys = { ...this.keys, [field]: value };
-    this.note(field);
-  }
-
-  private note(field: string): void {
-    this.touched = new Set([...this.touched, field]);
-    this.server = this.server.filter((e) => e.field !== field);
+    this.note([field]);
   }
 
   private read(): SnmpUserInput {
@@ -125,9 +93,7 @@ export class FgUserForm extends PageElement {
 
   protected override render(): TemplateResult {
     const d = this.draft;
-    const shown = new FieldErrors();
-    for (const e of this.problems()) if (this.submitted || this.touched.has(e.field)) shown.add(e.field, e.message);
-    for (const e of this.server) if (!shown.get(e.field)) shown.add(e.field, e.message);
+    const shown = this.shownErrors(this.problems());
     const err = (k: string) => shown.get(k);
     const keyHint = 'Write-only: sent to the gateway once, never shown again.';
     const keyPlaceholder = d.isNew ? 'at least 8 characters' : 'enter the key again (write-only)';

@@ -6,56 +6,24 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import '../kit/statusLine';
-import { PageElement } from '../kit/element';
 import { button } from '../kit/parts';
-import type { SnmpUserSummary, TriggersSnapshot, UserDraft } from '../protocol/triggers';
-import { failure, info, wholeErrors, type Status, type TriggersChannel } from './page';
+import type { SnmpUserSummary, UserDraft } from '../protocol/triggers';
+import { ListTab } from './listTab';
+import { info } from './page';
 import './userForm';
 import { userDraft } from './userForm';
 import './userList';
 
-export class FgUsersTab extends PageElement {
-  static override properties = {
-    channel: { attribute: false },
-    snapshot: { attribute: false },
-    draft: { attribute: false },
-    busy: { state: true },
-    status: { state: true },
-  };
-
-  declare channel: TriggersChannel | undefined;
-  declare snapshot: TriggersSnapshot | undefined;
-  declare draft: UserDraft | undefined;
-  declare busy: ReadonlySet<string>;
-  declare status: Status;
-  private opened = 0;
-
-  constructor() {
-    super();
-    this.channel = undefined;
-    this.snapshot = undefined;
-    this.draft = undefined;
-    this.busy = new Set();
-    this.status = info('');
-  }
-
-  private setDraft(draft: UserDraft | undefined): void {
-    this.draft = draft;
-    this.emit('user-draft', draft);
-  }
+export class FgUsersTab extends ListTab<UserDraft> {
+  protected readonly draftEvent = 'user-draft';
 
   private open(u: SnmpUserSummary | undefined): void {
-    this.opened++;
-    this.setDraft(userDraft(u));
+    this.openDraft(userDraft(u));
   }
 
   private async deleteUser(u: SnmpUserSummary): Promise<void> {
-    if (!this.channel) return;
-    this.busy = new Set([...this.busy, u.name]);
-    const reply = await this.channel.request('deleteUser', { name: u.name });
-    this.busy = new Set([...this.busy].filter((n) => n !== u.name));
-    this.status = reply.ok ? info(`Deleted user '${u.name}'.`) : failure(wholeErrors(reply.errors, `could not delete user '${u.name}'`));
-    if (reply.ok && this.draft && !this.draft.isNew && this.draft.name === u.name) this.setDraft(undefined);
+    const reply = await this.rowRequest(u.name, (c) => c.request('deleteUser', { name: u.name }), `Deleted user '${u.name}'.`, `could not delete user '${u.name}'`);
+    if (reply?.ok && this.draft && !this.draft.isNew && this.draft.name === u.name) this.setDraft(undefined);
   }
 
   protected override render(): TemplateResult {
