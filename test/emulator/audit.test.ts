@@ -219,7 +219,13 @@ describe('brute force at the token endpoint', () => {
     assert.ok(elsewhere.retryAfter);
     assert.equal((await tokenRequest(gw, 'other-ci', 'other-secret', '127.0.0.2')).status, 200);
 
-    const failures = (await call(gw, 'GET', '/api/v1/audit?action=auth-failure')).body.records;
+    // Guessing client ids counts against the address too.
+    for (let i = 0; i < LIMITS.authFailuresPerWindow; i++) assert.equal((await tokenRequest(gw, `ghost-${i}`, WRONG_SECRET, '127.0.0.3')).status, 401);
+    assert.equal((await tokenRequest(gw, 'other-ci', 'other-secret', '127.0.0.3')).status, 429);
+
+    const all = (await call(gw, 'GET', '/api/v1/audit?action=auth-failure')).body.records;
+    assert.equal(all.filter((f: any) => f.client === 'ghost-0' && f.address.endsWith('127.0.0.3')).length, 1, JSON.stringify(all));
+    const failures = all.filter((f: any) => f.client === 'ops-ci');
     assert.equal(failures.length, LIMITS.authFailuresPerWindow);
     for (const f of failures) {
       assert.equal(f.client, 'ops-ci');

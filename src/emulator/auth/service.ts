@@ -147,6 +147,13 @@ export class AuthService {
       if (!ok) await service.authFailure(this.clientId, address);
       return ok;
     } as never;
+    // An unknown client id at the token endpoint counts against the address (and is recorded): guessing ids is guessing too.
+    provider.on('grant.error', (...args: unknown[]) => {
+      const [ctx, err] = args as [{ oidc?: { authorization?: { clientId?: unknown } } } | undefined, { error_detail?: unknown } | undefined];
+      if (err?.error_detail !== 'client not found') return;
+      const id = ctx?.oidc?.authorization?.clientId;
+      void service.authFailure(typeof id === 'string' ? id : '', service.scope.getStore()?.address ?? 'unknown', false);
+    });
     this.callback = provider.callback();
   }
 
@@ -175,9 +182,9 @@ export class AuthService {
     this.scope.run({ address, res }, () => void callback(req, res));
   }
 
-  /** A wrong client secret: counted against the client id and the address, and recorded (never the secret). */
-  private async authFailure(clientId: string, address: string): Promise<void> {
-    this.failures.fail(`client:${clientId}`);
+  /** A wrong client secret: counted against the client id and the address (an unknown client id: the address), and recorded (never the secret). */
+  private async authFailure(clientId: string, address: string, knownClient = true): Promise<void> {
+    if (knownClient) this.failures.fail(`client:${clientId}`);
     this.failures.fail(`address:${address}`);
     try {
       await this.audit?.append({ action: 'auth-failure', status: 401, client: clientId.slice(0, LIMITS.shortStringLength), address });
