@@ -71,6 +71,7 @@ describe('hostile requests', () => {
     ['POST', '/api/v1/snmp/evaluate', '/api/v1/snmp/evaluate', { version: 'v2c', source: { address: '10.0.0.1', port: 162 }, trapOid: '1.3.6.1.6.3.1.1.5.3' }],
     ['POST', '/api/v1/snmp/users', '/api/v1/snmp/users', { ...USER, name: 'other' }],
     ['PUT', '/api/v1/snmp/users/{name}', '/api/v1/snmp/users/hostile', USER],
+    ['PUT', '/api/v1/packages/{name}/versions/{version}/authorisation', `${P}/authorisation`, { groups: [] }],
   ];
 
   test('the attacks below cover every operation that takes a JSON body', () => {
