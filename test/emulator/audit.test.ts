@@ -98,6 +98,7 @@ describe('audit log and directory groups', () => {
   test('every management action leaves one record: who, what and its target, when, from where, outcome; never a key', async () => {
     assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage('alpha', 1, { 'x/Run': FLOW }))).status, 201);
     assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage('beta', 1, { 'x/Run': FLOW }))).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage('beta', 1, { 'x/Run': FLOW }))).status, 200);
     assert.equal((await call(gw, 'POST', '/api/v1/packages/alpha/versions/1/publish')).status, 200);
     assert.equal((await call(gw, 'PUT', '/api/v1/packages/alpha/versions/1/authorisation', { groups: ['operators'] })).status, 200);
     assert.equal((await call(gw, 'PUT', '/api/v1/packages/alpha/versions/1/authorisation', { groups: ['nobody'] })).status, 400);
@@ -120,10 +121,13 @@ describe('audit log and directory groups', () => {
       assert.ok(!Number.isNaN(Date.parse(r.at)));
     }
     assert.deepEqual(all.map((r) => r.action), [
-      'upload-package', 'upload-package', 'publish', 'set-authorisation', 'set-authorisation', 'create-schedule',
+      'upload-package', 'upload-package', 'upload-package', 'publish', 'set-authorisation', 'set-authorisation', 'create-schedule',
       'create-snmp-user', 'put-snmp-user', 'delete-snmp-user', 'stop-executions', 'delete-version',
     ]);
     assert.deepEqual(find('upload-package', 201).versions, [1]);
+    // The same file again: a no-op (200), recorded with what it named.
+    const again = find('upload-package', 200);
+    assert.deepEqual([again.package, again.versions], ['beta', [1]]);
     assert.equal(find('publish', 200).package, 'alpha');
     assert.deepEqual(find('set-authorisation', 200).groups, ['operators']);
     assert.ok(find('set-authorisation', 400), 'a refused action is recorded with its status');
@@ -156,10 +160,10 @@ describe('audit log and directory groups', () => {
     assert.deepEqual(seen, [...all].reverse());
 
     const uploads = await call(gw, 'GET', '/api/v1/audit?action=upload-package');
-    assert.deepEqual(uploads.body.records.map((r: any) => r.package), ['beta', 'alpha']);
-    assert.equal((await call(gw, 'GET', '/api/v1/audit?action=uploadPackage')).body.records.length, 2);
+    assert.deepEqual(uploads.body.records.map((r: any) => r.package), ['beta', 'beta', 'alpha']);
+    assert.equal((await call(gw, 'GET', '/api/v1/audit?action=uploadPackage')).body.records.length, 3);
     const beta = await call(gw, 'GET', '/api/v1/audit?package=beta');
-    assert.deepEqual(beta.body.records.map((r: any) => r.action), ['delete-version', 'upload-package']);
+    assert.deepEqual(beta.body.records.map((r: any) => r.action), ['delete-version', 'upload-package', 'upload-package']);
     const since = await call(gw, 'GET', `/api/v1/audit?since=${encodeURIComponent(all.at(-1).at)}`);
     assert.ok(since.body.records.length >= 1 && since.body.records.every((r: any) => r.at >= all.at(-1).at));
     assert.equal((await call(gw, 'GET', '/api/v1/audit?since=2999-01-01T00:00:00Z')).body.records.length, 0);

@@ -68,6 +68,7 @@ export function packageRoutes(ctx: GatewayContext): Router {
     }
     const result: UploadResponse = await store.upload(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
     if (result.created) res.location(`/api/v1/packages/${encodeURIComponent(result.name)}/versions/${result.version}`);
+    auditDetails(res, { package: result.name, versions: [result.version] });
     res.status(result.created ? 201 : 200).json(result);
   });
 
