@@ -108,6 +108,14 @@ export const LIMITS = {
   yamlAliases: 100,
   /** Traps one page of `GET /api/v1/snmp/traps` returns (and the default), and traps kept in the log. */
   trapPageSize: 500,
+  /** Audit records on one page of GET /api/v1/audit; bytes of audit.jsonl one request reads at most (a filtered page may stop early with `next`); bytes of one record line. */
+  auditPageSize: 500,
+  auditScanBytes: 4 * 1024 * 1024,
+  auditRecordBytes: 64 * 1024,
+  /** Token endpoint: failed client authentications per client id and per address within the window (then 429), and the keys remembered. */
+  authFailuresPerWindow: 10,
+  authFailureWindowSeconds: 60,
+  authFailureKeys: 10_000,
   trapLogSize: 500,
   /** Trigger evaluations one page of the trap log builds (traps × triggers); milliseconds of each second trap evaluation may use. */
   trapEvaluationsPerPage: 20_000,

@@ -17,6 +17,7 @@ import { SnmpService } from './triggers/service';
 import { ConfigError, loadGatewayConfig, writeLocalAdmin } from './auth/config';
 import { loadSigningKeys } from './auth/keys';
 import { AuthService } from './auth/service';
+import { AuditLog } from './store/audit';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -103,13 +104,14 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   } catch (err) {
     throw new GatewayStartError(`Cannot open the data folder ${options.dataDir}: ${(err as Error).message}`, 1);
   }
+  const audit = new AuditLog(options.dataDir);
   // Identity and access: the configuration file (a bad one refuses the start with exit code 2), the signing key.
   let auth: AuthService;
   let localAdminSecret: string;
   try {
     const loaded = await loadGatewayConfig(options.dataDir, options.configFile);
     localAdminSecret = loaded.localAdminSecret;
-    auth = new AuthService(loaded.config, await loadSigningKeys(options.dataDir), options.dataDir);
+    auth = new AuthService(loaded.config, await loadSigningKeys(options.dataDir), options.dataDir, audit);
   } catch (err) {
     await store.flush().catch(() => undefined);
     if (err instanceof ConfigError) throw new GatewayStartError(err.message, err.exitCode);
@@ -147,6 +149,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     snmp,
     scheduler,
     auth,
+    audit,
   }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
   configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
   // Requests wait until the gateway is ready: its issuer (which names the port) is set and

@@ -116,7 +116,7 @@ describe('access', () => {
     assert.deepEqual((await call(gw, 'GET', base)).body, { groups: ['operators'] });
     assert.equal((await call(gw.url, 'GET', base, undefined, { authorization: `Bearer ${outsider}` })).status, 403);
     const audit = readFileSync(path.join(gw.dataDir, 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    assert.ok(audit.some((a) => a.action === 'set-authorisation' && a.package === 'guarded' && a.by === 'local-admin' && a.groups[0] === 'operators'), JSON.stringify(audit));
+    assert.ok(audit.some((a) => a.action === 'set-authorisation' && a.status === 200 && a.package === 'guarded' && a.by === 'local-admin' && a.groups?.[0] === 'operators'), JSON.stringify(audit));
 
     // Execute: a member (through a nested group) yes; no token 401; a non-member 403 — as for a package that does not exist.
     const run = (pkg: string, token?: string) => call(gw.url, 'POST', startPath('x/Run', { packageName: pkg }), {}, token ? { authorization: `Bearer ${token}` } : {});

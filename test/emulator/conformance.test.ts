@@ -250,6 +250,13 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     ac.abort();
     seen.set('executionEvents', new Set([200]));
 
+    // Identity and access: a version's groups, the directory's groups, the audit log (every action above is in it).
+    await conform('GET', '/api/v1/directory/groups', '/api/v1/directory/groups');
+    const audit = await conform('GET', '/api/v1/audit', '/api/v1/audit?limit=5');
+    assert.equal(audit.body.records.length, 5);
+    await conform('GET', '/api/v1/audit', '/api/v1/audit?limit=0');
+    await conform('GET', '/api/v1/audit', '/api/v1/audit?action=publish&package=conf');
+
     // Deleting: a published version is refused; an unpublished one goes; then the package (after unpublishing).
     await conform('DELETE', v(''), '/api/v1/packages/conf/versions/1');
     await conform('DELETE', v(''), '/api/v1/packages/conf/versions/2');

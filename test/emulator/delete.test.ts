@@ -103,9 +103,12 @@ describe('DELETE packages and versions', () => {
       // The same version number can be uploaded again: a new version 1.
       assert.equal((await call(gw, 'POST', '/api/v1/packages', await pkg('gone', 1))).status, 201);
 
-      const audit = auditLines(dataDir);
+      // Every management action is recorded with its outcome: the refused delete (409) and the one done.
+      const all = auditLines(dataDir);
+      assert.ok(all.some((a) => a.action === 'delete-version' && a.status === 409 && a.package === 'gone'), JSON.stringify(all));
+      const audit = all.filter((a) => a.action === 'delete-version' && a.status === 200);
       assert.equal(audit.length, 1);
-      assert.equal(audit[0].action, 'delete-version');
+      assert.equal(audit[0].by, 'local-admin');
       assert.equal(audit[0].package, 'gone');
       assert.deepEqual(audit[0].versions, [1]);
       assert.match(audit[0].address, /127\.0\.0\.1/);

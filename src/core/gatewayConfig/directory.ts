@@ -47,6 +47,15 @@ export class EmbeddedDirectory {
     return [...this.groupNames];
   }
 
+  /** Every group with its direct members counted once each: listed members, users that name it, clients given it. */
+  groupList(): { name: string; members: number }[] {
+    const members = new Map<string, Set<string>>([...this.groupNames].map((g) => [g, new Set<string>()]));
+    for (const g of this.config.directory.groups) for (const m of g.members) members.get(g.name)?.add(m);
+    for (const u of this.config.directory.users) for (const g of u.groups ?? []) members.get(g)?.add(u.name);
+    for (const c of this.config.clients) for (const g of c.groups) members.get(g)?.add(`client:${c.id}`);
+    return [...members].map(([name, set]) => ({ name, members: set.size })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
   /** The groups `direct` name and every group containing them, transitively (each visited once). */
   private closure(direct: readonly string[]): Set<string> {
     const out = new Set<string>();

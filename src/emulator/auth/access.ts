@@ -38,15 +38,26 @@ export const forbidden = (message: string) => new ApiError(403, 'forbidden', mes
 /** The caller the access middleware found (undefined: no token, on an `execute` operation). */
 export const callerOf = (res: Response): Caller | undefined => res.locals.caller as Caller | undefined;
 
-export function accessControl(auth: AuthService): RequestHandler {
+/**
+ * Finds the request's operation with Express's own route matching and leaves its id in
+ * `res.locals.operationId` and its path parameters in `res.locals.operationParams` (none: no
+ * operation matches).
+ */
+export function operationMatcher(): RequestHandler {
   const matcher = Router();
   const ops = Object.entries<ApiOperation>(API_OPERATIONS).sort(([, a], [, b]) => specificity(b) - specificity(a));
   for (const [id, o] of ops) {
-    matcher[o.method](expressPath(o.path), (_req, res, next) => {
+    matcher[o.method](expressPath(o.path), (req, res, next) => {
       res.locals.operationId = id;
+      res.locals.operationParams = { ...req.params };
       next('router');
     });
   }
+  return matcher;
+}
+
+export function accessControl(auth: AuthService): RequestHandler {
+  const matcher = operationMatcher();
   return (req, res, next) => {
     matcher(req, res, (err?: unknown) => {
       if (err && err !== 'router') return next(err);

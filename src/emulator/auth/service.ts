@@ -12,6 +12,7 @@
  * check of the presented secret against that hash. Symmetric uses of a client secret
  * (client_secret_jwt, HS* algorithms) are switched off, so the hash is never used as a key.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors as oidcErrors, type Configuration } from 'oidc-provider';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
@@ -22,13 +23,46 @@ import { LIMITS } from '../../core/limits';
 import { API_SCOPE } from '../../core/api/schemas/operations';
 import { fileAdapter } from './adapter';
 import type { SigningKeys } from './keys';
+import { FailureLimiter } from './failureLimiter';
+import type { AuditLog } from '../store/audit';
 
 export const OAUTH_MOUNT = '/oauth';
 
 export type Authentication = { caller?: Caller; invalid?: undefined } | { caller?: undefined; invalid: string };
 
+/** Too many failed client authentications: 429, oidc-provider's own error form, with Retry-After. */
+const ProviderError = oidcErrors.OIDCProviderError as unknown as new (status: number, message: string) => Error;
+class TooManyAttempts extends ProviderError {
+  constructor(retryAfter: number) {
+    super(429, 'too_many_requests');
+    (this as unknown as { error_description: string }).error_description = `too many failed client authentications; try again in ${retryAfter} s`;
+  }
+}
+
+/** The client id of an `Authorization: Basic` header (RFC 6749 2.3.1: form-urlencoded id ':' secret); the secret is not looked at. */
+function basicClientId(header: string | undefined): string | undefined {
+  const m = header && header.length <= LIMITS.authorizationHeaderBytes ? /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header) : null;
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return undefined;
+  try {
+    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')).slice(0, LIMITS.shortStringLength);
+  } catch {
+    return undefined;
+  }
+}
+
+interface RequestScope {
+  address: string;
+  res: ServerResponse;
+}
+
 export class AuthService {
   readonly directory: EmbeddedDirectory;
+  /** Failed client authentications per client id and per address (brute force at the token endpoint). */
+  private readonly failures = new FailureLimiter(LIMITS.authFailuresPerWindow, LIMITS.authFailureWindowSeconds * 1000, LIMITS.authFailureKeys);
+  private readonly scope = new AsyncLocalStorage<RequestScope>();
   private callback: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   private jwks: ReturnType<typeof createLocalJWKSet>;
   private adapter: ReturnType<typeof fileAdapter>;
@@ -39,6 +73,7 @@ export class AuthService {
     readonly config: GatewayConfig,
     private readonly keys: SigningKeys,
     dataDir: string,
+    private readonly audit?: AuditLog,
   ) {
     this.directory = new EmbeddedDirectory(config);
     this.jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
@@ -98,9 +133,27 @@ export class AuthService {
     };
     const provider = new Provider(this.issuer, configuration);
     // The supported hook for hashed client secrets (see the header comment).
-    provider.Client.prototype.compareClientSecret = function (this: { clientSecret?: string }, actual: string) {
-      return typeof this.clientSecret === 'string' ? verifySecret(actual, this.clientSecret) : Promise.resolve(false);
+    // Brute force: a client id or address over its failures is refused (429) before the secret is checked.
+    const service = this;
+    provider.Client.prototype.compareClientSecret = async function (this: { clientId: string; clientSecret?: string }, actual: string) {
+      const scope = service.scope.getStore();
+      const address = scope?.address ?? 'unknown';
+      const wait = Math.max(service.failures.retryAfter(`client:${this.clientId}`), service.failures.retryAfter(`address:${address}`));
+      if (wait > 0) {
+        scope?.res.setHeader('Retry-After', String(wait));
+        throw new TooManyAttempts(wait);
+      }
+      const ok = typeof this.clientSecret === 'string' ? await verifySecret(actual, this.clientSecret) : false;
+      if (!ok) await service.authFailure(this.clientId, address);
+      return ok;
     } as never;
+    // An unknown client id at the token endpoint counts against the address (and is recorded): guessing ids is guessing too.
+    provider.on('grant.error', (...args: unknown[]) => {
+      const [ctx, err] = args as [{ oidc?: { authorization?: { clientId?: unknown } } } | undefined, { error_detail?: unknown } | undefined];
+      if (err?.error_detail !== 'client not found') return;
+      const id = ctx?.oidc?.authorization?.clientId;
+      void service.authFailure(typeof id === 'string' ? id : '', service.scope.getStore()?.address ?? 'unknown', false);
+    });
     this.callback = provider.callback();
   }
 
@@ -111,7 +164,33 @@ export class AuthService {
       res.end();
       return;
     }
-    void this.callback(req, res);
+    // Brute force, before anything is read: an address (or a Basic client id) over its failures gets 429.
+    const address = req.socket.remoteAddress ?? 'unknown';
+    if (req.method === 'POST') {
+      const client = basicClientId(req.headers.authorization);
+      const wait = Math.max(this.failures.retryAfter(`address:${address}`), client === undefined ? 0 : this.failures.retryAfter(`client:${client}`));
+      if (wait > 0) {
+        res.statusCode = 429;
+        res.setHeader('Retry-After', String(wait));
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        res.setHeader('Cache-Control', 'no-store');
+        res.end(JSON.stringify({ error: 'too_many_requests', error_description: `too many failed client authentications; try again in ${wait} s` }));
+        return;
+      }
+    }
+    const callback = this.callback;
+    this.scope.run({ address, res }, () => void callback(req, res));
+  }
+
+  /** A wrong client secret: counted against the client id and the address (an unknown client id: the address), and recorded (never the secret). */
+  private async authFailure(clientId: string, address: string, knownClient = true): Promise<void> {
+    if (knownClient) this.failures.fail(`client:${clientId}`);
+    this.failures.fail(`address:${address}`);
+    try {
+      await this.audit?.append({ action: 'auth-failure', status: 401, client: clientId.slice(0, LIMITS.shortStringLength), address });
+    } catch (err) {
+      console.error(`Flowgate emulator: could not record auth-failure in the audit log: ${String(err)}`);
+    }
   }
 
   /**

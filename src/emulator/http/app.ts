@@ -12,6 +12,8 @@ import { browserPolicy, type BrowserPolicyOptions } from './browserPolicy';
 import { errorHandler, notFoundHandler } from './errorHandling';
 import { OAUTH_MOUNT } from '../auth/service';
 import { accessControl } from '../auth/access';
+import { auditTrail } from '../auth/auditTrail';
+import { auditRoutes } from '../routes/audit';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
@@ -33,6 +35,8 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
     // Every other route: the operation's access (operations.ts), one check for all.
     app.use(accessControl(auth));
   }
+  // After the access check: one audit record for every management action (operations.ts, isManagementAction).
+  if (ctx.audit) app.use(auditTrail(ctx.audit));
   // First: starting a flow is the hot path, and no other route matches its paths (POST
   // /api/:tenant/:system/flows/…/executions, /api/v1/executions…), so the order changes no answer.
   app.use(executionRoutes(ctx));
@@ -41,6 +45,7 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   if (ctx.scheduler) app.use(scheduleRoutes(ctx.store, ctx.scheduler));
   app.use(packageRoutes(ctx));
   app.use(definitionRoutes(ctx));
+  app.use(auditRoutes(ctx));
   if (ctx.snmp) app.use(snmpRoutes(ctx.store, ctx.snmp));
   app.use(notFoundHandler);
   app.use(errorHandler);

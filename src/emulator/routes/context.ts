@@ -4,6 +4,7 @@ import type { PackageStore } from '../store/packageStore';
 import type { SnmpService } from '../triggers/service';
 import type { Scheduler } from '../schedules/scheduler';
 import type { AuthService } from '../auth/service';
+import type { AuditLog } from '../store/audit';
 
 export interface GatewayContext {
   name: string;
@@ -17,4 +18,6 @@ export interface GatewayContext {
   scheduler?: Scheduler;
   /** Identity and access: the authorization server and the token check (absent in apps built without one: every route open). */
   auth?: AuthService;
+  /** `<data>/audit.jsonl`: every management action and refused client authentication (absent: nothing recorded). */
+  audit?: AuditLog;
 }

@@ -18,7 +18,7 @@ import { parseVersion } from '../http/params';
 import { binaryBody, check, jsonBody, noBody } from '../http/validate';
 import { PACKAGE_UPLOAD_TYPES } from '../../core/api/schemas/operations';
 import { AuthorisationBody, NewVersionRequest, PackageParams, VersionParams } from '../../core/api/schemas/packages';
-import { callerOf } from '../auth/access';
+import { auditDetails } from '../auth/auditTrail';
 import type { GatewayContext } from './context';
 
 export const MAX_PACKAGE_BYTES = 50 * 1024 * 1024;
@@ -68,6 +68,7 @@ export function packageRoutes(ctx: GatewayContext): Router {
     }
     const result: UploadResponse = await store.upload(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
     if (result.created) res.location(`/api/v1/packages/${encodeURIComponent(result.name)}/versions/${result.version}`);
+    auditDetails(res, { package: result.name, versions: [result.version] });
     res.status(result.created ? 201 : 200).json(result);
   });
 
@@ -143,8 +144,8 @@ export function packageRoutes(ctx: GatewayContext): Router {
     const unknown = ctx.auth ? groups.flatMap((g, i) => (ctx.auth!.directory.hasGroup(g) ? [] : [{ field: `groups[${i}]`, message: `'${g}' is not a group of this gateway's directory` }])) : [];
     if (unknown.length) throw badRequest(`Unknown group${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => u.field).join(', ')}`, unknown.slice(0, 50));
     const name = packageNameParam(req.params.name);
-    const caller = ctx.auth ? callerOf(res) : undefined;
-    const now = await store.setAuthorisation(name, parseVersion(req.params.version), groups, { address: req.socket.remoteAddress ?? null, ...(caller ? { by: caller.id } : {}) });
+    const now = await store.setAuthorisation(name, parseVersion(req.params.version), groups);
+    auditDetails(res, { groups: now });
     const body: AuthorisationResponse = { groups: now };
     res.json(body);
   });
@@ -153,14 +154,14 @@ export function packageRoutes(ctx: GatewayContext): Router {
   r.delete('/api/v1/packages/:name/versions/:version', async (req, res) => {
     const name = packageNameParam(req.params.name);
     const version = parseVersion(req.params.version);
-    await store.deleteVersion(name, version, { address: req.socket.remoteAddress ?? null });
+    auditDetails(res, { versions: await store.deleteVersion(name, version) });
     const body: DeleteResponse = { name, version, deleted: true };
     res.json(body);
   });
 
   r.delete('/api/v1/packages/:name', async (req, res) => {
     const name = packageNameParam(req.params.name);
-    await store.deletePackage(name, { address: req.socket.remoteAddress ?? null });
+    auditDetails(res, { versions: await store.deletePackage(name) });
     const body: DeleteResponse = { name, deleted: true };
     res.json(body);
   });

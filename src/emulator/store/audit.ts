@@ -1,24 +1,45 @@
 /**
- * The management record: `<data>/audit.jsonl`, one JSON line per destructive change (what, when,
- * from which address), appended and fsync'ed, never rewritten. Until identities exist (the next
- * issue brings Admin and `GET /api/v1/audit`) the caller is known by its address only. Records
- * never carry secrets or texts: names and numbers.
+ * The management record: `<data>/audit.jsonl`, one JSON line per management action (every Admin
+ * operation that changes state, written by the one middleware in src/emulator/auth/auditTrail.ts)
+ * and per refused client authentication at the token endpoint (`auth-failure`): who, what, when,
+ * from where, and the outcome. Appended and fsync'ed, never rewritten. Records never carry secrets
+ * or texts: names, ids and numbers.
+ *
+ * Reading (GET /api/v1/audit) goes backwards from the end of the file in chunks, so a page costs
+ * at most LIMITS.auditScanBytes of reading whatever the file's size; a page that ran out of that
+ * budget before filling ends with `next` where it stopped.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { LIMITS } from '../../core/limits';
 import { appendDurable } from './durableFile';
 
 export const AUDIT_FILE = 'audit.jsonl';
 
 export interface AuditRecord {
   at: string;
-  action: 'delete-version' | 'delete-package' | 'set-authorisation';
-  package: string;
-  versions: number[];
+  /** What: the operation in kebab case (`delete-version`, `create-schedule`, …) or `auth-failure`. */
+  action: string;
+  /** The API operation id (operations.ts), absent for `auth-failure`. */
+  operation?: string;
+  /** The answer's HTTP status (the outcome). */
+  status?: number;
+  package?: string;
+  /** The versions concerned (a deleted package: all of its versions). */
+  versions?: number[];
   /** For set-authorisation: the groups now. */
   groups?: string[];
+  schedule?: string;
+  trigger?: string;
+  snmpUser?: string;
+  execution?: string;
+  /** Stopping several executions: how many were asked. */
+  executions?: number;
+  /** For auth-failure: the client id presented. */
+  client?: string;
   /** The caller's address (`127.0.0.1`), as the HTTP server saw it. */
   address: string | null;
-  /** Who: the caller's client or user id (absent where the gateway has no identities). */
+  /** Who: the caller's client or user id. */
   by?: string;
 }
 
@@ -28,15 +49,112 @@ export interface Actor {
   by?: string;
 }
 
+export interface AuditQuery {
+  limit: number;
+  /** A byte offset in the file (a previous page's `next`): records before it. */
+  after?: number;
+  action?: string;
+  package?: string;
+  /** ISO time: records at or after it. */
+  since?: string;
+}
+
+export interface AuditPage {
+  records: AuditRecord[];
+  next?: string;
+}
+
+export class AuditCursorError extends Error {}
+
+const CHUNK = 64 * 1024;
+
 export class AuditLog {
   private chain: Promise<void> = Promise.resolve();
-  constructor(private readonly dataDir: string) {}
+  readonly file: string;
+  constructor(dataDir: string) {
+    this.file = path.join(dataDir, AUDIT_FILE);
+  }
 
   /** Append one record durably (records are written one at a time, in order). */
   append(record: Omit<AuditRecord, 'at'>): Promise<void> {
     const line = `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`;
-    const run = this.chain.then(() => appendDurable(path.join(this.dataDir, AUDIT_FILE), line));
+    const run = this.chain.then(() => appendDurable(this.file, line));
     this.chain = run.catch(() => undefined);
     return run;
+  }
+
+  /** Newest first, filtered, reading backwards from `after` (or the end) at most LIMITS.auditScanBytes. */
+  async page(q: AuditQuery): Promise<AuditPage> {
+    await this.chain; // records appended before this request are in the file
+    let handle: fs.FileHandle;
+    try {
+      handle = await fs.open(this.file, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        if (q.after !== undefined && q.after !== 0) throw new AuditCursorError('is not a position in the audit log');
+        return { records: [] };
+      }
+      throw err;
+    }
+    try {
+      const size = (await handle.stat()).size;
+      if (q.after !== undefined && q.after > size) throw new AuditCursorError('is not a position in the audit log');
+      const since = q.since === undefined ? undefined : Date.parse(q.since);
+      const records: AuditRecord[] = [];
+      let pos = q.after ?? size; // everything before pos is still to read
+      let carry = Buffer.alloc(0); // the end of a line whose start is before pos
+      let carryDropped = false; // the line in carry was too long: skip it whole
+      let lineEnd = pos; // the file offset where carry ends
+      let scanned = 0;
+      const consider = (line: Buffer, start: number): 'stop' | 'more' => {
+        if (line.length === 0) return 'more';
+        let r: AuditRecord;
+        try {
+          r = JSON.parse(line.toString('utf8')) as AuditRecord;
+        } catch {
+          return 'more'; // a torn last line (a crash mid-append): not a record
+        }
+        if (since !== undefined && Date.parse(r.at) < since) return 'stop';
+        if (q.action !== undefined && r.action !== q.action && r.operation !== q.action) return 'more';
+        if (q.package !== undefined && r.package !== q.package) return 'more';
+        records.push(r);
+        if (records.length >= q.limit) {
+          lineEnd = start;
+          return 'stop';
+        }
+        return 'more';
+      };
+      while (pos > 0) {
+        if (scanned >= LIMITS.auditScanBytes) return { records, next: String(lineEnd) };
+        const len = Math.min(CHUNK, pos);
+        const buf = Buffer.alloc(len);
+        await handle.read(buf, 0, len, pos - len);
+        pos -= len;
+        scanned += len;
+        let end = buf.length; // lines in buf[..end] + carry
+        for (let i = buf.length - 1; i >= 0; i--) {
+          if (buf[i] !== 0x0a) continue;
+          const start = pos + i + 1;
+          const line = Buffer.concat([buf.subarray(i + 1, end), carry]);
+          carry = Buffer.alloc(0);
+          const dropped = carryDropped;
+          carryDropped = false;
+          if (!dropped && consider(line, start) === 'stop') {
+            return records.length >= q.limit && lineEnd > 0 ? { records, next: String(lineEnd) } : { records };
+          }
+          lineEnd = start;
+          end = i;
+        }
+        carry = Buffer.concat([buf.subarray(0, end), carry]);
+        if (carry.length > LIMITS.auditRecordBytes) {
+          carry = Buffer.alloc(0);
+          carryDropped = true;
+        }
+      }
+      if (!carryDropped && consider(carry, 0) === 'stop' && records.length >= q.limit && lineEnd > 0) return { records, next: String(lineEnd) };
+      return { records };
+    } finally {
+      await handle.close();
+    }
   }
 }

@@ -29,7 +29,7 @@ import { StoreDb, writeFailure } from './db';
 import { storeCodec, LEGACY_REPOSITORY_DIR } from './codec';
 import { CONTENT_DIR, ContentStore } from './contentStore';
 import { fsyncDir, privateDir, TEMP_FILE_PATTERN, tightenTree, writeFileDurable } from './durableFile';
-import { AUDIT_FILE, AuditLog, type Actor } from './audit';
+import { AUDIT_FILE } from './audit';
 import { packageFileRelPath, PACKAGES_DIR } from './packageFiles';
 import { checkDeclaredSizes, checkPackageTotal, checkVersionRecord, checkVersionTexts } from './quotas';
 import { SECRET_KEY_FILE, SecretBox } from './secrets';
@@ -86,14 +86,12 @@ export class PackageStore {
   private uploadChain: Promise<unknown> = Promise.resolve();
   private readonly changeListeners = new Set<() => void>();
 
-  private readonly audit: AuditLog;
 
   private constructor(
     readonly dataDir: string,
     private readonly db: StoreDb,
     private readonly content: ContentStore,
   ) {
-    this.audit = new AuditLog(dataDir);
     // A failed write rolled memory back to the disk's state: whatever derived state from it
     // (scheduler, SNMP users, parsed contents) reads it again.
     db.onRollback(() => {
@@ -367,8 +365,8 @@ export class PackageStore {
 
   // ---- delete --------------------------------------------------------------------------------
 
-  /** Remove an unpublished version (409 `version-published` otherwise); recorded in audit.jsonl. */
-  deleteVersion(name: string, version: number, actor: Actor): Promise<void> {
+  /** Remove an unpublished version (409 `version-published` otherwise); the route's audit record says which. */
+  deleteVersion(name: string, version: number): Promise<number[]> {
     return this.exclusive(async () => {
       const pkg = this.pkg(name);
       const v = this.ver(pkg, version);
@@ -379,12 +377,13 @@ export class PackageStore {
       }
       this.dropVersions(pkg, [version]);
       await this.commit();
-      await this.afterDelete(name, [version], 'delete-version', actor);
+      await this.afterDelete(name, [version]);
+      return [version];
     });
   }
 
-  /** Remove a package none of whose versions is published (409 `version-published` otherwise); recorded. */
-  deletePackage(name: string, actor: Actor): Promise<void> {
+  /** Remove a package none of whose versions is published (409 `version-published` otherwise); the versions removed. */
+  deletePackage(name: string): Promise<number[]> {
     return this.exclusive(async () => {
       const pkg = this.pkg(name);
       const published = Object.values(pkg.versions).filter((v) => v.published).map((v) => v.version).sort((a, b) => a - b);
@@ -394,7 +393,8 @@ export class PackageStore {
       const versions = Object.values(pkg.versions).map((v) => v.version).sort((a, b) => a - b);
       this.dropVersions(pkg, versions);
       await this.commit();
-      await this.afterDelete(name, versions, 'delete-package', actor);
+      await this.afterDelete(name, versions);
+      return versions;
     });
   }
 
@@ -415,14 +415,9 @@ export class PackageStore {
     }
   }
 
-  /** Once the state is on disk: the record, then the files nothing names any more. */
-  private async afterDelete(name: string, versions: number[], action: 'delete-version' | 'delete-package', actor: Actor): Promise<void> {
+  /** Once the state is on disk: the files nothing names any more (the route's audit record follows). */
+  private async afterDelete(name: string, versions: number[]): Promise<void> {
     for (const v of versions) this.forgetContents(contentsKey(name, v));
-    try {
-      await this.audit.append({ action, package: name, versions, address: actor.address, ...(actor.by ? { by: actor.by } : {}) });
-    } catch (err) {
-      console.error(`Flowgate emulator: could not record ${action} ${name} ${versions.join(',')} in the audit log: ${String(err)}`);
-    }
     await this.removeUnreferenced().catch((e) => console.error(`Flowgate emulator: removing deleted files: ${String(e)}`));
   }
 
@@ -514,19 +509,14 @@ export class PackageStore {
     return this.summary(pkg);
   }
 
-  /** Replace a version's authorisation groups (names checked by the caller against the directory); recorded in audit.jsonl. */
-  async setAuthorisation(name: string, version: number, groups: readonly string[], actor: Actor): Promise<string[]> {
+  /** Replace a version's authorisation groups (names checked by the caller against the directory). */
+  async setAuthorisation(name: string, version: number, groups: readonly string[]): Promise<string[]> {
     const v = this.ver(this.pkg(name), version);
     const next = [...new Set(groups)];
     const before = v.authorisation?.groups ?? [];
     if (before.length !== next.length || before.some((g, i) => g !== next[i])) {
       v.authorisation = { groups: next };
       await this.commit();
-      try {
-        await this.audit.append({ action: 'set-authorisation', package: name, versions: [version], groups: next, address: actor.address, ...(actor.by ? { by: actor.by } : {}) });
-      } catch (err) {
-        console.error(`Flowgate emulator: could not record set-authorisation ${name} ${version} in the audit log: ${String(err)}`);
-      }
     }
     return [...next];
   }

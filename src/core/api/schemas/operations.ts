@@ -10,6 +10,7 @@ import * as E from './executions';
 import * as P from './packages';
 import * as S from './schedules';
 import * as N from './snmp';
+import * as A from './audit';
 import { TrapListQuery } from '../../snmp/trapLog';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
@@ -58,7 +59,12 @@ export interface ApiOperation {
   errors: Partial<Record<number, readonly ApiErrorCode[]>>;
   /** It changes the gateway's stored state, so a full disk refuses it (507 quota-exceeded, nothing changed). */
   changesState?: true;
+  /** A management action that changes no stored package state (running a schedule, stopping executions): audited all the same. */
+  audited?: true;
 }
+
+/** Management actions: Admin operations that change state or act; each leaves one record in the audit log. */
+export const isManagementAction = (o: ApiOperation): boolean => o.access === 'admin' && (o.changesState === true || o.audited === true);
 
 /** Content types a package upload accepts (the client sends application/zip). */
 export const PACKAGE_UPLOAD_TYPES = ['application/zip', 'application/octet-stream'] as const;
@@ -277,6 +283,7 @@ export const API_OPERATIONS = {
   }),
   runSchedule: op({
     access: 'admin',
+    audited: true,
     method: 'post',
     path: '/api/v1/packages/{name}/versions/{version}/schedules/{id}/run',
     summary: "Run the schedule's flow now, as the schedule would (also when disabled)",
@@ -484,6 +491,7 @@ export const API_OPERATIONS = {
   }),
   stopExecution: op({
     access: 'admin',
+    audited: true,
     method: 'post',
     path: '/api/v1/executions/{id}/stop',
     summary: 'Stop an execution and its children',
@@ -493,12 +501,31 @@ export const API_OPERATIONS = {
   }),
   stopExecutions: op({
     access: 'admin',
+    audited: true,
     method: 'post',
     path: '/api/v1/executions/stop',
     summary: 'Stop several executions and their children at once',
     body: { schema: E.StopExecutionsRequest, required: true },
     responses: { 200: { description: 'The executions after the stop, in the order asked; unknown ids in notFound', schema: E.StopExecutionsResponse } },
     errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  listAudit: op({
+    access: 'admin',
+    method: 'get',
+    path: '/api/v1/audit',
+    summary: 'The audit log: every management action (who, what, target, when, from where, outcome) and refused client authentications, newest first, paged',
+    description: `A page holds at most \`limit\` records (1 to ${LIMITS.auditPageSize}); \`next\` is the \`after\` of the following page. Filters: \`action\` (or operation id), \`package\`, \`since\`. One request reads at most ${LIMITS.auditScanBytes} bytes of the log: a filtered page may hold fewer records and still carry \`next\`.`,
+    query: A.AuditQuery,
+    responses: { 200: { description: 'Records', schema: A.AuditListResponse } },
+    errors: { 400: ['bad-request'] },
+  }),
+  listDirectoryGroups: op({
+    access: 'admin',
+    method: 'get',
+    path: '/api/v1/directory/groups',
+    summary: "The directory's groups (what a version's authorisation may name), with direct member counts for the embedded directory",
+    responses: { 200: { description: 'Groups', schema: A.DirectoryGroupsResponse } },
+    errors: {},
   }),
   listDefinitions: op({
     access: 'admin',
@@ -580,4 +607,6 @@ export const API_COMPONENTS: Record<string, TSchema> = {
   EvaluateTrapRequest: N.EvaluateTrapRequest,
   SnmpUserBody: N.SnmpUserBody,
   SnmpUserSummary: N.SnmpUserSummary,
+  AuditRecord: A.AuditRecord,
+  DirectoryGroup: A.DirectoryGroup,
 };
