@@ -90,6 +90,8 @@ export const LIMITS = {
   clientGroups: 256,
   directoryNameLength: 256,
   /** LDAP directory: requests in flight (default, most); timeout of one request in ms (default, least, most); seconds group lookups are cached (default, most); a DN, filter or URL's length. */
+  /** A password in HTTP Basic credentials (characters). */
+  basicPasswordLength: 1024,
   ldapMaxRequestsInFlight: 50,
   ldapMaxRequestsInFlightMax: 500,
   ldapTimeoutMs: 5000,

@@ -22,6 +22,7 @@ import { LIMITS } from '../../core/limits';
 import { API_SCOPE } from '../../core/api/schemas/operations';
 import { fileAdapter } from './adapter';
 import type { SigningKeys } from './keys';
+import { BasicAuth } from './basic';
 
 export const OAUTH_MOUNT = '/oauth';
 
@@ -29,6 +30,8 @@ export type Authentication = { caller?: Caller; invalid?: undefined } | { caller
 
 export class AuthService {
   readonly directory: EmbeddedDirectory;
+  /** HTTP Basic credentials of the start route, checked against the directory. */
+  readonly basic: BasicAuth;
   private callback: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   private jwks: ReturnType<typeof createLocalJWKSet>;
   private adapter: ReturnType<typeof fileAdapter>;
@@ -41,6 +44,7 @@ export class AuthService {
     dataDir: string,
   ) {
     this.directory = new EmbeddedDirectory(config);
+    this.basic = new BasicAuth((user, password) => this.directory.checkPassword(user, password));
     this.jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
     this.adapter = fileAdapter(dataDir);
   }
