@@ -156,6 +156,10 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     await conform('POST', v('/publish'), '/api/v1/packages/conf/versions/1/publish');
     await conform('POST', v('/publish'), '/api/v1/packages/conf/versions/9/publish');
     await conform('POST', v('/default'), '/api/v1/packages/conf/versions/1/default');
+    await conform('GET', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation');
+    await conform('GET', v('/authorisation'), '/api/v1/packages/conf/versions/9/authorisation');
+    await conform('PUT', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation', { groups: ['no-such-group'] });
+    await conform('PUT', v('/authorisation'), '/api/v1/packages/conf/versions/1/authorisation', { groups: [] });
     await conform('POST', '/api/v1/packages/{name}/default', '/api/v1/packages/conf/default');
     await conform('POST', v('/new-version'), '/api/v1/packages/conf/versions/1/new-version', {});
     await conform('POST', v('/new-version'), '/api/v1/packages/conf/versions/1/new-version', { add: [{ kind: 'flow', id: 'no/Such' }] });

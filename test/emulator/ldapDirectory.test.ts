@@ -133,3 +133,27 @@ test('gateway.yaml directory.kind ldap: problems name the field; defaults filled
   const file = parseGatewayConfig('directory:\n  kind: ldap\n  url: ldap://h\n  bindDn: cn=a\n  bindPassword: x\n  userBase: ou=p\n');
   assert.deepEqual(file.ok ? [] : file.problems, ['directory.groupBase: is required']);
 });
+
+test('TLS: ldaps:// and StartTLS with a certificate made for the test (CA given by tls.caFile); an unknown CA is refused', async () => {
+  const tls = await startSlapd({ seed: SEED_LDIF(), tls: true });
+  try {
+    for (const extra of [{ url: tls.ldapsUrl! }, { startTls: true }]) {
+      const dir = new LdapDirectory(settings(tls.url, { ...extra, tls: { caFile: tls.caFile } }), []);
+      try {
+        assert.equal((await dir.checkPassword('alice', 'alice-pw'))?.id, 'alice', JSON.stringify(extra));
+        assert.equal(await dir.checkPassword('alice', 'wrong'), undefined);
+      } finally {
+        await dir.close();
+      }
+      const untrusted = new LdapDirectory(settings(tls.url, extra), []);
+      try {
+        await assert.rejects(untrusted.groups(), DirectoryUnavailableError, 'a server certificate from an unknown CA is refused');
+      } finally {
+        await untrusted.close();
+      }
+    }
+  } finally {
+    await tls.stop();
+    removeSlapdDir(tls);
+  }
+});

@@ -19,6 +19,9 @@ export const ADMIN_PASSWORD = 'admin-secret';
 
 export interface Slapd {
   url: string;
+  /** With `tls`: the ldaps:// URL and the test CA's PEM file. */
+  ldapsUrl?: string;
+  caFile?: string;
   port: number;
   dir: string;
   stop(): Promise<void>;
@@ -75,8 +78,20 @@ function connects(port: number): Promise<boolean> {
   });
 }
 
-export async function startSlapd(opts: { seed: string; memberOf?: boolean }): Promise<Slapd> {
+/** A CA and a server certificate for 127.0.0.1 made with openssl in `dir`. */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const f = (n: string) => path.join(dir, n);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=Flowgate test CA');
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
+  writeFileSync(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('ext.cnf'));
+  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
+}
+
+export async function startSlapd(opts: { seed: string; memberOf?: boolean; tls?: boolean }): Promise<Slapd> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-slapd-'));
+  const certs = opts.tls ? makeCertificates(dir) : undefined;
   const db = path.join(dir, 'db');
   mkdirSync(db);
   const pidFile = path.join(dir, 'slapd.pid');
@@ -89,6 +104,7 @@ export async function startSlapd(opts: { seed: string; memberOf?: boolean }): Pr
       'include /etc/ldap/schema/inetorgperson.schema',
       `pidfile ${pidFile}`,
       `argsfile ${path.join(dir, 'slapd.args')}`,
+      ...(certs ? [`TLSCACertificateFile ${certs.ca}`, `TLSCertificateFile ${certs.cert}`, `TLSCertificateKeyFile ${certs.key}`] : []),
       'modulepath /usr/lib/ldap',
       'moduleload back_mdb',
       ...(opts.memberOf ? ['moduleload memberof'] : []),
@@ -110,10 +126,12 @@ export async function startSlapd(opts: { seed: string; memberOf?: boolean }): Pr
   if (!opts.memberOf) execFileSync(SLAPADD, ['-f', conf, '-l', seed], { stdio: 'pipe' });
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}/`;
+  const tlsPort = certs ? await freePort() : 0;
+  const ldapsUrl = certs ? `ldaps://127.0.0.1:${tlsPort}/` : undefined;
   const start = async () => {
-    const child = spawn(SLAPD, ['-f', conf, '-h', url], { stdio: 'ignore', detached: false });
+    const child = spawn(SLAPD, ['-f', conf, '-h', ldapsUrl ? `${url} ${ldapsUrl}` : url], { stdio: 'ignore', detached: false });
     child.unref();
-    await until(async () => pidOf(pidFile) !== undefined && (await connects(port)), 'did not start');
+    await until(async () => pidOf(pidFile) !== undefined && (await connects(port)) && (!certs || (await connects(tlsPort))), 'did not start');
   };
   await start();
   if (opts.memberOf) {
@@ -130,6 +148,7 @@ export async function startSlapd(opts: { seed: string; memberOf?: boolean }): Pr
     url,
     port,
     dir,
+    ...(certs ? { ldapsUrl, caFile: certs.ca } : {}),
     stop,
     restart: start,
     // removing the folder after the last stop
