@@ -8,7 +8,9 @@ have_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 have_cmd chromium || need+=(chromium)
-# OpenLDAP (slapd, ldap-utils) comes back with the first test that runs a directory server.
+# OpenLDAP: the LDAP directory tests run a real slapd (test/support/slapd.ts; ldapadd seeds the memberOf one).
+have_cmd slapd || [ -x /usr/sbin/slapd ] || need+=(slapd)
+have_cmd ldapsearch || need+=(ldap-utils)
 have_cmd snmptrap || need+=(snmp)
 have_cmd rg || need+=(ripgrep)
 # jq: the curl lines of README and of the emulator banner read local-admin.json with it (test/cli).

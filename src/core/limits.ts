@@ -89,6 +89,19 @@ export const LIMITS = {
   oauthClients: 1000,
   clientGroups: 256,
   directoryNameLength: 256,
+  /** LDAP directory: requests in flight (default, most); timeout of one request in ms (default, least, most); seconds group lookups are cached (default, most); a DN, filter or URL's length. */
+  /** A password in HTTP Basic credentials (characters). */
+  basicPasswordLength: 1024,
+  ldapMaxRequestsInFlight: 50,
+  ldapMaxRequestsInFlightMax: 500,
+  ldapTimeoutMs: 5000,
+  ldapTimeoutMinMs: 100,
+  ldapTimeoutMaxMs: 60_000,
+  ldapCacheSeconds: 60,
+  ldapCacheSecondsMax: 3600,
+  ldapStringLength: 1024,
+  /** Groups one LDAP lookup returns at most (nested ones included). */
+  ldapGroupsMax: 10_000,
   /** Access tokens: lifetime in seconds (default, least, most); seconds of clock skew a token's exp/nbf are checked with. */
   accessTokenTtlSeconds: 300,
   accessTokenTtlMinSeconds: 30,

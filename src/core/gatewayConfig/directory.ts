@@ -3,6 +3,10 @@
  * (a group's members may be groups; cycles end the walk, they do not loop), and who holds Admin.
  */
 import type { GatewayConfig } from './schema';
+import { hashSecret, verifySecret } from './scrypt';
+
+/** Checked for an unknown user so that it costs what a wrong password costs. */
+let decoyHash: Promise<string> | undefined;
 
 export interface Caller {
   kind: 'client' | 'user';
@@ -83,6 +87,17 @@ export class EmbeddedDirectory {
   user(name: string): Caller | undefined {
     if (!this.config.directory.users.some((u) => u.name === name)) return undefined;
     return this.caller('user', name, this.userGroups.get(name) ?? []);
+  }
+
+  /** The user when the password is right; undefined for a wrong password and for an unknown user alike (same work). */
+  async checkPassword(name: string, password: string): Promise<Caller | undefined> {
+    const entry = this.config.directory.users.find((u) => u.name === name);
+    if (!entry) {
+      decoyHash ??= hashSecret('flowgate-decoy');
+      await verifySecret(password, await decoyHash);
+      return undefined;
+    }
+    return (await verifySecret(password, entry.passwordHash)) ? this.user(name) : undefined;
   }
 }
 

@@ -48,6 +48,100 @@ export const EmbeddedDirectory = Type.Object(
   { additionalProperties: false },
 );
 
+const LdapString = (description: string) =>
+  Type.String({ minLength: 1, maxLength: LIMITS.ldapStringLength, pattern: NO_CONTROL_CHARS, description });
+
+/** `directory.kind: ldap` — an LDAP server read with ldapts (src/emulator/auth/ldapDirectory.ts). */
+export const LdapDirectoryConfig = Type.Object(
+  {
+    kind: Type.Literal('ldap'),
+    url: Type.String({ minLength: 8, maxLength: LIMITS.ldapStringLength, pattern: '^ldaps?://[^\\s]+$', description: 'ldap:// or ldaps:// URL' }),
+    startTls: Type.Optional(Type.Boolean()),
+    tls: Type.Optional(
+      Type.Object(
+        { caFile: Type.Optional(LdapString('PEM file of the CA')), rejectUnauthorized: Type.Optional(Type.Boolean()) },
+        { additionalProperties: false },
+      ),
+    ),
+    bindDn: LdapString('DN the gateway binds as'),
+    bindPassword: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.ldapStringLength })),
+    bindPasswordFile: Type.Optional(LdapString('File holding the bind password')),
+    userBase: LdapString('Base DN of users'),
+    userFilter: Type.Optional(LdapString('Filter finding a user; {user} is the escaped user name')),
+    groupBase: LdapString('Base DN of groups'),
+    groupFilter: Type.Optional(LdapString('Filter of groups')),
+    membership: Type.Optional(Type.Union([Type.Literal('member'), Type.Literal('memberOf')])),
+    maxRequestsInFlight: Type.Optional(Type.Integer({ minimum: 1, maximum: LIMITS.ldapMaxRequestsInFlightMax })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: LIMITS.ldapTimeoutMinMs, maximum: LIMITS.ldapTimeoutMaxMs })),
+    cacheSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: LIMITS.ldapCacheSecondsMax })),
+  },
+  { additionalProperties: false },
+);
+export type LdapDirectoryFile = Static<typeof LdapDirectoryConfig>;
+
+/** A checked LDAP directory section with its defaults filled in (the bind password read by the caller when it is a file). */
+export interface LdapDirectorySettings {
+  kind: 'ldap';
+  url: string;
+  startTls: boolean;
+  tls: { caFile?: string; rejectUnauthorized: boolean };
+  bindDn: string;
+  bindPassword?: string;
+  bindPasswordFile?: string;
+  userBase: string;
+  userFilter: string;
+  groupBase: string;
+  groupFilter: string;
+  membership: 'member' | 'memberOf';
+  maxRequestsInFlight: number;
+  timeoutMs: number;
+  cacheSeconds: number;
+}
+
+export type LdapCheck = { ok: true; settings: LdapDirectorySettings } | { ok: false; problems: string[] };
+let ldapValidator: ReturnType<Ajv['compile']> | undefined;
+
+/** Checks a `directory:` section of kind ldap; problems name the field (`directory.url: …`). */
+export function checkLdapDirectory(value: unknown): LdapCheck {
+  ldapValidator ??= new Ajv({ allErrors: true, strict: false }).compile(LdapDirectoryConfig);
+  if (!ldapValidator(value)) {
+    const problems = [...new Set((ldapValidator.errors ?? []).map((e) => {
+      const p = schemaProblem({ ...e, instancePath: '/directory' + e.instancePath });
+      return /\.url: must not hold/.test(p) ? 'directory.url: must be an ldap:// or ldaps:// URL' : p;
+    }))];
+    return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
+  }
+  const f = value as LdapDirectoryFile;
+  const out: string[] = [];
+  if ((f.bindPassword === undefined) === (f.bindPasswordFile === undefined)) out.push('directory.bindPassword: give exactly one of bindPassword and bindPasswordFile');
+  if (f.startTls && f.url.startsWith('ldaps:')) out.push('directory.startTls: not with an ldaps:// url (it is TLS already)');
+  const userFilter = f.userFilter ?? '(uid={user})';
+  if (!userFilter.includes('{user}')) out.push('directory.userFilter: must contain {user}');
+  for (const [k, v] of [['userFilter', userFilter], ['groupFilter', f.groupFilter ?? '(objectClass=groupOfNames)']] as const)
+    if (!/^\(.*\)$/.test(v)) out.push(`directory.${k}: must be an LDAP filter in parentheses, e.g. (uid={user})`);
+  if (out.length) return { ok: false, problems: out };
+  return {
+    ok: true,
+    settings: {
+      kind: 'ldap',
+      url: f.url,
+      startTls: f.startTls ?? false,
+      tls: { caFile: f.tls?.caFile, rejectUnauthorized: f.tls?.rejectUnauthorized ?? true },
+      bindDn: f.bindDn,
+      bindPassword: f.bindPassword,
+      bindPasswordFile: f.bindPasswordFile,
+      userBase: f.userBase,
+      userFilter,
+      groupBase: f.groupBase,
+      groupFilter: f.groupFilter ?? '(objectClass=groupOfNames)',
+      membership: f.membership ?? 'member',
+      maxRequestsInFlight: f.maxRequestsInFlight ?? LIMITS.ldapMaxRequestsInFlight,
+      timeoutMs: f.timeoutMs ?? LIMITS.ldapTimeoutMs,
+      cacheSeconds: f.cacheSeconds ?? LIMITS.ldapCacheSeconds,
+    },
+  };
+}
+
 export const OAuthClientConfig = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'client_id' }),
@@ -160,14 +254,12 @@ export function checkGatewayConfig(value: unknown): ConfigCheck {
   const kind = dir && typeof dir === 'object' ? (dir as { kind?: unknown }).kind : undefined;
   if (kind !== undefined && kind !== 'embedded') {
     const shown = typeof kind === 'string' ? `'${kind.slice(0, 40)}'` : JSON.stringify(kind)?.slice(0, 40);
-    return {
-      ok: false,
-      problems: [
-        kind === 'ldap'
-          ? "directory.kind: 'ldap' is not supported by this version yet; use 'embedded' (users and groups in this file)"
-          : `directory.kind: must be 'embedded', got ${shown}`,
-      ],
-    };
+    if (kind === 'ldap') {
+      const ldap = checkLdapDirectory(dir);
+      if (!ldap.ok) return ldap;
+      return { ok: false, problems: ["directory.kind: 'ldap' is checked, but this gateway does not serve it yet; use 'embedded' (users and groups in this file)"] };
+    }
+    return { ok: false, problems: [`directory.kind: must be 'embedded' or 'ldap', got ${shown}`] };
   }
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(GatewayConfigSchema);
   if (!validator(value)) {

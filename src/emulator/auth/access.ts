@@ -12,7 +12,9 @@ import { Router, type RequestHandler, type Response } from 'express';
 import type { Caller } from '../../core/gatewayConfig/directory';
 import { API_OPERATIONS, type ApiAccess, type ApiOperation } from '../../core/api/schemas/operations';
 import { ApiError } from '../errors';
+import { LIMITS } from '../../core/limits';
 import type { AuthService } from './service';
+import { isLoopback, parseBasic } from './basic';
 
 export const REALM = 'flowgate';
 
@@ -30,6 +32,12 @@ function specificity(o: ApiOperation): number {
 /** 401: no token where one is needed (`invalid` false) or a token refused (`invalid` true, error="invalid_token"). */
 export function unauthorized(res: Response, message: string, invalid: boolean): ApiError {
   res.setHeader('WWW-Authenticate', `Bearer realm="${REALM}"${invalid ? ', error="invalid_token"' : ''}`);
+  return new ApiError(401, 'unauthorized', message);
+}
+
+/** 401 for refused Basic credentials: both schemes offered. */
+function basicRefused(res: Response, message: string): ApiError {
+  res.setHeader('WWW-Authenticate', [`Basic realm="${REALM}", charset="UTF-8"`, `Bearer realm="${REALM}"`]);
   return new ApiError(401, 'unauthorized', message);
 }
 
@@ -64,6 +72,24 @@ export function accessControl(auth: AuthService): RequestHandler {
       const id = res.locals.operationId as keyof typeof API_OPERATIONS | undefined;
       const access: ApiAccess = id ? API_OPERATIONS[id].access : 'admin';
       if (access === 'public') return next();
+      const header = req.headers.authorization;
+      if (header !== undefined && /^Basic\b/i.test(header)) {
+        // HTTP Basic: the start route only (the reference system's examples), over loopback or TLS.
+        if (access !== 'execute') return next(unauthorized(res, 'HTTP Basic credentials are accepted on the start route only; this route needs a Bearer access token from this gateway', false));
+        if (!req.secure && !isLoopback(req.socket.remoteAddress)) return next(unauthorized(res, 'HTTP Basic credentials are accepted over TLS or loopback only; use a Bearer access token', false));
+        const basic = header.length <= LIMITS.authorizationHeaderBytes ? parseBasic(header) : undefined;
+        if (!basic) return next(basicRefused(res, 'Malformed HTTP Basic credentials (Authorization: Basic base64(user:password))'));
+        auth.basic.authenticate(basic.user, basic.password, req.socket.remoteAddress ?? '').then((r) => {
+          if ('retryAfterSeconds' in r) {
+            res.setHeader('Retry-After', String(r.retryAfterSeconds));
+            return next(new ApiError(429, 'too-many-attempts', `Too many failed sign-ins for this user or from this address; try again in ${r.retryAfterSeconds} s`));
+          }
+          if ('refused' in r) return next(basicRefused(res, r.refused));
+          res.locals.caller = r.caller;
+          next();
+        }, next);
+        return;
+      }
       auth.authenticate(req.headers.authorization).then((result) => {
         if (result.invalid !== undefined) return next(unauthorized(res, result.invalid, true));
         res.locals.caller = result.caller;

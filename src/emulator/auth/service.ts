@@ -25,6 +25,7 @@ import { fileAdapter } from './adapter';
 import type { SigningKeys } from './keys';
 import { FailureLimiter } from './failureLimiter';
 import type { AuditLog } from '../store/audit';
+import { BasicAuth } from './basic';
 
 export const OAUTH_MOUNT = '/oauth';
 
@@ -63,6 +64,8 @@ export class AuthService {
   /** Failed client authentications per client id and per address (brute force at the token endpoint). */
   private readonly failures = new FailureLimiter(LIMITS.authFailuresPerWindow, LIMITS.authFailureWindowSeconds * 1000, LIMITS.authFailureKeys);
   private readonly scope = new AsyncLocalStorage<RequestScope>();
+  /** HTTP Basic credentials of the start route, checked against the directory. */
+  readonly basic: BasicAuth;
   private callback: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   private jwks: ReturnType<typeof createLocalJWKSet>;
   private adapter: ReturnType<typeof fileAdapter>;
@@ -76,6 +79,7 @@ export class AuthService {
     private readonly audit?: AuditLog,
   ) {
     this.directory = new EmbeddedDirectory(config);
+    this.basic = new BasicAuth((user, password) => this.directory.checkPassword(user, password));
     this.jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
     this.adapter = fileAdapter(dataDir);
   }

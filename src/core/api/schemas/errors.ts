@@ -27,6 +27,7 @@ export const API_ERROR_CODES = [
   'forbidden-origin',
   'misdirected-request',
   'too-many-executions',
+  'too-many-attempts',
   'budget-exceeded',
   'quota-exceeded',
   'version-published',

@@ -458,7 +458,7 @@ export const API_OPERATIONS = {
       409: ['not-published', 'no-default-package', 'no-default-version'],
       413: ['payload-too-large'],
       415: ['unsupported-media-type'],
-      429: ['too-many-executions'],
+      429: ['too-many-executions', 'too-many-attempts'],
       500: ['flow-failed'],
     },
   }),
