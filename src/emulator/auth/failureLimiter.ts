@@ -1,5 +1,5 @@
 /**
- * Failed client authentications per key (a client id, a remote address) in a sliding window: at
+ * Failed authentications per key (a client id, a user, a remote address) in a sliding window: at
  * most `max` failures in `windowMs`, then refused until the oldest of them leaves the window.
  * Bounded memory: at most `max` times per key and `maxKeys` keys (the least recently failed go
  * first). Successes are not counted.
@@ -38,5 +38,10 @@ export class FailureLimiter {
     this.failures.delete(key);
     this.failures.set(key, list.slice(-this.max));
     while (this.failures.size > this.maxKeys) this.failures.delete(this.failures.keys().next().value as string);
+  }
+
+  /** Forget `key`'s failures (a success that should reset them). */
+  clear(key: string): void {
+    this.failures.delete(key);
   }
 }

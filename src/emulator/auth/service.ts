@@ -25,7 +25,7 @@ import { fileAdapter } from './adapter';
 import type { SigningKeys } from './keys';
 import { FailureLimiter } from './failureLimiter';
 import type { AuditLog } from '../store/audit';
-import { BasicAuth } from './basic';
+import { BasicAuth, decodeBasic } from './basic';
 
 export const OAUTH_MOUNT = '/oauth';
 
@@ -42,13 +42,10 @@ class TooManyAttempts extends ProviderError {
 
 /** The client id of an `Authorization: Basic` header (RFC 6749 2.3.1: form-urlencoded id ':' secret); the secret is not looked at. */
 function basicClientId(header: string | undefined): string | undefined {
-  const m = header && header.length <= LIMITS.authorizationHeaderBytes ? /^Basic +([A-Za-z0-9+/]+=*) *$/i.exec(header) : null;
-  if (!m) return undefined;
-  const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0) return undefined;
+  const c = header && header.length <= LIMITS.authorizationHeaderBytes ? decodeBasic(header) : undefined;
+  if (!c) return undefined;
   try {
-    return decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')).slice(0, LIMITS.shortStringLength);
+    return decodeURIComponent(c.user.replace(/\+/g, ' ')).slice(0, LIMITS.shortStringLength);
   } catch {
     return undefined;
   }
