@@ -132,11 +132,28 @@ describe('access', () => {
     // Read: a member sees the executions of versions whose groups hold theirs; a version with no
     // groups (run by anyone) is for Admins; one they may not read answers like an unknown id.
     const openRun = await run('open');
+    const unknownIdFor = (_why: string) => '00000000-0000-4000-8000-0000000000aa';
     const listAs = async (token: string) => ((await call(gw.url, 'GET', '/api/v1/executions?limit=1000', undefined, { authorization: `Bearer ${token}` })).body.executions as { id: string; packageName: string }[]);
     const opsList = await listAs(ops);
     assert.ok(opsList.some((e) => e.id === member.body.executionId));
     assert.ok(opsList.every((e) => e.packageName === 'guarded'), JSON.stringify(opsList.map((e) => e.packageName)));
     assert.deepEqual(await listAs(outsider), []);
+    // Paging a member's list: every cursor it is given names one of its own; a cursor naming one it may not see is refused like an unknown one.
+    const pageAs = (token: string, q: string) => call(gw.url, 'GET', `/api/v1/executions?${q}`, undefined, { authorization: `Bearer ${token}` });
+    let cursor: string | undefined;
+    const paged: string[] = [];
+    do {
+      const page = await pageAs(ops, `limit=1${cursor ? `&after=${cursor}` : ''}`);
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      paged.push(...page.body.executions.map((e: { id: string }) => e.id));
+      cursor = page.body.next;
+      if (cursor) assert.ok(opsList.some((e) => e.id === cursor), `the cursor ${cursor} is one the member may see`);
+    } while (cursor);
+    assert.deepEqual(paged, opsList.map((e) => e.id));
+    const foreignCursor = await pageAs(ops, `after=${openRun.body.executionId}`);
+    const noCursor = await pageAs(ops, `after=${unknownIdFor('cursor')}`);
+    assert.equal(foreignCursor.status, 400);
+    assert.deepEqual(foreignCursor.body, JSON.parse(JSON.stringify(noCursor.body)));
     assert.ok((await call(gw, 'GET', '/api/v1/executions?limit=1000')).body.executions.some((e: { id: string }) => e.id === openRun.body.executionId), 'an Admin sees all');
     assert.equal((await call(gw.url, 'GET', `/api/v1/executions/${member.body.executionId}`, undefined, { authorization: `Bearer ${ops}` })).status, 200);
     const hidden = await call(gw.url, 'GET', `/api/v1/executions/${member.body.executionId}`, undefined, { authorization: `Bearer ${outsider}` });

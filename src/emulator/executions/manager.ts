@@ -438,7 +438,12 @@ export class ExecutionManager {
    * LIMITS.executionListPage), after the execution `after` (the previous page's `next`). Costs one pass
    * over the retained heads (bounded by the retention), whatever the query.
    */
-  async list(query: ExecutionListQuery): Promise<ExecutionListResponse> {
+  /**
+   * A page of the history, newest first. `visible` (the caller's read rule) filters before paging,
+   * so `next` is always an execution the caller may see, and a cursor naming one it may not see is
+   * refused like one that names nothing.
+   */
+  async list(query: ExecutionListQuery, visible: (r: { packageName: string; packageVersion: number }) => boolean = () => true): Promise<ExecutionListResponse> {
     const now = Date.now();
     const limit = Math.min(query.limit ?? LIMITS.executionListPage, LIMITS.executionListPage);
     const flowText = query.flow?.toLowerCase();
@@ -449,10 +454,11 @@ export class ExecutionManager {
     let next: string | undefined;
     for (const r of await this.history.list()) {
       if (seeking) {
-        if (r.id === query.after) seeking = false;
+        if (r.id === query.after && visible(r)) seeking = false;
         continue;
       }
       if (
+        visible(r) &&
         (query.status === undefined || r.status === query.status) &&
         (query.packageName === undefined || r.packageName === query.packageName) &&
         (query.packageVersion === undefined || r.packageVersion === query.packageVersion) &&

@@ -181,9 +181,8 @@ export function executionRoutes(ctx: GatewayContext): Router {
       }
       query.limit = n;
     }
-    const page: ExecutionListResponse = await executions.list(query);
-    // Filtered per page: a page may hold fewer than `limit` items; `next` still continues after it.
-    const body: ExecutionListResponse = { ...page, executions: page.executions.filter((e) => mayRead(res, e)) };
+    // The caller's read rule filters before paging: `next` and the cursor only ever name executions it may see.
+    const body: ExecutionListResponse = await executions.list(query, (e) => mayRead(res, e));
     res.json(body);
   });
 
@@ -222,7 +221,8 @@ export function executionRoutes(ctx: GatewayContext): Router {
     const body: ExecutionDetail = await executions.get(req.params.id);
     // One the caller may not read answers exactly like an unknown id.
     if (!mayRead(res, body)) throw notFound('execution-not-found', `Execution ${req.params.id} does not exist on this gateway`);
-    res.json(body);
+    // Its children are shown only where the caller may read them too (a child may run another version).
+    res.json({ ...body, children: body.children.filter((c) => mayRead(res, c)) } satisfies ExecutionDetail);
   });
 
   r.post('/api/v1/executions/stop', json, async (req, res) => {
