@@ -18,6 +18,7 @@ import { ConfigError, loadGatewayConfig, writeLocalAdmin } from './auth/config';
 import { loadSigningKeys } from './auth/keys';
 import { AuthService } from './auth/service';
 import { AuditLog } from './store/audit';
+import { SecretStore } from './secrets/store';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -104,6 +105,13 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   } catch (err) {
     throw new GatewayStartError(`Cannot open the data folder ${options.dataDir}: ${(err as Error).message}`, 1);
   }
+  let secrets: SecretStore;
+  try {
+    secrets = await SecretStore.open(options.dataDir);
+  } catch (err) {
+    await store.flush().catch(() => undefined);
+    throw new GatewayStartError(`Cannot open the connection secrets in ${options.dataDir}: ${(err as Error).message}`, 1);
+  }
   const audit = new AuditLog(options.dataDir);
   // Identity and access: the configuration file (a bad one refuses the start with exit code 2), the signing key.
   let auth: AuthService;
@@ -123,7 +131,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   } catch (err) {
     throw new GatewayStartError(`Cannot open the execution history in ${options.dataDir}: ${(err as Error).message}`, 1);
   }
-  const executions = new ExecutionManager(store, history, executingOn(options.name));
+  const executions = new ExecutionManager(store, history, executingOn(options.name), secrets);
   const snmp = new SnmpService(store, executions);
   let snmpPort: number;
   try {
@@ -150,6 +158,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     scheduler,
     auth,
     audit,
+    secrets,
   }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
   configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
   // Requests wait until the gateway is ready: its issuer (which names the port) is set and

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { GatewayStartError, startGateway, type GatewayOptions, type RunningGateway } from './gateway';
 import { parseEmulatorArgs, USAGE, UsageError } from './options';
+import { secretMask } from './secrets/mask';
 
 export { startGateway, GatewayStartError, UsageError, USAGE, parseEmulatorArgs };
 export type { GatewayOptions, RunningGateway };
@@ -82,7 +83,7 @@ let netLogged = 0;
 let netSuppressed = 0;
 const NET_LOG_PER_MINUTE = 20;
 
-/** Text of an error for stderr: message and stack, credentials in URLs and connection secrets masked, bounded. */
+/** Text of an error for stderr: message and stack, credentials in URLs and the secret store's values (secrets/mask.ts) masked, bounded. */
 export function describeForLog(err: unknown): string {
   let text: string;
   if (err instanceof Error) text = err.stack ?? `${err.name}: ${err.message}`;
@@ -94,9 +95,7 @@ export function describeForLog(err: unknown): string {
     }
   }
   text = text.replace(/\/\/[^/@\s]*@/g, '//***@').replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 ***');
-  for (const [k, v] of Object.entries(process.env)) {
-    if (k.startsWith('FLOWGATE_SECRET_') && v && v.length >= 4) text = text.split(v).join('***');
-  }
+  text = secretMask.text(text);
   return text.length > 4000 ? `${text.slice(0, 4000)}…` : text;
 }
 

@@ -232,6 +232,11 @@ steps:
   const up = await call(gw, 'POST', '/api/v1/packages', await buildPackage('egress', 1, flows, connections));
   assert.equal(up.status, 201, JSON.stringify(up.body));
   assert.equal((await call(gw, 'POST', '/api/v1/packages/egress/versions/1/publish')).status, 200);
+  // The connections' secrets, from the gateway's secret store, granted to these connections of this package.
+  const token = await call(gw, 'PUT', '/api/v1/secrets/CRM_TOKEN', { value: TOKEN, grants: [{ package: 'egress', connection: 'crm' }] });
+  assert.equal(token.status, 201, JSON.stringify(token.body));
+  const pass = await call(gw, 'PUT', '/api/v1/secrets/CRM_PASS', { value: PASS, grants: [{ package: 'egress', connection: 'crmb' }] });
+  assert.equal(pass.status, 201, JSON.stringify(pass.body));
 }
 
 const run = (gw: EmulatorProcess, flow: string, inputVariables: Record<string, unknown>) =>
@@ -262,7 +267,7 @@ describe('hostile egress: default policy', () => {
   let port: number;
   before(async () => {
     helper = await startHelper();
-    gw = await startTarget({ env: { FLOWGATE_SECRET_CRM_TOKEN: TOKEN, FLOWGATE_SECRET_CRM_PASS: PASS } });
+    gw = await startTarget();
     port = gw.port;
     await upload(gw, helper.url);
   });
@@ -446,7 +451,7 @@ describe('hostile egress: --egress-allow and --allow-self-calls', () => {
   let helper: Awaited<ReturnType<typeof startHelper>>;
   before(async () => {
     helper = await startHelper();
-    gw = await startTarget({ args: ['--allow-self-calls', '--egress-allow', 'only.example,*.trusted.example:443'], env: { FLOWGATE_SECRET_CRM_TOKEN: TOKEN } });
+    gw = await startTarget({ args: ['--allow-self-calls', '--egress-allow', 'only.example,*.trusted.example:443'] });
     await upload(gw, helper.url);
   });
   after(async () => {

@@ -79,3 +79,7 @@ export type EvaluateTrapRequest = Static<typeof N.EvaluateTrapRequest>;
 export type EvaluateTrapResponse = Static<typeof N.EvaluateTrapResponse>;
 export type SnmpUserBody = Static<typeof N.SnmpUserSpec>;
 export type SnmpUserListResponse = Static<typeof N.SnmpUserListResponse>;
+
+// Connection secrets (values are write-only)
+export type { SecretGrant } from '../secrets/rules';
+export type { PutSecretRequest, PutSecretGrantsRequest, SecretSummary, SecretListResponse } from './schemas/secrets';

@@ -10,15 +10,22 @@ export interface ChildResult {
 }
 
 export interface EngineHost {
-  /** A connection by name (the execution's package version first, then the repository). */
-  connection(id: string): Promise<ConnectionDefinition | undefined>;
+  /**
+   * A connection by name: only the execution's own package version's (a package uses only its own
+   * connections). One it does not carry: rejects with a FlowError naming it.
+   */
+  connection(id: string): Promise<ConnectionDefinition>;
   /**
    * Run a child flow of the same package version. Sync: resolves with the outputs once it ended,
    * rejects with a FlowError when it failed. Async: resolves with the id once it started.
    */
   runChild(flowRef: string, inputs: Record<string, unknown>, mode: 'sync' | 'async', step: string): Promise<ChildResult>;
-  /** Resolve a secret by name (connections reference secrets, never hold them). */
-  secret(name: string): string | undefined;
+  /**
+   * The value of the secret a connection of the execution's package names (connections reference
+   * secrets, never hold them): only when the gateway's secret store has it AND grants it to that
+   * connection of that package. Otherwise undefined — the same whether missing or not granted.
+   */
+  secret(name: string, connection: string): string | undefined;
   /**
    * The header an http step adds to a request it sends to this gateway itself, so that the
    * execution it starts joins this execution's tree (depth, size and concurrency budgets, and

@@ -83,7 +83,6 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
   if (step.connection) {
     const connectionName = toText(await evaluateValue(step.connection, vars));
     const conn = await ctx.host.connection(connectionName);
-    if (!conn) throw new FlowError('connection-not-found', `Connection '${connectionName}' does not exist on this gateway`);
     const c = conn.connection;
     url = joinUrl(c.baseUrl, path);
     try {
@@ -98,9 +97,13 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
     }
     if (c.timeoutSeconds !== undefined) timeoutSeconds = c.timeoutSeconds;
     if (c.auth && c.auth.type !== 'none') {
-      const secret = ctx.host.secret(c.auth.secret);
+      const secret = ctx.host.secret(c.auth.secret, conn.id);
       if (secret === undefined) {
-        ctx.log('warn', `secret '${c.auth.secret}' of connection '${connectionName}' is not available; sending without credentials`, label);
+        // One message whether the secret is missing or not granted: a flow learns nothing of other secrets.
+        throw new FlowError(
+          'secret-not-granted',
+          `Connection '${conn.id}' names secret '${c.auth.secret}', which this gateway does not grant to it (an Admin sets it with \`flowgate secret set ${c.auth.secret} --connection <package>/${conn.id}\`)`,
+        );
       } else if (c.auth.type === 'bearer') {
         headers['Authorization'] = `Bearer ${secret}`;
         sensitive.values.push(secret);

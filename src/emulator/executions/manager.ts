@@ -12,6 +12,12 @@
  * bounded values (`{"$truncated": true, "bytes": N}`) and a bounded log; the full outputs go to
  * the caller that waits for them (`fullOutputs`). Nothing an execution does can reject into the
  * gateway: `run` settles with the record whatever happens, and history writes that fail are logged.
+ *
+ * Secrets: a flow uses only its own package version's connections, and a connection's secret only
+ * when the secret store grants it to that connection of that package (`hostFor`). Whatever a flow
+ * does with a value it obtained, the gateway's mask of secret values (secrets/mask.ts) is applied
+ * here, in one place, to everything recorded or answered about an execution: inputs, outputs (the
+ * record's and the full ones a caller waits for), log lines, the error, warnings on stderr.
  */
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
@@ -38,6 +44,8 @@ import type { ExecutionHistory } from './history';
 import { markGatewayStopped } from './historyLog';
 import { appendLog, isFinished, toDetail, toSummary, type ExecutionRecord } from './record';
 import { findFlow } from '../../core/model/flowLookup';
+import { secretMask } from '../secrets/mask';
+import type { SecretStore } from '../secrets/store';
 
 export interface StartParams {
   packageName: string;
@@ -140,6 +148,8 @@ export class ExecutionManager {
     private readonly store: PackageStore,
     private readonly history: ExecutionHistory,
     private readonly executingOn: string,
+    /** The gateway's connection secrets (absent: no secret resolves). */
+    private readonly secrets?: SecretStore,
   ) {}
 
   /**
@@ -216,7 +226,7 @@ export class ExecutionManager {
       status: 'Running',
       startedAt: new Date().toISOString(),
       endedAt: null,
-      inputs: boundedVariables(params.inputs),
+      inputs: secretMask.value(boundedVariables(params.inputs)),
       outputs: null,
       error: null,
       log: [],
@@ -316,7 +326,7 @@ export class ExecutionManager {
 
   private warn(message: string): void {
     try {
-      process.stderr.write(`Flowgate emulator: ${boundedText(message, 2000)}\n`);
+      process.stderr.write(`Flowgate emulator: ${boundedText(secretMask.text(message), 2000)}\n`);
     } catch {
       /* nowhere to report */
     }
@@ -334,7 +344,7 @@ export class ExecutionManager {
   private async run(record: ExecutionRecord, flow: FlowDefinition, signal: AbortSignal, inputs: Record<string, unknown>): Promise<ExecutionRecord> {
     await Promise.resolve(); // let start() register the execution first
     const log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, step?: string) =>
-      appendLog(record, { at: new Date().toISOString(), level, message, ...(step ? { step } : {}) });
+      appendLog(record, { at: new Date().toISOString(), level, message: secretMask.text(message), ...(step ? { step: secretMask.text(step) } : {}) });
     const budget = new VariableBudget(this.memory);
     try {
       log('info', `started ${record.flow} (${record.packageName} v${record.packageVersion})`);
@@ -354,8 +364,9 @@ export class ExecutionManager {
         if (!(name in outputs)) log('warn', `output '${name}' was not set`);
         else if (!matchesValueType(outputs[name], decl.type)) log('warn', `output '${name}' should be of type ${decl.type}, got ${valueTypeOf(outputs[name])}`);
       }
-      outputsOf.set(record, outputs);
-      record.outputs = boundedVariables(outputs);
+      const masked = secretMask.value(outputs);
+      outputsOf.set(record, masked);
+      record.outputs = boundedVariables(masked);
       record.status = 'Ended';
       log('info', 'ended');
     } catch (err) {
@@ -369,7 +380,12 @@ export class ExecutionManager {
       } else {
         const fe = err instanceof FlowError ? err : new FlowError('internal', (err as Error)?.message ?? String(err));
         record.status = 'Error';
-        record.error = { code: boundedText(fe.code, LIMITS.shortStringLength), message: boundedText(fe.message), ...(fe.step ? { step: boundedText(fe.step, LIMITS.shortStringLength * 4) } : {}) };
+        const step = fe.step ? secretMask.text(fe.step) : undefined;
+        record.error = {
+          code: boundedText(secretMask.text(fe.code), LIMITS.shortStringLength),
+          message: boundedText(secretMask.text(fe.message)),
+          ...(step ? { step: boundedText(step, LIMITS.shortStringLength * 4) } : {}),
+        };
         log('error', `${fe.code}: ${fe.message}`, fe.step);
       }
     } finally {
@@ -385,11 +401,20 @@ export class ExecutionManager {
   private hostFor(record: ExecutionRecord, signal: AbortSignal): EngineHost {
     const store = this.store;
     return {
+      // Only the package version's own connections: never another package's through the repository.
       connection: async (id) => {
         const contents = await store.versionContents(record.packageName, record.packageVersion);
-        return contents.connections.get(id) ?? (await store.repositoryConnection(id));
+        const found = contents.connections.get(id);
+        if (!found) {
+          throw new FlowError(
+            'connection-not-found',
+            `Connection '${boundedText(id, LIMITS.definitionIdLength)}' is not in package ${record.packageName} version ${record.packageVersion} (a flow uses only its own package's connections)`,
+          );
+        }
+        return found;
       },
-      secret: (name) => process.env[`FLOWGATE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`],
+      // Only a secret granted to this connection of this package (secrets/store.ts).
+      secret: (name, connection) => this.secrets?.resolve(name, record.packageName, connection),
       treeHeader: () => this.treeHeader(record.id),
       runChild: async (flowRef, inputs, mode, step) => {
         if (signal.aborted) throw new StoppedError();

@@ -14,6 +14,7 @@ import { OAUTH_MOUNT } from '../auth/service';
 import { accessControl } from '../auth/access';
 import { auditTrail } from '../auth/auditTrail';
 import { auditRoutes } from '../routes/audit';
+import { secretRoutes } from '../routes/secrets';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
@@ -46,6 +47,7 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   app.use(packageRoutes(ctx));
   app.use(definitionRoutes(ctx));
   app.use(auditRoutes(ctx));
+  if (ctx.secrets) app.use(secretRoutes(ctx.secrets));
   if (ctx.snmp) app.use(snmpRoutes(ctx.store, ctx.snmp));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -5,6 +5,7 @@ import type { SnmpService } from '../triggers/service';
 import type { Scheduler } from '../schedules/scheduler';
 import type { AuthService } from '../auth/service';
 import type { AuditLog } from '../store/audit';
+import type { SecretStore } from '../secrets/store';
 
 export interface GatewayContext {
   name: string;
@@ -20,4 +21,6 @@ export interface GatewayContext {
   auth?: AuthService;
   /** `<data>/audit.jsonl`: every management action and refused client authentication (absent: nothing recorded). */
   audit?: AuditLog;
+  /** `<data>/secrets.json`: connection secrets (absent: no secret routes, no secret resolves). */
+  secrets?: SecretStore;
 }

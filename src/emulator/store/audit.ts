@@ -32,6 +32,10 @@ export interface AuditRecord {
   schedule?: string;
   trigger?: string;
   snmpUser?: string;
+  /** A connection secret's name (never its value). */
+  secret?: string;
+  /** For a secret: its grants now (`PKG/CONN`). */
+  grants?: string[];
   execution?: string;
   /** Stopping several executions: how many were asked. */
   executions?: number;

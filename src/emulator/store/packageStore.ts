@@ -60,6 +60,7 @@ const DATA_ENTRIES: ReadonlySet<string> = new Set([
   'local-admin.json',
   'gateway.yaml',
   'oauth',
+  'secrets.json',
 ]);
 
 export interface StoreFileOptions {

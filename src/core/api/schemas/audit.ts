@@ -26,6 +26,8 @@ export const AuditRecord = Type.Object(
     schedule: Type.Optional(Str()),
     trigger: Type.Optional(Str()),
     snmpUser: Type.Optional(Str()),
+    secret: Type.Optional(Str({ description: "A connection secret's name (never its value)" })),
+    grants: Type.Optional(List(Str({ max: LIMITS.nameLength + 1 + LIMITS.definitionIdLength }), LIMITS.secretGrants, { description: "A connection secret's grants after the action (`PKG/CONN`)" })),
     execution: Type.Optional(Str()),
     executions: Type.Optional(Int(0, LIMITS.stopIdsPerRequest, 'Stopping several executions: how many were asked')),
     client: Type.Optional(Str({ description: 'auth-failure: the client id presented' })),

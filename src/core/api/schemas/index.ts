@@ -5,4 +5,5 @@ export * as PackageSchemas from './packages';
 export * as ExecutionSchemas from './executions';
 export * as ScheduleSchemas from './schedules';
 export * as SnmpSchemas from './snmp';
+export * as SecretSchemas from './secrets';
 export * from './operations';

@@ -11,6 +11,7 @@ import * as P from './packages';
 import * as S from './schedules';
 import * as N from './snmp';
 import * as A from './audit';
+import * as K from './secrets';
 import { TrapListQuery } from '../../snmp/trapLog';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
@@ -427,6 +428,64 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 404: ['not-found'] },
   }),
 
+  // ---- connection secrets (values write-only) ----
+  listSecrets: op({
+    access: 'admin',
+    method: 'get',
+    path: '/api/v1/secrets',
+    summary: "The gateway's connection secrets: names, grants and times (values are write-only and never returned)",
+    responses: { 200: { description: 'Secrets', schema: K.SecretListResponse } },
+    errors: {},
+  }),
+  getSecret: op({
+    access: 'admin',
+    method: 'get',
+    path: '/api/v1/secrets/{name}',
+    summary: 'One connection secret: name, grants and times, never the value',
+    params: K.SecretParams,
+    responses: { 200: { description: 'The secret', schema: K.SecretSummary } },
+    errors: { 400: ['bad-request'], 404: ['not-found'] },
+  }),
+  putSecret: op({
+    access: 'admin',
+    changesState: true,
+    method: 'put',
+    path: '/api/v1/secrets/{name}',
+    summary: 'Set a connection secret: its value, and the connections (package and connection) it is granted to',
+    description:
+      `The value (${LIMITS.secretValueMin} to ${LIMITS.secretValueLength} characters) is sealed at rest and never answered, logged or audited. ` +
+      '`grants` left out: none for a new secret, unchanged for an existing one. A grant names a package and one of its connections: ' +
+      "only that package's connection resolves the secret; a connection of the same name in another package gets nothing.",
+    params: K.SecretParams,
+    body: { schema: K.PutSecretRequest, required: true },
+    responses: {
+      200: { description: 'Replaced', schema: K.SecretSummary },
+      201: { description: 'Created', schema: K.SecretSummary, location: true },
+    },
+    errors: { 400: ['bad-request'], 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'] },
+  }),
+  putSecretGrants: op({
+    access: 'admin',
+    changesState: true,
+    method: 'put',
+    path: '/api/v1/secrets/{name}/grants',
+    summary: "Replace a secret's grants without sending its value again",
+    params: K.SecretParams,
+    body: { schema: K.PutSecretGrantsRequest, required: true },
+    responses: { 200: { description: 'The secret', schema: K.SecretSummary } },
+    errors: { 400: ['bad-request'], 404: ['not-found'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+  }),
+  deleteSecret: op({
+    access: 'admin',
+    changesState: true,
+    method: 'delete',
+    path: '/api/v1/secrets/{name}',
+    summary: 'Delete a connection secret',
+    params: K.SecretParams,
+    responses: { 204: { description: 'Deleted' } },
+    errors: { 400: ['bad-request'], 404: ['not-found'] },
+  }),
+
   // ---- executions ----
   startExecution: op({
     access: 'execute',
@@ -608,5 +667,8 @@ export const API_COMPONENTS: Record<string, TSchema> = {
   SnmpUserBody: N.SnmpUserBody,
   SnmpUserSummary: N.SnmpUserSummary,
   AuditRecord: A.AuditRecord,
+  SecretGrant: K.SecretGrant,
+  PutSecretRequest: K.PutSecretRequest,
+  SecretSummary: K.SecretSummary,
   DirectoryGroup: A.DirectoryGroup,
 };
