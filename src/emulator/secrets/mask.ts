@@ -50,7 +50,9 @@ class SecretMask {
       forms.add(v);
       forms.add(encodeURIComponent(v));
       forms.add(encodeURI(v));
-      forms.add(Buffer.from(v, 'utf8').toString('base64').replace(/=+$/, ''));
+      const b64 = Buffer.from(v, 'utf8').toString('base64');
+      forms.add(b64);
+      forms.add(b64.replace(/=+$/, ''));
     }
     // Longest first, so a value that contains another is masked whole.
     const sorted = [...forms].filter((f) => f.length >= LIMITS.secretValueMin).sort((a, b) => b.length - a.length);
