@@ -204,6 +204,19 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     await conform('DELETE', '/api/v1/snmp/users/{name}', '/api/v1/snmp/users/temp');
     await conform('DELETE', '/api/v1/snmp/users/{name}', '/api/v1/snmp/users/temp');
 
+    // Connection secrets (values write-only)
+    const secret = { value: 'conformance-secret-0001', grants: [{ package: 'conf', connection: 'crm' }] };
+    await conform('PUT', '/api/v1/secrets/{name}', '/api/v1/secrets/CRM_TOKEN', secret);
+    await conform('PUT', '/api/v1/secrets/{name}', '/api/v1/secrets/CRM_TOKEN', { value: 'conformance-secret-0002' });
+    await conform('PUT', '/api/v1/secrets/{name}', '/api/v1/secrets/CRM_TOKEN', { value: 'abc', grants: [{ package: 'a b', connection: '' }] });
+    await conform('GET', '/api/v1/secrets', '/api/v1/secrets');
+    await conform('GET', '/api/v1/secrets/{name}', '/api/v1/secrets/CRM_TOKEN');
+    await conform('GET', '/api/v1/secrets/{name}', '/api/v1/secrets/NOPE');
+    await conform('PUT', '/api/v1/secrets/{name}/grants', '/api/v1/secrets/CRM_TOKEN/grants', { grants: [] });
+    await conform('PUT', '/api/v1/secrets/{name}/grants', '/api/v1/secrets/NOPE/grants', { grants: [] });
+    await conform('DELETE', '/api/v1/secrets/{name}', '/api/v1/secrets/CRM_TOKEN');
+    await conform('DELETE', '/api/v1/secrets/{name}', '/api/v1/secrets/CRM_TOKEN');
+
     // Triggers, traps, evaluate
     const trigger = { name: 'any', flow: 'x/Hello', conditions: { deviceAddress: '*', devicePort: '*', trapOid: '*', version: 'v2c' }, inputs: { who: 'trap' } };
     await conform('GET', v('/triggers'), '/api/v1/packages/conf/versions/1/triggers');

@@ -115,7 +115,7 @@ export async function snapshot(gw: EmulatorProcess): Promise<unknown> {
       };
     }
   }
-  return { packages, versions, definitions: await get('/api/v1/definitions'), snmpUsers: await get('/api/v1/snmp/users') };
+  return { packages, versions, definitions: await get('/api/v1/definitions'), snmpUsers: await get('/api/v1/snmp/users'), secrets: await get('/api/v1/secrets') };
 }
 
 /** Next-run times move with the clock; they are not state. */

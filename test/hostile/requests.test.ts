@@ -72,6 +72,8 @@ describe('hostile requests', () => {
     ['POST', '/api/v1/snmp/users', '/api/v1/snmp/users', { ...USER, name: 'other' }],
     ['PUT', '/api/v1/snmp/users/{name}', '/api/v1/snmp/users/hostile', USER],
     ['PUT', '/api/v1/packages/{name}/versions/{version}/authorisation', `${P}/authorisation`, { groups: ['flowgate-admins'] }],
+    ['PUT', '/api/v1/secrets/{name}', '/api/v1/secrets/HOSTILE', { value: 'hostile-secret-value', grants: [{ package: 'network-ops', connection: 'local-gateway' }] }],
+    ['PUT', '/api/v1/secrets/{name}/grants', '/api/v1/secrets/HOSTILE/grants', { grants: [] }],
   ];
 
   test('the attacks below cover every operation that takes a JSON body', () => {
@@ -139,6 +141,10 @@ describe('hostile requests', () => {
       assertRefused(await call(gw, 'PUT', `${P}/authorisation`, { groups: ['ops\u0000admins'] }), 400, 'groups[0]');
       assertRefused(await call(gw, 'PUT', `${P}/authorisation`, { groups: ['flowgate-admins', 'no-such-group'] }), 400, 'groups[1]');
       assertRefused(await call(gw, 'PUT', `${P}/authorisation`, { groups: ['flowgate-admins'], everyone: true }), 400, 'everyone');
+      // Connection secrets: a value, a grant list or a connection id over its bound.
+      assertRefused(await call(gw, 'PUT', '/api/v1/secrets/HOSTILE', { value: 'v'.repeat(1_000_000) }), 400, 'value');
+      assertRefused(await call(gw, 'PUT', '/api/v1/secrets/HOSTILE', { value: 'hostile-value', grants: Array.from({ length: 50_000 }, (_, i) => ({ package: 'p', connection: `c${i}` })) }), 400, 'grants');
+      assertRefused(await call(gw, 'PUT', '/api/v1/secrets/HOSTILE', { value: 'hostile-value', grants: [{ package: 'p', connection: 'c'.repeat(100_000) }] }), 400, 'grants[0].connection');
     });
   });
 
@@ -170,6 +176,10 @@ describe('hostile requests', () => {
       assertRefused(await call(gw, 'POST', `${P}/triggers`, { ...TRIGGER, name: 't'.repeat(256) }), 400, 'name');
       assertRefused(await call(gw, 'PUT', `/api/v1/snmp/users/${long}`, USER), 400, 'name');
       assertRefused(await call(gw, 'GET', `/api/v1/snmp/users/${long}`), 400, 'name');
+      assertRefused(await call(gw, 'PUT', `/api/v1/secrets/${long}`, { value: 'hostile-value' }), 400, 'name');
+      assertRefused(await call(gw, 'GET', `/api/v1/secrets/${long}`), 400, 'name');
+      assertRefused(await call(gw, 'PUT', '/api/v1/secrets/a%00b', { value: 'hostile-value' }), 400, 'name');
+      assertRefused(await call(gw, 'PUT', '/api/v1/secrets/OK', { value: 'hostile-value', grants: [{ package: 'p', connection: 'a\u0000b' }] }), 400, 'grants[0].connection');
       assertRefused(await call(gw, 'GET', `/api/v1/executions/${long}`), 400, 'id');
       // NUL and other control characters.
       assertRefused(await call(gw, 'POST', `${P}/schedules`, { ...SCHEDULE, name: 'a\u0000b' }), 400, 'name');
@@ -203,6 +213,9 @@ describe('hostile requests', () => {
       assertRefused(await send(gw, 'PUT', '/api/v1/snmp/users/hostile', JSON.stringify(USER).replace('{', '{"__proto__":{"authKey":"x"},'), json), 400, '__proto__');
       assertRefused(await send(gw, 'POST', '/api/v1/snmp/evaluate', '{"version":"v2c","source":{"address":"10.0.0.1","port":162},"trapOid":"1.3","varbinds":[{"oid":"1.3","type":"x","value":{"prototype":1}}]}', json), 400, 'varbinds[0].value.prototype');
       assertRefused(await call(gw, 'PUT', '/api/v1/snmp/users/__proto__', USER), 400, 'name');
+      assertRefused(await call(gw, 'PUT', '/api/v1/secrets/__proto__', { value: 'hostile-value' }), 400, 'name');
+      assertRefused(await send(gw, 'PUT', '/api/v1/secrets/HOSTILE', '{"value":"hostile-value","__proto__":{"grants":[]}}', json), 400, '__proto__');
+      assertRefused(await send(gw, 'PUT', '/api/v1/secrets/HOSTILE', '{"value":"hostile-value","grants":[{"package":"p","connection":"c","__proto__":{}}]}', json), 400, 'grants[0].__proto__');
       // Spelled with JSON escapes, the key is the same key.
       assertRefused(await send(gw, 'POST', START, '{"inputVariables":{"device":"10.0.0.1","\\u005f_proto__":{"polluted":true}}}', json), 400, 'inputVariables.__proto__');
     });
