@@ -7,6 +7,7 @@ import { emulatorCommand } from './commands/emulator';
 import { packCommand } from './commands/pack';
 import { publishCommand } from './commands/publish';
 import { runCommand } from './commands/run';
+import { secretCommand } from './commands/secret';
 import { trapCommand } from './commands/trap';
 import { validateCommand } from './commands/validate';
 import { parseCommandArgs } from './args';
@@ -15,7 +16,7 @@ import { reportFailure } from './failures';
 import { Output } from './output';
 import { CLI_VERSION } from './version';
 
-export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand];
+export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand, secretCommand];
 
 function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -38,6 +38,9 @@ export const routes = {
   snmpUsers: () => '/api/v1/snmp/users',
   snmpUser: (name: string) => `/api/v1/snmp/users/${enc(name)}`,
   cronPreview: () => '/api/v1/cron/preview',
+  secrets: () => '/api/v1/secrets',
+  secret: (name: string) => `/api/v1/secrets/${enc(name)}`,
+  secretGrants: (name: string) => `/api/v1/secrets/${enc(name)}/grants`,
 } as const;
 
 /** Content type of a package file upload and download. */

@@ -27,6 +27,9 @@ import type {
   ScheduleBody,
   ScheduleListResponse,
   ScheduleResponse,
+  SecretGrant,
+  SecretListResponse,
+  SecretSummary,
   SnmpUserBody,
   SnmpUserListResponse,
   StopExecutionsResponse,
@@ -123,6 +126,8 @@ interface RequestSpec {
   timeoutMs?: number;
   /** A public route: no token is fetched from the credential source for it (a fixed `token` is still sent). */
   anonymous?: boolean;
+  /** A redirect is an error, not followed (a body holding a secret is never re-sent elsewhere). */
+  noRedirect?: boolean;
 }
 
 /** Codes for statuses whose body does not name one. */
@@ -388,6 +393,34 @@ export class GatewayClient {
     await this.json({ method: 'DELETE', path: routes.snmpUser(userName) });
   }
 
+  /** The gateway's connection secrets: names, grants and times (values are write-only: never answered). */
+  listSecrets(): Promise<SecretListResponse> {
+    return this.json({ method: 'GET', path: routes.secrets() });
+  }
+
+  getSecret(name: string): Promise<SecretSummary> {
+    return this.json({ method: 'GET', path: routes.secret(name) });
+  }
+
+  /**
+   * Sets a connection secret's value (created, or replaced) and, when given, the connections it is
+   * granted to (left out: none for a new secret, unchanged for an existing one). The value is sent
+   * once, in the body; no error or answer carries it.
+   */
+  async setSecret(name: string, value: string, grants?: SecretGrant[]): Promise<{ created: boolean; secret: SecretSummary }> {
+    const { status, body } = await this.send({ method: 'PUT', path: routes.secret(name), json: { value, ...(grants ? { grants } : {}) }, noRedirect: true }, 'json');
+    return { created: status === 201, secret: body as SecretSummary };
+  }
+
+  /** Replaces a secret's grants without sending its value again. */
+  setSecretGrants(name: string, grants: SecretGrant[]): Promise<SecretSummary> {
+    return this.json({ method: 'PUT', path: routes.secretGrants(name), json: { grants } });
+  }
+
+  async deleteSecret(name: string): Promise<void> {
+    await this.json({ method: 'DELETE', path: routes.secret(name) });
+  }
+
   /**
    * The execution events stream (server-sent events). The timeout applies until the stream
    * opens; then it runs until the gateway closes it, `signal` aborts, or the loop breaks.
@@ -507,7 +540,7 @@ export class GatewayClient {
     else if (spec.bytes !== undefined) body = spec.bytes as unknown as BodyInit;
     const attempt = async (token: string | undefined): Promise<Response> => {
       try {
-        return await this.fetchImpl(url, { method: spec.method, headers: this.headers(spec, token), body, signal: controller.signal, redirect: 'follow' });
+        return await this.fetchImpl(url, { method: spec.method, headers: this.headers(spec, token), body, signal: controller.signal, redirect: spec.noRedirect ? 'error' : 'follow' });
       } catch (error) {
         throw this.networkError(error, url, spec.method, spec.path, timedOut);
       }
