@@ -128,7 +128,7 @@ test('applies replacements: references rewritten in place, the target takes the 
   assert.match(textOf(ws, RESTART), /flow: network\/core\/Check-Reachability # the probe/);
 });
 
-test('a replaced connection that was not packed stays expected on the target', async () => {
+test('a replaced connection that was not packed is an error (a package carries its connections)', async () => {
   const ws = await loadExamples();
   ws.setFile(
     DRAFT,
@@ -136,14 +136,11 @@ test('a replaced connection that was not packed stays expected on the target', a
       .replace('  connections:\n    - local-gateway\n', '')
       .replace('instructions: |', 'replacements:\n  - kind: connection\n    from: local-gateway\n    to: inventory-prod\ninstructions: |'),
   );
-  const packed = await packDraft(ws, 'network-ops', { createdBy: 'flowgate-test/1', now: NOW });
-  assert.deepEqual(packed.manifest.definitions.filter((d) => d.kind === 'connection'), []);
-  const contents = await readPackageFile(packed.bytes);
-  assert.match(contents.sources.find((s) => s.id === 'network/inventory/Get-Gateway-Status')!.text, /connection: inventory-prod\n/);
-  const codes = packed.warnings.map((w) => w.code).sort();
-  assert.ok(codes.includes('missing-reference'), codes.join());
-  assert.ok(codes.includes('unknown-replacement-target'), codes.join());
-  assert.ok(packed.warnings.every((w) => w.severity !== 'error'));
+  await assert.rejects(packDraft(ws, 'network-ops', { createdBy: 'flowgate-test/1', now: NOW }), (error: unknown) => {
+    assert.ok(error instanceof PackageValidationError);
+    assert.ok(error.errors.some((d) => d.code === 'missing-reference' && /inventory-prod/.test(d.message)), error.message);
+    return true;
+  });
 });
 
 test('refuses to pack a draft with validation errors', async () => {

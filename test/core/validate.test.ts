@@ -162,29 +162,24 @@ test('validatePackage: transitive dependencies are all reported, with who runs t
     },
   ));
 
-test('validatePackage: a connection left out is a warning locally', () =>
+test('validatePackage: a connection left out is an error (a package uses only its own connections)', () =>
   withExamples({ [DRAFT]: draft(ALL_FLOWS, []) }, (ws) => {
     const result = validatePackage(ws, 'network-ops');
-    assert.equal(result.ok, true);
+    assert.equal(result.ok, false);
     assert.deepEqual(result.missing, [{ kind: 'connection', id: 'local-gateway', referencedBy: ['network/inventory/Get-Gateway-Status'] }]);
     assert.equal(result.diagnostics.length, 1);
-    assert.equal(result.diagnostics[0].severity, 'warning');
+    assert.equal(result.diagnostics[0].severity, 'error');
     assert.equal(result.diagnostics[0].code, 'missing-reference');
+    assert.match(result.diagnostics[0].message, /not in the package; add it: a package uses only its own connections/);
     assert.equal(result.diagnostics[0].range?.start.line, 7);
   }));
 
-test('validatePackage: remotely, a connection left out is an error unless the gateway has it', () =>
+test('validatePackage: a gateway that has the connection does not excuse leaving it out', () =>
   withExamples({ [DRAFT]: draft(ALL_FLOWS, []) }, (ws) => {
-    const asked: string[] = [];
-    const without = validatePackage(ws, 'network-ops', { remote: { has: (kind, id) => (asked.push(`${kind}:${id}`), false) } });
-    assert.equal(without.ok, false);
-    assert.equal(without.diagnostics[0].severity, 'error');
-    assert.equal(without.diagnostics[0].code, 'missing-reference');
-    assert.match(without.diagnostics[0].message, /neither in the package nor on the target gateway/);
-    assert.ok(asked.includes('connection:local-gateway'));
-
     const withIt = validatePackage(ws, 'network-ops', { remote: { has: (kind, id) => kind === 'connection' && id === 'local-gateway' } });
-    assert.deepEqual(withIt, { ok: true, diagnostics: [], missing: [] });
+    assert.equal(withIt.ok, false);
+    assert.equal(withIt.diagnostics[0].severity, 'error');
+    assert.equal(withIt.diagnostics[0].code, 'missing-reference');
   }));
 
 test('validatePackage: a remote having a child flow does not excuse leaving it out', () =>

@@ -134,7 +134,15 @@ describe('connection secrets', () => {
   test('another package declaring a connection of the same name and secret gets nothing; nor does naming the other package\'s connection', async () => {
     const evil = await listener();
     try {
-      await publish(gw, 'pkgb', { 'x/Call': CALL_CRM, 'x/Other': CALL_CRM.replace('connection: crm', 'connection: other') }, { other: connection(evil.url) });
+      // A flow naming a connection its package does not carry is refused at upload, naming the step.
+      const refused = await call(gw, 'POST', '/api/v1/packages', await buildPackage('pkgb', 1, { 'x/Call': CALL_CRM }, { other: connection(evil.url) }));
+      assert.equal(refused.status, 400, JSON.stringify(refused.body));
+      assert.equal(refused.body.error.code, 'invalid-package-file');
+      assert.deepEqual(refused.body.error.details, [
+        { field: 'flows/x/Call.flow.yaml.steps[0].connection', message: "uses connection 'crm', which is not in the package (a package uses only its own connections)" },
+      ]);
+      // Named by an expression (known only at run time), it is uploaded — and refused when it runs.
+      await publish(gw, 'pkgb', { 'x/Call': CALL_CRM.replace('connection: crm', `connection: "= 'crm'"`), 'x/Other': CALL_CRM.replace('connection: crm', 'connection: other') }, { other: connection(evil.url) });
       // pkgb has no connection `crm`: pkga's is not reachable through the repository.
       const borrowed = await run(gw, 'pkgb');
       assert.equal(borrowed.status, 500, JSON.stringify(borrowed.body));

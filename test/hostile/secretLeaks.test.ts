@@ -11,8 +11,8 @@
  * secrets list and details, the package's exported file and its unzipped entries), the
  * emulator's stdout and stderr, and every file of the data folder (raw bytes). Zero occurrences.
  *
- * Package `other` meanwhile names `crm` (leaky's connection) and declares its own `crm` naming
- * the same secret: neither resolves it, and its listener never receives it.
+ * Meanwhile package `borrower` names `crm` (leaky's connection) and package `other` declares its
+ * own `crm` naming the same secret: neither resolves it, and other's listener never receives it.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -175,13 +175,16 @@ describe('hostile: connection secrets never leak', () => {
       'other',
       1,
       {
-        'steal/Borrow': `outputs:\n  v:\n    type: object\nsteps:\n  - kind: http\n    connection: crm2\n    output: v\n`,
         'steal/SameName': `outputs:\n  v:\n    type: object\nsteps:\n  - kind: http\n    connection: crm\n    path: /split\n    output: v\n`,
       },
       { crm: CRM(evil.url) },
     );
     assert.equal((await call(gw, 'POST', '/api/v1/packages', other)).status, 201);
     assert.equal((await call(gw, 'POST', '/api/v1/packages/other/versions/1/publish')).status, 200);
+    // A package with no connection of its own names leaky's `crm` (by an expression: a literal name is refused at upload).
+    const borrower = await buildPackage('borrower', 1, { 'steal/Borrow': `outputs:\n  v:\n    type: object\nsteps:\n  - kind: http\n    connection: "= 'crm'"\n    path: /split\n    output: v\n` });
+    assert.equal((await call(gw, 'POST', '/api/v1/packages', borrower)).status, 201);
+    assert.equal((await call(gw, 'POST', '/api/v1/packages/borrower/versions/1/publish')).status, 200);
 
     const set = await call(gw, 'PUT', `/api/v1/secrets/${NAME}`, { value: VALUE, grants: [{ package: 'leaky', connection: 'crm' }] });
     assert.equal(set.status, 201, JSON.stringify(set.body));
@@ -234,10 +237,12 @@ describe('hostile: connection secrets never leak', () => {
   });
 
   test('another package gets nothing: naming the connection of leaky, or declaring its own of the same name', async () => {
-    const borrow = await call(gw, 'POST', startPath('steal/Borrow', { packageName: 'other' }), {});
+    const before = crm.auths.length;
+    const borrow = await call(gw, 'POST', startPath('steal/Borrow', { packageName: 'borrower' }), {});
     answers.push(JSON.stringify(borrow.body));
     assert.equal(borrow.status, 500);
-    assert.match(borrow.body.error.message, /Connection 'crm2' is not in package other version 1/);
+    assert.match(borrow.body.error.message, /Connection 'crm' is not in package borrower version 1/);
+    assert.equal(crm.auths.length, before, "leaky's endpoint was not called for another package");
     const same = await call(gw, 'POST', startPath('steal/SameName', { packageName: 'other' }), {});
     answers.push(JSON.stringify(same.body));
     assert.equal(same.status, 500);

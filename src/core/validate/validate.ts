@@ -185,8 +185,9 @@ function partialDraft(file: ParsedFile): PackageDraftDocument | undefined {
  * - a definition the draft names that does not exist → error (`unknown-definition`);
  * - a flow that an included flow runs (transitively) and that is not in the package → error
  *   (`missing-dependency`): the flows a package depends on cannot be left out;
- * - a connection an included flow uses that is not in the package → warning locally
- *   (`missing-reference`); with a remote, an error unless the remote has it;
+ * - a connection an included flow uses that is not in the package → error (`missing-reference`):
+ *   a package uses only its own connections (a gateway never lends one package's connection to
+ *   another's flows, and its secrets are granted per package and connection);
  * - a replacement whose `from` is not referenced (`unused-replacement`) or whose `to` is unknown
  *   (`unknown-replacement-target`) → warning;
  * plus every problem of the draft file and of the included definitions' files.
@@ -303,26 +304,17 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
         if (ws.has('flow', target)) queue.push({ id: target, origin });
       } else if (inPackage) {
         if (included.connection.has(target)) continue;
-        if (remote?.has('connection', target)) continue;
         addMissing('connection', target, id);
         const key = `${id}->${target}`;
         if (reportedConnection.has(key)) continue;
         reportedConnection.add(key);
-        if (remote) {
-          report(
-            'error',
-            'missing-reference',
-            `flow '${id}' uses connection '${target}'${via}, which is neither in the package nor on the target gateway`,
-            at(flowEntry(id)),
-          );
-        } else {
-          report(
-            'warning',
-            'missing-reference',
-            `flow '${id}' uses connection '${target}'${via}, which is not in the package; the target gateway must already have it`,
-            at(flowEntry(id)),
-          );
-        }
+        report(
+          'error',
+          'missing-reference',
+          `flow '${id}' uses connection '${target}'${via}, which is not in the package; add it: a package uses only its own connections` +
+            (ws.has('connection', target) ? '' : ` (and '${target}' does not exist in the workspace)`),
+          at(flowEntry(id)),
+        );
       }
     }
   }

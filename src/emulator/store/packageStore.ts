@@ -41,6 +41,7 @@ import type { DefinitionKind } from '../../core/model/definition';
 import type { Schedule } from '../../core/model/schedule';
 import type { Trigger } from '../../core/model/trigger';
 import { definitionPath } from '../../core/workspace/layout';
+import { referencesOf } from '../../core/graph/references';
 import { parseWorkspaceFile } from '../../core/workspace/parseFile';
 import { isPackageName } from '../../core/model/packageDraft';
 import { isReservedName } from '../../core/model/reservedNames';
@@ -247,6 +248,19 @@ export class PackageStore {
         { field: 'manifest.name', message: 'reserved name' },
       ]);
     }
+    // A package uses only its own connections: a flow naming one the file does not carry could never run.
+    const carried = new Set(parsed.connections.map((c) => c.id));
+    const missingConnections: ApiErrorDetail[] = [];
+    for (const f of parsed.flows) {
+      for (const ref of referencesOf(f)) {
+        if (ref.to.kind !== 'connection' || carried.has(ref.to.id) || missingConnections.length >= 20) continue;
+        missingConnections.push({
+          field: `${definitionPath('flow', f.id)}.${ref.path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[')}`,
+          message: `uses connection '${ref.to.id}', which is not in the package (a package uses only its own connections)`,
+        });
+      }
+    }
+    if (missingConnections.length) throw invalidPackageFile(missingConnections);
     // The name and version become a file path: bounded before anything is written.
     if (manifest.name.length > LIMITS.nameLength) {
       throw new ApiError(400, 'invalid-package-file', `Invalid package file: manifest.name: at most ${LIMITS.nameLength} characters (found ${manifest.name.length})`, [
