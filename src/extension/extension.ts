@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { deleteConnectionSecret, setConnectionSecret, type SetSecretPreset } from './secrets/secretsCommands';
 import type { Workspace } from '../core/workspace/workspace';
 import { Diagnostics } from './diagnostics/diagnostics';
 import { ExecutionEvents, type ExecutionEventsListener } from './executions/executionEvents';
@@ -158,6 +159,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.showSchedules', 'Show Schedules', (arg) => showSchedules(services, schedulesPanels, arg));
   command('flowgate.showTriggers', 'Show Triggers', (arg) => showTriggers(services, triggersPanels, arg));
   command('flowgate.sendTestTrap', 'Send Test Trap', (arg) => sendTestTrapCommand(services, triggersPanels, arg));
+  command('flowgate.setConnectionSecret', 'Set Connection Secret', (arg, preset) => setConnectionSecret(services, arg, isPreset(preset) ? preset : {}));
+  command('flowgate.deleteConnectionSecret', 'Delete Connection Secret', (arg, name) => deleteConnectionSecret(services, arg, name));
 
   // Load (and validate) the workspace once activation has returned, so the Problems panel fills
   // without waiting for the user to open the view.
@@ -191,4 +194,11 @@ export async function deactivate(): Promise<void> {
   const local = localGateway;
   localGateway = undefined;
   if (local) await local.stop().catch(() => undefined);
+}
+
+/** A `Set Connection Secret` preset given as a command argument (tests): only the fields it may hold. */
+function isPreset(v: unknown): v is SetSecretPreset {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return Object.keys(o).every((k) => k === 'name' || k === 'grants' || k === 'value') && (o.name === undefined || typeof o.name === 'string') && (o.value === undefined || typeof o.value === 'string') && (o.grants === undefined || Array.isArray(o.grants));
 }
