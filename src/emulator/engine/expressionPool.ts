@@ -105,7 +105,7 @@ export class ExpressionPool {
       execArgv: [...execArgv, `--max-old-space-size=${this.memoryMb}`, '--max-semi-space-size=4', '--stack-size=984'],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-      // Nothing of the gateway's environment (connection secrets live there) but what Node needs.
+      // Nothing of the gateway's environment (it may hold credentials) but what Node needs.
       env: { FLOWGATE_EXPRESSION_WORKER: '1', PATH: process.env.PATH ?? '', ...(process.env.TZ ? { TZ: process.env.TZ } : {}) },
     });
     hold(child, false);
