@@ -267,8 +267,9 @@ describe('execution history: a record never throws into its writer', () => {
 
 describe('expression processes see nothing of the gateway and run below it', () => {
   after(() => closeExpressionPool());
-  test('an expression process does not inherit the gateway environment (connection secrets live there), runs niced, leaves a core free', async () => {
-    process.env.FLOWGATE_SECRET_PROBE = 'do-not-leak';
+  test('an expression process does not inherit the gateway environment (credentials may live there), runs niced, leaves a core free', async () => {
+    const saved = process.env.FLOWGATE_CLIENT_SECRET;
+    process.env.FLOWGATE_CLIENT_SECRET = 'do-not-leak';
     try {
       const own = new ExpressionPool(1);
       try {
@@ -279,7 +280,7 @@ describe('expression processes see nothing of the gateway and run below it', () 
         const pid = (own as unknown as { slots: { child: { pid: number } }[] }).slots[0].child.pid;
         const { readFileSync } = await import('node:fs');
         const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
-        assert.doesNotMatch(environ, /do-not-leak|FLOWGATE_SECRET/);
+        assert.doesNotMatch(environ, /do-not-leak|FLOWGATE_CLIENT_SECRET/);
         assert.match(environ, /FLOWGATE_EXPRESSION_WORKER=1/);
         const os = await import('node:os');
         assert.equal(os.getPriority(pid), 10, 'expression processes run below the gateway');
@@ -288,7 +289,8 @@ describe('expression processes see nothing of the gateway and run below it', () 
         own.close();
       }
     } finally {
-      delete process.env.FLOWGATE_SECRET_PROBE;
+      if (saved === undefined) delete process.env.FLOWGATE_CLIENT_SECRET;
+      else process.env.FLOWGATE_CLIENT_SECRET = saved;
     }
   });
 });

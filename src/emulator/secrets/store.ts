@@ -110,7 +110,7 @@ export class SecretStore {
         grants: grants ?? old?.grants ?? [],
         createdAt: old?.createdAt ?? now,
         updatedAt: now,
-        ...(old?.createdBy ?? by ? { createdBy: old ? old.createdBy : by } : {}),
+        ...(old ? (old.createdBy ? { createdBy: old.createdBy } : {}) : by ? { createdBy: by } : {}),
         ...(by ? { updatedBy: by } : {}),
       });
       return { created: !old };
