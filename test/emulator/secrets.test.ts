@@ -151,7 +151,7 @@ describe('connection secrets', () => {
       // pkgb's own connection naming the same secret is not granted.
       const other = await run(gw, 'pkgb', 'x/Other');
       assert.equal(stepError(other), 'secret-not-granted', JSON.stringify(other.body));
-      assert.match(other.body.error.message, /Connection 'other' names secret 'CRM_TOKEN'/);
+      assert.match(other.body.error.message, /^Connection 'other' of package pkgb names secret 'CRM_TOKEN', which this gateway does not grant to it \(an Admin grants it with `flowgate secret set CRM_TOKEN --connection pkgb\/other`/);
 
       // pkgc declares `crm` — the granted connection's name — pointing at its own listener.
       await publish(gw, 'pkgc', { 'x/Call': CALL_CRM }, { crm: connection(evil.url) });
@@ -161,7 +161,7 @@ describe('connection secrets', () => {
       await publish(gw, 'pkgd', { 'x/Call': CALL_CRM }, { crm: connection(evil.url, 'NO_SUCH_SECRET') });
       const missing = await run(gw, 'pkgd');
       assert.equal(stepError(missing), 'secret-not-granted');
-      assert.equal(missing.body.error.message.replaceAll('NO_SUCH_SECRET', 'CRM_TOKEN'), sameName.body.error.message);
+      assert.equal(missing.body.error.message.replaceAll('NO_SUCH_SECRET', 'CRM_TOKEN').replaceAll('pkgd', 'pkgc'), sameName.body.error.message);
       assert.deepEqual(evil.auths, [], 'the hostile listener was never called');
     } finally {
       await evil.close();
@@ -204,7 +204,10 @@ describe('connection secrets on disk', () => {
       const first = await startEmulatorProcess({ dataDir });
       await publish(first, 'pkga', { 'x/Call': CALL_CRM }, { crm: connection(crm.url) });
       assert.equal((await call(first, 'PUT', '/api/v1/secrets/CRM_TOKEN', { value: VALUE, grants: [{ package: 'pkga', connection: 'crm' }] })).status, 201);
-      // Killed right after the answer: the answer means it is on disk.
+      // Many changes at once: each answered change is on disk.
+      const many = await Promise.all(Array.from({ length: 20 }, (_, i) => call(first, 'PUT', `/api/v1/secrets/MANY_${i}`, { value: `many-value-${i}-xyz` })));
+      assert.deepEqual(many.map((r) => r.status), Array(20).fill(201));
+      // Killed right after the answers: an answer means it is on disk.
       await first.kill();
       const file = path.join(dataDir, 'secrets.json');
       const text = readFileSync(file, 'utf8');
@@ -214,7 +217,9 @@ describe('connection secrets on disk', () => {
 
       const second = await startEmulatorProcess({ dataDir });
       try {
-        assert.deepEqual((await call(second, 'GET', '/api/v1/secrets')).body.secrets.map((s: { name: string }) => s.name), ['CRM_TOKEN']);
+        const names = (await call(second, 'GET', '/api/v1/secrets')).body.secrets.map((s: { name: string }) => s.name);
+        assert.equal(names.length, 21);
+        assert.ok(names.includes('CRM_TOKEN') && names.includes('MANY_19'), names.join());
         assert.equal((await run(second, 'pkga')).status, 200);
         assert.equal(crm.auths.at(-1), `Bearer ${VALUE}`);
         assert.equal((await call(second, 'PUT', '/api/v1/secrets/OTHER', { value: 'other-value-1234' })).status, 201);

@@ -23,9 +23,10 @@ export interface EngineHost {
   /**
    * The value of the secret a connection of the execution's package names (connections reference
    * secrets, never hold them): only when the gateway's secret store has it AND grants it to that
-   * connection of that package. Otherwise undefined — the same whether missing or not granted.
+   * connection of that package. Otherwise it throws FlowError `secret-not-granted` naming the
+   * connection and the secret — the same error whether the secret is missing or not granted.
    */
-  secret(name: string, connection: string): string | undefined;
+  secret(name: string, connection: string): string;
   /**
    * The header an http step adds to a request it sends to this gateway itself, so that the
    * execution it starts joins this execution's tree (depth, size and concurrency budgets, and

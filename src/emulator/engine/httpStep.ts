@@ -97,14 +97,9 @@ export async function runHttpStep(step: HttpStep, ctx: RunContext, label: string
     }
     if (c.timeoutSeconds !== undefined) timeoutSeconds = c.timeoutSeconds;
     if (c.auth && c.auth.type !== 'none') {
+      // Throws `secret-not-granted` (one error whether missing or not granted) when the store does not grant it.
       const secret = ctx.host.secret(c.auth.secret, conn.id);
-      if (secret === undefined) {
-        // One message whether the secret is missing or not granted: a flow learns nothing of other secrets.
-        throw new FlowError(
-          'secret-not-granted',
-          `Connection '${conn.id}' names secret '${c.auth.secret}', which this gateway does not grant to it (an Admin sets it with \`flowgate secret set ${c.auth.secret} --connection <package>/${conn.id}\`)`,
-        );
-      } else if (c.auth.type === 'bearer') {
+      if (c.auth.type === 'bearer') {
         headers['Authorization'] = `Bearer ${secret}`;
         sensitive.values.push(secret);
       } else {

@@ -414,7 +414,17 @@ export class ExecutionManager {
         return found;
       },
       // Only a secret granted to this connection of this package (secrets/store.ts).
-      secret: (name, connection) => this.secrets?.resolve(name, record.packageName, connection),
+      secret: (name, connection) => {
+        const value = this.secrets?.resolve(name, record.packageName, connection);
+        if (value !== undefined) return value;
+        // One message whether the secret is missing or not granted: a flow learns nothing of other secrets.
+        const grant = `${record.packageName}/${connection}`;
+        throw new FlowError(
+          'secret-not-granted',
+          `Connection '${connection}' of package ${record.packageName} names secret '${name}', which this gateway does not grant to it ` +
+            `(an Admin grants it with \`flowgate secret set ${name} --connection ${grant}\`, or \`flowgate secret grant\` for an existing one)`,
+        );
+      },
       treeHeader: () => this.treeHeader(record.id),
       runChild: async (flowRef, inputs, mode, step) => {
         if (signal.aborted) throw new StoppedError();
