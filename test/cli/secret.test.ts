@@ -73,6 +73,35 @@ describe('flowgate secret', () => {
     assert.equal(doc.secret.grants.length, 2);
   });
 
+  test('on a terminal the value is typed at a prompt that shows nothing of it', async () => {
+    // util-linux `script` gives the command a pseudo-terminal; the value is typed once the prompt is there.
+    const typed = `${VALUE}-typed`;
+    const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FLOWGATE_DATA: gw.dataDir };
+    for (const k of Object.keys(e)) if (k.startsWith('FLOWGATE_') && k !== 'FLOWGATE_DATA') delete e[k];
+    const cmd = [process.execPath, '--import', 'tsx', path.join(REPO, 'src', 'cli', 'main.ts'), 'secret', 'set', 'TYPED', '--connection', 'network-ops/crm', '--gateway', gw.url]
+      .map((a) => `'${a.replace(/'/g, `'\\''`)}'`)
+      .join(' ');
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: REPO, env: e, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let sent = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      if (!sent && out.includes('(not shown): ')) {
+        sent = true;
+        child.stdin.write(`${typed}\r`);
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    outputs.push(out);
+    assert.equal(code, 0, out);
+    assert.match(out, /Value of TYPED \(not shown\): /);
+    assert.ok(!out.includes(typed), `the terminal showed the value: ${out}`);
+    assert.match(out, /set secret TYPED {2}→ network-ops\/crm/);
+    assert.equal((await call(gw, 'GET', '/api/v1/secrets/TYPED')).status, 200);
+    assert.equal((await call(gw, 'DELETE', '/api/v1/secrets/TYPED')).status, 204);
+  });
+
   test('the value is never taken from the command line; an empty or short one is refused', async () => {
     const argv = await fg(['secret', 'set', 'CRM_TOKEN', '--value', VALUE], '');
     assert.equal(argv.code, 2);
