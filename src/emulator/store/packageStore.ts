@@ -42,7 +42,6 @@ import type { Schedule } from '../../core/model/schedule';
 import type { Trigger } from '../../core/model/trigger';
 import { definitionPath } from '../../core/workspace/layout';
 import { referencesOf } from '../../core/graph/references';
-import { parseWorkspaceFile } from '../../core/workspace/parseFile';
 import { isPackageName } from '../../core/model/packageDraft';
 import { isReservedName } from '../../core/model/reservedNames';
 import { matchesCurrentVersion } from './versionSettings';
@@ -635,26 +634,6 @@ export class PackageStore {
     if (!bytes) return undefined;
     const src = (await readPackageFile(new Uint8Array(bytes))).sources.find((s) => s.kind === kind && s.id === id);
     return src ? { text: src.text, sha256: d.sha256 } : undefined;
-  }
-
-  /** A connection from the repository (the version that last wrote it, or its text), for flows whose package lacks it. */
-  async repositoryConnection(id: string): Promise<ConnectionDefinition | undefined> {
-    const d = this.definition('connection', id);
-    if (!d) return undefined;
-    if (this.hasVersion(d.source.packageName, d.source.version)) {
-      const c = await this.versionContents(d.source.packageName, d.source.version).catch(() => undefined);
-      const hit = c?.connections.get(id);
-      if (hit) return hit;
-    }
-    // The version that wrote it was deleted: the repository's text is still a content file.
-    const text = await this.content.get(d.sha256);
-    if (text === undefined) return undefined;
-    try {
-      const parsed = parseWorkspaceFile(definitionPath('connection', id), text).definition;
-      return parsed?.kind === 'connection' ? parsed : undefined;
-    } catch {
-      return undefined;
-    }
   }
 
   private definition(kind: DefinitionKind, id: string) {
