@@ -182,6 +182,15 @@ describe('connection secrets', () => {
     assert.equal(stepError(await run(gw, 'pkga')), 'secret-not-granted');
   });
 
+  test('Create New Version keeps a package on its own connections: removing one a flow uses is refused naming the field', async () => {
+    const r = await call(gw, 'POST', '/api/v1/packages/pkga/versions/1/new-version', { remove: [{ kind: 'connection', id: 'crm' }] });
+    assert.equal(r.status, 400, JSON.stringify(r.body));
+    assert.deepEqual(r.body.error.details, [
+      { field: 'remove[0]', message: 'connection crm is used by flow x/Call, which stays in the new version; a package uses only its own connections' },
+    ]);
+    assert.deepEqual((await call(gw, 'GET', '/api/v1/packages/pkga')).body.versions.map((v: { version: number }) => v.version), [1]);
+  });
+
   test('audit: set, grants and delete recorded with the name and grants, never the value', async () => {
     const audit = await call(gw, 'GET', '/api/v1/audit?limit=500');
     const recs = audit.body.records.filter((r: { secret?: string }) => r.secret === 'CRM_TOKEN');

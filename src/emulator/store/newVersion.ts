@@ -85,11 +85,16 @@ const label = (r: Ref) => `${r.kind} ${r.id}`;
 
 /** Flow ids a flow text runs (literal run-flow references). */
 function flowsRunBy(src: DefinitionSource): string[] {
+  return referencedBy(src, 'flow');
+}
+
+/** The ids a flow's text names literally, of one kind (flows it runs, connections it uses). */
+function referencedBy(src: DefinitionSource, kind: DefinitionKind): string[] {
   if (src.kind !== 'flow') return [];
   const parsed = parseWorkspaceFile(definitionPath('flow', src.id), src.text);
   if (!parsed.definition) return [];
   return referencesOf(parsed.definition)
-    .filter((r) => r.to.kind === 'flow')
+    .filter((r) => r.to.kind === kind)
     .map((r) => r.to.id);
 }
 
@@ -200,6 +205,21 @@ export async function createNewVersion(
         problems.push({
           field: `remove[${i}]`,
           message: `flow ${r.id} is run by ${settings.join(', ')} of ${where}, which the new version inherits; change or delete ${settings.length > 1 ? 'them' : 'it'} first`,
+        });
+      }
+    }
+    // A package uses only its own connections: each one a flow of the new version uses must be in it.
+    for (const src of result.values()) {
+      for (const c of new Set(referencedBy(src, 'connection'))) {
+        const key = definitionKey('connection', c);
+        if (result.has(key)) continue;
+        const at = removed.get(key);
+        problems.push({
+          field: at !== undefined ? `remove[${at}]` : (fieldOf.get(definitionKey('flow', src.id)) ?? 'add'),
+          message:
+            at !== undefined
+              ? `connection ${c} is used by flow ${src.id}, which stays in the new version; a package uses only its own connections`
+              : `flow ${src.id} uses connection ${c}, which the new version would not carry; add it too (a package uses only its own connections)`,
         });
       }
     }
