@@ -35,10 +35,10 @@ export const LIMITS = {
   /** SNMPv3 users on one gateway. */
   snmpUsers: 1000,
   /** Connection secrets on one gateway; characters of one value (UTF-16 units, at least secretValueMin); grants of one secret. */
-  connectionSecrets: 1000,
+  connectionSecrets: 500,
   secretValueLength: 8192,
   secretValueMin: 4,
-  secretGrants: 256,
+  secretGrants: 64,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */
   conditionListItems: 256,
   /** Store quotas: definitions in one package version, bytes of one definition text, of a version's manifest.json. */

@@ -6,8 +6,8 @@
  * own stderr (main.ts `describeForLog`, the manager's warnings).
  *
  * Each value is masked as written, percent-encoded (a URL in an error message) and in base64 (a
- * Basic credential). One regular expression of all of them, rebuilt when the set changes, so a
- * text is scanned once however many secrets there are.
+ * Basic credential). The forms are indexed by a hash of their first characters, rebuilt when the
+ * set changes, so a text is scanned once however many secrets there are.
  */
 import { LIMITS } from '../../core/limits';
 
@@ -18,7 +18,7 @@ class SecretMask {
   private readonly live = new Map<string, number>();
   /** Values no store holds any more, oldest first (bounded). */
   private readonly former: string[] = [];
-  private pattern: RegExp | null = null;
+  private heads: Map<number, string[]> | null = null;
   private dirty = false;
 
   /** A store holds this value (from now on it is masked). */
@@ -43,8 +43,13 @@ class SecretMask {
     return this.live.size === 0 && this.former.length === 0;
   }
 
-  private regex(): RegExp | null {
-    if (!this.dirty) return this.pattern;
+  /**
+   * Every form to mask, indexed by a hash of its first HEAD characters (each form has at least
+   * that many): a text is scanned once, position by position, and a form is compared only where
+   * its head's hash matches — linear in the text whatever the number of secrets.
+   */
+  private index(): Map<number, string[]> | null {
+    if (!this.dirty) return this.heads;
     const forms = new Set<string>();
     for (const v of [...this.live.keys(), ...this.former]) {
       forms.add(v);
@@ -54,19 +59,40 @@ class SecretMask {
       forms.add(b64);
       forms.add(b64.replace(/=+$/, ''));
     }
+    const heads = new Map<number, string[]>();
+    for (const f of forms) {
+      if (f.length < HEAD) continue;
+      const h = headHash(f, 0);
+      const list = heads.get(h) ?? [];
+      list.push(f);
+      heads.set(h, list);
+    }
     // Longest first, so a value that contains another is masked whole.
-    const sorted = [...forms].filter((f) => f.length >= LIMITS.secretValueMin).sort((a, b) => b.length - a.length);
-    this.pattern = sorted.length ? new RegExp(sorted.map(escape).join('|'), 'g') : null;
+    for (const list of heads.values()) list.sort((a, b) => b.length - a.length);
+    this.heads = heads.size ? heads : null;
     this.dirty = false;
-    return this.pattern;
+    return this.heads;
   }
 
   /** The text with every secret value replaced by `***`. */
   text(s: string): string {
-    const re = this.empty ? null : this.regex();
-    if (!re) return s;
-    re.lastIndex = 0;
-    return re.test(s) ? s.replace(re, MASK) : s;
+    const heads = this.empty ? null : this.index();
+    if (!heads || s.length < HEAD) return s;
+    let out = '';
+    let from = 0;
+    const last = s.length - HEAD;
+    for (let i = 0; i <= last; ) {
+      const list = heads.get(headHash(s, i));
+      const hit = list?.find((f) => s.startsWith(f, i));
+      if (hit === undefined) {
+        i++;
+        continue;
+      }
+      out += s.slice(from, i) + MASK;
+      i += hit.length;
+      from = i;
+    }
+    return from === 0 ? s : out + s.slice(from);
   }
 
   /** A JSON-like value with every string (and key) masked; the same value when nothing needed masking. */
@@ -101,7 +127,13 @@ class SecretMask {
   }
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+/** Characters of a form's head (LIMITS.secretValueMin: no form is shorter). */
+const HEAD = LIMITS.secretValueMin;
+const headHash = (s: string, i: number): number => {
+  let h = 0;
+  for (let k = 0; k < HEAD; k++) h = (Math.imul(h, 31) + s.charCodeAt(i + k)) | 0;
+  return h;
+};
 
 /** The process's mask (every gateway of the process adds its store's values). */
 export const secretMask = new SecretMask();
