@@ -102,6 +102,9 @@ export const LIMITS = {
   ldapStringLength: 1024,
   /** Groups one LDAP lookup returns at most (nested ones included). */
   ldapGroupsMax: 10_000,
+  /** TLS (gateway.yaml `tls`): a certFile or keyFile path's length; bytes of one PEM file read at start. */
+  tlsPathLength: 4096,
+  tlsPemBytes: 1024 * 1024,
   /** Access tokens: lifetime in seconds (default, least, most); seconds of clock skew a token's exp/nbf are checked with. */
   accessTokenTtlSeconds: 300,
   accessTokenTtlMinSeconds: 30,
