@@ -110,6 +110,8 @@ export const LIMITS = {
   accessTokenTtlMinSeconds: 30,
   accessTokenTtlMaxSeconds: 3600,
   tokenClockToleranceSeconds: 5,
+  /** Verified access tokens the gateway remembers until they expire (the signature is checked once per token). */
+  verifiedTokenCacheEntries: 1000,
   /** An Authorization header's bytes (a bearer JWT is a few hundred). */
   authorizationHeaderBytes: 8 * 1024,
   /** scrypt hashes (scrypt$N$r$p$salt$hash): largest cost N, block size r and parallelism p accepted (memory 128·N·r bytes). */

@@ -29,6 +29,8 @@ export interface EmulatorProcessOptions {
   args?: string[];
   /** How long to wait for the ready line and /healthz (default 10 s). */
   timeoutMs?: number;
+  /** Flags for node itself, before the bundle (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
   /** PEM of the CA to trust when the emulator serves HTTPS (gateway.yaml `tls`), for the /healthz wait. */
   ca?: string;
 }
@@ -162,7 +164,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('FLOWGATE_')) delete env[k];
   Object.assign(env, opts.env ?? {});
-  const args = [EMULATOR_BUNDLE, '--port', String(opts.port ?? 0), '--data', dataDir];
+  const args = [...(opts.nodeArgs ?? []), EMULATOR_BUNDLE, '--port', String(opts.port ?? 0), '--data', dataDir];
   if (opts.name) args.push('--name', opts.name);
   // A free SNMP trap port too, unless the caller chose one (the default 1162 would clash between tests).
   if (!(opts.args ?? []).includes('--snmp-port') && opts.env?.FLOWGATE_SNMP_PORT === undefined) args.push('--snmp-port', '0');
