@@ -53,6 +53,14 @@ describe('a non-loopback bind without TLS', () => {
       assert.match(gw.output(), /WARNING: --insecure-bind: the Flowgate emulator is bound to/);
       assert.match(gw.output(), /UNENCRYPTED/);
       assert.equal((await fetch(`${gw.url}/healthz`)).status, 200);
+      // HTTP Basic from a non-loopback address over plain HTTP is refused before any password is checked.
+      const basic = await fetch(`${gw.url}/api/default/default/flows/x%2FRun/executions`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('someone:some-password').toString('base64')}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(basic.status, 401);
+      assert.match(((await basic.json()) as { error: { message: string } }).error.message, /over TLS or loopback only/);
     } finally {
       assert.equal(await gw.stop(), 0);
     }

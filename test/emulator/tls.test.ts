@@ -17,11 +17,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { httpsGet, REPO_ROOT, runEmulatorToExit, startEmulatorProcess } from '../support/emulatorProcess';
 import { buildPackage } from './helpers';
+import { hashSecret } from '../../src/core/gatewayConfig/scrypt';
 import { externalAddress, makeCert } from '../support/tlsFiles';
 
 const FLOW = 'outputs:\n  done:\n    type: boolean\nsteps:\n  - kind: set\n    values:\n      done: true\n';
 
 const CONFIG_HEAD = 'directory:\n  kind: embedded\n  users: []\n  groups:\n    - name: flowgate-admins\n      members: []\n';
+const BASIC_PASSWORD = 'tls-user-password-0123';
+
+/** One HTTPS request trusting `ca`; the body parsed as JSON when it is. */
+function httpsCall(url: string, ca: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method, ca, headers }, (res) => {
+      let t = '';
+      res.setEncoding('utf8').on('data', (c: string) => (t += c)).on('end', () => {
+        let parsed: unknown = t;
+        try {
+          parsed = JSON.parse(t);
+        } catch {
+          /* not JSON */
+        }
+        resolve({ status: res.statusCode ?? 0, body: parsed });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 let dir: string;
 let ext: string;
@@ -97,7 +119,12 @@ function probe(url: string, dataDir: string, packageFile: string, extraCa: strin
 
 describe('with tls, a non-loopback bind serves HTTPS', () => {
   test('https URL, issuer and audience; a trusting client gets tokens and runs a flow; an untrusting one and plain HTTP fail', async () => {
-    const cfg = config('good', 'tls:\n  certFile: gateway.crt\n  keyFile: gateway.key\n');
+    const cfg = path.join(dir, 'good.yaml');
+    writeFileSync(
+      cfg,
+      `directory:\n  kind: embedded\n  users:\n    - {name: tls-user, passwordHash: "${await hashSecret(BASIC_PASSWORD)}"}\n` +
+        `  groups:\n    - {name: flowgate-admins, members: []}\ntls:\n  certFile: gateway.crt\n  keyFile: gateway.key\n`,
+    );
     const ca = readFileSync(good.cert, 'utf8');
     const gw = await startEmulatorProcess({ args: ['--host', ext, '--config', cfg], ca });
     try {
@@ -134,6 +161,13 @@ describe('with tls, a non-loopback bind serves HTTPS', () => {
       const claims = JSON.parse(Buffer.from((JSON.parse(tokenAnswer) as { access_token: string }).access_token.split('.')[1], 'base64url').toString('utf8'));
       assert.equal(claims.iss, `${gw.url}/oauth`);
       assert.equal(claims.aud, gw.url);
+
+      // HTTP Basic from a non-loopback address is accepted over TLS (plain HTTP refuses it: bind.test.ts), and recorded as the user.
+      const basic = `Basic ${Buffer.from(`tls-user:${BASIC_PASSWORD}`).toString('base64')}`;
+      const run = await httpsCall(`${gw.url}/api/default/default/flows/x%2FRun/executions?packageName=tls-probe`, ca, 'POST', { authorization: basic, 'content-type': 'application/json' }, '{}');
+      assert.equal(run.status, 200, JSON.stringify(run.body));
+      const detail = await httpsCall(`${gw.url}/api/v1/executions/${run.body.executionId}`, ca, 'GET', { authorization: `Bearer ${JSON.parse(tokenAnswer).access_token}` });
+      assert.deepEqual(detail.body.initiator, { type: 'user', name: 'tls-user' });
       const untrusted = await probe(gw.url, gw.dataDir, packageFile, other.cert);
       assert.ok(untrusted.error, `a client that does not trust the certificate is refused: ${JSON.stringify(untrusted)}`);
       assert.equal(untrusted.health, undefined);
