@@ -162,6 +162,13 @@ describe('with tls, a non-loopback bind serves HTTPS', () => {
       assert.equal(claims.iss, `${gw.url}/oauth`);
       assert.equal(claims.aud, gw.url);
 
+      // The browser policy knows its own origin is https: over TLS (the sign-in form posts with it); http: is another origin.
+      const own = await httpsCall(`${gw.url}/api/v1/packages`, ca, 'GET', { origin: gw.url, authorization: `Bearer ${JSON.parse(tokenAnswer).access_token}` });
+      assert.equal(own.status, 200, JSON.stringify(own.body));
+      const plainOrigin = await httpsCall(`${gw.url}/api/v1/packages`, ca, 'GET', { origin: `http://${ext}:${gw.port}` });
+      assert.equal(plainOrigin.status, 403);
+      assert.equal(plainOrigin.body.error.code, 'forbidden-origin');
+
       // HTTP Basic from a non-loopback address is accepted over TLS (plain HTTP refuses it: bind.test.ts), and recorded as the user.
       const basic = `Basic ${Buffer.from(`tls-user:${BASIC_PASSWORD}`).toString('base64')}`;
       const run = await httpsCall(`${gw.url}/api/default/default/flows/x%2FRun/executions?packageName=tls-probe`, ca, 'POST', { authorization: basic, 'content-type': 'application/json' }, '{}');
