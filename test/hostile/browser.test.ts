@@ -181,7 +181,7 @@ describe('binding beyond loopback', () => {
     const gw = await startEmulatorProcess({ args: ['--host', '0.0.0.0', '--insecure-bind'] });
     try {
       const out = gw.output();
-      assert.match(out, /WARNING: the Flowgate emulator is bound to 0\.0\.0\.0:\d+/);
+      assert.match(out, /WARNING: --insecure-bind: the Flowgate emulator is bound to 0\.0\.0\.0:\d+/);
       assert.match(out, /reachable from OTHER MACHINES/);
       assert.match(out, /WARNING: --insecure-bind/);
       assert.match(out, /PLAIN HTTP \(no tls in gateway\.yaml\)/);
