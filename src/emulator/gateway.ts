@@ -246,7 +246,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   return { url: reach.urls[0], urls: reach.urls, exposed: reach.exposed, tls: tls !== undefined, boundAddress, port, snmpPort, host: options.host, name: options.name, dataDir: options.dataDir, close };
 }
 
-/** Why a non-loopback bind without TLS is refused, and the two ways on. */
+/** Why a non-loopback bind without TLS is refused, and the three ways on. */
 function insecureBindRefusal(host: string, configFile: string): string {
   return (
     `Refusing to bind to ${host}: it is not a loopback address, and the gateway has no TLS configured, so access tokens, ` +
