@@ -19,7 +19,7 @@ import { ConfigError, loadGatewayConfig, writeLocalAdmin } from './auth/config';
 import { loadSigningKeys } from './auth/keys';
 import { AuthService } from './auth/service';
 import { AuditLog } from './store/audit';
-import { isLoopbackHost, loadTls, type TlsMaterial } from './http/tls';
+import { bindScope, loadTls, type TlsMaterial } from './http/tls';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -128,11 +128,16 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
       }
     }
     // Beyond loopback, tokens, secrets and flow data would cross the network in the clear: refused unless forced.
-    if (!tls && !options.insecureBind && !(await isLoopbackHost(options.host))) throw new ConfigError(insecureBindRefusal(options.host, loaded.file));
+    if (!tls && !options.insecureBind) {
+      const scope = await bindScope(options.host);
+      if (scope === 'unresolved') throw new GatewayStartError(`Cannot listen on host ${options.host}: address not available (the name does not resolve)`, 1);
+      if (scope === 'other') throw new ConfigError(insecureBindRefusal(options.host, loaded.file));
+    }
     auth = new AuthService(loaded.config, await loadSigningKeys(options.dataDir), options.dataDir, audit);
   } catch (err) {
     await store.flush().catch(() => undefined);
     if (err instanceof ConfigError) throw new GatewayStartError(err.message, err.exitCode);
+    if (err instanceof GatewayStartError) throw err;
     throw new GatewayStartError(`Cannot set up identity and access in ${options.dataDir}: ${(err as Error).message}`, 1);
   }
   let history: JsonlExecutionHistory;

@@ -39,6 +39,12 @@ describe('a non-loopback bind without TLS', () => {
     }
   });
 
+  test('a name that does not resolve is refused (exit 1) before anything listens', async () => {
+    const r = await runEmulatorToExit(['--port', '0', '--snmp-port', '0', '--data', path.join(dir, 'unresolved'), '--host', 'no-such-host.invalid']);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /Cannot listen on host no-such-host\.invalid: address not available/);
+  });
+
   test('a bad FLOWGATE_INSECURE_BIND is a usage error', async () => {
     const r = await runEmulatorToExit(['--port', '0', '--snmp-port', '0', '--data', path.join(dir, 'bad-env')], { FLOWGATE_INSECURE_BIND: 'maybe' });
     assert.equal(r.code, 2);

@@ -77,16 +77,18 @@ export async function loadTls(configFile: string, tls: TlsFiles): Promise<TlsMat
 const isLoopbackIp = (ip: string) => (net.isIP(ip) === 4 && ip.startsWith('127.')) || ip === '::1' || ip.toLowerCase().startsWith('::ffff:127.');
 
 /**
- * True when every address `host` names is loopback (127.0.0.0/8, ::1). A name is resolved; a name
- * that does not resolve is not loopback (the bind then fails with its own message).
+ * Whether `host` is loopback (127.0.0.0/8, ::1): a name is resolved and every address it resolves to
+ * must be loopback; `unresolved` when the name does not resolve (strict: the start is refused rather
+ * than left to a later lookup by listen).
  */
-export async function isLoopbackHost(host: string): Promise<boolean> {
+export async function bindScope(host: string): Promise<'loopback' | 'other' | 'unresolved'> {
   const h = host.replace(/^\[|\]$/g, '');
-  if (net.isIP(h)) return isLoopbackIp(h);
+  if (net.isIP(h)) return isLoopbackIp(h) ? 'loopback' : 'other';
+  let all: { address: string }[];
   try {
-    const all = await dns.lookup(h, { all: true });
-    return all.length > 0 && all.every((a) => isLoopbackIp(a.address));
+    all = await dns.lookup(h, { all: true });
   } catch {
-    return false;
+    return 'unresolved';
   }
+  return all.length > 0 && all.every((a) => isLoopbackIp(a.address)) ? 'loopback' : 'other';
 }
