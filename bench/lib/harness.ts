@@ -64,11 +64,13 @@ export function removeTempDir(dir: string): void {
 export async function startEmulator(opts: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
   const gw = await startEmulatorProcess(opts);
   emulators.add(gw);
+  byUrl.set(gw.url, gw);
   // A data folder the emulator helper made is removed by stop()/kill(); on a signal, by us.
   const ownData = opts.dataDir === undefined;
   if (ownData) tempDirs.add(gw.dataDir);
   const forget = () => {
     emulators.delete(gw);
+    byUrl.delete(gw.url);
     if (ownData) tempDirs.delete(gw.dataDir);
   };
   const stop = gw.stop;
@@ -157,8 +159,19 @@ export function forkHelper<M extends { type: string } = { type: string }>(script
 
 // ---- gateway API ----------------------------------------------------------------------------------
 
-export async function api<T = any>(base: string, method: string, pathname: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const init: RequestInit = { method, headers: {} };
+/** Emulators started by startEmulator, by URL: api() calls them as their local admin. */
+const byUrl = new Map<string, EmulatorProcess>();
+
+/**
+ * One API request. To an emulator started by startEmulator it carries that emulator's local admin
+ * token (management routes need Admin); set `authorization` in `headers` to send another (or '' for none).
+ */
+export async function api<T = any>(base: string, method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: T }> {
+  const h: Record<string, string> = { ...headers };
+  const gw = byUrl.get(base);
+  if (h.authorization === undefined && gw) h.authorization = `Bearer ${await gw.adminToken()}`;
+  if (h.authorization === '') delete h.authorization;
+  const init: RequestInit = { method, headers: h };
   if (body instanceof Uint8Array) {
     init.body = body as Uint8Array<ArrayBuffer>;
     (init.headers as Record<string, string>)['content-type'] = 'application/zip';
@@ -173,8 +186,8 @@ export async function api<T = any>(base: string, method: string, pathname: strin
 }
 
 /** Like api(), but throws unless the status is 2xx. */
-export async function apiOk<T = any>(base: string, method: string, pathname: string, body?: unknown): Promise<T> {
-  const r = await api<T>(base, method, pathname, body);
+export async function apiOk<T = any>(base: string, method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const r = await api<T>(base, method, pathname, body, headers);
   if (r.status < 200 || r.status > 299) throw new Error(`${method} ${pathname} → ${r.status}: ${JSON.stringify(r.body).slice(0, 500)}`);
   return r.body;
 }

@@ -107,11 +107,16 @@ export const LIMITS = {
   ldapStringLength: 1024,
   /** Groups one LDAP lookup returns at most (nested ones included). */
   ldapGroupsMax: 10_000,
+  /** TLS (gateway.yaml `tls`): a certFile or keyFile path's length; bytes of one PEM file read at start. */
+  tlsPathLength: 4096,
+  tlsPemBytes: 1024 * 1024,
   /** Access tokens: lifetime in seconds (default, least, most); seconds of clock skew a token's exp/nbf are checked with. */
   accessTokenTtlSeconds: 300,
   accessTokenTtlMinSeconds: 30,
   accessTokenTtlMaxSeconds: 3600,
   tokenClockToleranceSeconds: 5,
+  /** Verified access tokens the gateway remembers until they expire (the signature is checked once per token). */
+  verifiedTokenCacheEntries: 1000,
   /** An Authorization header's bytes (a bearer JWT is a few hundred). */
   authorizationHeaderBytes: 8 * 1024,
   /** scrypt hashes (scrypt$N$r$p$salt$hash): largest cost N, block size r and parallelism p accepted (memory 128·N·r bytes). */

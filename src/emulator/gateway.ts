@@ -1,5 +1,6 @@
 /** Starting and stopping one gateway in this process: store, executions, HTTP server. */
 import http from 'node:http';
+import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { version as gatewayVersion } from '../../package.json';
@@ -19,6 +20,7 @@ import { loadSigningKeys } from './auth/keys';
 import { AuthService } from './auth/service';
 import { AuditLog } from './store/audit';
 import { SecretStore } from './secrets/store';
+import { bindScope, loadTls, type TlsMaterial } from './http/tls';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -40,6 +42,8 @@ export interface GatewayOptions {
   egressAllow?: EgressPattern[];
   /** Let flows' http steps call this gateway's own API (`--allow-self-calls`). */
   allowSelfCalls?: boolean;
+  /** Bind a non-loopback `host` without TLS anyway (`--insecure-bind`); otherwise such a start is refused. */
+  insecureBind?: boolean;
 }
 
 export interface RunningGateway {
@@ -56,6 +60,8 @@ export interface RunningGateway {
   urls: string[];
   /** True when the bound address is not loopback: other machines can reach the gateway. */
   exposed: boolean;
+  /** True when the gateway serves HTTPS (gateway.yaml `tls`). */
+  tls: boolean;
   /** Stop accepting requests, stop running executions (marked Stopped), flush the store. */
   close(): Promise<void>;
 }
@@ -116,13 +122,30 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   // Identity and access: the configuration file (a bad one refuses the start with exit code 2), the signing key.
   let auth: AuthService;
   let localAdminSecret: string;
+  let tls: TlsMaterial | undefined;
   try {
     const loaded = await loadGatewayConfig(options.dataDir, options.configFile);
     localAdminSecret = loaded.localAdminSecret;
+    // HTTPS: the certificate and key are read and checked now (a bad one refuses the start, exit code 2).
+    if (loaded.config.tls) {
+      try {
+        tls = await loadTls(loaded.file, loaded.config.tls);
+      } catch (err) {
+        if (err instanceof ConfigError) throw new ConfigError(`Gateway configuration ${loaded.file}: ${err.message}`);
+        throw err;
+      }
+    }
+    // Beyond loopback, tokens, secrets and flow data would cross the network in the clear: refused unless forced.
+    if (!tls && !options.insecureBind) {
+      const scope = await bindScope(options.host);
+      if (scope === 'unresolved') throw new GatewayStartError(`Cannot listen on host ${options.host}: address not available (the name does not resolve)`, 1);
+      if (scope === 'other') throw new ConfigError(insecureBindRefusal(options.host, loaded.file));
+    }
     auth = new AuthService(loaded.config, await loadSigningKeys(options.dataDir), options.dataDir, audit);
   } catch (err) {
     await store.flush().catch(() => undefined);
     if (err instanceof ConfigError) throw new GatewayStartError(err.message, err.exitCode);
+    if (err instanceof GatewayStartError) throw err;
     throw new GatewayStartError(`Cannot set up identity and access in ${options.dataDir}: ${(err as Error).message}`, 1);
   }
   let history: JsonlExecutionHistory;
@@ -165,7 +188,9 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   // local-admin.json is written, so a client that sees the port answer finds its credentials.
   let markReady!: () => void;
   const ready = new Promise<void>((resolve) => (markReady = resolve));
-  const server = http.createServer((req, res) => void ready.then(() => app(req, res)));
+  const handler: http.RequestListener = (req, res) => void ready.then(() => app(req, res));
+  // With tls: HTTPS only on this port (a plain-HTTP request gets no answer but a closed connection).
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, handler) : http.createServer(handler);
   server.keepAliveTimeout = 5000;
 
   await new Promise<void>((resolve, reject) => {
@@ -195,7 +220,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   });
 
   const { port, address: boundAddress } = server.address() as AddressInfo;
-  const reach = reachableUrls(options.host, boundAddress, port);
+  const reach = reachableUrls(options.host, boundAddress, port, tls ? 'https' : 'http');
   auth.start(reach.urls[0]);
   try {
     await writeLocalAdmin(options.dataDir, auth.issuer, localAdminSecret);
@@ -232,7 +257,18 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
       lock.release();
     })());
 
-  return { url: reach.urls[0], urls: reach.urls, exposed: reach.exposed, boundAddress, port, snmpPort, host: options.host, name: options.name, dataDir: options.dataDir, close };
+  return { url: reach.urls[0], urls: reach.urls, exposed: reach.exposed, tls: tls !== undefined, boundAddress, port, snmpPort, host: options.host, name: options.name, dataDir: options.dataDir, close };
+}
+
+/** Why a non-loopback bind without TLS is refused, and the three ways on. */
+function insecureBindRefusal(host: string, configFile: string): string {
+  return (
+    `Refusing to bind to ${host}: it is not a loopback address, and the gateway has no TLS configured, so access tokens, ` +
+    `client secrets, Basic passwords and flow data would cross the network unencrypted. ` +
+    `Either add a certificate to ${configFile}:\n  tls:\n    certFile: /path/to/gateway.crt\n    keyFile: /path/to/gateway.key\n` +
+    `or bind to loopback (--host 127.0.0.1, the default), ` +
+    `or, on a network you trust, force plain HTTP with --insecure-bind (FLOWGATE_INSECURE_BIND=1).`
+  );
 }
 
 /** The emulator's default HTTP port (options.ts), probed when the SNMP port is taken. */
@@ -324,8 +360,8 @@ const isLoopback = (ip: string) => (net.isIP(ip) === 4 && ip.startsWith('127.'))
  * interface address of the bound family (both for ::, which is dual-stack on the platforms we run);
  * otherwise the address as asked (a name stays a name).
  */
-export function reachableUrls(askedHost: string, boundAddress: string, port: number): { urls: string[]; exposed: boolean } {
-  const url = (h: string) => `http://${net.isIP(h) === 6 ? `[${h}]` : h}:${port}`;
+export function reachableUrls(askedHost: string, boundAddress: string, port: number, scheme: 'http' | 'https' = 'http'): { urls: string[]; exposed: boolean } {
+  const url = (h: string) => `${scheme}://${net.isIP(h) === 6 ? `[${h}]` : h}:${port}`;
   if (boundAddress === '0.0.0.0' || boundAddress === '::') {
     const urls = [url('127.0.0.1')];
     for (const list of Object.values(os.networkInterfaces())) {

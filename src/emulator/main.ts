@@ -39,13 +39,19 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
   if (gw.exposed) {
     const where = gw.boundAddress.includes(':') ? `[${gw.boundAddress}]:${gw.port}` : `${gw.boundAddress}:${gw.port}`;
     process.stdout.write(`Flowgate emulator "${o.name}" bound to ${where}; reachable at ${gw.urls.join(', ')}\n`);
+    const external = gw.urls.filter((u) => !/\/\/(127\.|\[::1\]|localhost)/.test(u)).join(', ') || gw.urls.join(', ');
     process.stderr.write(
-      `\nWARNING: the Flowgate emulator is bound to ${where} (--host ${o.host}), not to loopback: it is reachable from OTHER MACHINES\n` +
-        `at ${gw.urls.filter((u) => !/\/\/(127\.|\[::1\]|localhost)/.test(u)).join(', ') || gw.urls.join(', ')} (HTTP) and on udp port ${gw.snmpPort} (SNMP traps).\n` +
-        `It serves PLAIN HTTP (no TLS yet): tokens, client secrets and flow data cross the network unencrypted,\n` +
-        `and the flows of versions with no groups can be run by anyone who can reach it.\n` +
-        `Use --host 127.0.0.1 (the default) unless this network is trusted. Callers that use a DNS name other than\n` +
-        `'${os.hostname()}' must be allowed with --allow-host <name> (any other Host is refused, 421).\n\n`,
+      gw.tls
+        ? `\nNOTE: the Flowgate emulator is bound to ${where} (--host ${o.host}), not to loopback: it is reachable from other machines\n` +
+            `at ${external} (HTTPS) and on udp port ${gw.snmpPort} (SNMP traps). The flows of versions with no groups can be run\n` +
+            `by anyone who can reach it. Callers that use a DNS name other than '${os.hostname()}' must be allowed with\n` +
+            `--allow-host <name> (any other Host is refused, 421), and must trust its certificate (NODE_EXTRA_CA_CERTS=<ca.pem>).\n\n`
+        : `\nWARNING: --insecure-bind: the Flowgate emulator is bound to ${where} (--host ${o.host}), not to loopback: it is reachable from OTHER MACHINES\n` +
+            `at ${external} (HTTP) and on udp port ${gw.snmpPort} (SNMP traps).\n` +
+            `It serves PLAIN HTTP (no tls in gateway.yaml): access tokens, client secrets and flow data cross the network UNENCRYPTED,\n` +
+            `and the flows of versions with no groups can be run by anyone who can reach it.\n` +
+            `Configure tls (certFile, keyFile) in gateway.yaml, or use --host 127.0.0.1 (the default), unless this network is trusted.\n` +
+            `Callers that use a DNS name other than '${os.hostname()}' must be allowed with --allow-host <name> (any other Host is refused, 421).\n\n`,
     );
   }
   if (process.send) {

@@ -27,11 +27,13 @@ export const EMULATOR_FLAGS = {
   'allow-host': { type: 'string' },
   'egress-allow': { type: 'string' },
   'allow-self-calls': { type: 'boolean' },
+  'insecure-bind': { type: 'boolean' },
 } as const;
 
 /** Help lines of EMULATOR_FLAGS (environment variable in brackets). */
 export const EMULATOR_FLAGS_HELP = `  --port <n>        TCP port, 0 picks a free one   [FLOWGATE_PORT]       default ${DEFAULT_PORT}
   --host <addr>     address to bind                [FLOWGATE_HOST]       default ${DEFAULT_HOST}
+                    (loopback; any other address needs tls in gateway.yaml, or --insecure-bind)
   --data <folder>   data folder                    [FLOWGATE_DATA]       default ~/.flowgate/emulator
   --config <file>   gateway configuration (YAML: directory, Admin groups, OAuth clients)
                                                    [FLOWGATE_CONFIG]     default <data>/gateway.yaml,
@@ -141,6 +143,12 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
     if (/^(1|true|yes)$/i.test(rawSelf)) allowSelfCalls = true;
     else if (!/^(0|false|no)$/i.test(rawSelf)) throw new UsageError(`FLOWGATE_ALLOW_SELF_CALLS must be 1 or 0, got '${rawSelf}'`);
   }
+  let insecureBind = values['insecure-bind'] === true;
+  const rawInsecure = env.FLOWGATE_INSECURE_BIND;
+  if (!insecureBind && rawInsecure !== undefined && rawInsecure !== '') {
+    if (/^(1|true|yes)$/i.test(rawInsecure)) insecureBind = true;
+    else if (!/^(0|false|no)$/i.test(rawInsecure)) throw new UsageError(`FLOWGATE_INSECURE_BIND must be 1 or 0, got '${rawInsecure}'`);
+  }
   if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`name may hold letters, digits, '.', '-' and '_' only, got '${name}'`);
   return {
     help: false,
@@ -156,6 +164,7 @@ export function parseEmulatorArgs(argv: string[], env: NodeJS.ProcessEnv = proce
       ...(allowHosts ? { allowHosts } : {}),
       ...(egressAllow ? { egressAllow } : {}),
       allowSelfCalls,
+      ...(insecureBind ? { insecureBind } : {}),
     },
   };
 }

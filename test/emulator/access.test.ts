@@ -90,10 +90,10 @@ describe('access', () => {
     assert.equal(open.status, 200, JSON.stringify(open.body));
     assert.deepEqual(open.body.outputVariables, { done: true });
     const detail = await call(gw, 'GET', `/api/v1/executions/${open.body.executionId}`);
-    assert.deepEqual(detail.body.initiator, { type: 'user', name: 'anonymous' });
+    assert.deepEqual(detail.body.initiator, { type: 'anonymous' });
     const asOps = await call(gw.url, 'POST', startPath('x/Run', { packageName: 'open' }), {}, { authorization: `Bearer ${ops}` });
     assert.equal(asOps.status, 200);
-    assert.deepEqual((await call(gw, 'GET', `/api/v1/executions/${asOps.body.executionId}`)).body.initiator, { type: 'user', name: 'ops-ci' });
+    assert.deepEqual((await call(gw, 'GET', `/api/v1/executions/${asOps.body.executionId}`)).body.initiator, { type: 'client', name: 'ops-ci' });
     const bad = await call(gw.url, 'POST', startPath('x/Run', { packageName: 'open' }), {}, { authorization: 'Bearer x.y.z' });
     assert.equal(bad.status, 401);
     // Reading executions needs a token.

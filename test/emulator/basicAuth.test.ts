@@ -59,6 +59,7 @@ describe('HTTP Basic on the start route', () => {
     assert.equal(again.status, 200, 'served again (from the short cache)');
     const list = await call(gw, 'GET', '/api/v1/executions');
     assert.ok(JSON.stringify(list.body).includes('"alice"'), 'the execution records alice as who started it');
+    assert.deepEqual((await call(gw, 'GET', `/api/v1/executions/${ok.body.executionId}`)).body.initiator, { type: 'user', name: 'alice' });
     const other = await run(basic('bob', 'bob-pw'));
     assert.equal(other.status, 403);
     assert.equal(other.body.error.code, 'forbidden');

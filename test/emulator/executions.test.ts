@@ -246,7 +246,7 @@ describe('executions', () => {
     assert.equal(detail.parentId, null);
     assert.equal(detail.rootId, detail.id);
     // Who started it: the caller's client id (the tests' calls carry the local admin's token).
-    assert.deepEqual(detail.initiator, { type: 'user', name: 'local-admin' });
+    assert.deepEqual(detail.initiator, { type: 'client', name: 'local-admin' });
     assert.match(detail.executingOn, /^exec-gw\.\S+ \(\d+\.\d+\.\d+\.\d+\)$/);
     assert.deepEqual(detail.inputs, { device: '10.1.2.3', service: 'nginx', dryRun: false });
     assert.deepEqual(

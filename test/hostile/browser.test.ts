@@ -177,13 +177,14 @@ describe('hostile browser: --allow-origin and --allow-host', () => {
 });
 
 describe('binding beyond loopback', () => {
-  test('--host 0.0.0.0 prints the true addresses and a loud warning; each address answers', async () => {
-    const gw = await startEmulatorProcess({ args: ['--host', '0.0.0.0'] });
+  test('--host 0.0.0.0 --insecure-bind prints the true addresses and a loud warning; each address answers', async () => {
+    const gw = await startEmulatorProcess({ args: ['--host', '0.0.0.0', '--insecure-bind'] });
     try {
       const out = gw.output();
-      assert.match(out, /WARNING: the Flowgate emulator is bound to 0\.0\.0\.0:\d+/);
+      assert.match(out, /WARNING: --insecure-bind: the Flowgate emulator is bound to 0\.0\.0\.0:\d+/);
       assert.match(out, /reachable from OTHER MACHINES/);
-      assert.match(out, /PLAIN HTTP \(no TLS yet\)/);
+      assert.match(out, /WARNING: --insecure-bind/);
+      assert.match(out, /PLAIN HTTP \(no tls in gateway\.yaml\)/);
       assert.match(out, new RegExp(`bound to 0\\.0\\.0\\.0:${gw.port}; reachable at http://127\\.0\\.0\\.1:${gw.port}`));
       assert.ok(!/listening on http:\/\/0\.0\.0\.0/.test(out), 'the ready line names an address one can call');
       const external = Object.values(os.networkInterfaces())

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { call, whileServing } from './harness';
-import { TOKEN_ATTACKS, type TokenContext } from './tokens/corpus';
+import { resigned, TOKEN_ATTACKS, type TokenContext } from './tokens/corpus';
 
 describe('token-attack corpus', () => {
   let gw: EmulatorProcess;
@@ -29,6 +29,19 @@ describe('token-attack corpus', () => {
 
   test('the real token is accepted', async () => {
     assert.equal((await call(gw.url, 'GET', '/api/v1/packages', undefined, { authorization: `Bearer ${ctx.good}` })).status, 200);
+  });
+
+  test('a token accepted once (the gateway remembers verified tokens) is refused once it expires', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const short = await resigned(ctx, (p) => (p.exp = exp));
+    const use = () => call(gw.url, 'GET', '/api/v1/packages', undefined, { authorization: `Bearer ${short}` });
+    assert.equal((await use()).status, 200, 'accepted while valid');
+    assert.equal((await use()).status, 200, 'accepted again (remembered)');
+    // Past exp and the clock tolerance (5 s) it must be refused, remembered or not.
+    while (Date.now() / 1000 <= exp + 6) await new Promise((r) => setTimeout(r, 250));
+    const late = await use();
+    assert.equal(late.status, 401, JSON.stringify(late.body));
+    assert.match(late.body.error.message, /expired/);
   });
 
   for (const attack of TOKEN_ATTACKS) {

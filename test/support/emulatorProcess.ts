@@ -8,6 +8,7 @@
  *   await gw.stop();                                   // SIGTERM, waits for exit, removes the temp folder
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import https from 'node:https';
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,10 @@ export interface EmulatorProcessOptions {
   args?: string[];
   /** How long to wait for the ready line and /healthz (default 10 s). */
   timeoutMs?: number;
+  /** Flags for node itself, before the bundle (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
+  /** PEM of the CA to trust when the emulator serves HTTPS (gateway.yaml `tls`), for the /healthz wait. */
+  ca?: string;
 }
 
 export interface EmulatorProcess {
@@ -159,7 +164,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('FLOWGATE_')) delete env[k];
   Object.assign(env, opts.env ?? {});
-  const args = [EMULATOR_BUNDLE, '--port', String(opts.port ?? 0), '--data', dataDir];
+  const args = [...(opts.nodeArgs ?? []), EMULATOR_BUNDLE, '--port', String(opts.port ?? 0), '--data', dataDir];
   if (opts.name) args.push('--name', opts.name);
   // A free SNMP trap port too, unless the caller chose one (the default 1162 would clash between tests).
   if (!(opts.args ?? []).includes('--snmp-port') && opts.env?.FLOWGATE_SNMP_PORT === undefined) args.push('--snmp-port', '0');
@@ -195,7 +200,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
     url = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`emulator did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
       const onData = () => {
-        const m = /listening on (http:\/\/\S+)/.exec(out);
+        const m = /listening on (https?:\/\/\S+)/.exec(out);
         if (m) {
           clearTimeout(timer);
           child.stdout!.off('data', onData);
@@ -208,7 +213,7 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
         reject(new Error(`emulator exited with code ${code} before it was ready:\n${out}`));
       });
     });
-    snmpPort = (await waitForHealth(url, timeoutMs)).snmpPort ?? 0;
+    snmpPort = (await waitForHealth(url, timeoutMs, opts.ca)).snmpPort ?? 0;
   } catch (err) {
     await waitExit('SIGKILL', 1000);
     cleanup();
@@ -239,12 +244,25 @@ export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): P
   };
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<{ snmpPort?: number }> {
+/** GET over HTTPS trusting `ca` (the global fetch trusts only the system's CAs and NODE_EXTRA_CA_CERTS). */
+export function httpsGet(url: string, ca: string): Promise<{ ok: boolean; status: number; json(): Promise<unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = https.get(url, { ca, timeout: 5000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8').on('data', (d: string) => (text += d));
+      res.on('end', () => resolve({ ok: (res.statusCode ?? 0) < 300, status: res.statusCode ?? 0, json: async () => JSON.parse(text) }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+async function waitForHealth(url: string, timeoutMs: number, ca?: string): Promise<{ snmpPort?: number }> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(`${url}/healthz`);
+      const res = ca && url.startsWith('https:') ? await httpsGet(`${url}/healthz`, ca) : await fetch(`${url}/healthz`);
       if (res.ok) return (await res.json()) as { snmpPort?: number };
       last = new Error(`HTTP ${res.status}`);
     } catch (err) {

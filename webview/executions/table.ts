@@ -27,7 +27,7 @@ export function idLink(id: string | null | undefined, full = false): TemplateRes
 
 /** Who started an execution; a parent execution as its link. */
 export function initiator(i: ExecutionSummary['initiator']): TemplateResult {
-  return i.type === 'flow' ? html`flow ${idLink(i.executionId)}` : html`${i.type} ${i.name}`;
+  return i.type === 'flow' ? html`flow ${idLink(i.executionId)}` : i.type === 'anonymous' ? html`anonymous` : html`${i.type} ${i.name}`;
 }
 
 /** A status with its icon (spinning while it runs). */

@@ -111,11 +111,15 @@ export function statusRank(status: ExecutionSummary['status']): number {
   return status === 'Running' ? 0 : status === 'Stopping' ? 1 : 2;
 }
 
-/** The initiator as text: `user alice`, `schedule Nightly`, `trigger Link-Down`, `flow <parent id>`. */
+/** The initiator as text: `user alice`, `client ci-job`, `anonymous`, `schedule Nightly`, `trigger Link-Down`, `flow <parent id>`. */
 export function initiatorText(i: ExecutionSummary['initiator']): string {
   switch (i.type) {
     case 'user':
       return `user ${i.name}`;
+    case 'client':
+      return `client ${i.name}`;
+    case 'anonymous':
+      return 'anonymous';
     case 'schedule':
       return `schedule ${i.name}`;
     case 'trigger':

@@ -151,12 +151,23 @@ export const OAuthClientConfig = Type.Object(
   { additionalProperties: false },
 );
 
+/** `tls:` — the gateway serves HTTPS with this certificate (PEM files, read at start). */
+export const TlsConfig = Type.Object(
+  {
+    certFile: Type.String({ minLength: 1, maxLength: LIMITS.tlsPathLength, pattern: NO_CONTROL_CHARS, description: 'PEM file of the certificate (chain: leaf first)' }),
+    keyFile: Type.String({ minLength: 1, maxLength: LIMITS.tlsPathLength, pattern: NO_CONTROL_CHARS, description: 'PEM file of its private key (unencrypted)' }),
+  },
+  { additionalProperties: false },
+);
+export type TlsFiles = Static<typeof TlsConfig>;
+
 export const GatewayConfigSchema = Type.Object(
   {
     directory: EmbeddedDirectory,
     adminGroups: Type.Optional(Type.Array(DirName('Group name'), { minItems: 1, maxItems: LIMITS.clientGroups })),
     clients: Type.Optional(Type.Array(OAuthClientConfig, { maxItems: LIMITS.oauthClients })),
     accessTokenTtlSeconds: Type.Optional(Type.Integer({ minimum: LIMITS.accessTokenTtlMinSeconds, maximum: LIMITS.accessTokenTtlMaxSeconds })),
+    tls: Type.Optional(TlsConfig),
   },
   { additionalProperties: false },
 );
@@ -170,6 +181,8 @@ export interface GatewayConfig {
   adminGroups: string[];
   clients: OAuthClientEntry[];
   accessTokenTtlSeconds: number;
+  /** HTTPS certificate and key files (paths as written; relative ones are relative to the configuration file). */
+  tls?: TlsFiles;
 }
 
 export type ConfigCheck = { ok: true; config: GatewayConfig } | { ok: false; problems: string[] };
@@ -249,7 +262,7 @@ function crossProblems(c: GatewayConfigFile): string[] {
 
 /** Checks a parsed configuration value (from YAML or JSON). */
 export function checkGatewayConfig(value: unknown): ConfigCheck {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problems: ['file: must be a mapping of settings (directory, adminGroups, clients, accessTokenTtlSeconds)'] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problems: ['file: must be a mapping of settings (directory, adminGroups, clients, accessTokenTtlSeconds, tls)'] };
   const dir = (value as { directory?: unknown }).directory;
   const kind = dir && typeof dir === 'object' ? (dir as { kind?: unknown }).kind : undefined;
   if (kind !== undefined && kind !== 'embedded') {
@@ -276,6 +289,7 @@ export function checkGatewayConfig(value: unknown): ConfigCheck {
       adminGroups: [...(file.adminGroups ?? DEFAULT_ADMIN_GROUPS)],
       clients: file.clients ?? [],
       accessTokenTtlSeconds: file.accessTokenTtlSeconds ?? LIMITS.accessTokenTtlSeconds,
+      ...(file.tls ? { tls: { certFile: file.tls.certFile, keyFile: file.tls.keyFile } } : {}),
     },
   };
 }
@@ -304,6 +318,8 @@ export function defaultGatewayConfigText(clients: OAuthClientEntry[]): string {
     '      members: []            # user and group names; nested groups are resolved',
     'adminGroups: [' + DEFAULT_ADMIN_GROUPS.join(', ') + ']   # members of these groups hold the Admin role',
     `accessTokenTtlSeconds: ${LIMITS.accessTokenTtlSeconds}`,
+    '# HTTPS: needed to bind beyond loopback (--host). Paths relative to this file; PEM, key unencrypted.',
+    '# tls: {certFile: gateway.crt, keyFile: gateway.key}',
     '# OAuth clients (client credentials grant) for CI jobs and the local admin (local-admin.json).',
     clients.length ? 'clients:' : 'clients: []',
     ...clients.flatMap((c) => [`  - id: ${c.id}`, `    secretHash: "${c.secretHash}"`, `    groups: [${c.groups.join(', ')}]`]),

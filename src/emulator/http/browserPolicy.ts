@@ -8,7 +8,7 @@
  *   `misdirected-request`: a page that rebinds `evil.example` to 127.0.0.1 sends
  *   `Host: evil.example:8722` and is refused. A request without a Host (HTTP/1.0 tools) passes:
  *   browsers always send one.
- * - A request with an `Origin` must come from the gateway's own origin (`http://` + an allowed
+ * - A request with an `Origin` must come from the gateway's own origin (`http://`, over TLS `https://`, + an allowed
  *   Host) or an `--allow-origin` entry, else 403 `forbidden-origin` — browsers send Origin on every
  *   cross-site POST, so a page's `text/plain` form post to upload, publish or run is refused before
  *   any route reads it. Without Origin, `Sec-Fetch-Site: cross-site|same-site` (a page's `<img>`,
@@ -99,7 +99,7 @@ export function browserPolicy(options: BrowserPolicyOptions): RequestHandler {
   const extraOrigins = new Set((options.allowOrigins ?? []).map(parseOrigin));
 
   /** host (as in a Host header or an origin's host) served at `port`? */
-  const hostServed = (hostPort: string, port: number, localAddress: string | undefined): boolean => {
+  const hostServed = (hostPort: string, port: number, localAddress: string | undefined, defaultPort = 80): boolean => {
     let u: URL;
     try {
       u = new URL(`http://${hostPort}/`);
@@ -108,7 +108,7 @@ export function browserPolicy(options: BrowserPolicyOptions): RequestHandler {
     }
     if (u.username || u.password || u.pathname !== '/' || u.search || u.hash) return false;
     const host = normalHost(u.hostname);
-    const given = u.port === '' ? 80 : Number(u.port);
+    const given = u.port === '' ? defaultPort : Number(u.port);
     if (extraHosts.some((r) => r.host === host && (r.port === undefined || r.port === given))) return true;
     if (given !== port) return false;
     return names.has(host) || (localAddress !== undefined && normalHost(localAddress) === host);
@@ -117,8 +117,11 @@ export function browserPolicy(options: BrowserPolicyOptions): RequestHandler {
   return (req, res, next) => {
     const port = req.socket.localPort ?? 0;
     const local = req.socket.localAddress;
+    // Over TLS (gateway.yaml `tls`) the gateway's own origin is https:, and a Host without a port means 443.
+    const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
+    const defaultPort = tls ? 443 : 80;
     const hostHeader = req.headers.host;
-    if (hostHeader !== undefined && !hostServed(hostHeader, port, local)) {
+    if (hostHeader !== undefined && !hostServed(hostHeader, port, local, defaultPort)) {
       return sendError(
         res,
         421,
@@ -132,7 +135,7 @@ export function browserPolicy(options: BrowserPolicyOptions): RequestHandler {
       let own = false;
       try {
         const u = new URL(origin);
-        own = u.protocol === 'http:' && u.origin === origin && hostServed(u.host, port, local);
+        own = u.protocol === (tls ? 'https:' : 'http:') && u.origin === origin && hostServed(u.host, port, local, defaultPort);
       } catch {
         own = false;
       }

@@ -76,7 +76,7 @@ export function executionRoutes(ctx: GatewayContext): Router {
         package: { ...(packageName !== undefined ? { name: packageName } : {}), ...(packageVersion !== undefined ? { version: packageVersion } : {}) },
         flow: flowParam,
         inputs: given as Record<string, unknown>,
-        initiator: { type: 'user', name: caller ? caller.id : 'anonymous' },
+        initiator: caller ? { type: caller.kind, name: caller.id } : { type: 'anonymous' },
         ...(parent ? { parent } : {}),
         mayStart: (target) => {
           if (allowed) return;

@@ -31,7 +31,7 @@ const header = (t: string): Record<string, unknown> => JSON.parse(Buffer.from(pa
 const now = () => Math.floor(Date.now() / 1000);
 
 /** The good token's claims re-signed with the gateway's own key, with `change` applied. */
-async function resigned(c: TokenContext, change: (p: JWTPayload, h: Record<string, unknown>) => void): Promise<string> {
+export async function resigned(c: TokenContext, change: (p: JWTPayload, h: Record<string, unknown>) => void): Promise<string> {
   const p = claims(c.good);
   const h: Record<string, unknown> = { ...header(c.good) };
   change(p, h);

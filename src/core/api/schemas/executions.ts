@@ -40,8 +40,15 @@ export const ExecutionResultResponse = Type.Object({
 
 export const ExecutionStartedResponse = Type.Object({ executionId: Id, packageName: PackageName, packageVersion: Version });
 
+/**
+ * Who or what started an execution: a user (bearer token of a sign-in, or HTTP Basic), an OAuth
+ * client (client-credentials token; `name` is its client_id), nobody known (a version with no
+ * groups called without credentials), a schedule, a trigger, or a parent execution (run-flow step).
+ */
 export const Initiator = Type.Union([
   Type.Object({ type: Type.Literal('user'), name: Str() }),
+  Type.Object({ type: Type.Literal('client'), name: Str() }),
+  Type.Object({ type: Type.Literal('anonymous') }),
   Type.Object({ type: Type.Literal('schedule'), name: Str({ max: LIMITS.scheduleNameLength }), id: Id }),
   Type.Object({ type: Type.Literal('trigger'), name: Str(), id: Id }),
   Type.Object({ type: Type.Literal('flow'), executionId: Id }),
