@@ -53,7 +53,9 @@ export class BasicAuth {
 
   async authenticate(user: string, password: string, address: string): Promise<BasicResult> {
     const now = Date.now();
-    const wait = Math.max(this.perUser.retryAfter(user), this.perAddress.retryAfter(address));
+    // Per user, spellings a directory takes for one name (LDAP: any case, folded spaces) count as one.
+    const userKey = user.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+    const wait = Math.max(this.perUser.retryAfter(userKey), this.perAddress.retryAfter(address));
     if (wait > 0) return { retryAfterSeconds: wait };
     const key = createHash('sha256').update(user).update('\0').update(password).digest('base64url');
     const hit = this.cache.get(key);
@@ -61,11 +63,11 @@ export class BasicAuth {
     // A directory that does not answer throws (DirectoryUnavailableError): neither a failure nor a success is counted.
     const caller = await this.check(user, password);
     if (!caller) {
-      this.perUser.fail(user);
+      this.perUser.fail(userKey);
       this.perAddress.fail(address);
       return { refused: 'The user name or password is not right' };
     }
-    this.perUser.clear(user);
+    this.perUser.clear(userKey);
     if (this.cacheSeconds <= 0) return { caller };
     this.cache.delete(key);
     if (this.cache.size >= LIMITS.basicCacheEntries) this.cache.delete(this.cache.keys().next().value!);

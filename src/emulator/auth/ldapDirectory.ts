@@ -48,6 +48,8 @@ export class LdapDirectory implements Directory {
   private readonly tlsOptions: ClientOptions['tlsOptions'];
   /** Whether the last request reached the server (a change is logged once). */
   private answering = true;
+  /** The attribute userFilter compares with {user} (`uid` in `(uid={user})`): the user's name as the directory spells it. */
+  private readonly nameAttribute: string | undefined;
 
   /**
    * @param adminGroups gateway.yaml `adminGroups` (LDAP group names)
@@ -60,6 +62,7 @@ export class LdapDirectory implements Directory {
     readonly client: (id: string) => Caller | undefined = () => undefined,
   ) {
     this.password = s.bindPassword ?? readSetting('directory.bindPasswordFile', s.bindPasswordFile!).toString('utf8').replace(/\r?\n$/, '');
+    this.nameAttribute = /\(([A-Za-z][A-Za-z0-9-]*)=\{user\}\)/.exec(s.userFilter)?.[1];
     this.tlsOptions = { rejectUnauthorized: s.tls.rejectUnauthorized, ...(s.tls.caFile ? { ca: [readSetting('directory.tls.caFile', s.tls.caFile)] } : {}) };
   }
 
@@ -149,11 +152,21 @@ export class LdapDirectory implements Directory {
     });
   }
 
-  private async findUserDn(name: string): Promise<string | undefined> {
+  /**
+   * The one entry `name` finds with userFilter, and the user's name as the directory spells it: LDAP
+   * matches names by the attribute's rule (uid: any case, spaces folded), so `ALICE` finds alice; the
+   * caller is then named by the entry's value of the filter's attribute, never by the spelling sent.
+   */
+  private async findUser(name: string): Promise<{ dn: string; name: string } | undefined> {
     if (!name || name.length > LIMITS.directoryNameLength || /[\u0000-\u001f\u007f]/.test(name)) return undefined;
     const filter = this.s.userFilter.split('{user}').join(escapeFilterValue(name));
-    const entries = await this.search(this.s.userBase, filter, this.s.membership === 'memberOf' ? ['memberOf'] : ['dn']);
-    return entries.length === 1 ? entries[0].dn : undefined;
+    const entries = await this.search(this.s.userBase, filter, this.nameAttribute ? [this.nameAttribute] : ['dn']);
+    if (entries.length !== 1) return undefined;
+    const e = entries[0];
+    const raw = this.nameAttribute ? e[this.nameAttribute] : undefined;
+    const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(String);
+    const spelled = values.length === 1 ? values[0] : (values.find((v) => v.toLowerCase() === name.toLowerCase()) ?? name);
+    return { dn: e.dn, name: spelled };
   }
 
   async listGroups(): Promise<DirectoryGroupInfo[]> {
@@ -209,8 +222,8 @@ export class LdapDirectory implements Directory {
   }
 
   private async lookUp(name: string): Promise<Caller | undefined> {
-    const dn = await this.findUserDn(name);
-    const caller = dn ? this.caller(name, await this.groupDnsOf(dn)) : undefined;
+    const found = await this.findUser(name);
+    const caller = found ? this.caller(found.name, await this.groupDnsOf(found.dn)) : undefined;
     if (this.s.cacheSeconds > 0) {
       this.cache.delete(name);
       if (this.cache.size >= LIMITS.ldapCacheEntries) this.cache.delete(this.cache.keys().next().value!);
@@ -236,7 +249,7 @@ export class LdapDirectory implements Directory {
 
   /** True when `name` is exactly one user and binding as it with `password` succeeds. */
   private async bindAs(name: string, password: string): Promise<boolean> {
-    const dn = await this.findUserDn(name);
+    const dn = (await this.findUser(name))?.dn;
     if (!dn) return false;
     return this.slot(async () => {
       const c = this.newClient();
