@@ -12,10 +12,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import * as oidc from 'openid-client';
+import { SignJWT, decodeJwt, importJWK, type JWK } from 'jose';
 import { ADMIN_DN, ADMIN_PASSWORD, SEED_LDIF, SUFFIX, removeSlapdDir, startSlapd, type Slapd } from '../support/slapd';
 import { credentials } from '../support/emulatorProcess';
 import { startWithGatewayConfig, type ConfiguredEmulator } from '../support/gatewayConfigFixture';
@@ -26,7 +27,7 @@ const FLOW = 'outputs:\n  done:\n    type: boolean\nsteps:\n  - kind: set\n    v
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 /** gateway.yaml lines of an LDAP directory at `url` (bind password from a file unless `password` is given inline). */
-function ldapConfig(url: string, extra: string[], bind: { file?: string; password?: string }): string[] {
+function ldapConfig(url: string, extra: string[], bind: { file?: string; password?: string }, adminGroups = ['admins']): string[] {
   return [
     'directory:',
     '  kind: ldap',
@@ -36,7 +37,7 @@ function ldapConfig(url: string, extra: string[], bind: { file?: string; passwor
     `  userBase: "ou=people,${SUFFIX}"`,
     `  groupBase: "ou=groups,${SUFFIX}"`,
     ...extra.map((l) => `  ${l}`),
-    'adminGroups: [admins]',
+    `adminGroups: [${adminGroups.join(', ')}]`,
   ];
 }
 
@@ -47,6 +48,18 @@ async function publish(gw: ConfiguredEmulator, name: string, groups: string[]): 
     const r = await call(gw, 'PUT', `/api/v1/packages/${name}/versions/1/authorisation`, { groups });
     assert.equal(r.status, 200, JSON.stringify(r.body));
   }
+}
+
+/**
+ * A person's access token as the sign-in (authorization code) will issue it: the gateway's own token
+ * with `sub` = the user name and a client_id that is not the subject, signed with the gateway's key.
+ */
+async function userToken(gw: ConfiguredEmulator, user: string): Promise<string> {
+  const { key } = JSON.parse(readFileSync(path.join(gw.dataDir, 'oauth', 'signing-key.json'), 'utf8')) as { key: JWK & { kid: string } };
+  const claims = decodeJwt(await gw.adminToken());
+  return new SignJWT({ ...claims, sub: user })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: key.kid })
+    .sign(await importJWK(key, 'EdDSA'));
 }
 
 const run = (gw: ConfiguredEmulator, pkg: string, headers: Record<string, string> = {}) =>
@@ -62,7 +75,8 @@ describe('a gateway with an LDAP directory (member)', () => {
     writeFileSync(pwFile, ADMIN_PASSWORD + '\n', { mode: 0o600 });
     gw = await startWithGatewayConfig([
       // cacheSeconds 0: every Basic check and group lookup goes to slapd (what stopping it shows)
-      ...ldapConfig(ldap.url, ['cacheSeconds: 0', 'timeoutMs: 2000'], { file: pwFile }),
+      // leads hold Admin too (an LDAP group, nested in ops): carol is an Admin, alice is not
+      ...ldapConfig(ldap.url, ['cacheSeconds: 0', 'timeoutMs: 2000'], { file: pwFile }, ['admins', 'leads']),
       'clients:',
       `  - {id: ops-ci, secretHash: "${await hashSecret('ops-ci-secret')}", groups: [ops]}`,
     ]);
@@ -98,6 +112,21 @@ describe('a gateway with an LDAP directory (member)', () => {
     assert.equal(wrong.headers.get('www-authenticate'), unknown.headers.get('www-authenticate'));
     // Basic credentials are for the start route only, with an LDAP directory too.
     assert.equal((await call(gw.url, 'GET', '/api/v1/packages', undefined, basic('alice', 'alice-pw'))).status, 401);
+  });
+
+  test("a person's token: groups and Admin resolved in LDAP (nested), the read-executions filter applied; an unknown user 401", async () => {
+    const bearer = async (user: string) => ({ authorization: `Bearer ${await userToken(gw, user)}` });
+    assert.equal((await run(gw, 'guarded', await bearer('alice'))).status, 200, 'alice is in ops');
+    assert.equal((await run(gw, 'guarded', await bearer('bob'))).status, 403);
+    assert.equal((await call(gw.url, 'GET', '/api/v1/packages', undefined, await bearer('alice'))).status, 403, 'alice holds no Admin');
+    assert.equal((await call(gw.url, 'GET', '/api/v1/packages', undefined, await bearer('carol'))).status, 200, 'carol holds Admin through leads');
+    const seen = await call(gw.url, 'GET', '/api/v1/executions', undefined, await bearer('alice'));
+    assert.equal(seen.status, 200);
+    assert.ok(seen.body.executions.length > 0 && seen.body.executions.every((e: { packageName: string }) => e.packageName === 'guarded'), JSON.stringify(seen.body));
+    assert.deepEqual((await call(gw.url, 'GET', '/api/v1/executions', undefined, await bearer('bob'))).body.executions, [], 'bob is in no group');
+    const ghost = await call(gw.url, 'GET', '/api/v1/executions', undefined, await bearer('ghost'));
+    assert.equal(ghost.status, 401);
+    assert.equal(ghost.headers.get('www-authenticate'), 'Bearer realm="flowgate", error="invalid_token"');
   });
 
   test('an OAuth client with LDAP group names in gateway.yaml: its token executes a version of that group', async () => {
@@ -145,6 +174,10 @@ describe('a gateway with an LDAP directory (member)', () => {
       assert.equal(put.status, 503);
       assert.equal(put.body.error.code, 'directory-unavailable');
       assert.equal((await call(gw, 'GET', '/api/v1/directory/groups')).status, 503);
+      // A person's token needs the directory for its groups: 503, not 401 or 403.
+      const person = await call(gw.url, 'GET', '/api/v1/executions', undefined, { authorization: `Bearer ${await userToken(gw, 'alice')}` });
+      assert.equal(person.status, 503);
+      assert.equal(person.body.error.code, 'directory-unavailable');
     } finally {
       await ldap.restart();
     }
