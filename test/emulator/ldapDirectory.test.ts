@@ -135,6 +135,14 @@ test('gateway.yaml directory.kind ldap: problems name the field; defaults filled
   assert.deepEqual(problems({ colour: 1 }), ['directory.colour: is not a known setting']);
   const file = parseGatewayConfig('directory:\n  kind: ldap\n  url: ldap://h\n  bindDn: cn=a\n  bindPassword: x\n  userBase: ou=p\n');
   assert.deepEqual(file.ok ? [] : file.problems, ['directory.groupBase: is required']);
+  // A whole file with an LDAP directory: accepted, group names (LDAP cn) not looked for in the file; the rest still checked.
+  const ldapFile = 'directory:\n  kind: ldap\n  url: ldap://h\n  bindDn: cn=a\n  bindPassword: x\n  userBase: ou=p\n  groupBase: ou=g\nadminGroups: [ops]\n';
+  const whole = parseGatewayConfig(ldapFile + 'clients: [{id: ci, secretHash: "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", groups: [leads]}]\n');
+  assert.ok(whole.ok, JSON.stringify(whole));
+  assert.equal(whole.config.directory.kind, 'ldap');
+  assert.deepEqual(whole.config.adminGroups, ['ops']);
+  const rest = parseGatewayConfig(ldapFile + 'colour: blue\naccessTokenTtlSeconds: 1\n');
+  assert.deepEqual(rest.ok ? [] : rest.problems.sort(), ['accessTokenTtlSeconds: must be >= 30', 'colour: is not a known setting']);
 });
 
 test('TLS: ldaps:// and StartTLS with a certificate made for the test (CA given by tls.caFile); an unknown CA is refused', async () => {
