@@ -134,6 +134,8 @@ export class LdapDirectory implements Directory {
           }
           const out = await work(c!);
           this.answered();
+          // Two requests opened this slot's connection at once: the one no longer pooled is closed, not leaked.
+          if (this.pool[i] !== c) c!.unbind().catch(() => undefined);
           return out;
         } catch (e) {
           if (this.pool[i] === c) this.pool[i] = undefined;
