@@ -6,8 +6,8 @@
  * user the same 401. A version's authorisation names LDAP groups (cn): an unknown one is 400
  * `groups[i]`; /api/v1/directory/groups lists the LDAP groups. Then slapd is stopped: what needs
  * the directory answers 503 directory-unavailable with Retry-After naming the server (never the
- * bind password), while health, an open version's execution and OAuth clients (groups in the file)
- * keep working; slapd back → served again. A server that accepts but never answers: 503 within
+ * bind password), while health, an open version's execution (also with a person's token) and OAuth
+ * clients (groups in the file) keep working; slapd back → served again. A server that accepts but never answers: 503 within
  * timeoutMs rather than a hang.
  */
 import { after, before, describe, test } from 'node:test';
@@ -174,10 +174,17 @@ describe('a gateway with an LDAP directory (member)', () => {
       assert.equal(put.status, 503);
       assert.equal(put.body.error.code, 'directory-unavailable');
       assert.equal((await call(gw, 'GET', '/api/v1/directory/groups')).status, 503);
-      // A person's token needs the directory for its groups: 503, not 401 or 403.
-      const person = await call(gw.url, 'GET', '/api/v1/executions', undefined, { authorization: `Bearer ${await userToken(gw, 'alice')}` });
+      // A person's token needs the directory for its groups: 503, not 401 or 403 …
+      const alice = { authorization: `Bearer ${await userToken(gw, 'alice')}` };
+      const person = await call(gw.url, 'GET', '/api/v1/executions', undefined, alice);
       assert.equal(person.status, 503);
       assert.equal(person.body.error.code, 'directory-unavailable');
+      assert.equal((await run(gw, 'guarded', alice)).status, 503, 'a version with groups');
+      assert.equal((await run(gw, 'no-such-package', alice)).status, 503, 'the same answer for a package that does not exist');
+      // … except a version with no groups, which needs none: run, and recorded as the token's user.
+      const openRun = await run(gw, 'open', alice);
+      assert.equal(openRun.status, 200, JSON.stringify(openRun.body));
+      assert.equal((await call(gw, 'GET', `/api/v1/executions/${openRun.body.executionId}`)).body.initiator.name, 'alice');
     } finally {
       await ldap.restart();
     }

@@ -44,6 +44,8 @@ export class DirectoryUnavailableError extends Error {
   readonly code = 'directory-unavailable';
   /** Seconds a client should wait before trying again. */
   readonly retryAfterSeconds = LIMITS.directoryRetryAfterSeconds;
+  /** The user whose groups could not be resolved (a person's valid token): the start route may still run an open version for it. */
+  user?: string;
 }
 
 /** The embedded directory behind the async interface. */

@@ -26,7 +26,7 @@ import type { SigningKeys } from './keys';
 import { FailureLimiter } from './failureLimiter';
 import type { AuditLog } from '../store/audit';
 import { BasicAuth, decodeBasic } from './basic';
-import { configClients, embeddedDirectory, type Directory } from './directory';
+import { configClients, DirectoryUnavailableError, embeddedDirectory, type Directory } from './directory';
 import { LdapDirectory } from './ldapDirectory';
 import { ConfigError } from './config';
 
@@ -230,7 +230,13 @@ export class AuthService {
     }
     // A person's token (authorization code): the subject is a user of the directory, groups resolved there
     // (cached; DirectoryUnavailableError → 503 when the directory does not answer).
-    const user = typeof payload.sub === 'string' ? await this.directory.user(payload.sub) : undefined;
+    let user: Caller | undefined;
+    try {
+      user = typeof payload.sub === 'string' ? await this.directory.user(payload.sub) : undefined;
+    } catch (err) {
+      if (err instanceof DirectoryUnavailableError) err.user = payload.sub;
+      throw err;
+    }
     if (!user) return { invalid: 'The access token names no user or client this gateway knows' };
     return { caller: user };
   }
