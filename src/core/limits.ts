@@ -94,9 +94,12 @@ export const LIMITS = {
   oauthClients: 1000,
   clientGroups: 256,
   directoryNameLength: 256,
-  /** LDAP directory: requests in flight (default, most); timeout of one request in ms (default, least, most); seconds group lookups are cached (default, most); a DN, filter or URL's length. */
   /** A password in HTTP Basic credentials (characters). */
   basicPasswordLength: 1024,
+  /** Seconds a right HTTP Basic answer is cached (at most; an LDAP directory's cacheSeconds when lower); cached answers kept. */
+  basicCacheSeconds: 60,
+  basicCacheEntries: 1000,
+  /** LDAP directory: requests in flight (default, most); timeout of one request in ms (default, least, most); seconds group lookups are cached (default, most); a DN, filter or URL's length. */
   ldapMaxRequestsInFlight: 50,
   ldapMaxRequestsInFlightMax: 500,
   ldapTimeoutMs: 5000,
@@ -110,6 +113,10 @@ export const LIMITS = {
   /** TLS (gateway.yaml `tls`): a certFile or keyFile path's length; bytes of one PEM file read at start. */
   tlsPathLength: 4096,
   tlsPemBytes: 1024 * 1024,
+  /** Users whose groups an LDAP directory keeps cached (the oldest go first). */
+  ldapCacheEntries: 10_000,
+  /** Retry-After (seconds) of a 503 directory-unavailable. */
+  directoryRetryAfterSeconds: 5,
   /** Access tokens: lifetime in seconds (default, least, most); seconds of clock skew a token's exp/nbf are checked with. */
   accessTokenTtlSeconds: 300,
   accessTokenTtlMinSeconds: 30,

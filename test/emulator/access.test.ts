@@ -7,11 +7,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as oidc from 'openid-client';
-import { credentials, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
+import { credentials, type EmulatorProcess } from '../support/emulatorProcess';
+import { startWithGatewayConfig, type ConfiguredEmulator } from '../support/gatewayConfigFixture';
 import { hashSecret } from '../../src/core/gatewayConfig/scrypt';
 import { readPackageFile } from '../../src/core/package/packageFile';
 import { API_OPERATIONS, type ApiOperation } from '../../src/core/api/schemas/operations';
@@ -25,30 +25,22 @@ async function clientToken(gw: EmulatorProcess, id: string, secret: string): Pro
 }
 
 describe('access', () => {
-  let gw: EmulatorProcess;
-  let dir: string;
+  let gw: ConfiguredEmulator;
   let ops: string;
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-access-'));
-    const file = path.join(dir, 'gateway.yaml');
-    writeFileSync(
-      file,
-      [
-        'directory:',
-        '  kind: embedded',
-        '  users: []',
-        '  groups:',
-        '    - {name: flowgate-admins, members: []}',
-        '    - {name: operators, members: [night-shift]}',
-        '    - {name: night-shift, members: []}',
-        '    - {name: others, members: []}',
-        'clients:',
-        `  - {id: ops-ci, secretHash: "${await hashSecret('ops-secret')}", groups: [night-shift]}`,
-        `  - {id: outsider, secretHash: "${await hashSecret('outsider-secret')}", groups: [others]}`,
-        '',
-      ].join('\n'),
-    );
-    gw = await startEmulatorProcess({ args: ['--config', file] });
+    gw = await startWithGatewayConfig([
+      'directory:',
+      '  kind: embedded',
+      '  users: []',
+      '  groups:',
+      '    - {name: flowgate-admins, members: []}',
+      '    - {name: operators, members: [night-shift]}',
+      '    - {name: night-shift, members: []}',
+      '    - {name: others, members: []}',
+      'clients:',
+      `  - {id: ops-ci, secretHash: "${await hashSecret('ops-secret')}", groups: [night-shift]}`,
+      `  - {id: outsider, secretHash: "${await hashSecret('outsider-secret')}", groups: [others]}`,
+    ]);
     ops = await clientToken(gw, 'ops-ci', 'ops-secret');
     for (const name of ['open', 'guarded']) {
       assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage(name, 1, { 'x/Run': FLOW }))).status, 201);
@@ -57,7 +49,6 @@ describe('access', () => {
   });
   after(async () => {
     await gw?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
 
   test('no token: 401 with WWW-Authenticate and the error body; public routes stay open', async () => {

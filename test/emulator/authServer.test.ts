@@ -105,7 +105,8 @@ test('bad configuration files are refused at start with the field named (exit co
     ['bad-hash', `directory:\n  kind: embedded\n  users:\n    - {name: alice, passwordHash: "${hash}"}\n    - {name: bob, passwordHash: "md5$abc"}\n  groups: [{name: flowgate-admins, members: [alice]}]\n`, /directory\.users\[1\]\.passwordHash: must be an scrypt hash/],
     ['ldap', 'directory:\n  kind: ldap\n', /directory\.url: is required/],
     ['ldap-url', 'directory:\n  kind: ldap\n  url: http://h\n  bindDn: cn=a\n  bindPassword: x\n  userBase: ou=p\n  groupBase: ou=g\n', /directory\.url: must be an ldap:\/\/ or ldaps:\/\/ URL/],
-    ['ldap-unserved', 'directory:\n  kind: ldap\n  url: ldap://h\n  bindDn: cn=a\n  bindPassword: x\n  userBase: ou=p\n  groupBase: ou=g\n', /directory\.kind: 'ldap' is checked, but this gateway does not serve it yet/],
+    ['ldap-password-file', 'directory:\n  kind: ldap\n  url: ldap://h\n  bindDn: cn=a\n  bindPasswordFile: /nonexistent/flowgate-bind.pw\n  userBase: ou=p\n  groupBase: ou=g\n', /directory\.bindPasswordFile: cannot read \/nonexistent\/flowgate-bind\.pw \(ENOENT\)/],
+    ['ldap-admin-client', 'directory:\n  kind: ldap\n  url: ldap://h\n  bindDn: cn=a\n  bindPassword: x\n  userBase: ou=p\n  groupBase: ou=g\nclients: [{id: ci, secretHash: "md5$x", groups: [ops]}]\n', /clients\[0\]\.secretHash: must be an scrypt hash/],
     ['unknown-member', base('  groups: [{name: flowgate-admins, members: [alice, carol]}]\n'), /directory\.groups\[0\]\.members\[1\]: no user or group is named 'carol'/],
     ['no-admin-group', base('  groups: [{name: ops, members: [alice]}]\n'), /adminGroups: no group is named 'flowgate-admins'/],
     ['unknown-setting', base('  groups: [{name: flowgate-admins, members: []}]\ncolour: blue\n'), /colour: is not a known setting/],
@@ -127,9 +128,9 @@ test('bad configuration files are refused at start with the field named (exit co
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /does not exist/);
     // FLOWGATE_CONFIG works like --config.
-    const viaEnv = await runEmulatorToExit(['--port', '0', '--snmp-port', '0', '--data', path.join(dir, 'e')], { FLOWGATE_CONFIG: path.join(dir, 'ldap-unserved.yaml') });
+    const viaEnv = await runEmulatorToExit(['--port', '0', '--snmp-port', '0', '--data', path.join(dir, 'e')], { FLOWGATE_CONFIG: path.join(dir, 'ldap-password-file.yaml') });
     assert.equal(viaEnv.code, 2);
-    assert.match(viaEnv.stderr, /directory\.kind/);
+    assert.match(viaEnv.stderr, /directory\.bindPasswordFile/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -8,10 +8,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
+import { startWithGatewayConfig, type ConfiguredEmulator } from '../support/gatewayConfigFixture';
 import { hashSecret } from '../../src/core/gatewayConfig/scrypt';
 import { buildPackage, call, startPath } from './helpers';
 
@@ -19,36 +16,27 @@ const FLOW = 'outputs:\n  done:\n    type: boolean\nsteps:\n  - kind: set\n    v
 const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
 
 describe('HTTP Basic on the start route', () => {
-  let gw: EmulatorProcess;
-  let dir: string;
+  let gw: ConfiguredEmulator;
   before(async () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-basic-'));
-    const file = path.join(dir, 'gateway.yaml');
-    writeFileSync(
-      file,
-      [
-        'directory:',
-        '  kind: embedded',
-        '  users:',
-        `    - {name: alice, passwordHash: "${await hashSecret('alice-pw')}"}`,
-        `    - {name: bob, passwordHash: "${await hashSecret('bob-pw')}"}`,
-        `    - {name: mallory, passwordHash: "${await hashSecret('mallory-pw')}"}`,
-        '  groups:',
-        '    - {name: flowgate-admins, members: []}',
-        '    - {name: operators, members: [night-shift]}',
-        '    - {name: night-shift, members: [alice]}',
-        '    - {name: others, members: [bob, mallory]}',
-        '',
-      ].join('\n'),
-    );
-    gw = await startEmulatorProcess({ args: ['--config', file] });
+    gw = await startWithGatewayConfig([
+      'directory:',
+      '  kind: embedded',
+      '  users:',
+      `    - {name: alice, passwordHash: "${await hashSecret('alice-pw')}"}`,
+      `    - {name: bob, passwordHash: "${await hashSecret('bob-pw')}"}`,
+      `    - {name: mallory, passwordHash: "${await hashSecret('mallory-pw')}"}`,
+      '  groups:',
+      '    - {name: flowgate-admins, members: []}',
+      '    - {name: operators, members: [night-shift]}',
+      '    - {name: night-shift, members: [alice]}',
+      '    - {name: others, members: [bob, mallory]}',
+    ]);
     assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage('guarded', 1, { 'x/Run': FLOW }))).status, 201);
     assert.equal((await call(gw, 'POST', '/api/v1/packages/guarded/versions/1/publish')).status, 200);
     assert.equal((await call(gw, 'PUT', '/api/v1/packages/guarded/versions/1/authorisation', { groups: ['operators'] })).status, 200);
   });
   after(async () => {
     await gw?.stop();
-    rmSync(dir, { recursive: true, force: true });
   });
   const run = (headers: Record<string, string>) => call(gw.url, 'POST', startPath('x/Run', { packageName: 'guarded' }), {}, headers);
 

@@ -58,7 +58,10 @@ for (const kind of ['member', 'memberOf'] as const) {
       // RFC 4515: a name with filter characters finds nobody rather than everybody
       assert.equal(await dir.checkPassword('*', 'alice-pw'), undefined);
       assert.equal(await dir.checkPassword('alice)(uid=*', 'alice-pw'), undefined);
-      assert.deepEqual((await dir.groups()).sort(), ['admins', 'leads', 'ops']);
+      assert.deepEqual(await dir.listGroups(), [{ name: 'admins' }, { name: 'leads' }, { name: 'ops' }]);
+      assert.deepEqual([...((await dir.groupsOf('carol')) ?? [])].sort(), ['leads', 'ops']);
+      assert.equal(await dir.groupsOf('nobody'), undefined);
+      assert.equal(await dir.hasGroup('OPS'), false, 'LDAP matches cn without case; a group name is exact');
       assert.equal(await dir.hasGroup('ops'), true);
       assert.equal(await dir.hasGroup('o*'), false);
       // many lookups at once stay under the cap and all answer
@@ -78,7 +81,7 @@ test('LDAP down: a clear DirectoryUnavailableError (URL, no password), and worki
     await assert.rejects(dir.hasGroup('ops'), (e: unknown) => {
       assert.ok(e instanceof DirectoryUnavailableError);
       assert.equal(e.code, 'directory-unavailable');
-      assert.match(e.message, /LDAP directory is unavailable: ldap:\/\/127\.0\.0\.1:\d+/);
+      assert.match(e.message, /^The directory at ldap:\/\/127\.0\.0\.1:\d+\/ does not answer \(/);
       assert.doesNotMatch(e.message, new RegExp(ADMIN_PASSWORD));
       return true;
     });
@@ -94,7 +97,7 @@ test('LDAP down: a clear DirectoryUnavailableError (URL, no password), and worki
 test('a refused gateway bind is a clear error naming bindDn, not the password', async () => {
   const dir = new LdapDirectory(settings(member.url, { bindPassword: 'not-it' }), []);
   try {
-    await assert.rejects(dir.groups(), (e: unknown) => e instanceof DirectoryUnavailableError && /directory\.bindDn/.test(e.message) && !e.message.includes('not-it'));
+    await assert.rejects(dir.listGroups(), (e: unknown) => e instanceof DirectoryUnavailableError && /directory\.bindDn/.test(e.message) && !e.message.includes('not-it'));
   } finally {
     await dir.close();
   }
@@ -132,6 +135,14 @@ test('gateway.yaml directory.kind ldap: problems name the field; defaults filled
   assert.deepEqual(problems({ colour: 1 }), ['directory.colour: is not a known setting']);
   const file = parseGatewayConfig('directory:\n  kind: ldap\n  url: ldap://h\n  bindDn: cn=a\n  bindPassword: x\n  userBase: ou=p\n');
   assert.deepEqual(file.ok ? [] : file.problems, ['directory.groupBase: is required']);
+  // A whole file with an LDAP directory: accepted, group names (LDAP cn) not looked for in the file; the rest still checked.
+  const ldapFile = 'directory:\n  kind: ldap\n  url: ldap://h\n  bindDn: cn=a\n  bindPassword: x\n  userBase: ou=p\n  groupBase: ou=g\nadminGroups: [ops]\n';
+  const whole = parseGatewayConfig(ldapFile + 'clients: [{id: ci, secretHash: "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", groups: [leads]}]\n');
+  assert.ok(whole.ok, JSON.stringify(whole));
+  assert.equal(whole.config.directory.kind, 'ldap');
+  assert.deepEqual(whole.config.adminGroups, ['ops']);
+  const rest = parseGatewayConfig(ldapFile + 'colour: blue\naccessTokenTtlSeconds: 1\n');
+  assert.deepEqual(rest.ok ? [] : rest.problems.sort(), ['accessTokenTtlSeconds: must be >= 30', 'colour: is not a known setting']);
 });
 
 test('TLS: ldaps:// and StartTLS with a certificate made for the test (CA given by tls.caFile); an unknown CA is refused', async () => {
@@ -147,7 +158,7 @@ test('TLS: ldaps:// and StartTLS with a certificate made for the test (CA given 
       }
       const untrusted = new LdapDirectory(settings(tls.url, extra), []);
       try {
-        await assert.rejects(untrusted.groups(), DirectoryUnavailableError, 'a server certificate from an unknown CA is refused');
+        await assert.rejects(untrusted.listGroups(), DirectoryUnavailableError, 'a server certificate from an unknown CA is refused');
       } finally {
         await untrusted.close();
       }

@@ -2,7 +2,7 @@
  * The embedded directory of a gateway configuration: who is in which group, nested groups resolved
  * (a group's members may be groups; cycles end the walk, they do not loop), and who holds Admin.
  */
-import type { GatewayConfig } from './schema';
+import type { EmbeddedDirectoryFile, GatewayConfig } from './schema';
 import { hashSecret, verifySecret } from './scrypt';
 
 /** Checked for an unknown user so that it costs what a wrong password costs. */
@@ -24,22 +24,25 @@ export class EmbeddedDirectory {
   private readonly userGroups = new Map<string, string[]>();
   private readonly groupNames: ReadonlySet<string>;
   private readonly clientGroups = new Map<string, readonly string[]>();
+  /** The file's users and groups (none when the configuration names an LDAP directory). */
+  private readonly dir: EmbeddedDirectoryFile;
 
   constructor(private readonly config: GatewayConfig) {
-    this.groupNames = new Set(config.directory.groups.map((g) => g.name));
-    const users = new Set(config.directory.users.map((u) => u.name));
+    this.dir = config.directory.kind === 'embedded' ? config.directory : { kind: 'embedded', users: [], groups: [] };
+    this.groupNames = new Set(this.dir.groups.map((g) => g.name));
+    const users = new Set(this.dir.users.map((u) => u.name));
     const add = (m: Map<string, string[]>, k: string, v: string) => {
       const list = m.get(k);
       if (list) list.push(v);
       else m.set(k, [v]);
     };
-    for (const g of config.directory.groups) {
+    for (const g of this.dir.groups) {
       for (const m of g.members) {
         if (this.groupNames.has(m)) add(this.parents, m, g.name);
         else if (users.has(m)) add(this.userGroups, m, g.name);
       }
     }
-    for (const u of config.directory.users) for (const g of u.groups ?? []) add(this.userGroups, u.name, g);
+    for (const u of this.dir.users) for (const g of u.groups ?? []) add(this.userGroups, u.name, g);
     for (const c of config.clients) this.clientGroups.set(c.id, c.groups);
   }
 
@@ -54,8 +57,8 @@ export class EmbeddedDirectory {
   /** Every group with its direct members counted once each: listed members, users that name it, clients given it. */
   groupList(): { name: string; members: number }[] {
     const members = new Map<string, Set<string>>([...this.groupNames].map((g) => [g, new Set<string>()]));
-    for (const g of this.config.directory.groups) for (const m of g.members) members.get(g.name)?.add(m);
-    for (const u of this.config.directory.users) for (const g of u.groups ?? []) members.get(g)?.add(u.name);
+    for (const g of this.dir.groups) for (const m of g.members) members.get(g.name)?.add(m);
+    for (const u of this.dir.users) for (const g of u.groups ?? []) members.get(g)?.add(u.name);
     for (const c of this.config.clients) for (const g of c.groups) members.get(g)?.add(`client:${c.id}`);
     return [...members].map(([name, set]) => ({ name, members: set.size })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -85,13 +88,13 @@ export class EmbeddedDirectory {
   }
 
   user(name: string): Caller | undefined {
-    if (!this.config.directory.users.some((u) => u.name === name)) return undefined;
+    if (!this.dir.users.some((u) => u.name === name)) return undefined;
     return this.caller('user', name, this.userGroups.get(name) ?? []);
   }
 
   /** The user when the password is right; undefined for a wrong password and for an unknown user alike (same work). */
   async checkPassword(name: string, password: string): Promise<Caller | undefined> {
-    const entry = this.config.directory.users.find((u) => u.name === name);
+    const entry = this.dir.users.find((u) => u.name === name);
     if (!entry) {
       decoyHash ??= hashSecret('flowgate-decoy');
       await verifySecret(password, await decoyHash);

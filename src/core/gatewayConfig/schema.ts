@@ -176,8 +176,11 @@ export type GatewayConfigFile = Static<typeof GatewayConfigSchema>;
 export type OAuthClientEntry = Static<typeof OAuthClientConfig>;
 
 /** A checked configuration with its defaults filled in. */
+export type EmbeddedDirectoryFile = Static<typeof EmbeddedDirectory>;
+
 export interface GatewayConfig {
-  directory: Static<typeof EmbeddedDirectory>;
+  /** The embedded directory (users and groups in the file) or an LDAP server's settings. */
+  directory: EmbeddedDirectoryFile | LdapDirectorySettings;
   adminGroups: string[];
   clients: OAuthClientEntry[];
   accessTokenTtlSeconds: number;
@@ -219,10 +222,12 @@ function schemaProblem(e: ErrorObject): string {
 }
 
 /** The rules a schema cannot say: unique names, members, Admin and client groups that exist, usable hashes. */
-function crossProblems(c: GatewayConfigFile): string[] {
+function crossProblems(c: GatewayConfigFile, ldap: boolean): string[] {
   const out: string[] = [];
   const users = new Set<string>();
   const groups = new Set<string>();
+  // With an LDAP directory, group names (adminGroups, clients[].groups) are LDAP groups' cn: not knowable here.
+  const known = (g: string) => ldap || groups.has(g);
   c.directory.users.forEach((u, i) => {
     if (users.has(u.name)) out.push(`directory.users[${i}].name: '${u.name}' is named twice`);
     users.add(u.name);
@@ -245,7 +250,7 @@ function crossProblems(c: GatewayConfigFile): string[] {
     }),
   );
   (c.adminGroups ?? DEFAULT_ADMIN_GROUPS).forEach((g, i) => {
-    if (!groups.has(g)) out.push(`${c.adminGroups ? `adminGroups[${i}]` : 'adminGroups'}: no group is named '${g}' in directory.groups`);
+    if (!known(g)) out.push(`${c.adminGroups ? `adminGroups[${i}]` : 'adminGroups'}: no group is named '${g}' in directory.groups`);
   });
   const ids = new Set<string>();
   (c.clients ?? []).forEach((cl, i) => {
@@ -254,7 +259,7 @@ function crossProblems(c: GatewayConfigFile): string[] {
     const bad = scryptHashProblem(cl.secretHash);
     if (bad) out.push(`clients[${i}].secretHash: ${bad}`);
     cl.groups.forEach((g, j) => {
-      if (!groups.has(g)) out.push(`clients[${i}].groups[${j}]: no group is named '${g}'`);
+      if (!known(g)) out.push(`clients[${i}].groups[${j}]: no group is named '${g}'`);
     });
   });
   return out;
@@ -267,25 +272,29 @@ export function checkGatewayConfig(value: unknown): ConfigCheck {
   const kind = dir && typeof dir === 'object' ? (dir as { kind?: unknown }).kind : undefined;
   if (kind !== undefined && kind !== 'embedded') {
     const shown = typeof kind === 'string' ? `'${kind.slice(0, 40)}'` : JSON.stringify(kind)?.slice(0, 40);
-    if (kind === 'ldap') {
-      const ldap = checkLdapDirectory(dir);
-      if (!ldap.ok) return ldap;
-      return { ok: false, problems: ["directory.kind: 'ldap' is checked, but this gateway does not serve it yet; use 'embedded' (users and groups in this file)"] };
-    }
-    return { ok: false, problems: [`directory.kind: must be 'embedded' or 'ldap', got ${shown}`] };
+    if (kind !== 'ldap') return { ok: false, problems: [`directory.kind: must be 'embedded' or 'ldap', got ${shown}`] };
+  }
+  let ldap: LdapDirectorySettings | undefined;
+  let rest = value;
+  if (kind === 'ldap') {
+    const checked = checkLdapDirectory(dir);
+    if (!checked.ok) return checked;
+    ldap = checked.settings;
+    // The rest of the file is checked by the one schema, with an empty embedded directory in place of the LDAP one.
+    rest = { ...(value as object), directory: { kind: 'embedded', users: [], groups: [] } };
   }
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(GatewayConfigSchema);
-  if (!validator(value)) {
+  if (!validator(rest)) {
     const problems = [...new Set((validator.errors ?? []).map(schemaProblem))];
     return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
   }
-  const file = value as GatewayConfigFile;
-  const cross = crossProblems(file);
+  const file = rest as GatewayConfigFile;
+  const cross = crossProblems(file, ldap !== undefined);
   if (cross.length) return { ok: false, problems: cross.slice(0, MAX_PROBLEMS) };
   return {
     ok: true,
     config: {
-      directory: file.directory,
+      directory: ldap ?? file.directory,
       adminGroups: [...(file.adminGroups ?? DEFAULT_ADMIN_GROUPS)],
       clients: file.clients ?? [],
       accessTokenTtlSeconds: file.accessTokenTtlSeconds ?? LIMITS.accessTokenTtlSeconds,
@@ -311,7 +320,7 @@ export function defaultGatewayConfigText(clients: OAuthClientEntry[]): string {
     '# Flowgate gateway configuration (created on first start; edit and restart the gateway).',
     '# Hashes are scrypt$N$r$p$salt$hash (node:crypto scrypt; salt and hash base64url).',
     'directory:',
-    '  kind: embedded            # users and groups in this file (LDAP comes in a later version)',
+    '  kind: embedded            # users and groups in this file (or kind: ldap, see the emulator README)',
     '  users: []                 # - {name: alice, passwordHash: "scrypt$...", groups: [operators]}',
     '  groups:',
     `    - name: ${DEFAULT_ADMIN_GROUPS[0]}`,

@@ -15,6 +15,7 @@ import { ApiError } from '../errors';
 import { LIMITS } from '../../core/limits';
 import type { AuthService } from './service';
 import { isLoopback, parseBasic } from './basic';
+import { DirectoryUnavailableError } from './directory';
 
 export const REALM = 'flowgate';
 
@@ -45,6 +46,9 @@ export const forbidden = (message: string) => new ApiError(403, 'forbidden', mes
 
 /** The caller the access middleware found (undefined: no token, on an `execute` operation). */
 export const callerOf = (res: Response): Caller | undefined => res.locals.caller as Caller | undefined;
+
+/** On the start route: the caller's groups are unknown because the directory does not answer (its versions with groups answer 503). */
+export const directoryUnavailableOf = (res: Response): DirectoryUnavailableError | undefined => res.locals.directoryUnavailable as DirectoryUnavailableError | undefined;
 
 /**
  * Finds the request's operation with Express's own route matching and leaves its id in
@@ -97,7 +101,16 @@ export function accessControl(auth: AuthService): RequestHandler {
         if (!result.caller) return next(unauthorized(res, 'This needs an access token from this gateway (see /.well-known/openid-configuration)', false));
         if (access === 'admin' && !result.caller.admin) return next(forbidden('This needs the Admin role'));
         next();
-      }, next);
+      }, (err: unknown) => {
+        // A person's valid token while the directory does not answer: the start route still runs versions with no
+        // groups for it (groupless, no Admin); anything needing its groups answers 503 (directoryUnavailableOf).
+        if (access === 'execute' && err instanceof DirectoryUnavailableError && err.user !== undefined) {
+          res.locals.caller = { kind: 'user', id: err.user, groups: new Set<string>(), admin: false } satisfies Caller;
+          res.locals.directoryUnavailable = err;
+          return next();
+        }
+        next(err);
+      });
     });
   };
 }

@@ -1,6 +1,6 @@
 /**
  * HTTP Basic credentials on the start route (the reference system's examples use them), checked
- * against the directory (embedded: the user's scrypt hash), over loopback or TLS only:
+ * against the directory (embedded: the user's scrypt hash; LDAP: a bind as the user), over loopback or TLS only:
  * - a right answer is cached briefly, keyed by a SHA-256 of user and password (never the password),
  *   bounded in size; a wrong one is never cached;
  * - failures are counted per user name and per address in bounded maps; past the limit within the
@@ -16,8 +16,6 @@ export type PasswordCheck = (user: string, password: string) => Promise<Caller |
 
 export type BasicResult = { caller: Caller } | { refused: string } | { retryAfterSeconds: number };
 
-const CACHE_SECONDS = 60;
-const CACHE_MAX = 1000;
 const FAIL_WINDOW_SECONDS = 300;
 const FAILS_PER_USER = 5;
 const FAILS_PER_ADDRESS = 20;
@@ -47,23 +45,32 @@ export class BasicAuth {
   private readonly perUser = new FailureLimiter(FAILS_PER_USER, FAIL_WINDOW_SECONDS * 1000, FAIL_KEYS_MAX);
   private readonly perAddress = new FailureLimiter(FAILS_PER_ADDRESS, FAIL_WINDOW_SECONDS * 1000, FAIL_KEYS_MAX);
 
-  constructor(private readonly check: PasswordCheck) {}
+  /** @param cacheSeconds how long a right answer is served from the cache (at most LIMITS.basicCacheSeconds; 0: never cached) */
+  constructor(
+    private readonly check: PasswordCheck,
+    private readonly cacheSeconds: number = LIMITS.basicCacheSeconds,
+  ) {}
 
   async authenticate(user: string, password: string, address: string): Promise<BasicResult> {
     const now = Date.now();
-    const wait = Math.max(this.perUser.retryAfter(user), this.perAddress.retryAfter(address));
+    // Per user, spellings a directory takes for one name (LDAP: any case, folded spaces) count as one.
+    const userKey = user.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+    const wait = Math.max(this.perUser.retryAfter(userKey), this.perAddress.retryAfter(address));
     if (wait > 0) return { retryAfterSeconds: wait };
     const key = createHash('sha256').update(user).update('\0').update(password).digest('base64url');
     const hit = this.cache.get(key);
-    if (hit && now - hit.at < CACHE_SECONDS * 1000) return { caller: hit.caller };
+    if (hit && now - hit.at < this.cacheSeconds * 1000) return { caller: hit.caller };
+    // A directory that does not answer throws (DirectoryUnavailableError): neither a failure nor a success is counted.
     const caller = await this.check(user, password);
     if (!caller) {
-      this.perUser.fail(user);
+      this.perUser.fail(userKey);
       this.perAddress.fail(address);
       return { refused: 'The user name or password is not right' };
     }
-    this.perUser.clear(user);
-    if (this.cache.size >= CACHE_MAX) this.cache.delete(this.cache.keys().next().value!);
+    this.perUser.clear(userKey);
+    if (this.cacheSeconds <= 0) return { caller };
+    this.cache.delete(key);
+    if (this.cache.size >= LIMITS.basicCacheEntries) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, { at: now, caller });
     return { caller };
   }

@@ -10,7 +10,7 @@
  * when deleted or when it no longer matches the file — the new hash replaces the old one, so the
  * old secret no longer gets tokens.
  */
-import { promises as fs } from 'node:fs';
+import { accessSync, constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { hashSecret, newSecret, verifySecret } from '../../core/gatewayConfig/scrypt';
@@ -55,6 +55,18 @@ async function readText(file: string): Promise<string | undefined> {
 function check(file: string, text: string): GatewayConfig {
   const result = parseGatewayConfig(text);
   if (!result.ok) throw new ConfigError(`Gateway configuration ${file} is not valid:\n${result.problems.map((p) => `  ${p}`).join('\n')}`);
+  // An LDAP directory's files must be readable now (their contents are never shown).
+  const d = result.config.directory;
+  if (d.kind === 'ldap') {
+    for (const [field, f] of [['directory.bindPasswordFile', d.bindPasswordFile], ['directory.tls.caFile', d.tls.caFile]] as const) {
+      if (f === undefined) continue;
+      try {
+        accessSync(f, constants.R_OK);
+      } catch (err) {
+        throw new ConfigError(`Gateway configuration ${file} is not valid:\n  ${field}: cannot read ${f} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+  }
   return result.config;
 }
 

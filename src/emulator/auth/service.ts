@@ -16,7 +16,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors as oidcErrors, type Configuration } from 'oidc-provider';
 import { createLocalJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { EmbeddedDirectory, type Caller } from '../../core/gatewayConfig/directory';
+import type { Caller } from '../../core/gatewayConfig/directory';
 import type { GatewayConfig } from '../../core/gatewayConfig/schema';
 import { verifySecret } from '../../core/gatewayConfig/scrypt';
 import { LIMITS } from '../../core/limits';
@@ -26,6 +26,9 @@ import type { SigningKeys } from './keys';
 import { FailureLimiter } from './failureLimiter';
 import type { AuditLog } from '../store/audit';
 import { BasicAuth, decodeBasic } from './basic';
+import { configClients, DirectoryUnavailableError, embeddedDirectory, type Directory } from './directory';
+import { LdapDirectory } from './ldapDirectory';
+import { ConfigError } from './config';
 
 export const OAUTH_MOUNT = '/oauth';
 
@@ -57,7 +60,8 @@ interface RequestScope {
 }
 
 export class AuthService {
-  readonly directory: EmbeddedDirectory;
+  /** The embedded directory or an LDAP server (gateway.yaml `directory.kind`). */
+  readonly directory: Directory;
   /** Failed client authentications per client id and per address (brute force at the token endpoint). */
   private readonly failures = new FailureLimiter(LIMITS.authFailuresPerWindow, LIMITS.authFailureWindowSeconds * 1000, LIMITS.authFailureKeys);
   private readonly scope = new AsyncLocalStorage<RequestScope>();
@@ -77,8 +81,9 @@ export class AuthService {
     dataDir: string,
     private readonly audit?: AuditLog,
   ) {
-    this.directory = new EmbeddedDirectory(config);
-    this.basic = new BasicAuth((user, password) => this.directory.checkPassword(user, password));
+    this.directory = createDirectory(config);
+    const cacheSeconds = config.directory.kind === 'ldap' ? Math.min(config.directory.cacheSeconds, LIMITS.basicCacheSeconds) : LIMITS.basicCacheSeconds;
+    this.basic = new BasicAuth((user, password) => this.directory.checkPassword(user, password), cacheSeconds);
     this.jwks = createLocalJWKSet({ keys: [keys.publicJwk] });
     this.adapter = fileAdapter(dataDir);
   }
@@ -213,10 +218,22 @@ export class AuthService {
       return { invalid: 'The access token is not valid for this gateway' };
     }
     const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
-    // Client credentials: the subject is the client itself; its groups come from the configuration now.
-    const caller = clientId !== undefined && payload.sub === clientId ? this.directory.client(clientId) : undefined;
-    if (!caller) return { invalid: 'The access token names no client this gateway knows' };
-    return { caller };
+    // Client credentials: the subject is the client itself; its groups come from the configuration file.
+    if (clientId !== undefined && payload.sub === clientId) {
+      const client = this.directory.client(clientId);
+      return client ? { caller: client } : { invalid: 'The access token names no client this gateway knows' };
+    }
+    // A person's token (authorization code): the subject is a user of the directory, groups resolved there
+    // (cached; DirectoryUnavailableError → 503 when the directory does not answer).
+    let user: Caller | undefined;
+    try {
+      user = typeof payload.sub === 'string' ? await this.directory.user(payload.sub) : undefined;
+    } catch (err) {
+      if (err instanceof DirectoryUnavailableError) err.user = payload.sub;
+      throw err;
+    }
+    if (!user) return { invalid: 'The access token names no user or client this gateway knows' };
+    return { caller: user };
   }
 
   /**
@@ -244,5 +261,16 @@ export class AuthService {
 
   async close(): Promise<void> {
     await this.adapter.flush();
+    await this.directory.close();
+  }
+}
+
+/** The directory gateway.yaml names; a setting's file that cannot be read refuses the start (ConfigError naming the field). */
+function createDirectory(config: GatewayConfig): Directory {
+  if (config.directory.kind === 'embedded') return embeddedDirectory(config);
+  try {
+    return new LdapDirectory(config.directory, config.adminGroups, configClients(config));
+  } catch (err) {
+    throw new ConfigError(`Gateway configuration: ${(err as Error).message}`);
   }
 }

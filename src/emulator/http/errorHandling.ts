@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { ApiErrorBody, ApiErrorCode, ApiErrorDetail } from '../../core/api/types';
 import { MAX_ERROR_DETAILS } from '../../core/api/schemas/errors';
 import { ApiError } from '../errors';
+import { DirectoryUnavailableError } from '../auth/directory';
 
 export function sendError(res: Response, status: number, code: ApiErrorCode, message: string, details?: ApiErrorDetail[]): void {
   const bounded = details?.slice(0, MAX_ERROR_DETAILS);
@@ -17,6 +18,11 @@ export const notFoundHandler: RequestHandler = (req, res) => {
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) return next(err);
   if (err instanceof ApiError) return sendError(res, err.status, err.code, err.message, err.details);
+  // The LDAP directory does not answer: 503 naming its URL (never the bind password), try again later.
+  if (err instanceof DirectoryUnavailableError) {
+    res.setHeader('Retry-After', String(err.retryAfterSeconds));
+    return sendError(res, 503, 'directory-unavailable', err.message);
+  }
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string; limit?: number };
   const status = e?.status ?? e?.statusCode;
   switch (e?.type) {

@@ -40,8 +40,9 @@ export function auditRoutes(ctx: GatewayContext): Router {
     }
   });
 
-  r.get('/api/v1/directory/groups', (_req, res) => {
-    const body: DirectoryGroupsResponse = { groups: ctx.auth ? ctx.auth.directory.groupList() : [] };
+  r.get('/api/v1/directory/groups', async (_req, res) => {
+    // An LDAP directory is asked each time (503 directory-unavailable when it does not answer).
+    const body: DirectoryGroupsResponse = { groups: ctx.auth ? await ctx.auth.directory.listGroups() : [] };
     res.json(body);
   });
   return r;

@@ -18,7 +18,7 @@ import { fullOutputs, TREE_HEADER } from '../executions/manager';
 import { parseVersion, queryString } from '../http/params';
 import { check as validated, jsonBody, noBody } from '../http/validate';
 import type { GatewayContext } from './context';
-import { callerOf, forbidden, unauthorized } from '../auth/access';
+import { callerOf, directoryUnavailableOf, forbidden, unauthorized } from '../auth/access';
 import { mayUseVersion } from '../../core/gatewayConfig/directory';
 
 const STATUSES: ExecutionStatus[] = ['Running', 'Stopping', 'Stopped', 'Ended', 'Error'];
@@ -65,6 +65,8 @@ export function executionRoutes(ctx: GatewayContext): Router {
     // Until the version is known to be one the caller may execute, every refusal (unknown package or
     // version, not published, no default) answers like a forbidden one, so an outsider learns nothing.
     const caller = ctx.auth ? callerOf(res) : undefined;
+    // A person's token whose groups the directory could not give: open versions run, anything else is 503.
+    const unresolved = ctx.auth ? directoryUnavailableOf(res) : undefined;
     let allowed = !ctx.auth || caller?.admin === true;
     const refuse = () =>
       caller
@@ -80,11 +82,15 @@ export function executionRoutes(ctx: GatewayContext): Router {
         ...(parent ? { parent } : {}),
         mayStart: (target) => {
           if (allowed) return;
-          if (!mayUseVersion(caller, ctx.store.storedVersion(target.name, target.version).authorisation?.groups ?? [])) throw refuse();
+          const groups = ctx.store.storedVersion(target.name, target.version).authorisation?.groups ?? [];
+          if (unresolved && groups.length) throw unresolved;
+          if (!mayUseVersion(caller, groups)) throw refuse();
           allowed = true;
         },
       });
     } catch (err) {
+      // Unresolved: every refusal is the same 503, so it tells nothing about which packages exist.
+      if (!allowed && unresolved) throw unresolved;
       if (!allowed && err instanceof ApiError && err.status !== 401 && err.status !== 403) throw refuse();
       throw err;
     }

@@ -140,8 +140,11 @@ export function packageRoutes(ctx: GatewayContext): Router {
   r.put('/api/v1/packages/:name/versions/:version/authorisation', jsonBody(), async (req, res) => {
     check(VersionParams, req.params, 'path');
     const { groups } = check(AuthorisationBody, req.body, 'body');
-    // Every group must be one of the directory's (a typo would lock everyone but Admins out).
-    const unknown = ctx.auth ? groups.flatMap((g, i) => (ctx.auth!.directory.hasGroup(g) ? [] : [{ field: `groups[${i}]`, message: `'${g}' is not a group of this gateway's directory` }])) : [];
+    // Every group must be one of the directory's (a typo would lock everyone but Admins out); an LDAP
+    // directory is asked (503 directory-unavailable when it does not answer, nothing changed).
+    const directory = ctx.auth?.directory;
+    const exists = directory ? await Promise.all(groups.map((g) => directory.hasGroup(g))) : groups.map(() => true);
+    const unknown = groups.flatMap((g, i) => (exists[i] ? [] : [{ field: `groups[${i}]`, message: `'${g}' is not a group of this gateway's directory` }]));
     if (unknown.length) throw badRequest(`Unknown group${unknown.length > 1 ? 's' : ''}: ${unknown.map((u) => u.field).join(', ')}`, unknown.slice(0, 50));
     const name = packageNameParam(req.params.name);
     const now = await store.setAuthorisation(name, parseVersion(req.params.version), groups);

@@ -31,6 +31,7 @@ export const API_ERROR_CODES = [
   'budget-exceeded',
   'quota-exceeded',
   'version-published',
+  'directory-unavailable',
   'internal',
 ] as const;
 

@@ -224,11 +224,11 @@ export const API_OPERATIONS = {
     method: 'put',
     path: '/api/v1/packages/{name}/versions/{version}/authorisation',
     summary: "Change the version's authorisation",
-    description: "Every group must exist in the gateway's directory (400 naming the first unknown one). New versions made from this one inherit it; its package file carries it.",
+    description: "Every group must exist in the gateway's directory (400 naming each unknown one, `groups[i]`; with an LDAP directory the names are LDAP groups' cn, and 503 directory-unavailable when it does not answer). New versions made from this one inherit it; its package file carries it.",
     params: P.VersionParams,
     body: { schema: P.AuthorisationBody, required: true },
     responses: { 200: { description: 'The groups now', schema: P.AuthorisationBody } },
-    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
+    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large'], 415: ['unsupported-media-type'], 503: ['directory-unavailable'] },
   }),
 
   // ---- schedules ----
@@ -583,8 +583,9 @@ export const API_OPERATIONS = {
     method: 'get',
     path: '/api/v1/directory/groups',
     summary: "The directory's groups (what a version's authorisation may name), with direct member counts for the embedded directory",
+    description: 'With an LDAP directory: the cn of the groups under its groupBase matching its groupFilter (no member counts), read from the server each time; 503 directory-unavailable when it does not answer.',
     responses: { 200: { description: 'Groups', schema: A.DirectoryGroupsResponse } },
-    errors: {},
+    errors: { 503: ['directory-unavailable'] },
   }),
   listDefinitions: op({
     access: 'admin',
@@ -612,11 +613,12 @@ export const STATE_CHANGE_ERRORS: Partial<Record<number, readonly ApiErrorCode[]
 
 /** Every code an operation can answer, per status: its own, COMMON_ERRORS, and STATE_CHANGE_ERRORS when it changes state. */
 /** What each kind of access can answer: 401 (no or a bad token) and 403 (a valid one without the right). */
+/** 503 directory-unavailable: the caller is a user (Basic credentials, a person's token) and the LDAP directory does not answer. */
 const ACCESS_ERRORS: Record<ApiAccess, ApiOperation['errors']> = {
   public: {},
-  admin: { 401: ['unauthorized'], 403: ['forbidden'] },
-  execute: { 401: ['unauthorized'], 403: ['forbidden'] },
-  'read-executions': { 401: ['unauthorized'] },
+  admin: { 401: ['unauthorized'], 403: ['forbidden'], 503: ['directory-unavailable'] },
+  execute: { 401: ['unauthorized'], 403: ['forbidden'], 503: ['directory-unavailable'] },
+  'read-executions': { 401: ['unauthorized'], 503: ['directory-unavailable'] },
 };
 
 export function errorsOf(o: ApiOperation): Record<number, ApiErrorCode[]> {
