@@ -3,7 +3,9 @@
  * Exit codes: 0 ok, 1 validation or operation failed, 2 usage error.
  */
 import type { Command } from './command';
+import { authorisationCommand } from './commands/authorisation';
 import { emulatorCommand } from './commands/emulator';
+import { groupsCommand } from './commands/groups';
 import { packCommand } from './commands/pack';
 import { publishCommand } from './commands/publish';
 import { runCommand } from './commands/run';
@@ -15,7 +17,7 @@ import { reportFailure } from './failures';
 import { Output } from './output';
 import { CLI_VERSION } from './version';
 
-export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand];
+export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand, authorisationCommand, groupsCommand];
 
 function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -38,6 +38,10 @@ export const routes = {
   snmpUsers: () => '/api/v1/snmp/users',
   snmpUser: (name: string) => `/api/v1/snmp/users/${enc(name)}`,
   cronPreview: () => '/api/v1/cron/preview',
+  /** GET/PUT: the directory groups whose members may execute the version's flows. */
+  authorisation: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/authorisation`,
+  /** GET: the directory's groups (what an authorisation may name). */
+  directoryGroups: () => '/api/v1/directory/groups',
 } as const;
 
 /** Content type of a package file upload and download. */

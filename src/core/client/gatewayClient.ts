@@ -10,6 +10,8 @@
 import { PACKAGE_CONTENT_TYPE, routes } from '../api/routes';
 import type {
   ApiErrorDetail,
+  AuthorisationResponse,
+  DirectoryGroupsResponse,
   DeleteResponse,
   DefinitionListResponse,
   ExecutionDetail,
@@ -386,6 +388,26 @@ export class GatewayClient {
 
   async deleteSnmpUser(userName: string): Promise<void> {
     await this.json({ method: 'DELETE', path: routes.snmpUser(userName) });
+  }
+
+  // ---- authorisation (who may execute a version) -------------------------------------------------
+
+  /** The directory groups whose members may execute the version's flows (empty: anyone may). Admin. */
+  getAuthorisation(name: string, version: number): Promise<AuthorisationResponse> {
+    return this.json({ method: 'GET', path: routes.authorisation(name, version) });
+  }
+
+  /**
+   * Replaces the version's groups (empty: anyone may execute). Admin. A group the directory does
+   * not have is refused (400) with a detail naming its field, `groups[i]`.
+   */
+  setAuthorisation(name: string, version: number, groups: string[]): Promise<AuthorisationResponse> {
+    return this.json({ method: 'PUT', path: routes.authorisation(name, version), json: { groups } });
+  }
+
+  /** The directory's groups (what an authorisation may name). Admin. */
+  listDirectoryGroups(): Promise<DirectoryGroupsResponse> {
+    return this.json({ method: 'GET', path: routes.directoryGroups() });
   }
 
   /**
