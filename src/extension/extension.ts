@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { Workspace } from '../core/workspace/workspace';
+import { editAuthorisation } from './authorisation/authorisationCommands';
+import { AuthorisationPanels, type AuthorisationPanel } from './authorisation/authorisationPanel';
 import { Diagnostics } from './diagnostics/diagnostics';
 import { ExecutionEvents, type ExecutionEventsListener } from './executions/executionEvents';
 import { showGatewayExecutions, showRunningExecutions } from './executions/executionsCommands';
@@ -43,6 +45,7 @@ export interface FlowgateApi {
     executions(key: string): Pick<ExecutionsPanel, 'host' | 'executions' | 'focused'> | undefined;
     schedules(key: string): Pick<SchedulesPanel, 'host' | 'schedules'> | undefined;
     triggers(key: string): Pick<TriggersPanel, 'host' | 'load'> | undefined;
+    authorisation(key: string): Pick<AuthorisationPanel, 'host' | 'savedGroups'> | undefined;
   };
   /** The execution event streams open now, and the gateways the Gateways tree listens to. */
   executionEvents: {
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const executionsPanels = new ExecutionsPanels(context.extensionUri, log, executionEvents);
   const schedulesPanels = new SchedulesPanels(context.extensionUri, log);
   const triggersPanels = new TriggersPanels(context.extensionUri, log, executionEvents);
+  const authorisationPanels = new AuthorisationPanels(context.extensionUri, log);
 
   const services: Services = {
     context,
@@ -93,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     executionsPanels,
     schedulesPanels,
     triggersPanels,
+    authorisationPanels,
     executionEvents,
     vscode.window.createTreeView('flowgate.packages', { treeDataProvider: packagesTree, showCollapseAll: true }),
     gatewaysView,
@@ -158,6 +163,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.showSchedules', 'Show Schedules', (arg) => showSchedules(services, schedulesPanels, arg));
   command('flowgate.showTriggers', 'Show Triggers', (arg) => showTriggers(services, triggersPanels, arg));
   command('flowgate.sendTestTrap', 'Send Test Trap', (arg) => sendTestTrapCommand(services, triggersPanels, arg));
+  command('flowgate.editAuthorisation', 'Edit Authorisation', (arg) => editAuthorisation(services, authorisationPanels, arg));
 
   // Load (and validate) the workspace once activation has returned, so the Problems panel fills
   // without waiting for the user to open the view.
@@ -177,6 +183,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
       executions: (key) => executionsPanels.get(key),
       schedules: (key) => schedulesPanels.get(key),
       triggers: (key) => triggersPanels.get(key),
+      authorisation: (key) => authorisationPanels.get(key),
     },
     executionEvents: {
       open: () => executionEvents.open(),
