@@ -161,7 +161,8 @@ export class FgAuthorisationApp extends PageElement {
       const reply = await this.channel.request('save', { groups: sent });
       if (!reply.ok) {
         this.errors = byGroup(reply.errors, sent);
-        this.say('error', `Not saved: ${reply.errors.length === 1 ? 'the gateway refused a group' : 'see the errors'} (${errorsText(reply.errors)})`);
+        // The gateway's messages name the group (`'x' is not a group of …`): no `groups[i]` in the line.
+        this.say('error', `Not saved: ${reply.errors.map((e) => (/^groups\[\d+\]$/.test(e.field) ? e.message : errorsText([e]))).join('; ')}`);
         return;
       }
       this.errors = new FieldErrors();
