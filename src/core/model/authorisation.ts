@@ -39,3 +39,33 @@ export function groupListProblems(groups: unknown, field = 'groups'): ApiErrorDe
   });
   return out.slice(0, 50);
 }
+
+/** A group name as a gateway may answer it: 1 to LIMITS.directoryNameLength characters, no control characters. */
+function isGroupName(v: unknown): v is string {
+  return typeof v === 'string' && v.length >= 1 && v.length <= LIMITS.directoryNameLength && !hasControlChars(v);
+}
+
+/**
+ * What is wrong with a gateway's answer `{"groups": [name, …]}` (GET/PUT …/authorisation), or
+ * undefined when it is one. A client checks it before showing it: names with control characters
+ * (terminal escapes) or an unbounded list are refused, whoever answered.
+ */
+export function authorisationAnswerProblem(body: unknown): string | undefined {
+  const groups = (body as { groups?: unknown } | null)?.groups;
+  if (!body || typeof body !== 'object' || !Array.isArray(groups)) return 'not {"groups": [...]}';
+  if (groups.length > LIMITS.authorisationGroups) return `more than ${LIMITS.authorisationGroups} groups`;
+  const bad = groups.findIndex((g) => !isGroupName(g));
+  return bad >= 0 ? `groups[${bad}] is not a group name (1 to ${LIMITS.directoryNameLength} characters, no control characters)` : undefined;
+}
+
+/** The same for GET /api/v1/directory/groups: `{"groups": [{"name", "members"?}, …]}`. */
+export function directoryGroupsAnswerProblem(body: unknown): string | undefined {
+  const groups = (body as { groups?: unknown } | null)?.groups;
+  if (!body || typeof body !== 'object' || !Array.isArray(groups)) return 'not {"groups": [...]}';
+  if (groups.length > LIMITS.directoryGroups) return `more than ${LIMITS.directoryGroups} groups`;
+  const bad = groups.findIndex((g) => {
+    const o = g as { name?: unknown; members?: unknown } | null;
+    return !o || typeof o !== 'object' || !isGroupName(o.name) || (o.members !== undefined && !(Number.isSafeInteger(o.members) && (o.members as number) >= 0));
+  });
+  return bad >= 0 ? `groups[${bad}] is not {"name", "members"?} with a group name (1 to ${LIMITS.directoryNameLength} characters, no control characters)` : undefined;
+}
