@@ -107,7 +107,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
       });
       return reportFailure(
         out,
-        new CliError('unknown-group', `The gateway at ${gateway} refused the groups of ${packageName} v${version}: ${err.message}`, {
+        new CliError('unknown-group', `The gateway at ${gateway} refused the groups of ${packageName} v${version}`, {
           details,
           hint: 'Run `flowgate groups` for the groups of the gateway\'s directory.',
           extra: { status: err.status },
