@@ -27,6 +27,11 @@ import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
 import { TriggersPanels, type TriggersPanel } from './triggers/triggersPanel';
 import { Cancelled, notify, showError } from './shared/errors';
+import { useSessions } from './shared/gateway';
+import { gatewayName } from './gatewayActions/targets';
+import { SecretSessionStore, Sessions, type Session, type SessionFlow } from './signIn/sessions';
+import { UNAVAILABLE_FLOW } from './signIn/signInFlow';
+import { signIn, signOut, VSCODE_OPENER, type BrowserOpener } from './signIn/signInCommands';
 import { Logger } from './shared/log';
 import type { Services } from './shared/services';
 import { WorkspaceModel } from './shared/workspaceModel';
@@ -46,6 +51,21 @@ export interface FlowgateApi {
     schedules(key: string): Pick<SchedulesPanel, 'host' | 'schedules'> | undefined;
     triggers(key: string): Pick<TriggersPanel, 'host' | 'load'> | undefined;
     authorisation(key: string): Pick<AuthorisationPanel, 'host' | 'savedGroups'> | undefined;
+  };
+  /**
+   * Signed-in sessions. `test` is there only when the extension runs in test or development mode:
+   * the in-host tests take the browser's part (the URL Sign In would open) and read what
+   * SecretStorage holds; a user's extension has no way to swap either.
+   */
+  signIn: {
+    signedIn(gatewayUrl: string): { user: string } | undefined;
+    prompts(): string[];
+    test?: {
+      useOpener(opener: BrowserOpener | undefined): void;
+      useFlow(flow: SessionFlow | undefined): void;
+      stored(gatewayUrl: string): Promise<Session | undefined>;
+      save(session: Session): Promise<void>;
+    };
   };
   /** The execution event streams open now, and the gateways the Gateways tree listens to. */
   executionEvents: {
@@ -67,13 +87,16 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const packagesTree = new PackagesTreeProvider(model, log);
   // One execution event stream per gateway, shared by the Running Executions panels and the Gateways tree.
   const executionEvents = new ExecutionEvents(log);
-  const gatewaysTree = new GatewaysTreeProvider(local, log, executionEvents);
+  const gatewaysTree = new GatewaysTreeProvider(local, log, executionEvents, (url) => sessions.signedIn(url)?.user);
   const statusBar = new LocalGatewayStatusBar(local);
   const executionsPanels = new ExecutionsPanels(context.extensionUri, log, executionEvents);
   const schedulesPanels = new SchedulesPanels(context.extensionUri, log);
   const triggersPanels = new TriggersPanels(context.extensionUri, log, executionEvents);
   const authorisationPanels = new AuthorisationPanels(context.extensionUri, log);
 
+  const sessions = new Sessions(new SecretSessionStore(context.secrets), context.globalState, UNAVAILABLE_FLOW, log, (url) => gatewayName(services, url));
+  useSessions((url) => sessions.credentialSource(url));
+  let opener: BrowserOpener = VSCODE_OPENER;
   const services: Services = {
     context,
     log,
@@ -98,6 +121,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     schedulesPanels,
     triggersPanels,
     authorisationPanels,
+    sessions,
+    sessions.onDidChange(() => gatewaysTree.refresh()),
     executionEvents,
     vscode.window.createTreeView('flowgate.packages', { treeDataProvider: packagesTree, showCollapseAll: true }),
     gatewaysView,
@@ -163,6 +188,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.showSchedules', 'Show Schedules', (arg) => showSchedules(services, schedulesPanels, arg));
   command('flowgate.showTriggers', 'Show Triggers', (arg) => showTriggers(services, triggersPanels, arg));
   command('flowgate.sendTestTrap', 'Send Test Trap', (arg) => sendTestTrapCommand(services, triggersPanels, arg));
+  command('flowgate.signIn', 'Sign In', (arg) => signIn(services, sessions, () => opener, arg));
+  command('flowgate.signOut', 'Sign Out', (arg) => signOut(services, sessions, arg));
   command('flowgate.editAuthorisation', 'Edit Authorisation', (arg) => editAuthorisation(services, authorisationPanels, arg));
 
   // Load (and validate) the workspace once activation has returned, so the Problems panel fills
@@ -184,6 +211,23 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
       schedules: (key) => schedulesPanels.get(key),
       triggers: (key) => triggersPanels.get(key),
       authorisation: (key) => authorisationPanels.get(key),
+    },
+    signIn: {
+      signedIn: (url) => {
+        const who = sessions.signedIn(url);
+        return who ? { user: who.user } : undefined;
+      },
+      prompts: () => [...sessions.prompts],
+      ...(context.extensionMode !== vscode.ExtensionMode.Production
+        ? {
+            test: {
+              useOpener: (o: BrowserOpener | undefined) => void (opener = o ?? VSCODE_OPENER),
+              useFlow: (f: SessionFlow | undefined) => sessions.useFlow(f ?? UNAVAILABLE_FLOW),
+              stored: (url: string) => sessions.get(url),
+              save: (session: Session) => sessions.save(session),
+            },
+          }
+        : {}),
     },
     executionEvents: {
       open: () => executionEvents.open(),
