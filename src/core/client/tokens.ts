@@ -37,7 +37,7 @@ export const TOKEN_REQUEST_TIMEOUT_SECONDS = 15;
 export const TOKEN_ANSWER_BYTES = 64 * 1024;
 
 /** fetch for openid-client whose answers are read with a bound (readAtMost), so a huge one is refused early. */
-async function boundedFetch(url: string, options: oidc.CustomFetchOptions): Promise<Response> {
+export async function boundedFetch(url: string, options: oidc.CustomFetchOptions): Promise<Response> {
   const response = await fetch(url, options as RequestInit);
   const body = await readAtMost(response, TOKEN_ANSWER_BYTES);
   if (body === undefined) throw new Error(`the answer of ${new URL(url).origin}${new URL(url).pathname} is longer than ${TOKEN_ANSWER_BYTES} bytes`);
