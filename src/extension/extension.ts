@@ -30,7 +30,7 @@ import { Cancelled, notify, showError } from './shared/errors';
 import { useSessions } from './shared/gateway';
 import { gatewayName } from './gatewayActions/targets';
 import { SecretSessionStore, Sessions, type Session, type SessionFlow } from './signIn/sessions';
-import { UNAVAILABLE_FLOW } from './signIn/signInFlow';
+import { BROWSER_FLOW } from './signIn/signInFlow';
 import { signIn, signOut, VSCODE_OPENER, type BrowserOpener } from './signIn/signInCommands';
 import { Logger } from './shared/log';
 import type { Services } from './shared/services';
@@ -94,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const triggersPanels = new TriggersPanels(context.extensionUri, log, executionEvents);
   const authorisationPanels = new AuthorisationPanels(context.extensionUri, log);
 
-  const sessions = new Sessions(new SecretSessionStore(context.secrets), context.globalState, UNAVAILABLE_FLOW, log, (url) => gatewayName(services, url));
+  const sessions = new Sessions(new SecretSessionStore(context.secrets), context.globalState, BROWSER_FLOW, log, (url) => gatewayName(services, url));
   useSessions((url) => sessions.credentialSource(url));
   let opener: BrowserOpener = VSCODE_OPENER;
   const services: Services = {
@@ -222,7 +222,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
         ? {
             test: {
               useOpener: (o: BrowserOpener | undefined) => void (opener = o ?? VSCODE_OPENER),
-              useFlow: (f: SessionFlow | undefined) => sessions.useFlow(f ?? UNAVAILABLE_FLOW),
+              useFlow: (f: SessionFlow | undefined) => sessions.useFlow(f ?? BROWSER_FLOW),
               stored: (url: string) => sessions.get(url),
               save: (session: Session) => sessions.save(session),
             },

@@ -12,40 +12,20 @@
  * "Your session on <gateway> has expired — Sign In".
  *
  * How tokens are got (the browser sign-in with PKCE, refresh, revocation) is a `SessionFlow`
- * (signInFlow.ts), kept apart from the storage and the prompts.
+ * (signInFlow.ts: core's sign-in client), kept apart from the storage and the prompts.
  */
 import * as vscode from 'vscode';
+import type { Session, SessionStore } from '../../core/client/signIn';
 import type { CredentialSource } from '../../core/client/tokens';
 import { isJsonObject } from '../../core/model/jsonObject';
 import type { Logger } from '../shared/log';
 
-/** One gateway's signed-in session. */
-export interface Session {
-  /** The gateway's base URL (no trailing slash): the key. */
-  gatewayUrl: string;
-  /** The authorization server that issued the tokens. */
-  issuer: string;
-  /** The OAuth client the tokens were issued to (the extension's public client). */
-  clientId: string;
-  /** Who signed in (the token's subject or name), shown in the Gateways view. */
-  user: string;
-  accessToken: string;
-  refreshToken?: string;
-  /** When the access token expires (ms since epoch). */
-  expiresAt: number;
-}
-
-/** Where sessions are kept (SecretStorage in the extension; anything in tests of core). */
-export interface SessionStore {
-  get(gatewayUrl: string): Promise<Session | undefined>;
-  set(session: Session): Promise<void>;
-  delete(gatewayUrl: string): Promise<void>;
-}
-
+/** A signed-in session and where sessions are kept: core's types (src/core/client/signIn.ts), shared with the CLI. */
+export type { Session, SessionStore };
 /** How tokens are got and renewed. */
 export interface SessionFlow {
   /** Gets a session for the gateway through the browser; `openBrowser` shows the URL to the user. */
-  signIn(gatewayUrl: string, options: { openBrowser(url: string): Promise<boolean>; toExternal(url: string): Promise<string>; signal: AbortSignal }): Promise<Session>;
+  signIn(gatewayUrl: string, options: { openBrowser(url: string): Promise<void>; signal: AbortSignal }): Promise<Session>;
   /** A fresh session from its refresh token (throws when there is none, or the server refuses it). */
   refresh(session: Session): Promise<Session>;
   /** Revokes the session's tokens at the authorization server (best effort). */
@@ -86,8 +66,8 @@ export function parseSession(raw: string | undefined): Session | undefined {
     text(v.user, SESSION_FIELD_CHARS.user) &&
     text(v.accessToken, SESSION_FIELD_CHARS.token) &&
     (v.refreshToken === undefined || text(v.refreshToken, SESSION_FIELD_CHARS.token)) &&
-    typeof v.expiresAt === 'number' &&
-    Number.isFinite(v.expiresAt);
+    typeof v.accessTokenExpiresAt === 'number' &&
+    Number.isFinite(v.accessTokenExpiresAt);
   if (!ok) return undefined;
   return {
     gatewayUrl: v.gatewayUrl as string,
@@ -96,7 +76,7 @@ export function parseSession(raw: string | undefined): Session | undefined {
     user: v.user as string,
     accessToken: v.accessToken as string,
     ...(v.refreshToken !== undefined ? { refreshToken: v.refreshToken as string } : {}),
-    expiresAt: v.expiresAt as number,
+    accessTokenExpiresAt: v.accessTokenExpiresAt as number,
   };
 }
 
@@ -211,7 +191,7 @@ export class Sessions implements vscode.Disposable {
     const key = sessionKey(url);
     const session = await this.store.get(key);
     if (!session) return undefined;
-    if (!this.stale.has(session.accessToken) && session.expiresAt - SESSION_REFRESH_MARGIN_SECONDS * 1000 > Date.now()) return session.accessToken;
+    if (!this.stale.has(session.accessToken) && session.accessTokenExpiresAt - SESSION_REFRESH_MARGIN_SECONDS * 1000 > Date.now()) return session.accessToken;
     return (await this.refresh(session))?.accessToken;
   }
 

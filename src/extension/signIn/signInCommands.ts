@@ -1,12 +1,16 @@
 /**
  * `Flowgate: Sign In` and `Flowgate: Sign Out`. Sign In picks a gateway of the `flowgate.gateways`
  * setting (or takes a URL typed in, or a Gateways-view gateway node), opens the authorization
- * server's page in the browser (`vscode.env.openExternal`; the loopback redirect is mapped with
- * `asExternalUri` so that it reaches this extension host in a remote workspace too) and waits, under
- * a cancellable progress notification "Waiting for sign-in in the browser…", for the tokens, which
- * go to SecretStorage (sessions.ts). Sign Out revokes and removes them.
+ * server's page in the browser (`vscode.env.openExternal`) and waits, under a cancellable progress
+ * notification "Waiting for sign-in in the browser…", for the browser to come back to the loopback
+ * redirect on 127.0.0.1 of this extension host (core's signIn), then keeps the tokens in
+ * SecretStorage (sessions.ts). In a remote workspace the redirect's port is forwarded with
+ * `asExternalUri` first; when the forwarded address differs from the loopback one the gateway
+ * registered, the log says the browser may not get back (use a credentialsFile there). Sign Out
+ * revokes and removes the tokens.
  */
 import * as vscode from 'vscode';
+import { normalizeGatewayUrl, SignInError } from '../../core/client/signIn';
 import { LIMITS } from '../../core/limits';
 import { isGatewayNode, gatewayUrlOf } from '../gateways/nodes';
 import { config } from '../shared/config';
@@ -60,9 +64,23 @@ async function pickGateway(s: Services, arg: unknown, sessions: Sessions): Promi
   return { url: sessionKey(typed.trim()), name: sessionKey(typed.trim()) };
 }
 
+/** In a remote workspace: forwards the loopback redirect's port to the browser's machine (asExternalUri). */
+async function forwardRedirect(s: Services, authUrl: string): Promise<void> {
+  if (!vscode.env.remoteName) return;
+  const redirect = new URL(authUrl).searchParams.get('redirect_uri');
+  if (!redirect) return;
+  const local = vscode.Uri.parse(redirect, true);
+  const external = await vscode.env.asExternalUri(local);
+  if (external.authority !== local.authority) {
+    s.log.warn(`Sign In: this remote workspace reaches the sign-in redirect ${local.authority} as ${external.authority}; if the browser does not come back, give the gateway a credentialsFile instead`);
+  }
+}
+
 /** `flowgate.signIn [gatewayUrl | gateway node]`: the session started (tests use what it answers: no tokens). */
 export async function signIn(s: Services, sessions: Sessions, opener: () => BrowserOpener, arg?: unknown): Promise<{ gatewayUrl: string; user: string }> {
-  const { url, name } = await pickGateway(s, arg, sessions);
+  const picked = await pickGateway(s, arg, sessions);
+  const url = normalizeGatewayUrl(picked.url);
+  const name = picked.name;
   const controller = new AbortController();
   const session: Session = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Flowgate: Waiting for sign-in to ${name} in the browser…`, cancellable: true },
@@ -70,12 +88,14 @@ export async function signIn(s: Services, sessions: Sessions, opener: () => Brow
       token.onCancellationRequested(() => controller.abort());
       try {
         return await sessions.currentFlow.signIn(url, {
-          openBrowser: (authUrl) => opener().open(authUrl),
-          toExternal: async (callback) => (await vscode.env.asExternalUri(vscode.Uri.parse(callback, true))).toString(true),
+          openBrowser: async (authUrl) => {
+            await forwardRedirect(s, authUrl).catch((err: unknown) => s.log.warn(`Sign In: could not forward the redirect: ${err instanceof Error ? err.message : String(err)}`));
+            if (!(await opener().open(authUrl))) throw new Error('the browser could not be opened');
+          },
           signal: controller.signal,
         });
       } catch (err) {
-        if (controller.signal.aborted) throw new Cancelled();
+        if (controller.signal.aborted || (err instanceof SignInError && err.code === 'cancelled')) throw new Cancelled();
         throw err;
       }
     },

@@ -7,7 +7,8 @@
 // say Sign In; with one they succeed and the Gateways tree says who is signed in; an expired
 // session that cannot be refreshed, or one the gateway refuses, is dropped with the prompt "Your
 // session on <gateway> has expired — Sign In"; Sign Out removes it from SecretStorage; configured
-// credentials win over a session; Sign In says clearly when this build has no browser sign-in.
+// credentials win over a session; Sign In opens the gateway's authorization page with PKCE and a
+// loopback redirect (core's signIn), ignores a forged answer and ends on the browser's refusal.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
@@ -27,7 +28,7 @@ suite('sign in (sessions)', () => {
   let restoreSettings: (() => Promise<void>) | undefined;
   let issuer: string;
 
-  const test_ = () => {
+  const hooks = () => {
     const t = api().signIn.test;
     assert.ok(t, 'the extension exposes no test part of signIn (not in test mode?)');
     return t;
@@ -40,7 +41,7 @@ suite('sign in (sessions)', () => {
     clientId: 'flowgate-vscode',
     user: 'ops-admin',
     accessToken: await adminToken(),
-    expiresAt: Date.now() + 5 * 60_000,
+    accessTokenExpiresAt: Date.now() + 5 * 60_000,
     ...patch,
   });
   /** Opens (or reveals) the Authorisation page of the gateway's version and reads it: what an Admin call through the extension answers. */
@@ -77,7 +78,7 @@ suite('sign in (sessions)', () => {
 
   suiteTeardown(async () => {
     await vscode.commands.executeCommand('flowgate.signOut', gw?.url);
-    test_().useFlow(undefined);
+    hooks().useFlow(undefined);
     await closeEditors();
     await restoreSettings?.();
     await gw?.stop();
@@ -91,8 +92,8 @@ suite('sign in (sessions)', () => {
   });
 
   test('a session in SecretStorage authorises the Admin calls; who is signed in (what the Gateways tree shows) is known', async () => {
-    await test_().save(await session());
-    const stored = await test_().stored(gw.url);
+    await hooks().save(await session());
+    const stored = await hooks().stored(gw.url);
     assert.ok(stored, 'nothing in SecretStorage');
     assert.equal(stored.user, 'ops-admin');
     assert.equal(stored.gatewayUrl, gw.url);
@@ -105,7 +106,7 @@ suite('sign in (sessions)', () => {
 
   test('Sign Out removes the session from SecretStorage; the calls are refused again', async () => {
     assert.equal(await vscode.commands.executeCommand('flowgate.signOut', gw.url), true);
-    assert.equal(await test_().stored(gw.url), undefined);
+    assert.equal(await hooks().stored(gw.url), undefined);
     assert.equal(api().signIn.signedIn(gw.url), undefined);
     assert.match((await readThroughExtension()).error ?? '', /401|needs credentials/);
     assert.equal(await vscode.commands.executeCommand('flowgate.signOut', gw.url), false, 'a second Sign Out found a session');
@@ -113,9 +114,9 @@ suite('sign in (sessions)', () => {
 
   test("an expired session that cannot be refreshed: dropped, and the user told once 'Your session on … has expired — Sign In'", async () => {
     const before = api().signIn.prompts().length;
-    await test_().save(await session({ expiresAt: Date.now() - 1000 }));
+    await hooks().save(await session({ accessTokenExpiresAt: Date.now() - 1000 }));
     assert.match((await readThroughExtension()).error ?? '', /401|needs credentials/);
-    await waitFor('the session to be dropped', async () => (await test_().stored(gw.url)) === undefined);
+    await waitFor('the session to be dropped', async () => (await hooks().stored(gw.url)) === undefined);
     const prompts = api().signIn.prompts().slice(before);
     assert.deepEqual(prompts, [`Your session on ${GATEWAY_NAME} has expired — Sign In`]);
     assert.equal(api().signIn.signedIn(gw.url), undefined);
@@ -125,14 +126,14 @@ suite('sign in (sessions)', () => {
 
   test('a session whose token the gateway refuses (revoked, forged) is refreshed — here it cannot be — and ends with the prompt', async () => {
     const before = api().signIn.prompts().length;
-    await test_().save(await session({ accessToken: 'eyJhbGciOiJFZERTQSJ9.e30.forged', refreshToken: 'not-a-refresh-token' }));
+    await hooks().save(await session({ accessToken: 'eyJhbGciOiJFZERTQSJ9.e30.forged', refreshToken: 'not-a-refresh-token' }));
     assert.match((await readThroughExtension()).error ?? '', /401|needs credentials/);
-    await waitFor('the session to be dropped', async () => (await test_().stored(gw.url)) === undefined);
+    await waitFor('the session to be dropped', async () => (await hooks().stored(gw.url)) === undefined);
     assert.deepEqual(api().signIn.prompts().slice(before), [`Your session on ${GATEWAY_NAME} has expired — Sign In`]);
   });
 
   test('configured credentials win: with a credentialsFile the session is not used (nor dropped)', async () => {
-    await test_().save(await session({ accessToken: 'forged.token.value', expiresAt: Date.now() + 60_000 }));
+    await hooks().save(await session({ accessToken: 'forged.token.value', accessTokenExpiresAt: Date.now() + 60_000 }));
     const restore = await useGatewaysSetting([{ name: GATEWAY_NAME, url: gw.url, credentialsFile: gw.credentialsFile }]);
     try {
       await closeEditors(); // a new panel gets a new client, with the setting's credentials
@@ -140,7 +141,7 @@ suite('sign in (sessions)', () => {
       const read = await readThroughExtension();
       assert.equal(read.error, undefined, read.error);
       assert.equal(api().signIn.prompts().length, before);
-      assert.ok(await test_().stored(gw.url), 'the session was dropped although unused');
+      assert.ok(await hooks().stored(gw.url), 'the session was dropped although unused');
     } finally {
       await restore();
       await useGatewaysSetting([{ name: GATEWAY_NAME, url: gw.url }]);
@@ -149,16 +150,38 @@ suite('sign in (sessions)', () => {
     }
   });
 
-  test('Sign In in this build: says that the browser sign-in is not available, stores nothing, opens no browser', async () => {
+  test("Sign In opens the gateway's authorization page (the extension's client, PKCE S256, a loopback redirect); a forged answer is ignored, a refusal in the browser ends it and stores nothing", async () => {
     const opened: string[] = [];
-    test_().useOpener({ open: async (url) => (opened.push(url), true) });
+    hooks().useOpener({ open: async (url) => (opened.push(url), true) });
     try {
-      const result = await vscode.commands.executeCommand('flowgate.signIn', gw.url);
-      assert.equal(result, undefined, 'Sign In answered a session');
-      assert.deepEqual(opened, []);
-      assert.equal(await test_().stored(gw.url), undefined);
+      const running = vscode.commands.executeCommand('flowgate.signIn', gw.url);
+      const authUrl = new URL(await waitFor('the browser to be opened', () => opened[0]));
+      const discovery = (await (await fetch(`${gw.url}/.well-known/openid-configuration`)).json()) as { authorization_endpoint: string };
+      assert.equal(`${authUrl.origin}${authUrl.pathname}`, discovery.authorization_endpoint);
+      const q = authUrl.searchParams;
+      assert.equal(q.get('client_id'), 'flowgate-vscode');
+      assert.equal(q.get('response_type'), 'code');
+      assert.equal(q.get('code_challenge_method'), 'S256');
+      assert.match(q.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
+      const redirect = new URL(q.get('redirect_uri') ?? '');
+      assert.equal(redirect.hostname, '127.0.0.1');
+      assert.equal(redirect.pathname, '/callback');
+      const state = q.get('state');
+      assert.ok(state, 'no state');
+
+      // Another tab's (or a forger's) answer is not this sign-in's: refused, the sign-in goes on.
+      const forged = await fetch(`${redirect.href}?state=not-${state}&code=stolen`);
+      assert.equal(forged.status, 400);
+      assert.match(await forged.text(), /does not belong to the sign-in in progress/);
+      // The person refuses on the gateway's page: the browser comes back with the error.
+      const refused = await fetch(`${redirect.href}?state=${encodeURIComponent(state)}&error=access_denied&error_description=${encodeURIComponent('the user said no')}`);
+      assert.equal(refused.status, 400);
+      assert.match(await refused.text(), /Sign-in refused/);
+      assert.equal(await running, undefined, 'Sign In answered a session');
+      assert.equal(await hooks().stored(gw.url), undefined);
+      assert.equal(api().signIn.signedIn(gw.url), undefined);
     } finally {
-      test_().useOpener(undefined);
+      hooks().useOpener(undefined);
     }
   });
 });
