@@ -17,6 +17,7 @@
 import * as vscode from 'vscode';
 import type { Session, SessionStore } from '../../core/client/signIn';
 import type { CredentialSource } from '../../core/client/tokens';
+import { LIMITS } from '../../core/limits';
 import { isJsonObject } from '../../core/model/jsonObject';
 import type { Logger } from '../shared/log';
 
@@ -33,9 +34,7 @@ export interface SessionFlow {
 }
 
 /** Bounds of what is read back from SecretStorage (anything else is dropped, not used). */
-const SESSION_FIELD_CHARS = { url: 2048, clientId: 256, user: 256, token: 16 * 1024 } as const;
-/** Seconds before expiry at which the access token is refreshed. */
-export const SESSION_REFRESH_MARGIN_SECONDS = 30;
+const SESSION_FIELD_CHARS = { url: LIMITS.urlLength, clientId: LIMITS.sessionNameLength, user: LIMITS.sessionNameLength, token: LIMITS.sessionTokenLength } as const;
 
 const SECRET_PREFIX = 'flowgate.session:';
 const INDEX_KEY = 'flowgate.sessions';
@@ -51,7 +50,7 @@ function text(v: unknown, max: number): v is string {
 
 /** The session in a stored text, or undefined when it is not one (a damaged or foreign entry). */
 export function parseSession(raw: string | undefined): Session | undefined {
-  if (!raw || raw.length > 64 * 1024) return undefined;
+  if (!raw || raw.length > LIMITS.sessionEntryBytes) return undefined;
   let v: unknown;
   try {
     v = JSON.parse(raw);
@@ -191,7 +190,7 @@ export class Sessions implements vscode.Disposable {
     const key = sessionKey(url);
     const session = await this.store.get(key);
     if (!session) return undefined;
-    if (!this.stale.has(session.accessToken) && session.accessTokenExpiresAt - SESSION_REFRESH_MARGIN_SECONDS * 1000 > Date.now()) return session.accessToken;
+    if (!this.stale.has(session.accessToken) && session.accessTokenExpiresAt - LIMITS.sessionRefreshMarginSeconds * 1000 > Date.now()) return session.accessToken;
     return (await this.refresh(session))?.accessToken;
   }
 
