@@ -10,38 +10,18 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
 import type { Browser } from 'playwright-core';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { launchChromium, loopbackListener, signInWithBrowser } from '../support/signInBrowser';
-import { hashSecret } from '../../src/core/gatewayConfig/scrypt';
+import { writeUsersConfig } from '../support/users';
 import { refreshSession, signIn, signOut, SignInError } from '../../src/core/client/signIn';
 import { call } from './helpers';
 
 const SCOPE = 'flowgate offline_access';
-
-export async function writeUsersConfig(dir: string): Promise<string> {
-  const file = path.join(dir, 'gateway.yaml');
-  writeFileSync(
-    file,
-    [
-      'directory:',
-      '  kind: embedded',
-      '  users:',
-      `    - {name: alice, passwordHash: "${await hashSecret('alice-pw')}"}`,
-      `    - {name: bob, passwordHash: "${await hashSecret('bob-pw')}"}`,
-      `    - {name: carol, passwordHash: "${await hashSecret('carol-pw')}"}`,
-      '  groups:',
-      '    - {name: flowgate-admins, members: [alice]}',
-      '    - {name: others, members: [bob, carol]}',
-      '',
-    ].join('\n'),
-  );
-  return file;
-}
 
 describe('sign-in: authorization code + PKCE through the sign-in page', () => {
   let gw: EmulatorProcess;
