@@ -139,6 +139,8 @@ export const LIMITS = {
   refreshTokenTtlSeconds: 14 * 24 * 3600,
   grantTtlSeconds: 30 * 24 * 3600,
   signInInteractionTtlSeconds: 600,
+  /** The browser's sign-in session at the gateway (a second sign-in from the same browser within it needs no password). */
+  signInSessionTtlSeconds: 8 * 3600,
   trapLogSize: 500,
   /** Trigger evaluations one page of the trap log builds (traps × triggers); milliseconds of each second trap evaluation may use. */
   trapEvaluationsPerPage: 20_000,

@@ -5,7 +5,9 @@
  *
  * The authorization server issues RFC 9068 JWT access tokens (`typ: at+jwt`, EdDSA with the
  * gateway's Ed25519 key, audience = the gateway's resource indicator, short-lived) through the
- * resource-indicators feature, for the client credentials grant only in this version. Client
+ * resource-indicators feature, for the client credentials grant (configured clients) and for people:
+ * authorization code + PKCE with rotating refresh tokens for the built-in public clients, through the
+ * gateway's sign-in page (interactions.ts). Client
  * secrets are scrypt hashes in the configuration file: oidc-provider keeps the hash as the client's
  * `client_secret` and its exposed `Client.prototype.compareClientSecret` (what oidc-provider's
  * client authentication calls for client_secret_basic / client_secret_post) is replaced by a
@@ -154,7 +156,7 @@ export class AuthService {
         AuthorizationCode: 60,
         RefreshToken: LIMITS.refreshTokenTtlSeconds,
         Grant: LIMITS.grantTtlSeconds,
-        Session: LIMITS.grantTtlSeconds,
+        Session: LIMITS.signInSessionTtlSeconds,
         Interaction: LIMITS.signInInteractionTtlSeconds,
       },
       // The account of a code or refresh token: a user the directory still has (a removed user's refresh tokens stop working).
