@@ -134,6 +134,18 @@ export const LIMITS = {
   authFailuresPerWindow: 10,
   authFailureWindowSeconds: 60,
   authFailureKeys: 10_000,
+  /** Sign-in page: failed sign-ins per user name and per address within the window (then 429); bytes of the form's POST body; characters of a password. */
+  signInFailuresPerWindow: 5,
+  signInFailuresPerAddress: 20,
+  signInFailureWindowSeconds: 300,
+  signInBodyBytes: 4096,
+  passwordLength: 1024,
+  /** People's sessions: a refresh token lives this long unused (each use rotates it and starts again); the grant behind it ends after grantTtlSeconds whatever the use; the sign-in page is valid this long. */
+  refreshTokenTtlSeconds: 14 * 24 * 3600,
+  grantTtlSeconds: 30 * 24 * 3600,
+  signInInteractionTtlSeconds: 600,
+  /** The browser's sign-in session at the gateway (a second sign-in from the same browser within it needs no password). */
+  signInSessionTtlSeconds: 8 * 3600,
   trapLogSize: 500,
   /** Trigger evaluations one page of the trap log builds (traps × triggers); milliseconds of each second trap evaluation may use. */
   trapEvaluationsPerPage: 20_000,
