@@ -64,7 +64,12 @@ const targets = [
     // imported .css becomes dist/webview/<page>.css, with webview/shared/base.css (its `@import`)
     // inlined at the top.
     ...common,
-    entryPoints: { executions: 'webview/executions/main.ts', schedules: 'webview/schedules/main.ts', triggers: 'webview/triggers/main.ts' },
+    entryPoints: {
+      executions: 'webview/executions/main.ts',
+      schedules: 'webview/schedules/main.ts',
+      triggers: 'webview/triggers/main.ts',
+      authorisation: 'webview/authorisation/main.ts',
+    },
     outdir: 'dist/webview',
     platform: 'browser',
     format: 'esm',

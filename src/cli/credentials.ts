@@ -6,6 +6,7 @@
  *   - $FLOWGATE_DATA (the data folder `flowgate emulator` uses when it is set),
  *   - ~/.flowgate/emulator (`flowgate emulator`'s default),
  *   - <this package>/.flowgate/emulator (what `npm start` uses in a clone).
+ * and last the session `flowgate login --gateway <url>` stored for that gateway.
  * So a local emulator needs no sign-in; secrets never go on the command line.
  */
 import { existsSync } from 'node:fs';
@@ -14,6 +15,7 @@ import path from 'node:path';
 import { GatewayClient } from '../core/client/gatewayClient';
 import { credentialsAdvice } from '../core/client/credentials';
 import { credentialSource } from '../core/client/tokens';
+import { FileSessionStore } from '../core/client/sessions';
 import { str, type ParsedArgs } from './args';
 
 /** The root of this package (where package.json is), from the running bundle or source file. */
@@ -43,7 +45,14 @@ export function knownDataDirs(env: NodeJS.ProcessEnv = process.env): string[] {
  */
 export function clientFor(url: string, args?: ParsedArgs, options: { dataDirs?: string[]; timeoutMs?: number } = {}): GatewayClient {
   const credentialsFile = args ? str(args, 'credentials') : undefined;
-  const lookup = { env: process.env, ...(credentialsFile ? { credentialsFile } : {}), dataDirs: [...(options.dataDirs ?? []), ...knownDataDirs()] };
+  const lookup = {
+    env: process.env,
+    ...(credentialsFile ? { credentialsFile } : {}),
+    dataDirs: [...(options.dataDirs ?? []), ...knownDataDirs()],
+    // Last: the session of `flowgate login` for this gateway.
+    sessions: new FileSessionStore(),
+    sessionAdvice: `Run \`flowgate login --gateway ${url}\` to sign in again.`,
+  };
   return new GatewayClient(url, {
     credentials: credentialSource(url, lookup, credentialsAdvice(url, { cliOption: true })),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

@@ -3,7 +3,10 @@
  * Exit codes: 0 ok, 1 validation or operation failed, 2 usage error.
  */
 import type { Command } from './command';
+import { authorisationCommand } from './commands/authorisation';
 import { emulatorCommand } from './commands/emulator';
+import { groupsCommand } from './commands/groups';
+import { loginCommand, logoutCommand } from './commands/login';
 import { packCommand } from './commands/pack';
 import { publishCommand } from './commands/publish';
 import { runCommand } from './commands/run';
@@ -16,7 +19,7 @@ import { reportFailure } from './failures';
 import { Output } from './output';
 import { CLI_VERSION } from './version';
 
-export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand, secretCommand];
+export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand];
 
 function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -37,7 +40,9 @@ function topLevelHelp(): string {
     '  FLOWGATE_GATEWAY  gateway URL used when --gateway is not given (default http://127.0.0.1:8722)',
     '  FLOWGATE_CLIENT_ID, FLOWGATE_CLIENT_SECRET',
     '                    OAuth client credentials for the gateway (CI jobs); without them a local',
-    "                    emulator's local-admin.json is used, or --credentials <file>",
+    "                    emulator's local-admin.json is used, or --credentials <file>, or the",
+    '                    session of `flowgate login --gateway <url>`',
+    '  XDG_CONFIG_HOME   where flowgate login keeps sessions (flowgate/sessions.json; default ~/.config)',
     '  NO_COLOR          disable colours',
   ].join('\n');
 }

@@ -124,6 +124,11 @@ export const LIMITS = {
   tokenClockToleranceSeconds: 5,
   /** Verified access tokens the gateway remembers until they expire (the signature is checked once per token). */
   verifiedTokenCacheEntries: 1000,
+  /** A client's stored session (VS Code SecretStorage): characters of each token, of its user and client id, bytes of the whole entry; seconds before expiry an access token is refreshed. */
+  sessionTokenLength: 16 * 1024,
+  sessionNameLength: 256,
+  sessionEntryBytes: 64 * 1024,
+  sessionRefreshMarginSeconds: 30,
   /** An Authorization header's bytes (a bearer JWT is a few hundred). */
   authorizationHeaderBytes: 8 * 1024,
   /** scrypt hashes (scrypt$N$r$p$salt$hash): largest cost N, block size r and parallelism p accepted (memory 128·N·r bytes). */
@@ -146,6 +151,18 @@ export const LIMITS = {
   authFailuresPerWindow: 10,
   authFailureWindowSeconds: 60,
   authFailureKeys: 10_000,
+  /** Sign-in page: failed sign-ins per user name and per address within the window (then 429); bytes of the form's POST body; characters of a password. */
+  signInFailuresPerWindow: 5,
+  signInFailuresPerAddress: 20,
+  signInFailureWindowSeconds: 300,
+  signInBodyBytes: 4096,
+  passwordLength: 1024,
+  /** People's sessions: a refresh token lives this long unused (each use rotates it and starts again); the grant behind it ends after grantTtlSeconds whatever the use; the sign-in page is valid this long. */
+  refreshTokenTtlSeconds: 14 * 24 * 3600,
+  grantTtlSeconds: 30 * 24 * 3600,
+  signInInteractionTtlSeconds: 600,
+  /** The browser's sign-in session at the gateway (a second sign-in from the same browser within it needs no password). */
+  signInSessionTtlSeconds: 8 * 3600,
   trapLogSize: 500,
   /** Trigger evaluations one page of the trap log builds (traps × triggers); milliseconds of each second trap evaluation may use. */
   trapEvaluationsPerPage: 20_000,

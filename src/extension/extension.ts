@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { deleteConnectionSecret, setConnectionSecret, type SetSecretPreset } from './secrets/secretsCommands';
 import type { Workspace } from '../core/workspace/workspace';
+import { editAuthorisation } from './authorisation/authorisationCommands';
+import { AuthorisationPanels, type AuthorisationPanel } from './authorisation/authorisationPanel';
 import { Diagnostics } from './diagnostics/diagnostics';
 import { ExecutionEvents, type ExecutionEventsListener } from './executions/executionEvents';
 import { showGatewayExecutions, showRunningExecutions } from './executions/executionsCommands';
@@ -26,6 +28,11 @@ import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
 import { TriggersPanels, type TriggersPanel } from './triggers/triggersPanel';
 import { Cancelled, notify, showError } from './shared/errors';
+import { useSessions } from './shared/gateway';
+import { gatewayName } from './gatewayActions/targets';
+import { SecretSessionStore, Sessions, type Session, type SessionFlow } from './signIn/sessions';
+import { BROWSER_FLOW } from './signIn/signInFlow';
+import { signIn, signOut, VSCODE_OPENER, type BrowserOpener } from './signIn/signInCommands';
 import { Logger } from './shared/log';
 import type { Services } from './shared/services';
 import { WorkspaceModel } from './shared/workspaceModel';
@@ -44,6 +51,22 @@ export interface FlowgateApi {
     executions(key: string): Pick<ExecutionsPanel, 'host' | 'executions' | 'focused'> | undefined;
     schedules(key: string): Pick<SchedulesPanel, 'host' | 'schedules'> | undefined;
     triggers(key: string): Pick<TriggersPanel, 'host' | 'load'> | undefined;
+    authorisation(key: string): Pick<AuthorisationPanel, 'host' | 'savedGroups'> | undefined;
+  };
+  /**
+   * Signed-in sessions. `test` is there only when the extension runs in test or development mode:
+   * the in-host tests take the browser's part (the URL Sign In would open) and read what
+   * SecretStorage holds; a user's extension has no way to swap either.
+   */
+  signIn: {
+    signedIn(gatewayUrl: string): { user: string } | undefined;
+    prompts(): string[];
+    test?: {
+      useOpener(opener: BrowserOpener | undefined): void;
+      useFlow(flow: SessionFlow | undefined): void;
+      stored(gatewayUrl: string): Promise<Session | undefined>;
+      save(session: Session): Promise<void>;
+    };
   };
   /** The execution event streams open now, and the gateways the Gateways tree listens to. */
   executionEvents: {
@@ -65,12 +88,16 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const packagesTree = new PackagesTreeProvider(model, log);
   // One execution event stream per gateway, shared by the Running Executions panels and the Gateways tree.
   const executionEvents = new ExecutionEvents(log);
-  const gatewaysTree = new GatewaysTreeProvider(local, log, executionEvents);
+  const gatewaysTree = new GatewaysTreeProvider(local, log, executionEvents, (url) => sessions.signedIn(url)?.user);
   const statusBar = new LocalGatewayStatusBar(local);
   const executionsPanels = new ExecutionsPanels(context.extensionUri, log, executionEvents);
   const schedulesPanels = new SchedulesPanels(context.extensionUri, log);
   const triggersPanels = new TriggersPanels(context.extensionUri, log, executionEvents);
+  const authorisationPanels = new AuthorisationPanels(context.extensionUri, log);
 
+  const sessions = new Sessions(new SecretSessionStore(context.secrets), context.globalState, BROWSER_FLOW, log, (url) => gatewayName(services, url));
+  useSessions((url) => sessions.credentialSource(url));
+  let opener: BrowserOpener = VSCODE_OPENER;
   const services: Services = {
     context,
     log,
@@ -94,6 +121,9 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     executionsPanels,
     schedulesPanels,
     triggersPanels,
+    authorisationPanels,
+    sessions,
+    sessions.onDidChange(() => gatewaysTree.refresh()),
     executionEvents,
     vscode.window.createTreeView('flowgate.packages', { treeDataProvider: packagesTree, showCollapseAll: true }),
     gatewaysView,
@@ -161,6 +191,9 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.sendTestTrap', 'Send Test Trap', (arg) => sendTestTrapCommand(services, triggersPanels, arg));
   command('flowgate.setConnectionSecret', 'Set Connection Secret', (arg, preset) => setConnectionSecret(services, arg, isPreset(preset) ? preset : {}));
   command('flowgate.deleteConnectionSecret', 'Delete Connection Secret', (arg, name) => deleteConnectionSecret(services, arg, name));
+  command('flowgate.signIn', 'Sign In', (arg) => signIn(services, sessions, () => opener, arg));
+  command('flowgate.signOut', 'Sign Out', (arg) => signOut(services, sessions, arg));
+  command('flowgate.editAuthorisation', 'Edit Authorisation', (arg) => editAuthorisation(services, authorisationPanels, arg));
 
   // Load (and validate) the workspace once activation has returned, so the Problems panel fills
   // without waiting for the user to open the view.
@@ -180,6 +213,24 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
       executions: (key) => executionsPanels.get(key),
       schedules: (key) => schedulesPanels.get(key),
       triggers: (key) => triggersPanels.get(key),
+      authorisation: (key) => authorisationPanels.get(key),
+    },
+    signIn: {
+      signedIn: (url) => {
+        const who = sessions.signedIn(url);
+        return who ? { user: who.user } : undefined;
+      },
+      prompts: () => [...sessions.prompts],
+      ...(context.extensionMode !== vscode.ExtensionMode.Production
+        ? {
+            test: {
+              useOpener: (o: BrowserOpener | undefined) => void (opener = o ?? VSCODE_OPENER),
+              useFlow: (f: SessionFlow | undefined) => sessions.useFlow(f ?? BROWSER_FLOW),
+              stored: (url: string) => sessions.get(url),
+              save: (session: Session) => sessions.save(session),
+            },
+          }
+        : {}),
     },
     executionEvents: {
       open: () => executionEvents.open(),

@@ -52,12 +52,12 @@ async function publish(gw: ConfiguredEmulator, name: string, groups: string[]): 
 
 /**
  * A person's access token as the sign-in (authorization code) will issue it: the gateway's own token
- * with `sub` = the user name and a client_id that is not the subject, signed with the gateway's key.
+ * with `sub` = the user name and a first-party client's id (flowgate-cli), signed with the gateway's key.
  */
 async function userToken(gw: ConfiguredEmulator, user: string): Promise<string> {
   const { key } = JSON.parse(readFileSync(path.join(gw.dataDir, 'oauth', 'signing-key.json'), 'utf8')) as { key: JWK & { kid: string } };
   const claims = decodeJwt(await gw.adminToken());
-  return new SignJWT({ ...claims, sub: user })
+  return new SignJWT({ ...claims, sub: user, client_id: 'flowgate-cli' })
     .setProtectedHeader({ alg: 'EdDSA', typ: 'at+jwt', kid: key.kid })
     .sign(await importJWK(key, 'EdDSA'));
 }

@@ -31,7 +31,8 @@ export async function bundleSuite(outDir, only) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    external: ['vscode', 'mocha'],
+    // playwright-core (a browser the sign-in test drives) is required at run time from the repository, like mocha.
+    external: ['vscode', 'mocha', 'playwright-core'],
     sourcemap: 'inline',
     logLevel: 'warning',
     absWorkingDir: root,

@@ -41,6 +41,10 @@ export const routes = {
   secrets: () => '/api/v1/secrets',
   secret: (name: string) => `/api/v1/secrets/${enc(name)}`,
   secretGrants: (name: string) => `/api/v1/secrets/${enc(name)}/grants`,
+  /** GET/PUT: the directory groups whose members may execute the version's flows. */
+  authorisation: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/authorisation`,
+  /** GET: the directory's groups (what an authorisation may name). */
+  directoryGroups: () => '/api/v1/directory/groups',
 } as const;
 
 /** Content type of a package file upload and download. */

@@ -5,6 +5,7 @@
  * imported by the emulator (server side) and the gateway client (extension, CLI).
  */
 import type { Static } from '@sinclair/typebox';
+import type * as A from './schemas/audit';
 import type * as Err from './schemas/errors';
 import type * as E from './schemas/executions';
 import type * as P from './schemas/packages';
@@ -29,6 +30,9 @@ export type FlowSignature = Static<typeof P.FlowSignature>;
 /** POST /api/v1/packages → 201 (created) or 200 (identical version already present). */
 export type UploadResponse = Static<typeof P.UploadResponse>;
 export type AuthorisationResponse = Static<typeof P.AuthorisationBody>;
+/** GET /api/v1/directory/groups: the directory's groups (with direct member counts for the embedded directory). */
+export type DirectoryGroupsResponse = Static<typeof A.DirectoryGroupsResponse>;
+export type DirectoryGroup = Static<typeof A.DirectoryGroup>;
 /** DELETE /api/v1/packages/{name}[/versions/{version}] → 200. */
 export type DeleteResponse = Static<typeof P.DeleteResponse>;
 /** Publish, unpublish, default version: the package's state after the change. */

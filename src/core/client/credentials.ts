@@ -11,7 +11,9 @@
  *  3. `local-admin.json` in a data folder the caller knows (the emulator it started, the CLI's default
  *     emulator data folder): used when its issuer's origin equals the gateway's origin, skipped
  *     otherwise (it belongs to another emulator).
- *  4. Nothing: requests go without a token (a gateway may answer some routes to anyone).
+ *  4. A person's session for that gateway (`flowgate login`, the extension's Sign In), from the
+ *     caller's SessionStore (tokens.ts refreshes it silently).
+ *  5. Nothing: requests go without a token (a gateway may answer some routes to anyone).
  *
  * A credentials file is `{"issuer", "client_id", "client_secret"}` (what the emulator writes as
  * `<data>/local-admin.json`), at most CREDENTIALS_FILE_BYTES, and — on POSIX systems — readable by
@@ -21,6 +23,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isJsonObject } from '../model/jsonObject';
+import type { SessionStore } from './signIn';
 
 /** The file name of an emulator's local admin credential in its data folder. */
 export const LOCAL_ADMIN_FILE = 'local-admin.json';
@@ -48,6 +51,10 @@ export interface CredentialLookup {
   credentialsFile?: string;
   /** Data folders of emulators the caller knows, searched in order for LOCAL_ADMIN_FILE. */
   dataDirs?: readonly string[];
+  /** People's sessions (after client credentials): the CLI's sessions file, the extension's SecretStorage. */
+  sessions?: SessionStore;
+  /** What to do when a session has expired (one sentence), e.g. "Run `flowgate login --gateway URL`." */
+  sessionAdvice?: string;
 }
 
 /** A credentials file or variable that cannot be used; the message says which and what to do. */
@@ -152,7 +159,10 @@ export function findCredentials(gatewayUrl: string, lookup: CredentialLookup = {
 /** What to do when a gateway wants credentials and none were found: one sentence for messages. */
 export function credentialsAdvice(gatewayUrl: string, options: { cliOption?: boolean; setting?: boolean } = {}): string {
   const ways = [`set ${ENV_CLIENT_ID} and ${ENV_CLIENT_SECRET} to an OAuth client of the gateway at ${gatewayUrl}`];
-  if (options.cliOption) ways.push(`pass --credentials <file> (a ${LOCAL_ADMIN_FILE} of that gateway's data folder)`);
+  if (options.cliOption) {
+    ways.push(`pass --credentials <file> (a ${LOCAL_ADMIN_FILE} of that gateway's data folder)`);
+    ways.push(`sign in as a person with \`flowgate login --gateway ${gatewayUrl}\``);
+  }
   if (options.setting) ways.push(`give "credentialsFile" (that gateway's ${LOCAL_ADMIN_FILE}) in its flowgate.gateways entry`);
   return `To authorise, ${ways.length > 1 ? `${ways.slice(0, -1).join(', ')} or ${ways[ways.length - 1]}` : ways[0]}.`;
 }

@@ -10,6 +10,8 @@
 import { PACKAGE_CONTENT_TYPE, routes } from '../api/routes';
 import type {
   ApiErrorDetail,
+  AuthorisationResponse,
+  DirectoryGroupsResponse,
   DeleteResponse,
   DefinitionListResponse,
   ExecutionDetail,
@@ -48,6 +50,7 @@ import { GatewayError, type GatewayErrorCode } from './gatewayError';
 import type { CredentialSource } from './tokens';
 import { readServerSentEvents, type ServerSentEvent } from './sse';
 import { isJsonObject } from '../model/jsonObject';
+import { authorisationAnswerProblem, directoryGroupsAnswerProblem } from '../model/authorisation';
 import { LIMITS } from '../limits';
 
 /** The body, or undefined when it is (or says it is) longer than `max` bytes: reading stops there. */
@@ -419,6 +422,38 @@ export class GatewayClient {
 
   async deleteSecret(name: string): Promise<void> {
     await this.json({ method: 'DELETE', path: routes.secret(name) });
+  }
+
+  // ---- authorisation (who may execute a version) -------------------------------------------------
+  // The answers are checked before a caller shows them (a terminal, a webview): group names with
+  // control characters or an unbounded list are a `bad-response`, whoever answered.
+
+  /** The directory groups whose members may execute the version's flows (empty: anyone may). Admin. */
+  async getAuthorisation(name: string, version: number): Promise<AuthorisationResponse> {
+    const path = routes.authorisation(name, version);
+    return this.checked('GET', path, await this.json({ method: 'GET', path }), authorisationAnswerProblem);
+  }
+
+  /**
+   * Replaces the version's groups (empty: anyone may execute). Admin. A group the directory does
+   * not have is refused (400) with a detail naming its field, `groups[i]`.
+   */
+  async setAuthorisation(name: string, version: number, groups: string[]): Promise<AuthorisationResponse> {
+    const path = routes.authorisation(name, version);
+    return this.checked('PUT', path, await this.json({ method: 'PUT', path, json: { groups } }), authorisationAnswerProblem);
+  }
+
+  /** The directory's groups (what an authorisation may name). Admin. */
+  async listDirectoryGroups(): Promise<DirectoryGroupsResponse> {
+    const path = routes.directoryGroups();
+    return this.checked('GET', path, await this.json({ method: 'GET', path }), directoryGroupsAnswerProblem);
+  }
+
+  /** `body` when `problem` finds nothing wrong with it, else a `bad-response` naming the route and what is wrong. */
+  private checked<T>(method: string, path: string, body: unknown, problem: (body: unknown) => string | undefined): T {
+    const wrong = problem(body);
+    if (wrong) throw this.error(200, 'bad-response', `The gateway at ${this.baseUrl} answered ${method} ${path} with something Flowgate does not accept: ${wrong}`);
+    return body as T;
   }
 
   /**

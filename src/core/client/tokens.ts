@@ -14,6 +14,7 @@ import * as oidc from 'openid-client';
 import { credentialsAdvice, findCredentials, CredentialsError, type ClientCredentials, type CredentialLookup } from './credentials';
 import { GatewayError } from './gatewayError';
 import { readAtMost } from './gatewayClient';
+import { refreshSession, SignInError, type Session, type SessionStore } from './signIn';
 
 /** What a GatewayClient asks for a bearer token. */
 export interface CredentialSource {
@@ -37,7 +38,7 @@ export const TOKEN_REQUEST_TIMEOUT_SECONDS = 15;
 export const TOKEN_ANSWER_BYTES = 64 * 1024;
 
 /** fetch for openid-client whose answers are read with a bound (readAtMost), so a huge one is refused early. */
-async function boundedFetch(url: string, options: oidc.CustomFetchOptions): Promise<Response> {
+export async function boundedFetch(url: string, options: oidc.CustomFetchOptions): Promise<Response> {
   const response = await fetch(url, options as RequestInit);
   const body = await readAtMost(response, TOKEN_ANSWER_BYTES);
   if (body === undefined) throw new Error(`the answer of ${new URL(url).origin}${new URL(url).pathname} is longer than ${TOKEN_ANSWER_BYTES} bytes`);
@@ -170,12 +171,86 @@ export function tokensFor(credentials: ClientCredentials, gatewayUrl: string): {
 }
 
 /**
+ * A person's session as a token source: its access token while it is fresh, else a refresh (the
+ * gateway rotates the refresh token; the new session is stored at once). A refused refresh is a
+ * GatewayError `session-expired` (401) whose message says how to sign in again.
+ */
+class SessionTokens {
+  private session: Session | undefined;
+  private stale = false;
+  private inFlight: Promise<string> | undefined;
+
+  constructor(
+    private readonly store: SessionStore,
+    private readonly gatewayUrl: string,
+    private readonly advice: string,
+  ) {}
+
+  /** The stored session (undefined: none). */
+  async load(): Promise<Session | undefined> {
+    this.session ??= await this.store.get(this.gatewayUrl);
+    return this.session;
+  }
+
+  secrets(): string[] {
+    return this.session ? [this.session.accessToken, ...(this.session.refreshToken ? [this.session.refreshToken] : [])] : [];
+  }
+
+  private fresh(s: Session): boolean {
+    const lifetimeLeft = (s.accessTokenExpiresAt - Date.now()) / 1000;
+    return lifetimeLeft > TOKEN_REFRESH_MARGIN_SECONDS;
+  }
+
+  async token(): Promise<string | undefined> {
+    const s = await this.load();
+    if (!s) return undefined;
+    if (!this.stale && this.fresh(s)) return s.accessToken;
+    this.inFlight ??= this.refresh().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  rejected(token: string): void {
+    if (this.session?.accessToken === token) this.stale = true;
+  }
+
+  private async refresh(): Promise<string> {
+    // Another process (a second CLI run, the extension) may have refreshed it meanwhile: the store's is the newest.
+    const stored = await this.store.get(this.gatewayUrl);
+    if (stored && this.session && stored.refreshToken !== this.session.refreshToken && this.fresh(stored)) {
+      this.session = stored;
+      this.stale = false;
+      return stored.accessToken;
+    }
+    const current = stored ?? this.session!;
+    let next: Session;
+    try {
+      next = await refreshSession(current);
+    } catch (err) {
+      const why = err instanceof SignInError ? err.message : String(err);
+      let text = `The session for ${this.gatewayUrl} has expired (${why}). ${this.advice}`;
+      for (const secret of this.secrets()) if (secret) text = text.split(secret).join('***');
+      if (err instanceof SignInError && err.code === 'expired') {
+        await this.store.delete(this.gatewayUrl).catch(() => undefined);
+        this.session = undefined;
+        throw new GatewayError(401, 'session-expired', text);
+      }
+      throw new GatewayError(0, 'token-failed', text);
+    }
+    await this.store.set(next);
+    this.session = next;
+    this.stale = false;
+    return next.accessToken;
+  }
+}
+
+/**
  * The credential source of the gateway at `gatewayUrl`: credentials found by core's rules
  * (credentials.ts) when first asked, then client-credentials tokens for them. A CredentialsError
  * (an unusable file or variable) becomes GatewayError `bad-credentials`.
  */
 export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = {}, advice?: string): CredentialSource {
   let tokens: ReturnType<typeof tokensFor> | undefined;
+  let session: SessionTokens | undefined;
   const source = {
     found: undefined as boolean | undefined,
     advice: advice ?? credentialsAdvice(gatewayUrl),
@@ -190,16 +265,25 @@ export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = 
           if (err instanceof CredentialsError) throw new GatewayError(0, 'bad-credentials', err.message);
           throw err;
         }
-        source.found = creds !== undefined;
         if (creds) tokens = tokensFor(creds, gatewayUrl);
+        else if (lookup.sessions && !session) {
+          const s = new SessionTokens(lookup.sessions, gatewayUrl, lookup.sessionAdvice ?? 'Sign in to it again.');
+          try {
+            if (await s.load()) session = s;
+          } catch (err) {
+            throw new GatewayError(0, 'bad-credentials', err instanceof Error ? err.message : String(err));
+          }
+        }
+        source.found = tokens !== undefined || session !== undefined;
       }
-      return tokens?.token();
+      return tokens ? tokens.token() : session?.token();
     },
     rejected(token: string): void {
       tokens?.rejected(token);
+      session?.rejected(token);
     },
     secrets(): string[] {
-      return tokens?.secrets() ?? [];
+      return [...(tokens?.secrets() ?? []), ...(session?.secrets() ?? [])];
     },
   };
   return source;

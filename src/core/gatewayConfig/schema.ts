@@ -255,6 +255,7 @@ function crossProblems(c: GatewayConfigFile, ldap: boolean): string[] {
   const ids = new Set<string>();
   (c.clients ?? []).forEach((cl, i) => {
     if (ids.has(cl.id)) out.push(`clients[${i}].id: '${cl.id}' is named twice`);
+    if (BUILT_IN_PUBLIC_CLIENTS.includes(cl.id)) out.push(`clients[${i}].id: '${cl.id}' is a built-in sign-in client of every gateway; choose another id`);
     ids.add(cl.id);
     const bad = scryptHashProblem(cl.secretHash);
     if (bad) out.push(`clients[${i}].secretHash: ${bad}`);
@@ -313,6 +314,9 @@ export function parseGatewayConfig(text: string): ConfigCheck {
   }
   return checkGatewayConfig(parsed.value);
 }
+
+/** The public clients people sign in with (authorization code + PKCE): the extension and the CLI. */
+export const BUILT_IN_PUBLIC_CLIENTS: readonly string[] = ['flowgate-vscode', 'flowgate-cli'];
 
 /** The text of a new configuration file: an embedded directory with the Admin group, and the given clients. */
 export function defaultGatewayConfigText(clients: OAuthClientEntry[]): string {

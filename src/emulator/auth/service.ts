@@ -5,7 +5,9 @@
  *
  * The authorization server issues RFC 9068 JWT access tokens (`typ: at+jwt`, EdDSA with the
  * gateway's Ed25519 key, audience = the gateway's resource indicator, short-lived) through the
- * resource-indicators feature, for the client credentials grant only in this version. Client
+ * resource-indicators feature, for the client credentials grant (configured clients) and for people:
+ * authorization code + PKCE with rotating refresh tokens for the built-in public clients, through the
+ * gateway's sign-in page (interactions.ts). Client
  * secrets are scrypt hashes in the configuration file: oidc-provider keeps the hash as the client's
  * `client_secret` and its exposed `Client.prototype.compareClientSecret` (what oidc-provider's
  * client authentication calls for client_secret_basic / client_secret_post) is replaced by a
@@ -29,6 +31,8 @@ import { BasicAuth, decodeBasic } from './basic';
 import { configClients, DirectoryUnavailableError, embeddedDirectory, type Directory } from './directory';
 import { LdapDirectory } from './ldapDirectory';
 import { ConfigError } from './config';
+import { FIRST_PARTY_CLIENTS, SignInInteractions, type InteractionProvider } from './interactions';
+import { BUILT_IN_PUBLIC_CLIENTS } from '../../core/gatewayConfig/schema';
 
 export const OAUTH_MOUNT = '/oauth';
 
@@ -67,6 +71,7 @@ export class AuthService {
   private readonly scope = new AsyncLocalStorage<RequestScope>();
   /** HTTP Basic credentials of the start route, checked against the directory. */
   readonly basic: BasicAuth;
+  private signIn: SignInInteractions | undefined;
   private callback: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
   private jwks: ReturnType<typeof createLocalJWKSet>;
   /** Access tokens already verified, by their text (verifyAccessToken). */
@@ -94,20 +99,35 @@ export class AuthService {
     this.audience = gatewayUrl;
     const audience = this.audience;
     const ttl = this.config.accessTokenTtlSeconds;
+    const interactionBase = `${new URL(this.issuer).pathname}/interaction/`;
+    let signIn: SignInInteractions | undefined;
     const configuration: Configuration = {
       adapter: this.adapter.Adapter as unknown as Configuration['adapter'],
-      clients: this.config.clients.map((c) => ({
-        client_id: c.id,
-        client_secret: c.secretHash,
-        grant_types: ['client_credentials'],
-        response_types: [],
-        redirect_uris: [],
-        token_endpoint_auth_method: 'client_secret_basic',
-        id_token_signed_response_alg: 'EdDSA',
-      })),
+      clients: [
+        ...this.config.clients.map((c) => ({
+          client_id: c.id,
+          client_secret: c.secretHash,
+          grant_types: ['client_credentials'],
+          response_types: [],
+          redirect_uris: [],
+          token_endpoint_auth_method: 'client_secret_basic',
+          id_token_signed_response_alg: 'EdDSA',
+        })),
+        // People sign in with these (sign-in.md): public native clients, authorization code + PKCE,
+        // loopback redirects on any port (RFC 8252 §7.3, oidc-provider's Client#redirectUriAllowed).
+        ...BUILT_IN_PUBLIC_CLIENTS.map((id) => ({
+          client_id: id,
+          application_type: 'native',
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code', 'refresh_token'],
+          response_types: ['code'],
+          redirect_uris: ['http://127.0.0.1/callback', 'http://[::1]/callback'],
+          id_token_signed_response_alg: 'EdDSA',
+        })),
+      ],
       jwks: { keys: [this.keys.privateJwk as never] },
       cookies: { keys: this.keys.cookieKeys },
-      clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+      clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'none'],
       enabledJWA: {
         clientAuthSigningAlgValues: ['EdDSA'],
         idTokenSigningAlgValues: ['EdDSA'],
@@ -116,12 +136,17 @@ export class AuthService {
         introspectionSigningAlgValues: ['EdDSA'],
         authorizationSigningAlgValues: ['EdDSA'],
       },
-      scopes: [API_SCOPE],
-      // Authorization code with PKCE comes with the sign-in page (a later version); no implicit flows.
+      scopes: [API_SCOPE, 'offline_access'],
+      // Authorization code with PKCE (S256 only, always required); no implicit or hybrid flows.
       responseTypes: ['code'],
+      pkce: { methods: ['S256'], required: () => true },
+      interactions: { url: async (_ctx: unknown, interaction: { uid: string }) => signIn!.url(interaction.uid) },
+      // Every use of a refresh token gives a new one; the old one is then refused (and its reuse revokes the grant).
+      rotateRefreshToken: true,
       features: {
         devInteractions: { enabled: false },
         clientCredentials: { enabled: true },
+        revocation: { enabled: true },
         resourceIndicators: {
           enabled: true,
           defaultResource: () => audience,
@@ -132,14 +157,32 @@ export class AuthService {
           },
         },
       },
-      ttl: { ClientCredentials: ttl },
-      findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id }) }),
+      ttl: {
+        ClientCredentials: ttl,
+        AccessToken: ttl,
+        AuthorizationCode: 60,
+        RefreshToken: LIMITS.refreshTokenTtlSeconds,
+        Grant: LIMITS.grantTtlSeconds,
+        Session: LIMITS.signInSessionTtlSeconds,
+        Interaction: LIMITS.signInInteractionTtlSeconds,
+      },
+      // The account of a code or refresh token: a user the directory still has (a removed user's refresh tokens stop working).
+      findAccount: async (_ctx, id) => ((await this.directory.user(id)) ? { accountId: id, claims: async () => ({ sub: id }) } : undefined) as never,
       renderError: async (ctx, out) => {
         ctx.type = 'json';
         ctx.body = out;
       },
     };
     const provider = new Provider(this.issuer, configuration);
+    signIn = new SignInInteractions(
+      provider as unknown as InteractionProvider,
+      interactionBase,
+      new URL(this.issuer).origin,
+      audience,
+      (user, password) => this.directory.checkPassword(user, password),
+      this.audit,
+    );
+    this.signIn = signIn;
     // The supported hook for hashed client secrets (see the header comment).
     // Brute force: a client id or address over its failures is refused (429) before the secret is checked.
     const service = this;
@@ -186,6 +229,18 @@ export class AuthService {
         return;
       }
     }
+    const pathname = (req.url ?? '/').split('?')[0];
+    if (this.signIn?.handles(pathname)) {
+      const signIn = this.signIn;
+      void signIn.handle(req, res, pathname, address).catch((err: unknown) => {
+        console.error(`Flowgate emulator: sign-in page: ${err instanceof Error ? err.message : String(err)}`);
+        if (!res.headersSent) {
+          res.statusCode = 500;
+          res.end();
+        }
+      });
+      return;
+    }
     const callback = this.callback;
     this.scope.run({ address, res }, () => void callback(req, res));
   }
@@ -219,12 +274,13 @@ export class AuthService {
     }
     const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
     // Client credentials: the subject is the client itself; its groups come from the configuration file.
-    if (clientId !== undefined && payload.sub === clientId) {
+    if (clientId !== undefined && payload.sub === clientId && !Object.hasOwn(FIRST_PARTY_CLIENTS, clientId)) {
       const client = this.directory.client(clientId);
       return client ? { caller: client } : { invalid: 'The access token names no client this gateway knows' };
     }
-    // A person's token (authorization code): the subject is a user of the directory, groups resolved there
-    // (cached; DirectoryUnavailableError → 503 when the directory does not answer).
+    // A person's token comes only through a first-party client's sign-in (authorization code): the subject is
+    // a user of the directory, groups resolved there (cached; DirectoryUnavailableError → 503 when it does not answer).
+    if (clientId === undefined || !Object.hasOwn(FIRST_PARTY_CLIENTS, clientId)) return { invalid: 'The access token names no client this gateway knows' };
     let user: Caller | undefined;
     try {
       user = typeof payload.sub === 'string' ? await this.directory.user(payload.sub) : undefined;

@@ -75,6 +75,8 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
     private readonly local: LocalGateway,
     private readonly log: Logger,
     private readonly events: ExecutionEvents,
+    /** Who is signed in to a gateway (signIn/sessions.ts), shown on its node; none: nobody. */
+    private readonly signedInUser: (url: string) => string | undefined = () => undefined,
   ) {
     this.disposables.push(
       this.emitter,
@@ -225,10 +227,11 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
           );
           item.tooltip = `Local gateway emulator at ${node.url} — ${state}`;
         } else {
-          item.description = node.url;
+          const user = this.signedInUser(node.url);
+          item.description = user ? `${node.url} · signed in as ${user}` : node.url;
           item.contextValue = GATEWAY_CONTEXT.remote;
           item.iconPath = new vscode.ThemeIcon('server-environment');
-          item.tooltip = `${node.name} — ${node.url}`;
+          item.tooltip = `${node.name} — ${node.url}${user ? `\nSigned in as ${user} (Flowgate: Sign Out to end the session)` : ''}`;
         }
         return item;
       }
@@ -297,7 +300,7 @@ function versionKey(node: GatewayVersionNode): string {
 function shortText(err: unknown): string {
   if (err instanceof GatewayError && err.status === 401) {
     return /none were found/.test(err.message)
-      ? 'Needs credentials: give "credentialsFile" in its flowgate.gateways entry (hover for more)'
+      ? 'Needs credentials: Sign In, or give "credentialsFile" in its flowgate.gateways entry (hover for more)'
       : 'Credentials refused by the gateway (hover for more)';
   }
   if (err instanceof GatewayError && err.code === 'bad-credentials') return `Unusable credentials: ${err.message}`;

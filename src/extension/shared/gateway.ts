@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GatewayClient } from '../../core/client/gatewayClient';
 import { credentialsAdvice, originOf, type CredentialLookup } from '../../core/client/credentials';
-import { credentialSource } from '../../core/client/tokens';
+import { credentialSource, type CredentialSource } from '../../core/client/tokens';
 import { config } from './config';
 
 /**
@@ -42,6 +42,44 @@ export type GatewayTimeout = keyof typeof GATEWAY_TIMEOUTS;
  * timeout. Clients hold no connection, so each caller takes one per task.
 /** Data folders of emulators this window knows (set at activation: the local emulator's). */
 let emulatorDataDirs: string[] = [];
+
+/** Signed-in sessions (signIn/sessions.ts), set at activation: used for a gateway with no credentials of its own. */
+let sessionSources: ((url: string) => CredentialSource) | undefined;
+
+/** Tells the factory where a gateway's signed-in session comes from. */
+export function useSessions(sources: (url: string) => CredentialSource): void {
+  sessionSources = sources;
+}
+
+/**
+ * The credentials found by core's rules (`local`) when there are any — the local emulator's
+ * local-admin.json, a configured credentialsFile, the environment's client — else the gateway's
+ * signed-in session. So the local emulator never needs a sign-in, and a session is used only where
+ * nothing else authorises.
+ */
+export function localThenSession(local: CredentialSource, session: CredentialSource | undefined): CredentialSource {
+  const useSession = () => local.found === false && !!session;
+  return {
+    get found() {
+      return local.found === true || (useSession() ? session!.found : local.found);
+    },
+    get advice() {
+      return session ? `${local.advice ?? ''} Or run "Flowgate: Sign In" for it.`.trim() : local.advice;
+    },
+    async token() {
+      const token = await local.token();
+      if (local.found || !session) return token;
+      return session.token();
+    },
+    rejected(token: string) {
+      if (useSession()) session!.rejected(token);
+      else local.rejected(token);
+    },
+    secrets() {
+      return [...local.secrets(), ...(session?.secrets() ?? [])];
+    },
+  };
+}
 
 /** Tells the factory where the local emulator this window starts keeps its data (its local-admin.json). */
 export function useEmulatorDataDir(dataDir: string): void {
@@ -83,6 +121,6 @@ export function credentialLookup(url: string): CredentialLookup {
 export function gatewayClient(url: string, timeout: GatewayTimeout): GatewayClient {
   return new GatewayClient(url, {
     timeoutMs: GATEWAY_TIMEOUTS[timeout],
-    credentials: credentialSource(url, credentialLookup(url), credentialsAdvice(url, { setting: true })),
+    credentials: localThenSession(credentialSource(url, credentialLookup(url), credentialsAdvice(url, { setting: true })), sessionSources?.(url)),
   });
 }

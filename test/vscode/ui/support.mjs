@@ -43,14 +43,15 @@ export function buildPackage(name, flows) {
 }
 
 /**
- * Starts dist/emulator.js on a free port with data in `dataDir`, gateway name `name` and SNMP trap
- * port 0 (a free one); resolves `{ child, url }` once /healthz answers.
+ * Starts dist/emulator.js on a free port (or `port`) with data in `dataDir`, gateway name `name` and
+ * SNMP trap port 0 (a free one), with `config` as its gateway configuration file when given; resolves
+ * `{ child, url }` once /healthz answers and local-admin.json is there.
  */
-export async function startEmulator(dataDir, name) {
-  const port = await freePort();
+export async function startEmulator(dataDir, name, { port: wanted, config } = {}) {
+  const port = wanted ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [path.join(root, 'dist/emulator.js'), '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--name', name, '--snmp-port', '0'],
+    [path.join(root, 'dist/emulator.js'), '--port', String(port), '--host', '127.0.0.1', '--data', dataDir, '--name', name, '--snmp-port', '0', ...(config ? ['--config', config] : [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -60,7 +61,7 @@ export async function startEmulator(dataDir, name) {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the emulator exited: ${stderr.slice(-500)}`);
     try {
-      if ((await fetch(`${url}/healthz`)).ok) return { child, url };
+      if ((await fetch(`${url}/healthz`)).ok && fs.existsSync(path.join(dataDir, 'local-admin.json'))) return { child, url };
     } catch {
       /* not yet */
     }
@@ -122,6 +123,7 @@ export async function api(url, method, pathname, body, headers = {}) {
  *   addToSettings: () => Promise<void>,
  *   writeSettings: (extra?: Record<string, unknown>) => void,
  *   stop: () => Promise<void>,
+ *   restart: (edit: (configText: string) => string) => Promise<void>,
  * }} PrivateGateway
  */
 
@@ -135,21 +137,27 @@ export async function api(url, method, pathname, body, headers = {}) {
  *   local-admin.json as its `credentialsFile` (the workspace's settings file) — how the extension
  *   gets its credentials — waits for the change to reach the extension host and clears the notifications;
  * - `gateway.writeSettings(extra)`: writes the settings with the gateway and `extra`;
- * - `gateway.stop()`: stops the emulator.
+ * - `gateway.stop()`: stops the emulator;
+ * - `gateway.restart(edit)`: with `config` given, stops the emulator and starts it again on the same
+ *   port and data folder with its configuration file's text changed by `edit`.
  * Afterwards (also on failure) the emulator stops, the settings file is restored, the editors close,
  * the notifications clear and the data folder is removed.
  * @param {import('../run.mjs').UiContext} t
- * @param {{ gatewayName: string, emulatorName: string, pkg: string, flows: Record<string, string> }} options
+ * `config`: the text of a gateway configuration file (gateway.yaml, beside the data folder) to start with.
+ * @param {{ gatewayName: string, emulatorName: string, pkg: string, flows: Record<string, string>, config?: string }} options
  * @param {(gateway: PrivateGateway) => Promise<void>} fn
  */
-export async function withPrivateGateway({ page, ui, workspace }, { gatewayName, emulatorName, pkg, flows }, fn) {
+export async function withPrivateGateway({ page, ui, workspace }, { gatewayName, emulatorName, pkg, flows, config }, fn) {
   const settingsFile = path.join(workspace, '.vscode/settings.json');
   const originalSettings = fs.readFileSync(settingsFile, 'utf8');
   const settings = JSON.parse(originalSettings);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `flowgate-${emulatorName}-`));
+  const configDir = config ? fs.mkdtempSync(path.join(os.tmpdir(), `flowgate-${emulatorName}-config-`)) : undefined;
+  const configFile = configDir ? path.join(configDir, 'gateway.yaml') : undefined;
+  if (configFile) fs.writeFileSync(configFile, config, { mode: 0o600 });
   let emulator;
   try {
-    const started = await startEmulator(dataDir, emulatorName);
+    const started = await startEmulator(dataDir, emulatorName, { config: configFile });
     emulator = started.child;
     const url = started.url;
     const asAdmin = async (method, pathname, body, headers = {}) => api(url, method, pathname, body, { ...(await authHeaders(dataDir)), ...headers });
@@ -169,6 +177,12 @@ export async function withPrivateGateway({ page, ui, workspace }, { gatewayName,
       },
       dataDir,
       stop: () => stopEmulator(emulator),
+      async restart(edit) {
+        if (!configFile) throw new Error('restart needs a gateway started with `config`');
+        await stopEmulator(emulator);
+        fs.writeFileSync(configFile, edit(fs.readFileSync(configFile, 'utf8')), { mode: 0o600 });
+        emulator = (await startEmulator(dataDir, emulatorName, { port: Number(new URL(url).port), config: configFile })).child;
+      },
     });
   } finally {
     await stopEmulator(emulator);
@@ -176,5 +190,6 @@ export async function withPrivateGateway({ page, ui, workspace }, { gatewayName,
     await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300, allowError: true }).catch(() => {});
     await ui.clearNotifications(page).catch(() => {});
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (configDir) fs.rmSync(configDir, { recursive: true, force: true });
   }
 }
