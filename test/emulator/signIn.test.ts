@@ -18,7 +18,9 @@ import type { Browser } from 'playwright-core';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { launchChromium, loopbackListener, signInWithBrowser } from '../support/signInBrowser';
 import { writeUsersConfig } from '../support/users';
-import { refreshSession, signIn, signOut, SignInError } from '../../src/core/client/signIn';
+import { refreshSession, signIn, signOut, SignInError, type Session, type SessionStore } from '../../src/core/client/signIn';
+import { GatewayClient, GatewayError } from '../../src/core/client/gatewayClient';
+import { credentialSource } from '../../src/core/client/tokens';
 import { call } from './helpers';
 
 const SCOPE = 'flowgate offline_access';
@@ -239,6 +241,38 @@ describe('sign-in: authorization code + PKCE through the sign-in page', () => {
     await signOut(fresh);
     await assert.rejects(refreshSession(fresh), (e: unknown) => e instanceof SignInError && e.code === 'expired' && !e.message.includes(fresh.refreshToken!));
     await assert.rejects(refreshSession(session), (e: unknown) => e instanceof SignInError && e.code === 'expired');
+  });
+
+  test('a client with only a session: a refused access token is refreshed silently (401 retried once), an expired session is a clear error', async () => {
+    const t = await tokensFor('alice', 'alice-pw');
+    const sessions = new Map<string, Session>();
+    const store: SessionStore = {
+      get: async (u) => sessions.get(u),
+      set: async (s) => void sessions.set(s.gatewayUrl, s),
+      delete: async (u) => void sessions.delete(u),
+    };
+    // An access token the gateway refuses (not expired by its clock): the client learns it on the 401.
+    await store.set({ gatewayUrl: gw.url, issuer: `${gw.url}/oauth`, clientId: 'flowgate-cli', accessToken: 'e30.e30.forged', accessTokenExpiresAt: Date.now() + 3600_000, refreshToken: t.refresh_token!, user: 'alice' });
+    const advice = 'Run `flowgate login --gateway X` to sign in again.';
+    const client = new GatewayClient(gw.url, { credentials: credentialSource(gw.url, { env: {}, sessions: store, sessionAdvice: advice }) });
+    assert.ok(Array.isArray((await client.listPackages()).packages));
+    const stored = sessions.get(gw.url)!;
+    assert.notEqual(stored.refreshToken, t.refresh_token, 'the rotated refresh token is stored');
+    assert.notEqual(stored.accessToken, 'e30.e30.forged');
+    // The gateway revokes the grant: the next refresh fails, with the advice and without a token in the message.
+    await oidc.tokenRevocation(config, stored.refreshToken!, { token_type_hint: 'refresh_token' });
+    await store.set({ ...stored, accessTokenExpiresAt: 0 });
+    const again = new GatewayClient(gw.url, { credentials: credentialSource(gw.url, { env: {}, sessions: store, sessionAdvice: advice }) });
+    const err = await again.listPackages().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof GatewayError, String(err));
+    assert.equal(err.code, 'session-expired');
+    assert.equal(err.status, 401);
+    assert.ok(err.message.includes(advice), err.message);
+    assert.ok(!err.message.includes(stored.refreshToken!) && !err.message.includes(stored.accessToken));
+    assert.equal(sessions.get(gw.url), undefined, 'an expired session is forgotten');
   });
 
   test('the core client: cancelled by its AbortSignal, timed out, and a callback with another state is ignored', async () => {
