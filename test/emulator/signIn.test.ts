@@ -98,6 +98,23 @@ describe('sign-in: authorization code + PKCE through the sign-in page', () => {
     assert.equal((await call(gw.url, 'GET', '/api/v1/packages', undefined, { authorization: `Bearer ${b.access_token}` })).status, 403);
   });
 
+  test('a second sign-in from the same browser asks for the password again (no silent sign-in)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (let i = 0; i < 2; i++) {
+      const s = await start();
+      await page.goto(s.url);
+      assert.equal(await page.locator('#password').count(), 1, `sign-in ${i + 1} shows the form`);
+      await page.fill('#user', 'bob');
+      await page.fill('#password', 'bob-pw');
+      await page.click('button[type=submit]');
+      await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/);
+      const t = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: s.verifier, expectedState: s.state });
+      assert.equal(JSON.parse(Buffer.from(t.access_token.split('.')[1], 'base64url').toString()).sub, 'bob');
+    }
+    await context.close();
+  });
+
   test('the page: strict CSP, no framing, no caching, no script; names the application and the gateway', async () => {
     const s = await start();
     const page = await (await browser.newContext()).newPage();
