@@ -6,14 +6,17 @@
  * Retry-After; PKCE missing or `plain` refused; a redirect that is not the registered loopback
  * refused; refresh tokens rotate (the new one works, the old one is refused, and its reuse ends
  * the grant); a revoked refresh token is refused; the page's headers (CSP …) and no script.
- * The core client (src/core/client/signIn.ts) does the same round: signIn, refreshSession, signOut.
+ * The core client (src/core/client/signIn.ts) does the same round: signIn, refreshSession, signOut;
+ * a session-only GatewayClient refreshes on a 401. A user removed from the directory: their access
+ * token is 401 and their refresh token refused after a restart, while others' sessions survive it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
+import YAML from 'yaml';
 import type { Browser } from 'playwright-core';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { launchChromium, loopbackListener, signInWithBrowser } from '../support/signInBrowser';
@@ -308,5 +311,57 @@ describe('sign-in: authorization code + PKCE through the sign-in page', () => {
     });
     await assert.rejects(q, (e: unknown) => e instanceof SignInError && e.code === 'timeout');
     assert.ok(port);
+  });
+});
+
+describe('sign-in: a user removed from the directory', () => {
+  test('after a restart without the user, their access token is 401 and their refresh token is refused; sessions survive a restart otherwise', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-signin-removed-'));
+    const dataDir = path.join(dir, 'data');
+    const browser = await launchChromium();
+    const loopback = await loopbackListener();
+    let gw: EmulatorProcess | undefined;
+    try {
+      const file = await writeUsersConfig(dir);
+      gw = await startEmulatorProcess({ dataDir, args: ['--config', file] });
+      const port = gw.port;
+      const config = await oidc.discovery(new URL(`${gw.url}/.well-known/openid-configuration`), 'flowgate-cli', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+      const signInAs = async (user: string, password: string) => {
+        const verifier = oidc.randomPKCECodeVerifier();
+        const url = oidc.buildAuthorizationUrl(config, {
+          redirect_uri: `http://127.0.0.1:${loopback.port}/callback`,
+          scope: SCOPE,
+          prompt: 'consent',
+          code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state: 's',
+        });
+        const r = await signInWithBrowser(browser, url.href, user, password);
+        await r.page.context().close();
+        return oidc.authorizationCodeGrant(config, new URL(r.callback!), { pkceCodeVerifier: verifier, expectedState: 's' });
+      };
+      const carol = await signInAs('carol', 'carol-pw');
+      const bob = await signInAs('bob', 'bob-pw');
+      await gw.stop();
+      gw = undefined;
+      // carol leaves the directory; bob stays.
+      const doc = YAML.parse(readFileSync(file, 'utf8')) as { directory: { users: { name: string }[]; groups: { members: string[] }[] } };
+      doc.directory.users = doc.directory.users.filter((u) => u.name !== 'carol');
+      for (const g of doc.directory.groups) g.members = g.members.filter((m) => m !== 'carol');
+      writeFileSync(file, YAML.stringify(doc));
+      gw = await startEmulatorProcess({ dataDir, port, args: ['--config', file] });
+      const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+      const refused = await call(gw.url, 'GET', '/api/v1/executions', undefined, auth(carol.access_token));
+      assert.equal(refused.status, 401, JSON.stringify(refused.body));
+      await assert.rejects(oidc.refreshTokenGrant(config, carol.refresh_token!), (e: unknown) => (e as { error?: unknown }).error === 'invalid_grant');
+      // bob's session was kept across the restart (the store is in the data folder).
+      const fresh = await oidc.refreshTokenGrant(config, bob.refresh_token!);
+      assert.equal((await call(gw.url, 'GET', '/api/v1/executions', undefined, auth(fresh.access_token))).status, 200);
+    } finally {
+      await gw?.stop();
+      await browser.close();
+      await loopback.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
