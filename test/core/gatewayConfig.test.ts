@@ -59,3 +59,15 @@ test('nested groups are resolved, cycles end the walk; Admin and version members
   assert.equal(mayUseVersion(ci, ['admins']), false);
   assert.equal(mayUseVersion(alice, ['ops']), true, 'Admin may use any version');
 });
+
+test('a configured client may not take the id of a built-in sign-in client', async () => {
+  const hash = await hashSecret('x', { N: 1024, r: 8, p: 1 });
+  for (const id of ['flowgate-cli', 'flowgate-vscode']) {
+    const r = checkGatewayConfig({
+      directory: { kind: 'embedded', users: [], groups: [{ name: 'flowgate-admins', members: [] }] },
+      clients: [{ id, secretHash: hash, groups: [] }],
+    });
+    assert.equal(r.ok, false, id);
+    assert.ok(!r.ok && r.problems.some((p) => p.startsWith('clients[0].id:') && p.includes('built-in')), JSON.stringify(r));
+  }
+});

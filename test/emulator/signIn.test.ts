@@ -6,19 +6,24 @@
  * Retry-After; PKCE missing or `plain` refused; a redirect that is not the registered loopback
  * refused; refresh tokens rotate (the new one works, the old one is refused, and its reuse ends
  * the grant); a revoked refresh token is refused; the page's headers (CSP …) and no script.
- * The core client (src/core/client/signIn.ts) does the same round: signIn, refreshSession, signOut.
+ * The core client (src/core/client/signIn.ts) does the same round: signIn, refreshSession, signOut;
+ * a session-only GatewayClient refreshes on a 401. A user removed from the directory: their access
+ * token is 401 and their refresh token refused after a restart, while others' sessions survive it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as oidc from 'openid-client';
+import YAML from 'yaml';
 import type { Browser } from 'playwright-core';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { launchChromium, loopbackListener, signInWithBrowser } from '../support/signInBrowser';
 import { writeUsersConfig } from '../support/users';
-import { refreshSession, signIn, signOut, SignInError } from '../../src/core/client/signIn';
+import { refreshSession, signIn, signOut, SignInError, type Session, type SessionStore } from '../../src/core/client/signIn';
+import { GatewayClient, GatewayError } from '../../src/core/client/gatewayClient';
+import { credentialSource } from '../../src/core/client/tokens';
 import { call } from './helpers';
 
 const SCOPE = 'flowgate offline_access';
@@ -94,6 +99,23 @@ describe('sign-in: authorization code + PKCE through the sign-in page', () => {
     const b = await tokensFor('bob', 'bob-pw');
     assert.equal((await call(gw.url, 'GET', '/api/v1/audit', undefined, { authorization: `Bearer ${b.access_token}` })).status, 403);
     assert.equal((await call(gw.url, 'GET', '/api/v1/packages', undefined, { authorization: `Bearer ${b.access_token}` })).status, 403);
+  });
+
+  test('a second sign-in from the same browser asks for the password again (no silent sign-in)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    for (let i = 0; i < 2; i++) {
+      const s = await start();
+      await page.goto(s.url);
+      assert.equal(await page.locator('#password').count(), 1, `sign-in ${i + 1} shows the form`);
+      await page.fill('#user', 'bob');
+      await page.fill('#password', 'bob-pw');
+      await page.click('button[type=submit]');
+      await page.waitForURL(/^http:\/\/127\.0\.0\.1:\d+\/callback\?code=/);
+      const t = await oidc.authorizationCodeGrant(config, new URL(page.url()), { pkceCodeVerifier: s.verifier, expectedState: s.state });
+      assert.equal(JSON.parse(Buffer.from(t.access_token.split('.')[1], 'base64url').toString()).sub, 'bob');
+    }
+    await context.close();
   });
 
   test('the page: strict CSP, no framing, no caching, no script; names the application and the gateway', async () => {
@@ -241,6 +263,38 @@ describe('sign-in: authorization code + PKCE through the sign-in page', () => {
     await assert.rejects(refreshSession(session), (e: unknown) => e instanceof SignInError && e.code === 'expired');
   });
 
+  test('a client with only a session: a refused access token is refreshed silently (401 retried once), an expired session is a clear error', async () => {
+    const t = await tokensFor('alice', 'alice-pw');
+    const sessions = new Map<string, Session>();
+    const store: SessionStore = {
+      get: async (u) => sessions.get(u),
+      set: async (s) => void sessions.set(s.gatewayUrl, s),
+      delete: async (u) => void sessions.delete(u),
+    };
+    // An access token the gateway refuses (not expired by its clock): the client learns it on the 401.
+    await store.set({ gatewayUrl: gw.url, issuer: `${gw.url}/oauth`, clientId: 'flowgate-cli', accessToken: 'e30.e30.forged', accessTokenExpiresAt: Date.now() + 3600_000, refreshToken: t.refresh_token!, user: 'alice' });
+    const advice = 'Run `flowgate login --gateway X` to sign in again.';
+    const client = new GatewayClient(gw.url, { credentials: credentialSource(gw.url, { env: {}, sessions: store, sessionAdvice: advice }) });
+    assert.ok(Array.isArray((await client.listPackages()).packages));
+    const stored = sessions.get(gw.url)!;
+    assert.notEqual(stored.refreshToken, t.refresh_token, 'the rotated refresh token is stored');
+    assert.notEqual(stored.accessToken, 'e30.e30.forged');
+    // The gateway revokes the grant: the next refresh fails, with the advice and without a token in the message.
+    await oidc.tokenRevocation(config, stored.refreshToken!, { token_type_hint: 'refresh_token' });
+    await store.set({ ...stored, accessTokenExpiresAt: 0 });
+    const again = new GatewayClient(gw.url, { credentials: credentialSource(gw.url, { env: {}, sessions: store, sessionAdvice: advice }) });
+    const err = await again.listPackages().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof GatewayError, String(err));
+    assert.equal(err.code, 'session-expired');
+    assert.equal(err.status, 401);
+    assert.ok(err.message.includes(advice), err.message);
+    assert.ok(!err.message.includes(stored.refreshToken!) && !err.message.includes(stored.accessToken));
+    assert.equal(sessions.get(gw.url), undefined, 'an expired session is forgotten');
+  });
+
   test('the core client: cancelled by its AbortSignal, timed out, and a callback with another state is ignored', async () => {
     const controller = new AbortController();
     const p = signIn({ gatewayUrl: gw.url, openBrowser: () => controller.abort(), signal: controller.signal });
@@ -257,5 +311,57 @@ describe('sign-in: authorization code + PKCE through the sign-in page', () => {
     });
     await assert.rejects(q, (e: unknown) => e instanceof SignInError && e.code === 'timeout');
     assert.ok(port);
+  });
+});
+
+describe('sign-in: a user removed from the directory', () => {
+  test('after a restart without the user, their access token is 401 and their refresh token is refused; sessions survive a restart otherwise', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-signin-removed-'));
+    const dataDir = path.join(dir, 'data');
+    const browser = await launchChromium();
+    const loopback = await loopbackListener();
+    let gw: EmulatorProcess | undefined;
+    try {
+      const file = await writeUsersConfig(dir);
+      gw = await startEmulatorProcess({ dataDir, args: ['--config', file] });
+      const port = gw.port;
+      const config = await oidc.discovery(new URL(`${gw.url}/.well-known/openid-configuration`), 'flowgate-cli', undefined, oidc.None(), { execute: [oidc.allowInsecureRequests] });
+      const signInAs = async (user: string, password: string) => {
+        const verifier = oidc.randomPKCECodeVerifier();
+        const url = oidc.buildAuthorizationUrl(config, {
+          redirect_uri: `http://127.0.0.1:${loopback.port}/callback`,
+          scope: SCOPE,
+          prompt: 'consent',
+          code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state: 's',
+        });
+        const r = await signInWithBrowser(browser, url.href, user, password);
+        await r.page.context().close();
+        return oidc.authorizationCodeGrant(config, new URL(r.callback!), { pkceCodeVerifier: verifier, expectedState: 's' });
+      };
+      const carol = await signInAs('carol', 'carol-pw');
+      const bob = await signInAs('bob', 'bob-pw');
+      await gw.stop();
+      gw = undefined;
+      // carol leaves the directory; bob stays.
+      const doc = YAML.parse(readFileSync(file, 'utf8')) as { directory: { users: { name: string }[]; groups: { members: string[] }[] } };
+      doc.directory.users = doc.directory.users.filter((u) => u.name !== 'carol');
+      for (const g of doc.directory.groups) g.members = g.members.filter((m) => m !== 'carol');
+      writeFileSync(file, YAML.stringify(doc));
+      gw = await startEmulatorProcess({ dataDir, port, args: ['--config', file] });
+      const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+      const refused = await call(gw.url, 'GET', '/api/v1/executions', undefined, auth(carol.access_token));
+      assert.equal(refused.status, 401, JSON.stringify(refused.body));
+      await assert.rejects(oidc.refreshTokenGrant(config, carol.refresh_token!), (e: unknown) => (e as { error?: unknown }).error === 'invalid_grant');
+      // bob's session was kept across the restart (the store is in the data folder).
+      const fresh = await oidc.refreshTokenGrant(config, bob.refresh_token!);
+      assert.equal((await call(gw.url, 'GET', '/api/v1/executions', undefined, auth(fresh.access_token))).status, 200);
+    } finally {
+      await gw?.stop();
+      await browser.close();
+      await loopback.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -219,8 +219,10 @@ export async function signIn(options: SignInOptions): Promise<Session> {
         .catch(() => undefined);
     });
   } finally {
-    server.closeAllConnections();
+    // Let the last page reach the browser, then drop whatever is still open.
     server.close();
+    server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
   }
 }
 

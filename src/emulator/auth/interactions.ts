@@ -106,12 +106,11 @@ export class SignInInteractions {
     }
     const view = { action: this.url(uid), application, gateway: this.gateway };
 
-    if (details.prompt.name !== 'login') {
-      // Consent for a first-party client (a user already signed in): granted without a screen.
+    // Every sign-in asks for the password, also when the browser already has a session here (the
+    // consent prompt of a native client): no silent sign-in that a page elsewhere could start.
+    if (details.prompt.name !== 'login' && details.prompt.name !== 'consent') {
       req.resume();
-      const accountId = details.session?.accountId;
-      if (details.prompt.name !== 'consent' || !accountId) return sendMessagePage(res, 400, 'Sign-in not valid', EXPIRED);
-      return this.finish(req, res, accountId, clientId, details.grantId, false);
+      return sendMessagePage(res, 400, 'Sign-in not valid', EXPIRED);
     }
 
     if (req.method === 'GET') return sendSignInPage(res, 200, view);
@@ -133,33 +132,31 @@ export class SignInInteractions {
     if (password === '' || password.length > LIMITS.passwordLength) {
       return sendSignInPage(res, 400, { ...view, user, problem: `password: 1 to ${LIMITS.passwordLength} characters are needed.` });
     }
-    const wait = Math.max(this.userFailures.retryAfter(user), this.addressFailures.retryAfter(address));
+    const wait = Math.max(this.userFailures.retryAfter(user.toLowerCase()), this.addressFailures.retryAfter(address));
     if (wait > 0) {
       res.setHeader('Retry-After', String(wait));
-      await this.record('sign-in-failure', 429, user, address, clientId);
+      req.resume();
       return sendSignInPage(res, 429, { ...view, user, problem: `Too many failed sign-ins. Try again in ${wait} seconds.` });
     }
     const caller = await this.checkPassword(user, password);
     if (!caller) {
-      this.userFailures.fail(user);
+      this.userFailures.fail(user.toLowerCase());
       this.addressFailures.fail(address);
       await this.record('sign-in-failure', 401, user, address, clientId);
       return sendSignInPage(res, 401, { ...view, user, problem: WRONG });
     }
-    this.userFailures.clear(user);
+    this.userFailures.clear(user.toLowerCase());
     await this.record('sign-in', 303, caller.id, address, clientId);
-    return this.finish(req, res, caller.id, clientId, details.grantId, true);
+    return this.finish(req, res, caller.id, clientId);
   }
 
-  /** Ends the interaction: login (when `login`), and the grant of the API scope + offline_access to the first-party client. */
-  private async finish(req: IncomingMessage, res: ServerResponse, accountId: string, clientId: string, grantId: string | undefined, login: boolean): Promise<void> {
+  /** Ends the interaction: the login, and the grant of the API scope + offline_access to the first-party client. */
+  private async finish(req: IncomingMessage, res: ServerResponse, accountId: string, clientId: string): Promise<void> {
     const grant = new this.provider.Grant({ accountId, clientId });
     grant.addOIDCScope(`${API_SCOPE} offline_access`);
     grant.addResourceScope(this.gateway, API_SCOPE);
     const id = await grant.save();
-    void grantId; // a grant of an earlier sign-in is replaced by this one
-    const result: Record<string, unknown> = { consent: { grantId: id } };
-    if (login) result.login = { accountId };
+    const result: Record<string, unknown> = { login: { accountId }, consent: { grantId: id } };
     let returnTo: string;
     try {
       returnTo = await this.provider.interactionResult(req, res, result, { mergeWithLastSubmission: false });

@@ -113,7 +113,7 @@ export class AuthService {
           token_endpoint_auth_method: 'client_secret_basic',
           id_token_signed_response_alg: 'EdDSA',
         })),
-        // People sign in with these (sign-in.md): public native clients, authorization code + PKCE,
+        // People sign in with these (interactions.ts): public native clients, authorization code + PKCE,
         // loopback redirects on any port (RFC 8252 §7.3, oidc-provider's Client#redirectUriAllowed).
         ...BUILT_IN_PUBLIC_CLIENTS.map((id) => ({
           client_id: id,

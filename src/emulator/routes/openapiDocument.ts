@@ -141,8 +141,18 @@ export function openApiDocument(gatewayVersion: string): Record<string, unknown>
         [BEARER]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token of this gateway (RFC 9068 JWT, typ at+jwt, EdDSA) from its token endpoint' },
         [OAUTH2]: {
           type: 'oauth2',
-          description: 'The gateway\'s authorization server (discovery: /.well-known/openid-configuration); client credentials for CI jobs and the local admin (local-admin.json)',
-          flows: { clientCredentials: { tokenUrl: '/oauth/token', scopes: { [API_SCOPE]: 'The gateway API (what a caller may do follows its groups)' } } },
+          description:
+            'The gateway\'s authorization server (discovery: /.well-known/openid-configuration); client credentials for CI jobs and the local admin (local-admin.json); ' +
+            'authorization code with PKCE (S256) for people, through the public clients flowgate-vscode and flowgate-cli (loopback redirect http://127.0.0.1:<port>/callback), refresh tokens rotated at each use',
+          flows: {
+            clientCredentials: { tokenUrl: '/oauth/token', scopes: { [API_SCOPE]: 'The gateway API (what a caller may do follows its groups)' } },
+            authorizationCode: {
+              authorizationUrl: '/oauth/auth',
+              tokenUrl: '/oauth/token',
+              refreshUrl: '/oauth/token',
+              scopes: { [API_SCOPE]: 'The gateway API (what a caller may do follows the user\'s groups)', offline_access: 'A refresh token' },
+            },
+          },
         },
       },
     },
