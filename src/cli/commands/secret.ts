@@ -84,9 +84,10 @@ async function readValue(name: string, out: Output): Promise<string> {
 function hiddenPrompt(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
+    // Echo off before the prompt shows: a value typed the moment the prompt appears is never echoed.
+    stdin.setRawMode(true);
     process.stderr.write(question);
     let value = '';
-    stdin.setRawMode(true);
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (err?: Error) => {
