@@ -124,11 +124,10 @@ export const LIMITS = {
   tokenClockToleranceSeconds: 5,
   /** Verified access tokens the gateway remembers until they expire (the signature is checked once per token). */
   verifiedTokenCacheEntries: 1000,
-  /** A client's stored session (VS Code SecretStorage): characters of each token, of its user and client id, bytes of the whole entry; seconds before expiry an access token is refreshed. */
+  /** A client's stored session (VS Code SecretStorage): characters of each token, of its user and client id, bytes of the whole entry. */
   sessionTokenLength: 16 * 1024,
   sessionNameLength: 256,
   sessionEntryBytes: 64 * 1024,
-  sessionRefreshMarginSeconds: 30,
   /** An Authorization header's bytes (a bearer JWT is a few hundred). */
   authorizationHeaderBytes: 8 * 1024,
   /** scrypt hashes (scrypt$N$r$p$salt$hash): largest cost N, block size r and parallelism p accepted (memory 128·N·r bytes). */

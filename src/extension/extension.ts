@@ -96,7 +96,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const authorisationPanels = new AuthorisationPanels(context.extensionUri, log);
 
   const sessions = new Sessions(new SecretSessionStore(context.secrets), context.globalState, BROWSER_FLOW, log, (url) => gatewayName(services, url));
-  useSessions((url) => sessions.credentialSource(url));
+  useSessions((url) => sessions.lookup(url));
   let opener: BrowserOpener = VSCODE_OPENER;
   const services: Services = {
     context,

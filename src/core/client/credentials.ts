@@ -20,6 +20,7 @@
  * its owner only (mode 0600 or stricter): a file others may read is refused with the `chmod` to
  * run. No message of this module ever contains a secret.
  */
+import type { SessionEvents } from './tokens';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isJsonObject } from '../model/jsonObject';
@@ -55,6 +56,8 @@ export interface CredentialLookup {
   sessions?: SessionStore;
   /** What to do when a session has expired (one sentence), e.g. "Run `flowgate login --gateway URL`." */
   sessionAdvice?: string;
+  /** Told when a session is refreshed or has expired (tokens.ts SessionEvents). */
+  sessionEvents?: SessionEvents;
 }
 
 /** A credentials file or variable that cannot be used; the message says which and what to do. */

@@ -171,29 +171,36 @@ export function tokensFor(credentials: ClientCredentials, gatewayUrl: string): {
 }
 
 /**
- * A person's session as a token source: its access token while it is fresh, else a refresh (the
- * gateway rotates the refresh token; the new session is stored at once). A refused refresh is a
- * GatewayError `session-expired` (401) whose message says how to sign in again.
+ * A person's session as a token source: the stored access token while it is fresh, else a refresh
+ * (the gateway rotates the refresh token; the new session is stored at once). The session is read
+ * from the store on every use, so a sign-in, a sign-out or a refresh by another process (a second
+ * CLI run) counts at once. One source per store and gateway for the whole process
+ * (`sessionTokensFor`), so concurrent requests share one refresh: a rotated-out refresh token is
+ * never presented twice (the gateway would end the whole grant). A refused refresh is a
+ * GatewayError `session-expired` (401) whose message says how to sign in again; the store's entry
+ * is removed and `events.expired` told.
  */
 class SessionTokens {
-  private session: Session | undefined;
-  private stale = false;
+  private last: Session | undefined;
+  /** Access tokens the gateway refused before their time (revoked, keys changed): refreshed on next use. */
+  private readonly stale = new Set<string>();
   private inFlight: Promise<string> | undefined;
+  advice = 'Sign in to it again.';
+  events: SessionEvents | undefined;
 
   constructor(
     private readonly store: SessionStore,
     private readonly gatewayUrl: string,
-    private readonly advice: string,
   ) {}
 
   /** The stored session (undefined: none). */
   async load(): Promise<Session | undefined> {
-    this.session ??= await this.store.get(this.gatewayUrl);
-    return this.session;
+    this.last = await this.store.get(this.gatewayUrl);
+    return this.last;
   }
 
   secrets(): string[] {
-    return this.session ? [this.session.accessToken, ...(this.session.refreshToken ? [this.session.refreshToken] : [])] : [];
+    return this.last ? [this.last.accessToken, ...(this.last.refreshToken ? [this.last.refreshToken] : [])] : [];
   }
 
   private fresh(s: Session): boolean {
@@ -202,45 +209,63 @@ class SessionTokens {
   }
 
   async token(): Promise<string | undefined> {
+    if (this.inFlight) return this.inFlight;
     const s = await this.load();
     if (!s) return undefined;
-    if (!this.stale && this.fresh(s)) return s.accessToken;
-    this.inFlight ??= this.refresh().finally(() => (this.inFlight = undefined));
+    if (!this.stale.has(s.accessToken) && this.fresh(s)) return s.accessToken;
+    this.inFlight ??= this.refresh(s).finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
   rejected(token: string): void {
-    if (this.session?.accessToken === token) this.stale = true;
+    if (this.stale.size >= 100) this.stale.clear();
+    this.stale.add(token);
   }
 
-  private async refresh(): Promise<string> {
-    // Another process (a second CLI run, the extension) may have refreshed it meanwhile: the store's is the newest.
-    const stored = await this.store.get(this.gatewayUrl);
-    if (stored && this.session && stored.refreshToken !== this.session.refreshToken && this.fresh(stored)) {
-      this.session = stored;
-      this.stale = false;
-      return stored.accessToken;
-    }
-    const current = stored ?? this.session!;
+  private async refresh(current: Session): Promise<string> {
     let next: Session;
     try {
       next = await refreshSession(current);
     } catch (err) {
       const why = err instanceof SignInError ? err.message : String(err);
-      let text = `The session for ${this.gatewayUrl} has expired (${why}). ${this.advice}`;
+      let text = `The session for ${this.gatewayUrl} has expired (${why}), so the gateway needs credentials again. ${this.advice}`;
       for (const secret of this.secrets()) if (secret) text = text.split(secret).join('***');
       if (err instanceof SignInError && err.code === 'expired') {
         await this.store.delete(this.gatewayUrl).catch(() => undefined);
-        this.session = undefined;
+        this.last = undefined;
+        this.events?.expired?.(this.gatewayUrl);
         throw new GatewayError(401, 'session-expired', text);
       }
       throw new GatewayError(0, 'token-failed', text);
     }
     await this.store.set(next);
-    this.session = next;
-    this.stale = false;
+    this.last = next;
+    this.stale.delete(current.accessToken);
+    this.events?.refreshed?.(next, current);
     return next.accessToken;
   }
+}
+
+/** What a session's owner hears of it (the extension: the Gateways tree, the "has expired — Sign In" prompt). */
+export interface SessionEvents {
+  /** A refresh gave new tokens (already stored). */
+  refreshed?(next: Session, previous: Session): void;
+  /** The gateway refused the refresh: the session is removed from the store. */
+  expired?(gatewayUrl: string): void;
+}
+
+const sessionSources = new WeakMap<SessionStore, Map<string, SessionTokens>>();
+
+/** The process-wide token source of the session of `gatewayUrl` in `store`. */
+function sessionTokensFor(store: SessionStore, gatewayUrl: string, advice: string | undefined, events: SessionEvents | undefined): SessionTokens {
+  let byUrl = sessionSources.get(store);
+  if (!byUrl) sessionSources.set(store, (byUrl = new Map()));
+  const key = gatewayUrl.replace(/\/+$/, '');
+  let s = byUrl.get(key);
+  if (!s) byUrl.set(key, (s = new SessionTokens(store, key)));
+  if (advice) s.advice = advice;
+  s.events = events;
+  return s;
 }
 
 /**
@@ -267,7 +292,7 @@ export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = 
         }
         if (creds) tokens = tokensFor(creds, gatewayUrl);
         else if (lookup.sessions && !session) {
-          const s = new SessionTokens(lookup.sessions, gatewayUrl, lookup.sessionAdvice ?? 'Sign in to it again.');
+          const s = sessionTokensFor(lookup.sessions, gatewayUrl, lookup.sessionAdvice, lookup.sessionEvents);
           try {
             if (await s.load()) session = s;
           } catch (err) {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { GatewayClient } from '../../core/client/gatewayClient';
 import { credentialsAdvice, originOf, type CredentialLookup } from '../../core/client/credentials';
-import { credentialSource, type CredentialSource } from '../../core/client/tokens';
+import { credentialSource } from '../../core/client/tokens';
 import { config } from './config';
 
 /**
@@ -44,41 +44,15 @@ export type GatewayTimeout = keyof typeof GATEWAY_TIMEOUTS;
 let emulatorDataDirs: string[] = [];
 
 /** Signed-in sessions (signIn/sessions.ts), set at activation: used for a gateway with no credentials of its own. */
-let sessionSources: ((url: string) => CredentialSource) | undefined;
-
-/** Tells the factory where a gateway's signed-in session comes from. */
-export function useSessions(sources: (url: string) => CredentialSource): void {
-  sessionSources = sources;
-}
+let sessionLookup: ((url: string) => Partial<CredentialLookup>) | undefined;
 
 /**
- * The credentials found by core's rules (`local`) when there are any — the local emulator's
- * local-admin.json, a configured credentialsFile, the environment's client — else the gateway's
- * signed-in session. So the local emulator never needs a sign-in, and a session is used only where
- * nothing else authorises.
+ * Tells the factory where a gateway's signed-in session comes from. Core's credential rules use it
+ * after every other credential — the local emulator's local-admin.json, a configured
+ * credentialsFile, the environment's client — so the local emulator never needs a sign-in.
  */
-export function localThenSession(local: CredentialSource, session: CredentialSource | undefined): CredentialSource {
-  const useSession = () => local.found === false && !!session;
-  return {
-    get found() {
-      return local.found === true || (useSession() ? session!.found : local.found);
-    },
-    get advice() {
-      return session ? `${local.advice ?? ''} Or run "Flowgate: Sign In" for it.`.trim() : local.advice;
-    },
-    async token() {
-      const token = await local.token();
-      if (local.found || !session) return token;
-      return session.token();
-    },
-    rejected(token: string) {
-      if (useSession()) session!.rejected(token);
-      else local.rejected(token);
-    },
-    secrets() {
-      return [...local.secrets(), ...(session?.secrets() ?? [])];
-    },
-  };
+export function useSessions(lookup: (url: string) => Partial<CredentialLookup>): void {
+  sessionLookup = lookup;
 }
 
 /** Tells the factory where the local emulator this window starts keeps its data (its local-admin.json). */
@@ -121,6 +95,10 @@ export function credentialLookup(url: string): CredentialLookup {
 export function gatewayClient(url: string, timeout: GatewayTimeout): GatewayClient {
   return new GatewayClient(url, {
     timeoutMs: GATEWAY_TIMEOUTS[timeout],
-    credentials: localThenSession(credentialSource(url, credentialLookup(url), credentialsAdvice(url, { setting: true })), sessionSources?.(url)),
+    credentials: credentialSource(
+      url,
+      { ...credentialLookup(url), ...sessionLookup?.(url) },
+      `${credentialsAdvice(url, { setting: true })}${sessionLookup ? ' Or run "Flowgate: Sign In" for it.' : ''}`,
+    ),
   });
 }

@@ -5,10 +5,11 @@
  * user name, no token) is kept in globalState so the Gateways tree can say it without reading
  * secrets.
  *
- * `Sessions.credentialSource(url)` is what the extension's gateway client uses for a gateway it has
- * no local-admin or configured credential for (shared/gateway.ts): the session's access token,
- * refreshed silently shortly before it expires (the flow's `refresh`, one at a time per gateway);
- * when refreshing fails, the session is dropped and the user is told once, with a button:
+ * `Sessions.lookup(url)` is what the extension's gateway client adds to core's credential lookup
+ * (shared/gateway.ts): core's one session token source (src/core/client/tokens.ts, shared with the
+ * CLI) uses the session when no local-admin or configured credential applies, refreshes it silently
+ * shortly before it expires (one refresh at a time per gateway) and, when the gateway refuses the
+ * refresh, removes it; the extension then tells the user once, with a button:
  * "Your session on <gateway> has expired — Sign In".
  *
  * How tokens are got (the browser sign-in with PKCE, refresh, revocation) is a `SessionFlow`
@@ -16,19 +17,18 @@
  */
 import * as vscode from 'vscode';
 import type { Session, SessionStore } from '../../core/client/signIn';
-import type { CredentialSource } from '../../core/client/tokens';
+import type { CredentialLookup } from '../../core/client/credentials';
+import type { SessionEvents } from '../../core/client/tokens';
 import { LIMITS } from '../../core/limits';
 import { isJsonObject } from '../../core/model/jsonObject';
 import type { Logger } from '../shared/log';
 
 /** A signed-in session and where sessions are kept: core's types (src/core/client/signIn.ts), shared with the CLI. */
 export type { Session, SessionStore };
-/** How tokens are got and renewed. */
+/** How tokens are got and ended (refresh is core's, in the token source). */
 export interface SessionFlow {
   /** Gets a session for the gateway through the browser; `openBrowser` shows the URL to the user. */
   signIn(gatewayUrl: string, options: { openBrowser(url: string): Promise<void>; signal: AbortSignal }): Promise<Session>;
-  /** A fresh session from its refresh token (throws when there is none, or the server refuses it). */
-  refresh(session: Session): Promise<Session>;
   /** Revokes the session's tokens at the authorization server (best effort). */
   revoke?(session: Session): Promise<void>;
 }
@@ -107,13 +107,21 @@ export class Sessions implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<string>();
   /** Fires with a gateway URL when its session starts, is refreshed into another user, or ends. */
   readonly onDidChange = this.emitter.event;
-  private readonly refreshing = new Map<string, Promise<Session | undefined>>();
   /** Gateways whose expiry the user was already told of (until they sign in again). */
   private readonly told = new Set<string>();
   /** The prompts shown (texts), for tests. */
   readonly prompts: string[] = [];
-  /** Access tokens a gateway refused before their time (revoked, its keys changed): refreshed on next use. */
-  private readonly stale = new Set<string>();
+  /** What core's token source tells of a session (refreshed, expired). */
+  private readonly events: SessionEvents = {
+    refreshed: (next, previous) => {
+      this.log.info(`Session on ${this.nameOf(sessionKey(next.gatewayUrl))} refreshed`);
+      if (next.user !== previous.user) void this.setIndex(next.gatewayUrl, next.user).then(() => this.emitter.fire(sessionKey(next.gatewayUrl)));
+    },
+    expired: (url) => {
+      this.log.warn(`Session on ${this.nameOf(sessionKey(url))} could not be refreshed: the gateway refused it`);
+      void this.expired(sessionKey(url));
+    },
+  };
 
   constructor(
     private readonly store: SessionStore,
@@ -158,8 +166,6 @@ export class Sessions implements vscode.Disposable {
   /** Stores a new session (after a sign-in) and says so. */
   async save(session: Session): Promise<void> {
     const key = sessionKey(session.gatewayUrl);
-    const old = await this.store.get(key);
-    if (old) this.stale.delete(old.accessToken);
     await this.store.set({ ...session, gatewayUrl: key });
     await this.setIndex(key, session.user);
     this.told.delete(key);
@@ -185,45 +191,8 @@ export class Sessions implements vscode.Disposable {
     return had;
   }
 
-  /** A valid access token for the gateway: the stored one, or a refreshed one; undefined when there is no usable session. */
-  private async accessToken(url: string): Promise<string | undefined> {
-    const key = sessionKey(url);
-    const session = await this.store.get(key);
-    if (!session) return undefined;
-    if (!this.stale.has(session.accessToken) && session.accessTokenExpiresAt - LIMITS.sessionRefreshMarginSeconds * 1000 > Date.now()) return session.accessToken;
-    return (await this.refresh(session))?.accessToken;
-  }
-
-  /** Refreshes a session once at a time per gateway; a failure ends it and tells the user. */
-  private refresh(session: Session): Promise<Session | undefined> {
-    const key = sessionKey(session.gatewayUrl);
-    let running = this.refreshing.get(key);
-    if (!running) {
-      running = (async () => {
-        try {
-          if (!session.refreshToken) throw new Error('the session has no refresh token');
-          const fresh = await this.flow.refresh(session);
-          this.stale.delete(session.accessToken);
-          await this.store.set({ ...fresh, gatewayUrl: key });
-          if (fresh.user !== session.user) await this.setIndex(key, fresh.user);
-          this.log.info(`Session on ${this.nameOf(key)} refreshed`);
-          return fresh;
-        } catch (err) {
-          this.log.warn(`Session on ${this.nameOf(key)} could not be refreshed: ${err instanceof Error ? err.message : String(err)}`);
-          await this.expired(key);
-          return undefined;
-        } finally {
-          this.refreshing.delete(key);
-        }
-      })();
-      this.refreshing.set(key, running);
-    }
-    return running;
-  }
-
-  /** The session can no longer be used: removed, and the user told once with a Sign In button. */
+  /** The session can no longer be used: removed (core's token source did), and the user told once with a Sign In button. */
   private async expired(key: string): Promise<void> {
-    await this.store.delete(key);
     await this.setIndex(key, undefined);
     this.emitter.fire(key);
     if (this.told.has(key)) return;
@@ -235,25 +204,9 @@ export class Sessions implements vscode.Disposable {
     });
   }
 
-  /** The bearer tokens of the gateway's session, for a GatewayClient (none: no token is sent). */
-  credentialSource(url: string): CredentialSource & { readonly user?: string } {
-    let last: string | undefined;
-    const source = {
-      found: undefined as boolean | undefined,
-      advice: `To authorise, run "Flowgate: Sign In" for ${this.nameOf(sessionKey(url))}.`,
-      token: async (): Promise<string | undefined> => {
-        last = await this.accessToken(url);
-        source.found = last !== undefined;
-        return last;
-      },
-      rejected: (token: string): void => {
-        // Refused before its time (revoked, keys changed): refreshed on the next request.
-        if (this.stale.size > 100) this.stale.clear();
-        this.stale.add(token);
-      },
-      secrets: (): string[] => (last ? [last] : []),
-    };
-    return source;
+  /** What core's credential lookup needs for the gateway's session (after every other credential). */
+  lookup(url: string): Pick<CredentialLookup, 'sessions' | 'sessionAdvice' | 'sessionEvents'> {
+    return { sessions: this.store, sessionAdvice: `Run "Flowgate: Sign In" for ${this.nameOf(sessionKey(url))}.`, sessionEvents: this.events };
   }
 
   dispose(): void {
