@@ -295,6 +295,36 @@ describe('sign-in: authorization code + PKCE through the sign-in page', () => {
     assert.equal(sessions.get(gw.url), undefined, 'an expired session is forgotten');
   });
 
+  test('clients sharing a session refresh it once: concurrent calls with an expired access token all succeed and the grant lives on', async () => {
+    const t = await tokensFor('alice', 'alice-pw');
+    const sessions = new Map<string, Session>();
+    let sets = 0;
+    const store: SessionStore = {
+      get: async (u) => sessions.get(u),
+      set: async (s) => {
+        sets += 1;
+        sessions.set(s.gatewayUrl, s);
+      },
+      delete: async (u) => void sessions.delete(u),
+    };
+    const refreshed: string[] = [];
+    const events = { refreshed: (next: Session) => refreshed.push(next.user) };
+    await store.set({ gatewayUrl: gw.url, issuer: `${gw.url}/oauth`, clientId: 'flowgate-cli', accessToken: 'expired.access.token', accessTokenExpiresAt: 0, refreshToken: t.refresh_token!, user: 'alice' });
+    sets = 0;
+    // Eight clients (as the extension makes one per task), all asking at once: if each refreshed, the
+    // second would present the rotated-out refresh token and the gateway would end the whole grant.
+    const clients = Array.from({ length: 8 }, () => new GatewayClient(gw.url, { credentials: credentialSource(gw.url, { env: {}, sessions: store, sessionEvents: events }) }));
+    const answers = await Promise.all(clients.map((c) => c.listPackages()));
+    assert.ok(answers.every((a) => Array.isArray(a.packages)));
+    assert.equal(sets, 1, 'the session was refreshed more than once');
+    assert.deepEqual(refreshed, ['alice']);
+    const stored = sessions.get(gw.url)!;
+    assert.notEqual(stored.refreshToken, t.refresh_token);
+    // The grant is intact: the stored refresh token still refreshes.
+    const next = await refreshSession(stored);
+    assert.equal(next.user, 'alice');
+  });
+
   test('the core client: cancelled by its AbortSignal, timed out, and a callback with another state is ignored', async () => {
     const controller = new AbortController();
     const p = signIn({ gatewayUrl: gw.url, openBrowser: () => controller.abort(), signal: controller.signal });

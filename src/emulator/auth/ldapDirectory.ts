@@ -14,6 +14,7 @@
  * Group names are the groups' `cn` (the cn of the entry's DN when it has several values).
  * The bind password never appears in an error or a log line.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client, EqualityFilter, InvalidCredentialsError, type ClientOptions } from 'ldapts';
 import { LIMITS } from '../../core/limits';
@@ -249,15 +250,19 @@ export class LdapDirectory implements Directory {
     return ok ? this.user(name) : undefined;
   }
 
-  /** True when `name` is exactly one user and binding as it with `password` succeeds. */
+  /**
+   * True when `name` is exactly one user and binding as it with `password` succeeds. An unknown name
+   * still binds — as an entry that does not exist, which the server refuses like a wrong password —
+   * so the answer's time does not tell whether a user exists.
+   */
   private async bindAs(name: string, password: string): Promise<boolean> {
-    const dn = (await this.findUser(name))?.dn;
-    if (!dn) return false;
+    const found = (await this.findUser(name))?.dn;
+    const dn = found ?? `cn=flowgate-decoy-${randomUUID()},${this.s.userBase}`;
     return this.slot(async () => {
       const c = this.newClient();
       try {
         await this.open(c, dn, password);
-        return true;
+        return found !== undefined;
       } catch (e) {
         if (e instanceof InvalidCredentialsError) return false;
         throw this.unavailable(describe(e));
