@@ -301,7 +301,14 @@ export function credentialSource(gatewayUrl: string, lookup: CredentialLookup = 
         }
         source.found = tokens !== undefined || session !== undefined;
       }
-      return tokens ? tokens.token() : session?.token();
+      if (tokens) return tokens.token();
+      const token = await session?.token();
+      if (session && token === undefined) {
+        // The session ended meanwhile (signed out, or expired elsewhere): none now, looked up again next time.
+        session = undefined;
+        source.found = false;
+      }
+      return token;
     },
     rejected(token: string): void {
       tokens?.rejected(token);
