@@ -14,6 +14,7 @@ import { gatewayClient } from '../shared/gateway';
 import type { Logger } from '../shared/log';
 import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
 import { saveParams } from './authorisationParams';
+import { PanelRegistry } from '../webviews/panelRegistry';
 
 export function authorisationKey(scope: AuthorisationScope): string {
   return `${scope.gatewayUrl}|${scope.packageName}|${scope.packageVersion}`;
@@ -173,35 +174,15 @@ export class AuthorisationPanel implements vscode.Disposable {
 }
 
 /** The open Authorisation panels, one per version: showing a version again reveals its panel. */
-export class AuthorisationPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, AuthorisationPanel>();
-
+export class AuthorisationPanels extends PanelRegistry<AuthorisationPanel> {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
-  ) {}
+  ) {
+    super();
+  }
 
   show(scope: AuthorisationScope): AuthorisationPanel {
-    const key = authorisationKey(scope);
-    const open = this.panels.get(key);
-    if (open) {
-      open.reveal();
-      return open;
-    }
-    const panel = new AuthorisationPanel(this.extensionUri, scope, this.log);
-    this.panels.set(key, panel);
-    panel.onDidDispose(() => {
-      if (this.panels.get(key) === panel) this.panels.delete(key);
-    });
-    return panel;
-  }
-
-  get(key: string): AuthorisationPanel | undefined {
-    return this.panels.get(key);
-  }
-
-  dispose(): void {
-    for (const p of this.panels.values()) p.dispose();
-    this.panels.clear();
+    return this.open(authorisationKey(scope), () => new AuthorisationPanel(this.extensionUri, scope, this.log), (p) => p.reveal());
   }
 }

@@ -19,6 +19,7 @@ import type { Logger } from '../shared/log';
 import { RequestRefused, WebviewPanelHost } from '../webviews/webviewHost';
 import type { ExecutionEvents } from './executionEvents';
 import { executionIdProblem, historyParams, idParams, stopParams } from './executionsParams';
+import { PanelRegistry } from '../webviews/panelRegistry';
 
 /** At most this many finished executions stay listed (the oldest finished go first). */
 const MAX_FINISHED_ROWS = 500;
@@ -326,41 +327,16 @@ function describeRequest(method: string, params: unknown): string {
 }
 
 /** The open Running Executions panels, one per scope: showing a scope again reveals its panel. */
-export class ExecutionsPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, ExecutionsPanel>();
-
+export class ExecutionsPanels extends PanelRegistry<ExecutionsPanel> {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
     private readonly events: ExecutionEvents,
-  ) {}
+  ) {
+    super();
+  }
 
   show(scope: ExecutionsScope): ExecutionsPanel {
-    const key = scopeKey(scope);
-    const open = this.panels.get(key);
-    if (open) {
-      open.reveal();
-      return open;
-    }
-    const panel = new ExecutionsPanel(this.extensionUri, scope, this.log, this.events);
-    this.panels.set(key, panel);
-    panel.onDidDispose(() => {
-      if (this.panels.get(key) === panel) this.panels.delete(key);
-    });
-    return panel;
-  }
-
-  /** The open panel of a key (what the commands answer). */
-  get(key: string): ExecutionsPanel | undefined {
-    return this.panels.get(key);
-  }
-
-  all(): ExecutionsPanel[] {
-    return [...this.panels.values()];
-  }
-
-  dispose(): void {
-    for (const p of this.panels.values()) p.dispose();
-    this.panels.clear();
+    return this.open(scopeKey(scope), () => new ExecutionsPanel(this.extensionUri, scope, this.log, this.events), (p) => p.reveal());
   }
 }

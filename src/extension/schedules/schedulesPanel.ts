@@ -15,6 +15,7 @@ import { errorText } from '../shared/errors';
 import type { Logger } from '../shared/log';
 import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
 import { idParams, previewParams, saveParams, setEnabledParams } from './schedulesParams';
+import { PanelRegistry } from '../webviews/panelRegistry';
 /** While the panel is visible, the list (next runs, last firings) is read again this often. */
 const REFRESH_MS = 30_000;
 /** A gateway call that takes longer than this gets a progress notification. */
@@ -285,39 +286,15 @@ export class SchedulesPanel implements vscode.Disposable {
 }
 
 /** The open Schedules panels, one per version: showing a version again reveals its panel. */
-export class SchedulesPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, SchedulesPanel>();
-
+export class SchedulesPanels extends PanelRegistry<SchedulesPanel> {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
-  ) {}
+  ) {
+    super();
+  }
 
   show(scope: SchedulesScope): SchedulesPanel {
-    const key = schedulesKey(scope);
-    const open = this.panels.get(key);
-    if (open) {
-      open.reveal();
-      return open;
-    }
-    const panel = new SchedulesPanel(this.extensionUri, scope, this.log);
-    this.panels.set(key, panel);
-    panel.onDidDispose(() => {
-      if (this.panels.get(key) === panel) this.panels.delete(key);
-    });
-    return panel;
-  }
-
-  get(key: string): SchedulesPanel | undefined {
-    return this.panels.get(key);
-  }
-
-  all(): SchedulesPanel[] {
-    return [...this.panels.values()];
-  }
-
-  dispose(): void {
-    for (const p of this.panels.values()) p.dispose();
-    this.panels.clear();
+    return this.open(schedulesKey(scope), () => new SchedulesPanel(this.extensionUri, scope, this.log), (p) => p.reveal());
   }
 }

@@ -25,6 +25,7 @@ import { errorText, showError } from '../shared/errors';
 import type { Logger } from '../shared/log';
 import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
 import { evaluateTestTrap, executionStatuses, sendTestTrap, TestTrapError } from './testTrap';
+import { PanelRegistry } from '../webviews/panelRegistry';
 
 /** How long the page follows the executions a test trap started. */
 const FOLLOW_MS = 30_000;
@@ -418,36 +419,16 @@ export class TriggersPanel implements vscode.Disposable {
 }
 
 /** The open Triggers panels, one per package version: showing one again reveals it. */
-export class TriggersPanels implements vscode.Disposable {
-  private readonly panels = new Map<string, TriggersPanel>();
-
+export class TriggersPanels extends PanelRegistry<TriggersPanel> {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: Logger,
     private readonly events: ExecutionEvents,
-  ) {}
+  ) {
+    super();
+  }
 
   show(scope: TriggersScope, tab?: TriggersTab): TriggersPanel {
-    const key = triggersKey(scope);
-    const open = this.panels.get(key);
-    if (open) {
-      open.reveal(tab);
-      return open;
-    }
-    const panel = new TriggersPanel(this.extensionUri, scope, this.log, tab, this.events);
-    this.panels.set(key, panel);
-    panel.onDidDispose(() => {
-      if (this.panels.get(key) === panel) this.panels.delete(key);
-    });
-    return panel;
-  }
-
-  get(key: string): TriggersPanel | undefined {
-    return this.panels.get(key);
-  }
-
-  dispose(): void {
-    for (const p of this.panels.values()) p.dispose();
-    this.panels.clear();
+    return this.open(triggersKey(scope), () => new TriggersPanel(this.extensionUri, scope, this.log, tab, this.events), (p) => p.reveal(tab));
   }
 }
