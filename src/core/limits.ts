@@ -39,6 +39,8 @@ export const LIMITS = {
   secretValueLength: 8192,
   secretValueMin: 4,
   secretGrants: 64,
+  /** Package-signing keys one gateway keeps (`<data>/signing/package-key.json`, rotation keeps old ones listed). */
+  packageSigningKeys: 16,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */
   conditionListItems: 256,
   /** Store quotas: definitions in one package version, bytes of one definition text, of a version's manifest.json. */

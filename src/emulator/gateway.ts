@@ -17,6 +17,7 @@ import { Scheduler } from './schedules/scheduler';
 import { SnmpService } from './triggers/service';
 import { ConfigError, loadGatewayConfig, writeLocalAdmin } from './auth/config';
 import { loadSigningKeys } from './auth/keys';
+import { loadPackageSigningKeys, type PackageSigningKeys } from './signing/packageKeys';
 import { AuthService } from './auth/service';
 import { AuditLog } from './store/audit';
 import { SecretStore } from './secrets/store';
@@ -123,6 +124,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   let auth: AuthService;
   let localAdminSecret: string;
   let tls: TlsMaterial | undefined;
+  let packageKeys: PackageSigningKeys;
   try {
     const loaded = await loadGatewayConfig(options.dataDir, options.configFile);
     localAdminSecret = loaded.localAdminSecret;
@@ -142,6 +144,8 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
       if (scope === 'other') throw new ConfigError(insecureBindRefusal(options.host, loaded.file));
     }
     auth = new AuthService(loaded.config, await loadSigningKeys(options.dataDir), options.dataDir, audit);
+    // The package-signing key (issue 10): separate from the token-signing key; a damaged file refuses the start.
+    packageKeys = await loadPackageSigningKeys(options.dataDir);
   } catch (err) {
     await store.flush().catch(() => undefined);
     if (err instanceof ConfigError) throw new GatewayStartError(err.message, err.exitCode);
@@ -182,6 +186,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     auth,
     audit,
     secrets,
+    packageKeys,
   }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
   configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
   // Requests wait until the gateway is ready: its issuer (which names the port) is set and

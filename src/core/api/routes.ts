@@ -4,6 +4,7 @@ const enc = encodeURIComponent;
 export const routes = {
   health: () => '/healthz',
   openapi: () => '/api/openapi.json',
+  gatewayKeys: () => '/api/v1/gateway/keys',
   packages: () => '/api/v1/packages',
   package: (name: string) => `/api/v1/packages/${enc(name)}`,
   packageDefault: (name: string) => `/api/v1/packages/${enc(name)}/default`,

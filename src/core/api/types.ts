@@ -9,6 +9,7 @@ import type * as A from './schemas/audit';
 import type * as Err from './schemas/errors';
 import type * as E from './schemas/executions';
 import type * as P from './schemas/packages';
+import type * as GK from './schemas/gatewayKeys';
 import type * as S from './schemas/schedules';
 import type * as N from './schemas/snmp';
 
@@ -20,6 +21,7 @@ export type ApiErrorBody = Static<typeof Err.ApiErrorBody>;
 export type ApiErrorDetail = Static<typeof Err.ApiErrorDetail>;
 
 export type HealthResponse = Static<typeof P.HealthResponse>;
+export type GatewayKeysResponse = Static<typeof GK.GatewayKeysResponse>;
 export type PackageVersionSummary = Static<typeof P.PackageVersionSummary>;
 export type PackageStatus = Static<typeof P.PackageStatus>;
 export type PackageSummary = Static<typeof P.PackageSummary>;

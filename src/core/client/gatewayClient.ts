@@ -24,6 +24,7 @@ import type {
   CronPreviewResponse,
   EvaluateTrapRequest,
   EvaluateTrapResponse,
+  GatewayKeysResponse,
   HealthResponse,
   NewVersionRequest,
   ScheduleBody,
@@ -212,6 +213,11 @@ export class GatewayClient {
   /** Public: no token is fetched for it (a liveness probe needs no credentials, and must not fail on bad ones). */
   health(): Promise<HealthResponse> {
     return this.json({ method: 'GET', path: routes.health(), anonymous: true });
+  }
+
+  /** GET /api/v1/gateway/keys: the gateway's public package-signing keys (public: no token sent). */
+  gatewayKeys(): Promise<GatewayKeysResponse> {
+    return this.json({ method: 'GET', path: routes.gatewayKeys(), anonymous: true });
   }
 
   /** The served OpenAPI document (public). */

@@ -15,6 +15,7 @@ import { accessControl } from '../auth/access';
 import { auditTrail } from '../auth/auditTrail';
 import { auditRoutes } from '../routes/audit';
 import { secretRoutes } from '../routes/secrets';
+import { gatewayKeyRoutes } from '../routes/gatewayKeys';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
@@ -48,6 +49,7 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   app.use(definitionRoutes(ctx));
   app.use(auditRoutes(ctx));
   if (ctx.secrets) app.use(secretRoutes(ctx.secrets));
+  if (ctx.packageKeys) app.use(gatewayKeyRoutes(ctx.packageKeys));
   if (ctx.snmp) app.use(snmpRoutes(ctx.store, ctx.snmp));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -1,3 +1,4 @@
+import type { PackageSigningKeys } from '../signing/packageKeys';
 /** What route modules share. */
 import type { ExecutionManager } from '../executions/manager';
 import type { PackageStore } from '../store/packageStore';
@@ -23,4 +24,6 @@ export interface GatewayContext {
   audit?: AuditLog;
   /** `<data>/secrets.json`: connection secrets (absent: no secret routes, no secret resolves). */
   secrets?: SecretStore;
+  /** `<data>/signing/package-key.json`: the package-signing keys (absent: no /api/v1/gateway/keys). */
+  packageKeys?: PackageSigningKeys;
 }

@@ -6,4 +6,5 @@ export * as ExecutionSchemas from './executions';
 export * as ScheduleSchemas from './schedules';
 export * as SnmpSchemas from './snmp';
 export * as SecretSchemas from './secrets';
+export * as GatewayKeySchemas from './gatewayKeys';
 export * from './operations';

@@ -12,6 +12,7 @@ import * as S from './schedules';
 import * as N from './snmp';
 import * as A from './audit';
 import * as K from './secrets';
+import * as GK from './gatewayKeys';
 import { TrapListQuery } from '../../snmp/trapLog';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
@@ -92,6 +93,14 @@ export const API_OPERATIONS = {
     path: '/healthz',
     summary: 'Liveness, gateway name and version, and the real SNMP trap port (snmpPort)',
     responses: { 200: { description: 'Alive', schema: P.HealthResponse } },
+    errors: {},
+  }),
+  gatewayKeys: op({
+    access: 'public',
+    method: 'get',
+    path: '/api/v1/gateway/keys',
+    summary: "This gateway's public package-signing keys (kid = RFC 7638 thumbprint, Ed25519 JWK, one current): other gateways and CI pin trust with them",
+    responses: { 200: { description: 'The public keys (never a private member)', schema: GK.GatewayKeysResponse } },
     errors: {},
   }),
   openapi: op({
