@@ -41,6 +41,18 @@ export const LIMITS = {
   secretGrants: 64,
   /** Package-signing keys one gateway keeps (`<data>/signing/package-key.json`, rotation keeps old ones listed). */
   packageSigningKeys: 16,
+  /** Promotion (issue 10): sources a target configures, keys trusted per source, targets and history entries a version keeps, replacements per import, problems one validation answers, a reject reason's length, notices the outbox holds. */
+  promotionSources: 32,
+  trustedKeysPerSource: 16,
+  promotionTargets: 64,
+  historyEntriesPerVersion: 1000,
+  replacementsPerImport: 256,
+  validationProblems: 1000,
+  rejectReasonLength: 2000,
+  importsPerGateway: 10_000,
+  outboxNotices: 10_000,
+  /** A signature entry (detached JWS) of a package file: header with the public JWK, and the signature. */
+  signatureEntryBytes: 4096,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */
   conditionListItems: 256,
   /** Store quotas: definitions in one package version, bytes of one definition text, of a version's manifest.json. */

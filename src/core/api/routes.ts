@@ -46,6 +46,18 @@ export const routes = {
   authorisation: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/authorisation`,
   /** GET: the directory's groups (what an authorisation may name). */
   directoryGroups: () => '/api/v1/directory/groups',
+  // Promotion (issue 10)
+  versionWithdraw: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/withdraw`,
+  versionHistory: (name: string, version: number) => `/api/v1/packages/${enc(name)}/versions/${version}/history`,
+  remoteValidate: () => '/api/v1/validate',
+  sources: () => '/api/v1/sources',
+  sourcePackages: (source: string) => `/api/v1/sources/${enc(source)}/packages`,
+  imports: () => '/api/v1/imports',
+  import: (id: string) => `/api/v1/imports/${enc(id)}`,
+  importReplacements: (id: string) => `/api/v1/imports/${enc(id)}/replacements`,
+  importPreview: (id: string) => `/api/v1/imports/${enc(id)}/preview`,
+  importApply: (id: string) => `/api/v1/imports/${enc(id)}/apply`,
+  importReject: (id: string) => `/api/v1/imports/${enc(id)}/reject`,
 } as const;
 
 /** Content type of a package file upload and download. */

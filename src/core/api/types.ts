@@ -10,6 +10,7 @@ import type * as Err from './schemas/errors';
 import type * as E from './schemas/executions';
 import type * as P from './schemas/packages';
 import type * as GK from './schemas/gatewayKeys';
+import type * as PR from './schemas/promotion';
 import type * as S from './schemas/schedules';
 import type * as N from './schemas/snmp';
 
@@ -89,3 +90,32 @@ export type SnmpUserListResponse = Static<typeof N.SnmpUserListResponse>;
 // Connection secrets (values are write-only)
 export type { SecretGrant } from '../secrets/rules';
 export type { PutSecretRequest, PutSecretGrantsRequest, SecretSummary, SecretListResponse } from './schemas/secrets';
+
+// ---- promotion (issue 10) ----
+export type HistoryEntry = Static<typeof PR.HistoryEntry>;
+export type PromotionEventKind = Static<typeof PR.PromotionEventKind>;
+export type TargetState = Static<typeof PR.TargetState>;
+export type VersionHistoryResponse = Static<typeof PR.VersionHistoryResponse>;
+export type RecordEventRequest = Static<typeof PR.RecordEventRequest>;
+export type RecordEventResponse = Static<typeof PR.RecordEventResponse>;
+export type SourceSummary = Static<typeof PR.SourceSummary>;
+export type SourceListResponse = Static<typeof PR.SourceListResponse>;
+export type OfferedVersion = Static<typeof PR.OfferedVersion>;
+export type SourcePackagesResponse = Static<typeof PR.SourcePackagesResponse>;
+export type ImportStatus = Static<typeof PR.ImportStatus>;
+export type ImportRequest = Static<typeof PR.ImportRequest>;
+export type Replacement = Static<typeof PR.Replacement>;
+export type ReplacementsRequest = Static<typeof PR.ReplacementsRequest>;
+export type ValidationProblem = Static<typeof PR.ValidationProblem>;
+export type ValidationResult = Static<typeof PR.ValidationResult>;
+export type ImportSummary = Static<typeof PR.ImportSummary>;
+export type ImportListResponse = Static<typeof PR.ImportListResponse>;
+export type ImportDetail = Static<typeof PR.ImportDetail>;
+export type ImportCreatedResponse = Static<typeof PR.ImportCreatedResponse>;
+export type PreviewEntry = Static<typeof PR.PreviewEntry>;
+export type PreviewResponse = Static<typeof PR.PreviewResponse>;
+export type ApplyRequest = Static<typeof PR.ApplyRequest>;
+export type RejectRequest = Static<typeof PR.RejectRequest>;
+export type ImportActionResponse = Static<typeof PR.ImportActionResponse>;
+export type RemoteValidateRequest = Static<typeof PR.RemoteValidateRequest>;
+export type RemoteValidateResponse = Static<typeof PR.RemoteValidateResponse>;

@@ -25,6 +25,21 @@ import type {
   EvaluateTrapRequest,
   EvaluateTrapResponse,
   GatewayKeysResponse,
+  VersionHistoryResponse,
+  RecordEventRequest,
+  RecordEventResponse,
+  RemoteValidateRequest,
+  RemoteValidateResponse,
+  SourceListResponse,
+  SourcePackagesResponse,
+  ImportRequest,
+  ImportCreatedResponse,
+  ImportListResponse,
+  ImportDetail,
+  Replacement,
+  PreviewResponse,
+  ApplyRequest,
+  ImportActionResponse,
   HealthResponse,
   NewVersionRequest,
   ScheduleBody,
@@ -238,8 +253,8 @@ export class GatewayClient {
   }
 
   /** Uploads a package file: 201 created, or 200 when the identical version is already there. */
-  uploadPackage(bytes: Uint8Array): Promise<UploadResponse> {
-    return this.json({ method: 'POST', path: routes.packages(), bytes });
+  uploadPackage(bytes: Uint8Array, options: { allowUnsigned?: boolean } = {}): Promise<UploadResponse> {
+    return this.json({ method: 'POST', path: routes.packages(), bytes, query: { allowUnsigned: options.allowUnsigned ? 'true' : undefined } });
   }
 
   /** The version's package file, as the gateway stores it. */
@@ -480,6 +495,68 @@ export class GatewayClient {
     } finally {
       cleanup.detach();
     }
+  }
+
+  // ---- promotion (issue 10) ---------------------------------------------------------------------
+
+  /** Source: withdraw a SUBMITTED version no target pulled. */
+  withdrawVersion(name: string, version: number): Promise<PackageStateResponse> {
+    return this.json({ method: 'POST', path: routes.versionWithdraw(name, version) });
+  }
+
+  /** Source: what each target did with the version. */
+  versionHistory(name: string, version: number): Promise<VersionHistoryResponse> {
+    return this.json({ method: 'GET', path: routes.versionHistory(name, version) });
+  }
+
+  /** Source: a target reports an event (the target's outbox calls this). */
+  recordVersionEvent(name: string, version: number, event: RecordEventRequest): Promise<RecordEventResponse> {
+    return this.json({ method: 'POST', path: routes.versionHistory(name, version), json: event });
+  }
+
+  /** Which of a draft's outside references and secrets the gateway lacks. */
+  remoteValidate(request: RemoteValidateRequest): Promise<RemoteValidateResponse> {
+    return this.json({ method: 'POST', path: routes.remoteValidate(), json: request });
+  }
+
+  /** Target: configured sources. */
+  listSources(): Promise<SourceListResponse> {
+    return this.json({ method: 'GET', path: routes.sources() });
+  }
+
+  /** Target: what a source offers to pull. */
+  sourcePackages(source: string): Promise<SourcePackagesResponse> {
+    return this.json({ method: 'GET', path: routes.sourcePackages(source) });
+  }
+
+  /** Target: pull a version from a source (created: false when it was already pulled). */
+  createImport(request: ImportRequest): Promise<ImportCreatedResponse> {
+    return this.json({ method: 'POST', path: routes.imports(), json: request });
+  }
+
+  listImports(): Promise<ImportListResponse> {
+    return this.json({ method: 'GET', path: routes.imports() });
+  }
+
+  getImport(id: string): Promise<ImportDetail> {
+    return this.json({ method: 'GET', path: routes.import(id) });
+  }
+
+  /** Target: replaces the import's reference replacements; answers the import validated again. */
+  putReplacements(id: string, replacements: Replacement[]): Promise<ImportDetail> {
+    return this.json({ method: 'PUT', path: routes.importReplacements(id), json: { replacements } });
+  }
+
+  importPreview(id: string): Promise<PreviewResponse> {
+    return this.json({ method: 'GET', path: routes.importPreview(id) });
+  }
+
+  applyImport(id: string, request: ApplyRequest = {}): Promise<ImportActionResponse> {
+    return this.json({ method: 'POST', path: routes.importApply(id), json: request });
+  }
+
+  rejectImport(id: string, reason: string): Promise<ImportActionResponse> {
+    return this.json({ method: 'POST', path: routes.importReject(id), json: { reason } });
   }
 
   // ---- plumbing --------------------------------------------------------------------------------

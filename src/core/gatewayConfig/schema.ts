@@ -161,6 +161,30 @@ export const TlsConfig = Type.Object(
 );
 export type TlsFiles = Static<typeof TlsConfig>;
 
+/** `promotion.sources[]`: a gateway this one pulls versions from (issue 10). */
+export const PromotionSourceConfig = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'How this gateway calls the source (in routes, histories, the CLI)' }),
+    url: Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://[^\\s]+$', description: "The source gateway's base URL" }),
+    clientId: Type.String({ minLength: 1, maxLength: LIMITS.nameLength, pattern: NO_CONTROL_CHARS, description: "This gateway's OAuth client on the source (an Admin there)" }),
+    clientSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, pattern: NO_CONTROL_CHARS, description: 'Its secret (prefer clientSecretFile)' })),
+    clientSecretFile: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.tlsPathLength, pattern: NO_CONTROL_CHARS, description: 'A file holding the secret (relative to this file)' })),
+    trustedKeys: Type.Array(Type.String({ pattern: '^[A-Za-z0-9_-]{43}$', description: "A signing key id of the source (`flowgate keys show` on it)" }), { minItems: 1, maxItems: LIMITS.trustedKeysPerSource }),
+    caFile: Type.Optional(Type.String({ minLength: 1, maxLength: LIMITS.tlsPathLength, pattern: NO_CONTROL_CHARS, description: "PEM file of the CA that issued the source's HTTPS certificate" })),
+  },
+  { additionalProperties: false },
+);
+export type PromotionSourceEntry = Static<typeof PromotionSourceConfig>;
+
+/** `promotion:` — sources to pull from, and whether this gateway is a protected target. */
+export const PromotionConfig = Type.Object(
+  {
+    protected: Type.Optional(Type.Boolean({ description: 'Accept versions only by promotion from trusted sources (direct uploads refused unless allowUnsigned by an Admin)' })),
+    sources: Type.Optional(Type.Array(PromotionSourceConfig, { maxItems: LIMITS.promotionSources })),
+  },
+  { additionalProperties: false },
+);
+
 export const GatewayConfigSchema = Type.Object(
   {
     directory: EmbeddedDirectory,
@@ -168,6 +192,7 @@ export const GatewayConfigSchema = Type.Object(
     clients: Type.Optional(Type.Array(OAuthClientConfig, { maxItems: LIMITS.oauthClients })),
     accessTokenTtlSeconds: Type.Optional(Type.Integer({ minimum: LIMITS.accessTokenTtlMinSeconds, maximum: LIMITS.accessTokenTtlMaxSeconds })),
     tls: Type.Optional(TlsConfig),
+    promotion: Type.Optional(PromotionConfig),
   },
   { additionalProperties: false },
 );
@@ -186,6 +211,8 @@ export interface GatewayConfig {
   accessTokenTtlSeconds: number;
   /** HTTPS certificate and key files (paths as written; relative ones are relative to the configuration file). */
   tls?: TlsFiles;
+  /** Promotion: a protected target refuses direct uploads; sources are the gateways this one pulls from (secret files not yet read). */
+  promotion: { protected: boolean; sources: PromotionSourceEntry[] };
 }
 
 export type ConfigCheck = { ok: true; config: GatewayConfig } | { ok: false; problems: string[] };
@@ -263,12 +290,25 @@ function crossProblems(c: GatewayConfigFile, ldap: boolean): string[] {
       if (!known(g)) out.push(`clients[${i}].groups[${j}]: no group is named '${g}'`);
     });
   });
+  const sources = new Set<string>();
+  (c.promotion?.sources ?? []).forEach((src, i) => {
+    if (sources.has(src.name)) out.push(`promotion.sources[${i}].name: '${src.name}' is named twice`);
+    sources.add(src.name);
+    if ((src.clientSecret === undefined) === (src.clientSecretFile === undefined)) {
+      out.push(`promotion.sources[${i}]: give exactly one of clientSecret and clientSecretFile`);
+    }
+    try {
+      new URL(src.url);
+    } catch {
+      out.push(`promotion.sources[${i}].url: is not a URL`);
+    }
+  });
   return out;
 }
 
 /** Checks a parsed configuration value (from YAML or JSON). */
 export function checkGatewayConfig(value: unknown): ConfigCheck {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problems: ['file: must be a mapping of settings (directory, adminGroups, clients, accessTokenTtlSeconds, tls)'] };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { ok: false, problems: ['file: must be a mapping of settings (directory, adminGroups, clients, accessTokenTtlSeconds, tls, promotion)'] };
   const dir = (value as { directory?: unknown }).directory;
   const kind = dir && typeof dir === 'object' ? (dir as { kind?: unknown }).kind : undefined;
   if (kind !== undefined && kind !== 'embedded') {
@@ -300,6 +340,7 @@ export function checkGatewayConfig(value: unknown): ConfigCheck {
       clients: file.clients ?? [],
       accessTokenTtlSeconds: file.accessTokenTtlSeconds ?? LIMITS.accessTokenTtlSeconds,
       ...(file.tls ? { tls: { certFile: file.tls.certFile, keyFile: file.tls.keyFile } } : {}),
+      promotion: { protected: file.promotion?.protected ?? false, sources: file.promotion?.sources ?? [] },
     },
   };
 }

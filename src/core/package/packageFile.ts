@@ -28,6 +28,7 @@ import { readZipDirectory } from './zipDirectory';
 import { LIMITS } from '../limits';
 import { yamlCost } from '../yaml/parseYaml';
 import { isDirectoryEntryName, unsafeEntryNameReason } from './zipPath';
+import { SIGNATURE_ENTRY, verifyManifestSignature } from './signature';
 
 export { PackageFileError } from './errors';
 
@@ -68,6 +69,10 @@ export interface PackageContents {
   instructions: string;
   /** Every file entry of the zip (directories left out), by entry name. */
   entries: Map<string, Uint8Array>;
+  /** The verified signer's key id (only when `verifySignature` was given and the file is signed). */
+  signer?: string;
+  /** True when the file carries a signature entry (verified or not, see `signer`). */
+  signed: boolean;
 }
 
 export interface ReadPackageOptions {
@@ -78,6 +83,12 @@ export interface ReadPackageOptions {
    * by a later format revision). They are returned in `entries` and not otherwise checked.
    */
   extraEntries?: readonly string[];
+  /**
+   * Verify the file's signature (signature.ts) before the manifest is even parsed: a signed file
+   * whose signer is not trusted, or whose signature does not match, is refused; with `required`, so
+   * is an unsigned file. Without this option a signature entry is allowed and not checked.
+   */
+  verifySignature?: { isTrusted: (kid: string) => boolean; required?: boolean };
 }
 
 /** What the content digest covers: the package's content, not who built it or when. */
@@ -388,6 +399,13 @@ export async function readPackageFile(bytes: Uint8Array, options: ReadPackageOpt
   if (manifestBytes.length > LIMITS.manifestBytes) {
     throw new PackageFileError('manifest', `${MANIFEST_ENTRY} is ${sizeText(manifestBytes.length)}; at most ${sizeText(LIMITS.manifestBytes)} are accepted.`);
   }
+  // The signature first: nothing of a file whose signer is not trusted is parsed.
+  const signatureBytes = entries.get(SIGNATURE_ENTRY);
+  let signer: string | undefined;
+  if (options.verifySignature) {
+    if (signatureBytes) signer = (await verifyManifestSignature(manifestBytes, signatureBytes, options.verifySignature.isTrusted)).kid;
+    else if (options.verifySignature.required) throw new PackageFileError('signature', `The package file is not signed (it has no ${SIGNATURE_ENTRY}); a signed file is required here.`);
+  }
   let manifestValue: unknown;
   try {
     const manifestText = decodeText(manifestBytes, 'manifest', MANIFEST_ENTRY);
@@ -413,7 +431,7 @@ export async function readPackageFile(bytes: Uint8Array, options: ReadPackageOpt
   }
   const extra = new Set(options.extraEntries ?? []);
   for (const name of entries.keys()) {
-    if (name !== MANIFEST_ENTRY && !listed.has(name) && !extra.has(name)) {
+    if (name !== MANIFEST_ENTRY && name !== SIGNATURE_ENTRY && !listed.has(name) && !extra.has(name)) {
       throw new PackageFileError(entryField(name), `Entry "${name}" is not listed in the manifest.`);
     }
   }
@@ -468,5 +486,5 @@ export async function readPackageFile(bytes: Uint8Array, options: ReadPackageOpt
     sources.push({ kind: item.kind, id: item.id, text });
   }
   const instructions = decodeText(instructionsData, entryField(INSTRUCTIONS_ENTRY), INSTRUCTIONS_ENTRY);
-  return { manifest, flows, connections, sources, instructions, entries };
+  return { manifest, flows, connections, sources, instructions, entries, signed: signatureBytes !== undefined, ...(signer ? { signer } : {}) };
 }

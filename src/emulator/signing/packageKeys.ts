@@ -7,12 +7,13 @@
  * RFC 7638 thumbprint. A damaged file refuses the start with a message naming the file, never its contents.
  * The data folder is locked (dataLock.ts) before this runs, so two first starts cannot both create a key.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { calculateJwkThumbprint } from 'jose';
 import { LIMITS } from '../../core/limits';
 import { writeFileDurable } from '../store/durableFile';
+import type { PackageSigner } from '../../core/package/signature';
 
 export const SIGNING_DIR = 'signing';
 export const PACKAGE_KEY_FILE = 'package-key.json';
@@ -39,6 +40,10 @@ export interface PackageSigningKeys {
   publicKeys(): PublicPackageKey[];
   /** The current key's id. */
   currentKid: string;
+  /** The current key, to sign with (its private half never leaves this process). */
+  signer(): PackageSigner;
+  /** Whether a key id is one of this gateway's own keys (current or older). */
+  isOwn(kid: string): boolean;
 }
 
 const B64URL_32 = /^[A-Za-z0-9_-]{43}$/;
@@ -85,8 +90,13 @@ async function parseKeyFile(file: string, text: string): Promise<StoredKey[]> {
 
 function view(keys: StoredKey[]): PackageSigningKeys {
   const current = keys.find((k) => k.current)!;
+  const own = new Set(keys.map((k) => k.kid));
+  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: current.x, d: current.d }, format: 'jwk' });
+  const signer: PackageSigner = { kid: current.kid, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: current.x }, privateKey };
   return {
     currentKid: current.kid,
+    signer: () => signer,
+    isOwn: (kid) => own.has(kid),
     publicKeys: () =>
       keys.map((k) => ({ kid: k.kid, jwk: { kty: 'OKP' as const, crv: 'Ed25519' as const, x: k.x }, current: k.current, createdAt: k.createdAt })),
   };

@@ -15,6 +15,7 @@ import type {
   ApiErrorDetail,
   DefinitionSummary,
   FlowSignature,
+  PackageStatus,
   PackageSummary,
   PackageVersionDetail,
   PackageVersionSummary,
@@ -33,7 +34,7 @@ import { AUDIT_FILE } from './audit';
 import { packageFileRelPath, PACKAGES_DIR } from './packageFiles';
 import { checkDeclaredSizes, checkPackageTotal, checkVersionRecord, checkVersionTexts } from './quotas';
 import { SECRET_KEY_FILE, SecretBox } from './secrets';
-import { emptyStore, type ReadonlyVersion, type StoredPackage, type StoredVersion } from './schema';
+import { emptyStore, type ReadonlyVersion, type StoreData, type StoredPackage, type StoredVersion } from './schema';
 export type { ReadonlyVersion } from './schema';
 import type { SnmpUserSpec } from '../../core/model/trigger';
 import { isRequiredInput } from '../../core/model/inputValues';
@@ -60,6 +61,8 @@ const DATA_ENTRIES: ReadonlySet<string> = new Set([
   'local-admin.json',
   'gateway.yaml',
   'oauth',
+  'signing',
+  'imports',
   'secrets.json',
 ]);
 
@@ -68,6 +71,12 @@ export interface StoreFileOptions {
   repository?: boolean;
   /** Settings to store instead of taking in the file's (a new version's inherited copies). */
   settings?: { schedules: Schedule[]; triggers: Trigger[] };
+  /** The version's status (default SUBMITTED: an upload; APPLIED: an import applied). */
+  status?: PackageStatus;
+  /** Extra fields of the version record (signer, origin), written with it. */
+  record?: Pick<StoredVersion, 'signer' | 'origin'>;
+  /** Further changes of the store written in the same atomic write as the version (an import's status, an outbox notice). */
+  alsoWrite?: (data: StoreData) => void;
 }
 
 /** The parsed definitions of one package version. */
@@ -313,7 +322,7 @@ export class PackageStore {
     const record = (descriptionSha256: string | undefined, instructionsSha256: string): StoredVersion => ({
       version: manifest.version,
       published: false,
-      status: 'SUBMITTED',
+      status: opts.status ?? 'SUBMITTED',
       uploadedAt: now,
       contentDigest: manifest.contentDigest,
       publishSeq: null,
@@ -333,6 +342,7 @@ export class PackageStore {
       // Schedules and triggers of the file, checked and given ids by their own modules.
       schedules,
       triggers,
+      ...(opts.record ?? {}),
     });
     checkVersionRecord(record(undefined, '0'.repeat(64)));
 
@@ -364,6 +374,7 @@ export class PackageStore {
           updatedAt: now,
         };
       }
+      opts.alsoWrite?.(this.db.data);
       await this.commit();
     } catch (err) {
       await this.removeUnreferenced().catch((e) => console.error(`Flowgate emulator: cleaning up after a failed upload: ${String(e)}`));
@@ -375,6 +386,25 @@ export class PackageStore {
       contentBytes,
     );
     return { name: manifest.name, version: manifest.version, created: true };
+  }
+
+  /**
+   * A change of state outside package uploads (promotion's imports, outbox, histories): `fn`
+   * changes `data` in memory and answers; the change is written at once, all or nothing (a failed
+   * write rolls memory back and throws). Runs alone among uploads and new versions. `fn` may throw
+   * before changing anything (an ApiError), and nothing is written then.
+   */
+  mutate<T>(fn: (data: StoreData) => T | Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const out = await fn(this.db.data);
+      await this.commit();
+      return out;
+    });
+  }
+
+  /** The state as it is now (read only: change it through `mutate`). */
+  get state(): Readonly<StoreData> {
+    return this.db.data;
   }
 
   // ---- delete --------------------------------------------------------------------------------

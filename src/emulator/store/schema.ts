@@ -12,6 +12,7 @@ import type { ManifestDefinition } from '../../core/model/manifest';
 import type { DefinitionSummary, FlowSignature, PackageStatus } from '../../core/api/types';
 import type { Schedule } from '../../core/model/schedule';
 import type { SnmpUserSpec, Trigger } from '../../core/model/trigger';
+import type { HistoryEntry, ImportStatus, Replacement } from '../../core/api/types';
 
 export const STORE_FORMAT = 2;
 
@@ -26,6 +27,53 @@ export interface StoreData {
   definitions: Record<string, StoredDefinition>;
   /** SNMPv3 users of this gateway, keyed by name. Keys are write-only: never answered or logged. */
   snmpUsers: Record<string, SnmpUserSpec>;
+  /** Promotion, target side: versions pulled from sources, by import id (absent in stores written before promotion). */
+  imports?: Record<string, StoredImport>;
+  /** Promotion, target side: notices for sources not yet delivered (durable outbox), oldest first. */
+  outbox?: OutboxNotice[];
+}
+
+/** A version pulled from a source gateway (target side). Its file is `imports/<id>.fgpkg` under the data folder. */
+export interface StoredImport {
+  id: string;
+  source: string;
+  name: string;
+  version: number;
+  status: ImportStatus;
+  pulledAt: string;
+  pulledBy: string;
+  /** The key id that signed the pulled file. */
+  signer: string;
+  /** The pulled file's content digest (before replacements). */
+  contentDigest: string;
+  /** Path of the pulled file relative to the data folder. */
+  file: string;
+  replacements: Replacement[];
+  appliedAt?: string;
+  appliedBy?: string;
+  rejectedAt?: string;
+  rejectedBy?: string;
+  reason?: string;
+}
+
+/** A notice to a source (ACCEPTED, PROMOTED, REJECTED) not yet delivered; removed once the source recorded it. */
+export interface OutboxNotice {
+  /** The event id (the source records an id once: delivery is at least once, the effect exactly once). */
+  id: string;
+  importId: string;
+  source: string;
+  name: string;
+  version: number;
+  event: 'ACCEPTED' | 'PROMOTED' | 'REJECTED';
+  at: string;
+  by: string;
+  reason?: string;
+  contentDigest: string;
+  attempts: number;
+  /** When the next delivery may be tried (ISO). */
+  nextAttemptAt: string;
+  /** The last delivery problem (never a secret). */
+  lastError?: string;
 }
 
 export interface StoredPackage {
@@ -74,6 +122,12 @@ export interface StoredVersion {
   authorisation: { groups: string[] };
   schedules: Schedule[];
   triggers: Trigger[];
+  /** The key id that signed the version's file as this gateway serves it (absent: stored before signing existed). */
+  signer?: string;
+  /** Promotion, source side: what targets did with this version (oldest first). */
+  history?: HistoryEntry[];
+  /** Promotion, target side: the import this version was applied from. */
+  origin?: { source: string; importId: string; sourceDigest: string; signer: string };
 }
 
 /** A definition of the repository: what the API lists, and when it was last written. */

@@ -32,6 +32,17 @@ export const API_ERROR_CODES = [
   'quota-exceeded',
   'version-published',
   'directory-unavailable',
+  'protected-target',
+  'invalid-signature',
+  'untrusted-signer',
+  'rollback-refused',
+  'source-not-found',
+  'source-unavailable',
+  'import-not-found',
+  'import-closed',
+  'validation-failed',
+  'not-submitted',
+  'already-pulled',
   'internal',
 ] as const;
 

@@ -7,4 +7,5 @@ export * as ScheduleSchemas from './schedules';
 export * as SnmpSchemas from './snmp';
 export * as SecretSchemas from './secrets';
 export * as GatewayKeySchemas from './gatewayKeys';
+export * as PromotionSchemas from './promotion';
 export * from './operations';
