@@ -16,6 +16,7 @@ import { auditTrail } from '../auth/auditTrail';
 import { auditRoutes } from '../routes/audit';
 import { secretRoutes } from '../routes/secrets';
 import { gatewayKeyRoutes } from '../routes/gatewayKeys';
+import { promotionRoutes } from '../routes/promotion';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
@@ -50,6 +51,7 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   app.use(auditRoutes(ctx));
   if (ctx.secrets) app.use(secretRoutes(ctx.secrets));
   if (ctx.packageKeys) app.use(gatewayKeyRoutes(ctx.packageKeys));
+  if (ctx.promotion) app.use(promotionRoutes(ctx.promotion));
   if (ctx.snmp) app.use(snmpRoutes(ctx.store, ctx.snmp));
   app.use(notFoundHandler);
   app.use(errorHandler);
