@@ -234,6 +234,38 @@ describe('promotion dev → qa → prod (three real gateways)', { timeout: 170_0
     assert.equal(state.history.filter((e) => e.event === 'ACCEPTED').length, 1);
   });
 
+  test('kill -9 of the target at any moment of an apply: nothing applied, or all of it with its notice (delivered once)', async () => {
+    const { dev, qa } = chain;
+    for (let i = 0; i < 4; i++) {
+      const name = `atomic${i}`;
+      assert.equal(await submit(dev, await buildPackage(name, 1, { [`${name}/Run`]: NOTIFY })), 201);
+      const pulled = await call(qa, 'POST', '/api/v1/imports', { source: 'dev', name, version: 1 });
+      assert.equal(pulled.status, 201);
+      const id = pulled.body.id;
+      await notified(qa, id);
+      const token = await qa.adminToken();
+      const applying = fetch(`${qa.url}/api/v1/imports/${id}/apply`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, i * 15));
+      await qa.kill();
+      await applying;
+      await qa.start();
+      const imp = (await call(qa, 'GET', `/api/v1/imports/${id}`)).body;
+      const version = await call(qa, 'GET', `/api/v1/packages/${name}/versions/1`);
+      if (imp.status === 'OPEN') {
+        assert.equal(version.status, 404, 'an OPEN import left no version behind');
+        assert.equal((await sourceState(dev, name, 1)).status, 'ACCEPTED');
+        assert.equal((await call(qa, 'POST', `/api/v1/imports/${id}/apply`, {})).status, 200);
+      } else {
+        assert.equal(imp.status, 'APPLIED');
+        assert.equal(version.status, 200, 'an APPLIED import has its version');
+      }
+      await notified(qa, id);
+      const state = await sourceState(dev, name, 1);
+      assert.equal(state.status, 'PROMOTED');
+      assert.equal(state.history.filter((e) => e.event === 'PROMOTED').length, 1);
+    }
+  });
+
   test('the client secret for a source appears in no answer and no log line', async () => {
     const { dev, qa } = chain;
     const secret = dev.asSource().clientSecret;
