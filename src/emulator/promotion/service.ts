@@ -163,7 +163,13 @@ export class PromotionService {
       this.parsed.set(imp.id, p);
       return p;
     }
-    p = fs.readFile(path.join(this.opts.dataDir, imp.file)).then((b) => readPackageFile(new Uint8Array(b)));
+    p = fs
+      .readFile(path.join(this.opts.dataDir, imp.file))
+      .then((b) => readPackageFile(new Uint8Array(b)))
+      .catch((err: unknown) => {
+        console.error(`Flowgate emulator: the file of import ${imp.id} (${imp.file}) cannot be read: ${String((err as Error)?.message ?? err)}`);
+        throw new ApiError(500, 'internal', `The file of import ${imp.id} is missing or damaged in this gateway's data folder (${imp.file}); pull the version again after removing the import`);
+      });
     p.catch(() => this.parsed.delete(imp.id));
     this.parsed.set(imp.id, p);
     while (this.parsed.size > PARSED_CACHE) this.parsed.delete(this.parsed.keys().next().value as string);
@@ -344,7 +350,7 @@ export class PromotionService {
           version: req.version,
           status: 'OPEN',
           pulledAt: now,
-          pulledBy: by,
+          pulledBy: by.slice(0, LIMITS.shortStringLength),
           signer: file.signer!,
           contentDigest: digest,
           file: rel,
