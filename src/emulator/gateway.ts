@@ -18,6 +18,7 @@ import { SnmpService } from './triggers/service';
 import { ConfigError, loadGatewayConfig, writeLocalAdmin } from './auth/config';
 import { loadSigningKeys } from './auth/keys';
 import { loadPackageSigningKeys, type PackageSigningKeys } from './signing/packageKeys';
+import { packageTrust, type PackageTrust } from './signing/trust';
 import { AuthService } from './auth/service';
 import { AuditLog } from './store/audit';
 import { SecretStore } from './secrets/store';
@@ -125,6 +126,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   let localAdminSecret: string;
   let tls: TlsMaterial | undefined;
   let packageKeys: PackageSigningKeys;
+  let trust: PackageTrust;
   try {
     const loaded = await loadGatewayConfig(options.dataDir, options.configFile);
     localAdminSecret = loaded.localAdminSecret;
@@ -146,6 +148,9 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     auth = new AuthService(loaded.config, await loadSigningKeys(options.dataDir), options.dataDir, audit);
     // The package-signing key (issue 10): separate from the token-signing key; a damaged file refuses the start.
     packageKeys = await loadPackageSigningKeys(options.dataDir);
+    // Whom uploads' signatures are checked against (own keys, promotion sources' trustedKeys); unsigned uploads are signed with the current key.
+    trust = packageTrust(packageKeys, loaded.config.promotion);
+    store.useTrust(trust);
   } catch (err) {
     await store.flush().catch(() => undefined);
     if (err instanceof ConfigError) throw new GatewayStartError(err.message, err.exitCode);
@@ -187,6 +192,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     audit,
     secrets,
     packageKeys,
+    trust,
   }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
   configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
   // Requests wait until the gateway is ready: its issuer (which names the port) is set and

@@ -41,6 +41,8 @@ export interface AuditRecord {
   executions?: number;
   /** For auth-failure: the client id presented. */
   client?: string;
+  /** An upload with `allowUnsigned=true` (a protected target's explicit exception). */
+  allowUnsigned?: boolean;
   /** The caller's address (`127.0.0.1`), as the HTTP server saw it. */
   address: string | null;
   /** Who: the caller's client or user id. */

@@ -31,6 +31,7 @@ export const AuditRecord = Type.Object(
     execution: Type.Optional(Str()),
     executions: Type.Optional(Int(0, LIMITS.stopIdsPerRequest, 'Stopping several executions: how many were asked')),
     client: Type.Optional(Str({ description: 'auth-failure: the client id presented' })),
+    allowUnsigned: Type.Optional(Type.Boolean({ description: 'An upload with allowUnsigned=true: the exception a protected target makes for an Admin' })),
     address: Type.Union([Str(), Type.Null()], { description: 'From where: the caller\'s address' }),
     by: Type.Optional(Str({ description: 'Who: the caller\'s client or user id' })),
   },
