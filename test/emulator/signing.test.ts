@@ -11,8 +11,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import JSZip from 'jszip';
 import { compactVerify, importJWK } from 'jose';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { readPackageFile } from '../../src/core/package/packageFile';
-import { SIGNATURE_ENTRY } from '../../src/core/package/signature';
+import { keyThumbprint, SIGNATURE_ENTRY, signPackageFile } from '../../src/core/package/signature';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import type { ConfiguredEmulator } from '../support/gatewayConfigFixture';
 import { gatewayKeys, startTrusting, type PublicKeyEntry } from '../support/signingFixture';
@@ -196,5 +198,39 @@ describe('a protected target', () => {
     assert.equal(r.status, 403);
     assert.equal(r.body.error.code, 'protected-target');
     assert.equal((await call(prod, 'GET', '/api/v1/packages/direct/versions/2')).status, 404);
+  });
+});
+
+describe('key rotation: several keys of the gateway', () => {
+  test('files signed by an older key of the gateway are still its own; new submissions are signed by the current key', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flowgate-rotation-'));
+    try {
+      const make = async (current: boolean, createdAt: string) => {
+        const { privateKey } = generateKeyPairSync('ed25519');
+        const { x, d } = privateKey.export({ format: 'jwk' }) as { x: string; d: string };
+        const jwk = { kty: 'OKP' as const, crv: 'Ed25519' as const, x };
+        return { stored: { kid: await keyThumbprint(jwk), x, d, current, createdAt }, signer: { kid: await keyThumbprint(jwk), publicJwk: jwk, privateKey } };
+      };
+      const old = await make(false, '2026-01-01T00:00:00.000Z');
+      const now = await make(true, '2026-06-01T00:00:00.000Z');
+      mkdirSync(path.join(dataDir, 'signing'), { recursive: true, mode: 0o700 });
+      writeFileSync(path.join(dataDir, 'signing', 'package-key.json'), JSON.stringify({ keys: [old.stored, now.stored] }), { mode: 0o600 });
+      const gw = await startEmulatorProcess({ dataDir });
+      try {
+        const keys = await gatewayKeys(gw);
+        assert.deepEqual(keys.map((k) => [k.kid, k.current]), [[old.stored.kid, false], [now.stored.kid, true]]);
+        // An export signed with the old key (before the rotation) comes back: accepted, its signer kept.
+        const byOld = await signPackageFile(await buildPackage('rotated', 1, { 'x/Run': FLOW }), old.signer);
+        assert.equal((await call(gw, 'POST', '/api/v1/packages', byOld)).status, 201);
+        assert.deepEqual(Buffer.from(await download(gw, 'rotated', 1)), Buffer.from(byOld), 'served as stored');
+        // A new submission: the current key.
+        assert.equal((await call(gw, 'POST', '/api/v1/packages', await buildPackage('rotated', 2, { 'x/Run': FLOW }))).status, 201);
+        assert.equal((await verifiedBy(await download(gw, 'rotated', 2), keys[1])).kid, now.stored.kid);
+      } finally {
+        await gw.stop();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
