@@ -4,6 +4,7 @@ import { definitionRoutes } from '../routes/definitions';
 import { executionRoutes } from '../routes/executions';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
+import { promotionSourceRoutes } from '../routes/promotionSource';
 import { packageRoutes } from '../routes/packages';
 import { snmpRoutes } from '../triggers/routes';
 import { scheduleRoutes } from '../schedules/routes';
@@ -46,6 +47,7 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   app.use(openApiRoutes(ctx));
   if (ctx.scheduler) app.use(scheduleRoutes(ctx.store, ctx.scheduler));
   app.use(packageRoutes(ctx));
+  app.use(promotionSourceRoutes(ctx));
   app.use(definitionRoutes(ctx));
   app.use(auditRoutes(ctx));
   if (ctx.secrets) app.use(secretRoutes(ctx.secrets));
