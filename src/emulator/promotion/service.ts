@@ -175,12 +175,13 @@ export class PromotionService {
   }
 
   listImports(): ImportSummary[] {
+    const waiting = new Set(this.outbox.pending().map((n) => n.importId));
     return Object.values(this.opts.store.state.imports ?? {})
       .sort((a, b) => (a.pulledAt < b.pulledAt ? 1 : a.pulledAt > b.pulledAt ? -1 : a.id < b.id ? 1 : -1))
-      .map((i) => this.summary(i));
+      .map((i) => this.summary(i, waiting));
   }
 
-  private summary(i: StoredImport): ImportSummary {
+  private summary(i: StoredImport, waiting?: ReadonlySet<string>): ImportSummary {
     return {
       id: i.id,
       source: i.source,
@@ -191,7 +192,7 @@ export class PromotionService {
       pulledBy: i.pulledBy,
       signer: i.signer,
       contentDigest: i.contentDigest,
-      sourceNotified: !this.outbox.pending().some((n) => n.importId === i.id),
+      sourceNotified: waiting ? !waiting.has(i.id) : !this.outbox.pending().some((n) => n.importId === i.id),
     };
   }
 
