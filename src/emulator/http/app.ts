@@ -16,6 +16,7 @@ import { auditTrail } from '../auth/auditTrail';
 import { auditRoutes } from '../routes/audit';
 import { secretRoutes } from '../routes/secrets';
 import { gatewayKeyRoutes } from '../routes/gatewayKeys';
+import { remoteValidateRoutes } from '../routes/remoteValidate';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
@@ -47,6 +48,7 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   if (ctx.scheduler) app.use(scheduleRoutes(ctx.store, ctx.scheduler));
   app.use(packageRoutes(ctx));
   app.use(definitionRoutes(ctx));
+  app.use(remoteValidateRoutes(ctx));
   app.use(auditRoutes(ctx));
   if (ctx.secrets) app.use(secretRoutes(ctx.secrets));
   if (ctx.packageKeys) app.use(gatewayKeyRoutes(ctx.packageKeys));
