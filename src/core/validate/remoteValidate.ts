@@ -98,8 +98,10 @@ export function remoteValidationPlan(ws: Workspace, draftName: string): RemoteVa
     }
   }
 
-  // Secrets the package's connections name.
+  // Secrets the package's connections name (a listed connection replaced by one the package carries does not ship).
   for (const connectionId of included.connection.keys()) {
+    const shipped = replaced('connection', connectionId);
+    if (shipped !== connectionId && included.connection.has(shipped)) continue;
     const conn = ws.connections().get(connectionId);
     const auth = conn?.connection.auth;
     if (!conn || !auth || auth.type === 'none') continue;
