@@ -79,7 +79,7 @@ export function printImport(out: Output, d: ImportDetail): void {
   printValidation(out, d.validation);
   if (d.instructions.trim()) {
     out.line('  instructions:');
-    for (const l of d.instructions.replace(/\s+$/, '').split('\n')) out.line(`    ${l}`);
+    for (const l of d.instructions.replace(/\s+$/, '').split('\n')) out.line(l.trim() ? `    ${l}` : '');
   }
 }
 

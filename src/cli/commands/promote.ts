@@ -139,7 +139,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
     try {
       const applied = await client.applyImport(detail.id, allowRollback ? { allowRollback: true } : {});
       detail = applied;
-      out.line(`${out.style('green', '✓')} applied ${label} on ${to}: ${applied.status}${applied.changed ? '' : ' (it already was; nothing changed)'}; ${source} is told PROMOTED${applied.sourceNotified ? '' : ' (kept in the outbox until it answers)'}`);
+      out.line(`${out.style('green', '✓')} applied ${label} on ${to}: ${applied.status}${applied.changed ? '' : ' (it already was; nothing changed)'}; ${source} is told PROMOTED${applied.sourceNotified ? '' : ' (on its way, through the outbox)'}`);
       out.document(doc(true, true, { changed: applied.changed }));
       return EXIT_OK;
     } catch (err) {
