@@ -278,9 +278,12 @@ describe('promotion dev → qa → prod (three real gateways)', { timeout: 170_0
     ];
     for (const a of answers) assert.equal(JSON.stringify(a.body).includes(secret), false);
     assert.equal(qa.output().includes(secret), false);
-    // Nor in the audit log.
+    // Nor in the audit log, which records every promotion step with its package and version.
     const audit = await call(qa, 'GET', '/api/v1/audit');
     assert.equal(JSON.stringify(audit.body).includes(secret), false);
+    const actions = (audit.body.records as { action: string; package?: string; versions?: number[]; status?: number }[]).filter((r) => r.package === 'orders' && r.versions?.[0] === 1);
+    for (const action of ['create-import', 'apply-import']) assert.ok(actions.some((r) => r.action === action && r.status === 200 || r.action === action && r.status === 201), `${action} audited`);
+    assert.ok((audit.body.records as { action: string }[]).some((r) => r.action === 'reject-import'), 'reject-import audited');
   });
 });
 
