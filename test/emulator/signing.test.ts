@@ -86,6 +86,13 @@ describe('signing on the gateway', () => {
     }
   });
 
+  test('a new version built by the gateway is signed by it too', async () => {
+    const nv = await call(dev, 'POST', '/api/v1/packages/ops/versions/1/new-version', {});
+    assert.equal(nv.status, 201, JSON.stringify(nv.body));
+    assert.equal(storedVersion(dev, 'ops', nv.body.version).signer, devKey.kid);
+    assert.equal((await verifiedBy(await download(dev, 'ops', nv.body.version), devKey)).kid, devKey.kid);
+  });
+
   test("a gateway that trusts dev's key takes its export, stores it as signed by dev, and serves it as stored", async () => {
     const served = await download(dev, 'ops', 1);
     const up = await call(qa, 'POST', '/api/v1/packages', served);

@@ -48,7 +48,7 @@ export function keyThumbprint(jwk: Ed25519PublicJwk): Promise<string> {
  * Keys met recently (x → thumbprint, and the imported public key of a trusted one): a gateway
  * verifies the same few signers again and again. Bounded; the oldest entry goes first.
  */
-const KEY_CACHE_SIZE = 64;
+const KEY_CACHE_SIZE = LIMITS.signatureKeyCache;
 const keyCache = new Map<string, { kid: string; key?: CryptoKey | KeyObject | Uint8Array }>();
 function remember(x: string, entry: { kid: string; key?: CryptoKey | KeyObject | Uint8Array }): void {
   keyCache.delete(x);
