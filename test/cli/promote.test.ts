@@ -5,7 +5,8 @@
  * Covered: promote + apply with the statuses on both sides, running it again, --from by URL and an
  * unknown --from, an apply blocked by a missing reference (exit 1) and unblocked by a replacement,
  * promote --replace --apply, imports list/show/validate/diff/apply/reject, --json shapes, rollback
- * refused (exit 3) and allowed, a rejected import refused (exit 3), a gateway that does not answer
+ * refused (exit 3) and allowed, a rejected import refused (exit 3), an untrusted signer refused (exit 3),
+ * a gateway that does not answer
  * and a source that is down (exit 4).
  */
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildPackage, call, waitFor } from '../emulator/helpers';
 import { credentials } from '../support/emulatorProcess';
 import { ensureCliBuilt, runCli, type CliRun } from '../support/builtCli';
-import { startPromotionChain, submit, type PromotionChain, type PromotionGateway } from '../support/promotionGateways';
+import { startPromotionChain, startPromotionGateway, submit, type PromotionChain, type PromotionGateway } from '../support/promotionGateways';
 
 const NOTIFY = (target: string) => `steps:\n  - kind: log\n    message: alerting\n  - kind: run-flow\n    flow: ${target}\n`;
 
@@ -252,6 +253,22 @@ describe('flowgate promote and flowgate imports', { timeout: 600_000 }, () => {
     const allowed = await promote('rb', 2, '--apply', '--allow-rollback');
     assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
     assert.equal(await statusOn(chain.qa, 'rb', 2), 'APPLIED');
+  });
+
+  test('a version signed by a key the target does not trust for the source is refused (exit 3), nothing pulled', async () => {
+    // A second target of dev that trusts prod's key for it instead of dev's.
+    const strict = await startPromotionGateway(chain.root, 'qa-strict', { sources: [chain.dev.asSource({ trustedKeys: [chain.prod.kid] })] });
+    try {
+      const c = credentials(strict.dataDir);
+      const r = await runCli(['promote', 'network-ops', '1', '--from', 'dev', '--to', strict.url, '--apply', '--json'], { env: { FLOWGATE_CLIENT_ID: c.client_id, FLOWGATE_CLIENT_SECRET: c.client_secret } });
+      outputs.push(r.stdout, r.stderr);
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      assert.equal(json(r).error.code, 'untrusted-signer');
+      const list = await runCli(['imports', 'list', '--gateway', strict.url, '--json'], { env: { FLOWGATE_CLIENT_ID: c.client_id, FLOWGATE_CLIENT_SECRET: c.client_secret } });
+      assert.deepEqual(json(list).imports, []);
+    } finally {
+      await strict.stop();
+    }
   });
 
   test('unreachable: no gateway at --to, or the source is down (exit 4)', async () => {
