@@ -19,6 +19,12 @@ import { keyThumbprint, signPackageFile } from '../../src/core/package/signature
 import { buildPackage, call, waitFor } from '../emulator/helpers';
 import { startPromotionGateway, type PromotionGateway } from '../support/promotionGateways';
 
+/** A flow of ~9,000 lines whose values all differ with `seed`. */
+function bigFlow(seed: string): string {
+  const lines = Array.from({ length: 9000 }, (_, i) => `      k${i}: "${seed}${(i * 7919) % 10007}-${seed.repeat(3)}"`);
+  return `steps:\n  - kind: set\n    values:\n${lines.join('\n')}\n`;
+}
+
 type Mode = 'good' | 'huge-declared' | 'huge-streamed' | 'endless' | 'silent' | 'redirect' | 'garbage-list' | 'not-json-list' | 'refuse-notices' | 'flaky-notices';
 
 describe('hostile sources and callers of the target side', { timeout: 150_000 }, () => {
@@ -37,6 +43,7 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const jwk = publicKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string };
     const kid = await keyThumbprint(jwk);
+    signed.set(3, await signPackageFile(await buildPackage('orders', 3, { 'big/Flow': bigFlow('a') }), { kid, publicJwk: jwk, privateKey }));
     for (const v of [1, 2]) {
       signed.set(v, await signPackageFile(await buildPackage('orders', v, { 'orders/Main': `steps:\n  - kind: set\n    values:\n      done: ${v}\n` }), { kid, publicJwk: jwk, privateKey }));
     }
@@ -64,9 +71,9 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
         return json(200, { packages: [{ name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [{ version: 1, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) }] }] });
       }
       if (url === '/api/v1/packages/orders') {
-        return json(200, { name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [1, 2].map((version) => ({ version, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) })) });
+        return json(200, { name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [1, 2, 3].map((version) => ({ version, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) })) });
       }
-      const fileOf = /^\/api\/v1\/packages\/orders\/versions\/([12])\/file$/.exec(url);
+      const fileOf = /^\/api\/v1\/packages\/orders\/versions\/([123])\/file$/.exec(url);
       if (fileOf) {
         if (mode === 'huge-declared') {
           res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(4 * 1024 * 1024 * 1024) });
@@ -89,7 +96,7 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
         res.writeHead(200, { 'content-type': 'application/zip' });
         return res.end(Buffer.from(signed.get(Number(fileOf[1]))!));
       }
-      if (req.method === 'POST' && /^\/api\/v1\/packages\/orders\/versions\/[12]\/history$/.test(url)) {
+      if (req.method === 'POST' && /^\/api\/v1\/packages\/orders\/versions\/[123]\/history$/.test(url)) {
         let body = '';
         req.on('data', (d) => (body += d));
         req.on('end', () => {
@@ -230,6 +237,23 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
     // Cleared again: apply goes through.
     assert.equal((await call(qa, 'PUT', `/api/v1/imports/${id}/replacements`, { replacements: [] })).status, 200);
     assert.equal((await call(qa, 'POST', `/api/v1/imports/${id}/apply`, {})).status, 200);
+  });
+
+  test('a preview of huge, unrelated texts stays bounded: answered, /healthz answers meanwhile, the diff says when it gave up', async () => {
+    const own = await buildPackage('qa-own-big', 1, { 'big/Flow': bigFlow('z') });
+    assert.equal((await call(qa, 'POST', '/api/v1/packages', own)).status, 201);
+    const pulled = await call(qa, 'POST', '/api/v1/imports', { source: 'evil', name: 'orders', version: 3 });
+    assert.equal(pulled.status, 201, JSON.stringify(pulled.body).slice(0, 500));
+    const preview = call(qa, 'GET', `/api/v1/imports/${pulled.body.id}/preview`);
+    assert.equal((await fetch(`${qa.url}/healthz`)).status, 200);
+    const r = await preview;
+    assert.equal(r.status, 200);
+    const entry = r.body.definitions.find((d: any) => d.id === 'big/Flow');
+    assert.equal(entry.change, 'changed');
+    assert.equal(entry.text, bigFlow('a'));
+    assert.equal(entry.currentText, bigFlow('z'));
+    // ~18,000 edits: far beyond what jsdiff does within LIMITS.previewDiffMs, so the preview says it gave up.
+    assert.match(entry.diff, /^\(no diff: the texts of flow big\/Flow differ too much to compare/);
   });
 
   test('import ids that are path tricks: 400 or 404, never a file', async () => {
