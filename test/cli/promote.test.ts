@@ -12,7 +12,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { buildPackage, call, waitFor } from '../emulator/helpers';
+import { buildPackage, call, packExamples, waitFor } from '../emulator/helpers';
 import { credentials } from '../support/emulatorProcess';
 import { ensureCliBuilt, runCli, type CliRun } from '../support/builtCli';
 import { startPromotionChain, startPromotionGateway, submit, type PromotionChain, type PromotionGateway } from '../support/promotionGateways';
@@ -63,8 +63,8 @@ describe('flowgate promote and flowgate imports', { timeout: 600_000 }, () => {
     chain = await startPromotionChain();
     const c = credentials(chain.qa.dataDir);
     env = { FLOWGATE_CLIENT_ID: c.client_id, FLOWGATE_CLIENT_SECRET: c.client_secret };
-    // (The sample package's file carries schedules and triggers, which dev serves re-exported — signed only once dev signs what it serves.)
-    assert.equal(await submit(chain.dev, await buildPackage('network-ops', 1, { 'network/Check': 'steps:\n  - kind: log\n    message: check\n' })), 201);
+    // The sample package (examples/), with its schedule, trigger and groups: dev signs it as its creator.
+    assert.equal(await submit(chain.dev, await packExamples()), 201);
   });
   after(async () => {
     const secrets = chain ? [credentials(chain.qa.dataDir).client_secret, credentials(chain.dev.dataDir).client_secret] : [];
@@ -101,6 +101,9 @@ describe('flowgate promote and flowgate imports', { timeout: 600_000 }, () => {
       { ok: true, target: chain.qa.url, source: 'dev', created: false, applied: true, changed: false, status: 'APPLIED' },
     );
     assert.equal(doc.import.name, 'network-ops');
+    assert.equal(doc.import.schedules, 1);
+    assert.equal(doc.import.triggers, 1);
+    assert.deepEqual(doc.import.authorisation.groups, ['netops']);
     assert.match(doc.import.signer, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(doc.import.signer, chain.dev.kid);
   });
