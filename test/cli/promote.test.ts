@@ -2,7 +2,8 @@
  * `flowgate promote` and `flowgate imports` (the built CLI) against real emulator processes: dev,
  * qa (source dev, dev's key trusted) and prod (source qa), each with its own keys and folder, over
  * real HTTP. The CLI talks to qa unattended with client credentials (FLOWGATE_CLIENT_ID/SECRET).
- * Covered: promote + apply with the statuses on both sides, running it again, --from by URL and an
+ * Covered: promote + apply with the statuses on both sides, running it again, on to protected prod
+ * (qa signs what it applied; prod trusts qa), --from by URL and an
  * unknown --from, an apply blocked by a missing reference (exit 1) and unblocked by a replacement,
  * promote --replace --apply, imports list/show/validate/diff/apply/reject, --json shapes, rollback
  * refused (exit 3) and allowed, a rejected import refused (exit 3), an untrusted signer refused (exit 3),
@@ -106,6 +107,33 @@ describe('flowgate promote and flowgate imports', { timeout: 600_000 }, () => {
     assert.deepEqual(doc.import.authorisation.groups, ['netops']);
     assert.match(doc.import.signer, /^[A-Za-z0-9_-]{43}$/);
     assert.equal(doc.import.signer, chain.dev.kid);
+  });
+
+  test('on to prod (protected): qa → prod pulled, reviewed with imports show/diff, applied; qa and dev show PROMOTED', async () => {
+    const c = credentials(chain.prod.dataDir);
+    const prodEnv = { FLOWGATE_CLIENT_ID: c.client_id, FLOWGATE_CLIENT_SECRET: c.client_secret };
+    const run = async (args: string[]) => {
+      const r = await runCli(args, { env: prodEnv });
+      outputs.push(r.stdout, r.stderr);
+      return r;
+    };
+    const pulled = await run(['promote', 'network-ops', '1', '--from', 'qa', '--to', chain.prod.url, '--json']);
+    assert.equal(pulled.code, 0, pulled.stdout + pulled.stderr);
+    const doc = json(pulled);
+    assert.equal(doc.import.status, 'OPEN');
+    // qa applied it, so qa signed it: prod trusts qa's key for the source qa.
+    assert.equal(doc.import.signer, chain.qa.kid);
+    await waitStatus(chain.qa, 'network-ops', 1, 'ACCEPTED');
+    const show = await run(['imports', 'show', doc.import.id, '--gateway', chain.prod.url]);
+    assert.equal(show.code, 0);
+    assert.match(show.stdout, /instructions:\n {4}# network-ops/);
+    const diff = await run(['imports', 'diff', doc.import.id, '--gateway', chain.prod.url]);
+    assert.match(diff.stdout, /5 new, 0 changed, 0 unchanged/);
+    const applied = await run(['imports', 'apply', doc.import.id, '--gateway', chain.prod.url]);
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+    assert.equal(await statusOn(chain.prod, 'network-ops', 1), 'APPLIED');
+    await waitStatus(chain.qa, 'network-ops', 1, 'PROMOTED');
+    assert.equal(await statusOn(chain.dev, 'network-ops', 1), 'PROMOTED');
   });
 
   test('--from: the source URL maps to its configured name; an unknown one is a usage error listing the names', async () => {
