@@ -50,8 +50,10 @@ Options:
   --reason <text>         reject: why (one line, at most ${LIMITS.rejectReasonLength} characters; the source sees it)
   --clear                 replace: remove every replacement
   --json                  print the gateway's JSON answer: {"gateway", "imports"} (list), the import
-                          (show, replace), {"ok", "id", "validation"} (validate), the preview (diff),
-                          the import with "changed" (apply, reject)
+                          (show, replace), {"ok", "id", "status", "validation"} (validate), the
+                          preview (diff), the import with "changed" (apply, reject); an apply blocked
+                          by validation errors: {"ok": false, "error", "import"}; other failures:
+                          {"error": {"code", "message", ...}}
   -h, --help              show this help
 
 ${PROMOTION_EXIT_CODES}`;

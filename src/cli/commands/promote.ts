@@ -50,6 +50,8 @@ Options:
                          $FLOWGATE_CLIENT_ID and $FLOWGATE_CLIENT_SECRET, else a local
                          emulator's local-admin.json, else the session of \`flowgate login\`
   --json                 print {"ok", "target", "source", "created", "applied", "import": {...}}
+                         ("changed" after an apply; "error" when the apply is blocked or the import
+                         was rejected); other failures: {"error": {"code", "message", ...}}
   -h, --help             show this help
 
 ${PROMOTION_EXIT_CODES}`;
