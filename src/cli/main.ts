@@ -48,6 +48,9 @@ function topLevelHelp(): string {
     '                    session of `flowgate login --gateway <url>`',
     '  XDG_CONFIG_HOME   where flowgate login keeps sessions (flowgate/sessions.json; default ~/.config)',
     '  NO_COLOR          disable colours',
+    '',
+    'Exit status: 0 done, 1 failed (or validation errors), 2 usage error; promote and imports also',
+    '  3 refused by the gateway, 4 gateway unreachable (see flowgate promote --help)',
   ].join('\n');
 }
 
