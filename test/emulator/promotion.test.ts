@@ -132,12 +132,17 @@ describe('promotion dev → qa → prod (three real gateways)', { timeout: 170_0
     const pulledByProd = await call(prod, 'POST', '/api/v1/imports', { source: 'qa', name: 'orders', version: 1 });
     assert.equal(pulledByProd.status, 201, JSON.stringify(pulledByProd.body));
     assert.equal(pulledByProd.body.signer, qa.kid);
+    assert.equal(pulledByProd.body.status, 'OPEN');
+    assert.equal((await call(prod, 'GET', '/api/v1/packages/orders/versions/1')).status, 404);
     await notified(prod, pulledByProd.body.id);
     assert.equal((await sourceState(qa, 'orders', 1)).status, 'ACCEPTED');
+    assert.deepEqual((await sourceState(qa, 'orders', 1)).targets.map((t) => [t.target, t.status]), [['prod', 'ACCEPTED']]);
     assert.equal((await call(prod, 'POST', `/api/v1/imports/${pulledByProd.body.id}/apply`, {})).status, 200);
     await notified(prod, pulledByProd.body.id);
     assert.equal((await sourceState(qa, 'orders', 1)).status, 'PROMOTED');
     assert.equal((await call(prod, 'GET', '/api/v1/packages/orders/versions/1')).body.status, 'APPLIED');
+    assert.equal((await call(prod, 'GET', `/api/v1/imports/${pulledByProd.body.id}`)).body.status, 'APPLIED');
+    assert.equal((await call(prod, 'POST', `/api/v1/imports/${pulledByProd.body.id}/apply`, {})).body.changed, false);
     // dev's history is unchanged by what prod did.
     assert.equal((await sourceState(dev, 'orders', 1)).history.length, 2);
     // prod's copy runs: published, its flow executes.

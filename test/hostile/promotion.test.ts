@@ -43,6 +43,7 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const jwk = publicKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string };
     const kid = await keyThumbprint(jwk);
+    signed.set(4, await signPackageFile(await buildPackage('orders', 4, { 'orders/Main': 'steps:\n  - kind: set\n    values:\n      done: 4\n' }), { kid, publicJwk: jwk, privateKey }));
     signed.set(3, await signPackageFile(await buildPackage('orders', 3, { 'big/Flow': bigFlow('a') }), { kid, publicJwk: jwk, privateKey }));
     for (const v of [1, 2]) {
       signed.set(v, await signPackageFile(await buildPackage('orders', v, { 'orders/Main': `steps:\n  - kind: set\n    values:\n      done: ${v}\n` }), { kid, publicJwk: jwk, privateKey }));
@@ -71,9 +72,9 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
         return json(200, { packages: [{ name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [{ version: 1, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) }] }] });
       }
       if (url === '/api/v1/packages/orders') {
-        return json(200, { name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [1, 2, 3].map((version) => ({ version, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) })) });
+        return json(200, { name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [1, 2, 3, 4].map((version) => ({ version, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) })) });
       }
-      const fileOf = /^\/api\/v1\/packages\/orders\/versions\/([123])\/file$/.exec(url);
+      const fileOf = /^\/api\/v1\/packages\/orders\/versions\/([1234])\/file$/.exec(url);
       if (fileOf) {
         if (mode === 'huge-declared') {
           res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(4 * 1024 * 1024 * 1024) });
@@ -96,13 +97,13 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
         res.writeHead(200, { 'content-type': 'application/zip' });
         return res.end(Buffer.from(signed.get(Number(fileOf[1]))!));
       }
-      if (req.method === 'POST' && /^\/api\/v1\/packages\/orders\/versions\/[123]\/history$/.test(url)) {
+      if (req.method === 'POST' && /^\/api\/v1\/packages\/orders\/versions\/[1234]\/history$/.test(url)) {
         let body = '';
         req.on('data', (d) => (body += d));
         req.on('end', () => {
           if (mode === 'refuse-notices') return json(400, { error: { code: 'bad-request', message: 'I do not like this notice' } });
           if (mode === 'flaky-notices' && flakyLeft-- > 0) return json(503, { error: { code: 'internal', message: 'busy' } });
-          notices.push(JSON.parse(body));
+          notices.push({ ...JSON.parse(body), url });
           json(200, { recorded: true, status: 'ACCEPTED' });
         });
         return;
@@ -254,6 +255,24 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
     assert.equal(entry.currentText, bigFlow('z'));
     // ~18,000 edits: far beyond what jsdiff does within LIMITS.previewDiffMs, so the preview says it gave up.
     assert.match(entry.diff, /^\(no diff: the texts of flow big\/Flow differ too much to compare/);
+  });
+
+  test('notices reach a source in order: a PROMOTED waits behind an ACCEPTED the source keeps refusing for now', async () => {
+    flakyLeft = 4;
+    mode = 'flaky-notices';
+    try {
+      const pulled = await call(qa, 'POST', '/api/v1/imports', { source: 'evil', name: 'orders', version: 4 });
+      assert.equal(pulled.status, 201, JSON.stringify(pulled.body));
+      // Applied at once, while the ACCEPTED notice is still being refused.
+      const applied = await call(qa, 'POST', `/api/v1/imports/${pulled.body.id}/apply`, {});
+      assert.equal(applied.status, 200, JSON.stringify(applied.body));
+      await waitFor(async () => ((await call(qa, 'GET', `/api/v1/imports/${pulled.body.id}`)).body.sourceNotified ? true : undefined), 15_000, 'both notices delivered');
+    } finally {
+      mode = 'good';
+    }
+    const forV4 = (notices as { url: string; event: string; id: string }[]).filter((n) => n.url.includes('/versions/4/'));
+    assert.deepEqual(forV4.map((n) => n.event), ['ACCEPTED', 'PROMOTED']);
+    assert.notEqual(forV4[0].id, forV4[1].id);
   });
 
   test('import ids that are path tricks: 400 or 404, never a file', async () => {

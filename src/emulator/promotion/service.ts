@@ -4,6 +4,10 @@
  * preview, apply and reject; every change of an import is written with its outbox notice in ONE
  * atomic store write (outbox.ts delivers the notices to the source).
  *
+ * Parts: sources.ts (configured sources, their clients), verifyPulled.ts (a pulled file's checks),
+ * versionRules.ts (rollback, immutability), plan.ts (what apply writes, and the validation),
+ * preview.ts (the per-definition preview), outbox.ts (delivery of the notices).
+ *
  * An import's file is `<data>/imports/<id>.fgpkg`: the source's signed file exactly as pulled,
  * verified before it was stored. A file no import names (a crash between the two writes) is
  * removed at start.
@@ -11,7 +15,6 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createTwoFilesPatch } from 'diff';
 import type {
   ImportActionResponse,
   ImportCreatedResponse,
@@ -20,7 +23,6 @@ import type {
   ImportSummary,
   OfferedVersion,
   PackageListResponse as PackageListResponseT,
-  PreviewEntry,
   PreviewResponse,
   Replacement,
   SourceSummary,
@@ -29,15 +31,15 @@ import { PackageListResponse } from '../../core/api/schemas/packages';
 import { LIMITS } from '../../core/limits';
 import { buildPackageFile, readPackageFile, type PackageContents } from '../../core/package/packageFile';
 import { PackageFileError } from '../../core/package/errors';
-import { isUntrustedSigner } from '../../core/package/signature';
-import { sha256Hex } from '../../core/package/sha256';
 import { ApiError, badRequest, conflict, notFound } from '../errors';
 import type { PackageStore } from '../store/packageStore';
 import type { OutboxNotice, StoredImport, StoreData } from '../store/schema';
 import { writeFileDurable, fsyncDir } from '../store/durableFile';
-import { checkDeclaredSizes } from '../store/quotas';
 import { check } from '../http/validate';
 import { Outbox } from './outbox';
+import { previewEntries } from './preview';
+import { verifyPulled } from './verifyPulled';
+import { checkRollback, highestApplied, versionConflict } from './versionRules';
 import { planImport, type ImportPlan } from './plan';
 import { sourceFailure } from './sourceErrors';
 import type { PromotionSource } from './sources';
@@ -175,12 +177,13 @@ export class PromotionService {
   }
 
   listImports(): ImportSummary[] {
+    const waiting = new Set(this.outbox.pending().map((n) => n.importId));
     return Object.values(this.opts.store.state.imports ?? {})
       .sort((a, b) => (a.pulledAt < b.pulledAt ? 1 : a.pulledAt > b.pulledAt ? -1 : a.id < b.id ? 1 : -1))
-      .map((i) => this.summary(i));
+      .map((i) => this.summary(i, waiting));
   }
 
-  private summary(i: StoredImport): ImportSummary {
+  private summary(i: StoredImport, waiting?: ReadonlySet<string>): ImportSummary {
     return {
       id: i.id,
       source: i.source,
@@ -191,7 +194,7 @@ export class PromotionService {
       pulledBy: i.pulledBy,
       signer: i.signer,
       contentDigest: i.contentDigest,
-      sourceNotified: !this.outbox.pending().some((n) => n.importId === i.id),
+      sourceNotified: waiting ? !waiting.has(i.id) : !this.outbox.pending().some((n) => n.importId === i.id),
     };
   }
 
@@ -233,44 +236,21 @@ export class PromotionService {
     const problems = [...v.problems];
     const conflictWith = this.versionConflict(imp.name, imp.version, imp.contentDigest, imp.id);
     if (conflictWith) problems.unshift({ severity: 'error', code: 'version-conflict', message: conflictWith });
-    const highest = this.highestApplied(imp.name);
+    const highest = highestApplied(this.opts.store.state, imp.name);
     if (highest !== undefined && imp.version < highest) {
       problems.push({ severity: 'warning', code: 'rollback', message: `version ${imp.version} is lower than version ${highest} of ${imp.name} this gateway already applied; apply needs allowRollback` });
     }
     return { ok: v.ok && !conflictWith, problems: problems.slice(0, LIMITS.validationProblems) };
   }
 
-  // ---- rules -----------------------------------------------------------------------------------
+  // ---- rules (versionRules.ts) ----------------------------------------------------------------
 
-  private highestApplied(name: string): number | undefined {
-    const pkgs = this.opts.store.state.packages;
-    const pkg = Object.prototype.hasOwnProperty.call(pkgs, name) ? pkgs[name] : undefined;
-    // Applied here from an import: its status may have moved on since (PROMOTED when a further target applied it).
-    const applied = Object.values(pkg?.versions ?? {}).filter((v) => v.origin !== undefined || v.status === 'APPLIED').map((v) => v.version);
-    return applied.length ? Math.max(...applied) : undefined;
-  }
-
-  /** Why name@version cannot come from content `digest` here (it exists with other content), or undefined. */
   private versionConflict(name: string, version: number, digest: string, importId?: string): string | undefined {
-    const pkgs = this.opts.store.state.packages;
-    const pkg = Object.prototype.hasOwnProperty.call(pkgs, name) ? pkgs[name] : undefined;
-    const v = pkg && Object.prototype.hasOwnProperty.call(pkg.versions, String(version)) ? pkg.versions[String(version)] : undefined;
-    if (!v) return undefined;
-    if (importId !== undefined && v.origin?.importId === importId) return undefined;
-    const existing = v.origin?.sourceDigest ?? v.contentDigest;
-    if (existing === digest && importId === undefined) return undefined;
-    return existing === digest
-      ? `package ${name} version ${version} already exists on this gateway (${v.origin ? `applied from import ${v.origin.importId}` : 'uploaded here'}); versions are immutable`
-      : `package ${name} version ${version} already exists on this gateway with other content (${existing}); versions are immutable — the source must submit a new version`;
+    return versionConflict(this.opts.store.state, name, version, digest, importId);
   }
 
   private checkRollback(name: string, version: number, allow: boolean | undefined): void {
-    const highest = this.highestApplied(name);
-    if (highest !== undefined && version < highest && !allow) {
-      throw conflict('rollback-refused', `Version ${version} of ${name} is lower than version ${highest} this gateway already applied (rollback protection); pass allowRollback: true to take it anyway`, [
-        { field: 'version', message: `lower than the applied version ${highest}` },
-      ]);
-    }
+    checkRollback(this.opts.store.state, name, version, allow);
   }
 
   // ---- pull ------------------------------------------------------------------------------------
@@ -412,28 +392,7 @@ export class PromotionService {
     const imp = this.stored(id);
     const file = await this.file(imp);
     const plan = await this.plan(imp, file);
-    const definitions: PreviewEntry[] = [];
-    // Diffs are bounded in time (jsdiff's timeout per diff, and a budget for the whole preview), and the
-    // event loop gets a turn every 50 definitions: two huge, unrelated texts cannot stall the gateway.
-    const deadline = Date.now() + LIMITS.previewDiffTotalMs;
-    let n = 0;
-    for (const d of plan.definitions) {
-      if (++n % 50 === 0) await new Promise((r) => setImmediate(r));
-      const current = await this.opts.store.repositoryText(d.kind, d.id);
-      const sha256 = sha256Hex(d.text);
-      const change = !current ? 'new' : current.sha256 === sha256 ? 'unchanged' : 'changed';
-      definitions.push({
-        kind: d.kind,
-        id: d.id,
-        change,
-        ...(current ? { currentSha256: current.sha256, currentText: current.text } : {}),
-        sha256,
-        text: d.text,
-        ...(change === 'changed' ? { diff: boundedDiff(d.kind, d.id, current!.text, d.text, deadline) } : {}),
-        ...(d.fromRepository ? { fromRepository: true } : {}),
-      });
-    }
-    return { id, validation: imp.status === 'OPEN' ? this.withState(imp, plan.validation) : plan.validation, definitions };
+    return { id, validation: imp.status === 'OPEN' ? this.withState(imp, plan.validation) : plan.validation, definitions: await previewEntries(plan, this.opts.store) };
   }
 
   // ---- apply, reject ---------------------------------------------------------------------------
@@ -514,13 +473,6 @@ export class PromotionService {
   }
 }
 
-/** A unified diff, current → new, within the preview's time bounds (else a line saying so). */
-function boundedDiff(kind: string, id: string, before: string, after: string, deadline: number): string {
-  const left = deadline - Date.now();
-  const patch = left > 0 ? createTwoFilesPatch(`a/${kind}/${id}`, `b/${kind}/${id}`, before, after, undefined, undefined, { context: 3, timeout: Math.min(LIMITS.previewDiffMs, left) }) : undefined;
-  return patch ?? `(no diff: the texts of ${kind} ${id} differ too much to compare within the preview's time bound; compare currentText and text)\n`;
-}
-
 function closed(imp: StoredImport): ApiError {
   return conflict('import-closed', `Import ${imp.id} is ${imp.status}; only an OPEN import can be changed, applied or rejected`, [{ field: 'id', message: imp.status }]);
 }
@@ -540,43 +492,4 @@ function pushNotice(data: StoreData, imp: StoredImport, event: OutboxNotice['eve
     attempts: 0,
     nextAttemptAt: at,
   });
-}
-
-/**
- * The pulled bytes, verified before anything is stored: declared sizes, the signature against the
- * source's trusted keys (before the manifest is parsed), every entry, and that the manifest names
- * exactly the requested name and version. Errors say which.
- */
-async function verifyPulled(bytes: Uint8Array, source: PromotionSource, req: ImportRequest): Promise<PackageContents> {
-  checkDeclaredSizes(bytes);
-  let file: PackageContents;
-  try {
-    file = await readPackageFile(bytes, {
-      maxUncompressedBytes: LIMITS.versionContentBytes + LIMITS.manifestBytes,
-      verifySignature: { isTrusted: (kid) => source.trustedKeys.includes(kid), required: true },
-    });
-  } catch (err) {
-    if (isUntrustedSigner(err)) {
-      throw new ApiError(400, 'untrusted-signer', `The file from source ${source.name} is signed by a key this gateway does not trust for it: ${(err as Error).message}`, [
-        { field: 'signature', message: 'untrusted signer' },
-      ]);
-    }
-    if (err instanceof PackageFileError && err.field === 'signature') {
-      throw new ApiError(400, 'invalid-signature', `The file from source ${source.name} is refused: ${err.message}`, [{ field: 'signature', message: err.message.slice(0, 500) }]);
-    }
-    if (err instanceof PackageFileError) {
-      throw new ApiError(400, 'invalid-package-file', `The file from source ${source.name} is refused: ${err.field}: ${err.message}`, [{ field: err.field, message: err.message.slice(0, 500) }]);
-    }
-    if (err instanceof ApiError) throw err;
-    throw new ApiError(400, 'invalid-package-file', `The file from source ${source.name} is refused: ${(err as Error)?.message ?? String(err)}`.slice(0, 2000), [{ field: 'file', message: 'unreadable' }]);
-  }
-  const m = file.manifest;
-  const wrong: { field: string; message: string }[] = [];
-  if (m.name !== req.name) wrong.push({ field: 'manifest.name', message: `the file is of package ${m.name}, not ${req.name}` });
-  if (m.version !== req.version) wrong.push({ field: 'manifest.version', message: `the file is version ${m.version}, not the requested ${req.version}` });
-  if (wrong.length) {
-    throw new ApiError(400, 'invalid-package-file', `The file from source ${source.name} is validly signed but is another version: ${wrong.map((w) => `${w.field}: ${w.message}`).join('; ')}`, wrong);
-  }
-  if (!file.signer) throw new ApiError(400, 'invalid-signature', `The file from source ${source.name} carries no verified signature`, [{ field: 'signature', message: 'missing' }]);
-  return file;
 }
