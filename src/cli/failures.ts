@@ -25,12 +25,15 @@ export interface FailureContext {
 /**
  * The exit code of a promotion command for a gateway error: 4 when the gateway — or the source
  * it pulls from — cannot be reached (no answer, a timeout, no authorization server answering, 502
- * source-unavailable), 1 when validation errors block an apply, 3 for every other refusal.
+ * source-unavailable), 1 when validation errors block an apply, 2 when the command line's own
+ * credentials cannot be used (a --credentials file missing or open to others), 3 for every other refusal.
  */
 export function gatewayExitCode(err: GatewayError): number {
   if (err.code === 'unreachable' || err.code === 'timeout' || err.code === 'source-unavailable') return EXIT_UNREACHABLE;
   if ((err.code === 'discovery-failed' || err.code === 'token-failed') && err.status === 0) return EXIT_UNREACHABLE;
   if (err.code === 'validation-failed') return EXIT_FAILED;
+  // The command line's own credentials (a --credentials file missing, unreadable, open to others): a usage mistake.
+  if ((err.code === 'bad-credentials' || err.code === 'insecure-credentials') && err.status === 0) return EXIT_USAGE;
   return EXIT_REFUSED;
 }
 

@@ -153,6 +153,10 @@ describe('flowgate promote and flowgate imports', { timeout: 600_000 }, () => {
       const u = await fg(bad);
       assert.equal(u.code, 2, `${bad.join(' ')}: ${u.stderr}`);
     }
+    // The command line's own credentials unusable (no FLOWGATE_CLIENT_ID here): a usage mistake too.
+    const noFile = await runCli(['promote', 'reports', '1', '--from', 'dev', '--to', chain.qa.url, '--credentials', '/nonexistent/creds.json', '--json']);
+    assert.equal(noFile.code, 2, noFile.stdout + noFile.stderr);
+    assert.equal(json(noFile).error.code, 'bad-credentials');
   });
 
   test('an apply blocked by a missing reference exits 1 and leaves the import OPEN; a replacement unblocks it', async () => {

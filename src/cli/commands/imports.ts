@@ -84,8 +84,8 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
   if (sub === 'replace' && replacements.length && flag(args, 'clear')) usage('--clear takes no replacements');
 
   const gateway = gatewayUrl(args);
-  const client = clientFor(gateway, args);
   try {
+    const client = clientFor(gateway, args);
     switch (sub) {
       case 'list': {
         const { imports } = await client.listImports();

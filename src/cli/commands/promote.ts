@@ -20,7 +20,7 @@ export const PROMOTION_EXIT_CODES = `Exit status (for pipelines):
   0  done (pulled; with --apply, applied — or already applied before)
   1  validation errors block the apply (the import stays OPEN: replace references and apply
      again with \`flowgate imports apply\`)
-  2  usage error (a bad argument, an unknown --from)
+  2  usage error (a bad argument, an unknown --from, a --credentials file that cannot be used)
   3  refused by the gateway: signature, rollback protection, a version conflict, an import
      already rejected or closed, credentials not allowed
   4  the gateway, or the source it pulls from, could not be reached (retry later)`;
@@ -99,9 +99,9 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
   const apply = flag(args, 'apply');
   const allowRollback = flag(args, 'allow-rollback');
 
-  const client = clientFor(to, args);
   let detail: ImportDetail | undefined;
   try {
+    const client = clientFor(to, args);
     const source = resolveSource(from, (await client.listSources()).sources, to);
     const pulled = await client.createImport({ source, name, version, ...(allowRollback ? { allowRollback: true } : {}) });
     const created = pulled.created;
