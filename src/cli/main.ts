@@ -1,14 +1,17 @@
 /**
  * `flowgate` — the command line: validate, pack, publish, run, and the local gateway emulator.
- * Exit codes: 0 ok, 1 validation or operation failed, 2 usage error.
+ * Exit codes: 0 ok, 1 validation or operation failed, 2 usage error; the promotion commands
+ * (promote, imports) also 3 refused by the gateway and 4 gateway unreachable (errors.ts).
  */
 import type { Command } from './command';
 import { authorisationCommand } from './commands/authorisation';
 import { emulatorCommand } from './commands/emulator';
 import { groupsCommand } from './commands/groups';
+import { importsCommand } from './commands/imports';
 import { keysCommand } from './commands/keys';
 import { loginCommand, logoutCommand } from './commands/login';
 import { packCommand } from './commands/pack';
+import { promoteCommand } from './commands/promote';
 import { publishCommand } from './commands/publish';
 import { runCommand } from './commands/run';
 import { secretCommand } from './commands/secret';
@@ -20,7 +23,7 @@ import { reportFailure } from './failures';
 import { Output } from './output';
 import { CLI_VERSION } from './version';
 
-export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand, keysCommand];
+export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, promoteCommand, importsCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand, keysCommand];
 
 function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -45,6 +48,9 @@ function topLevelHelp(): string {
     '                    session of `flowgate login --gateway <url>`',
     '  XDG_CONFIG_HOME   where flowgate login keeps sessions (flowgate/sessions.json; default ~/.config)',
     '  NO_COLOR          disable colours',
+    '',
+    'Exit status: 0 done, 1 failed (or validation errors), 2 usage error; promote and imports also',
+    '  3 refused by the gateway, 4 gateway unreachable (see flowgate promote --help)',
   ].join('\n');
 }
 
