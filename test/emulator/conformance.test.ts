@@ -270,6 +270,20 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     await conform('GET', '/api/v1/audit', '/api/v1/audit?limit=0');
     await conform('GET', '/api/v1/audit', '/api/v1/audit?action=publish&package=conf');
 
+    // Promotion, source side: a target's event (recorded once), the history, withdraw.
+    const digest1 = (await call(gw, 'GET', '/api/v1/packages/conf/versions/1')).body.contentDigest as string;
+    const event = { id: 'conformance-event-1', event: 'ACCEPTED', target: 'qa', at: new Date().toISOString(), by: 'qa-admin', contentDigest: digest1 };
+    await conform('POST', v('/history'), '/api/v1/packages/conf/versions/1/history', event);
+    await conform('POST', v('/history'), '/api/v1/packages/conf/versions/1/history', event);
+    await conform('POST', v('/history'), '/api/v1/packages/conf/versions/1/history', { ...event, id: 'conformance-event-2', contentDigest: '0'.repeat(64) });
+    await conform('POST', v('/history'), '/api/v1/packages/conf/versions/1/history', { ...event, event: 'DONE' });
+    await conform('GET', v('/history'), '/api/v1/packages/conf/versions/1/history');
+    await conform('GET', v('/history'), '/api/v1/packages/conf/versions/9/history');
+    await conform('POST', v('/withdraw'), '/api/v1/packages/conf/versions/1/withdraw');
+    await conform('POST', v('/withdraw'), '/api/v1/packages/conf/versions/2/withdraw');
+    await conform('POST', v('/withdraw'), '/api/v1/packages/conf/versions/2/withdraw');
+    await conform('POST', v('/withdraw'), '/api/v1/packages/nope/versions/2/withdraw');
+
     // Deleting: a published version is refused; an unpublished one goes; then the package (after unpublishing).
     await conform('DELETE', v(''), '/api/v1/packages/conf/versions/1');
     await conform('DELETE', v(''), '/api/v1/packages/conf/versions/2');
