@@ -312,7 +312,7 @@ export class FgReviewApp extends PageElement {
     return html`<section class="replacements" aria-labelledby="replacements-title">
       <h2 id="replacements-title">Reference replacements <span class="muted">(${this.rows.length})</span></h2>
       <p class="hint">A replacement rewrites a reference in the package's definitions before they are written (connection <code>local-gateway</code> → <code>inventory-prod</code>).</p>
-      <fg-replacements .rows=${this.rows} .candidates=${this.candidates} .errors=${this.errors} ?disabled=${busy || !this.open} @rows-changed=${(e: CustomEvent<ReplacementRow[]>) => this.editRows(e.detail)}></fg-replacements>
+      <fg-replacements .rows=${this.rows} .candidates=${this.candidates} .errors=${this.errors} ?disabled=${busy} ?readonly=${!this.open} @rows-changed=${(e: CustomEvent<ReplacementRow[]>) => this.editRows(e.detail)}></fg-replacements>
       <div class="form-error field-error" role="alert" data-error-for="" ?hidden=${!rest}>${rest}</div>
       ${this.open
         ? html`<div class="form-buttons">

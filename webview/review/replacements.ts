@@ -18,12 +18,15 @@ export class FgReplacements extends PageElement {
     candidates: { attribute: false },
     errors: { attribute: false },
     disabled: { type: Boolean },
+    readonly: { type: Boolean },
   };
 
   declare rows: ReplacementRow[];
   declare candidates: ReplacementCandidates;
   declare errors: FieldErrors;
   declare disabled: boolean;
+  /** The import is closed (applied, rejected): the replacements are shown, not edited. */
+  declare readonly: boolean;
 
   constructor() {
     super();
@@ -31,6 +34,7 @@ export class FgReplacements extends PageElement {
     this.candidates = { references: [], target: [], package: [] };
     this.errors = new FieldErrors();
     this.disabled = false;
+    this.readonly = false;
   }
 
   private change(rows: ReplacementRow[]): void {
@@ -136,6 +140,13 @@ export class FgReplacements extends PageElement {
   }
 
   protected override render(): TemplateResult {
+    if (this.readonly) {
+      return this.rows.length === 0
+        ? html`<p class="muted empty-replacements">No replacements.</p>`
+        : html`<ul class="replacement-list readonly" aria-label="Reference replacements">
+            ${this.rows.map((r) => html`<li class="replacement-done">${r.kind} <code class="from">${r.from}</code> ${icon('arrow-right')} <code class="to">${r.to}</code></li>`)}
+          </ul>`;
+    }
     return html`${this.rows.length === 0
         ? html`<p class="muted empty-replacements">No replacements: the definitions are applied with the references they carry.</p>`
         : html`<ul class="replacement-list" aria-label="Reference replacements">
