@@ -31,7 +31,10 @@ import {
   type ReviewViewState,
   type WebviewToExtension,
 } from '../protocol/review';
+import './preview';
 import './replacements';
+import './summary';
+import './validation';
 
 type ReviewChannel = Channel<ReviewRequests, ExtensionToWebview, WebviewToExtension, ReviewViewState>;
 
@@ -258,54 +261,6 @@ export class FgReviewApp extends PageElement {
       ${d && !d.sourceNotified ? banner('warning', `The source ${d.source} has not been told yet (kept in the outbox)${d.notifyError ? `: ${d.notifyError}` : '.'}`, 'not-notified') : nothing}`;
   }
 
-  private details(d: ImportDetail): TemplateResult {
-    const row = (label: string, value: TemplateResult | string, cls: string) => html`<dt>${label}</dt><dd class=${cls}>${value}</dd>`;
-    return html`<section class="details" aria-labelledby="details-title">
-      <h2 id="details-title">Pulled version</h2>
-      <dl class="facts">
-        ${row('Package', d.name, 'package-name')} ${row('Version', `v${d.version}`, 'package-version')} ${row('Source', d.source, 'source')}
-        ${row('Status', d.status, 'status')}
-        ${row('Signed by', html`<code title="The signing key's id (RFC 7638 thumbprint), one of the source's trusted keys">${d.signer}</code>`, 'signer')}
-        ${row('Pulled', html`${formatWhen(d.pulledAt)} by ${d.pulledBy}`, 'pulled')}
-        ${row('Carries', `${count(d.definitions.length, 'definition')}, ${count(d.schedules, 'schedule')}, ${count(d.triggers, 'trigger')}, ${d.authorisation.groups.length ? `groups ${d.authorisation.groups.join(', ')}` : 'no groups (anyone may execute)'}`, 'carries')}
-        ${d.description ? row('Description', d.description, 'description') : nothing}
-      </dl>
-    </section>`;
-  }
-
-  private instructions(d: ImportDetail): TemplateResult {
-    // Text binding only: the package's words are shown as they are, never parsed as HTML.
-    return html`<section class="instructions-section" aria-labelledby="instructions-title">
-      <h2 id="instructions-title">Instructions</h2>
-      ${d.instructions.trim()
-        ? html`<pre class="instructions" tabindex="0" aria-label="Instructions of the package">${d.instructions}</pre>`
-        : html`<p class="muted no-instructions">The package has no instructions.</p>`}
-    </section>`;
-  }
-
-  private validation(d: ImportDetail): TemplateResult {
-    const problems = d.validation.problems;
-    const errors = problems.filter((p) => p.severity === 'error').length;
-    return html`<section class="validation" aria-labelledby="validation-title">
-      <h2 id="validation-title">Validation against ${this.scope?.gatewayName ?? 'the target'}
-        <span class="muted">(${count(errors, 'error')}, ${count(problems.length - errors, 'warning')})</span></h2>
-      ${problems.length === 0
-        ? html`<p class="validation-ok" role="status">${icon('pass')} Every reference resolves and every secret is there.</p>`
-        : html`<ul class="problems" aria-label="Validation problems">
-            ${problems.map(
-              (p) => html`<li class="problem ${p.severity}" data-code=${p.code}>
-                ${icon(p.severity === 'error' ? 'error' : 'warning')}
-                <span class="problem-text">
-                  <span class="problem-message">${p.message}</span>
-                  ${p.definition ? html`<span class="problem-where muted">in ${p.definition.kind} <code class="definition">${p.definition.id}</code></span>` : nothing}
-                  ${p.reference ? html`<span class="problem-ref muted">reference: ${p.reference.kind} <code class="reference">${p.reference.id}</code></span>` : nothing}
-                </span>
-              </li>`,
-            )}
-          </ul>`}
-    </section>`;
-  }
-
   private replacements(): TemplateResult {
     const rest = this.errors.rest((field) => /^replacements\[\d+\]/.test(field));
     const busy = !!this.busy;
@@ -331,35 +286,13 @@ export class FgReviewApp extends PageElement {
 
   private previewSection(): TemplateResult | typeof nothing {
     if (!this.open) return nothing;
-    const p = this.preview;
-    const label = (item: PreviewItem) => (item.change === 'changed' ? 'Show Diff' : 'Open');
-    return html`<section class="preview" aria-labelledby="preview-title">
-      <h2 id="preview-title">Apply preview
-        ${p ? html`${badge(`${p.counts.new} new`, 'info', 'count-new')} ${badge(`${p.counts.changed} changed`, 'warn', 'count-changed')} ${badge(`${p.counts.unchanged} unchanged`, 'muted', 'count-unchanged')}` : nothing}</h2>
-      ${this.dirty ? html`<p class="hint stale">The preview is of the saved replacements: save to see yours.</p>` : nothing}
-      ${!p
-        ? html`<p class="muted">${this.loaded ? 'No preview.' : 'Reading the preview…'}</p>`
-        : html`<table class="preview-table" aria-label="What apply writes, per definition">
-            <thead><tr><th>Change</th><th>Kind</th><th>Definition</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
-            <tbody>
-              ${p.items.map(
-                (item) => html`<tr class="preview-row ${item.change}" data-kind=${item.kind} data-id=${item.id}>
-                  <td>${badge(item.change, item.change === 'new' ? 'info' : item.change === 'changed' ? 'warn' : 'muted', `change ${item.change}`)}</td>
-                  <td class="kind">${item.kind}</td>
-                  <td class="definition-id"><code>${item.id}</code>
-                    ${item.fromRepository ? html`<span class="muted from-repository">from ${this.scope?.gatewayName ?? 'the target'}'s repository</span>` : nothing}
-                    ${item.change === 'changed' && item.added !== undefined ? html`<span class="muted line-counts">+${item.added} −${item.removed}</span>` : nothing}</td>
-                  <td class="row-actions">${button(label(item), () => void this.showDefinition(item), {
-                    icon: item.change === 'changed' ? 'diff' : 'go-to-file',
-                    secondary: true,
-                    cls: item.change === 'changed' ? 'show-diff' : 'open-definition',
-                    ariaLabel: `${label(item)} of ${item.kind} '${item.id}'`,
-                  })}</td>
-                </tr>`,
-              )}
-            </tbody>
-          </table>`}
-    </section>`;
+    return html`<fg-import-preview
+      .preview=${this.preview}
+      .target=${this.scope?.gatewayName ?? ''}
+      ?stale=${this.dirty}
+      ?loaded=${this.loaded}
+      @show-definition=${(e: CustomEvent<PreviewItem>) => void this.showDefinition(e.detail)}
+    ></fg-import-preview>`;
   }
 
   /** Why Apply is disabled ('' when it is not). */
@@ -429,7 +362,8 @@ export class FgReviewApp extends PageElement {
     return html`${this.header()}${this.banners()}
       ${d
         ? html`<main class="content">
-            <div class="column">${this.details(d)}${this.instructions(d)}${this.validation(d)}</div>
+            <div class="column"><fg-import-summary .detail=${d}></fg-import-summary>
+              <fg-import-validation .validation=${d.validation} .target=${this.scope?.gatewayName ?? ''}></fg-import-validation></div>
             <div class="column">${this.replacements()}${this.previewSection()}${this.actions(d)}</div>
           </main>`
         : html`<div class="muted loading">${this.loaded ? 'The import could not be read.' : 'Reading the import from the gateway…'}</div>`}`;
