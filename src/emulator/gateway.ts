@@ -180,7 +180,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     throw new GatewayStartError(`SNMP trap port ${options.snmpPort} (udp) on ${options.host} ${why}; choose another with --snmp-port or FLOWGATE_SNMP_PORT`, 1);
   }
   const scheduler = await Scheduler.open(store, executions, options.dataDir);
-  const promotion = new PromotionService({ store, dataDir: options.dataDir, gatewayName: options.name, sources, hasSecret: (n) => secrets.summary(n) !== undefined });
+  const promotion = new PromotionService({ store, dataDir: options.dataDir, gatewayName: options.name, sources, hasSecret: (n) => secrets.summary(n) !== undefined, signer: () => packageKeys.signer() });
   const app = createApp({
     name: options.name,
     version: gatewayVersion,

@@ -12,7 +12,6 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
-import { Value } from '@sinclair/typebox/value';
 import type {
   ImportActionResponse,
   ImportCreatedResponse,
@@ -20,6 +19,7 @@ import type {
   ImportRequest,
   ImportSummary,
   OfferedVersion,
+  PackageListResponse as PackageListResponseT,
   PreviewEntry,
   PreviewResponse,
   Replacement,
@@ -29,13 +29,14 @@ import { PackageListResponse } from '../../core/api/schemas/packages';
 import { LIMITS } from '../../core/limits';
 import { buildPackageFile, readPackageFile, type PackageContents } from '../../core/package/packageFile';
 import { PackageFileError } from '../../core/package/errors';
-import { isUntrustedSigner } from '../../core/package/signature';
+import { isUntrustedSigner, signPackageFile, type PackageSigner } from '../../core/package/signature';
 import { sha256Hex } from '../../core/package/sha256';
 import { ApiError, badRequest, conflict, notFound } from '../errors';
 import type { PackageStore } from '../store/packageStore';
 import type { OutboxNotice, StoredImport, StoreData } from '../store/schema';
 import { writeFileDurable, fsyncDir } from '../store/durableFile';
 import { checkDeclaredSizes } from '../store/quotas';
+import { check } from '../http/validate';
 import { Outbox } from './outbox';
 import { planImport, type ImportPlan } from './plan';
 import { sourceFailure } from './sourceErrors';
@@ -52,6 +53,8 @@ export interface PromotionOptions {
   gatewayName: string;
   sources: PromotionSource[];
   hasSecret(name: string): boolean;
+  /** This gateway's package-signing key: an applied version's file is signed with it (absent: stored unsigned). */
+  signer?: () => PackageSigner;
 }
 
 export class PromotionService {
@@ -112,12 +115,15 @@ export class PromotionService {
     } catch (err) {
       throw sourceFailure(source, err, 'listing its packages');
     }
-    if (!Value.Check(PackageListResponse, answer)) {
-      throw sourceFailure(source, new Error('its answer to GET /api/v1/packages is not a package list'), 'listing its packages');
+    let list: PackageListResponseT;
+    try {
+      list = check(PackageListResponse, answer, 'body');
+    } catch (err) {
+      throw sourceFailure(source, new Error(`its answer to GET /api/v1/packages is not a package list (${String((err as Error).message).slice(0, 200)})`), 'listing its packages');
     }
     const imports = this.importsOf(name);
     const out: OfferedVersion[] = [];
-    for (const p of answer.packages) {
+    for (const p of list.packages) {
       for (const v of p.versions) {
         if (v.status === 'OPEN' || v.status === 'REJECTED') continue;
         const imp = imports.get(`${p.name}@${v.version}`);
@@ -235,7 +241,8 @@ export class PromotionService {
   private highestApplied(name: string): number | undefined {
     const pkgs = this.opts.store.state.packages;
     const pkg = Object.prototype.hasOwnProperty.call(pkgs, name) ? pkgs[name] : undefined;
-    const applied = Object.values(pkg?.versions ?? {}).filter((v) => v.status === 'APPLIED').map((v) => v.version);
+    // Applied here from an import: its status may have moved on since (PROMOTED when a further target applied it).
+    const applied = Object.values(pkg?.versions ?? {}).filter((v) => v.origin !== undefined || v.status === 'APPLIED').map((v) => v.version);
     return applied.length ? Math.max(...applied) : undefined;
   }
 
@@ -443,7 +450,7 @@ export class PromotionService {
       if (clash) throw conflict('version-conflict', clash.charAt(0).toUpperCase() + clash.slice(1), [{ field: 'version', message: 'exists' }]);
       this.checkOutboxRoom();
       const m = file.manifest;
-      const { bytes } = await buildPackageFile({
+      const { bytes: built } = await buildPackageFile({
         name: imp.name,
         version: imp.version,
         ...(m.description !== undefined ? { description: m.description } : {}),
@@ -458,10 +465,13 @@ export class PromotionService {
           { field: err instanceof PackageFileError ? err.field : 'file', message: (err as Error).message.slice(0, 500) },
         ]);
       });
+      // Signed by this gateway, its creator here: a further target verifies it against this gateway's key.
+      const signer = this.opts.signer?.();
+      const bytes = signer ? await signPackageFile(built, signer) : built;
       const now = new Date().toISOString();
       await store.storeFile(bytes, {
         status: 'APPLIED',
-        record: { origin: { source: imp.source, importId: imp.id, sourceDigest: imp.contentDigest, signer: imp.signer } },
+        record: { ...(signer ? { signer: signer.kid } : {}), origin: { source: imp.source, importId: imp.id, sourceDigest: imp.contentDigest, signer: imp.signer } },
         alsoWrite: (data) => {
           const at = data.imports![id];
           at.status = 'APPLIED';

@@ -16,7 +16,7 @@ export interface SourceFetchOptions {
 
 /** Thrown for a 3xx answer (never followed). */
 export class SourceRedirectError extends Error {
-  readonly code = 'SOURCE_REDIRECT';
+  override readonly name = 'SourceRedirectError';
 }
 
 function headerObject(init: HeadersInit | undefined): Record<string, string> {
