@@ -210,8 +210,11 @@ suite('review import webview', () => {
   });
 
   test('Show Diff opens the diff editor on read-only flowgate-import: documents: qa\'s text and what apply writes (replacement applied); a new one opens alone', async () => {
+    const greetDocs = api().panels.review(key)!.documentsOf('flow', 'review/Greet');
+    assert.equal(api().importDocumentText(greetDocs.import), runs('ops/Notify-Ops'));
     await closeEditors();
     await waitFor('the panel to close with the editors', () => !api().panels.review(key));
+    assert.equal(api().importDocumentText(greetDocs.import), undefined, 'a closed panel left its texts behind');
     await vscode.commands.executeCommand('flowgate.reviewImport', { gatewayUrl: qa.url, importId });
     await waitFor('the panel again', () => api().panels.review(key));
     await ok('reload', {});
@@ -226,6 +229,13 @@ suite('review import webview', () => {
     assert.equal(original.getText(), HELLO, 'the left side is what qa holds now');
     assert.equal(modified.getText(), runs('ops/Notify-Ops'), 'the right side is what apply writes, with the replacement applied');
     assert.match(diffTab.label, /review\/Greet|Greet/);
+
+    // Other replacements saved: the open diff follows (the documents are the preview's), then back.
+    await ok('saveReplacements', { replacements: [{ kind: 'flow', from: 'ops/Notify-Dev', to: 'review/New-One' }] });
+    await waitFor('the open diff to show the new text', () => modified.getText() === runs('review/New-One'));
+    const back = await ok('saveReplacements', { replacements: [{ kind: 'flow', from: 'ops/Notify-Dev', to: 'ops/Notify-Ops' }] });
+    assert.equal(back.import?.validation.ok, true);
+    await waitFor('the open diff to show the text again', () => modified.getText() === runs('ops/Notify-Ops'));
 
     assert.deepEqual(await ok('showDefinition', { kind: 'flow', id: 'review/New-One' }), { opened: 'document' });
     await waitFor('the new definition open', () => vscode.window.activeTextEditor?.document.uri.path.endsWith('/import/review/New-One.flow.yaml'));
