@@ -1,17 +1,11 @@
 import * as vscode from 'vscode';
 import type { ImportDetail, PreviewResponse } from '../../core/api/types';
 import type { GatewayClient } from '../../core/client/gatewayClient';
-import { referencesOf } from '../../core/graph/references';
-import { LIMITS } from '../../core/limits';
-import type { Definition } from '../../core/model/definition';
-import { parseYaml } from '../../core/yaml/parseYaml';
 import {
   writesText,
   type ActionResult,
   type DefinitionRef,
   type ExtensionToWebview,
-  type PreviewCounts,
-  type PreviewItem,
   type ReplacementCandidates,
   type ReviewRequests,
   type ReviewScope,
@@ -25,7 +19,18 @@ import type { Logger } from '../shared/log';
 import { PanelRegistry } from '../webviews/panelRegistry';
 import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
 import type { ImportDocuments } from './importDocuments';
-import { applyParams, rejectParams, saveReplacementsParams, showDefinitionParams } from './reviewParams';
+import { previewSummary, replacementCandidates } from './reviewModel';
+import { applyParams, ParamsRefused, rejectParams, saveReplacementsParams, showDefinitionParams } from './reviewParams';
+
+/** A page's parameters, checked: a refusal is answered by field (the host's RequestRefused). */
+function checked<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof ParamsRefused) throw new RequestRefused(err.errors);
+    throw err;
+  }
+}
 
 export function reviewKey(scope: Pick<ReviewScope, 'gatewayUrl' | 'importId'>): string {
   return `${scope.gatewayUrl}|${scope.importId}`;
@@ -214,27 +219,8 @@ export class ReviewPanel implements vscode.Disposable {
     }
   }
 
-  /** What the pickers offer: references (those the target lacks first), the target's and the package's definitions. */
   private candidates(): ReplacementCandidates {
-    const seen = new Set<string>();
-    const references: DefinitionRef[] = [];
-    const add = (r: DefinitionRef) => {
-      const key = `${r.kind}:${r.id}`;
-      if (seen.has(key) || references.length >= LIMITS.reviewPickerChoices) return;
-      seen.add(key);
-      references.push(r);
-    };
-    for (const p of this.detail?.validation.problems ?? []) {
-      if (p.reference && p.reference.kind !== 'secret') add({ kind: p.reference.kind, id: p.reference.id });
-    }
-    for (const r of this.detail?.replacements ?? []) add({ kind: r.kind, id: r.from });
-    for (const e of this.preview?.definitions ?? []) {
-      if (e.fromRepository || e.kind !== 'flow') continue;
-      for (const r of referencesIn(e.id, e.text)) add(r);
-    }
-    const pkg = (this.detail?.definitions ?? []).map((d) => ({ kind: d.kind, id: d.id })).slice(0, LIMITS.reviewPickerChoices);
-    const target = (this.targetDefinitions ?? []).slice(0, LIMITS.reviewPickerChoices);
-    return { references, target, package: pkg };
+    return replacementCandidates(this.detail, this.preview, this.targetDefinitions);
   }
 
   private async refreshGateways(): Promise<void> {
@@ -260,7 +246,7 @@ export class ReviewPanel implements vscode.Disposable {
         return this.snapshot();
       },
       saveReplacements: async (raw) => {
-        const { replacements } = saveReplacementsParams(raw);
+        const { replacements } = checked(() => saveReplacementsParams(raw));
         const saved = await withSlowProgress(`Flowgate: saving the replacements of ${this.where}…`, () => this.client.putReplacements(id, replacements));
         this.setDetail(saved);
         this.log.info(
@@ -270,7 +256,7 @@ export class ReviewPanel implements vscode.Disposable {
         return this.snapshot();
       },
       showDefinition: async (raw) => {
-        const { kind, id: defId } = showDefinitionParams(raw);
+        const { kind, id: defId } = checked(() => showDefinitionParams(raw));
         const entry = this.preview?.definitions.find((e) => e.kind === kind && e.id === defId);
         if (!entry) throw new RequestRefused([{ field: 'id', message: `${kind} '${defId}' is not in the apply preview of this import (Reload to read it again)` }]);
         const docs = this.documentsOf(kind, defId);
@@ -283,7 +269,7 @@ export class ReviewPanel implements vscode.Disposable {
         return { opened: 'document' };
       },
       apply: async (raw) => {
-        const { expect } = applyParams(raw);
+        const { expect } = checked(() => applyParams(raw));
         const detail = await this.client.getImport(id);
         this.setDetail(detail);
         if (detail.status === 'OPEN') {
@@ -304,7 +290,7 @@ export class ReviewPanel implements vscode.Disposable {
         return this.acted(result);
       },
       reject: async (raw) => {
-        const { reason } = rejectParams(raw);
+        const { reason } = checked(() => rejectParams(raw));
         const result = await withSlowProgress(`Flowgate: rejecting ${this.where}…`, () => this.client.rejectImport(id, reason));
         this.log.info(`Review Import: ${this.where} ${result.changed ? 'rejected' : `was already ${result.status}`}`);
         return this.acted(result);
@@ -317,41 +303,6 @@ export class ReviewPanel implements vscode.Disposable {
     const list = this.disposables.splice(0);
     list.forEach((d) => d.dispose());
   }
-}
-
-/** The preview as the page gets it: per definition without texts, lines added/removed, counts. */
-export function previewSummary(preview: PreviewResponse): { items: PreviewItem[]; counts: PreviewCounts } {
-  const counts: PreviewCounts = { new: 0, changed: 0, unchanged: 0 };
-  const items = preview.definitions.map((e): PreviewItem => {
-    counts[e.change]++;
-    const item: PreviewItem = { kind: e.kind, id: e.id, change: e.change, ...(e.fromRepository ? { fromRepository: true } : {}) };
-    if (e.change === 'changed' && e.diff) Object.assign(item, diffLineCounts(e.diff));
-    return item;
-  });
-  const order = { changed: 0, new: 1, unchanged: 2 } as const;
-  items.sort((a, b) => order[a.change] - order[b.change] || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
-  return { items, counts };
-}
-
-/** Lines added and removed by a unified diff (its `---`/`+++` headers not counted). */
-export function diffLineCounts(diff: string): { added: number; removed: number } {
-  let added = 0;
-  let removed = 0;
-  for (const line of diff.split('\n')) {
-    if (line.startsWith('+++') || line.startsWith('---')) continue;
-    if (line.startsWith('+')) added++;
-    else if (line.startsWith('-')) removed++;
-  }
-  return { added, removed };
-}
-
-/** The flows and connections a flow's text references (bounded parse; nothing when it does not parse). */
-function referencesIn(id: string, text: string): DefinitionRef[] {
-  const value = parseYaml(text).value;
-  if (!value || typeof value !== 'object') return [];
-  const slash = id.lastIndexOf('/');
-  const def = { kind: 'flow', id, name: id.slice(slash + 1), folder: slash < 0 ? '' : id.slice(0, slash), flow: value } as unknown as Definition;
-  return referencesOf(def).map((r) => r.to);
 }
 
 /** The open Review Import panels, one per import: showing an import again reveals its panel. */

@@ -3,7 +3,8 @@
  * gateway: the page is untrusted, so every list, string and number is checked for shape, type and
  * bounds here, each problem naming its field as the gateway would (`replacements[2].to`,
  * `reason`, `expect.new`). Whether a replacement's target exists is the gateway's to say (its
- * validation answers it).
+ * validation answers it). No `vscode` here (test/hostile/reviewPage.test.ts runs it in Node): a
+ * refusal is a `ParamsRefused`, which the panel answers as the host's RequestRefused.
  */
 import type { ApiErrorDetail, Replacement } from '../../core/api/types';
 import { LIMITS } from '../../core/limits';
@@ -11,12 +12,18 @@ import { hasControlChars } from '../../core/model/controlChars';
 import { isJsonObject } from '../../core/model/jsonObject';
 import { valueTypeOf } from '../../core/model/inputValues';
 import type { DefinitionRef, ReviewRequests } from '../../../webview/protocol/review';
-import { RequestRefused } from '../webviews/webviewHost';
+
+/** The page's parameters are refused: these problems, by field. */
+export class ParamsRefused extends Error {
+  constructor(readonly errors: ApiErrorDetail[]) {
+    super(errors.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message)).join('; '));
+  }
+}
 
 const KINDS = ['flow', 'connection'] as const;
 
 function object(raw: unknown): Record<string, unknown> {
-  if (!isJsonObject(raw)) throw new RequestRefused([{ field: '', message: `the request's parameters must be an object, got ${valueTypeOf(raw)}` }]);
+  if (!isJsonObject(raw)) throw new ParamsRefused([{ field: '', message: `the request's parameters must be an object, got ${valueTypeOf(raw)}` }]);
   return raw;
 }
 
@@ -35,9 +42,9 @@ function kindProblem(v: unknown): string | undefined {
 
 export function saveReplacementsParams(raw: unknown): ReviewRequests['saveReplacements']['params'] {
   const list = object(raw).replacements;
-  if (!Array.isArray(list)) throw new RequestRefused([{ field: 'replacements', message: `must be a list of replacements, got ${valueTypeOf(list)}` }]);
+  if (!Array.isArray(list)) throw new ParamsRefused([{ field: 'replacements', message: `must be a list of replacements, got ${valueTypeOf(list)}` }]);
   if (list.length > LIMITS.replacementsPerImport) {
-    throw new RequestRefused([{ field: 'replacements', message: `at most ${LIMITS.replacementsPerImport} replacements (got ${list.length})` }]);
+    throw new ParamsRefused([{ field: 'replacements', message: `at most ${LIMITS.replacementsPerImport} replacements (got ${list.length})` }]);
   }
   const problems: ApiErrorDetail[] = [];
   const out: Replacement[] = [];
@@ -66,7 +73,7 @@ export function saveReplacementsParams(raw: unknown): ReviewRequests['saveReplac
       out.push(rep);
     }
   });
-  if (problems.length) throw new RequestRefused(problems.slice(0, 50));
+  if (problems.length) throw new ParamsRefused(problems.slice(0, 50));
   return { replacements: out };
 }
 
@@ -77,13 +84,13 @@ export function showDefinitionParams(raw: unknown): DefinitionRef {
   if (kind) problems.push({ field: 'kind', message: kind });
   const id = definitionIdProblem(o.id);
   if (id) problems.push({ field: 'id', message: id });
-  if (problems.length) throw new RequestRefused(problems);
+  if (problems.length) throw new ParamsRefused(problems);
   return { kind: o.kind as DefinitionRef['kind'], id: o.id as string };
 }
 
 export function applyParams(raw: unknown): ReviewRequests['apply']['params'] {
   const expect = object(raw).expect;
-  if (!isJsonObject(expect)) throw new RequestRefused([{ field: 'expect', message: `must say what the confirmation named {new, changed}, got ${valueTypeOf(expect)}` }]);
+  if (!isJsonObject(expect)) throw new ParamsRefused([{ field: 'expect', message: `must say what the confirmation named {new, changed}, got ${valueTypeOf(expect)}` }]);
   const problems: ApiErrorDetail[] = [];
   for (const key of ['new', 'changed'] as const) {
     const v = expect[key];
@@ -91,16 +98,16 @@ export function applyParams(raw: unknown): ReviewRequests['apply']['params'] {
       problems.push({ field: `expect.${key}`, message: `must be a whole number from 0 to ${LIMITS.definitionsPerVersion}, got ${valueTypeOf(v)}` });
     }
   }
-  if (problems.length) throw new RequestRefused(problems);
+  if (problems.length) throw new ParamsRefused(problems);
   return { expect: { new: expect.new as number, changed: expect.changed as number } };
 }
 
 export function rejectParams(raw: unknown): ReviewRequests['reject']['params'] {
   const reason = object(raw).reason;
-  if (typeof reason !== 'string') throw new RequestRefused([{ field: 'reason', message: `a reason is required (a string), got ${valueTypeOf(reason)}` }]);
+  if (typeof reason !== 'string') throw new ParamsRefused([{ field: 'reason', message: `a reason is required (a string), got ${valueTypeOf(reason)}` }]);
   const text = reason.trim();
-  if (text === '') throw new RequestRefused([{ field: 'reason', message: 'a reason is required: say why, for the author' }]);
-  if (text.length > LIMITS.rejectReasonLength) throw new RequestRefused([{ field: 'reason', message: `at most ${LIMITS.rejectReasonLength} characters (got ${text.length})` }]);
-  if (hasControlChars(text)) throw new RequestRefused([{ field: 'reason', message: 'must be one line: no control characters (newlines, tabs, NUL)' }]);
+  if (text === '') throw new ParamsRefused([{ field: 'reason', message: 'a reason is required: say why, for the author' }]);
+  if (text.length > LIMITS.rejectReasonLength) throw new ParamsRefused([{ field: 'reason', message: `at most ${LIMITS.rejectReasonLength} characters (got ${text.length})` }]);
+  if (hasControlChars(text)) throw new ParamsRefused([{ field: 'reason', message: 'must be one line: no control characters (newlines, tabs, NUL)' }]);
   return { reason: text };
 }
