@@ -269,6 +269,12 @@ suite('review import webview', () => {
     const twice = await ok('apply', { expect: { new: 1, changed: 1 } });
     assert.equal(twice.changed, false);
     assert.equal(twice.status, 'APPLIED');
+
+    // The gateway's refusal of a closed import's replacements comes back as the request's error, saying what failed.
+    const closed = await refused('saveReplacements', { replacements: [] });
+    assert.equal(closed[0].field, '');
+    assert.match(closed[0].message, /^Could not save the replacements of import fg-review-test v1 on Review QA Gateway: .*is APPLIED; only an OPEN import can be changed/);
+    assert.deepEqual((await qa.admin.getImport(importId)).replacements, [{ kind: 'flow', from: 'ops/Notify-Dev', to: 'ops/Notify-Ops' }]);
   });
 
   test('Reject… of another version: a reason is required; REJECTED on qa and on dev; with no import named, the one OPEN import of a gateway opens', async () => {
