@@ -164,6 +164,21 @@ export default [
         await option.click();
         await frame.locator('.fg-badge.unsaved').waitFor({ state: 'visible', timeout: 5_000 });
 
+        // A second row left empty: Save is refused and the refusal shows by that row's fields.
+        await frame.locator('vscode-button.add-row').click();
+        await frame.locator('.replacement[data-index="1"]').waitFor({ state: 'visible', timeout: 5_000 });
+        await frame.locator('vscode-button.save').click();
+        await frame
+          .locator('.replacement[data-index="1"] .field-error[data-error-for="replacements[1].from"]')
+          .filter({ hasText: 'must not be empty' })
+          .waitFor({ state: 'visible', timeout: 10_000 });
+        await frame.locator('.status-line.error').filter({ hasText: 'Replacements not saved: replacements[1].from: must not be empty' }).waitFor({ state: 'visible', timeout: 5_000 });
+        const notSaved = await asQa('GET', `/api/v1/imports/${pulled.id}`);
+        if (notSaved.replacements.length !== 0) throw new Error(`a refused save reached qa: ${JSON.stringify(notSaved.replacements)}`);
+        note(`screenshot: ${await screenshot('vscode-ui-review-row-error')}`);
+        await frame.locator('.replacement[data-index="1"] vscode-button.remove-row').click();
+        await frame.locator('.replacement[data-index="1"]').waitFor({ state: 'detached', timeout: 5_000 });
+
         // Save: validated again (passes); the preview lists Greet as changed, New-One as new.
         await frame.locator('vscode-button.save').click();
         await frame.locator('.status-line .status-text').filter({ hasText: 'Replacements saved. The validation passes.' }).waitFor({ state: 'visible', timeout: 15_000 });
