@@ -20,7 +20,7 @@ import type { Logger } from '../shared/log';
 import { PanelRegistry } from '../webviews/panelRegistry';
 import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
 import type { ImportDocuments } from './importDocuments';
-import { previewSummary, replacementCandidates } from './reviewModel';
+import { previewSummary, replacementCandidates, shownUrl } from './reviewModel';
 import { applyParams, ParamsRefused, rejectParams, saveReplacementsParams, showDefinitionParams } from './reviewParams';
 
 /**
@@ -150,7 +150,7 @@ export class ReviewPanel implements vscode.Disposable {
 
   private snapshot(): ReviewSnapshot {
     return {
-      scope: this.scope,
+      scope: { ...this.scope, gatewayUrl: shownUrl(this.scope.gatewayUrl) },
       ...(this.detail ? { import: this.detail } : {}),
       ...(this.loadError ? { error: this.loadError } : {}),
       ...(this.preview ? { preview: previewSummary(this.preview) } : {}),
@@ -176,7 +176,7 @@ export class ReviewPanel implements vscode.Disposable {
           const [detail, definitions] = await Promise.allSettled([this.client.getImport(this.scope.importId), this.client.listDefinitions()]);
           if (detail.status === 'fulfilled') this.setDetail(detail.value);
           else {
-            this.loadError = `Could not read import ${this.scope.importId} of ${this.scope.gatewayName} (${this.scope.gatewayUrl}): ${errorText(detail.reason)}`;
+            this.loadError = `Could not read import ${this.scope.importId} of ${this.scope.gatewayName} (${shownUrl(this.scope.gatewayUrl)}): ${errorText(detail.reason)}`;
             this.log.warn(`Review Import: ${this.loadError}`);
           }
           if (definitions.status === 'fulfilled') {
