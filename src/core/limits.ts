@@ -51,6 +51,9 @@ export const LIMITS = {
   rejectReasonLength: 2000,
   importsPerGateway: 10_000,
   outboxNotices: 10_000,
+  /** An apply preview's unified diffs: time one diff may take, and all of one preview's together (beyond: the diff says it was not computed). */
+  previewDiffMs: 250,
+  previewDiffTotalMs: 5_000,
   /** A signature entry (detached JWS) of a package file: header with the public JWK, and the signature. */
   signatureEntryBytes: 4096,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */

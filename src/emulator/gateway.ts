@@ -242,10 +242,11 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     await store.flush().catch(() => undefined);
     throw new GatewayStartError(`Cannot write ${options.dataDir}/local-admin.json: ${(err as Error).message}`, 1);
   }
+  // Before any request: import files no import names go (a pull writes its file before its record);
+  // notices left in the outbox are delivered (in the background).
+  await promotion.start().catch((err) => console.error(`Flowgate emulator: promotion: ${String((err as Error)?.message ?? err)}`));
   markReady();
   scheduler.start();
-  // Imports' files no import names go; notices left in the outbox are delivered (in the background).
-  await promotion.start().catch((err) => console.error(`Flowgate emulator: promotion: ${String((err as Error)?.message ?? err)}`));
   const unregisterSelf = registerSelfPort(port);
   let closing: Promise<void> | undefined;
 

@@ -34,6 +34,8 @@ export interface SourceSpec {
   clientId: string;
   clientSecret: string;
   trustedKeys: string[];
+  /** PEM file of the source's CA (absolute, or relative to the target's gateway.yaml). */
+  caFile?: string;
 }
 
 /** A gateway that survives its own restarts: same name, data folder and port. */
@@ -41,8 +43,10 @@ export interface PromotionGateway {
   readonly name: string;
   readonly dataDir: string;
   readonly configFile: string;
-  /** Stable across restarts. */
-  readonly url: string;
+  /** Stable across restarts (its scheme changes when `tls` is added to the configuration). */
+  url: string;
+  /** PEM of the CA to trust for the start's health wait when the gateway serves HTTPS. */
+  ca?: string;
   readonly port: number;
   /** The current process (undefined while stopped). */
   proc: EmulatorProcess | undefined;
@@ -74,6 +78,7 @@ export function configText(dir: string, sources: SourceSpec[]): string {
       const secretFile = path.join(dir, `source-${s.name}.secret`);
       writeFileSync(secretFile, `${s.clientSecret}\n`, { mode: 0o600 });
       text += `    - name: ${s.name}\n      url: ${JSON.stringify(s.url)}\n      clientId: ${JSON.stringify(s.clientId)}\n      clientSecretFile: ${JSON.stringify(path.basename(secretFile))}\n      trustedKeys: [${s.trustedKeys.map((k) => JSON.stringify(k)).join(', ')}]\n`;
+      if (s.caFile) text += `      caFile: ${JSON.stringify(s.caFile)}\n`;
     }
   }
   return text;
@@ -87,26 +92,24 @@ export async function startPromotionGateway(root: string, name: string, opts: Ga
   const configFile = path.join(dir, 'gateway.yaml');
   writeFileSync(configFile, configText(dir, opts.sources ?? []), { mode: 0o600 });
   const env = { ...PROMOTION_TEST_ENV, ...(opts.env ?? {}) };
-  let port = 0;
-  const launch = async () => startEmulatorProcess({ dataDir, port, name, env, args: ['--config', configFile] });
-  const first = await launch();
-  port = first.port;
-  const keys = (await (await fetch(`${first.url}/api/v1/gateway/keys`)).json()) as { keys: { kid: string; current: boolean }[] };
   const gw: PromotionGateway = {
     name,
     dataDir,
     configFile,
-    url: first.url,
-    port,
-    proc: first,
-    kid: keys.keys.find((k) => k.current)!.kid,
+    url: '',
+    port: 0,
+    proc: undefined,
+    kid: '',
     adminToken: () => {
       if (!gw.proc) throw new Error(`gateway ${name} is not running`);
       return gw.proc.adminToken();
     },
     start: async () => {
       if (gw.proc) throw new Error(`gateway ${name} is already running`);
-      gw.proc = await launch();
+      // The first start picks a free port; every later one takes the same (sources name it in their gateway.yaml).
+      gw.proc = await startEmulatorProcess({ dataDir, port: gw.port, name, env, args: ['--config', configFile], ...(gw.ca ? { ca: gw.ca } : {}) });
+      gw.url = gw.proc.url;
+      (gw as { port: number }).port = gw.proc.port;
     },
     stop: async () => {
       const p = gw.proc;
@@ -124,6 +127,9 @@ export async function startPromotionGateway(root: string, name: string, opts: Ga
     },
     output: () => gw.proc?.output() ?? '',
   };
+  await gw.start();
+  const keys = (await (await fetch(`${gw.url}/api/v1/gateway/keys`)).json()) as { keys: { kid: string; current: boolean }[] };
+  gw.kid = keys.keys.find((k) => k.current)!.kid;
   return gw;
 }
 

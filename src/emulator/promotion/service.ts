@@ -163,7 +163,13 @@ export class PromotionService {
       this.parsed.set(imp.id, p);
       return p;
     }
-    p = fs.readFile(path.join(this.opts.dataDir, imp.file)).then((b) => readPackageFile(new Uint8Array(b)));
+    p = fs
+      .readFile(path.join(this.opts.dataDir, imp.file))
+      .then((b) => readPackageFile(new Uint8Array(b)))
+      .catch((err: unknown) => {
+        console.error(`Flowgate emulator: the file of import ${imp.id} (${imp.file}) cannot be read: ${String((err as Error)?.message ?? err)}`);
+        throw new ApiError(500, 'internal', `The file of import ${imp.id} is missing or damaged in this gateway's data folder (${imp.file}); pull the version again after removing the import`);
+      });
     p.catch(() => this.parsed.delete(imp.id));
     this.parsed.set(imp.id, p);
     while (this.parsed.size > PARSED_CACHE) this.parsed.delete(this.parsed.keys().next().value as string);
@@ -344,7 +350,7 @@ export class PromotionService {
           version: req.version,
           status: 'OPEN',
           pulledAt: now,
-          pulledBy: by,
+          pulledBy: by.slice(0, LIMITS.shortStringLength),
           signer: file.signer!,
           contentDigest: digest,
           file: rel,
@@ -409,7 +415,12 @@ export class PromotionService {
     const file = await this.file(imp);
     const plan = await this.plan(imp, file);
     const definitions: PreviewEntry[] = [];
+    // Diffs are bounded in time (jsdiff's timeout per diff, and a budget for the whole preview), and the
+    // event loop gets a turn every 50 definitions: two huge, unrelated texts cannot stall the gateway.
+    const deadline = Date.now() + LIMITS.previewDiffTotalMs;
+    let n = 0;
     for (const d of plan.definitions) {
+      if (++n % 50 === 0) await new Promise((r) => setImmediate(r));
       const current = await this.opts.store.repositoryText(d.kind, d.id);
       const sha256 = sha256Hex(d.text);
       const change = !current ? 'new' : current.sha256 === sha256 ? 'unchanged' : 'changed';
@@ -420,7 +431,7 @@ export class PromotionService {
         ...(current ? { currentSha256: current.sha256, currentText: current.text } : {}),
         sha256,
         text: d.text,
-        ...(change === 'changed' ? { diff: createTwoFilesPatch(`a/${d.kind}/${d.id}`, `b/${d.kind}/${d.id}`, current!.text, d.text, undefined, undefined, { context: 3 }) } : {}),
+        ...(change === 'changed' ? { diff: boundedDiff(d.kind, d.id, current!.text, d.text, deadline) } : {}),
         ...(d.fromRepository ? { fromRepository: true } : {}),
       });
     }
@@ -504,6 +515,13 @@ export class PromotionService {
     if (changed) this.outbox.kick();
     return { ...(await this.getImport(id)), changed };
   }
+}
+
+/** A unified diff, current → new, within the preview's time bounds (else a line saying so). */
+function boundedDiff(kind: string, id: string, before: string, after: string, deadline: number): string {
+  const left = deadline - Date.now();
+  const patch = left > 0 ? createTwoFilesPatch(`a/${kind}/${id}`, `b/${kind}/${id}`, before, after, undefined, undefined, { context: 3, timeout: Math.min(LIMITS.previewDiffMs, left) }) : undefined;
+  return patch ?? `(no diff: the texts of ${kind} ${id} differ too much to compare within the preview's time bound; compare currentText and text)\n`;
 }
 
 function closed(imp: StoredImport): ApiError {
