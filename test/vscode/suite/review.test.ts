@@ -148,6 +148,18 @@ suite('review import webview', () => {
     assert.deepEqual(snap.candidates.package.map((r) => r.id).sort(), ['review/Greet', 'review/New-One']);
   });
 
+  test("an import qa does not have: the page says so (the gateway's error), and names no secret", async () => {
+    const shown = await vscode.commands.executeCommand<{ key: string }>('flowgate.reviewImport', { gatewayUrl: qa.url, importId: 'no-such-import' });
+    assert.ok(shown);
+    const snap = await ok('reload', {}, shown.key);
+    assert.equal(snap.import, undefined);
+    assert.match(snap.error ?? '', /^Could not read import no-such-import of Review QA Gateway \(http:\/\/127\.0\.0\.1:\d+\): /);
+    assert.equal(snap.preview, undefined);
+    noSecrets(snap);
+    const bad = await vscode.commands.executeCommand('flowgate.reviewImport', { gatewayUrl: qa.url, importId: '../x' });
+    assert.equal(bad, undefined, 'an import id that is a path trick opened a page');
+  });
+
   test('Apply is refused while the validation has errors; qa keeps what it had', async () => {
     const before = await qaDefinition('review/Greet');
     const errors = await refused('apply', { expect: { new: 1, changed: 1 } });
