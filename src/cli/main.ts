@@ -6,6 +6,7 @@ import type { Command } from './command';
 import { authorisationCommand } from './commands/authorisation';
 import { emulatorCommand } from './commands/emulator';
 import { groupsCommand } from './commands/groups';
+import { keysCommand } from './commands/keys';
 import { loginCommand, logoutCommand } from './commands/login';
 import { packCommand } from './commands/pack';
 import { publishCommand } from './commands/publish';
@@ -19,7 +20,7 @@ import { reportFailure } from './failures';
 import { Output } from './output';
 import { CLI_VERSION } from './version';
 
-export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand];
+export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand, keysCommand];
 
 function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

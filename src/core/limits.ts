@@ -56,6 +56,8 @@ export const LIMITS = {
   previewDiffTotalMs: 5_000,
   /** A signature entry (detached JWS) of a package file: header with the public JWK, and the signature. */
   signatureEntryBytes: 4096,
+  /** Signers' keys a process remembers (thumbprint and imported key, core/package/signature.ts); the oldest goes first. */
+  signatureKeyCache: 64,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */
   conditionListItems: 256,
   /** Store quotas: definitions in one package version, bytes of one definition text, of a version's manifest.json. */

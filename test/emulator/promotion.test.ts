@@ -118,7 +118,14 @@ describe('promotion dev → qa → prod (three real gateways)', { timeout: 170_0
     assert.equal(onQa.body.status, 'APPLIED');
     assert.equal((await call(qa, 'POST', '/api/v1/packages/orders/versions/1/publish')).status, 200);
 
-    // prod pulls from qa (qa signed the version it applied), applies; qa shows PROMOTED, prod APPLIED.
+    // prod is a protected target: no direct upload, only promotion.
+    const direct = await call(prod, 'POST', '/api/v1/packages', await ordersPackage(1));
+    assert.equal(direct.status, 403, JSON.stringify(direct.body));
+    assert.equal(direct.body.error.code, 'protected-target');
+    // qa signed the version it applied with its own key.
+    const qaFile = await fetch(`${qa.url}/api/v1/packages/orders/versions/1/file`, { headers: { authorization: `Bearer ${await qa.adminToken()}` } });
+    assert.equal((await readPackageFile(new Uint8Array(await qaFile.arrayBuffer()), { verifySignature: { isTrusted: (k) => k === qa.kid, required: true } })).signer, qa.kid);
+    // prod pulls from qa, applies; qa shows PROMOTED, prod APPLIED.
     const offeredByQa = await call(prod, 'GET', '/api/v1/sources/qa/packages');
     assert.equal(offeredByQa.status, 200, JSON.stringify(offeredByQa.body));
     assert.equal(offeredByQa.body.versions.find((v: any) => v.name === 'orders').status, 'APPLIED');

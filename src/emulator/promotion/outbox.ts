@@ -62,11 +62,17 @@ export class Outbox {
     this.running.set(source, run);
   }
 
-  /** Stop delivering; waits for deliveries in flight. */
+  /**
+   * Stop delivering; waits up to a second for deliveries in flight (a source that hangs must not hold
+   * the gateway's shutdown for its whole timeout). A delivery cut short leaves its notice in the
+   * outbox: it is delivered again after the restart, and the source records its id once.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.all([...this.running.values()]);
+    let cap: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all([...this.running.values()]), new Promise<void>((r) => (cap = setTimeout(r, 1000)))]);
+    clearTimeout(cap);
   }
 
   /** The next wake-up: the earliest retry among notices that are not permanent, of sources not being delivered to now (a runner reschedules when it ends). */
@@ -113,6 +119,7 @@ export class Outbox {
       await this.store.mutate((data) => {
         data.outbox = (data.outbox ?? []).filter((x) => x.id !== n.id);
       });
+      if (this.closed) return;
     }
   }
 

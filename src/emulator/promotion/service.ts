@@ -29,7 +29,7 @@ import { PackageListResponse } from '../../core/api/schemas/packages';
 import { LIMITS } from '../../core/limits';
 import { buildPackageFile, readPackageFile, type PackageContents } from '../../core/package/packageFile';
 import { PackageFileError } from '../../core/package/errors';
-import { isUntrustedSigner, signPackageFile, type PackageSigner } from '../../core/package/signature';
+import { isUntrustedSigner } from '../../core/package/signature';
 import { sha256Hex } from '../../core/package/sha256';
 import { ApiError, badRequest, conflict, notFound } from '../errors';
 import type { PackageStore } from '../store/packageStore';
@@ -53,8 +53,6 @@ export interface PromotionOptions {
   gatewayName: string;
   sources: PromotionSource[];
   hasSecret(name: string): boolean;
-  /** This gateway's package-signing key: an applied version's file is signed with it (absent: stored unsigned). */
-  signer?: () => PackageSigner;
 }
 
 export class PromotionService {
@@ -476,13 +474,12 @@ export class PromotionService {
           { field: err instanceof PackageFileError ? err.field : 'file', message: (err as Error).message.slice(0, 500) },
         ]);
       });
-      // Signed by this gateway, its creator here: a further target verifies it against this gateway's key.
-      const signer = this.opts.signer?.();
-      const bytes = signer ? await signPackageFile(built, signer) : built;
+      // Unsigned as built: the store signs it with this gateway's current key, its creator here (a further
+      // target verifies it against this gateway's key, not the source's).
       const now = new Date().toISOString();
-      await store.storeFile(bytes, {
+      await store.storeFile(built, {
         status: 'APPLIED',
-        record: { ...(signer ? { signer: signer.kid } : {}), origin: { source: imp.source, importId: imp.id, sourceDigest: imp.contentDigest, signer: imp.signer } },
+        record: { origin: { source: imp.source, importId: imp.id, sourceDigest: imp.contentDigest, signer: imp.signer } },
         alsoWrite: (data) => {
           const at = data.imports![id];
           at.status = 'APPLIED';
