@@ -175,12 +175,13 @@ export class PromotionService {
   }
 
   listImports(): ImportSummary[] {
+    const waiting = new Set(this.outbox.pending().map((n) => n.importId));
     return Object.values(this.opts.store.state.imports ?? {})
       .sort((a, b) => (a.pulledAt < b.pulledAt ? 1 : a.pulledAt > b.pulledAt ? -1 : a.id < b.id ? 1 : -1))
-      .map((i) => this.summary(i));
+      .map((i) => this.summary(i, waiting));
   }
 
-  private summary(i: StoredImport): ImportSummary {
+  private summary(i: StoredImport, waiting?: ReadonlySet<string>): ImportSummary {
     return {
       id: i.id,
       source: i.source,
@@ -191,7 +192,7 @@ export class PromotionService {
       pulledBy: i.pulledBy,
       signer: i.signer,
       contentDigest: i.contentDigest,
-      sourceNotified: !this.outbox.pending().some((n) => n.importId === i.id),
+      sourceNotified: waiting ? !waiting.has(i.id) : !this.outbox.pending().some((n) => n.importId === i.id),
     };
   }
 
@@ -417,19 +418,24 @@ export class PromotionService {
     // event loop gets a turn every 50 definitions: two huge, unrelated texts cannot stall the gateway.
     const deadline = Date.now() + LIMITS.previewDiffTotalMs;
     let n = 0;
+    let chars = 0;
     for (const d of plan.definitions) {
       if (++n % 50 === 0) await new Promise((r) => setImmediate(r));
       const current = await this.opts.store.repositoryText(d.kind, d.id);
       const sha256 = sha256Hex(d.text);
       const change = !current ? 'new' : current.sha256 === sha256 ? 'unchanged' : 'changed';
+      // The answer stays bounded: past LIMITS.previewAnswerChars, current texts and diffs are left out (said in `diff`).
+      const room = chars + (current?.text.length ?? 0) <= LIMITS.previewAnswerChars;
+      const diff = change !== 'changed' ? undefined : room ? boundedDiff(d.kind, d.id, current!.text, d.text, deadline) : `(no diff: the preview's answer is at its size bound; compare with GET /api/v1/definitions)\n`;
+      chars += (room ? (current?.text.length ?? 0) : 0) + (diff?.length ?? 0);
       definitions.push({
         kind: d.kind,
         id: d.id,
         change,
-        ...(current ? { currentSha256: current.sha256, currentText: current.text } : {}),
+        ...(current ? { currentSha256: current.sha256, ...(room ? { currentText: current.text } : {}) } : {}),
         sha256,
         text: d.text,
-        ...(change === 'changed' ? { diff: boundedDiff(d.kind, d.id, current!.text, d.text, deadline) } : {}),
+        ...(diff !== undefined ? { diff } : {}),
         ...(d.fromRepository ? { fromRepository: true } : {}),
       });
     }
