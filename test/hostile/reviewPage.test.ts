@@ -150,5 +150,11 @@ describe('a hostile package: the references the pickers offer', () => {
     assert.deepEqual(s.counts, { new: 1, changed: 1, unchanged: 1 });
     assert.deepEqual({ added: s.items[0].added, removed: s.items[0].removed }, { added: 2, removed: 1 });
     assert.deepEqual(diffLineCounts(''), { added: 0, removed: 0 });
+    // A changed definition whose current text the gateway left out (its answer at the size bound): no counts, said so.
+    const bounded = previewSummary({
+      ...preview,
+      definitions: [{ kind: 'flow', id: 'd/Big', change: 'changed', sha256: '4'.repeat(64), currentSha256: '5'.repeat(64), text: 'x', diff: '(no diff: the preview\'s answer is at its size bound)\n' }],
+    });
+    assert.deepEqual(bounded.items[0], { kind: 'flow', id: 'd/Big', change: 'changed', currentOmitted: true });
   });
 });

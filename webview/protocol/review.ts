@@ -42,6 +42,11 @@ export interface PreviewItem {
   change: 'new' | 'changed' | 'unchanged';
   /** The definition comes from the target's repository (a referenced definition the package lacks). */
   fromRepository?: boolean;
+  /**
+   * Changed, but the gateway left the current text out of the preview (its answer is at its size
+   * bound): no diff here; Open shows what apply writes.
+   */
+  currentOmitted?: boolean;
   /** Lines added and removed (changed only). */
   added?: number;
   removed?: number;

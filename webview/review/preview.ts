@@ -33,14 +33,15 @@ export class FgImportPreview extends PageElement {
   }
 
   private row(item: PreviewItem): TemplateResult {
-    const changed = item.change === 'changed';
+    const changed = item.change === 'changed' && !item.currentOmitted;
     const label = changed ? 'Show Diff' : 'Open';
     return html`<tr class="preview-row ${item.change}" data-kind=${item.kind} data-id=${item.id}>
-      <td>${badge(item.change, item.change === 'new' ? 'info' : changed ? 'warn' : 'muted', `change ${item.change}`)}</td>
+      <td>${badge(item.change, item.change === 'new' ? 'info' : item.change === 'changed' ? 'warn' : 'muted', `change ${item.change}`)}</td>
       <td class="kind">${item.kind}</td>
       <td class="definition-id"><code>${item.id}</code>
         ${item.fromRepository ? html`<span class="muted from-repository">from ${this.target || 'the target'}'s repository</span>` : nothing}
-        ${changed && item.added !== undefined ? html`<span class="muted line-counts">+${item.added} −${item.removed}</span>` : nothing}</td>
+        ${changed && item.added !== undefined ? html`<span class="muted line-counts">+${item.added} −${item.removed}</span>` : nothing}
+        ${item.currentOmitted ? html`<span class="muted no-diff" title="The gateway's preview answer is at its size bound: the current text was left out">no diff here (the preview is at its size bound)</span>` : nothing}</td>
       <td class="row-actions">${button(label, () => this.emit('show-definition', item), {
         icon: changed ? 'diff' : 'go-to-file',
         secondary: true,

@@ -18,7 +18,8 @@ export function previewSummary(preview: PreviewResponse): { items: PreviewItem[]
   const items = preview.definitions.map((e): PreviewItem => {
     counts[e.change]++;
     const item: PreviewItem = { kind: e.kind, id: e.id, change: e.change, ...(e.fromRepository ? { fromRepository: true } : {}) };
-    if (e.change === 'changed' && e.diff) Object.assign(item, diffLineCounts(e.diff));
+    if (e.change === 'changed' && e.currentText === undefined) item.currentOmitted = true;
+    else if (e.change === 'changed' && e.diff) Object.assign(item, diffLineCounts(e.diff));
     return item;
   });
   const order = { changed: 0, new: 1, unchanged: 2 } as const;
