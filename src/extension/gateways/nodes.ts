@@ -7,7 +7,8 @@
  * its clear message, never a property of `undefined`.
  */
 import { LIMITS } from '../../core/limits';
-import type { GatewayFlowNode, GatewayNode, GatewayPackageNode, GatewayVersionNode } from './gatewaysTree';
+import type { PackageStatus } from '../../core/api/types';
+import type { GatewayFlowNode, GatewayImportNode, GatewayNode, GatewayPackageNode, GatewayVersionNode } from './gatewaysTree';
 
 /** The `contextValue`s of the Gateways view's items (the manifest's `viewItem` clauses name these). */
 export const GATEWAY_CONTEXT = {
@@ -18,9 +19,32 @@ export const GATEWAY_CONTEXT = {
   versionPublished: 'flowgate.gatewayVersion.published',
   versionUnpublished: 'flowgate.gatewayVersion.unpublished',
   flow: 'flowgate.gatewayFlow',
+  /** The Imports node of a gateway that pulls from sources (or has imports). */
+  imports: 'flowgate.gatewayImports',
+  importOpen: 'flowgate.gatewayImport.open',
+  importApplied: 'flowgate.gatewayImport.applied',
+  importRejected: 'flowgate.gatewayImport.rejected',
   error: 'flowgate.gatewayError',
   message: 'flowgate.gatewayMessage',
 } as const;
+
+/** The lifecycle statuses a version shows as its badge (the second part of its contextValue). */
+export const VERSION_STATUSES = ['OPEN', 'SUBMITTED', 'ACCEPTED', 'APPLIED', 'PROMOTED', 'REJECTED'] as const satisfies readonly PackageStatus[];
+
+/**
+ * A version node's contextValue: `flowgate.gatewayVersion.<published|unpublished>.<status>`
+ * (status in lower case), so menus can key on both: `=~ /^flowgate\.gatewayVersion\.published\./`,
+ * `=~ /\.submitted$/`.
+ */
+export function versionContext(published: boolean, status: string): string {
+  return `${published ? GATEWAY_CONTEXT.versionPublished : GATEWAY_CONTEXT.versionUnpublished}.${status.toLowerCase()}`;
+}
+
+/** Every contextValue the Gateways view's items can carry (the manifest test matches menus against these). */
+export const GATEWAY_CONTEXT_VALUES: string[] = [
+  ...Object.values(GATEWAY_CONTEXT).filter((v) => v !== GATEWAY_CONTEXT.versionPublished && v !== GATEWAY_CONTEXT.versionUnpublished),
+  ...VERSION_STATUSES.flatMap((status) => [versionContext(true, status), versionContext(false, status)]),
+];
 
 type Obj = Record<string, unknown>;
 
@@ -67,6 +91,18 @@ export function isGatewayFlowNode(arg: unknown): arg is GatewayFlowNode {
     isText(flow.id, LIMITS.definitionIdLength) &&
     (flow.inputs === undefined || !!asRecord(flow.inputs))
   );
+}
+
+export function isGatewayImportNode(arg: unknown): arg is GatewayImportNode {
+  const a = asRecord(arg);
+  const summary = asRecord(a?.summary);
+  return !!a && a.type === 'gatewayImport' && isText(a.gatewayUrl) && !!summary && isText(summary.id, 64) && typeof summary.status === 'string';
+}
+
+/** `{ gatewayUrl, importId }`: an import of a target gateway named by a script or another command. */
+export function isImportRef(arg: unknown): arg is { gatewayUrl: string; importId: string } {
+  const a = asRecord(arg);
+  return !!a && isText(a.gatewayUrl) && typeof a.importId === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(a.importId);
 }
 
 /** `{ gatewayUrl }` (also any node or reference that carries one). */
