@@ -9,7 +9,6 @@ import * as vscode from 'vscode';
 import { draftInstructions, setInstructions } from '../../core/draft/editDraft';
 import { isPackageName } from '../../core/model/packageDraft';
 import { draftPath } from '../../core/workspace/layout';
-import { writeWorkspaceFile } from '../shared/files';
 import type { WorkspaceModel } from '../shared/workspaceModel';
 
 export const INSTRUCTIONS_SCHEME = 'flowgate-instructions';
@@ -65,9 +64,15 @@ export class InstructionsFileSystem implements vscode.FileSystemProvider {
     } catch (err) {
       throw vscode.FileSystemError.NoPermissions(`${draftPath(name)}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (result.changed) await writeWorkspaceFile(this.model, draftPath(name), result.text);
+    // Straight to disk, not through an open editor of the draft: saving another document from
+    // inside this save makes VS Code cancel this one. An open, unmodified draft editor reloads.
+    if (result.changed) {
+      const draftDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.model.uri(draftPath(name)).toString());
+      if (draftDoc?.isDirty) throw vscode.FileSystemError.Unavailable(`${draftPath(name)} has unsaved changes; save or revert it first`);
+      await vscode.workspace.fs.writeFile(this.model.uri(draftPath(name)), new TextEncoder().encode(result.text));
+      await this.model.setText(draftPath(name), result.text);
+    }
     this.mtimes.set(name, Math.max(Date.now(), (this.mtimes.get(name) ?? 0) + 1));
-    this.emitter.fire([{ type: vscode.FileChangeType.Changed, uri }]);
   }
 
   watch(): vscode.Disposable {
