@@ -22,6 +22,8 @@ import { AuthService } from './auth/service';
 import { AuditLog } from './store/audit';
 import { SecretStore } from './secrets/store';
 import { bindScope, loadTls, type TlsMaterial } from './http/tls';
+import { loadSources, type PromotionSource } from './promotion/sources';
+import { PromotionService } from './promotion/service';
 
 export interface GatewayOptions {
   /** 0 picks a free port. */
@@ -125,6 +127,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   let localAdminSecret: string;
   let tls: TlsMaterial | undefined;
   let packageKeys: PackageSigningKeys;
+  let sources: PromotionSource[];
   try {
     const loaded = await loadGatewayConfig(options.dataDir, options.configFile);
     localAdminSecret = loaded.localAdminSecret;
@@ -146,6 +149,8 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     auth = new AuthService(loaded.config, await loadSigningKeys(options.dataDir), options.dataDir, audit);
     // The package-signing key (issue 10): separate from the token-signing key; a damaged file refuses the start.
     packageKeys = await loadPackageSigningKeys(options.dataDir);
+    // Promotion sources: their secret and CA files are read now (an unreadable one refuses the start, exit code 2).
+    sources = await loadSources(loaded.config, loaded.file);
   } catch (err) {
     await store.flush().catch(() => undefined);
     if (err instanceof ConfigError) throw new GatewayStartError(err.message, err.exitCode);
@@ -175,6 +180,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     throw new GatewayStartError(`SNMP trap port ${options.snmpPort} (udp) on ${options.host} ${why}; choose another with --snmp-port or FLOWGATE_SNMP_PORT`, 1);
   }
   const scheduler = await Scheduler.open(store, executions, options.dataDir);
+  const promotion = new PromotionService({ store, dataDir: options.dataDir, gatewayName: options.name, sources, hasSecret: (n) => secrets.summary(n) !== undefined, signer: () => packageKeys.signer() });
   const app = createApp({
     name: options.name,
     version: gatewayVersion,
@@ -187,6 +193,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     audit,
     secrets,
     packageKeys,
+    promotion,
   }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
   configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
   // Requests wait until the gateway is ready: its issuer (which names the port) is set and
@@ -237,6 +244,8 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   }
   markReady();
   scheduler.start();
+  // Imports' files no import names go; notices left in the outbox are delivered (in the background).
+  await promotion.start().catch((err) => console.error(`Flowgate emulator: promotion: ${String((err as Error)?.message ?? err)}`));
   const unregisterSelf = registerSelfPort(port);
   let closing: Promise<void> | undefined;
 
@@ -245,6 +254,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     (closing ??= (async () => {
       unregisterSelf();
       await scheduler.stop(); // no firing from here on; tasks destroyed, history written
+      await promotion.close(); // no delivery from here on (waiting notices stay in the outbox)
       await snmp.close();
       const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -17,7 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
+import { credentials, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
+import { signedBy, startPromotionGateway, type PromotionGateway } from '../support/promotionGateways';
 import { buildPackage, call, startPath, waitFor, type HttpResult, adminHeaders } from './helpers';
 
 const METHODS = ['get', 'post', 'put', 'delete'] as const;
@@ -60,6 +61,9 @@ describe('conformance: the served OpenAPI document and every route answer', () =
   let hyper: typeof import('@hyperjump/json-schema/openapi-3-1');
   /** operationId → statuses seen. */
   const seen = new Map<string, Set<number>>();
+  /** The gateway `conform` calls (the promotion target for the target side's routes). */
+  let on: Pick<EmulatorProcess, 'url' | 'adminToken'> | undefined;
+  let target: PromotionGateway | undefined;
 
   before(async () => {
     gw = await startEmulatorProcess();
@@ -71,6 +75,7 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     hyper = await import('@hyperjump/json-schema/openapi-3-1');
   });
   after(async () => {
+    await target?.stop();
     await gw?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
@@ -90,7 +95,7 @@ describe('conformance: the served OpenAPI document and every route answer', () =
   async function conform(method: string, template: string, concrete: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
     const op = doc.paths[template]?.[method.toLowerCase()];
     assert.ok(op, `${method} ${template} is not in the document`);
-    const r = await call(gw, method, concrete, body, headers);
+    const r = await call(on ?? gw, method, concrete, body, headers);
     const where = `${method} ${concrete} → ${r.status}`;
     const resp = op.responses[String(r.status)];
     assert.ok(resp, `${where}: status not documented for ${template}: ${JSON.stringify(r.body).slice(0, 300)}`);
@@ -269,6 +274,57 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     assert.equal(audit.body.records.length, 5);
     await conform('GET', '/api/v1/audit', '/api/v1/audit?limit=0');
     await conform('GET', '/api/v1/audit', '/api/v1/audit?action=publish&package=conf');
+
+    // Promotion, source side: a target's event (recorded once), the history, withdraw.
+    const digest1 = (await call(gw, 'GET', '/api/v1/packages/conf/versions/1')).body.contentDigest as string;
+    const event = { id: 'conformance-event-1', event: 'ACCEPTED', target: 'qa', at: new Date().toISOString(), by: 'qa-admin', contentDigest: digest1 };
+    await conform('POST', v('/history'), '/api/v1/packages/conf/versions/1/history', event);
+    await conform('POST', v('/history'), '/api/v1/packages/conf/versions/1/history', event);
+    await conform('POST', v('/history'), '/api/v1/packages/conf/versions/1/history', { ...event, id: 'conformance-event-2', contentDigest: '0'.repeat(64) });
+    await conform('POST', v('/history'), '/api/v1/packages/conf/versions/1/history', { ...event, event: 'DONE' });
+    await conform('GET', v('/history'), '/api/v1/packages/conf/versions/1/history');
+    await conform('GET', v('/history'), '/api/v1/packages/conf/versions/9/history');
+    await conform('POST', v('/withdraw'), '/api/v1/packages/conf/versions/1/withdraw');
+    await conform('POST', v('/withdraw'), '/api/v1/packages/conf/versions/2/withdraw');
+    await conform('POST', v('/withdraw'), '/api/v1/packages/conf/versions/2/withdraw');
+    await conform('POST', v('/withdraw'), '/api/v1/packages/nope/versions/2/withdraw');
+
+    // Promotion, target side: a second gateway with this one as its source `src`.
+    const promo = await signedBy(gw, await buildPackage('promo', 1, { 'p/Main': 'steps:\n  - kind: run-flow\n    flow: p/Missing\n' }));
+    assert.equal((await call(gw, 'POST', '/api/v1/packages', promo)).status, 201);
+    const kid = ((await call(gw, 'GET', '/api/v1/gateway/keys')).body.keys as { kid: string; current: boolean }[]).find((k) => k.current)!.kid;
+    const cred = credentials(gw.dataDir);
+    target = await startPromotionGateway(tmp, 'target', { sources: [{ name: 'src', url: gw.url, clientId: cred.client_id, clientSecret: cred.client_secret, trustedKeys: [kid] }] });
+    on = target;
+    try {
+      await conform('GET', '/api/v1/sources', '/api/v1/sources');
+      await conform('GET', '/api/v1/sources/{source}/packages', '/api/v1/sources/src/packages');
+      await conform('GET', '/api/v1/sources/{source}/packages', '/api/v1/sources/nope/packages');
+      const pulled = await conform('POST', '/api/v1/imports', '/api/v1/imports', { source: 'src', name: 'promo', version: 1 });
+      await conform('POST', '/api/v1/imports', '/api/v1/imports', { source: 'src', name: 'promo', version: 1 });
+      await conform('POST', '/api/v1/imports', '/api/v1/imports', { source: 'src', name: 'promo', version: 7 });
+      await conform('POST', '/api/v1/imports', '/api/v1/imports', { source: 'nope', name: 'promo', version: 1 });
+      const id = pulled.body.id as string;
+      await conform('GET', '/api/v1/imports', '/api/v1/imports');
+      await conform('GET', '/api/v1/imports/{id}', `/api/v1/imports/${id}`);
+      await conform('GET', '/api/v1/imports/{id}', '/api/v1/imports/imp-nope');
+      await conform('GET', '/api/v1/imports/{id}/preview', `/api/v1/imports/${id}/preview`);
+      await conform('POST', '/api/v1/imports/{id}/apply', `/api/v1/imports/${id}/apply`, {});
+      await conform('PUT', '/api/v1/imports/{id}/replacements', `/api/v1/imports/${id}/replacements`, { replacements: [{ kind: 'flow', from: 'p/Missing', to: 'p/Main' }] });
+      await conform('PUT', '/api/v1/imports/{id}/replacements', `/api/v1/imports/${id}/replacements`, { replacements: [{ kind: 'nope', from: 'a', to: 'b' }] });
+      await conform('POST', '/api/v1/imports/{id}/apply', `/api/v1/imports/${id}/apply`, {});
+      await conform('POST', '/api/v1/imports/{id}/apply', `/api/v1/imports/${id}/apply`);
+      await conform('POST', '/api/v1/imports/{id}/reject', `/api/v1/imports/${id}/reject`, { reason: 'applied already' });
+      await conform('PUT', '/api/v1/imports/{id}/replacements', `/api/v1/imports/${id}/replacements`, { replacements: [] });
+      const promo2 = await signedBy(gw, await buildPackage('promo', 2, { 'p/Main': 'steps:\n  - kind: log\n    message: two\n' }));
+      assert.equal((await call(gw, 'POST', '/api/v1/packages', promo2)).status, 201);
+      const second = await conform('POST', '/api/v1/imports', '/api/v1/imports', { source: 'src', name: 'promo', version: 2 });
+      await conform('POST', '/api/v1/imports/{id}/reject', `/api/v1/imports/${second.body.id}/reject`, { reason: 'not now' });
+      await conform('POST', '/api/v1/imports/{id}/reject', `/api/v1/imports/${second.body.id}/reject`, { reason: 'not now' });
+      await conform('POST', '/api/v1/imports/{id}/reject', `/api/v1/imports/${second.body.id}/reject`, {});
+    } finally {
+      on = undefined;
+    }
 
     // Deleting: a published version is refused; an unpublished one goes; then the package (after unpublishing).
     await conform('DELETE', v(''), '/api/v1/packages/conf/versions/1');

@@ -74,6 +74,11 @@ describe('hostile requests', () => {
     ['PUT', '/api/v1/packages/{name}/versions/{version}/authorisation', `${P}/authorisation`, { groups: ['flowgate-admins'] }],
     ['PUT', '/api/v1/secrets/{name}', '/api/v1/secrets/HOSTILE', { value: 'hostile-secret-value', grants: [{ package: 'network-ops', connection: 'local-gateway' }] }],
     ['PUT', '/api/v1/secrets/{name}/grants', '/api/v1/secrets/HOSTILE/grants', { grants: [] }],
+    ['POST', '/api/v1/packages/{name}/versions/{version}/history', `${P}/history`, { id: 'hostile-event-1', event: 'ACCEPTED', target: 'qa', at: '2026-01-01T00:00:00Z', by: 'x', contentDigest: '0'.repeat(64) }],
+    ['POST', '/api/v1/imports', '/api/v1/imports', { source: 'nowhere', name: 'network-ops', version: 1 }],
+    ['PUT', '/api/v1/imports/{id}/replacements', '/api/v1/imports/imp-hostile/replacements', { replacements: [{ kind: 'flow', from: 'a/B', to: 'a/C' }] }],
+    ['POST', '/api/v1/imports/{id}/apply', '/api/v1/imports/imp-hostile/apply', {}],
+    ['POST', '/api/v1/imports/{id}/reject', '/api/v1/imports/imp-hostile/reject', { reason: 'hostile' }],
   ];
 
   test('the attacks below cover every operation that takes a JSON body', () => {

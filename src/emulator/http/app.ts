@@ -4,6 +4,7 @@ import { definitionRoutes } from '../routes/definitions';
 import { executionRoutes } from '../routes/executions';
 import { healthRoutes } from '../routes/health';
 import { openApiRoutes } from '../routes/openapi';
+import { promotionSourceRoutes } from '../routes/promotionSource';
 import { packageRoutes } from '../routes/packages';
 import { snmpRoutes } from '../triggers/routes';
 import { scheduleRoutes } from '../schedules/routes';
@@ -16,6 +17,7 @@ import { auditTrail } from '../auth/auditTrail';
 import { auditRoutes } from '../routes/audit';
 import { secretRoutes } from '../routes/secrets';
 import { gatewayKeyRoutes } from '../routes/gatewayKeys';
+import { promotionRoutes } from '../routes/promotion';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
@@ -46,10 +48,12 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   app.use(openApiRoutes(ctx));
   if (ctx.scheduler) app.use(scheduleRoutes(ctx.store, ctx.scheduler));
   app.use(packageRoutes(ctx));
+  app.use(promotionSourceRoutes(ctx));
   app.use(definitionRoutes(ctx));
   app.use(auditRoutes(ctx));
   if (ctx.secrets) app.use(secretRoutes(ctx.secrets));
   if (ctx.packageKeys) app.use(gatewayKeyRoutes(ctx.packageKeys));
+  if (ctx.promotion) app.use(promotionRoutes(ctx.promotion));
   if (ctx.snmp) app.use(snmpRoutes(ctx.store, ctx.snmp));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -7,6 +7,7 @@ import type { Scheduler } from '../schedules/scheduler';
 import type { AuthService } from '../auth/service';
 import type { AuditLog } from '../store/audit';
 import type { SecretStore } from '../secrets/store';
+import type { PromotionService } from '../promotion/service';
 
 export interface GatewayContext {
   name: string;
@@ -26,4 +27,6 @@ export interface GatewayContext {
   secrets?: SecretStore;
   /** `<data>/signing/package-key.json`: the package-signing keys (absent: no /api/v1/gateway/keys). */
   packageKeys?: PackageSigningKeys;
+  /** Promotion, target side: sources, imports, outbox (absent: no promotion routes). */
+  promotion?: PromotionService;
 }

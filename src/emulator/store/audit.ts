@@ -41,6 +41,14 @@ export interface AuditRecord {
   executions?: number;
   /** For auth-failure: the client id presented. */
   client?: string;
+  /** Promotion: the event a target reported, the target, the source and id of an import, whether an event was new. */
+  event?: string;
+  target?: string;
+  source?: string;
+  import?: string;
+  recorded?: boolean;
+  /** A protected target's explicit exception: a direct upload an Admin allowed. */
+  allowUnsigned?: boolean;
   /** The caller's address (`127.0.0.1`), as the HTTP server saw it. */
   address: string | null;
   /** Who: the caller's client or user id. */

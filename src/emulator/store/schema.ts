@@ -74,6 +74,8 @@ export interface OutboxNotice {
   nextAttemptAt: string;
   /** The last delivery problem (never a secret). */
   lastError?: string;
+  /** True when the source refused it for good (a 4xx other than 401/408/429): kept, not retried. */
+  permanent?: boolean;
 }
 
 export interface StoredPackage {

@@ -19,13 +19,15 @@ import { ManifestDefinition, PackageStatus } from './packages';
 const MANY = 1_000_000;
 
 /** A gateway's name as it appears in histories and sources (`qa`, `prod-eu`). */
-export const GatewayName = Str({ min: 1, max: LIMITS.nameLength, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'A gateway name: letters, digits, ".", "-", "_"' });
+export const GatewayName = Str({ min: 1, max: LIMITS.nameLength, pattern: '^[A-Za-z0-9._-]+$', description: 'A gateway name: letters, digits, ".", "-", "_"' });
 /** A signing key id: the RFC 7638 JWK thumbprint (SHA-256, base64url). */
 export const KeyId = Str({ min: 43, max: 43, pattern: '^[A-Za-z0-9_-]{43}$', description: "A signing key's id: its RFC 7638 JWK thumbprint" });
 /** An import's id (assigned by the target). */
 export const ImportId = Str({ min: 1, max: 64, pattern: '^[A-Za-z0-9_-]+$', description: "An import's id" });
 /** An event's id, chosen by the target that reports it (idempotency key). */
 export const EventId = Str({ min: 8, max: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'Unique id of the event, chosen by the target (a notice delivered twice is recorded once)' });
+/** An ISO 8601 date and time a caller sends (format alone is not enforced by every validator: a pattern is). */
+const SentInstant = Str({ min: 20, max: 40, pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$', format: 'date-time', description: 'ISO 8601 date and time' });
 /** Why a version was rejected. */
 export const Reason = Str({ min: 1, max: LIMITS.rejectReasonLength, pattern: NO_CONTROL_CHARS, description: 'Why (shown to the source; one line)' });
 
@@ -77,7 +79,7 @@ export const RecordEventRequest = Type.Object(
     id: EventId,
     event: Enum(['ACCEPTED', 'PROMOTED', 'REJECTED'] as const),
     target: GatewayName,
-    at: Instant(),
+    at: SentInstant,
     by: Str({ min: 1, max: LIMITS.shortStringLength, pattern: NO_CONTROL_CHARS }),
     reason: Type.Optional(Reason),
     /** The content digest the target pulled: an event about other content is refused (409 version-conflict). */
