@@ -77,15 +77,20 @@ export function positionals(command: string, args: ParsedArgs, names: string[], 
 
 /** `--gateway`, else FLOWGATE_GATEWAY, else the local emulator's default address. */
 export function gatewayUrl(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): string {
-  const raw = str(args, 'gateway') ?? (env.FLOWGATE_GATEWAY || DEFAULT_GATEWAY);
+  return checkGatewayUrl(str(args, 'gateway') ?? (env.FLOWGATE_GATEWAY || DEFAULT_GATEWAY));
+}
+
+/** A gateway URL given on the command line (`--against`, `--to`), without trailing slashes; a usage error otherwise. */
+export function checkGatewayUrl(raw: string, option?: string): string {
+  const what = option ? `${option}: ` : '';
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`'${raw}' is not a gateway URL (expected e.g. ${DEFAULT_GATEWAY})`);
+    throw new UsageError(`${what}'${raw}' is not a gateway URL (expected e.g. ${DEFAULT_GATEWAY})`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`'${raw}' is not an http(s) URL`);
+    throw new UsageError(`${what}'${raw}' is not an http(s) URL`);
   }
   return raw.replace(/\/+$/, '');
 }

@@ -6,6 +6,14 @@ export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 /** Unknown command or flag, missing or malformed argument. */
 export const EXIT_USAGE = 2;
+/**
+ * Promotion commands (`flowgate promote`, `flowgate imports`), for pipelines that branch on why:
+ * the gateway answered and refused (a signature, rollback protection, a conflict, a closed
+ * import, credentials). Other commands keep 1 for these.
+ */
+export const EXIT_REFUSED = 3;
+/** Promotion commands: the gateway — or the source it pulls from — could not be reached; retrying later may help. */
+export const EXIT_UNREACHABLE = 4;
 
 /** A failure the user can act on: printed as a message (plus details), exit code 1. */
 export class CliError extends Error {

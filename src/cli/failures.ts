@@ -9,7 +9,7 @@ import { PackageFileError } from '../core/package/errors';
 import { PackageValidationError } from '../core/package/pack';
 import { countBySeverity, diagnosticToJson, formatDiagnostic, plural } from './diagnostics';
 import type { ApiErrorDetail } from '../core/api/types';
-import { CliError, EXIT_FAILED, EXIT_USAGE, UsageError } from './errors';
+import { CliError, EXIT_FAILED, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE, UsageError } from './errors';
 import type { Output } from './output';
 
 export interface FailureContext {
@@ -18,6 +18,20 @@ export interface FailureContext {
   root?: string;
   /** Gateway URL, for the unreachable message. */
   gateway?: string;
+  /** The promotion commands' exit codes: 3 refused by the gateway, 4 unreachable (gatewayExitCode). */
+  promotionExitCodes?: boolean;
+}
+
+/**
+ * The exit code of a promotion command for a gateway error: 4 when the gateway — or the source
+ * it pulls from — cannot be reached (no answer, a timeout, no authorization server answering, 502
+ * source-unavailable), 1 when validation errors block an apply, 3 for every other refusal.
+ */
+export function gatewayExitCode(err: GatewayError): number {
+  if (err.code === 'unreachable' || err.code === 'timeout' || err.code === 'source-unavailable') return EXIT_UNREACHABLE;
+  if ((err.code === 'discovery-failed' || err.code === 'token-failed') && err.status === 0) return EXIT_UNREACHABLE;
+  if (err.code === 'validation-failed') return EXIT_FAILED;
+  return EXIT_REFUSED;
 }
 
 export function reportFailure(out: Output, err: unknown, ctx: FailureContext = {}): number {
@@ -40,7 +54,7 @@ export function reportFailure(out: Output, err: unknown, ctx: FailureContext = {
       { code: err.code, status: err.status, message: e.message, ...(e.details.length ? { details: e.details } : {}) },
       [...detailLines(e.details), ...(e.hint ? [e.hint] : [])],
     );
-    return EXIT_FAILED;
+    return ctx.promotionExitCodes ? gatewayExitCode(err) : EXIT_FAILED;
   }
   if (err instanceof PackageValidationError) {
     const { errors } = countBySeverity(err.diagnostics);

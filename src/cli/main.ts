@@ -1,13 +1,16 @@
 /**
  * `flowgate` — the command line: validate, pack, publish, run, and the local gateway emulator.
- * Exit codes: 0 ok, 1 validation or operation failed, 2 usage error.
+ * Exit codes: 0 ok, 1 validation or operation failed, 2 usage error; the promotion commands
+ * (promote, imports) also 3 refused by the gateway and 4 gateway unreachable (errors.ts).
  */
 import type { Command } from './command';
 import { authorisationCommand } from './commands/authorisation';
 import { emulatorCommand } from './commands/emulator';
 import { groupsCommand } from './commands/groups';
+import { importsCommand } from './commands/imports';
 import { loginCommand, logoutCommand } from './commands/login';
 import { packCommand } from './commands/pack';
+import { promoteCommand } from './commands/promote';
 import { publishCommand } from './commands/publish';
 import { runCommand } from './commands/run';
 import { secretCommand } from './commands/secret';
@@ -19,7 +22,7 @@ import { reportFailure } from './failures';
 import { Output } from './output';
 import { CLI_VERSION } from './version';
 
-export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand];
+export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, promoteCommand, importsCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand];
 
 function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

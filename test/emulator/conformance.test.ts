@@ -259,6 +259,11 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     await conform('POST', '/api/v1/executions/stop', '/api/v1/executions/stop', { ids: 'all' });
     await waitFor(async () => ((await call(gw, 'GET', `/api/v1/executions/${nap.body.executionId}`)).body.status === 'Stopped' ? true : undefined), 10_000, 'the nap to stop');
     await conform('GET', '/api/v1/definitions', '/api/v1/definitions');
+    // Remote validation of a draft's outside references and secrets.
+    const rv = await conform('POST', '/api/v1/validate', '/api/v1/validate', { references: [{ kind: 'flow', id: 'x/Hello' }, { kind: 'flow', id: 'x/Nope' }], secrets: [{ connection: 'crm', secret: 'NOPE' }], package: 'conf' });
+    assert.deepEqual(rv.body.missing, [{ kind: 'flow', id: 'x/Nope' }, { kind: 'secret', id: 'NOPE', connection: 'crm' }]);
+    await conform('POST', '/api/v1/validate', '/api/v1/validate', { references: 'all' });
+    await conform('POST', '/api/v1/validate', '/api/v1/validate', '{}', { 'content-type': 'text/plain' });
 
     // The event stream: documented content type.
     const ac = new AbortController();

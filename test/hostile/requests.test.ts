@@ -74,6 +74,7 @@ describe('hostile requests', () => {
     ['PUT', '/api/v1/packages/{name}/versions/{version}/authorisation', `${P}/authorisation`, { groups: ['flowgate-admins'] }],
     ['PUT', '/api/v1/secrets/{name}', '/api/v1/secrets/HOSTILE', { value: 'hostile-secret-value', grants: [{ package: 'network-ops', connection: 'local-gateway' }] }],
     ['PUT', '/api/v1/secrets/{name}/grants', '/api/v1/secrets/HOSTILE/grants', { grants: [] }],
+    ['POST', '/api/v1/validate', '/api/v1/validate', { references: [{ kind: 'flow', id: FLOW }], secrets: [{ connection: 'local-gateway', secret: 'HOSTILE' }], package: 'network-ops' }],
     ['POST', '/api/v1/packages/{name}/versions/{version}/history', `${P}/history`, { id: 'hostile-event-1', event: 'ACCEPTED', target: 'qa', at: '2026-01-01T00:00:00Z', by: 'x', contentDigest: '0'.repeat(64) }],
     ['POST', '/api/v1/imports', '/api/v1/imports', { source: 'nowhere', name: 'network-ops', version: 1 }],
     ['PUT', '/api/v1/imports/{id}/replacements', '/api/v1/imports/imp-hostile/replacements', { replacements: [{ kind: 'flow', from: 'a/B', to: 'a/C' }] }],
@@ -150,6 +151,12 @@ describe('hostile requests', () => {
       assertRefused(await call(gw, 'PUT', '/api/v1/secrets/HOSTILE', { value: 'v'.repeat(1_000_000) }), 400, 'value');
       assertRefused(await call(gw, 'PUT', '/api/v1/secrets/HOSTILE', { value: 'hostile-value', grants: Array.from({ length: 50_000 }, (_, i) => ({ package: 'p', connection: `c${i}` })) }), 400, 'grants');
       assertRefused(await call(gw, 'PUT', '/api/v1/secrets/HOSTILE', { value: 'hostile-value', grants: [{ package: 'p', connection: 'c'.repeat(100_000) }] }), 400, 'grants[0].connection');
+      // Remote validation: a reference list, an id or a secret name over its bound; a package name that is a path.
+      assertRefused(await call(gw, 'POST', '/api/v1/validate', { references: Array.from({ length: 100_000 }, (_, i) => ({ kind: 'flow', id: `f/${i}` })) }), 400, 'references');
+      assertRefused(await call(gw, 'POST', '/api/v1/validate', { references: [{ kind: 'flow', id: 'f'.repeat(100_000) }] }), 400, 'references[0].id');
+      assertRefused(await call(gw, 'POST', '/api/v1/validate', { references: [], secrets: Array.from({ length: 100_000 }, () => ({ connection: 'c', secret: 'S' })) }), 400, 'secrets');
+      assertRefused(await call(gw, 'POST', '/api/v1/validate', { references: [], secrets: [{ connection: 'c', secret: 'S'.repeat(100_000) }] }), 400, 'secrets[0].secret');
+      assertRefused(await call(gw, 'POST', '/api/v1/validate', { references: [], package: '../../etc/passwd' }), 400, 'package');
     });
   });
 

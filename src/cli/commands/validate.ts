@@ -2,29 +2,45 @@
 import path from 'node:path';
 import type { Diagnostic } from '../../core/model/diagnostic';
 import { validateFile, validatePackage, validateWorkspace } from '../../core/validate/validate';
+import { validateAgainstGateway } from '../../core/validate/remoteValidate';
 import { connectionPath, flowPath } from '../../core/workspace/layout';
 import type { Workspace } from '../../core/workspace/workspace';
-import { positionals, type ParsedArgs } from '../args';
+import { checkGatewayUrl, positionals, str, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { countBySeverity, dedupe, diagnosticToJson, formatDiagnostic, plural, sortDiagnostics } from '../diagnostics';
-import { CliError, EXIT_FAILED, EXIT_OK } from '../errors';
+import { clientFor } from '../credentials';
+import { CliError, EXIT_FAILED, EXIT_OK, UsageError } from '../errors';
 import { reportFailure } from '../failures';
 import type { Output } from '../output';
 import { assertWorkspaceDir, locateDraft, openWorkspace, statOrUndefined } from '../workspace';
 
 const HELP = `Usage: flowgate validate [<workspace dir | packages/<Name>.package.yaml>] [--json]
+       flowgate validate packages/<Name>.package.yaml --against <gateway url> [--json]
 
 Validates a workspace: every flow, connection and package draft file (YAML syntax, schema,
 references), and every package draft against the workspace. Given one draft, validates that
 draft and the files of the definitions it includes. Default: the current folder.
 
+With --against, validates the draft against that gateway instead of the workspace alone (remote
+validate): every reference of the package's flows, after the draft's replacements, that is
+neither in the package nor in the gateway's repository is an error at the referencing step
+("flow 'Notify-Ops' is not in the package and not on gateway qa"), and so is every secret of the
+package's connections that the gateway does not hold for that connection of the package. The
+gateway is asked with the command line's credentials (Admin on it); secret values never travel.
+
 Diagnostics are printed as  file:line:col: severity code: message
 
 Options:
-  --json      print {"ok", "errors", "warnings", "diagnostics": [...]} instead
-  -h, --help  show this help
+  --against <url>       validate one draft against this gateway (remote validate)
+  --credentials <file>  OAuth client credentials for that gateway (mode 0600). Default:
+                        $FLOWGATE_CLIENT_ID and $FLOWGATE_CLIENT_SECRET, else a local
+                        emulator's local-admin.json, else the session of \`flowgate login\`
+  --json                print {"ok", "errors", "warnings", "diagnostics": [...]} instead
+                        (with --against also "gateway": {"url", "name"})
+  -h, --help            show this help
 
-Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors.`;
+Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors or the
+gateway could not be asked, 2 usage error.`;
 
 interface Scope {
   root: string;
@@ -59,11 +75,16 @@ function fileRelPath(f: { relPath: string }): string {
 
 async function run(args: ParsedArgs, out: Output): Promise<number> {
   const [target = '.'] = positionals('validate', args, ['workspace dir or draft'], 0);
+  const rawAgainst = str(args, 'against');
+  const against = rawAgainst === undefined ? undefined : checkGatewayUrl(rawAgainst, '--against');
+  if (against === undefined && str(args, 'credentials') !== undefined) throw new UsageError('--credentials applies to --against', 'validate');
   let scope: Scope;
+  let remote: { url: string; name: string } | undefined;
   try {
     const st = await statOrUndefined(target);
     if (!st) throw new CliError('not-found', `${target}: no such file or folder`);
     if (st.isDirectory()) {
+      if (against !== undefined) throw new UsageError('--against validates one package draft: give packages/<Name>.package.yaml', 'validate');
       const root = path.resolve(target);
       await assertWorkspaceDir(root);
       scope = validateAll(await openWorkspace(root), root);
@@ -71,9 +92,17 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
       const loc = await locateDraft(target);
       const ws = await openWorkspace(loc.root);
       scope = validateOneDraft(ws, loc.root, loc.relPath, loc.name);
+      if (against !== undefined) {
+        // Remote validate (core/validate/remoteValidate.ts): the draft's package validation, with
+        // references outside the package answered by the gateway.
+        const client = clientFor(against, args);
+        const result = await validateAgainstGateway(ws, loc.name, (request) => client.remoteValidate(request));
+        scope.diagnostics = result.diagnostics;
+        remote = { url: against, name: result.gateway ?? '' };
+      }
     }
   } catch (err) {
-    return reportFailure(out, err, { command: 'validate' });
+    return reportFailure(out, err, { command: 'validate', ...(against ? { gateway: against } : {}) });
   }
 
   const diagnostics = sortDiagnostics(dedupe(scope.diagnostics));
@@ -88,11 +117,12 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
       errors,
       warnings,
       diagnostics: diagnostics.map(diagnosticToJson),
+      ...(remote ? { gateway: remote } : {}),
     });
   } else {
     for (const d of diagnostics) out.line(formatDiagnostic(out, scope.root, d));
     if (diagnostics.length) out.line();
-    const checked = `${plural(scope.files.length, 'file')}, ${plural(scope.drafts.length, 'package draft')} checked`;
+    const checked = `${plural(scope.files.length, 'file')}, ${plural(scope.drafts.length, 'package draft')} checked${remote ? ` against gateway ${remote.name || remote.url}` : ''}`;
     if (ok) {
       out.line(`${out.style('green', '✓')} ${warnings ? `no errors, ${plural(warnings, 'warning')}` : 'no problems'} (${checked})`);
     } else {
@@ -104,8 +134,8 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
 
 export const validateCommand: Command = {
   name: 'validate',
-  summary: 'validate the flows, connections and package drafts of a workspace',
+  summary: 'validate the flows, connections and package drafts of a workspace (--against: on a gateway)',
   help: HELP,
-  options: {},
+  options: { against: { type: 'string' }, credentials: { type: 'string' } },
   run,
 };

@@ -127,7 +127,8 @@ function secretHeaderDiagnostics(file: ParsedFile, headers: Record<string, unkno
     }));
 }
 
-function rangeIn(file: ParsedFile, path: (string | number)[], part: 'key' | 'value' = 'value'): Range {
+/** The range of the value (or key) at `path` in a parsed file, on one line (the nearest one when the path is not there). */
+export function rangeIn(file: ParsedFile, path: (string | number)[], part: 'key' | 'value' = 'value'): Range {
   const r = file.yaml.rangeOf(path, part) ?? file.yaml.nearestRangeOf(path, part);
   return r.end.line !== r.start.line ? firstLineOf(r, file.text) : r;
 }
@@ -180,6 +181,47 @@ function partialDraft(file: ParsedFile): PackageDraftDocument | undefined {
   } as PackageDraftDocument;
 }
 
+/** What a package draft carries, after its replacements (see `draftScope`). */
+export interface DraftScope {
+  /** The definitions the package carries, each with the index of its entry in the draft's list. */
+  included: Record<DefinitionKind, Map<string, number>>;
+  /** The draft's replacements as written (a partial draft's list may have holes). */
+  replacementList: ReferenceReplacement[];
+  replacements: ReferenceReplacement[];
+  /** The id a reference to `id` points at once the replacements are applied. */
+  replaced(kind: DefinitionKind, id: string): string;
+}
+
+/**
+ * The definitions a draft carries and how its replacements map references — the one rule that
+ * local validation, remote validation (validate/remoteValidate.ts) and packing share. A replacement
+ * of a listed definition ships its target instead (see package/pack.ts), so the target counts as
+ * included when the workspace has it; its entry index is the source's. (A partial draft's lists
+ * may have holes where entries failed the schema: indices stay the file's.)
+ */
+export function draftScope(ws: Workspace, draft: PackageDraftDocument): DraftScope {
+  const included: Record<DefinitionKind, Map<string, number>> = { flow: new Map(), connection: new Map() };
+  const listKey = { flow: 'flows', connection: 'connections' } as const;
+  for (const kind of ['flow', 'connection'] as const) {
+    (draft.definitions?.[listKey[kind]] ?? []).forEach((id, i) => {
+      if (!included[kind].has(id)) included[kind].set(id, i);
+    });
+  }
+  const replacementList: ReferenceReplacement[] = draft.replacements ?? [];
+  const replacements = replacementList.filter((r): r is ReferenceReplacement => r !== undefined);
+  for (const r of replacements) {
+    const listed = included[r.kind].get(r.from);
+    if (listed !== undefined && !included[r.kind].has(r.to) && ws.has(r.kind, r.to)) {
+      included[r.kind].set(r.to, listed);
+    }
+  }
+  const replaced = (kind: DefinitionKind, id: string): string => {
+    const r = replacements.find((x) => x.kind === kind && x.from === id);
+    return r ? r.to : id;
+  };
+  return { included, replacementList, replacements, replaced };
+}
+
 /**
  * Validates a package draft against the workspace (and, with `opts.remote`, against a gateway):
  * - a definition the draft names that does not exist → error (`unknown-definition`);
@@ -214,17 +256,16 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
     diagnostics.push({ severity, code, message, file: relPath, range });
 
   // 1. Entries: they must exist; no duplicates.
-  const included: Record<DefinitionKind, Map<string, number>> = { flow: new Map(), connection: new Map() };
+  const { included, replacementList, replaced } = draftScope(ws, draft);
   const listKey = { flow: 'flows', connection: 'connections' } as const;
   for (const kind of ['flow', 'connection'] as const) {
     const list = draft.definitions?.[listKey[kind]] ?? [];
     list.forEach((id, i) => {
       const path = ['definitions', listKey[kind], i];
-      if (included[kind].has(id)) {
+      if (included[kind].get(id) !== i) {
         report('warning', 'duplicate-entry', `${kind} '${id}' is listed twice`, at(path));
         return;
       }
-      included[kind].set(id, i);
       if (!ws.has(kind, id)) {
         const near = closestMatch(id, ws.ids(kind));
         report(
@@ -237,18 +278,6 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
     });
   }
 
-  // A replacement of a listed definition ships its target instead (see package/pack.ts), so the
-  // target counts as included when the workspace has it; its entry range is the source's.
-  // (A partial draft's lists may have holes where entries failed the schema: indices stay the file's.)
-  const replacementList: ReferenceReplacement[] = draft.replacements ?? [];
-  const replacements = replacementList.filter((r): r is ReferenceReplacement => r !== undefined);
-  for (const r of replacements) {
-    const listed = included[r.kind].get(r.from);
-    if (listed !== undefined && !included[r.kind].has(r.to) && ws.has(r.kind, r.to)) {
-      included[r.kind].set(r.to, listed);
-    }
-  }
-
   // 2. The included definitions' own problems.
   for (const kind of ['flow', 'connection'] as const) {
     for (const id of included[kind].keys()) {
@@ -257,10 +286,6 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
   }
 
   // 3. References, after replacements.
-  const replaced = (kind: DefinitionKind, id: string): string => {
-    const r = replacements.find((x) => x.kind === kind && x.from === id);
-    return r ? r.to : id;
-  };
   const referencedIds = new Set<string>();
   const missing = new Map<string, MissingReference>();
   const addMissing = (kind: DefinitionKind, id: string, by: string) => {

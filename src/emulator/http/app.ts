@@ -17,6 +17,7 @@ import { auditTrail } from '../auth/auditTrail';
 import { auditRoutes } from '../routes/audit';
 import { secretRoutes } from '../routes/secrets';
 import { gatewayKeyRoutes } from '../routes/gatewayKeys';
+import { remoteValidateRoutes } from '../routes/remoteValidate';
 import { promotionRoutes } from '../routes/promotion';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
@@ -50,6 +51,7 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   app.use(packageRoutes(ctx));
   app.use(promotionSourceRoutes(ctx));
   app.use(definitionRoutes(ctx));
+  app.use(remoteValidateRoutes(ctx));
   app.use(auditRoutes(ctx));
   if (ctx.secrets) app.use(secretRoutes(ctx.secrets));
   if (ctx.packageKeys) app.use(gatewayKeyRoutes(ctx.packageKeys));
