@@ -6,14 +6,11 @@
  * problems and a new run against the same gateway replaces them.
  */
 import * as vscode from 'vscode';
-import type { RemoteValidateRequest, RemoteValidateResponse } from '../../core/api/types';
-import type { DefinitionKind } from '../../core/model/definition';
-import type { Range } from '../../core/model/diagnostic';
-import { referencesOfFlow } from '../../core/graph/references';
+import type { RemoteValidateResponse } from '../../core/api/types';
+import { mergeRemoteDiagnostics, remoteDiagnostics, remoteValidationPlan } from '../../core/validate/remoteValidate';
 import { validatePackage } from '../../core/validate/validate';
-import { connectionPath, draftPath, flowPath } from '../../core/workspace/layout';
-import type { Workspace } from '../../core/workspace/workspace';
-import { toRange } from '../diagnostics/convert';
+import { draftPath } from '../../core/workspace/layout';
+import { toDiagnostic } from '../diagnostics/convert';
 import { resolveGateway, type GatewayTarget } from '../gatewayActions/targets';
 import { resolveDraft } from '../packages/pickers';
 import { asRecord } from '../gateways/nodes';
@@ -46,79 +43,15 @@ export function collectionName(gatewayName: string): string {
   return `Flowgate (gateway ${gatewayName})`;
 }
 
-/** What the draft asks a gateway: its outside references and the secrets its connections use. */
-export function remoteValidationRequest(ws: Workspace, draftName: string): RemoteValidateRequest {
-  const local = validatePackage(ws, draftName);
-  const draft = ws.drafts().get(draftName)?.draft;
-  if (!draft) throw new Error(`the package draft '${draftName}' has errors in its file; fix them first (see Problems)`);
-  const references = local.missing.map((m) => ({ kind: m.kind, id: m.id }));
-  const replacements = draft.replacements ?? [];
-  const carried = new Set(draft.definitions.connections ?? []);
-  for (const r of replacements) if (r.kind === 'connection' && carried.has(r.from) && ws.has('connection', r.to)) carried.add(r.to);
-  const secrets: { connection: string; secret: string }[] = [];
-  for (const id of [...carried].sort()) {
-    const auth = ws.connections().get(id)?.connection.auth;
-    if (auth && 'secret' in auth && typeof auth.secret === 'string' && auth.secret) secrets.push({ connection: id, secret: auth.secret });
-  }
-  return { references, secrets, package: draftName };
-}
-
 export interface RemoteValidationOutcome {
   gateway: string;
   gatewayUrl: string;
   draftName: string;
+  /** No error once the gateway's answer replaces local validation's "not in the package" problems. */
+  ok: boolean;
   missing: RemoteValidateResponse['missing'];
-  /** Where each problem was shown: workspace-relative path → messages. */
+  /** What the gateway's collection shows: workspace-relative path → messages. */
   shown: Record<string, string[]>;
-}
-
-interface Located {
-  rel: string;
-  range?: Range;
-  message: string;
-  code: string;
-}
-
-/** The places (files and ranges) a missing item is shown at, with its message. */
-function locate(ws: Workspace, draftName: string, gateway: string, m: RemoteValidateResponse['missing'][number], referencedBy: Map<string, string[]>): Located[] {
-  const draft = ws.drafts().get(draftName)?.draft;
-  const replacements = draft?.replacements ?? [];
-  const out: Located[] = [];
-  if (m.kind === 'secret') {
-    const connection = m.connection;
-    const rel = connection ? connectionPath(connection) : draftPath(draftName);
-    const file = ws.file(rel);
-    out.push({
-      rel,
-      range: file?.yaml.rangeOf(['auth', 'secret']) ?? undefined,
-      code: 'remote-missing-secret',
-      message: `gateway ${gateway} has no secret '${m.id}'${connection ? ` granted to connection '${connection}'` : ''}: set it there (Flowgate: Set Connection Secret) before this package can run`,
-    });
-    return out;
-  }
-  const kind = m.kind as DefinitionKind;
-  const flows = referencedBy.get(`${kind}:${m.id}`) ?? [];
-  for (const flow of flows) {
-    const rel = flowPath(flow);
-    const file = ws.file(rel);
-    if (!file) continue;
-    for (const ref of referencesOfFlow(ws, flow)) {
-      if (ref.to.kind !== kind) continue;
-      const target = replacements.find((r) => r.kind === kind && r.from === ref.to.id)?.to ?? ref.to.id;
-      if (target !== m.id) continue;
-      const via = target !== ref.to.id ? ` (the draft replaces '${ref.to.id}' by it)` : '';
-      out.push({
-        rel,
-        range: file.yaml.rangeOf(ref.path) ?? undefined,
-        code: 'remote-missing-reference',
-        message: `gateway ${gateway} has no ${kind} '${m.id}'${via}, and package '${draftName}' does not carry it: add it to the package, or replace the reference by one the gateway has`,
-      });
-    }
-  }
-  if (out.length === 0) {
-    out.push({ rel: draftPath(draftName), code: 'remote-missing-reference', message: `gateway ${gateway} has no ${kind} '${m.id}', which package '${draftName}' references and does not carry` });
-  }
-  return out;
 }
 
 /**
@@ -133,9 +66,9 @@ export async function validateAgainstGateway(s: Services, collections: GatewayDi
   const gateway = await resolveGateway(s, gatewayArg, `Validate ${draftName} against which gateway?`);
   await saveFlowgateDocuments(s.model);
   const current = await s.model.get();
-  const request = remoteValidationRequest(current, draftName);
-  const local = validatePackage(current, draftName);
-  const referencedBy = new Map(local.missing.map((m) => [`${m.kind}:${m.id}`, m.referencedBy]));
+  const plan = remoteValidationPlan(current, draftName);
+  if (!plan.request) throw new Error(plan.problems.map((p) => p.message).join('; ') || `${draftName} cannot be validated against a gateway`);
+  const request = plan.request;
   let answer: RemoteValidateResponse;
   try {
     answer = await vscode.window.withProgress(
@@ -145,18 +78,20 @@ export async function validateAgainstGateway(s: Services, collections: GatewayDi
   } catch (err) {
     throw new Error(`could not validate ${draftName} against ${gateway.name} (${gateway.url}): ${errorText(err)}`);
   }
+  // The whole picture (local problems with the gateway's answer in place of "not in the package"), for ok;
+  // the gateway's own collection holds what the gateway answered, so nothing shows twice.
+  const merged = mergeRemoteDiagnostics(validatePackage(current, draftName).diagnostics, plan, answer);
+  const remote = remoteDiagnostics(plan, answer);
   const collection = collections.of(gateway);
   collection.clear();
   const byFile = new Map<string, vscode.Diagnostic[]>();
   const shown: Record<string, string[]> = {};
-  for (const m of answer.missing) {
-    for (const place of locate(current, draftName, gateway.name, m, referencedBy)) {
-      const d = new vscode.Diagnostic(toRange(place.range), place.message, vscode.DiagnosticSeverity.Error);
-      d.source = `flowgate (gateway ${gateway.name})`;
-      d.code = place.code;
-      byFile.set(place.rel, [...(byFile.get(place.rel) ?? []), d]);
-      (shown[place.rel] ??= []).push(place.message);
-    }
+  for (const d of remote) {
+    const rel = d.file ?? draftPath(draftName);
+    const diagnostic = toDiagnostic(d);
+    diagnostic.source = `flowgate (gateway ${gateway.name})`;
+    byFile.set(rel, [...(byFile.get(rel) ?? []), diagnostic]);
+    (shown[rel] ??= []).push(d.message);
   }
   for (const [rel, list] of byFile) collection.set(s.model.uri(rel), list);
   const asked = request.references.length + (request.secrets?.length ?? 0);
@@ -172,5 +107,5 @@ export async function validateAgainstGateway(s: Services, collections: GatewayDi
       showProblemsAction(),
     );
   }
-  return { gateway: answer.gateway, gatewayUrl: gateway.url, draftName, missing: answer.missing, shown };
+  return { gateway: answer.gateway, gatewayUrl: gateway.url, draftName, ok: !merged.some((d) => d.severity === 'error'), missing: answer.missing, shown };
 }
