@@ -3,7 +3,7 @@ import { GatewayError } from '../../core/client/gatewayClient';
 import type { FlowSignature, ImportSummary, PackageSummary, PackageVersionSummary, VersionHistoryResponse } from '../../core/api/types';
 import { splitId } from '../../core/workspace/layout';
 import type { ExecutionEvents } from '../executions/executionEvents';
-import { GATEWAY_CONTEXT, versionContext } from './nodes';
+import { GATEWAY_CONTEXT, isImportSummary, isRecord, oneLine, versionContext } from './nodes';
 import type { LocalGateway } from '../localGateway/localGateway';
 import { config } from '../shared/config';
 import { errorText } from '../shared/errors';
@@ -229,8 +229,13 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
     const client = gatewayClient(node.url, 'tree');
     try {
       const [sources, imports] = await Promise.all([client.listSources(), client.listImports()]);
-      if (sources.sources.length === 0 && imports.imports.length === 0) return undefined;
-      return { type: 'gatewayImports', gatewayUrl: node.url, sources: sources.sources.map((x) => x.name), imports: imports.imports };
+      // What the gateway answered is not trusted to have the documented shape: only well-formed entries are shown.
+      const sourceNames = (Array.isArray(sources?.sources) ? sources.sources : []).map((x) => (isRecord(x) && typeof x.name === 'string' ? oneLine(x.name) : '')).filter(Boolean);
+      const all: unknown[] = Array.isArray(imports?.imports) ? imports.imports : [];
+      const listed = all.filter(isImportSummary);
+      if (listed.length < all.length) this.log.warn(`Gateway ${node.name} (${node.url}): ${all.length - listed.length} malformed import(s) left out of the Imports node`);
+      if (sourceNames.length === 0 && listed.length === 0) return undefined;
+      return { type: 'gatewayImports', gatewayUrl: node.url, sources: sourceNames, imports: listed };
     } catch (err) {
       this.log.info(`Gateway ${node.name} (${node.url}): no imports shown: ${errorText(err)}`);
       return undefined;
@@ -250,11 +255,16 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
     } catch (err) {
       return `${head}\nPromotion history unavailable: ${errorText(err)}`;
     }
-    if (history.history.length === 0) return `${head}\nNo target has pulled it yet.`;
-    const lines = history.history.map(
-      (e) => `${e.at} — ${e.event}${e.event === 'WITHDRAWN' ? '' : ` on ${e.target}`} by ${e.by}${e.reason ? ` — reason: ${e.reason}` : ''}`,
+    const events: unknown[] = Array.isArray(history?.history) ? history.history.slice(-MAX_TOOLTIP_EVENTS) : [];
+    if (events.length === 0) return `${head}\nNo target has pulled it yet.`;
+    const text = (v: unknown) => (typeof v === 'string' ? oneLine(v) : '?');
+    const lines = events.filter(isRecord).map(
+      (e) => `${text(e.at)} — ${text(e.event)}${e.event === 'WITHDRAWN' ? '' : ` on ${text(e.target)}`} by ${text(e.by)}${e.reason !== undefined ? ` — reason: ${text(e.reason)}` : ''}`,
     );
-    const latest = history.targets.map((t) => `${t.target}: ${t.status}`).join(', ');
+    const latest = (Array.isArray(history.targets) ? history.targets : [])
+      .filter(isRecord)
+      .map((t) => `${text(t.target)}: ${text(t.status)}`)
+      .join(', ');
     return `${head}${latest ? `\nTargets: ${latest}` : ''}\nHistory:\n${lines.join('\n')}`;
   }
 
@@ -321,7 +331,7 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
         item.id = `gver:${node.gatewayUrl}:${node.packageName}:${v.version}`;
         const running = this.runningOf(node);
         this.drawnRunning.set(versionKey(node), running);
-        item.description = [v.status, v.published ? 'published' : 'unpublished', v.isDefault ? (node.isExplicitDefault ? 'default (explicit)' : 'default') : '', running ? `${running} running` : '']
+        item.description = [typeof v.status === 'string' ? oneLine(v.status) : '', v.published ? 'published' : 'unpublished', v.isDefault ? (node.isExplicitDefault ? 'default (explicit)' : 'default') : '', running ? `${running} running` : '']
           .filter(Boolean)
           .join(' · ');
         item.contextValue = versionContext(v.published, v.status);
@@ -357,17 +367,17 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
       }
       case 'gatewayImport': {
         const i = node.summary;
-        const item = new vscode.TreeItem(`${i.name} v${i.version}`, C.None);
+        const item = new vscode.TreeItem(`${oneLine(i.name)} v${i.version}`, C.None);
         item.id = `gimport:${node.gatewayUrl}:${i.id}`;
-        item.description = `${i.status} · from ${i.source}${i.sourceNotified ? '' : ' · source not told yet'}`;
+        item.description = `${i.status} · from ${oneLine(i.source)}${i.sourceNotified ? '' : ' · source not told yet'}`;
         item.contextValue = i.status === 'OPEN' ? GATEWAY_CONTEXT.importOpen : i.status === 'APPLIED' ? GATEWAY_CONTEXT.importApplied : GATEWAY_CONTEXT.importRejected;
         item.iconPath = new vscode.ThemeIcon(
           i.status === 'OPEN' ? 'inbox' : i.status === 'APPLIED' ? 'pass' : 'close',
           STATUS_COLOR[i.status] ? new vscode.ThemeColor(STATUS_COLOR[i.status]!) : undefined,
         );
         item.tooltip =
-          `${i.name} version ${i.version} from ${i.source}: ${i.status}\nPulled ${i.pulledAt} by ${i.pulledBy}\nSigned by key ${i.signer}` +
-          (i.sourceNotified ? '' : `\n${i.source} has not been told of the latest step yet (it is in the outbox)`);
+          `${oneLine(i.name)} version ${i.version} from ${oneLine(i.source)}: ${i.status}\nPulled ${oneLine(i.pulledAt)} by ${oneLine(i.pulledBy)}\nSigned by key ${oneLine(i.signer)}` +
+          (i.sourceNotified ? '' : `\n${oneLine(i.source)} has not been told of the latest step yet (it is in the outbox)`);
         item.command = { command: 'flowgate.reviewImport', title: 'Review Import', arguments: [{ gatewayUrl: node.gatewayUrl, importId: i.id }] };
         return item;
       }
@@ -389,6 +399,9 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
     this.disposables.forEach((d) => d.dispose());
   }
 }
+
+/** The latest events a version's tooltip shows (the rest are older). */
+const MAX_TOOLTIP_EVENTS = 20;
 
 /** Imports listed OPEN first (what needs a decision), then applied, then rejected. */
 const IMPORT_ORDER: Record<ImportSummary['status'], number> = { OPEN: 0, APPLIED: 1, REJECTED: 2 };

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { ImportSummary } from '../../core/api/types';
 import { gatewayName, resolveGateway, type GatewayTarget } from '../gatewayActions/targets';
-import { isGatewayImportNode, isImportRef } from '../gateways/nodes';
+import { isGatewayImportNode, isImportRef, isImportSummary, isRecord, oneLine } from '../gateways/nodes';
 import { config } from '../shared/config';
 import { Cancelled, errorText } from '../shared/errors';
 import { gatewayClient } from '../shared/gateway';
@@ -40,14 +40,15 @@ export async function resolveImport(
   const gateway = await resolveGateway(s, arg, 'Which target gateway?');
   let imports: ImportSummary[];
   try {
-    imports = (await gatewayClient(gateway.url, 'picker').listImports()).imports;
+    const answer: unknown = await gatewayClient(gateway.url, 'picker').listImports();
+    imports = isRecord(answer) && Array.isArray(answer.imports) ? answer.imports.filter(isImportSummary) : [];
   } catch (err) {
     throw new Error(`could not list the imports of ${gateway.name} (${gateway.url}): ${errorText(err)}`);
   }
   const candidates = imports.filter(filter).sort((a, b) => b.pulledAt.localeCompare(a.pulledAt));
   if (candidates.length === 0) throw new Error(`${gateway.name} (${gateway.url}) has no ${what}`);
   const picked = await vscode.window.showQuickPick(
-    candidates.map((i) => ({ label: `${i.name} v${i.version}`, description: `${i.status} · from ${i.source}`, detail: `pulled ${i.pulledAt} by ${i.pulledBy}`, i })),
+    candidates.map((i) => ({ label: `${oneLine(i.name)} v${i.version}`, description: `${i.status} · from ${oneLine(i.source)}`, detail: `pulled ${oneLine(i.pulledAt)} by ${oneLine(i.pulledBy)}`, i })),
     { placeHolder, ignoreFocusOut: true },
   );
   if (!picked) throw new Cancelled();
@@ -85,8 +86,10 @@ export async function promotionTargets(s: Services, sourceUrl: string): Promise<
   const found = await Promise.all(
     candidates.map(async (gateway): Promise<PromotionTarget | undefined> => {
       try {
-        const source = (await gatewayClient(gateway.url, 'picker').listSources()).sources.find((x) => sameGatewayUrl(x.url, sourceUrl));
-        return source ? { gateway, sourceName: source.name } : undefined;
+        const answer: unknown = await gatewayClient(gateway.url, 'picker').listSources();
+        const sources = isRecord(answer) && Array.isArray(answer.sources) ? answer.sources.filter(isRecord) : [];
+        const source = sources.find((x) => typeof x.url === 'string' && typeof x.name === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(x.name) && sameGatewayUrl(x.url, sourceUrl));
+        return source ? { gateway, sourceName: source.name as string } : undefined;
       } catch (err) {
         s.log.info(`Promotion targets of ${sourceUrl}: ${gateway.name} (${gateway.url}) left out: ${errorText(err)}`);
         return undefined;

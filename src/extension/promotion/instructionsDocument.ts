@@ -5,6 +5,7 @@
  * the file as it was), so the author edits Markdown in a Markdown editor and the draft stays the
  * one file that holds the package.
  */
+import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { draftInstructions, setInstructions } from '../../core/draft/editDraft';
 import { isPackageName } from '../../core/model/packageDraft';
@@ -64,13 +65,16 @@ export class InstructionsFileSystem implements vscode.FileSystemProvider {
     } catch (err) {
       throw vscode.FileSystemError.NoPermissions(`${draftPath(name)}: ${err instanceof Error ? err.message : String(err)}`);
     }
-    // Straight to disk, not through an open editor of the draft: saving another document from
-    // inside this save makes VS Code cancel this one. An open, unmodified draft editor reloads.
+    // Straight to disk, not through an open editor of the draft (saving another document from
+    // inside this save makes VS Code cancel this one), and quickly: Node's fs for a local folder
+    // (the extension host runs where the workspace is), the model told after this save returns.
     if (result.changed) {
-      const draftDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === this.model.uri(draftPath(name)).toString());
+      const draftUri = this.model.uri(draftPath(name));
+      const draftDoc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === draftUri.toString());
       if (draftDoc?.isDirty) throw vscode.FileSystemError.Unavailable(`${draftPath(name)} has unsaved changes; save or revert it first`);
-      await vscode.workspace.fs.writeFile(this.model.uri(draftPath(name)), new TextEncoder().encode(result.text));
-      await this.model.setText(draftPath(name), result.text);
+      if (draftUri.scheme === 'file') await fs.writeFile(draftUri.fsPath, result.text);
+      else await vscode.workspace.fs.writeFile(draftUri, new TextEncoder().encode(result.text));
+      setTimeout(() => void this.model.setText(draftPath(name), result.text).catch(() => undefined), 0);
     }
     this.mtimes.set(name, Math.max(Date.now(), (this.mtimes.get(name) ?? 0) + 1));
   }
