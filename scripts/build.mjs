@@ -69,6 +69,7 @@ const targets = [
       schedules: 'webview/schedules/main.ts',
       triggers: 'webview/triggers/main.ts',
       authorisation: 'webview/authorisation/main.ts',
+      review: 'webview/review/main.ts',
     },
     outdir: 'dist/webview',
     platform: 'browser',

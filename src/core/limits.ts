@@ -219,4 +219,6 @@ export const LIMITS = {
   executionListPage: 1000,
   /** Bytes of finished execution records the history keeps in memory. */
   historyCacheBytes: 32 * 1024 * 1024,
+  /** Choices one picker of the Review Import page offers (the target's definitions of a kind; the rest are typed). */
+  reviewPickerChoices: 5000,
 } as const;

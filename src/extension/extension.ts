@@ -34,6 +34,9 @@ import { applyImportCommand, promoteToGateway, rejectImportCommand, withdrawVers
 import { GatewayDiagnostics, validateAgainstGateway } from './promotion/validateAgainstGateway';
 import { PackagesTreeProvider } from './packages/packagesTree';
 import { publishToDevGateway } from './publish/publish';
+import { ImportDocuments } from './review/importDocuments';
+import { reviewImport } from './review/reviewCommands';
+import { ReviewPanels, type ReviewPanel } from './review/reviewPanel';
 import { runFlow } from './run/runFlow';
 import { showSchedules } from './schedules/schedulesCommands';
 import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
@@ -64,7 +67,10 @@ export interface FlowgateApi {
     schedules(key: string): Pick<SchedulesPanel, 'host' | 'schedules'> | undefined;
     triggers(key: string): Pick<TriggersPanel, 'host' | 'load'> | undefined;
     authorisation(key: string): Pick<AuthorisationPanel, 'host' | 'savedGroups'> | undefined;
+    review(key: string): Pick<ReviewPanel, 'host' | 'current' | 'documentsOf'> | undefined;
   };
+  /** The text a `flowgate-import:` document (a side of a Review Import diff) holds now. */
+  importDocumentText(uri: vscode.Uri): string | undefined;
   /**
    * Signed-in sessions. `test` is there only when the extension runs in test or development mode:
    * the in-host tests take the browser's part (the URL Sign In would open) and read what
@@ -112,6 +118,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   const schedulesPanels = new SchedulesPanels(context.extensionUri, log);
   const triggersPanels = new TriggersPanels(context.extensionUri, log, executionEvents);
   const authorisationPanels = new AuthorisationPanels(context.extensionUri, log);
+  const importDocuments = new ImportDocuments();
+  const reviewPanels = new ReviewPanels(context.extensionUri, log, importDocuments);
 
   const sessions = new Sessions(new SecretSessionStore(context.secrets), context.globalState, BROWSER_FLOW, log, (url) => gatewayName(services, url));
   useSessions((url) => sessions.lookup(url));
@@ -142,6 +150,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     schedulesPanels,
     triggersPanels,
     authorisationPanels,
+    reviewPanels,
+    importDocuments,
     sessions,
     sessions.onDidChange(() => gatewaysTree.refresh()),
     executionEvents,
@@ -225,6 +235,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.editInstructions', 'Edit Instructions', (arg) => editInstructions(services, arg));
   command('flowgate.addReferencedDefinitions', 'Add Referenced Definitions', (arg) => addReferencedDefinitionsCommand(services, arg));
   command('flowgate.editAuthorisation', 'Edit Authorisation', (arg) => editAuthorisation(services, authorisationPanels, arg));
+  command('flowgate.reviewImport', 'Review Import', (arg) => reviewImport(services, reviewPanels, arg));
 
   // Load (and validate) the workspace once activation has returned, so the Problems panel fills
   // without waiting for the user to open the view.
@@ -245,7 +256,9 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
       schedules: (key) => schedulesPanels.get(key),
       triggers: (key) => triggersPanels.get(key),
       authorisation: (key) => authorisationPanels.get(key),
+      review: (key) => reviewPanels.get(key),
     },
+    importDocumentText: (uri) => importDocuments.text(uri),
     signIn: {
       signedIn: (url) => {
         const who = sessions.signedIn(url);

@@ -1,7 +1,9 @@
 /**
  * `<fg-confirm-button>`: a destructive action that asks first, in place — "Delete 'Nightly'?"
  * with Delete (`.confirm-delete`) and Cancel — and fires `confirm` only when confirmed. Escape
- * cancels. The buttons name what they act on (`subject`) for screen readers.
+ * cancels. The buttons name what they act on (`subject`) for screen readers. Another action
+ * (Apply) sets `icon`, `cls` (its buttons are `.<cls>` and `.confirm-<cls>`) and `question`
+ * ("Apply: write 2 new definitions to qa?"); `hint` is the button's tooltip (why it is disabled).
  */
 import { html, type TemplateResult } from 'lit';
 import { PageElement } from './element';
@@ -12,6 +14,10 @@ export class FgConfirmButton extends PageElement {
     label: { type: String },
     subject: { type: String },
     disabled: { type: Boolean },
+    icon: { type: String },
+    cls: { type: String },
+    question: { type: String },
+    hint: { type: String },
     asking: { state: true },
   };
 
@@ -20,6 +26,14 @@ export class FgConfirmButton extends PageElement {
   /** What it acts on: "schedule 'Nightly'". */
   declare subject: string;
   declare disabled: boolean;
+  /** The codicon of both buttons: `trash`. */
+  declare icon: string;
+  /** The class stem of the buttons: `delete` → `.delete`, `.confirm-delete`. */
+  declare cls: string;
+  /** What is asked; default "<label> <subject>?". */
+  declare question: string;
+  /** The button's tooltip. */
+  declare hint: string;
   declare asking: boolean;
 
   constructor() {
@@ -27,6 +41,10 @@ export class FgConfirmButton extends PageElement {
     this.label = 'Delete';
     this.subject = '';
     this.disabled = false;
+    this.icon = 'trash';
+    this.cls = 'delete';
+    this.question = '';
+    this.hint = '';
     this.asking = false;
     this.addEventListener('keydown', (e) => {
       if (e.key === 'Escape' && this.asking) this.asking = false;
@@ -34,15 +52,23 @@ export class FgConfirmButton extends PageElement {
   }
 
   protected override render(): TemplateResult {
+    const question = this.question || `${this.label} ${this.subject}?`;
     if (!this.asking) {
-      return button(this.label, () => (this.asking = true), { icon: 'trash', secondary: true, cls: 'delete', disabled: this.disabled, ariaLabel: `${this.label} ${this.subject}` });
+      return button(this.label, () => (this.asking = true), {
+        icon: this.icon,
+        secondary: true,
+        cls: this.cls,
+        disabled: this.disabled,
+        ariaLabel: `${this.label} ${this.subject}`,
+        title: this.hint || undefined,
+      });
     }
-    return html`<span class="confirm" role="group" aria-label=${`${this.label} ${this.subject}?`}>
-      <span class="confirm-text">${this.label} ${this.subject}?</span>
+    return html`<span class="confirm" role="group" aria-label=${question}>
+      <span class="confirm-text">${question}</span>
       ${button(this.label, () => {
         this.asking = false;
         this.emit('confirm', undefined);
-      }, { icon: 'trash', cls: 'confirm-delete', ariaLabel: `${this.label} ${this.subject}` })}
+      }, { icon: this.icon, cls: `confirm-${this.cls}`, ariaLabel: `${this.label} ${this.subject}` })}
       ${button('Cancel', () => (this.asking = false), { icon: 'close', secondary: true, cls: 'confirm-cancel', ariaLabel: `Keep ${this.subject}` })}
     </span>`;
   }

@@ -98,3 +98,12 @@ export function formButtons(o: FormButtonsOptions): TemplateResult {
     ${o.status ?? nothing}
   </div>`;
 }
+
+/**
+ * A banner above a page's content: a warning, an error (`role="alert"`) or a note, with its icon.
+ * `text` is text (never HTML: a gateway's or a package's words are shown as they are).
+ */
+export function banner(kind: 'error' | 'warning' | 'note', text: string | TemplateResult, cls = ''): TemplateResult {
+  const name = kind === 'error' ? 'error' : kind === 'warning' ? 'warning' : 'info';
+  return html`<div class="banner ${kind} ${cls}" role=${kind === 'error' ? 'alert' : 'note'}>${icon(name)}<span class="banner-text">${text}</span></div>`;
+}

@@ -1,0 +1,321 @@
+import * as vscode from 'vscode';
+import type { ImportDetail, PreviewResponse } from '../../core/api/types';
+import type { GatewayClient } from '../../core/client/gatewayClient';
+import {
+  writesText,
+  type ActionResult,
+  type DefinitionRef,
+  type ExtensionToWebview,
+  type ReplacementCandidates,
+  type ReviewRequests,
+  type ReviewScope,
+  type ReviewSnapshot,
+  type WebviewToExtension,
+} from '../../../webview/protocol/review';
+import { withSlowProgress } from '../schedules/schedulesPanel';
+import { errorText } from '../shared/errors';
+import { gatewayClient } from '../shared/gateway';
+import type { Logger } from '../shared/log';
+import { PanelRegistry } from '../webviews/panelRegistry';
+import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
+import type { ImportDocuments } from './importDocuments';
+import { previewSummary, replacementCandidates } from './reviewModel';
+import { applyParams, ParamsRefused, rejectParams, saveReplacementsParams, showDefinitionParams } from './reviewParams';
+
+/** A page's parameters, checked: a refusal is answered by field (the host's RequestRefused). */
+function checked<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (err instanceof ParamsRefused) throw new RequestRefused(err.errors);
+    throw err;
+  }
+}
+
+export function reviewKey(scope: Pick<ReviewScope, 'gatewayUrl' | 'importId'>): string {
+  return `${scope.gatewayUrl}|${scope.importId}`;
+}
+
+export function reviewTitle(scope: ReviewScope, detail?: Pick<ImportDetail, 'name' | 'version'>): string {
+  return detail ? `Review Import: ${detail.name} v${detail.version}` : `Review Import ${scope.importId}`;
+}
+
+/**
+ * One Review Import panel: one import on one target gateway. The extension side reads the import
+ * (GET /api/v1/imports/{id}), its apply preview (…/preview, while OPEN) and the target's
+ * definitions (GET /api/v1/definitions, for the replacement pickers) with core's GatewayClient and
+ * pushes the page snapshots without any definition text: the texts of the preview go to the
+ * read-only `flowgate-import:` documents (ImportDocuments), which Show Diff opens in VS Code's own
+ * diff editor. The page's requests (webview/protocol/review.ts) are checked (reviewParams.ts)
+ * before any gateway call; the gateway's refusals come back per field.
+ */
+export class ReviewPanel implements vscode.Disposable {
+  /** The page's host; in-host tests run a request with `host.answer(method, params)`. */
+  readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview, ReviewRequests>;
+  private readonly client: GatewayClient;
+  private readonly disposables: vscode.Disposable[] = [];
+  private detail: ImportDetail | undefined;
+  private loadError: string | undefined;
+  private preview: PreviewResponse | undefined;
+  private previewError: string | undefined;
+  private targetDefinitions: DefinitionRef[] | undefined;
+  private definitionsError: string | undefined;
+  private loadedAt = '';
+  private loading: Promise<void> | undefined;
+  readonly onDidDispose: vscode.Event<void>;
+
+  constructor(
+    extensionUri: vscode.Uri,
+    readonly scope: ReviewScope,
+    private readonly log: Logger,
+    private readonly documents: ImportDocuments,
+  ) {
+    this.client = gatewayClient(scope.gatewayUrl, 'panel');
+    this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview, ReviewRequests>(
+      extensionUri,
+      {
+        viewType: 'flowgate.reviewImport',
+        title: reviewTitle(scope),
+        script: 'review.js',
+        style: 'review.css',
+        codicons: true,
+        iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'flowgate.svg'),
+        bodyData: { gateway: scope.gatewayName, import: scope.importId },
+      },
+      {
+        requests: this.requests(),
+        notification: async (message) => {
+          if (message.type === 'ready') await this.ready();
+        },
+        describe: (method) =>
+          ({
+            reload: `Could not read ${this.where}`,
+            saveReplacements: `Could not save the replacements of ${this.where}`,
+            showDefinition: 'Could not open the definition',
+            apply: `Could not apply ${this.where}`,
+            reject: `Could not reject ${this.where}`,
+          })[method] ?? method,
+        onError: (what, err) => {
+          if (err instanceof RequestRefused) return;
+          this.log.warn(`Review Import: ${what}: ${errorText(err)}`);
+        },
+      },
+    );
+    this.onDidDispose = this.host.onDidDispose;
+    this.disposables.push(this.host);
+    this.host.onDidDispose(() => this.dispose());
+    void this.reload();
+  }
+
+  get panel(): vscode.WebviewPanel {
+    return this.host.panel;
+  }
+
+  reveal(): void {
+    this.host.reveal();
+  }
+
+  /** The import as last read from the gateway (tests). */
+  current(): ImportDetail | undefined {
+    return this.detail;
+  }
+
+  /** The read-only documents of a preview entry (tests): what the target holds now, what apply writes. */
+  documentsOf(kind: DefinitionRef['kind'], id: string): { current: vscode.Uri; import: vscode.Uri } {
+    return {
+      current: this.documents.uri(this.scope.gatewayUrl, this.scope.importId, 'current', kind, id),
+      import: this.documents.uri(this.scope.gatewayUrl, this.scope.importId, 'import', kind, id),
+    };
+  }
+
+  private get where(): string {
+    const what = this.detail ? `${this.detail.name} v${this.detail.version}` : this.scope.importId;
+    return `import ${what} on ${this.scope.gatewayName}`;
+  }
+
+  private snapshot(): ReviewSnapshot {
+    return {
+      scope: this.scope,
+      ...(this.detail ? { import: this.detail } : {}),
+      ...(this.loadError ? { error: this.loadError } : {}),
+      ...(this.preview ? { preview: previewSummary(this.preview) } : {}),
+      ...(this.previewError ? { previewError: this.previewError } : {}),
+      candidates: this.candidates(),
+      ...(this.definitionsError ? { definitionsError: this.definitionsError } : {}),
+      loadedAt: this.loadedAt,
+    };
+  }
+
+  private async ready(): Promise<void> {
+    if (this.loading) await this.loading;
+    else if (!this.loadedAt) await this.reload();
+    await this.host.post({ type: 'snapshot', ...this.snapshot() });
+  }
+
+  /** Reads the import, its preview and the target's definitions again and pushes the page a snapshot. */
+  reload(): Promise<void> {
+    this.loading ??= (async () => {
+      await this.host.post({ type: 'loading', loading: true });
+      try {
+        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Flowgate: reading ${this.where}` }, async () => {
+          const [detail, definitions] = await Promise.allSettled([this.client.getImport(this.scope.importId), this.client.listDefinitions()]);
+          if (detail.status === 'fulfilled') this.setDetail(detail.value);
+          else {
+            this.loadError = `Could not read import ${this.scope.importId} of ${this.scope.gatewayName} (${this.scope.gatewayUrl}): ${errorText(detail.reason)}`;
+            this.log.warn(`Review Import: ${this.loadError}`);
+          }
+          if (definitions.status === 'fulfilled') {
+            this.targetDefinitions = definitions.value.definitions
+              .map((d) => ({ kind: d.kind, id: d.id }))
+              .sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+            this.definitionsError = undefined;
+          } else {
+            this.definitionsError = `Could not list the definitions of ${this.scope.gatewayName}: ${errorText(definitions.reason)}`;
+            this.log.warn(`Review Import: ${this.definitionsError}`);
+          }
+          await this.readPreview();
+        });
+      } finally {
+        this.loadedAt = new Date().toISOString();
+        this.loading = undefined;
+      }
+      await this.host.post({ type: 'loading', loading: false });
+      await this.host.post({ type: 'snapshot', ...this.snapshot() });
+    })();
+    return this.loading;
+  }
+
+  private setDetail(detail: ImportDetail): void {
+    // An action's answer carries `changed` (or `created`): the page gets the import only.
+    const { changed: _changed, created: _created, ...rest } = detail as ImportDetail & { changed?: boolean; created?: boolean };
+    this.detail = rest;
+    this.loadError = undefined;
+    this.host.title = reviewTitle(this.scope, rest);
+  }
+
+  /** The preview of an OPEN import (an applied or rejected one has none): its texts go to the documents. */
+  private async readPreview(): Promise<void> {
+    if (this.detail?.status !== 'OPEN') {
+      this.preview = undefined;
+      this.previewError = undefined;
+      return;
+    }
+    try {
+      this.setPreview(await this.client.importPreview(this.scope.importId));
+    } catch (err) {
+      this.preview = undefined;
+      this.previewError = `Could not read the apply preview of ${this.where}: ${errorText(err)}`;
+      this.log.warn(`Review Import: ${this.previewError}`);
+    }
+  }
+
+  private setPreview(preview: PreviewResponse): void {
+    this.preview = preview;
+    this.previewError = undefined;
+    for (const e of preview.definitions) {
+      const docs = this.documentsOf(e.kind, e.id);
+      this.documents.set(docs.import, e.text);
+      if (e.currentText !== undefined) this.documents.set(docs.current, e.currentText);
+    }
+  }
+
+  private candidates(): ReplacementCandidates {
+    return replacementCandidates(this.detail, this.preview, this.targetDefinitions);
+  }
+
+  private async refreshGateways(): Promise<void> {
+    try {
+      await vscode.commands.executeCommand('flowgate.refreshGateways');
+    } catch (err) {
+      this.log.warn(`Review Import: could not refresh the Gateways view: ${errorText(err)}`);
+    }
+  }
+
+  private async acted(result: ImportDetail & { changed: boolean }): Promise<ActionResult> {
+    this.setDetail(result);
+    await this.reload();
+    await this.refreshGateways();
+    return { changed: result.changed, status: result.status, snapshot: this.snapshot() };
+  }
+
+  private requests(): RequestHandlers<ReviewRequests> {
+    const id = this.scope.importId;
+    return {
+      reload: async () => {
+        await this.reload();
+        return this.snapshot();
+      },
+      saveReplacements: async (raw) => {
+        const { replacements } = checked(() => saveReplacementsParams(raw));
+        const saved = await withSlowProgress(`Flowgate: saving the replacements of ${this.where}…`, () => this.client.putReplacements(id, replacements));
+        this.setDetail(saved);
+        this.log.info(
+          `Review Import: ${this.where} now replaces ${saved.replacements.length ? saved.replacements.map((r) => `${r.kind} ${r.from} → ${r.to}`).join(', ') : 'nothing'}; validation ${saved.validation.ok ? 'passes' : 'has errors'}`,
+        );
+        await this.reload();
+        return this.snapshot();
+      },
+      showDefinition: async (raw) => {
+        const { kind, id: defId } = checked(() => showDefinitionParams(raw));
+        const entry = this.preview?.definitions.find((e) => e.kind === kind && e.id === defId);
+        if (!entry) throw new RequestRefused([{ field: 'id', message: `${kind} '${defId}' is not in the apply preview of this import (Reload to read it again)` }]);
+        const docs = this.documentsOf(kind, defId);
+        const pkg = this.detail ? `${this.detail.name} v${this.detail.version}` : `import ${id}`;
+        if (entry.change === 'changed' && entry.currentText !== undefined) {
+          await vscode.commands.executeCommand('vscode.diff', docs.current, docs.import, `${defId}: ${this.scope.gatewayName} ↔ ${pkg} (read-only)`, { preview: true });
+          return { opened: 'diff' };
+        }
+        await vscode.window.showTextDocument(docs.import, { preview: true });
+        return { opened: 'document' };
+      },
+      apply: async (raw) => {
+        const { expect } = checked(() => applyParams(raw));
+        const detail = await this.client.getImport(id);
+        this.setDetail(detail);
+        if (detail.status === 'OPEN') {
+          const preview = await this.client.importPreview(id);
+          this.setPreview(preview);
+          if (!preview.validation.ok) {
+            const errors = preview.validation.problems.filter((p) => p.severity === 'error');
+            throw new RequestRefused([{ field: '', message: `Not applied: the validation has ${errors.length} error${errors.length === 1 ? '' : 's'} (${errors[0]?.message ?? ''})` }]);
+          }
+          const now = previewSummary(preview).counts;
+          if (now.new !== expect.new || now.changed !== expect.changed) {
+            await this.reload();
+            throw new RequestRefused([{ field: 'expect', message: `Not applied: the preview changed since it was confirmed — it now writes ${writesText(now)}; review it and apply again` }]);
+          }
+        }
+        const result = await withSlowProgress(`Flowgate: applying ${this.where}…`, () => this.client.applyImport(id));
+        this.log.info(`Review Import: ${this.where} ${result.changed ? `applied (${writesText(expect)} written)` : `was already ${result.status}`}`);
+        return this.acted(result);
+      },
+      reject: async (raw) => {
+        const { reason } = checked(() => rejectParams(raw));
+        const result = await withSlowProgress(`Flowgate: rejecting ${this.where}…`, () => this.client.rejectImport(id, reason));
+        this.log.info(`Review Import: ${this.where} ${result.changed ? 'rejected' : `was already ${result.status}`}`);
+        return this.acted(result);
+      },
+    };
+  }
+
+  dispose(): void {
+    this.documents.forget(this.scope.gatewayUrl, this.scope.importId);
+    const list = this.disposables.splice(0);
+    list.forEach((d) => d.dispose());
+  }
+}
+
+/** The open Review Import panels, one per import: showing an import again reveals its panel. */
+export class ReviewPanels extends PanelRegistry<ReviewPanel> {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Logger,
+    private readonly documents: ImportDocuments,
+  ) {
+    super();
+  }
+
+  show(scope: ReviewScope): ReviewPanel {
+    return this.open(reviewKey(scope), () => new ReviewPanel(this.extensionUri, scope, this.log, this.documents), (p) => p.reveal());
+  }
+}
