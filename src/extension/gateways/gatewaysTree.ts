@@ -48,6 +48,8 @@ export interface GatewayImportsNode {
 export interface GatewayImportNode {
   type: 'gatewayImport';
   gatewayUrl: string;
+  /** `summary.id`: with `gatewayUrl`, the node is the `{ gatewayUrl, importId }` flowgate.reviewImport takes from a menu. */
+  importId: string;
   summary: ImportSummary;
 }
 export interface GatewayMessageNode {
@@ -195,7 +197,7 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
         }
         return [...node.imports]
           .sort((a, b) => IMPORT_ORDER[a.status] - IMPORT_ORDER[b.status] || b.pulledAt.localeCompare(a.pulledAt))
-          .map((summary) => ({ type: 'gatewayImport' as const, gatewayUrl: node.gatewayUrl, summary }));
+          .map((summary) => ({ type: 'gatewayImport' as const, gatewayUrl: node.gatewayUrl, importId: summary.id, summary }));
       default:
         return [];
     }

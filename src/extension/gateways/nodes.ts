@@ -130,7 +130,16 @@ export function isGatewayFlowNode(arg: unknown): arg is GatewayFlowNode {
 export function isGatewayImportNode(arg: unknown): arg is GatewayImportNode {
   const a = asRecord(arg);
   const summary = asRecord(a?.summary);
-  return !!a && a.type === 'gatewayImport' && isText(a.gatewayUrl) && !!summary && typeof summary.id === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(summary.id) && typeof summary.status === 'string';
+  return (
+    !!a &&
+    a.type === 'gatewayImport' &&
+    isText(a.gatewayUrl) &&
+    !!summary &&
+    typeof summary.id === 'string' &&
+    /^[A-Za-z0-9_-]{1,64}$/.test(summary.id) &&
+    (a.importId === undefined || a.importId === summary.id) &&
+    typeof summary.status === 'string'
+  );
 }
 
 /** `{ gatewayUrl, importId }`: an import of a target gateway named by a script or another command. */

@@ -26,9 +26,6 @@ const NO_ACTIONS = new Set<string>([
   GATEWAY_CONTEXT.localStopped,
   GATEWAY_CONTEXT.error,
   GATEWAY_CONTEXT.message,
-  // A closed import: clicking it reviews it (flowgate.reviewImport, the item's own command); nothing else can be done to it.
-  GATEWAY_CONTEXT.importApplied,
-  GATEWAY_CONTEXT.importRejected,
 ]);
 
 /** The contextValues each view's items carry. */

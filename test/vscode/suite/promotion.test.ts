@@ -135,6 +135,12 @@ suite('promotion: dev → qa through the commands', () => {
     assert.deepEqual(item.command?.command, 'flowgate.reviewImport');
     assert.deepEqual(item.command?.arguments, [{ gatewayUrl: qa.url, importId: result.id }]);
     assert.match(String(api().gatewaysTree.item((await importsOf(qa.url))!).description), /^1 open · 1 import · from dev$/);
+    // Clicking the row (its command) and the context menu (the node as argument) open its Review Import page.
+    const clicked = await vscode.commands.executeCommand<{ key: string }>(item.command!.command, ...(item.command!.arguments ?? []));
+    assert.ok(clicked && api().panels.review(clicked.key), 'the click opened no Review Import page');
+    const fromMenu = await vscode.commands.executeCommand<{ key: string }>('flowgate.reviewImport', node);
+    assert.equal(fromMenu?.key, clicked.key);
+    await closeEditors();
 
     const again = await vscode.commands.executeCommand<{ id: string; created: boolean }>('flowgate.promoteToGateway', { gatewayUrl: dev.url, packageName: PKG, version: 1 }, { targetUrl: qa.url });
     assert.equal(again?.created, false);

@@ -111,6 +111,8 @@ suite('promotion: a hostile gateway', () => {
 
   test('commands given the path-trick import refuse it and write nothing to the gateway', async () => {
     const trick = { type: 'gatewayImport', gatewayUrl: url, summary: { ...GOOD, id: '../../packages/evil/versions/1/delete', status: 'OPEN' } };
+    const mismatched = { type: 'gatewayImport', gatewayUrl: url, importId: '../../x', summary: { ...GOOD, status: 'OPEN' } };
+    assert.equal(await vscode.commands.executeCommand('flowgate.applyImport', mismatched, { confirmed: true }), undefined);
     // Not an import node: the commands fall back to the gateway's OPEN imports, of which it has no well-formed one.
     assert.equal(await vscode.commands.executeCommand('flowgate.applyImport', trick, { confirmed: true }), undefined);
     assert.equal(await vscode.commands.executeCommand('flowgate.rejectImport', trick, 'no'), undefined);
