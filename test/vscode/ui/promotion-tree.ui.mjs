@@ -1,7 +1,8 @@
 // UI check of promotion in the Gateways view, against two emulators of the check's own: dev, and qa
 // with dev as its promotion source. Through the API, qa pulls and applies v1 and pulls v2; the view
 // then shows the statuses as badges (dev: v1 PROMOTED, v2 ACCEPTED, v3 SUBMITTED; qa: v1 APPLIED)
-// and qa's Imports node (v2 OPEN, v1 APPLIED) — screenshot. Then the OPEN import's inline Apply
+// and qa's Imports node (v2 OPEN, v1 APPLIED) — screenshot; hovering dev's v1 shows its per-target
+// history — screenshot. Then the OPEN import's inline Apply
 // action, confirmed in its modal (which says what it writes): APPLIED on qa, PROMOTED on dev —
 // screenshot.
 import { execFileSync } from 'node:child_process';
@@ -139,6 +140,26 @@ export default [
           throw new Error(`gateways and badges out of place: ${JSON.stringify(shown)}`);
         }
         note(`screenshot: ${await screenshot('vscode-ui-promotion-tree')}`);
+
+        // Hovering dev's v1 shows its per-target history (the tooltip resolveTreeItem fills).
+        const devV1 = rows.nth(shown.indexOf('3:v1 [PROMOTED · unpublished]'));
+        let hoverText = '';
+        for (const end = Date.now() + 20_000; ; ) {
+          await page.mouse.move(0, 0);
+          await devV1.hover();
+          const hover = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'History:' }).first();
+          try {
+            await hover.waitFor({ state: 'visible', timeout: 4_000 });
+            hoverText = ((await hover.innerText()) || '').replace(/\s+/g, ' ');
+            break;
+          } catch {
+            if (Date.now() > end) throw new Error('no history tooltip on dev v1');
+          }
+        }
+        if (!/Targets: qa: PROMOTED/.test(hoverText) || !/ACCEPTED on qa by /.test(hoverText) || !/PROMOTED on qa by /.test(hoverText)) throw new Error(`dev v1 tooltip: "${hoverText}"`);
+        note(`tooltip: ${hoverText.slice(0, 300)}`);
+        note(`screenshot: ${await screenshot('vscode-ui-promotion-history')}`);
+        await page.mouse.move(0, 0);
 
         // Apply the OPEN import from its inline action; the modal says what it writes.
         const openRow = rows.filter({ hasText: `${PKG} v2` }).first();
