@@ -8,6 +8,7 @@ import { authorisationCommand } from './commands/authorisation';
 import { emulatorCommand } from './commands/emulator';
 import { groupsCommand } from './commands/groups';
 import { importsCommand } from './commands/imports';
+import { keysCommand } from './commands/keys';
 import { loginCommand, logoutCommand } from './commands/login';
 import { packCommand } from './commands/pack';
 import { promoteCommand } from './commands/promote';
@@ -22,7 +23,7 @@ import { reportFailure } from './failures';
 import { Output } from './output';
 import { CLI_VERSION } from './version';
 
-export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, promoteCommand, importsCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand];
+export const COMMANDS: Command[] = [validateCommand, packCommand, publishCommand, promoteCommand, importsCommand, runCommand, emulatorCommand, trapCommand, loginCommand, logoutCommand, authorisationCommand, groupsCommand, secretCommand, keysCommand];
 
 function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

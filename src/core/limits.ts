@@ -51,8 +51,15 @@ export const LIMITS = {
   rejectReasonLength: 2000,
   importsPerGateway: 10_000,
   outboxNotices: 10_000,
+  /** An apply preview's unified diffs: time one diff may take, and all of one preview's together (beyond: the diff says it was not computed). */
+  previewDiffMs: 250,
+  previewDiffTotalMs: 5_000,
+  /** Characters of current texts and diffs one apply preview answers (beyond: left out, the entry's `diff` says so; `text` is always there). */
+  previewAnswerChars: 96 * 1024 * 1024,
   /** A signature entry (detached JWS) of a package file: header with the public JWK, and the signature. */
   signatureEntryBytes: 4096,
+  /** Signers' keys a process remembers (thumbprint and imported key, core/package/signature.ts); the oldest goes first. */
+  signatureKeyCache: 64,
   /** Items of any list in a condition (addresses, ports, OIDs, communities, users). */
   conditionListItems: 256,
   /** Store quotas: definitions in one package version, bytes of one definition text, of a version's manifest.json. */

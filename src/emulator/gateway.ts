@@ -18,6 +18,7 @@ import { SnmpService } from './triggers/service';
 import { ConfigError, loadGatewayConfig, writeLocalAdmin } from './auth/config';
 import { loadSigningKeys } from './auth/keys';
 import { loadPackageSigningKeys, type PackageSigningKeys } from './signing/packageKeys';
+import { packageTrust, type PackageTrust } from './signing/trust';
 import { AuthService } from './auth/service';
 import { AuditLog } from './store/audit';
 import { SecretStore } from './secrets/store';
@@ -128,6 +129,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
   let tls: TlsMaterial | undefined;
   let packageKeys: PackageSigningKeys;
   let sources: PromotionSource[];
+  let trust: PackageTrust;
   try {
     const loaded = await loadGatewayConfig(options.dataDir, options.configFile);
     localAdminSecret = loaded.localAdminSecret;
@@ -151,6 +153,9 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     packageKeys = await loadPackageSigningKeys(options.dataDir);
     // Promotion sources: their secret and CA files are read now (an unreadable one refuses the start, exit code 2).
     sources = await loadSources(loaded.config, loaded.file);
+    // Whom uploads' signatures are checked against (own keys, promotion sources' trustedKeys); unsigned uploads are signed with the current key.
+    trust = packageTrust(packageKeys, loaded.config.promotion);
+    store.useTrust(trust);
   } catch (err) {
     await store.flush().catch(() => undefined);
     if (err instanceof ConfigError) throw new GatewayStartError(err.message, err.exitCode);
@@ -180,7 +185,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     throw new GatewayStartError(`SNMP trap port ${options.snmpPort} (udp) on ${options.host} ${why}; choose another with --snmp-port or FLOWGATE_SNMP_PORT`, 1);
   }
   const scheduler = await Scheduler.open(store, executions, options.dataDir);
-  const promotion = new PromotionService({ store, dataDir: options.dataDir, gatewayName: options.name, sources, hasSecret: (n) => secrets.summary(n) !== undefined, signer: () => packageKeys.signer() });
+  const promotion = new PromotionService({ store, dataDir: options.dataDir, gatewayName: options.name, sources, hasSecret: (n) => secrets.summary(n) !== undefined });
   const app = createApp({
     name: options.name,
     version: gatewayVersion,
@@ -194,6 +199,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     secrets,
     packageKeys,
     promotion,
+    trust,
   }, { bindHost: options.host, allowHosts: options.allowHosts, allowOrigins: options.allowOrigins });
   configureEgress({ allow: options.egressAllow, allowSelfCalls: options.allowSelfCalls === true });
   // Requests wait until the gateway is ready: its issuer (which names the port) is set and
@@ -242,10 +248,11 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     await store.flush().catch(() => undefined);
     throw new GatewayStartError(`Cannot write ${options.dataDir}/local-admin.json: ${(err as Error).message}`, 1);
   }
+  // Before any request: import files no import names go (a pull writes its file before its record);
+  // notices left in the outbox are delivered (in the background).
+  await promotion.start().catch((err) => console.error(`Flowgate emulator: promotion: ${String((err as Error)?.message ?? err)}`));
   markReady();
   scheduler.start();
-  // Imports' files no import names go; notices left in the outbox are delivered (in the background).
-  await promotion.start().catch((err) => console.error(`Flowgate emulator: promotion: ${String((err as Error)?.message ?? err)}`));
   const unregisterSelf = registerSelfPort(port);
   let closing: Promise<void> | undefined;
 

@@ -20,6 +20,8 @@ import { after, before, describe, test } from 'node:test';
 import { credentials, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { signedBy, startPromotionGateway, type PromotionGateway } from '../support/promotionGateways';
 import { buildPackage, call, startPath, waitFor, type HttpResult, adminHeaders } from './helpers';
+import { generateKeyPairSync } from 'node:crypto';
+import { keyThumbprint, signPackageFile } from '../../src/core/package/signature';
 
 const METHODS = ['get', 'post', 'put', 'delete'] as const;
 const FLOWS = {
@@ -148,6 +150,14 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     await conform('POST', '/api/v1/packages', '/api/v1/packages', zip);
     await conform('POST', '/api/v1/packages', '/api/v1/packages', new TextEncoder().encode('not a zip'));
     await conform('POST', '/api/v1/packages', '/api/v1/packages', 'PK', { 'content-type': 'text/plain' });
+    // Signing (issue 10): the public keys; a file signed by a key this gateway does not trust; a bad query.
+    const keys = await conform('GET', '/api/v1/gateway/keys', '/api/v1/gateway/keys', undefined, { authorization: '' });
+    assert.equal(keys.body.keys.filter((k: { current: boolean }) => k.current).length, 1);
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const stranger = { kty: 'OKP' as const, crv: 'Ed25519' as const, x: (publicKey.export({ format: 'jwk' }) as { x: string }).x };
+    const strangerSigned = await signPackageFile(await buildPackage('conf-stranger', 1, FLOWS), { kid: await keyThumbprint(stranger), publicJwk: stranger, privateKey });
+    assert.equal((await conform('POST', '/api/v1/packages', '/api/v1/packages', strangerSigned)).body.error.code, 'untrusted-signer');
+    assert.equal((await conform('POST', '/api/v1/packages', '/api/v1/packages?allowUnsigned=maybe', zip)).body.error.code, 'bad-request');
     await conform('GET', '/api/v1/packages', '/api/v1/packages');
     await conform('GET', '/api/v1/packages/{name}', '/api/v1/packages/conf');
     await conform('GET', '/api/v1/packages/{name}', '/api/v1/packages/nope');

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import JSZip from 'jszip';
 import { after, before, describe, test } from 'node:test';
 import { buildPackageFile, readPackageFile } from '../../src/core/package/packageFile';
+import { SIGNATURE_ENTRY } from '../../src/core/package/signature';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
+import { currentKid, startTrusting } from '../support/signingFixture';
 import { call, adminHeaders } from './helpers';
 
 const FLOW = `
@@ -38,7 +40,9 @@ describe('export', () => {
   const base = '/api/v1/packages/ops/versions/1';
 
   before(async () => {
-    [a, b] = await Promise.all([startEmulatorProcess({ name: 'gw-a' }), startEmulatorProcess({ name: 'gw-b' })]);
+    a = await startEmulatorProcess({ name: 'gw-a' });
+    // B takes A's exports: it trusts A's signing key, as an admin configures it (flowgate keys show on A).
+    b = await startTrusting([{ name: 'gw-a', gw: a }], { name: 'gw-b' });
     ({ bytes: original } = await buildPackageFile({
       name: 'ops',
       version: 1,
@@ -54,9 +58,15 @@ describe('export', () => {
     await Promise.all([a?.stop(), b?.stop()]);
   });
 
-  test('unchanged settings: the export is the stored file, byte for byte', async () => {
+  test('unchanged settings: the export is the stored file — the upload as it was, signed by the gateway', async () => {
     const bytes = await download(a, 'ops', 1);
-    assert.deepEqual(Buffer.from(bytes), Buffer.from(original));
+    assert.deepEqual(Buffer.from(await download(a, 'ops', 1)), Buffer.from(bytes), 'the stored file, the same bytes each time');
+    const kid = await currentKid(a);
+    const served = await readPackageFile(bytes, { verifySignature: { isTrusted: (k) => k === kid, required: true } });
+    assert.equal(served.signer, kid);
+    const uploaded = await readPackageFile(original);
+    assert.deepEqual([...served.entries.keys()].sort(), [...uploaded.entries.keys(), SIGNATURE_ENTRY].sort());
+    for (const [name, data] of uploaded.entries) assert.deepEqual(Buffer.from(served.entries.get(name)!), Buffer.from(data), name);
   });
 
   test('changed settings: the export carries them, never a key; same gateway no-op; another gateway the same version', async () => {
@@ -77,7 +87,9 @@ describe('export', () => {
     assert.equal(trig.status, 201, JSON.stringify(trig.body));
 
     const exported = await download(a, 'ops', 1);
-    const contents = await readPackageFile(exported);
+    const kidA = await currentKid(a);
+    const contents = await readPackageFile(exported, { verifySignature: { isTrusted: (k) => k === kidA, required: true } });
+    assert.equal(contents.signer, kidA, 'the rebuilt file is signed by A on the way out');
     assert.equal(contents.manifest.name, 'ops');
     assert.equal(contents.manifest.version, 1);
     assert.equal(contents.manifest.createdBy, 'gw-a', 'rebuilt by the gateway');

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readPackageFile } from '../../src/core/package/packageFile';
+import { buildPackageFile, readPackageFile } from '../../src/core/package/packageFile';
 import { buildPackage, call, waitFor } from './helpers';
 import { startPromotionChain, submit, type PromotionChain, type PromotionGateway } from '../support/promotionGateways';
 
@@ -118,7 +118,14 @@ describe('promotion dev → qa → prod (three real gateways)', { timeout: 170_0
     assert.equal(onQa.body.status, 'APPLIED');
     assert.equal((await call(qa, 'POST', '/api/v1/packages/orders/versions/1/publish')).status, 200);
 
-    // prod pulls from qa (qa signed the version it applied), applies; qa shows PROMOTED, prod APPLIED.
+    // prod is a protected target: no direct upload, only promotion.
+    const direct = await call(prod, 'POST', '/api/v1/packages', await ordersPackage(1));
+    assert.equal(direct.status, 403, JSON.stringify(direct.body));
+    assert.equal(direct.body.error.code, 'protected-target');
+    // qa signed the version it applied with its own key.
+    const qaFile = await fetch(`${qa.url}/api/v1/packages/orders/versions/1/file`, { headers: { authorization: `Bearer ${await qa.adminToken()}` } });
+    assert.equal((await readPackageFile(new Uint8Array(await qaFile.arrayBuffer()), { verifySignature: { isTrusted: (k) => k === qa.kid, required: true } })).signer, qa.kid);
+    // prod pulls from qa, applies; qa shows PROMOTED, prod APPLIED.
     const offeredByQa = await call(prod, 'GET', '/api/v1/sources/qa/packages');
     assert.equal(offeredByQa.status, 200, JSON.stringify(offeredByQa.body));
     assert.equal(offeredByQa.body.versions.find((v: any) => v.name === 'orders').status, 'APPLIED');
@@ -234,6 +241,70 @@ describe('promotion dev → qa → prod (three real gateways)', { timeout: 170_0
     assert.equal(state.history.filter((e) => e.event === 'ACCEPTED').length, 1);
   });
 
+  test('instructions, authorisation and schedules travel with the version; applied, they are editable and publishable', async () => {
+    const { dev, qa } = chain;
+    const { bytes } = await buildPackageFile({
+      name: 'nightly',
+      version: 1,
+      createdBy: 'flowgate-tests/0.1.0',
+      definitions: [{ kind: 'flow', id: 'nightly/Run', text: NOTIFY }],
+      instructions: '# Nightly\nSet the secret crm-token before publishing.\n',
+      authorisation: { groups: ['flowgate-admins'] },
+      schedules: [{ name: 'every-night', flow: 'nightly/Run', type: 'CRON', expression: '0 3 * * *', timezone: 'UTC', inputs: {}, enabled: true }],
+    });
+    assert.equal(await submit(dev, bytes), 201);
+    const pulled = await call(qa, 'POST', '/api/v1/imports', { source: 'dev', name: 'nightly', version: 1 });
+    assert.equal(pulled.status, 201, JSON.stringify(pulled.body));
+    assert.equal(pulled.body.instructions, '# Nightly\nSet the secret crm-token before publishing.\n');
+    assert.deepEqual(pulled.body.authorisation, { groups: ['flowgate-admins'] });
+    assert.equal(pulled.body.schedules, 1);
+    assert.equal(pulled.body.triggers, 0);
+    assert.equal((await call(qa, 'POST', `/api/v1/imports/${pulled.body.id}/apply`, {})).status, 200);
+    const schedules = await call(qa, 'GET', '/api/v1/packages/nightly/versions/1/schedules');
+    assert.equal(schedules.status, 200);
+    assert.deepEqual(schedules.body.schedules.map((x: any) => [x.name, x.expression, x.enabled]), [['every-night', '0 3 * * *', true]]);
+    const id = schedules.body.schedules[0].id;
+    const edited = await call(qa, 'PUT', `/api/v1/packages/nightly/versions/1/schedules/${id}`, { name: 'every-night', flow: 'nightly/Run', expression: '0 4 * * *', inputs: {}, enabled: false });
+    assert.equal(edited.status, 200, JSON.stringify(edited.body));
+    assert.deepEqual((await call(qa, 'GET', '/api/v1/packages/nightly/versions/1/authorisation')).body, { groups: ['flowgate-admins'] });
+    assert.equal((await call(qa, 'POST', '/api/v1/packages/nightly/versions/1/publish')).status, 200);
+    const version = await call(qa, 'GET', '/api/v1/packages/nightly/versions/1');
+    assert.equal(version.body.published, true);
+    assert.equal(version.body.instructions, '# Nightly\nSet the secret crm-token before publishing.\n');
+  });
+
+  test('kill -9 of the target at any moment of an apply: nothing applied, or all of it with its notice (delivered once)', async () => {
+    const { dev, qa } = chain;
+    for (let i = 0; i < 4; i++) {
+      const name = `atomic${i}`;
+      assert.equal(await submit(dev, await buildPackage(name, 1, { [`${name}/Run`]: NOTIFY })), 201);
+      const pulled = await call(qa, 'POST', '/api/v1/imports', { source: 'dev', name, version: 1 });
+      assert.equal(pulled.status, 201);
+      const id = pulled.body.id;
+      await notified(qa, id);
+      const token = await qa.adminToken();
+      const applying = fetch(`${qa.url}/api/v1/imports/${id}/apply`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
+      await new Promise((r) => setTimeout(r, i * 15));
+      await qa.kill();
+      await applying;
+      await qa.start();
+      const imp = (await call(qa, 'GET', `/api/v1/imports/${id}`)).body;
+      const version = await call(qa, 'GET', `/api/v1/packages/${name}/versions/1`);
+      if (imp.status === 'OPEN') {
+        assert.equal(version.status, 404, 'an OPEN import left no version behind');
+        assert.equal((await sourceState(dev, name, 1)).status, 'ACCEPTED');
+        assert.equal((await call(qa, 'POST', `/api/v1/imports/${id}/apply`, {})).status, 200);
+      } else {
+        assert.equal(imp.status, 'APPLIED');
+        assert.equal(version.status, 200, 'an APPLIED import has its version');
+      }
+      await notified(qa, id);
+      const state = await sourceState(dev, name, 1);
+      assert.equal(state.status, 'PROMOTED');
+      assert.equal(state.history.filter((e) => e.event === 'PROMOTED').length, 1);
+    }
+  });
+
   test('the client secret for a source appears in no answer and no log line', async () => {
     const { dev, qa } = chain;
     const secret = dev.asSource().clientSecret;
@@ -246,9 +317,12 @@ describe('promotion dev → qa → prod (three real gateways)', { timeout: 170_0
     ];
     for (const a of answers) assert.equal(JSON.stringify(a.body).includes(secret), false);
     assert.equal(qa.output().includes(secret), false);
-    // Nor in the audit log.
+    // Nor in the audit log, which records every promotion step with its package and version.
     const audit = await call(qa, 'GET', '/api/v1/audit');
     assert.equal(JSON.stringify(audit.body).includes(secret), false);
+    const actions = (audit.body.records as { action: string; package?: string; versions?: number[]; status?: number }[]).filter((r) => r.package === 'orders' && r.versions?.[0] === 1);
+    for (const action of ['create-import', 'apply-import']) assert.ok(actions.some((r) => r.action === action && r.status === 200 || r.action === action && r.status === 201), `${action} audited`);
+    assert.ok((audit.body.records as { action: string }[]).some((r) => r.action === 'reject-import'), 'reject-import audited');
   });
 });
 

@@ -35,6 +35,7 @@ describe('tampering in transit between dev and qa', { timeout: 120_000 }, () => 
   let dev: PromotionGateway;
   let qa: PromotionGateway;
   let untrusting: PromotionGateway;
+  let wrongSecret: PromotionGateway;
   let proxy: http.Server;
   let tamper: Tamper | undefined;
 
@@ -65,11 +66,12 @@ describe('tampering in transit between dev and qa', { timeout: 120_000 }, () => 
     const { publicKey } = generateKeyPairSync('ed25519');
     const otherKid = await keyThumbprint(publicKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string });
     untrusting = await startPromotionGateway(root, 'qa2', { sources: [dev.asSource({ trustedKeys: [otherKid] })] });
+    wrongSecret = await startPromotionGateway(root, 'qa3', { sources: [dev.asSource({ clientSecret: 'wrong-secret-for-dev-0123456789' })] });
     assert.equal(await submit(dev, await buildPackage('orders', 1, { 'orders/Main': FLOW, 'orders/Other': FLOW })), 201);
     assert.equal(await submit(dev, await buildPackage('orders', 2, { 'orders/Main': FLOW.replace('true', 'false'), 'orders/Other': FLOW })), 201);
   });
   after(async () => {
-    await Promise.all([dev, qa, untrusting].map((g) => g?.stop().catch(() => undefined)));
+    await Promise.all([dev, qa, untrusting, wrongSecret].map((g) => g?.stop().catch(() => undefined)));
     await new Promise((r) => proxy?.close(r));
     rmSync(root, { recursive: true, force: true });
   });
@@ -144,6 +146,19 @@ describe('tampering in transit between dev and qa', { timeout: 120_000 }, () => 
     assert.equal(r.body.error.code, 'untrusted-signer');
     assert.match(r.body.error.message, new RegExp(dev.kid));
     assert.deepEqual((await call(untrusting, 'GET', '/api/v1/imports')).body.imports, []);
+  });
+
+  test("a credential the source refuses: 502 saying so, the secret in no answer and no log line", async () => {
+    const r = await call(wrongSecret, 'GET', '/api/v1/sources/dev/packages');
+    assert.equal(r.status, 502, JSON.stringify(r.body));
+    assert.equal(r.body.error.code, 'source-unavailable');
+    assert.match(r.body.error.message, /refused this gateway's client credential/);
+    const pull = await call(wrongSecret, 'POST', '/api/v1/imports', { source: 'dev', name: 'orders', version: 1 });
+    assert.equal(pull.status, 502);
+    for (const text of [JSON.stringify(r.body), JSON.stringify(pull.body), wrongSecret.output(), dev.output(), JSON.stringify((await call(wrongSecret, 'GET', '/api/v1/audit')).body)]) {
+      assert.equal(text.includes('wrong-secret-for-dev'), false);
+      assert.equal(text.includes(dev.asSource().clientSecret), false);
+    }
   });
 
   test('without tampering the same pull goes through the proxy (the refusals above were the tampering)', async () => {

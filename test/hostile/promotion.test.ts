@@ -19,6 +19,12 @@ import { keyThumbprint, signPackageFile } from '../../src/core/package/signature
 import { buildPackage, call, waitFor } from '../emulator/helpers';
 import { startPromotionGateway, type PromotionGateway } from '../support/promotionGateways';
 
+/** A flow of ~9,000 lines whose values all differ with `seed`. */
+function bigFlow(seed: string): string {
+  const lines = Array.from({ length: 9000 }, (_, i) => `      k${i}: "${seed}${(i * 7919) % 10007}-${seed.repeat(3)}"`);
+  return `steps:\n  - kind: set\n    values:\n${lines.join('\n')}\n`;
+}
+
 type Mode = 'good' | 'huge-declared' | 'huge-streamed' | 'endless' | 'silent' | 'redirect' | 'garbage-list' | 'not-json-list' | 'refuse-notices' | 'flaky-notices';
 
 describe('hostile sources and callers of the target side', { timeout: 150_000 }, () => {
@@ -27,7 +33,7 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
   let fake: http.Server;
   let fakeUrl: string;
   let mode: Mode = 'good';
-  let signed: Uint8Array;
+  const signed = new Map<number, Uint8Array>();
   const notices: unknown[] = [];
   let flakyLeft = 0;
   const open = new Set<http.ServerResponse>();
@@ -37,7 +43,10 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
     const { privateKey, publicKey } = generateKeyPairSync('ed25519');
     const jwk = publicKey.export({ format: 'jwk' }) as { kty: 'OKP'; crv: 'Ed25519'; x: string };
     const kid = await keyThumbprint(jwk);
-    signed = await signPackageFile(await buildPackage('orders', 1, { 'orders/Main': 'steps:\n  - kind: set\n    values:\n      done: true\n' }), { kid, publicJwk: jwk, privateKey });
+    signed.set(3, await signPackageFile(await buildPackage('orders', 3, { 'big/Flow': bigFlow('a') }), { kid, publicJwk: jwk, privateKey }));
+    for (const v of [1, 2]) {
+      signed.set(v, await signPackageFile(await buildPackage('orders', v, { 'orders/Main': `steps:\n  - kind: set\n    values:\n      done: ${v}\n` }), { kid, publicJwk: jwk, privateKey }));
+    }
     fake = http.createServer((req, res) => {
       open.add(res);
       res.on('close', () => open.delete(res));
@@ -61,8 +70,11 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
         }
         return json(200, { packages: [{ name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [{ version: 1, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) }] }] });
       }
-      if (url === '/api/v1/packages/orders') return json(200, { name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [{ version: 1, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) }] });
-      if (url === '/api/v1/packages/orders/versions/1/file') {
+      if (url === '/api/v1/packages/orders') {
+        return json(200, { name: 'orders', isDefault: false, defaultVersion: null, defaultIsExplicit: false, versions: [1, 2, 3].map((version) => ({ version, published: false, status: 'SUBMITTED', isDefault: false, uploadedAt: new Date().toISOString(), contentDigest: 'a'.repeat(64) })) });
+      }
+      const fileOf = /^\/api\/v1\/packages\/orders\/versions\/([123])\/file$/.exec(url);
+      if (fileOf) {
         if (mode === 'huge-declared') {
           res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(4 * 1024 * 1024 * 1024) });
           return res.write(Buffer.alloc(1024));
@@ -82,9 +94,9 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
           return;
         }
         res.writeHead(200, { 'content-type': 'application/zip' });
-        return res.end(Buffer.from(signed));
+        return res.end(Buffer.from(signed.get(Number(fileOf[1]))!));
       }
-      if (req.method === 'POST' && url === '/api/v1/packages/orders/versions/1/history') {
+      if (req.method === 'POST' && /^\/api\/v1\/packages\/orders\/versions\/[123]\/history$/.test(url)) {
         let body = '';
         req.on('data', (d) => (body += d));
         req.on('end', () => {
@@ -192,10 +204,9 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
   });
 
   test('replacement lists at their bound; malformed ones refused naming the field', async () => {
-    const id = (await call(qa, 'GET', '/api/v1/imports')).body.imports[0]?.id ?? (await call(qa, 'POST', '/api/v1/imports', { source: 'evil', name: 'orders', version: 1 })).body.id;
-    // A fresh OPEN import (the one above was rejected): its replacements.
-    const list = await call(qa, 'GET', `/api/v1/imports/${id}`);
-    assert.equal(list.status, 200);
+    const pulled = await call(qa, 'POST', '/api/v1/imports', { source: 'evil', name: 'orders', version: 2 });
+    assert.equal(pulled.status, 201, JSON.stringify(pulled.body));
+    const id = pulled.body.id;
     const max = LIMITS.replacementsPerImport;
     const many = Array.from({ length: max + 1 }, (_, i) => ({ kind: 'flow', from: `f/From${i}`, to: `f/To${i}` }));
     const over = await call(qa, 'PUT', `/api/v1/imports/${id}/replacements`, { replacements: many });
@@ -204,12 +215,45 @@ describe('hostile sources and callers of the target side', { timeout: 150_000 },
     const dup = await call(qa, 'PUT', `/api/v1/imports/${id}/replacements`, { replacements: [{ kind: 'flow', from: 'a', to: 'b' }, { kind: 'flow', from: 'a', to: 'c' }] });
     assert.equal(dup.status, 400);
     assert.equal(dup.body.error.details[0].field, 'replacements[1].from');
+    const same = await call(qa, 'PUT', `/api/v1/imports/${id}/replacements`, { replacements: [{ kind: 'flow', from: 'a', to: 'a' }] });
+    assert.equal(same.status, 400);
+    assert.equal(same.body.error.details[0].field, 'replacements[0].to');
     const bad = await call(qa, 'PUT', `/api/v1/imports/${id}/replacements`, { replacements: [{ kind: 'secret', from: 'a', to: 'b' }] });
     assert.equal(bad.status, 400);
-    // At the bound, on a REJECTED import: 409 import-closed (checked after the body).
+    const long = await call(qa, 'PUT', `/api/v1/imports/${id}/replacements`, { replacements: [{ kind: 'flow', from: 'a', to: 'b'.repeat(LIMITS.definitionIdLength + 1) }] });
+    assert.equal(long.status, 400);
+    assert.match(long.body.error.details[0].field, /^replacements\[0\]\.to/);
+    // Exactly at the bound: accepted, each one validated (its target exists nowhere, nothing references it).
     const atBound = await call(qa, 'PUT', `/api/v1/imports/${id}/replacements`, { replacements: many.slice(0, max) });
-    assert.equal(atBound.status, 409);
-    assert.equal(atBound.body.error.code, 'import-closed');
+    assert.equal(atBound.status, 200, JSON.stringify(atBound.body).slice(0, 500));
+    assert.equal(atBound.body.replacements.length, max);
+    assert.equal(atBound.body.validation.ok, false);
+    assert.equal(atBound.body.validation.problems.filter((p: any) => p.code === 'replacement-target-missing').length, max);
+    assert.equal(atBound.body.validation.problems.filter((p: any) => p.code === 'replacement-unused').length, max);
+    const blocked = await call(qa, 'POST', `/api/v1/imports/${id}/apply`, {});
+    assert.equal(blocked.status, 409);
+    assert.equal(blocked.body.error.code, 'validation-failed');
+    assert.ok(blocked.body.error.details.length <= 50);
+    // Cleared again: apply goes through.
+    assert.equal((await call(qa, 'PUT', `/api/v1/imports/${id}/replacements`, { replacements: [] })).status, 200);
+    assert.equal((await call(qa, 'POST', `/api/v1/imports/${id}/apply`, {})).status, 200);
+  });
+
+  test('a preview of huge, unrelated texts stays bounded: answered, /healthz answers meanwhile, the diff says when it gave up', async () => {
+    const own = await buildPackage('qa-own-big', 1, { 'big/Flow': bigFlow('z') });
+    assert.equal((await call(qa, 'POST', '/api/v1/packages', own)).status, 201);
+    const pulled = await call(qa, 'POST', '/api/v1/imports', { source: 'evil', name: 'orders', version: 3 });
+    assert.equal(pulled.status, 201, JSON.stringify(pulled.body).slice(0, 500));
+    const preview = call(qa, 'GET', `/api/v1/imports/${pulled.body.id}/preview`);
+    assert.equal((await fetch(`${qa.url}/healthz`)).status, 200);
+    const r = await preview;
+    assert.equal(r.status, 200);
+    const entry = r.body.definitions.find((d: any) => d.id === 'big/Flow');
+    assert.equal(entry.change, 'changed');
+    assert.equal(entry.text, bigFlow('a'));
+    assert.equal(entry.currentText, bigFlow('z'));
+    // ~18,000 edits: far beyond what jsdiff does within LIMITS.previewDiffMs, so the preview says it gave up.
+    assert.match(entry.diff, /^\(no diff: the texts of flow big\/Flow differ too much to compare/);
   });
 
   test('import ids that are path tricks: 400 or 404, never a file', async () => {

@@ -4,7 +4,7 @@
  * a 0600 file, dev's package-signing key id as the trusted key), prod has a source `qa`.
  *
  *   const chain = await startPromotionChain();
- *   await submit(chain.dev, bytes);                         // signed with dev's own key, uploaded to dev
+ *   await submit(chain.dev, bytes);                         // uploaded to dev, which signs it as its creator
  *   await call(chain.qa, 'POST', '/api/v1/imports', { source: 'dev', name, version });
  *   await chain.dev.kill(); await chain.dev.start();        // kill -9 and back on the same port and data
  *   await chain.stop();
@@ -34,6 +34,8 @@ export interface SourceSpec {
   clientId: string;
   clientSecret: string;
   trustedKeys: string[];
+  /** PEM file of the source's CA (absolute, or relative to the target's gateway.yaml). */
+  caFile?: string;
 }
 
 /** A gateway that survives its own restarts: same name, data folder and port. */
@@ -41,8 +43,10 @@ export interface PromotionGateway {
   readonly name: string;
   readonly dataDir: string;
   readonly configFile: string;
-  /** Stable across restarts. */
-  readonly url: string;
+  /** Stable across restarts (its scheme changes when `tls` is added to the configuration). */
+  url: string;
+  /** PEM of the CA to trust for the start's health wait when the gateway serves HTTPS. */
+  ca?: string;
   readonly port: number;
   /** The current process (undefined while stopped). */
   proc: EmulatorProcess | undefined;
@@ -62,18 +66,22 @@ export interface PromotionGateway {
 
 export interface GatewayOptions {
   sources?: SourceSpec[];
+  /** gateway.yaml `promotion.protected`: versions by promotion only, direct uploads refused. */
+  protectedTarget?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
 /** gateway.yaml text: the default configuration plus `promotion.sources`, secrets in files beside it. */
-export function configText(dir: string, sources: SourceSpec[]): string {
+export function configText(dir: string, sources: SourceSpec[], protectedTarget = false): string {
   let text = defaultGatewayConfigText([]);
+  if (sources.length || protectedTarget) text += `\npromotion:\n  protected: ${protectedTarget}\n`;
   if (sources.length) {
-    text += '\npromotion:\n  sources:\n';
+    text += '  sources:\n';
     for (const s of sources) {
       const secretFile = path.join(dir, `source-${s.name}.secret`);
       writeFileSync(secretFile, `${s.clientSecret}\n`, { mode: 0o600 });
       text += `    - name: ${s.name}\n      url: ${JSON.stringify(s.url)}\n      clientId: ${JSON.stringify(s.clientId)}\n      clientSecretFile: ${JSON.stringify(path.basename(secretFile))}\n      trustedKeys: [${s.trustedKeys.map((k) => JSON.stringify(k)).join(', ')}]\n`;
+      if (s.caFile) text += `      caFile: ${JSON.stringify(s.caFile)}\n`;
     }
   }
   return text;
@@ -85,28 +93,26 @@ export async function startPromotionGateway(root: string, name: string, opts: Ga
   const dataDir = path.join(dir, 'data');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const configFile = path.join(dir, 'gateway.yaml');
-  writeFileSync(configFile, configText(dir, opts.sources ?? []), { mode: 0o600 });
+  writeFileSync(configFile, configText(dir, opts.sources ?? [], opts.protectedTarget), { mode: 0o600 });
   const env = { ...PROMOTION_TEST_ENV, ...(opts.env ?? {}) };
-  let port = 0;
-  const launch = async () => startEmulatorProcess({ dataDir, port, name, env, args: ['--config', configFile] });
-  const first = await launch();
-  port = first.port;
-  const keys = (await (await fetch(`${first.url}/api/v1/gateway/keys`)).json()) as { keys: { kid: string; current: boolean }[] };
   const gw: PromotionGateway = {
     name,
     dataDir,
     configFile,
-    url: first.url,
-    port,
-    proc: first,
-    kid: keys.keys.find((k) => k.current)!.kid,
+    url: '',
+    port: 0,
+    proc: undefined,
+    kid: '',
     adminToken: () => {
       if (!gw.proc) throw new Error(`gateway ${name} is not running`);
       return gw.proc.adminToken();
     },
     start: async () => {
       if (gw.proc) throw new Error(`gateway ${name} is already running`);
-      gw.proc = await launch();
+      // The first start picks a free port; every later one takes the same (sources name it in their gateway.yaml).
+      gw.proc = await startEmulatorProcess({ dataDir, port: gw.port, name, env, args: ['--config', configFile], ...(gw.ca ? { ca: gw.ca } : {}) });
+      gw.url = gw.proc.url;
+      (gw as { port: number }).port = gw.proc.port;
     },
     stop: async () => {
       const p = gw.proc;
@@ -124,6 +130,9 @@ export async function startPromotionGateway(root: string, name: string, opts: Ga
     },
     output: () => gw.proc?.output() ?? '',
   };
+  await gw.start();
+  const keys = (await (await fetch(`${gw.url}/api/v1/gateway/keys`)).json()) as { keys: { kid: string; current: boolean }[] };
+  gw.kid = keys.keys.find((k) => k.current)!.kid;
   return gw;
 }
 
@@ -136,7 +145,7 @@ export interface PromotionChain {
   stop(): Promise<void>;
 }
 
-/** dev, qa (source dev) and prod (source qa), in that order. `qaSource` may change qa's entry for dev (a proxy's URL, other keys). */
+/** dev, qa (source dev) and prod (source qa, a protected target: versions by promotion only), in that order. `qaSource` may change qa's entry for dev (a proxy's URL, other keys). */
 export async function startPromotionChain(opts: { qaSource?: (dev: PromotionGateway) => Partial<SourceSpec>; env?: NodeJS.ProcessEnv } = {}): Promise<PromotionChain> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'flowgate-promotion-'));
   const started: PromotionGateway[] = [];
@@ -149,7 +158,7 @@ export async function startPromotionChain(opts: { qaSource?: (dev: PromotionGate
     started.push(dev);
     const qa = await startPromotionGateway(root, 'qa', { sources: [dev.asSource(opts.qaSource?.(dev))], env: opts.env });
     started.push(qa);
-    const prod = await startPromotionGateway(root, 'prod', { sources: [qa.asSource()], env: opts.env });
+    const prod = await startPromotionGateway(root, 'prod', { sources: [qa.asSource()], protectedTarget: true, env: opts.env });
     started.push(prod);
     return { root, dev, qa, prod, stop };
   } catch (err) {
@@ -158,10 +167,7 @@ export async function startPromotionChain(opts: { qaSource?: (dev: PromotionGate
   }
 }
 
-/**
- * The package file signed with `gw`'s own current key (read from its data folder: a test's
- * shortcut for "the gateway signs what is submitted to it"), for uploading to `gw`.
- */
+/** The package file signed with `gw`'s own current key (read from its data folder), e.g. to measure verification. */
 export async function signedBy(gw: Pick<PromotionGateway, 'dataDir'>, bytes: Uint8Array): Promise<Uint8Array> {
   const file = JSON.parse(readFileSync(path.join(gw.dataDir, 'signing', 'package-key.json'), 'utf8')) as { keys: { kid: string; x: string; d: string; current: boolean }[] };
   const k = file.keys.find((x) => x.current)!;
@@ -169,13 +175,12 @@ export async function signedBy(gw: Pick<PromotionGateway, 'dataDir'>, bytes: Uin
   return signPackageFile(bytes, { kid: k.kid, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: k.x }, privateKey });
 }
 
-/** Submit a package file to `gw` (signed with its key, then uploaded): answers the upload's status. */
+/** Submit a package file to `gw` (an Admin's upload of an unsigned file: the gateway signs it as its creator): answers the upload's status. */
 export async function submit(gw: PromotionGateway, bytes: Uint8Array): Promise<number> {
-  const signed = await signedBy(gw, bytes);
   const res = await fetch(`${gw.url}/api/v1/packages`, {
     method: 'POST',
     headers: { authorization: `Bearer ${await gw.adminToken()}`, 'content-type': 'application/zip' },
-    body: signed as Uint8Array<ArrayBuffer>,
+    body: bytes as Uint8Array<ArrayBuffer>,
   });
   await res.text();
   return res.status;

@@ -17,11 +17,16 @@ const HELP = `Usage: flowgate publish <packages/<Name>.package.yaml | file.fgpkg
 Uploads a package version to a gateway and publishes it, so its flows can run. Given a draft,
 packs it first (validating it against its workspace). Uploading a version the gateway already
 holds with identical content is fine; with different content the gateway refuses it (409):
-versions are immutable, so bump \`version\` in the draft.
+versions are immutable, so bump \`version\` in the draft. The gateway signs an unsigned file as
+its creator; a signed file (an export of another gateway) is taken only when the gateway trusts
+its signer (400 untrusted-signer otherwise: see \`flowgate keys show\`).
 
 Options:
   -g, --gateway <url>  the gateway (default: $FLOWGATE_GATEWAY or http://127.0.0.1:8722)
   --no-publish         upload only; leave the version unpublished
+  --allow-unsigned     on a protected target (gateway.yaml promotion.protected), which takes
+                       versions only by promotion: upload directly anyway (Admin only; the
+                       gateway's audit log records it). The gateway signs the version itself.
   --credentials <file> OAuth client credentials for the gateway (a {"issuer", "client_id",
                        "client_secret"} file, mode 0600). Default: $FLOWGATE_CLIENT_ID and
                        $FLOWGATE_CLIENT_SECRET, else a local emulator's local-admin.json
@@ -54,7 +59,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
   try {
     if (target.endsWith('.package.yaml')) root = (await locateDraft(target)).root;
     const { bytes, manifest } = await load(target);
-    const result = await uploadAndPublish(clientFor(gateway, args), bytes, manifest, { publish });
+    const result = await uploadAndPublish(clientFor(gateway, args), bytes, manifest, { publish, allowUnsigned: flag(args, 'allow-unsigned') });
     if (out.json) {
       out.document({ ok: true, gateway, ...result, alreadyPresent: !result.created });
       return EXIT_OK;
@@ -83,6 +88,14 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
         { command: 'publish' },
       );
     }
+    if (err instanceof GatewayError && (err.code === 'protected-target' || err.code === 'untrusted-signer')) {
+      const e = describeGatewayError(err, gateway);
+      const hint =
+        err.code === 'protected-target'
+          ? `${gateway} is a protected target: versions reach it by promotion from its trusted sources. An Admin may upload directly anyway with --allow-unsigned (recorded in its audit log).`
+          : `Run \`flowgate keys show --gateway <the gateway that signed it>\` and add the key id to promotion.sources[].trustedKeys in the gateway.yaml of ${gateway}.`;
+      return reportFailure(out, new CliError(err.code, e.message, { details: e.details, hint, extra: { status: err.status } }), { command: 'publish' });
+    }
     return reportFailure(out, err, { command: 'publish', gateway, root });
   }
 }
@@ -91,6 +104,6 @@ export const publishCommand: Command = {
   name: 'publish',
   summary: 'upload a package version to a gateway and publish it',
   help: HELP,
-  options: { ...GATEWAY_OPTION, 'no-publish': { type: 'boolean' } },
+  options: { ...GATEWAY_OPTION, 'no-publish': { type: 'boolean' }, 'allow-unsigned': { type: 'boolean' } },
   run,
 };

@@ -349,6 +349,9 @@ async function extractEntries(bytes: Uint8Array, options: ReadPackageOptions): P
     const unsafe = unsafeEntryNameReason(entry.name);
     if (unsafe) throw new PackageFileError(entryField(entry.name), `Entry "${entry.name}" is refused: ${unsafe}.`);
     if (names.has(entry.name)) throw new PackageFileError(entryField(entry.name), `Entry "${entry.name}" appears more than once.`);
+    if (entry.name === SIGNATURE_ENTRY && entry.uncompressedSize > LIMITS.signatureEntryBytes) {
+      throw new PackageFileError('signature', `${SIGNATURE_ENTRY} declares ${entry.uncompressedSize} bytes; a signature has at most ${LIMITS.signatureEntryBytes}.`);
+    }
     if (isDirectoryEntryName(entry.name) && entry.uncompressedSize > 0) {
       throw new PackageFileError(entryField(entry.name), `Entry "${entry.name}" is a folder with content.`);
     }
@@ -374,7 +377,13 @@ async function extractEntries(bytes: Uint8Array, options: ReadPackageOptions): P
   let inflated = 0;
   for (const entry of raw) {
     if (isDirectoryEntryName(entry.name)) continue;
-    const data = await inflateEntry(zip.files[entry.name], entry.name, maxBytes - inflated, maxBytes);
+    // A signature entry inflates at most to its own bound (one that lies about its size stops there).
+    const data =
+      entry.name === SIGNATURE_ENTRY
+        ? await inflateEntry(zip.files[entry.name], entry.name, Math.min(LIMITS.signatureEntryBytes, maxBytes - inflated), maxBytes).catch((e: unknown) => {
+            throw e instanceof PackageFileError && e.field === 'file' ? new PackageFileError('signature', `${SIGNATURE_ENTRY} inflates to more than ${LIMITS.signatureEntryBytes} bytes, the most a signature has.`) : e;
+          })
+        : await inflateEntry(zip.files[entry.name], entry.name, maxBytes - inflated, maxBytes);
     inflated += data.length;
     if (data.length !== entry.uncompressedSize || crc32(data) !== entry.crc32) {
       throw new PackageFileError(entryField(entry.name), `Entry "${entry.name}" is damaged: its content does not match its zip header (size or CRC-32).`);

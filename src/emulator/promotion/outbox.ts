@@ -21,8 +21,9 @@ import { promotionTuning } from './tuning';
 const ERROR_TEXT = 500;
 
 export class Outbox {
-  private running: Promise<void> | undefined;
-  private again = false;
+  /** One runner per source at most: a source that hangs delays only its own notices. */
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly again = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly tuning = promotionTuning();
@@ -41,56 +42,55 @@ export class Outbox {
   /** Deliver what is due, soon (never waits for it). */
   kick(): void {
     if (this.closed) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((err) => console.error(`Flowgate emulator: outbox: ${String((err as Error)?.message ?? err)}`))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        } else {
-          this.schedule();
-        }
-      });
+    const sources = new Set(this.pending().filter((n) => !n.permanent).map((n) => n.source));
+    for (const source of sources) this.run(source);
+    this.schedule();
   }
 
-  /** Stop delivering; waits for a delivery in flight. */
+  private run(source: string): void {
+    if (this.running.has(source)) {
+      this.again.add(source);
+      return;
+    }
+    const run = this.deliverInOrder(source)
+      .catch((err) => console.error(`Flowgate emulator: outbox (source ${source}): ${String((err as Error)?.message ?? err)}`))
+      .finally(() => {
+        this.running.delete(source);
+        if (this.again.delete(source)) this.run(source);
+        else this.schedule();
+      });
+    this.running.set(source, run);
+  }
+
+  /**
+   * Stop delivering; waits up to a second for deliveries in flight (a source that hangs must not hold
+   * the gateway's shutdown for its whole timeout). A delivery cut short leaves its notice in the
+   * outbox: it is delivered again after the restart, and the source records its id once.
+   */
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.running;
+    let cap: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all([...this.running.values()]), new Promise<void>((r) => (cap = setTimeout(r, 1000)))]);
+    clearTimeout(cap);
   }
 
-  /** The next wake-up: the earliest retry among notices that are not permanent. */
+  /** The next wake-up: the earliest retry among notices that are not permanent, of sources not being delivered to now (a runner reschedules when it ends). */
   private schedule(): void {
     if (this.closed) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const due = this.pending().filter((n) => !n.permanent).map((n) => Date.parse(n.nextAttemptAt));
+    const due = this.pending().filter((n) => !n.permanent && !this.running.has(n.source)).map((n) => Date.parse(n.nextAttemptAt));
     if (!due.length) return;
     const wait = Math.max(0, Math.min(...due) - Date.now());
     this.timer = setTimeout(() => this.kick(), Math.min(wait, 2_147_000_000));
     this.timer.unref();
   }
 
-  private async pass(): Promise<void> {
-    const bySource = new Map<string, OutboxNotice[]>();
-    for (const n of this.pending()) {
-      if (n.permanent) continue;
-      const list = bySource.get(n.source) ?? [];
-      list.push(n);
-      bySource.set(n.source, list);
-    }
-    await Promise.all([...bySource].map(([source, notices]) => this.deliverInOrder(source, notices)));
-  }
-
   /** One source's notices in order, until one is not due or fails for now. */
-  private async deliverInOrder(sourceName: string, notices: OutboxNotice[]): Promise<void> {
+  private async deliverInOrder(sourceName: string): Promise<void> {
     const source = this.sources.get(sourceName);
+    const notices = this.pending().filter((n) => n.source === sourceName && !n.permanent);
     for (const n of notices) {
       if (this.closed) return;
       if (Date.parse(n.nextAttemptAt) > Date.now()) return; // later ones wait: order per source
@@ -119,6 +119,7 @@ export class Outbox {
       await this.store.mutate((data) => {
         data.outbox = (data.outbox ?? []).filter((x) => x.id !== n.id);
       });
+      if (this.closed) return;
     }
   }
 

@@ -29,7 +29,7 @@ import { PackageListResponse } from '../../core/api/schemas/packages';
 import { LIMITS } from '../../core/limits';
 import { buildPackageFile, readPackageFile, type PackageContents } from '../../core/package/packageFile';
 import { PackageFileError } from '../../core/package/errors';
-import { isUntrustedSigner, signPackageFile, type PackageSigner } from '../../core/package/signature';
+import { isUntrustedSigner } from '../../core/package/signature';
 import { sha256Hex } from '../../core/package/sha256';
 import { ApiError, badRequest, conflict, notFound } from '../errors';
 import type { PackageStore } from '../store/packageStore';
@@ -53,8 +53,6 @@ export interface PromotionOptions {
   gatewayName: string;
   sources: PromotionSource[];
   hasSecret(name: string): boolean;
-  /** This gateway's package-signing key: an applied version's file is signed with it (absent: stored unsigned). */
-  signer?: () => PackageSigner;
 }
 
 export class PromotionService {
@@ -163,7 +161,13 @@ export class PromotionService {
       this.parsed.set(imp.id, p);
       return p;
     }
-    p = fs.readFile(path.join(this.opts.dataDir, imp.file)).then((b) => readPackageFile(new Uint8Array(b)));
+    p = fs
+      .readFile(path.join(this.opts.dataDir, imp.file))
+      .then((b) => readPackageFile(new Uint8Array(b)))
+      .catch((err: unknown) => {
+        console.error(`Flowgate emulator: the file of import ${imp.id} (${imp.file}) cannot be read: ${String((err as Error)?.message ?? err)}`);
+        throw new ApiError(500, 'internal', `The file of import ${imp.id} is missing or damaged in this gateway's data folder (${imp.file}); pull the version again after removing the import`);
+      });
     p.catch(() => this.parsed.delete(imp.id));
     this.parsed.set(imp.id, p);
     while (this.parsed.size > PARSED_CACHE) this.parsed.delete(this.parsed.keys().next().value as string);
@@ -171,12 +175,13 @@ export class PromotionService {
   }
 
   listImports(): ImportSummary[] {
+    const waiting = new Set(this.outbox.pending().map((n) => n.importId));
     return Object.values(this.opts.store.state.imports ?? {})
       .sort((a, b) => (a.pulledAt < b.pulledAt ? 1 : a.pulledAt > b.pulledAt ? -1 : a.id < b.id ? 1 : -1))
-      .map((i) => this.summary(i));
+      .map((i) => this.summary(i, waiting));
   }
 
-  private summary(i: StoredImport): ImportSummary {
+  private summary(i: StoredImport, waiting?: ReadonlySet<string>): ImportSummary {
     return {
       id: i.id,
       source: i.source,
@@ -187,7 +192,7 @@ export class PromotionService {
       pulledBy: i.pulledBy,
       signer: i.signer,
       contentDigest: i.contentDigest,
-      sourceNotified: !this.outbox.pending().some((n) => n.importId === i.id),
+      sourceNotified: waiting ? !waiting.has(i.id) : !this.outbox.pending().some((n) => n.importId === i.id),
     };
   }
 
@@ -344,7 +349,7 @@ export class PromotionService {
           version: req.version,
           status: 'OPEN',
           pulledAt: now,
-          pulledBy: by,
+          pulledBy: by.slice(0, LIMITS.shortStringLength),
           signer: file.signer!,
           contentDigest: digest,
           file: rel,
@@ -409,18 +414,28 @@ export class PromotionService {
     const file = await this.file(imp);
     const plan = await this.plan(imp, file);
     const definitions: PreviewEntry[] = [];
+    // Diffs are bounded in time (jsdiff's timeout per diff, and a budget for the whole preview), and the
+    // event loop gets a turn every 50 definitions: two huge, unrelated texts cannot stall the gateway.
+    const deadline = Date.now() + LIMITS.previewDiffTotalMs;
+    let n = 0;
+    let chars = 0;
     for (const d of plan.definitions) {
+      if (++n % 50 === 0) await new Promise((r) => setImmediate(r));
       const current = await this.opts.store.repositoryText(d.kind, d.id);
       const sha256 = sha256Hex(d.text);
       const change = !current ? 'new' : current.sha256 === sha256 ? 'unchanged' : 'changed';
+      // The answer stays bounded: past LIMITS.previewAnswerChars, current texts and diffs are left out (said in `diff`).
+      const room = chars + (current?.text.length ?? 0) <= LIMITS.previewAnswerChars;
+      const diff = change !== 'changed' ? undefined : room ? boundedDiff(d.kind, d.id, current!.text, d.text, deadline) : `(no diff: the preview's answer is at its size bound; compare with GET /api/v1/definitions)\n`;
+      chars += (room ? (current?.text.length ?? 0) : 0) + (diff?.length ?? 0);
       definitions.push({
         kind: d.kind,
         id: d.id,
         change,
-        ...(current ? { currentSha256: current.sha256, currentText: current.text } : {}),
+        ...(current ? { currentSha256: current.sha256, ...(room ? { currentText: current.text } : {}) } : {}),
         sha256,
         text: d.text,
-        ...(change === 'changed' ? { diff: createTwoFilesPatch(`a/${d.kind}/${d.id}`, `b/${d.kind}/${d.id}`, current!.text, d.text, undefined, undefined, { context: 3 }) } : {}),
+        ...(diff !== undefined ? { diff } : {}),
         ...(d.fromRepository ? { fromRepository: true } : {}),
       });
     }
@@ -465,13 +480,12 @@ export class PromotionService {
           { field: err instanceof PackageFileError ? err.field : 'file', message: (err as Error).message.slice(0, 500) },
         ]);
       });
-      // Signed by this gateway, its creator here: a further target verifies it against this gateway's key.
-      const signer = this.opts.signer?.();
-      const bytes = signer ? await signPackageFile(built, signer) : built;
+      // Unsigned as built: the store signs it with this gateway's current key, its creator here (a further
+      // target verifies it against this gateway's key, not the source's).
       const now = new Date().toISOString();
-      await store.storeFile(bytes, {
+      await store.storeFile(built, {
         status: 'APPLIED',
-        record: { ...(signer ? { signer: signer.kid } : {}), origin: { source: imp.source, importId: imp.id, sourceDigest: imp.contentDigest, signer: imp.signer } },
+        record: { origin: { source: imp.source, importId: imp.id, sourceDigest: imp.contentDigest, signer: imp.signer } },
         alsoWrite: (data) => {
           const at = data.imports![id];
           at.status = 'APPLIED';
@@ -504,6 +518,13 @@ export class PromotionService {
     if (changed) this.outbox.kick();
     return { ...(await this.getImport(id)), changed };
   }
+}
+
+/** A unified diff, current → new, within the preview's time bounds (else a line saying so). */
+function boundedDiff(kind: string, id: string, before: string, after: string, deadline: number): string {
+  const left = deadline - Date.now();
+  const patch = left > 0 ? createTwoFilesPatch(`a/${kind}/${id}`, `b/${kind}/${id}`, before, after, undefined, undefined, { context: 3, timeout: Math.min(LIMITS.previewDiffMs, left) }) : undefined;
+  return patch ?? `(no diff: the texts of ${kind} ${id} differ too much to compare within the preview's time bound; compare currentText and text)\n`;
 }
 
 function closed(imp: StoredImport): ApiError {

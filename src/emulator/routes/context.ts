@@ -1,5 +1,6 @@
-import type { PackageSigningKeys } from '../signing/packageKeys';
 /** What route modules share. */
+import type { PackageSigningKeys } from '../signing/packageKeys';
+import type { PackageTrust } from '../signing/trust';
 import type { ExecutionManager } from '../executions/manager';
 import type { PackageStore } from '../store/packageStore';
 import type { SnmpService } from '../triggers/service';
@@ -29,4 +30,10 @@ export interface GatewayContext {
   packageKeys?: PackageSigningKeys;
   /** Promotion, target side: sources, imports, outbox (absent: no promotion routes). */
   promotion?: PromotionService;
+  /**
+   * Package signatures (signing/trust.ts): trusted signers (own keys, promotion sources' keys),
+   * signing with the current key, and whether this gateway is a protected target (absent: files
+   * neither verified nor signed, direct uploads allowed — apps built without keys).
+   */
+  trust?: PackageTrust;
 }

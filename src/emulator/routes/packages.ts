@@ -18,6 +18,7 @@ import { parseVersion } from '../http/params';
 import { binaryBody, check, jsonBody, noBody } from '../http/validate';
 import { PACKAGE_UPLOAD_TYPES } from '../../core/api/schemas/operations';
 import { AuthorisationBody, NewVersionRequest, PackageParams, VersionParams } from '../../core/api/schemas/packages';
+import { UploadQuery } from '../../core/api/schemas/promotion';
 import { auditDetails } from '../auth/auditTrail';
 import type { GatewayContext } from './context';
 
@@ -29,6 +30,15 @@ export function packageNameParam(raw: string, field = 'name'): string {
     throw badRequest(`${field} must be a package name of at most ${LIMITS.nameLength} characters`, [{ field, message: `at most ${LIMITS.nameLength} characters` }]);
   }
   return raw;
+}
+
+/** 403 `protected-target`: what a protected target (gateway.yaml `promotion.protected`) answers a direct upload or a new version. */
+export function protectedTarget(what: string): ApiError {
+  return new ApiError(
+    403,
+    'protected-target',
+    `${what} refused: this gateway accepts versions only by promotion from its trusted sources; an Admin may import an unsigned file with allowUnsigned=true, which the audit log records`,
+  );
 }
 
 export function packageRoutes(ctx: GatewayContext): Router {
@@ -66,6 +76,11 @@ export function packageRoutes(ctx: GatewayContext): Router {
         { field: 'body', message: 'empty' },
       ]);
     }
+    // A protected target takes versions by promotion only; an Admin's explicit allowUnsigned=true is the one way around it, and is recorded.
+    const allowUnsigned = check(UploadQuery, req.query, 'query').allowUnsigned === 'true';
+    if (allowUnsigned) auditDetails(res, { allowUnsigned: true });
+    if (ctx.trust?.protectedTarget && !allowUnsigned) throw protectedTarget('Direct upload');
+    // Signed: verified against the trusted keys before anything else (400 untrusted-signer / invalid-signature); unsigned: signed by this gateway (packageStore.ts).
     const result: UploadResponse = await store.upload(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length));
     if (result.created) res.location(`/api/v1/packages/${encodeURIComponent(result.name)}/versions/${result.version}`);
     auditDetails(res, { package: result.name, versions: [result.version] });
@@ -89,7 +104,9 @@ export function packageRoutes(ctx: GatewayContext): Router {
 
   r.get('/api/v1/packages/:name/versions/:version/file', async (req, res) => {
     const version = parseVersion(req.params.version);
-    const bytes = await exportVersion(store, ctx.name, req.params.name, version);
+    // Always signed by a gateway: as stored (signed on upload, or by its source), or by this gateway's current key on the way out.
+    const trust = ctx.trust;
+    const bytes = await exportVersion(store, ctx.name, req.params.name, version, trust ? (b) => trust.sign(b) : undefined);
     res.setHeader('Content-Type', PACKAGE_CONTENT_TYPE);
     res.setHeader('Content-Disposition', `attachment; filename="${req.params.name}-${version}.fgpkg"`);
     res.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -98,6 +115,7 @@ export function packageRoutes(ctx: GatewayContext): Router {
   // Create New Version: from this version, with definitions added, removed or updated from the repository.
   r.post('/api/v1/packages/:name/versions/:version/new-version', jsonBody(), async (req, res) => {
     const version = parseVersion(req.params.version);
+    if (ctx.trust?.protectedTarget) throw protectedTarget('New version');
     if (req.body !== undefined) {
       check(NewVersionRequest, req.body, 'body', {
         explain: () => {

@@ -8,16 +8,32 @@
  * from the stored definitions and instructions with the current settings, createdBy = this
  * gateway. Either way, uploading the export here again is the identical no-op (see
  * versionSettings.ts: an upload equal to the version's current content is "the same version").
+ *
+ * Signatures (issue 10): the file served always carries one. A stored signed file (signed here
+ * on upload, or by the source it was promoted from) is served as stored; a stored unsigned file
+ * (stored before signing existed) and a rebuilt file are signed by this gateway's current key on
+ * the way out (`sign`; absent — an app built without keys — they go out unsigned).
  */
 import { promises as fs } from 'node:fs';
-import { buildPackageFile, readPackageFile } from '../../core/package/packageFile';
+import { buildPackageFile, MAX_PACKAGE_ENTRIES, readPackageFile } from '../../core/package/packageFile';
+import { SIGNATURE_ENTRY } from '../../core/package/signature';
+import { readZipDirectory } from '../../core/package/zipDirectory';
 import type { PackageStore } from './packageStore';
 import { currentContentDigest, fileSettings } from './versionSettings';
 
-export async function exportVersion(store: PackageStore, gatewayName: string, name: string, version: number): Promise<Uint8Array> {
+export async function exportVersion(
+  store: PackageStore,
+  gatewayName: string,
+  name: string,
+  version: number,
+  sign?: (bytes: Uint8Array) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
   const v = store.storedVersion(name, version); // 404s
   const stored = new Uint8Array(await fs.readFile(store.versionFilePath(name, version)));
-  if (currentContentDigest(name, v) === v.contentDigest) return stored;
+  if (currentContentDigest(name, v) === v.contentDigest) {
+    const signed = readZipDirectory(stored, MAX_PACKAGE_ENTRIES).some((e) => e.name === SIGNATURE_ENTRY);
+    return signed || !sign ? stored : sign(stored);
+  }
   const file = await readPackageFile(stored);
   const { bytes } = await buildPackageFile({
     name,
@@ -28,5 +44,5 @@ export async function exportVersion(store: PackageStore, gatewayName: string, na
     instructions: file.instructions,
     ...fileSettings(v),
   });
-  return bytes;
+  return sign ? sign(bytes) : bytes;
 }

@@ -11,6 +11,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { LIMITS } from '../../core/limits';
 import { readPackageFile } from '../../core/package/packageFile';
+import { isUntrustedSigner } from '../../core/package/signature';
+import type { PackageTrust } from '../signing/trust';
 import type {
   ApiErrorDetail,
   DefinitionSummary,
@@ -75,6 +77,18 @@ export interface StoreFileOptions {
   status?: PackageStatus;
   /** Extra fields of the version record (signer, origin), written with it. */
   record?: Pick<StoredVersion, 'signer' | 'origin'>;
+  /**
+   * Signatures (issue 10). Absent (an upload, a new version built by the gateway): a file that
+   * carries `signature.jws` is verified against the store's trust (`useTrust`: this gateway's keys
+   * and every promotion source's trusted keys) before anything else is read — 400
+   * `untrusted-signer` or `invalid-signature` — and is stored as it is, `signer` = its key id; an
+   * unsigned file is a submission: the gateway signs it with its current key and stores the
+   * signed bytes, `signer` = the current key id.
+   * `{ signer }`: the caller (promotion's apply) already verified these very bytes against the
+   * trust it needs (`trustedForSource`): they are stored as given, not verified or signed again,
+   * and the record's `signer` is this one.
+   */
+  verified?: { signer: string };
   /** Further changes of the store written in the same atomic write as the version (an import's status, an outbox notice). */
   alsoWrite?: (data: StoreData) => void;
 }
@@ -95,7 +109,8 @@ export class PackageStore {
   /** Serialises uploads so two uploads of one version cannot race. */
   private uploadChain: Promise<unknown> = Promise.resolve();
   private readonly changeListeners = new Set<() => void>();
-
+  /** Whom signatures are checked against and who signs (gateway.ts sets it before serving; absent: neither, as in store-only tests). */
+  private trust?: PackageTrust;
 
   private constructor(
     readonly dataDir: string,
@@ -132,6 +147,11 @@ export class PackageStore {
 
   flush(): Promise<void> {
     return this.db.flush();
+  }
+
+  /** Verify uploads' signatures against `trust` and sign unsigned ones with its key (see StoreFileOptions.verified). */
+  useTrust(trust: PackageTrust): void {
+    this.trust = trust;
   }
 
   /**
@@ -239,9 +259,22 @@ export class PackageStore {
     let parsed: Awaited<ReturnType<typeof readPackageFile>>;
     try {
       // Declared sizes passed the quotas; an entry that inflates beyond what it declared stops at the version's quota.
-      parsed = await readPackageFile(bytes, { maxUncompressedBytes: LIMITS.versionContentBytes + LIMITS.manifestBytes });
+      // The signature first (unless the caller verified these bytes): nothing of a file whose signer is not trusted is parsed.
+      const trust = opts.verified ? undefined : this.trust;
+      parsed = await readPackageFile(bytes, {
+        maxUncompressedBytes: LIMITS.versionContentBytes + LIMITS.manifestBytes + LIMITS.signatureEntryBytes,
+        ...(trust ? { verifySignature: { isTrusted: trust.trustedForUpload } } : {}),
+      });
     } catch (err) {
       const e = err as { field?: unknown; message?: unknown };
+      if (isUntrustedSigner(err)) {
+        throw new ApiError(400, 'untrusted-signer', `Untrusted signer: ${String(e.message)} Trust it by adding its key id to promotion.sources[].trustedKeys in gateway.yaml (flowgate keys show on the gateway that signed it).`, [
+          { field: 'signature', message: 'signed by a key this gateway does not trust' },
+        ]);
+      }
+      if (e?.field === 'signature') {
+        throw new ApiError(400, 'invalid-signature', `Invalid signature: ${String(e.message)}`, [{ field: 'signature', message: String(e.message) }]);
+      }
       if (err && typeof e.field === 'string') {
         const message = String(e.message ?? 'invalid');
         throw new ApiError(400, 'invalid-package-file', `Invalid package file: ${e.field}: ${message}`, [
@@ -318,6 +351,13 @@ export class PackageStore {
     this.checkQuota('schedules', schedules.length, 'manifest.schedules');
     const flows = parsed.flows.map(flowSignature).sort((a, b) => a.id.localeCompare(b.id));
     const rel = packageFileRelPath(manifest.name, manifest.version);
+    // Who signed the file as it is stored: the caller's verified signer, the verified signature's
+    // key, or — an unsigned file, a submission — this gateway, which signs it now as its creator.
+    let signer = opts.verified?.signer ?? parsed.signer;
+    if (!opts.verified && this.trust && !parsed.signer) {
+      bytes = await this.trust.sign(bytes);
+      signer = this.trust.currentKid;
+    }
     const now = new Date().toISOString();
     const record = (descriptionSha256: string | undefined, instructionsSha256: string): StoredVersion => ({
       version: manifest.version,
@@ -343,6 +383,7 @@ export class PackageStore {
       schedules,
       triggers,
       ...(opts.record ?? {}),
+      ...(signer !== undefined ? { signer } : {}),
     });
     checkVersionRecord(record(undefined, '0'.repeat(64)));
 

@@ -10,6 +10,7 @@ import { INSTRUCTIONS_ENTRY, MANIFEST_ENTRY } from '../../core/model/manifest';
 import { entryField } from '../../core/package/errors';
 import { MAX_PACKAGE_ENTRIES } from '../../core/package/packageFile';
 import { readZipDirectory } from '../../core/package/zipDirectory';
+import { SIGNATURE_ENTRY } from '../../core/package/signature';
 import { ApiError } from '../errors';
 
 export function quotaExceeded(field: string, message: string): ApiError {
@@ -32,6 +33,14 @@ export function checkDeclaredSizes(bytes: Uint8Array): number {
   let total = 0;
   let definitions = 0;
   for (const e of entries) {
+    if (e.name === SIGNATURE_ENTRY) {
+      // Not content: bounded on its own (a signature is a few hundred bytes), before anything is inflated.
+      if (e.uncompressedSize > LIMITS.signatureEntryBytes) {
+        const message = `${SIGNATURE_ENTRY} declares ${mb(e.uncompressedSize)}; a signature has at most ${LIMITS.signatureEntryBytes} bytes`;
+        throw new ApiError(400, 'invalid-signature', `Invalid signature: ${message}`, [{ field: 'signature', message }]);
+      }
+      continue;
+    }
     total += e.uncompressedSize;
     if (e.name === MANIFEST_ENTRY) {
       if (e.uncompressedSize > LIMITS.manifestBytes) throw quotaExceeded('manifest', `${MANIFEST_ENTRY} inflates to ${mb(e.uncompressedSize)}; at most ${mb(LIMITS.manifestBytes)}`);

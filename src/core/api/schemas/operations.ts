@@ -212,7 +212,7 @@ export const API_OPERATIONS = {
     params: P.VersionParams,
     body: { schema: P.NewVersionRequest, required: false },
     responses: { 201: { description: 'The new version', schema: P.PackageVersionDetail, location: true } },
-    errors: { 400: ['bad-request'], 404: pkgErrors, 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'], 507: ['quota-exceeded'] },
+    errors: { 400: ['bad-request'], 403: ['protected-target'], 404: pkgErrors, 413: ['payload-too-large', 'quota-exceeded'], 415: ['unsupported-media-type'], 507: ['quota-exceeded'] },
   }),
   publish: at('/api/v1/packages/{name}/versions/{version}/publish', packageState('Publish the version (no-op when published)')),
   unpublish: at('/api/v1/packages/{name}/versions/{version}/unpublish', packageState('Unpublish the version: no new executions; running ones finish')),
