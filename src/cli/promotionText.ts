@@ -8,6 +8,16 @@ import { hasControlChars } from '../core/model/controlChars';
 import { UsageError } from './errors';
 import type { Output } from './output';
 
+/**
+ * Text from a gateway or a package (instructions, definition texts and diffs, descriptions,
+ * messages) as it may be printed on a terminal: control characters (but tab and newline), C1
+ * controls and bidirectional overrides are shown as `\u{…}`, so a package cannot move the cursor,
+ * retitle the window or make a diff read other than it is.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
 export const REPLACE_FORM = 'kind:from=to (kind flow or connection), e.g. connection:local-gateway=inventory-prod';
 
 /** `connection:local-gateway=inventory-prod` → a replacement; a usage error naming the form otherwise. */
@@ -44,7 +54,7 @@ export const replacementText = (r: Replacement) => `${r.kind} ${r.from} → ${r.
 export function problemText(out: Output, p: ValidationProblem): string {
   const sev = p.severity === 'error' ? out.style('red', 'error') : out.style('yellow', 'warning');
   const where = p.definition ? `${p.definition.kind} ${p.definition.id}: ` : '';
-  return `${where}${sev} ${out.style('dim', p.code)}: ${p.message}`;
+  return `${where}${sev} ${out.style('dim', p.code)}: ${printable(p.message)}`;
 }
 
 /** The validation block: a ✓ line, or ✗ with each problem indented. */
@@ -59,7 +69,7 @@ export function printValidation(out: Output, v: ValidationResult, indent = '  ')
 
 export function summaryLine(out: Output, i: ImportSummary): string {
   const status = i.status === 'APPLIED' ? out.style('green', i.status) : i.status === 'REJECTED' ? out.style('red', i.status) : out.style('cyan', i.status);
-  return `${i.id}  ${status.padEnd(out.color ? 17 : 8)}  ${i.name} v${i.version}  from ${i.source}  pulled ${i.pulledAt} by ${i.pulledBy}${i.sourceNotified ? '' : '  (source not told yet)'}`;
+  return `${i.id}  ${status.padEnd(out.color ? 17 : 8)}  ${i.name} v${i.version}  from ${i.source}  pulled ${i.pulledAt} by ${printable(i.pulledBy)}${i.sourceNotified ? '' : '  (source not told yet)'}`;
 }
 
 /** Everything of an import a reviewer reads: status, signer, instructions, definitions, replacements, validation. */
@@ -67,19 +77,19 @@ export function printImport(out: Output, d: ImportDetail): void {
   out.line(`${out.style('bold', `${d.name} v${d.version}`)}  import ${d.id}  ${d.status}`);
   out.line(`  source:       ${d.source} (digest ${d.contentDigest})`);
   out.line(`  signed by:    ${d.signer}`);
-  out.line(`  pulled:       ${d.pulledAt} by ${d.pulledBy}`);
+  out.line(`  pulled:       ${d.pulledAt} by ${printable(d.pulledBy)}`);
   if (d.appliedAt) out.line(`  applied:      ${d.appliedAt}${d.appliedBy ? ` by ${d.appliedBy}` : ''}`);
-  if (d.rejectedAt) out.line(`  rejected:     ${d.rejectedAt}${d.rejectedBy ? ` by ${d.rejectedBy}` : ''}${d.reason ? `: ${d.reason}` : ''}`);
-  out.line(`  source told:  ${d.sourceNotified ? 'yes' : `not yet (kept in the outbox${d.notifyError ? `: ${d.notifyError}` : ''})`}`);
-  if (d.description) out.line(`  description:  ${d.description}`);
-  out.line(`  carries:      ${d.definitions.length} definition${d.definitions.length === 1 ? '' : 's'}, ${d.schedules} schedule${d.schedules === 1 ? '' : 's'}, ${d.triggers} trigger${d.triggers === 1 ? '' : 's'}; groups: ${d.authorisation.groups.length ? d.authorisation.groups.join(', ') : '(anyone)'}`);
-  for (const def of d.definitions) out.line(`    ${def.kind} ${def.id}`);
+  if (d.rejectedAt) out.line(`  rejected:     ${d.rejectedAt}${d.rejectedBy ? ` by ${printable(d.rejectedBy)}` : ''}${d.reason ? `: ${printable(d.reason)}` : ''}`);
+  out.line(`  source told:  ${d.sourceNotified ? 'yes' : `not yet (kept in the outbox${d.notifyError ? `: ${printable(d.notifyError)}` : ''})`}`);
+  if (d.description) out.line(`  description:  ${printable(d.description)}`);
+  out.line(`  carries:      ${d.definitions.length} definition${d.definitions.length === 1 ? '' : 's'}, ${d.schedules} schedule${d.schedules === 1 ? '' : 's'}, ${d.triggers} trigger${d.triggers === 1 ? '' : 's'}; groups: ${d.authorisation.groups.length ? printable(d.authorisation.groups.join(', ')) : '(anyone)'}`);
+  for (const def of d.definitions) out.line(`    ${def.kind} ${printable(def.id)}`);
   out.line(`  replacements: ${d.replacements.length ? '' : 'none'}`);
   for (const r of d.replacements) out.line(`    ${replacementText(r)}`);
   printValidation(out, d.validation);
   if (d.instructions.trim()) {
     out.line('  instructions:');
-    for (const l of d.instructions.replace(/\s+$/, '').split('\n')) out.line(`    ${l}`);
+    for (const l of printable(d.instructions.replace(/\s+$/, '')).split('\n')) out.line(l.trim() ? `    ${l}` : '');
   }
 }
 
@@ -90,12 +100,12 @@ export function printPreview(out: Output, p: PreviewResponse): void {
   out.line(`import ${p.id}: ${counts.new} new, ${counts.changed} changed, ${counts.unchanged} unchanged`);
   for (const d of p.definitions) {
     const tag = d.change === 'new' ? out.style('green', 'new      ') : d.change === 'changed' ? out.style('yellow', 'changed  ') : out.style('dim', 'unchanged');
-    out.line(`  ${tag}  ${d.kind} ${d.id}${d.fromRepository ? '  (from this gateway\'s repository)' : ''}`);
+    out.line(`  ${tag}  ${d.kind} ${printable(d.id)}${d.fromRepository ? '  (from this gateway\'s repository)' : ''}`);
   }
   for (const d of p.definitions) {
     if (d.change !== 'changed' || !d.diff) continue;
     out.line();
-    for (const l of d.diff.replace(/\n$/, '').split('\n')) {
+    for (const l of printable(d.diff.replace(/\n$/, '')).split('\n')) {
       out.line(l.startsWith('+') && !l.startsWith('+++') ? out.style('green', l) : l.startsWith('-') && !l.startsWith('---') ? out.style('red', l) : l.startsWith('@@') ? out.style('cyan', l) : l);
     }
   }

@@ -65,17 +65,17 @@ describe('flowgate validate --against', { timeout: 300_000 }, () => {
     assert.match(h.stdout, /not on gateway qa/);
   });
 
-  test('what the gateway lacks: errors at the referencing step and connection, naming the gateway; exit 1', async () => {
+  test('what the gateway lacks: errors at the referencing steps, a warning at the connection whose secret it lacks, naming the gateway; exit 1', async () => {
     const r = await runCli(['validate', draft, '--against', gw.url, ...creds], { cwd: tmp });
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.split('\n').filter((l) => /: (error|warning) /.test(l));
     assert.deepEqual(lines, [
-      "ws/connections/crm.connection.yaml:4:11: error missing-secret: connection 'crm' uses secret 'CRM_TOKEN', which gateway qa does not hold for connection 'crm' of package 'network-ops'; set it there with `flowgate secret set CRM_TOKEN --connection network-ops/crm`",
+      "ws/connections/crm.connection.yaml:4:11: warning missing-secret: connection 'crm' uses secret 'CRM_TOKEN', which gateway qa does not hold for connection 'crm' of package 'network-ops'; set it there with `flowgate secret set CRM_TOKEN --connection network-ops/crm`",
       `ws/flows/network/core/Run-Command.flow.yaml:${runFlowLine}:11: error missing-reference: flow 'ops/Notify-Ops' is not in the package and not on gateway qa`,
       "ws/flows/network/inventory/Get-Gateway-Status.flow.yaml:11:17: error missing-reference: connection 'inventory-prod' (replacing 'local-gateway') is not in the package and not on gateway qa",
       "ws/packages/network-ops.package.yaml:22:9: warning unknown-replacement-target: replacement target connection 'inventory-prod' is neither in the package nor in the workspace nor on the target gateway",
     ]);
-    assert.match(r.stdout, /✗ 3 errors, 1 warning \(\d+ files, 1 package draft checked against gateway qa\)/);
+    assert.match(r.stdout, /✗ 2 errors, 2 warnings \(\d+ files, 1 package draft checked against gateway qa\)/);
 
     // --json: local validation's document, plus the gateway.
     const j = await runCli(['validate', draft, '--against', gw.url, ...creds, '--json'], { cwd: tmp });
@@ -85,7 +85,8 @@ describe('flowgate validate --against', { timeout: 300_000 }, () => {
     assert.deepEqual(Object.keys(doc).sort(), [...Object.keys(local), 'gateway'].sort());
     assert.deepEqual(doc.gateway, { url: gw.url, name: 'qa' });
     assert.equal(doc.ok, false);
-    assert.equal(doc.errors, 3);
+    assert.equal(doc.errors, 2);
+    assert.equal(doc.warnings, 2);
     assert.deepEqual(Object.keys(doc.diagnostics[0]).sort(), Object.keys(local.diagnostics[0]).sort());
     assert.deepEqual(
       doc.diagnostics.find((d: { code: string; file: string }) => d.code === 'missing-reference' && d.file.endsWith('Run-Command.flow.yaml')),
@@ -101,14 +102,17 @@ describe('flowgate validate --against', { timeout: 300_000 }, () => {
     const c = credentials(gw.dataDir);
     const env = { FLOWGATE_CLIENT_ID: c.client_id, FLOWGATE_CLIENT_SECRET: c.client_secret };
     const still = await runCli(['validate', draft, '--against', gw.url], { cwd: tmp, env });
-    assert.equal(still.code, 1, still.stdout + still.stderr);
-    assert.match(still.stdout, /error missing-secret/);
+    // A secret the gateway does not hold for the connection is a warning (as in an import's validation): exit 0.
+    assert.equal(still.code, 0, still.stdout + still.stderr);
+    assert.match(still.stdout, /warning missing-secret/);
+    assert.match(still.stdout, /no errors, 1 warning/);
     assert.doesNotMatch(still.stdout, /missing-reference/);
     assert.ok(!still.stdout.includes('validate-against-secret-1'));
 
     assert.equal((await call(gw, 'PUT', '/api/v1/secrets/CRM_TOKEN/grants', { grants: [{ package: 'network-ops', connection: 'crm' }] })).status, 200);
     const ok = await runCli(['validate', draft, '--against', gw.url], { cwd: tmp, env });
     assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.doesNotMatch(ok.stdout, /missing-secret/);
     assert.match(ok.stdout, /✓ no problems \(\d+ files, 1 package draft checked against gateway qa\)/);
     // Locally the draft still lacks what only the gateway has.
     assert.equal((await runCli(['validate', draft], { cwd: tmp })).code, 1);

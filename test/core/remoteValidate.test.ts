@@ -90,7 +90,7 @@ test('the answer becomes local-format diagnostics naming the gateway; what the g
   assert.equal(result.ok, false);
   const lines = result.diagnostics.map((d) => `${d.file}:${d.range?.start.line}:${d.range?.start.character} ${d.severity} ${d.code}: ${d.message}`).sort();
   assert.deepEqual(lines, [
-    "connections/crm.connection.yaml:4:10 error missing-secret: connection 'crm' uses secret 'CRM_TOKEN', which gateway qa does not hold for connection 'crm' of package 'ops'; set it there with `flowgate secret set CRM_TOKEN --connection ops/crm`",
+    "connections/crm.connection.yaml:4:10 warning missing-secret: connection 'crm' uses secret 'CRM_TOKEN', which gateway qa does not hold for connection 'crm' of package 'ops'; set it there with `flowgate secret set CRM_TOKEN --connection ops/crm`",
     "flows/ops/Main.flow.yaml:9:14 error missing-reference: flow 'ops/Notify-Ops' (replacing 'ops/Notify-Dev') is not in the package and not on gateway qa",
     // Local validation's own rule, told the gateway lacks the target too.
     "packages/ops.package.yaml:11:8 warning unknown-replacement-target: replacement target flow 'ops/Notify-Ops' is neither in the package nor in the workspace nor on the target gateway",

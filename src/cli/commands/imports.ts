@@ -133,7 +133,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
         try {
           const d = await client.applyImport(id!, flag(args, 'allow-rollback') ? { allowRollback: true } : {});
           if (out.json) out.document(d);
-          else out.line(`${out.style('green', '✓')} import ${d.id}: ${d.name} v${d.version} ${d.changed ? 'applied' : 'was already applied; nothing changed'} on ${gateway}; ${d.source} is told PROMOTED${d.sourceNotified ? '' : ' (kept in the outbox until it answers)'}`);
+          else out.line(`${out.style('green', '✓')} import ${d.id}: ${d.name} v${d.version} ${d.changed ? 'applied' : 'was already applied; nothing changed'} on ${gateway}; ${d.source} is told PROMOTED${d.sourceNotified ? '' : ' (on its way, through the outbox)'}`);
           return EXIT_OK;
         } catch (err) {
           if (!(err instanceof GatewayError) || err.code !== 'validation-failed') throw err;
@@ -147,7 +147,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
       case 'reject': {
         const d = await client.rejectImport(id!, reason!);
         if (out.json) out.document(d);
-        else out.line(`${out.style('green', '✓')} import ${d.id}: ${d.name} v${d.version} ${d.changed ? 'rejected' : 'was already rejected; nothing changed'} on ${gateway}; ${d.source} is told REJECTED${d.sourceNotified ? '' : ' (kept in the outbox until it answers)'}`);
+        else out.line(`${out.style('green', '✓')} import ${d.id}: ${d.name} v${d.version} ${d.changed ? 'rejected' : 'was already rejected; nothing changed'} on ${gateway}; ${d.source} is told REJECTED${d.sourceNotified ? '' : ' (on its way, through the outbox)'}`);
         return EXIT_OK;
       }
     }

@@ -14,7 +14,7 @@ import { clientFor } from '../credentials';
 import { EXIT_FAILED, EXIT_OK, EXIT_REFUSED, UsageError } from '../errors';
 import { reportFailure } from '../failures';
 import type { Output } from '../output';
-import { parseReplacements, printValidation, REPLACE_FORM, replacementText } from '../promotionText';
+import { parseReplacements, printable, printValidation, REPLACE_FORM, replacementText } from '../promotionText';
 
 export const PROMOTION_EXIT_CODES = `Exit status (for pipelines):
   0  done (pulled; with --apply, applied — or already applied before)
@@ -118,7 +118,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
       const reason = detail.reason ? `: ${detail.reason}` : '';
       // JSON: the whole document (error() then writes nothing more); text: the error on stderr.
       out.document(doc(false, false, { error: { code: 'import-closed', message: `import ${detail.id} was rejected${reason}` } }));
-      out.error({ code: 'import-closed', message: `import ${detail.id} was rejected on ${to}${reason}; the source must submit a new version` });
+      out.error({ code: 'import-closed', message: `import ${detail.id} was rejected on ${to}${printable(reason)}; the source must submit a new version` });
       return EXIT_REFUSED;
     }
     if (detail.status === 'APPLIED') {
@@ -139,7 +139,7 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
     try {
       const applied = await client.applyImport(detail.id, allowRollback ? { allowRollback: true } : {});
       detail = applied;
-      out.line(`${out.style('green', '✓')} applied ${label} on ${to}: ${applied.status}${applied.changed ? '' : ' (it already was; nothing changed)'}; ${source} is told PROMOTED${applied.sourceNotified ? '' : ' (kept in the outbox until it answers)'}`);
+      out.line(`${out.style('green', '✓')} applied ${label} on ${to}: ${applied.status}${applied.changed ? '' : ' (it already was; nothing changed)'}; ${source} is told PROMOTED${applied.sourceNotified ? '' : ' (on its way, through the outbox)'}`);
       out.document(doc(true, true, { changed: applied.changed }));
       return EXIT_OK;
     } catch (err) {

@@ -24,8 +24,8 @@ draft and the files of the definitions it includes. Default: the current folder.
 With --against, validates the draft against that gateway instead of the workspace alone (remote
 validate): every reference of the package's flows, after the draft's replacements, that is
 neither in the package nor in the gateway's repository is an error at the referencing step
-("flow 'Notify-Ops' is not in the package and not on gateway qa"), and so is every secret of the
-package's connections that the gateway does not hold for that connection of the package. The
+("flow 'Notify-Ops' is not in the package and not on gateway qa"); a secret of the package's
+connections that the gateway does not hold for that connection of the package is a warning. The
 gateway is asked with the command line's credentials (Admin on it); secret values never travel.
 
 Diagnostics are printed as  file:line:col: severity code: message

@@ -136,8 +136,10 @@ export function remoteDiagnostics(plan: RemoteValidationPlan, answer: RemoteVali
     if (m.kind === 'secret') {
       for (const s of plan.secrets) {
         if (s.secret !== m.id || (m.connection !== undefined && m.connection !== s.connection)) continue;
+        // A warning, as in an import's validation on the target (promotion/plan.ts): the secret can be set
+        // after the version arrives; its flows fail until it is.
         out.push({
-          severity: 'error',
+          severity: 'warning',
           code: 'missing-secret',
           message: `connection '${s.connection}' uses secret '${s.secret}', which gateway ${gateway} does not hold for connection '${s.connection}' of package '${plan.draft}'; set it there with \`flowgate secret set ${s.secret} --connection ${plan.draft}/${s.connection}\``,
           file: s.file,
