@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { PreviewResponse } from '../../src/core/api/types';
 import { LIMITS } from '../../src/core/limits';
-import { diffLineCounts, previewSummary, referencesIn, replacementCandidates } from '../../src/extension/review/reviewModel';
+import { diffLineCounts, previewSummary, referencesIn, replacementCandidates, shownUrl } from '../../src/extension/review/reviewModel';
 import { applyParams, ParamsRefused, rejectParams, saveReplacementsParams, showDefinitionParams } from '../../src/extension/review/reviewParams';
 
 /** The errors of a refused call, or undefined when it passed. */
@@ -74,6 +74,12 @@ describe('a hostile page: the Review Import requests are checked before any gate
     const clean = saveReplacementsParams({ replacements: [{ kind: 'flow', from: 'a', to: 'b' }] });
     assert.equal(({} as Record<string, unknown>).admin, undefined);
     assert.deepEqual(clean, { replacements: [{ kind: 'flow', from: 'a', to: 'b' }] });
+  });
+
+  test('a gateway URL with a user and password in it reaches the page without them', () => {
+    assert.equal(shownUrl('https://alice:s3cret@qa.example:8443/base'), 'https://qa.example:8443/base');
+    assert.equal(shownUrl('http://127.0.0.1:8722'), 'http://127.0.0.1:8722');
+    assert.equal(shownUrl('not a url s3cret'), '(not a URL)');
   });
 
   test('bounds: the list, each id, the reason; each refusal names its field', () => {

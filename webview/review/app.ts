@@ -158,6 +158,8 @@ export class FgReviewApp extends PageElement {
   }
 
   private editRows(rows: ReplacementRow[]): void {
+    // The last refusal was of other rows (a removed row shifts the indexes): it no longer applies.
+    if (this.errors.size) this.errors = new FieldErrors();
     this.setView({ draft: sameReplacements(rows, this.saved) ? null : rows });
   }
 

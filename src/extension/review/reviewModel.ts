@@ -82,3 +82,16 @@ export function replacementCandidates(
     package: (detail?.definitions ?? []).slice(0, max).map((d) => ({ kind: d.kind, id: d.id })),
   };
 }
+
+/** A gateway URL as the page may see it: without a user or password in it. */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/+$/, '');
+  } catch {
+    return '(not a URL)';
+  }
+}

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ImportDetail, PreviewResponse } from '../../core/api/types';
 import type { GatewayClient } from '../../core/client/gatewayClient';
+import { GatewayError } from '../../core/client/gatewayError';
 import {
   writesText,
   type ActionResult,
@@ -19,8 +20,22 @@ import type { Logger } from '../shared/log';
 import { PanelRegistry } from '../webviews/panelRegistry';
 import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
 import type { ImportDocuments } from './importDocuments';
-import { previewSummary, replacementCandidates } from './reviewModel';
+import { previewSummary, replacementCandidates, shownUrl } from './reviewModel';
 import { applyParams, ParamsRefused, rejectParams, saveReplacementsParams, showDefinitionParams } from './reviewParams';
+
+/**
+ * A gateway call of a request: a refused body (400) keeps its per-field details (the page shows them
+ * by field); any other refusal (import-closed, validation-failed, not-found) is one error whose text
+ * says what happened, with its details.
+ */
+async function gatewayCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof GatewayError && err.status !== 400 && err.details.length > 0) throw new Error(errorText(err));
+    throw err;
+  }
+}
 
 /** A page's parameters, checked: a refusal is answered by field (the host's RequestRefused). */
 function checked<T>(parse: () => T): T {
@@ -135,7 +150,7 @@ export class ReviewPanel implements vscode.Disposable {
 
   private snapshot(): ReviewSnapshot {
     return {
-      scope: this.scope,
+      scope: { ...this.scope, gatewayUrl: shownUrl(this.scope.gatewayUrl) },
       ...(this.detail ? { import: this.detail } : {}),
       ...(this.loadError ? { error: this.loadError } : {}),
       ...(this.preview ? { preview: previewSummary(this.preview) } : {}),
@@ -161,7 +176,7 @@ export class ReviewPanel implements vscode.Disposable {
           const [detail, definitions] = await Promise.allSettled([this.client.getImport(this.scope.importId), this.client.listDefinitions()]);
           if (detail.status === 'fulfilled') this.setDetail(detail.value);
           else {
-            this.loadError = `Could not read import ${this.scope.importId} of ${this.scope.gatewayName} (${this.scope.gatewayUrl}): ${errorText(detail.reason)}`;
+            this.loadError = `Could not read import ${this.scope.importId} of ${this.scope.gatewayName} (${shownUrl(this.scope.gatewayUrl)}): ${errorText(detail.reason)}`;
             this.log.warn(`Review Import: ${this.loadError}`);
           }
           if (definitions.status === 'fulfilled') {
@@ -247,7 +262,7 @@ export class ReviewPanel implements vscode.Disposable {
       },
       saveReplacements: async (raw) => {
         const { replacements } = checked(() => saveReplacementsParams(raw));
-        const saved = await withSlowProgress(`Flowgate: saving the replacements of ${this.where}…`, () => this.client.putReplacements(id, replacements));
+        const saved = await withSlowProgress(`Flowgate: saving the replacements of ${this.where}…`, () => gatewayCall(() => this.client.putReplacements(id, replacements)));
         this.setDetail(saved);
         this.log.info(
           `Review Import: ${this.where} now replaces ${saved.replacements.length ? saved.replacements.map((r) => `${r.kind} ${r.from} → ${r.to}`).join(', ') : 'nothing'}; validation ${saved.validation.ok ? 'passes' : 'has errors'}`,
@@ -270,10 +285,10 @@ export class ReviewPanel implements vscode.Disposable {
       },
       apply: async (raw) => {
         const { expect } = checked(() => applyParams(raw));
-        const detail = await this.client.getImport(id);
+        const detail = await gatewayCall(() => this.client.getImport(id));
         this.setDetail(detail);
         if (detail.status === 'OPEN') {
-          const preview = await this.client.importPreview(id);
+          const preview = await gatewayCall(() => this.client.importPreview(id));
           this.setPreview(preview);
           if (!preview.validation.ok) {
             const errors = preview.validation.problems.filter((p) => p.severity === 'error');
@@ -285,13 +300,13 @@ export class ReviewPanel implements vscode.Disposable {
             throw new RequestRefused([{ field: 'expect', message: `Not applied: the preview changed since it was confirmed — it now writes ${writesText(now)}; review it and apply again` }]);
           }
         }
-        const result = await withSlowProgress(`Flowgate: applying ${this.where}…`, () => this.client.applyImport(id));
+        const result = await withSlowProgress(`Flowgate: applying ${this.where}…`, () => gatewayCall(() => this.client.applyImport(id)));
         this.log.info(`Review Import: ${this.where} ${result.changed ? `applied (${writesText(expect)} written)` : `was already ${result.status}`}`);
         return this.acted(result);
       },
       reject: async (raw) => {
         const { reason } = checked(() => rejectParams(raw));
-        const result = await withSlowProgress(`Flowgate: rejecting ${this.where}…`, () => this.client.rejectImport(id, reason));
+        const result = await withSlowProgress(`Flowgate: rejecting ${this.where}…`, () => gatewayCall(() => this.client.rejectImport(id, reason)));
         this.log.info(`Review Import: ${this.where} ${result.changed ? 'rejected' : `was already ${result.status}`}`);
         return this.acted(result);
       },

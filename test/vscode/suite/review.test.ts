@@ -1,5 +1,5 @@
 // The Review Import webview's extension side, against two real emulators of the suite's own
-// (privateGateway.ts): `dev`, where package versions are uploaded (submitted, signed by dev's key),
+// (privateGateway.ts): `dev`, where package versions are uploaded (submitted: dev signs them),
 // and `qa`, whose gateway.yaml names dev as a promotion source (dev's local admin credential,
 // dev's signing key trusted). qa pulls a version (core's GatewayClient createImport); the command
 // `flowgate.reviewImport` opens the page, and the page's requests (webview/protocol/review.ts) go
@@ -11,14 +11,13 @@
 // `flowgate-import:` documents, Apply (what qa's repository then holds is what the preview showed,
 // by SHA-256), applying twice changing nothing, and Reject with a reason (REJECTED on both sides).
 import * as assert from 'node:assert/strict';
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ApiErrorDetail } from '../../../src/core/api/types';
 import { defaultGatewayConfigText } from '../../../src/core/gatewayConfig/schema';
-import { signPackageFile } from '../../../src/core/package/signature';
 import type { ReviewRequests, ReviewSnapshot } from '../../../webview/protocol/review';
 import { activated, api, closeEditors, testPackage, waitFor } from './helpers';
 import { startPrivateGateway, useGatewaysSetting, type PrivateGateway } from './privateGateway';
@@ -29,15 +28,6 @@ const HELLO = 'outputs:\n  done:\n    type: boolean\nsteps:\n  - kind: set\n    
 /** A flow that runs `flow` (a reference the target must resolve). */
 const runs = (flow: string) => `steps:\n  - kind: run-flow\n    flow: ${flow}\n`;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/** A package file signed with the gateway's own current key (its data folder's signing/package-key.json): what submitting to it means. */
-async function signedBy(gw: PrivateGateway, bytes: Uint8Array): Promise<Uint8Array> {
-  const file = JSON.parse(fs.readFileSync(path.join(gw.dataDir, 'signing', 'package-key.json'), 'utf8')) as { keys: { kid: string; x: string; d: string; current: boolean }[] };
-  const k = file.keys.find((x) => x.current);
-  assert.ok(k, 'no current package-signing key');
-  const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: k.x, d: k.d }, format: 'jwk' });
-  return signPackageFile(bytes, { kid: k.kid, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: k.x }, privateKey });
-}
 
 suite('review import webview', () => {
   let dev: PrivateGateway;
@@ -93,8 +83,8 @@ suite('review import webview', () => {
     ].join('\n');
     qa = await startPrivateGateway('review-qa', config);
     // dev: the flow the package runs (in another package), then the package: submitted, signed by dev.
-    await dev.admin.uploadPackage(await signedBy(dev, await testPackage('fg-review-dev-base', 1, { 'ops/Notify-Dev': HELLO })));
-    await dev.admin.uploadPackage(await signedBy(dev, await testPackage(PKG, 1, { 'review/Greet': runs('ops/Notify-Dev'), 'review/New-One': HELLO })));
+    await dev.admin.uploadPackage(await testPackage('fg-review-dev-base', 1, { 'ops/Notify-Dev': HELLO }));
+    await dev.admin.uploadPackage(await testPackage(PKG, 1, { 'review/Greet': runs('ops/Notify-Dev'), 'review/New-One': HELLO }));
     // qa: its own notifier and an older Greet (so the import changes it).
     await qa.admin.uploadPackage(await testPackage('fg-review-qa-base', 1, { 'ops/Notify-Ops': HELLO, 'review/Greet': HELLO }));
     const pulled = await qa.admin.createImport({ source: 'dev', name: PKG, version: 1 });
@@ -146,6 +136,18 @@ suite('review import webview', () => {
     assert.deepEqual(snap.candidates.references[0], { kind: 'flow', id: 'ops/Notify-Dev' });
     assert.ok(snap.candidates.target.some((r) => r.kind === 'flow' && r.id === 'ops/Notify-Ops'), JSON.stringify(snap.candidates.target));
     assert.deepEqual(snap.candidates.package.map((r) => r.id).sort(), ['review/Greet', 'review/New-One']);
+  });
+
+  test("an import qa does not have: the page says so (the gateway's error), and names no secret", async () => {
+    const shown = await vscode.commands.executeCommand<{ key: string }>('flowgate.reviewImport', { gatewayUrl: qa.url, importId: 'no-such-import' });
+    assert.ok(shown);
+    const snap = await ok('reload', {}, shown.key);
+    assert.equal(snap.import, undefined);
+    assert.match(snap.error ?? '', /^Could not read import no-such-import of Review QA Gateway \(http:\/\/127\.0\.0\.1:\d+\): /);
+    assert.equal(snap.preview, undefined);
+    noSecrets(snap);
+    const bad = await vscode.commands.executeCommand('flowgate.reviewImport', { gatewayUrl: qa.url, importId: '../x' });
+    assert.equal(bad, undefined, 'an import id that is a path trick opened a page');
   });
 
   test('Apply is refused while the validation has errors; qa keeps what it had', async () => {
@@ -269,10 +271,16 @@ suite('review import webview', () => {
     const twice = await ok('apply', { expect: { new: 1, changed: 1 } });
     assert.equal(twice.changed, false);
     assert.equal(twice.status, 'APPLIED');
+
+    // The gateway's refusal of a closed import's replacements comes back as the request's error, saying what failed.
+    const closed = await refused('saveReplacements', { replacements: [] });
+    assert.equal(closed[0].field, '');
+    assert.match(closed[0].message, /^Could not save the replacements of import fg-review-test v1 on Review QA Gateway: .*is APPLIED; only an OPEN import can be changed/);
+    assert.deepEqual((await qa.admin.getImport(importId)).replacements, [{ kind: 'flow', from: 'ops/Notify-Dev', to: 'ops/Notify-Ops' }]);
   });
 
   test('Reject… of another version: a reason is required; REJECTED on qa and on dev; with no import named, the one OPEN import of a gateway opens', async () => {
-    await dev.admin.uploadPackage(await signedBy(dev, await testPackage(PKG, 2, { 'review/Greet': HELLO })));
+    await dev.admin.uploadPackage(await testPackage(PKG, 2, { 'review/Greet': HELLO }));
     const pulled = await qa.admin.createImport({ source: 'dev', name: PKG, version: 2 });
     const shown = await vscode.commands.executeCommand<{ key: string; scope: { importId: string } }>('flowgate.reviewImport', { gatewayUrl: qa.url });
     assert.ok(shown, 'reviewImport with a gateway only returned nothing');

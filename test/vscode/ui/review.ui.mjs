@@ -1,5 +1,5 @@
 // UI check of the Review Import webview, against two gateway emulators of its own: `dev` (where the
-// package is submitted: uploaded signed with dev's key) and `qa`, whose gateway.yaml names dev as a
+// package is submitted: uploaded, dev signs it) and `qa`, whose gateway.yaml names dev as a
 // promotion source; qa pulls the version (POST /api/v1/imports) and is added to `flowgate.gateways`.
 // "Flowgate: Review Import…" asks for the gateway and opens qa's one OPEN import. The page shows what
 // was pulled, the package's instructions as text (they hold HTML, which must not become elements),
@@ -34,27 +34,19 @@ const BASE_CONFIG = [
 
 /**
  * The package file `name` `version` with `flows` and `instructions`, built by core's
- * buildPackageFile and signed with the current key of the gateway whose data folder is `dataDir`
- * (what submitting to it means), through tsx.
+ * buildPackageFile through tsx (unsigned, as a workspace builds it: the gateway it is uploaded to
+ * signs it).
  */
-function signedPackage(dataDir, name, version, flows, instructions = '') {
+function packageFile(name, version, flows, instructions = '') {
   const definitions = Object.entries(flows).map(([id, text]) => ({ kind: 'flow', id, text }));
   const code = `
-    const { createPrivateKey } = await import('node:crypto');
-    const fs = await import('node:fs');
     const pf = await import(${JSON.stringify(path.join(root, 'src/core/package/packageFile.ts'))});
-    const sg = await import(${JSON.stringify(path.join(root, 'src/core/package/signature.ts'))});
     const { buildPackageFile } = pf.buildPackageFile ? pf : pf.default;
-    const { signPackageFile } = sg.signPackageFile ? sg : sg.default;
     const { bytes } = await buildPackageFile({
       name: ${JSON.stringify(name)}, version: ${version}, createdBy: 'flowgate-ui-check/0.1.0',
       instructions: ${JSON.stringify(instructions)}, definitions: ${JSON.stringify(definitions)},
     });
-    const file = JSON.parse(fs.readFileSync(${JSON.stringify(path.join(dataDir, 'signing', 'package-key.json'))}, 'utf8'));
-    const k = file.keys.find((x) => x.current);
-    const privateKey = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', x: k.x, d: k.d }, format: 'jwk' });
-    const signed = await signPackageFile(bytes, { kid: k.kid, publicJwk: { kty: 'OKP', crv: 'Ed25519', x: k.x }, privateKey });
-    process.stdout.write(Buffer.from(signed).toString('base64'));`;
+    process.stdout.write(Buffer.from(bytes).toString('base64'));`;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, encoding: 'utf8' });
   return Buffer.from(out, 'base64');
 }
@@ -112,9 +104,9 @@ export default [
           }
         };
         const zip = { 'content-type': 'application/zip' };
-        await asDev('POST', '/api/v1/packages', signedPackage(devData, 'ui-review-dev-base', 1, { 'ops/Notify-Dev': HELLO }), zip);
-        await asDev('POST', '/api/v1/packages', signedPackage(devData, PKG, 1, { 'review/Greet': runs('ops/Notify-Dev'), 'review/New-One': HELLO }, INSTRUCTIONS), zip);
-        await asQa('POST', '/api/v1/packages', signedPackage(qaData, 'ui-review-qa-base', 1, { 'ops/Notify-Ops': HELLO, 'review/Greet': HELLO }), zip);
+        await asDev('POST', '/api/v1/packages', packageFile('ui-review-dev-base', 1, { 'ops/Notify-Dev': HELLO }), zip);
+        await asDev('POST', '/api/v1/packages', packageFile(PKG, 1, { 'review/Greet': runs('ops/Notify-Dev'), 'review/New-One': HELLO }, INSTRUCTIONS), zip);
+        await asQa('POST', '/api/v1/packages', packageFile('ui-review-qa-base', 1, { 'ops/Notify-Ops': HELLO, 'review/Greet': HELLO }), zip);
         const pulled = await asQa('POST', '/api/v1/imports', JSON.stringify({ source: 'dev', name: PKG, version: 1 }), { 'content-type': 'application/json' });
         if (pulled.status !== 'OPEN') throw new Error(`the pull answered ${JSON.stringify(pulled).slice(0, 300)}`);
 
@@ -163,6 +155,21 @@ export default [
         note(`screenshot: ${await screenshot('vscode-ui-review-picker')}`);
         await option.click();
         await frame.locator('.fg-badge.unsaved').waitFor({ state: 'visible', timeout: 5_000 });
+
+        // A second row left empty: Save is refused and the refusal shows by that row's fields.
+        await frame.locator('vscode-button.add-row').click();
+        await frame.locator('.replacement[data-index="1"]').waitFor({ state: 'visible', timeout: 5_000 });
+        await frame.locator('vscode-button.save').click();
+        await frame
+          .locator('.replacement[data-index="1"] .field-error[data-error-for="replacements[1].from"]')
+          .filter({ hasText: 'must not be empty' })
+          .waitFor({ state: 'visible', timeout: 10_000 });
+        await frame.locator('.status-line.error').filter({ hasText: 'Replacements not saved: replacements[1].from: must not be empty' }).waitFor({ state: 'visible', timeout: 5_000 });
+        const notSaved = await asQa('GET', `/api/v1/imports/${pulled.id}`);
+        if (notSaved.replacements.length !== 0) throw new Error(`a refused save reached qa: ${JSON.stringify(notSaved.replacements)}`);
+        note(`screenshot: ${await screenshot('vscode-ui-review-row-error')}`);
+        await frame.locator('.replacement[data-index="1"] vscode-button.remove-row').click();
+        await frame.locator('.replacement[data-index="1"]').waitFor({ state: 'detached', timeout: 5_000 });
 
         // Save: validated again (passes); the preview lists Greet as changed, New-One as new.
         await frame.locator('vscode-button.save').click();
