@@ -16,10 +16,22 @@ import {
   setDefaultVersion,
   unpublishVersion,
 } from './gatewayActions/gatewayActions';
-import { GatewaysTreeProvider } from './gateways/gatewaysTree';
+import { GatewaysTreeProvider, type GatewaysNode } from './gateways/gatewaysTree';
 import { LocalGateway } from './localGateway/localGateway';
 import { LocalGatewayStatusBar } from './localGateway/statusBar';
-import { addFlowToPackage, createPackage, packPackage, removeFromPackage, validatePackageCommand } from './packages/draftCommands';
+import {
+  addFlowToPackage,
+  addReferencedDefinitionsCommand,
+  createPackage,
+  editInstructions,
+  packPackage,
+  removeFromPackage,
+  replaceReference,
+  validatePackageCommand,
+} from './packages/draftCommands';
+import { INSTRUCTIONS_SCHEME, InstructionsFileSystem } from './promotion/instructionsDocument';
+import { applyImportCommand, promoteToGateway, rejectImportCommand, withdrawVersionCommand } from './promotion/promoteCommands';
+import { GatewayDiagnostics, validateAgainstGateway } from './promotion/validateAgainstGateway';
 import { PackagesTreeProvider } from './packages/packagesTree';
 import { publishToDevGateway } from './publish/publish';
 import { ImportDocuments } from './review/importDocuments';
@@ -80,6 +92,12 @@ export interface FlowgateApi {
     subscribe(gatewayUrl: string, listener: ExecutionEventsListener): vscode.Disposable;
     treeWatches(): string[];
   };
+  /** The Gateways view's data, as the view reads it (children, items, the version tooltip with its promotion history). */
+  gatewaysTree: {
+    children(node?: GatewaysNode): Promise<GatewaysNode[]>;
+    item(node: GatewaysNode): vscode.TreeItem;
+    tooltip(node: GatewaysNode): Promise<string | undefined>;
+  };
 }
 
 let localGateway: LocalGateway | undefined;
@@ -116,6 +134,8 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     refreshGateways: () => gatewaysTree.refresh(),
   };
 
+  const gatewayDiagnostics = new GatewayDiagnostics();
+  const instructionsFs = new InstructionsFileSystem(model);
   const gatewaysView = vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true });
   gatewaysTree.attach(gatewaysView);
   context.subscriptions.push(
@@ -137,6 +157,9 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     executionEvents,
     vscode.window.createTreeView('flowgate.packages', { treeDataProvider: packagesTree, showCollapseAll: true }),
     gatewaysView,
+    gatewayDiagnostics,
+    instructionsFs,
+    vscode.workspace.registerFileSystemProvider(INSTRUCTIONS_SCHEME, instructionsFs, { isCaseSensitive: true }),
   );
 
   /** Registers a command; errors become one message naming what failed; a dismissed prompt ends quietly. */
@@ -203,6 +226,14 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.deleteConnectionSecret', 'Delete Connection Secret', (arg, name) => deleteConnectionSecret(services, arg, name));
   command('flowgate.signIn', 'Sign In', (arg) => signIn(services, sessions, () => opener, arg));
   command('flowgate.signOut', 'Sign Out', (arg) => signOut(services, sessions, arg));
+  command('flowgate.validateAgainstGateway', 'Validate Against Gateway', (arg, gateway) => validateAgainstGateway(services, gatewayDiagnostics, arg, gateway));
+  command('flowgate.promoteToGateway', 'Promote to Gateway', (arg, target) => promoteToGateway(services, arg, target));
+  command('flowgate.applyImport', 'Apply Import', (arg, options) => applyImportCommand(services, arg, options));
+  command('flowgate.rejectImport', 'Reject Import', (arg, reason) => rejectImportCommand(services, arg, reason));
+  command('flowgate.withdrawVersion', 'Withdraw Version', (arg, options) => withdrawVersionCommand(services, arg, options));
+  command('flowgate.replaceReference', 'Replace Reference', (arg, request) => replaceReference(services, arg, request));
+  command('flowgate.editInstructions', 'Edit Instructions', (arg) => editInstructions(services, arg));
+  command('flowgate.addReferencedDefinitions', 'Add Referenced Definitions', (arg) => addReferencedDefinitionsCommand(services, arg));
   command('flowgate.editAuthorisation', 'Edit Authorisation', (arg) => editAuthorisation(services, authorisationPanels, arg));
   command('flowgate.reviewImport', 'Review Import', (arg) => reviewImport(services, reviewPanels, arg));
 
@@ -249,6 +280,14 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
       open: () => executionEvents.open(),
       subscribe: (url, listener) => executionEvents.subscribe(url, listener),
       treeWatches: () => gatewaysTree.watchedGateways(),
+    },
+    gatewaysTree: {
+      children: (node) => gatewaysTree.getChildren(node),
+      item: (node) => gatewaysTree.getTreeItem(node),
+      tooltip: async (node) => {
+        const item = await gatewaysTree.resolveTreeItem(gatewaysTree.getTreeItem(node), node);
+        return typeof item.tooltip === 'string' ? item.tooltip : item.tooltip?.value;
+      },
     },
   };
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import { GatewayError } from '../../core/client/gatewayClient';
-import type { FlowSignature, PackageSummary, PackageVersionSummary } from '../../core/api/types';
+import type { FlowSignature, ImportSummary, PackageSummary, PackageVersionSummary, VersionHistoryResponse } from '../../core/api/types';
 import { splitId } from '../../core/workspace/layout';
 import type { ExecutionEvents } from '../executions/executionEvents';
-import { GATEWAY_CONTEXT } from './nodes';
+import { GATEWAY_CONTEXT, isImportSummary, isRecord, oneLine, versionContext } from './nodes';
 import type { LocalGateway } from '../localGateway/localGateway';
 import { config } from '../shared/config';
 import { errorText } from '../shared/errors';
@@ -36,6 +36,22 @@ export interface GatewayFlowNode {
   version: number;
   flow: FlowSignature;
 }
+/** The Imports node of a gateway that has promotion sources or imports. */
+export interface GatewayImportsNode {
+  type: 'gatewayImports';
+  gatewayUrl: string;
+  /** Names of the gateway's configured sources. */
+  sources: string[];
+  imports: ImportSummary[];
+}
+/** One import of a target gateway (command argument of Apply / Reject…; clicking it runs flowgate.reviewImport). */
+export interface GatewayImportNode {
+  type: 'gatewayImport';
+  gatewayUrl: string;
+  /** `summary.id`: with `gatewayUrl`, the node is the `{ gatewayUrl, importId }` flowgate.reviewImport takes from a menu. */
+  importId: string;
+  summary: ImportSummary;
+}
 export interface GatewayMessageNode {
   type: 'message';
   key: string;
@@ -44,7 +60,7 @@ export interface GatewayMessageNode {
   /** The whole explanation when `text` is its short form. */
   tooltip?: string;
 }
-export type GatewaysNode = GatewayNode | GatewayPackageNode | GatewayVersionNode | GatewayFlowNode | GatewayMessageNode;
+export type GatewaysNode = GatewayNode | GatewayPackageNode | GatewayVersionNode | GatewayFlowNode | GatewayImportsNode | GatewayImportNode | GatewayMessageNode;
 
 export { GATEWAY_CONTEXT } from './nodes';
 
@@ -175,6 +191,13 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
           });
       case 'gatewayVersion':
         return this.flowsOf(node);
+      case 'gatewayImports':
+        if (node.imports.length === 0) {
+          return [{ type: 'message', key: `${node.gatewayUrl}:imports:none`, text: `Nothing pulled yet (sources: ${node.sources.join(', ')}) — use Promote to Gateway… on a version of a source`, error: false }];
+        }
+        return [...node.imports]
+          .sort((a, b) => IMPORT_ORDER[a.status] - IMPORT_ORDER[b.status] || b.pulledAt.localeCompare(a.pulledAt))
+          .map((summary) => ({ type: 'gatewayImport' as const, gatewayUrl: node.gatewayUrl, importId: summary.id, summary }));
       default:
         return [];
     }
@@ -185,15 +208,71 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
       return [{ type: 'message', key: `${node.url}:stopped`, text: 'Not running — use Start Local Gateway', error: false }];
     }
     try {
-      const packages = (await gatewayClient(node.url, 'tree').listPackages()).packages;
-      if (packages.length === 0) return [{ type: 'message', key: `${node.url}:empty`, text: 'No packages yet', error: false }];
-      return packages
+      const client = gatewayClient(node.url, 'tree');
+      const [packages, imports] = await Promise.all([client.listPackages().then((r) => r.packages), this.importsOf(node)]);
+      const children: GatewaysNode[] = packages
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((summary) => ({ type: 'gatewayPackage' as const, gatewayUrl: node.url, summary }));
+      if (children.length === 0) children.push({ type: 'message', key: `${node.url}:empty`, text: 'No packages yet', error: false });
+      if (imports) children.push(imports);
+      return children;
     } catch (err) {
       this.log.warn(`Gateway ${node.name} (${node.url}): ${errorText(err)}`);
       return [{ type: 'message', key: `${node.url}:error`, text: shortText(err), error: true, tooltip: errorText(err) }];
     }
+  }
+
+  /**
+   * The gateway's Imports node: there when it has promotion sources or imports. A gateway that
+   * does not serve these routes (an older one) or does not let this caller see them (not an
+   * Admin) has none; why is logged.
+   */
+  private async importsOf(node: GatewayNode): Promise<GatewayImportsNode | undefined> {
+    const client = gatewayClient(node.url, 'tree');
+    try {
+      const [sources, imports] = await Promise.all([client.listSources(), client.listImports()]);
+      // What the gateway answered is not trusted to have the documented shape: only well-formed entries are shown.
+      const sourceNames = (Array.isArray(sources?.sources) ? sources.sources : []).map((x) => (isRecord(x) && typeof x.name === 'string' ? oneLine(x.name) : '')).filter(Boolean);
+      const all: unknown[] = Array.isArray(imports?.imports) ? imports.imports : [];
+      const listed = all.filter(isImportSummary);
+      if (listed.length < all.length) this.log.warn(`Gateway ${node.name} (${node.url}): ${all.length - listed.length} malformed import(s) left out of the Imports node`);
+      if (sourceNames.length === 0 && listed.length === 0) return undefined;
+      return { type: 'gatewayImports', gatewayUrl: node.url, sources: sourceNames, imports: listed };
+    } catch (err) {
+      this.log.info(`Gateway ${node.name} (${node.url}): no imports shown: ${errorText(err)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * The text of a version's history tooltip: its status and, per target, every event (who, when,
+   * which target, reason), from the gateway's `versionHistory`.
+   */
+  async historyTooltip(node: GatewayVersionNode): Promise<string> {
+    const v = node.summary;
+    const head = `${node.packageName} version ${v.version}: ${v.status}, ${v.published ? 'published' : 'not published'}${v.isDefault ? ', default version' : ''}\nUploaded ${v.uploadedAt}`;
+    let history: VersionHistoryResponse;
+    try {
+      history = await gatewayClient(node.gatewayUrl, 'tree').versionHistory(node.packageName, v.version);
+    } catch (err) {
+      return `${head}\nPromotion history unavailable: ${errorText(err)}`;
+    }
+    const events: unknown[] = Array.isArray(history?.history) ? history.history.slice(-MAX_TOOLTIP_EVENTS) : [];
+    if (events.length === 0) return `${head}\nNo target has pulled it yet.`;
+    const text = (v: unknown) => (typeof v === 'string' ? oneLine(v) : '?');
+    const lines = events.filter(isRecord).map(
+      (e) => `${text(e.at)} — ${text(e.event)}${e.event === 'WITHDRAWN' ? '' : ` on ${text(e.target)}`} by ${text(e.by)}${e.reason !== undefined ? ` — reason: ${text(e.reason)}` : ''}`,
+    );
+    const latest = (Array.isArray(history.targets) ? history.targets : [])
+      .filter(isRecord)
+      .map((t) => `${text(t.target)}: ${text(t.status)}`)
+      .join(', ');
+    return `${head}${latest ? `\nTargets: ${latest}` : ''}\nHistory:\n${lines.join('\n')}`;
+  }
+
+  async resolveTreeItem(item: vscode.TreeItem, node: GatewaysNode): Promise<vscode.TreeItem> {
+    if (node.type === 'gatewayVersion') item.tooltip = await this.historyTooltip(node);
+    return item;
   }
 
   private async flowsOf(node: GatewayVersionNode): Promise<GatewaysNode[]> {
@@ -254,12 +333,15 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
         item.id = `gver:${node.gatewayUrl}:${node.packageName}:${v.version}`;
         const running = this.runningOf(node);
         this.drawnRunning.set(versionKey(node), running);
-        item.description = [v.published ? 'published' : 'unpublished', v.isDefault ? (node.isExplicitDefault ? 'default (explicit)' : 'default') : '', running ? `${running} running` : '']
+        item.description = [typeof v.status === 'string' ? oneLine(v.status) : '', v.published ? 'published' : 'unpublished', v.isDefault ? (node.isExplicitDefault ? 'default (explicit)' : 'default') : '', running ? `${running} running` : '']
           .filter(Boolean)
           .join(' · ');
-        item.contextValue = v.published ? GATEWAY_CONTEXT.versionPublished : GATEWAY_CONTEXT.versionUnpublished;
-        item.iconPath = new vscode.ThemeIcon(v.published ? 'versions' : 'circle-outline');
-        item.tooltip = `${node.packageName} version ${v.version}: ${v.status}, ${v.published ? 'published' : 'not published'}${v.isDefault ? ', default version' : ''}\nUploaded ${v.uploadedAt}`;
+        item.contextValue = versionContext(v.published, v.status);
+        item.iconPath = new vscode.ThemeIcon(
+          v.status === 'REJECTED' ? 'close' : v.status === 'PROMOTED' || v.status === 'APPLIED' ? 'pass' : v.published ? 'versions' : 'circle-outline',
+          STATUS_COLOR[v.status] ? new vscode.ThemeColor(STATUS_COLOR[v.status]!) : undefined,
+        );
+        // No tooltip here: resolveTreeItem fills it on hover with the per-target history (only an undefined tooltip is resolved).
         return item;
       }
       case 'gatewayFlow': {
@@ -271,6 +353,34 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
         item.iconPath = new vscode.ThemeIcon('symbol-event');
         const inputs = Object.entries(node.flow.inputs ?? {}).map(([k, d]) => `${k}: ${d.type}${d.required ? '' : '?'}`);
         item.tooltip = `${node.flow.id}${node.flow.description ? `\n${node.flow.description}` : ''}${inputs.length ? `\nInputs: ${inputs.join(', ')}` : ''}`;
+        return item;
+      }
+      case 'gatewayImports': {
+        const item = new vscode.TreeItem('Imports', C.Collapsed);
+        item.id = `gimports:${node.gatewayUrl}`;
+        const open = node.imports.filter((i) => i.status === 'OPEN').length;
+        item.description = [open ? `${open} open` : '', `${node.imports.length} import${node.imports.length === 1 ? '' : 's'}`, node.sources.length ? `from ${node.sources.join(', ')}` : '']
+          .filter(Boolean)
+          .join(' · ');
+        item.contextValue = GATEWAY_CONTEXT.imports;
+        item.iconPath = new vscode.ThemeIcon('cloud-download');
+        item.tooltip = `Versions this gateway pulled from its promotion sources (${node.sources.join(', ') || 'none configured'}). Click one to review it.`;
+        return item;
+      }
+      case 'gatewayImport': {
+        const i = node.summary;
+        const item = new vscode.TreeItem(`${oneLine(i.name)} v${i.version}`, C.None);
+        item.id = `gimport:${node.gatewayUrl}:${i.id}`;
+        item.description = `${i.status} · from ${oneLine(i.source)}${i.sourceNotified ? '' : ' · source not told yet'}`;
+        item.contextValue = i.status === 'OPEN' ? GATEWAY_CONTEXT.importOpen : i.status === 'APPLIED' ? GATEWAY_CONTEXT.importApplied : GATEWAY_CONTEXT.importRejected;
+        item.iconPath = new vscode.ThemeIcon(
+          i.status === 'OPEN' ? 'inbox' : i.status === 'APPLIED' ? 'pass' : 'close',
+          STATUS_COLOR[i.status] ? new vscode.ThemeColor(STATUS_COLOR[i.status]!) : undefined,
+        );
+        item.tooltip =
+          `${oneLine(i.name)} version ${i.version} from ${oneLine(i.source)}: ${i.status}\nPulled ${oneLine(i.pulledAt)} by ${oneLine(i.pulledBy)}\nSigned by key ${oneLine(i.signer)}` +
+          (i.sourceNotified ? '' : `\n${oneLine(i.source)} has not been told of the latest step yet (it is in the outbox)`);
+        item.command = { command: 'flowgate.reviewImport', title: 'Review Import', arguments: [{ gatewayUrl: node.gatewayUrl, importId: i.id }] };
         return item;
       }
       case 'message': {
@@ -291,6 +401,21 @@ export class GatewaysTreeProvider implements vscode.TreeDataProvider<GatewaysNod
     this.disposables.forEach((d) => d.dispose());
   }
 }
+
+/** The latest events a version's tooltip shows (the rest are older). */
+const MAX_TOOLTIP_EVENTS = 20;
+
+/** Imports listed OPEN first (what needs a decision), then applied, then rejected. */
+const IMPORT_ORDER: Record<ImportSummary['status'], number> = { OPEN: 0, APPLIED: 1, REJECTED: 2 };
+
+/** Badge colours of statuses: done (PROMOTED, APPLIED) green, REJECTED red, waiting (ACCEPTED, OPEN) yellow. */
+const STATUS_COLOR: Partial<Record<string, string>> = {
+  PROMOTED: 'testing.iconPassed',
+  APPLIED: 'testing.iconPassed',
+  REJECTED: 'problemsErrorIcon.foreground',
+  ACCEPTED: 'problemsWarningIcon.foreground',
+  OPEN: 'problemsWarningIcon.foreground',
+};
 
 function versionKey(node: GatewayVersionNode): string {
   return `${node.gatewayUrl}|${node.packageName}|${node.summary.version}`;

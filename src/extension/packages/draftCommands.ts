@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { addFlowsToDraft, newDraftText, removeFromDraft } from '../../core/draft/editDraft';
+import { addFlowsToDraft, addReferencedDefinitions, draftReferences, newDraftText, removeFromDraft, setReplacement } from '../../core/draft/editDraft';
+import type { DefinitionKind } from '../../core/model/definition';
 import { isPackageName, PACKAGE_NAME_RULE } from '../../core/model/packageDraft';
 import type { Diagnostic } from '../../core/model/diagnostic';
 import { packDraft, PackageValidationError, type PackResult } from '../../core/package/pack';
@@ -12,6 +13,7 @@ import { saveFlowgateDocuments, writeWorkspaceFile } from '../shared/files';
 import type { Services } from '../shared/services';
 import { isDefinitionArg, isDraftArg } from './nodes';
 import { flowIdOf, pickFlows, resolveDraft } from './pickers';
+import { instructionsUri } from '../promotion/instructionsDocument';
 
 /**
  * `flowgate.createPackage [name?]` — asks for a name (letters, digits, `-`, `_`; not taken),
@@ -231,4 +233,120 @@ export async function packPackage(s: Services, arg?: unknown, target?: unknown):
   s.log.info(`Packed ${name} ${packed.manifest.version} (${packed.manifest.definitions.length} definitions, ${packed.bytes.byteLength} bytes) to ${uri.fsPath}`);
   notify('info', `Packed ${name} ${packed.manifest.version} to ${vscode.workspace.asRelativePath(uri)}.`);
   return uri;
+}
+
+// ---- promotion edits of a draft (issue 10) ---------------------------------------------------------
+
+export interface ReplaceReferenceResult {
+  draftName: string;
+  kind: DefinitionKind;
+  from: string;
+  /** undefined: the replacement was removed. */
+  to: string | undefined;
+  changed: boolean;
+}
+
+/** `{ kind, from, to }` (to: null removes the replacement) — what Replace Reference… writes, nothing asked. */
+function isReplaceRequest(arg: unknown): arg is { kind: DefinitionKind; from: string; to: string | null } {
+  const a = arg as { kind?: unknown; from?: unknown; to?: unknown } | undefined;
+  return !!a && typeof a === 'object' && (a.kind === 'flow' || a.kind === 'connection') && typeof a.from === 'string' && (typeof a.to === 'string' || a.to === null);
+}
+
+/**
+ * `flowgate.replaceReference [draft] [{ kind, from, to }]` — pick a reference the draft's flows
+ * make, then its replacement among the workspace's definitions of that kind (or remove the
+ * replacement it has); written into the draft's `replacements` (one per reference).
+ */
+export async function replaceReference(s: Services, arg?: unknown, requestArg?: unknown): Promise<ReplaceReferenceResult> {
+  const ws = await s.model.get();
+  const draftName = await resolveDraft(s.model, ws, arg, 'Replace a reference of which package?');
+  await saveFlowgateDocuments(s.model);
+  const refs = draftReferences(ws, draftName);
+  let kind: DefinitionKind;
+  let from: string;
+  let to: string | undefined;
+  if (isReplaceRequest(requestArg)) {
+    ({ kind, from } = requestArg);
+    to = requestArg.to ?? undefined;
+    if (!refs.some((r) => r.kind === kind && r.id === from)) throw new Error(`from: the flows of ${draftName} make no reference to ${kind} '${from}'`);
+    if (to !== undefined && !ws.has(kind, to)) throw new Error(`to: the workspace has no ${kind} '${to}'`);
+  } else {
+    if (refs.length === 0) throw new Error(`the flows of ${draftName} reference no other flow or connection: there is nothing to replace`);
+    const pickedRef = await vscode.window.showQuickPick(
+      refs.map((r) => ({
+        label: `$(${r.kind === 'flow' ? 'symbol-event' : 'plug'}) ${r.id}`,
+        description: `${r.kind}${r.replacedBy ? ` → ${r.replacedBy}` : ''}`,
+        detail: `referenced by ${r.referencedBy.map((f) => splitId(f).name).join(', ')}`,
+        r,
+      })),
+      { title: `Replace Reference in ${draftName}`, placeHolder: 'Which reference? (e.g. the connection a flow uses on this gateway)', ignoreFocusOut: true, matchOnDescription: true },
+    );
+    if (!pickedRef) throw new Cancelled();
+    ({ kind, id: from } = pickedRef.r);
+    const candidates = ws.ids(kind).filter((id) => id !== from).sort();
+    const items: (vscode.QuickPickItem & { to: string | undefined })[] = [
+      ...(pickedRef.r.replacedBy ? [{ label: '$(discard) Remove the replacement', description: `keep ${from}`, to: undefined }] : []),
+      ...candidates.map((id) => ({ label: id, description: id === pickedRef.r.replacedBy ? 'current replacement' : kind, to: id })),
+    ];
+    if (items.length === 0) throw new Error(`the workspace has no other ${kind} to replace '${from}' by; create it first`);
+    const pickedTo = await vscode.window.showQuickPick(items, {
+      title: `Replace Reference in ${draftName}`,
+      placeHolder: `Replace ${kind} '${from}' by which ${kind}? (the packed definitions name it instead)`,
+      ignoreFocusOut: true,
+    });
+    if (!pickedTo) throw new Cancelled();
+    to = pickedTo.to;
+  }
+  const { text, changed } = setReplacement(ws, draftName, kind, from, to);
+  if (changed) await writeWorkspaceFile(s.model, draftPath(draftName), text);
+  s.log.info(`${draftName}: ${to === undefined ? `no replacement of ${kind} ${from}` : `${kind} ${from} → ${to}`}${changed ? '' : ' (already so)'}`);
+  s.refreshPackages();
+  notify(
+    'info',
+    to === undefined
+      ? `${draftName}: ${kind} '${from}' is no longer replaced.`
+      : `${draftName}: ${kind} '${from}' is replaced by '${to}' when the package is packed${changed ? '' : ' (it already was)'}.`,
+  );
+  return { draftName, kind, from, to, changed };
+}
+
+/**
+ * `flowgate.editInstructions [draft]` — opens the draft's instructions (Markdown shown to the
+ * administrator who imports the package) in an editor of their own; saving writes them into the
+ * draft. Answers the document's URI (as a string).
+ */
+export async function editInstructions(s: Services, arg?: unknown): Promise<string> {
+  const ws = await s.model.get();
+  const draftName = await resolveDraft(s.model, ws, arg, 'Edit the instructions of which package?');
+  await saveFlowgateDocuments(s.model);
+  const uri = instructionsUri(draftName);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  if (doc.languageId !== 'markdown') await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
+  await vscode.window.showTextDocument(doc, { preview: false });
+  s.log.info(`Editing the instructions of ${draftName} (${uri.toString()})`);
+  return uri.toString();
+}
+
+/**
+ * `flowgate.addReferencedDefinitions [draft]` — adds every flow and connection the draft's flows
+ * reference (transitively, after its replacements) that it does not carry, in one edit.
+ */
+export async function addReferencedDefinitionsCommand(s: Services, arg?: unknown) {
+  const ws = await s.model.get();
+  const draftName = await resolveDraft(s.model, ws, arg, 'Add the referenced definitions of which package?');
+  await saveFlowgateDocuments(s.model);
+  const result = addReferencedDefinitions(ws, draftName);
+  const added = [...result.addedFlows, ...result.addedConnections];
+  if (added.length) await writeWorkspaceFile(s.model, draftPath(draftName), result.text);
+  s.log.info(`${draftName}: added ${added.join(', ') || 'nothing'}${result.absent.length ? `; not in the workspace: ${result.absent.map((a) => `${a.kind} ${a.id}`).join(', ')}` : ''}`);
+  s.refreshPackages();
+  const absent = result.absent.length
+    ? ` Not in the workspace (left out): ${result.absent.map((a) => `${a.kind} '${a.id}'`).join(', ')}.`
+    : '';
+  const parts = [
+    result.addedFlows.length ? `flow${result.addedFlows.length === 1 ? '' : 's'} ${result.addedFlows.map((f) => splitId(f).name).join(', ')}` : '',
+    result.addedConnections.length ? `connection${result.addedConnections.length === 1 ? '' : 's'} ${result.addedConnections.join(', ')}` : '',
+  ].filter(Boolean);
+  notify(result.absent.length ? 'warning' : 'info', `${draftName}: ${parts.length ? `added ${parts.join(' and ')}` : 'it already carries everything its flows reference'}.${absent}`);
+  return { draftName, addedFlows: result.addedFlows, addedConnections: result.addedConnections, absent: result.absent };
 }

@@ -7,7 +7,7 @@
 // reach (the palette or a menu); the welcome views link registered commands only.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { GATEWAY_CONTEXT } from '../../../src/extension/gateways/nodes';
+import { GATEWAY_CONTEXT, GATEWAY_CONTEXT_VALUES } from '../../../src/extension/gateways/nodes';
 import { CONTEXT } from '../../../src/extension/packages/nodes';
 import { activated, extension } from './helpers';
 
@@ -21,12 +21,17 @@ const INTERNAL_COMMANDS: Record<string, string> = {};
 const CONTEXT_KEYS = new Set(['flowgate.localGatewayRunning']);
 
 /** contextValues with no menu entry on purpose (nothing can be done to such an item). */
-const NO_ACTIONS = new Set<string>([CONTEXT.invalidDraft, GATEWAY_CONTEXT.localStopped, GATEWAY_CONTEXT.error, GATEWAY_CONTEXT.message]);
+const NO_ACTIONS = new Set<string>([
+  CONTEXT.invalidDraft,
+  GATEWAY_CONTEXT.localStopped,
+  GATEWAY_CONTEXT.error,
+  GATEWAY_CONTEXT.message,
+]);
 
 /** The contextValues each view's items carry. */
 const VIEW_ITEMS: Record<string, string[]> = {
   'flowgate.packages': Object.values(CONTEXT),
-  'flowgate.gateways': Object.values(GATEWAY_CONTEXT),
+  'flowgate.gateways': GATEWAY_CONTEXT_VALUES,
 };
 
 interface MenuEntry {
