@@ -152,7 +152,7 @@ describe('tampering in transit between dev and qa', { timeout: 120_000 }, () => 
     const r = await call(wrongSecret, 'GET', '/api/v1/sources/dev/packages');
     assert.equal(r.status, 502, JSON.stringify(r.body));
     assert.equal(r.body.error.code, 'source-unavailable');
-    assert.match(r.body.error.message, /refused this gateway's client credential/);
+    assert.match(r.body.error.message, /refused the client credentials of source dev/);
     const pull = await call(wrongSecret, 'POST', '/api/v1/imports', { source: 'dev', name: 'orders', version: 1 });
     assert.equal(pull.status, 502);
     for (const text of [JSON.stringify(r.body), JSON.stringify(pull.body), wrongSecret.output(), dev.output(), JSON.stringify((await call(wrongSecret, 'GET', '/api/v1/audit')).body)]) {

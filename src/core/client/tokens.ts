@@ -37,9 +37,18 @@ export const TOKEN_REQUEST_TIMEOUT_SECONDS = 15;
 /** Bytes a discovery document or token answer may have: a hostile server cannot exhaust the client. */
 export const TOKEN_ANSWER_BYTES = 64 * 1024;
 
-/** fetch for openid-client whose answers are read with a bound (readAtMost), so a huge one is refused early. */
-export async function boundedFetch(url: string, options: oidc.CustomFetchOptions): Promise<Response> {
-  const response = await fetch(url, options as RequestInit);
+/** A fetch for openid-client whose answers are read with a bound (readAtMost), so a huge one is refused early. */
+export function boundedFetchWith(fetchImpl: typeof fetch): (url: string, options: oidc.CustomFetchOptions) => Promise<Response> {
+  return async (url, options) => {
+    const response = await fetchImpl(url, options as RequestInit);
+    return boundedAnswer(url, response);
+  };
+}
+
+/** The global fetch, bounded (boundedFetchWith). */
+export const boundedFetch = boundedFetchWith((...args) => fetch(...args));
+
+async function boundedAnswer(url: string, response: Response): Promise<Response> {
   const body = await readAtMost(response, TOKEN_ANSWER_BYTES);
   if (body === undefined) throw new Error(`the answer of ${new URL(url).origin}${new URL(url).pathname} is longer than ${TOKEN_ANSWER_BYTES} bytes`);
   const nullBody = [101, 204, 205, 304].includes(response.status);
@@ -58,16 +67,34 @@ interface Cached {
   renewAt: number;
 }
 
-/** One client's tokens: one discovery, one grant at a time, the token cached until near its expiry. */
-class ClientCredentialsTokens {
+export interface ClientCredentialsOptions {
+  /** The fetch discovery and the grant go through (default the global one); its answers are read with a bound. */
+  fetch?: typeof fetch;
+  /** Seconds a discovery or token request may take (default TOKEN_REQUEST_TIMEOUT_SECONDS). */
+  timeoutSeconds?: number;
+}
+
+/**
+ * One client's tokens: one discovery, one grant at a time, the token cached until near its expiry.
+ * The CLI and the extension get theirs through `tokensFor` (process-wide); a gateway pulling from a
+ * source makes one with that source's own fetch (its CA, no redirects).
+ */
+export class ClientCredentialsTokens implements CredentialSource {
   private config: oidc.Configuration | undefined;
   private cached: Cached | undefined;
   private inFlight: Promise<string> | undefined;
+  private readonly fetchBounded: (url: string, options: oidc.CustomFetchOptions) => Promise<Response>;
+  private readonly timeoutSeconds: number;
+  readonly found = true;
 
   constructor(
     private readonly credentials: ClientCredentials,
     private readonly gatewayUrl: string,
-  ) {}
+    options: ClientCredentialsOptions = {},
+  ) {
+    this.fetchBounded = options.fetch ? boundedFetchWith(options.fetch) : boundedFetch;
+    this.timeoutSeconds = options.timeoutSeconds ?? TOKEN_REQUEST_TIMEOUT_SECONDS;
+  }
 
   secrets(): string[] {
     return [this.credentials.clientSecret, ...(this.cached ? [this.cached.token] : [])];
@@ -103,8 +130,8 @@ class ClientCredentialsTokens {
     }
     try {
       this.config = await oidc.discovery(url, this.credentials.clientId, undefined, oidc.ClientSecretBasic(this.credentials.clientSecret), {
-        timeout: TOKEN_REQUEST_TIMEOUT_SECONDS,
-        [oidc.customFetch]: boundedFetch,
+        timeout: this.timeoutSeconds,
+        [oidc.customFetch]: this.fetchBounded,
         ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
       });
     } catch (err) {

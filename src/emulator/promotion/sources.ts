@@ -1,7 +1,7 @@
 /**
  * The source gateways of gateway.yaml `promotion.sources`, ready to call: each with its secret
  * read from `clientSecretFile` (relative to the configuration file) and its optional `caFile`, a
- * GatewayClient whose tokens come from the source's own token endpoint (sourceTokens.ts) and whose
+ * GatewayClient whose tokens come from the source's own token endpoint (core's ClientCredentialsTokens) and whose
  * requests go through sourceFetch.ts (the source's CA, no redirects, a bounded time).
  *
  * The secret is held here and in the token source only: it is in no answer, log line or error
@@ -13,7 +13,7 @@ import { GatewayClient } from '../../core/client/gatewayClient';
 import type { GatewayConfig } from '../../core/gatewayConfig/schema';
 import { ConfigError } from '../auth/config';
 import { sourceFetch } from './sourceFetch';
-import { SourceTokens } from './sourceTokens';
+import { ClientCredentialsTokens } from '../../core/client/tokens';
 import { promotionTuning } from './tuning';
 
 export interface PromotionSource {
@@ -60,7 +60,11 @@ export async function loadSources(config: GatewayConfig, configFile: string): Pr
     }
     const fetchImpl = sourceFetch(ca !== undefined ? { ca } : {});
     const url = s.url.replace(/\/+$/, '');
-    const tokens = new SourceTokens({ clientId: s.clientId, clientSecret: secret, source: `source ${s.name}` }, url, fetchImpl, Math.max(1, Math.ceil(tuning.sourceTimeoutMs / 1000)));
+    // Client-credential tokens as the CLI gets them, through this source's own fetch (its CA, no redirects).
+    const tokens = new ClientCredentialsTokens({ clientId: s.clientId, clientSecret: secret, source: `source ${s.name}` }, url, {
+      fetch: fetchImpl,
+      timeoutSeconds: Math.max(1, Math.ceil(tuning.sourceTimeoutMs / 1000)),
+    });
     const client = new GatewayClient(url, { credentials: tokens, fetch: fetchImpl, timeoutMs: tuning.sourceTimeoutMs });
     out.push({ name: s.name, url, trustedKeys: [...s.trustedKeys], clientId: s.clientId, client, secrets: () => tokens.secrets() });
   }
