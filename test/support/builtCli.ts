@@ -4,10 +4,9 @@
  * is newer (once per test process; concurrent test processes take turns through a lock folder, as
  * emulatorProcess.ts does for the emulator). test/cli/cli.test.ts covers installing it with npm.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { REPO_ROOT } from './emulatorProcess';
+import { ensureBundleBuilt, REPO_ROOT } from './bundleBuild';
 
 export const CLI_BUNDLE = path.join(REPO_ROOT, 'dist', 'cli.js');
 const BIN = path.join(REPO_ROOT, 'bin', 'flowgate.js');
@@ -18,50 +17,9 @@ export interface CliRun {
   stderr: string;
 }
 
-function newestMtime(p: string): number {
-  let st;
-  try {
-    st = statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = 0;
-  for (const e of readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, e)));
-  return max;
-}
-
-let built = false;
-
-/** Builds dist/cli.js when src/cli or src/core is newer than it (once per process). */
-export async function ensureCliBuilt(): Promise<void> {
-  if (built) return;
-  const lock = path.join(REPO_ROOT, 'dist', '.cli-build.lock');
-  mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 120_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        /* removed meanwhile */
-      }
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    const sources = Math.max(newestMtime(path.join(REPO_ROOT, 'src', 'cli')), newestMtime(path.join(REPO_ROOT, 'src', 'core')), newestMtime(path.join(REPO_ROOT, 'src', 'emulator')));
-    if (newestMtime(CLI_BUNDLE) < sources) {
-      execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs'), '--only=cli'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    }
-    built = true;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+/** Builds dist/cli.js when src/cli, src/core or src/emulator is newer than it (once per process). */
+export function ensureCliBuilt(): Promise<void> {
+  return ensureBundleBuilt('cli', ['src/cli', 'src/core', 'src/emulator']);
 }
 
 /**

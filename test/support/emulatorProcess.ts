@@ -7,13 +7,14 @@
  *   await fetch(`${gw.url}/healthz`);
  *   await gw.stop();                                   // SIGTERM, waits for exit, removes the temp folder
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import https from 'node:https';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureBundleBuilt, REPO_ROOT } from './bundleBuild';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export { REPO_ROOT };
 export const EMULATOR_BUNDLE = path.join(REPO_ROOT, 'dist', 'emulator.js');
 
 export interface EmulatorProcessOptions {
@@ -97,64 +98,9 @@ process.on('exit', () => {
   }
 });
 
-function newestMtime(p: string): number {
-  let st;
-  try {
-    st = statSync(p);
-  } catch {
-    return 0;
-  }
-  if (!st.isDirectory()) return st.mtimeMs;
-  let max = 0;
-  for (const e of readdirSync(p)) max = Math.max(max, newestMtime(path.join(p, e)));
-  return max;
-}
-
-function bundleIsStale(): boolean {
-  const built = newestMtime(EMULATOR_BUNDLE);
-  if (!built) return true;
-  const sources = Math.max(
-    newestMtime(path.join(REPO_ROOT, 'src', 'emulator')),
-    newestMtime(path.join(REPO_ROOT, 'src', 'core')),
-    newestMtime(path.join(REPO_ROOT, 'scripts', 'build.mjs')),
-  );
-  return sources > built;
-}
-
-let built = false;
-
 /** Build dist/emulator.js if any source is newer (once per process). */
-export async function ensureEmulatorBuilt(): Promise<void> {
-  if (built) return;
-  const lock = path.join(REPO_ROOT, 'dist', '.emulator-build.lock');
-  mkdirSync(path.dirname(lock), { recursive: true });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      // Another test process is building; a lock older than 60 s is abandoned.
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 60_000) rmSync(lock, { recursive: true, force: true });
-      } catch {
-        /* removed meanwhile */
-      }
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${lock}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  try {
-    if (bundleIsStale()) {
-      execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs'), '--only=emulator'], {
-        cwd: REPO_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-    }
-    built = true;
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
+export function ensureEmulatorBuilt(): Promise<void> {
+  return ensureBundleBuilt('emulator', ['src/emulator', 'src/core']);
 }
 
 export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
