@@ -13,7 +13,7 @@
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { badge, button, connect, count, FieldErrors, formatWhen, formRow, icon, PageElement, type Channel } from '../kit';
+import { badge, banner, button, count, FieldErrors, formatWhen, formRow, icon, SnapshotPage } from '../kit';
 import { errorsText } from '../protocol/rpc';
 import {
   authorisationMeaning,
@@ -21,26 +21,18 @@ import {
   type ApiErrorDetail,
   type AuthorisationRequests,
   type AuthorisationScope,
+  type AuthorisationSnapshot,
   type AuthorisationViewState,
   type DirectoryGroup,
-  type ExtensionToWebview,
-  type WebviewToExtension,
 } from '../protocol/authorisation';
 
-type AuthorisationChannel = Channel<AuthorisationRequests, ExtensionToWebview, WebviewToExtension, AuthorisationViewState>;
-
-export class FgAuthorisationApp extends PageElement {
+export class FgAuthorisationApp extends SnapshotPage<AuthorisationRequests, AuthorisationSnapshot, AuthorisationViewState> {
   static override properties = {
     scope: { state: true },
     saved: { state: true },
     directory: { state: true },
     loadError: { state: true },
     directoryError: { state: true },
-    loaded: { state: true },
-    loading: { state: true },
-    loadedAt: { state: true },
-    view: { state: true },
-    saving: { state: true },
     errors: { state: true },
   };
 
@@ -50,60 +42,30 @@ export class FgAuthorisationApp extends PageElement {
   declare directory: DirectoryGroup[] | undefined;
   declare loadError: string | undefined;
   declare directoryError: string | undefined;
-  declare loaded: boolean;
-  declare loading: boolean;
-  declare loadedAt: string;
-  declare view: AuthorisationViewState;
-  declare saving: boolean;
   /** The last save's refusals: by group name (`groups[i]` of the list sent), `''` for the rest. */
   declare errors: FieldErrors;
 
-  private readonly channel: AuthorisationChannel;
-
   constructor() {
-    super();
-    this.channel = connect<AuthorisationRequests, ExtensionToWebview, WebviewToExtension, AuthorisationViewState>();
-    const restored = this.channel.getState();
-    this.view = { draft: restored?.draft ?? null, filter: restored?.filter ?? '', status: restored?.status };
+    super((kept) => ({ draft: kept?.draft ?? null, filter: kept?.filter ?? '', status: kept?.status }));
     this.scope = undefined;
     this.saved = undefined;
     this.directory = undefined;
     this.loadError = undefined;
     this.directoryError = undefined;
-    this.loaded = false;
-    this.loading = false;
-    this.loadedAt = '';
-    this.saving = false;
     this.errors = new FieldErrors();
-    this.channel.onNotification((m) => this.onNotification(m));
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.channel.notify({ type: 'ready' });
+  /** A save is under way: the list's buttons wait. */
+  private get saving(): boolean {
+    return !!this.busy;
   }
 
-  private setView(patch: Partial<AuthorisationViewState>): void {
-    this.view = { ...this.view, ...patch };
-    this.channel.setState(this.view);
-  }
-
-  private say(kind: 'info' | 'error', text: string): void {
-    this.setView({ status: { kind, text } });
-  }
-
-  private onNotification(m: ExtensionToWebview): void {
-    if (m.type === 'loading') {
-      this.loading = m.loading;
-      return;
-    }
+  protected take(m: AuthorisationSnapshot): void {
     this.scope = m.scope;
     this.saved = m.groups ?? this.saved;
     this.directory = m.directory ?? this.directory;
     this.loadError = m.error;
     this.directoryError = m.directoryError;
-    this.loadedAt = m.loadedAt;
-    this.loaded = true;
     // An edit that now equals what is saved is no edit any more.
     if (this.view.draft && this.saved && sameGroups(this.view.draft, this.saved)) this.setView({ draft: null });
   }
@@ -149,15 +111,10 @@ export class FgAuthorisationApp extends PageElement {
     this.setView({ draft: null, status: { kind: 'info', text: 'Back to the saved groups.' } });
   }
 
-  private async reload(): Promise<void> {
-    const reply = await this.channel.request('reload', {});
-    if (!reply.ok) this.say('error', errorsText(reply.errors));
-  }
-
   private async save(): Promise<void> {
     const sent = [...this.groups];
-    this.saving = true;
-    try {
+    // Busy until the answer is shown: the buttons wait for the list saved.
+    await this.run('save', async () => {
       const reply = await this.channel.request('save', { groups: sent });
       if (!reply.ok) {
         this.errors = byGroup(reply.errors, sent);
@@ -168,9 +125,7 @@ export class FgAuthorisationApp extends PageElement {
       this.errors = new FieldErrors();
       this.saved = reply.result.groups;
       this.setView({ draft: null, status: { kind: 'info', text: `Saved. ${authorisationMeaning(reply.result.groups)}.` } });
-    } finally {
-      this.saving = false;
-    }
+    });
   }
 
   private get subtitle(): string {
@@ -188,7 +143,7 @@ export class FgAuthorisationApp extends PageElement {
   }
 
   private banners(): TemplateResult {
-    return html`${this.loadError ? html`<div class="banner error load-error" role="alert">${icon('error')}<span>${this.loadError}</span></div>` : nothing}
+    return html`${this.loadError ? banner('error', this.loadError, 'load-error') : nothing}
       ${this.directoryError ? html`<div class="banner warning directory-error" role="alert">${icon('warning')}<span>${this.directoryError}</span></div>` : nothing}`;
   }
 
@@ -240,7 +195,7 @@ export class FgAuthorisationApp extends PageElement {
           title: this.dirty ? 'Save this list on the gateway' : 'Nothing to save',
         })}
         ${button('Revert', () => this.revert(), { icon: 'discard', secondary: true, cls: 'revert', disabled: this.saving || !this.dirty, ariaLabel: 'Revert to the saved groups' })}
-        <fg-status-line .kind=${this.view.status?.kind ?? 'info'} .text=${this.view.status?.text ?? ''}></fg-status-line>
+        ${this.statusLine()}
       </div>
     </section>`;
   }
@@ -287,7 +242,7 @@ export class FgAuthorisationApp extends PageElement {
 
   protected override render(): TemplateResult {
     return html`${this.header()}${this.banners()}${this.meaning()}
-      <main class="content">${this.saved || this.loaded ? html`${this.chosen()}${this.picker()}` : html`<div class="muted loading">Reading the groups from the gateway…</div>`}</main>`;
+      <main class="content two-columns">${this.saved || this.loaded ? html`${this.chosen()}${this.picker()}` : html`<div class="muted loading">Reading the groups from the gateway…</div>`}</main>`;
   }
 }
 customElements.define('fg-authorisation-app', FgAuthorisationApp);

@@ -11,6 +11,7 @@
  * core's GatewayClient; only group names, member counts and error texts cross this boundary.
  */
 import type { ApiErrorDetail, DirectoryGroup } from '../../src/core/api/types';
+import type { PageStatus, ReadyMessage, ReloadRequest, SnapshotMessage } from './rpc';
 
 export type { ApiErrorDetail, DirectoryGroup };
 export { authorisationMeaning, GUARDED_AUTHORISATION_TEXT, OPEN_AUTHORISATION_TEXT } from '../../src/core/model/authorisation';
@@ -39,24 +40,16 @@ export interface AuthorisationSnapshot {
 }
 
 /** Method → what the page sends and what the extension answers. */
-export type AuthorisationRequests = {
-  /** Read the version's and the directory's groups again (Reload); a snapshot is pushed as well. */
-  reload: { params: Record<string, never>; result: AuthorisationSnapshot };
+export type AuthorisationRequests = ReloadRequest<AuthorisationSnapshot> & {
   /** Replace the version's groups with `groups` (empty: anyone may execute). Answers the groups now saved. */
   save: { params: { groups: string[] }; result: { groups: string[] } };
 };
 
 // ---- notifications -----------------------------------------------------------------------------
 
-export type ExtensionToWebview =
-  /** The version's and the directory's groups (first load, after a save, on Reload). */
-  | ({ type: 'snapshot' } & AuthorisationSnapshot)
-  /** A read is under way (true) or over (false). */
-  | { type: 'loading'; loading: boolean };
+export type ExtensionToWebview = SnapshotMessage<AuthorisationSnapshot>;
 
-export type WebviewToExtension =
-  /** The page loaded (also after it was hidden and shown again): push a snapshot. */
-  { type: 'ready' };
+export type WebviewToExtension = ReadyMessage;
 
 // ---- the page's own state ----------------------------------------------------------------------
 
@@ -67,7 +60,7 @@ export interface AuthorisationViewState {
   /** The text filtering the directory's groups. */
   filter: string;
   /** The last thing that happened, shown in the status line. */
-  status?: { kind: 'info' | 'error'; text: string };
+  status?: PageStatus;
 }
 
 /** Whether two group lists are the same list (order counts: it is what the gateway keeps). */

@@ -16,6 +16,7 @@
  * boundary (no definition texts, no credentials).
  */
 import type { ApiErrorDetail, ImportDetail, ImportStatus, Replacement } from '../../src/core/api/types';
+import type { PageStatus, ReadyMessage, ReloadRequest, SnapshotMessage } from './rpc';
 
 export type { ApiErrorDetail, ImportDetail, ImportStatus, Replacement };
 
@@ -93,9 +94,7 @@ export interface ActionResult {
 }
 
 /** Method → what the page sends and what the extension answers. */
-export type ReviewRequests = {
-  /** Read the import, its preview and the target's definitions again (Reload); a snapshot is pushed as well. */
-  reload: { params: Record<string, never>; result: ReviewSnapshot };
+export type ReviewRequests = ReloadRequest<ReviewSnapshot> & {
   /** Replace the import's reference replacements; answers the snapshot with the validation done again. */
   saveReplacements: { params: { replacements: Replacement[] }; result: ReviewSnapshot };
   /** Open a definition of the preview: the diff editor (changed) or the read-only new text. */
@@ -111,15 +110,9 @@ export type ReviewRequests = {
 
 // ---- notifications -----------------------------------------------------------------------------
 
-export type ExtensionToWebview =
-  /** The import, preview and pickers (first load, after a save or an action, on Reload). */
-  | ({ type: 'snapshot' } & ReviewSnapshot)
-  /** A read is under way (true) or over (false). */
-  | { type: 'loading'; loading: boolean };
+export type ExtensionToWebview = SnapshotMessage<ReviewSnapshot>;
 
-export type WebviewToExtension =
-  /** The page loaded (also after it was hidden and shown again): push a snapshot. */
-  { type: 'ready' };
+export type WebviewToExtension = ReadyMessage;
 
 // ---- the page's own state ----------------------------------------------------------------------
 
@@ -135,7 +128,7 @@ export interface ReviewViewState {
   /** The replacements being edited (unsaved), or null when they are the saved ones. */
   draft: ReplacementRow[] | null;
   /** The last thing that happened, shown in the status line. */
-  status?: { kind: 'info' | 'error'; text: string };
+  status?: PageStatus;
 }
 
 /** Whether two replacement lists are the same list (order counts: it is what the gateway keeps). */

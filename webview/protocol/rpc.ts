@@ -58,3 +58,27 @@ export function isReplyMessage(raw: unknown): raw is ReplyMessage {
   const m = raw as Partial<ReplyMessage>;
   return m.type === 'reply' && typeof m.id === 'number' && !!m.reply && typeof m.reply === 'object';
 }
+
+// ---- the notifications of a snapshot page (Review Import, Authorisation, Schedules) -------------
+
+/**
+ * Extension → page of a page that shows one snapshot read from a gateway: the snapshot (first
+ * load, after a change, on Reload) and whether a read is under way (true) or over (false).
+ */
+export type SnapshotMessage<S> = ({ type: 'snapshot' } & S) | { type: 'loading'; loading: boolean };
+
+/** Page → extension: the page loaded (also after it was hidden and shown again): push a snapshot. */
+export interface ReadyMessage {
+  type: 'ready';
+}
+
+/** The last thing that happened, shown in a page's status line (kept in its UI state). */
+export interface PageStatus {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+/** What every snapshot page's requests include: read again (Reload), answered with the snapshot. */
+export type ReloadRequest<S> = {
+  reload: { params: Record<string, never>; result: S };
+};

@@ -10,6 +10,7 @@
  * core's GatewayClient, and only schedule data, flow signatures and error texts cross this boundary.
  */
 import type { ApiErrorDetail, CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse } from '../../src/core/api/types';
+import type { PageStatus, ReadyMessage, ReloadRequest, SnapshotMessage } from './rpc';
 
 export type { ApiErrorDetail, CronPreviewResponse, FlowSignature, ScheduleBody, ScheduleFiring, ScheduleResponse };
 
@@ -39,9 +40,7 @@ export interface SchedulesSnapshot {
 }
 
 /** Method → what the page sends and what the extension answers. */
-export type SchedulesRequests = {
-  /** Read the version and its schedules again (the Reload button); a snapshot is pushed as well. */
-  reload: { params: Record<string, never>; result: SchedulesSnapshot };
+export type SchedulesRequests = ReloadRequest<SchedulesSnapshot> & {
   /** An (unsaved) expression in a time zone: its meaning, the next five runs and notes. */
   preview: { params: { expression: string; timezone: string }; result: CronPreviewResponse };
   /** Create (no `id`) or update (`id`) a schedule. */
@@ -56,15 +55,9 @@ export type SchedulesRequests = {
 
 // ---- notifications -----------------------------------------------------------------------------
 
-export type ExtensionToWebview =
-  /** The version and its schedules (first load, after every change, on Reload, every 30 s while visible). */
-  | ({ type: 'snapshot' } & SchedulesSnapshot)
-  /** A read is under way (true) or over (false). */
-  | { type: 'loading'; loading: boolean };
+export type ExtensionToWebview = SnapshotMessage<SchedulesSnapshot>;
 
-export type WebviewToExtension =
-  /** The page loaded (also after it was hidden and shown again): push a snapshot. */
-  { type: 'ready' };
+export type WebviewToExtension = ReadyMessage;
 
 // ---- the page's own state ----------------------------------------------------------------------
 
@@ -90,7 +83,7 @@ export interface SchedulesViewState {
   /** Schedules whose firing history is unfolded. */
   historyOpen: string[];
   /** The last thing that happened, shown in the status line. */
-  status?: { kind: 'info' | 'error'; text: string };
+  status?: PageStatus;
 }
 
 export const DEFAULT_TIMEZONE = 'UTC';

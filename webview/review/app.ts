@@ -15,12 +15,11 @@
  */
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { html, nothing, type TemplateResult } from 'lit';
-import { badge, banner, button, connect, count, FieldErrors, formatWhen, icon, PageElement, type Channel } from '../kit';
+import { badge, banner, button, count, FieldErrors, formatWhen, icon, SnapshotPage } from '../kit';
 import { errorsText } from '../protocol/rpc';
 import {
   sameReplacements,
   writesText,
-  type ExtensionToWebview,
   type ImportDetail,
   type PreviewItem,
   type ReplacementCandidates,
@@ -29,18 +28,15 @@ import {
   type ReviewScope,
   type ReviewSnapshot,
   type ReviewViewState,
-  type WebviewToExtension,
 } from '../protocol/review';
 import './preview';
 import './replacements';
 import './summary';
 import './validation';
 
-type ReviewChannel = Channel<ReviewRequests, ExtensionToWebview, WebviewToExtension, ReviewViewState>;
-
 const STATUS_KIND = { OPEN: 'info', APPLIED: 'ok', REJECTED: 'error' } as const;
 
-export class FgReviewApp extends PageElement {
+export class FgReviewApp extends SnapshotPage<ReviewRequests, ReviewSnapshot, ReviewViewState> {
   static override properties = {
     scope: { state: true },
     detail: { state: true },
@@ -49,11 +45,6 @@ export class FgReviewApp extends PageElement {
     previewError: { state: true },
     candidates: { state: true },
     definitionsError: { state: true },
-    loaded: { state: true },
-    loading: { state: true },
-    loadedAt: { state: true },
-    view: { state: true },
-    busy: { state: true },
     errors: { state: true },
     rejecting: { state: true },
     reason: { state: true },
@@ -67,12 +58,6 @@ export class FgReviewApp extends PageElement {
   declare previewError: string | undefined;
   declare candidates: ReplacementCandidates;
   declare definitionsError: string | undefined;
-  declare loaded: boolean;
-  declare loading: boolean;
-  declare loadedAt: string;
-  declare view: ReviewViewState;
-  /** A request is under way (what it is doing): the actions wait. */
-  declare busy: string;
   /** The last save's refusals, by field (`replacements[i].to`), `''` for the rest. */
   declare errors: FieldErrors;
   /** The Reject form is open. */
@@ -80,13 +65,8 @@ export class FgReviewApp extends PageElement {
   declare reason: string;
   declare reasonError: string;
 
-  private readonly channel: ReviewChannel;
-
   constructor() {
-    super();
-    this.channel = connect<ReviewRequests, ExtensionToWebview, WebviewToExtension, ReviewViewState>();
-    const restored = this.channel.getState();
-    this.view = { draft: restored?.draft ?? null, status: restored?.status };
+    super((kept) => ({ draft: kept?.draft ?? null, status: kept?.status }));
     this.scope = undefined;
     this.detail = undefined;
     this.loadError = undefined;
@@ -94,40 +74,13 @@ export class FgReviewApp extends PageElement {
     this.previewError = undefined;
     this.candidates = { references: [], target: [], package: [] };
     this.definitionsError = undefined;
-    this.loaded = false;
-    this.loading = false;
-    this.loadedAt = '';
-    this.busy = '';
     this.errors = new FieldErrors();
     this.rejecting = false;
     this.reason = '';
     this.reasonError = '';
-    this.channel.onNotification((m) => this.onNotification(m));
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.channel.notify({ type: 'ready' });
-  }
-
-  private setView(patch: Partial<ReviewViewState>): void {
-    this.view = { ...this.view, ...patch };
-    this.channel.setState(this.view);
-  }
-
-  private say(kind: 'info' | 'error', text: string): void {
-    this.setView({ status: { kind, text } });
-  }
-
-  private onNotification(m: ExtensionToWebview): void {
-    if (m.type === 'loading') {
-      this.loading = m.loading;
-      return;
-    }
-    this.take(m);
-  }
-
-  private take(s: ReviewSnapshot): void {
+  protected take(s: ReviewSnapshot): void {
     this.scope = s.scope;
     this.detail = s.import ?? this.detail;
     this.loadError = s.error;
@@ -135,8 +88,6 @@ export class FgReviewApp extends PageElement {
     this.previewError = s.previewError;
     this.candidates = s.candidates;
     this.definitionsError = s.definitionsError;
-    this.loadedAt = s.loadedAt;
-    this.loaded = true;
     // An edit that now equals what is saved is no edit any more; a closed import edits nothing.
     if (this.view.draft && (this.detail?.status !== 'OPEN' || sameReplacements(this.view.draft, this.saved))) this.setView({ draft: null });
   }
@@ -163,20 +114,6 @@ export class FgReviewApp extends PageElement {
     this.setView({ draft: sameReplacements(rows, this.saved) ? null : rows });
   }
 
-  private async run<T>(what: string, task: () => Promise<T>): Promise<T> {
-    this.busy = what;
-    try {
-      return await task();
-    } finally {
-      this.busy = '';
-    }
-  }
-
-  private async reload(): Promise<void> {
-    const reply = await this.channel.request('reload', {});
-    if (!reply.ok) this.say('error', errorsText(reply.errors));
-  }
-
   private async save(): Promise<void> {
     const sent = this.rows.map((r) => ({ kind: r.kind, from: r.from.trim(), to: r.to.trim() }));
     const reply = await this.run('save', () => this.channel.request('saveReplacements', { replacements: sent }));
@@ -187,7 +124,7 @@ export class FgReviewApp extends PageElement {
     }
     this.errors = new FieldErrors();
     this.setView({ draft: null });
-    this.take(reply.result);
+    this.accept(reply.result);
     const v = reply.result.import?.validation;
     const errors = v ? v.problems.filter((p) => p.severity === 'error').length : 0;
     this.say('info', `Replacements saved. ${v?.ok ? 'The validation passes.' : `The validation has ${count(errors, 'error')}.`}`);
@@ -199,8 +136,7 @@ export class FgReviewApp extends PageElement {
   }
 
   private async showDefinition(item: PreviewItem): Promise<void> {
-    const reply = await this.channel.request('showDefinition', { kind: item.kind, id: item.id });
-    if (!reply.ok) this.say('error', errorsText(reply.errors));
+    await this.ask('showDefinition', { kind: item.kind, id: item.id });
   }
 
   private async apply(): Promise<void> {
@@ -211,7 +147,7 @@ export class FgReviewApp extends PageElement {
       this.say('error', errorsText(reply.errors));
       return;
     }
-    this.take(reply.result.snapshot);
+    this.accept(reply.result.snapshot);
     this.say('info', reply.result.changed ? `Applied: ${writesText(counts)} written to ${this.scope?.gatewayName ?? 'the gateway'}.` : `Nothing changed: the import already was ${reply.result.status}.`);
   }
 
@@ -232,7 +168,7 @@ export class FgReviewApp extends PageElement {
     this.rejecting = false;
     this.reason = '';
     this.reasonError = '';
-    this.take(reply.result.snapshot);
+    this.accept(reply.result.snapshot);
     this.say('info', reply.result.changed ? 'Rejected: the source is told why.' : `Nothing changed: the import already was ${reply.result.status}.`);
   }
 
@@ -334,7 +270,7 @@ export class FgReviewApp extends PageElement {
             ${blocked ? html`<p class="apply-blocked" role="note">${icon('lock')} ${blocked}</p>` : nothing}
             ${this.rejecting ? this.rejectForm(d) : nothing}`
         : html`<p class="muted closed-note">This import is ${d.status}: there is nothing left to decide.</p>`}
-      <fg-status-line .kind=${this.view.status?.kind ?? 'info'} .text=${this.view.status?.text ?? ''}></fg-status-line>
+      ${this.statusLine()}
     </section>`;
   }
 
@@ -363,7 +299,7 @@ export class FgReviewApp extends PageElement {
     const d = this.detail;
     return html`${this.header()}${this.banners()}
       ${d
-        ? html`<main class="content">
+        ? html`<main class="content two-columns">
             <div class="column"><fg-import-summary .detail=${d}></fg-import-summary>
               <fg-import-validation .validation=${d.validation} .target=${this.scope?.gatewayName ?? ''}></fg-import-validation></div>
             <div class="column">${this.replacements()}${this.previewSection()}${this.actions(d)}</div>

@@ -9,97 +9,55 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
 import { inputTextFromValue } from '../../src/core/model/inputText';
-import { badge, button, connect, count, formatWhen, formatZoned, icon, PageElement, type Channel } from '../kit';
+import { badge, banner, button, count, formatWhen, formatZoned, icon, SnapshotPage } from '../kit';
 import { errorsText } from '../protocol/rpc';
 import {
   DEFAULT_TIMEZONE,
-  type ExtensionToWebview,
   type ScheduleFormState,
   type ScheduleResponse,
   type SchedulesRequests,
   type SchedulesScope,
+  type SchedulesSnapshot,
   type SchedulesViewState,
   type VersionInfo,
-  type WebviewToExtension,
 } from '../protocol/schedules';
 import './form';
 import './list';
 import type { ScheduleAction } from './list';
 
-type SchedulesChannel = Channel<SchedulesRequests, ExtensionToWebview, WebviewToExtension, SchedulesViewState>;
-
-export class FgSchedulesApp extends PageElement {
+export class FgSchedulesApp extends SnapshotPage<SchedulesRequests, SchedulesSnapshot, SchedulesViewState> {
   static override properties = {
     scope: { state: true },
     version: { state: true },
     schedules: { state: true },
     loadError: { state: true },
-    loaded: { state: true },
-    loading: { state: true },
-    loadedAt: { state: true },
-    view: { state: true },
-    busy: { state: true },
+    busyIds: { state: true },
   };
 
   declare scope: SchedulesScope | undefined;
   declare version: VersionInfo | undefined;
   declare schedules: ScheduleResponse[];
   declare loadError: string | undefined;
-  /** A snapshot arrived (before it, the list says it is reading). */
-  declare loaded: boolean;
-  declare loading: boolean;
-  declare loadedAt: string;
-  declare view: SchedulesViewState;
   /** Schedules with a request under way (their row buttons wait). */
-  declare busy: ReadonlySet<string>;
-
-  private readonly channel: SchedulesChannel;
+  declare busyIds: ReadonlySet<string>;
   /** Bumped on every open of the form: a new form element, not the last one's state. */
   private formSession = 0;
 
   constructor() {
-    super();
-    this.channel = connect<SchedulesRequests, ExtensionToWebview, WebviewToExtension, SchedulesViewState>();
-    const restored = this.channel.getState();
-    this.view = { form: restored?.form ?? null, started: restored?.started ?? {}, historyOpen: restored?.historyOpen ?? [], status: restored?.status };
+    super((kept) => ({ form: kept?.form ?? null, started: kept?.started ?? {}, historyOpen: kept?.historyOpen ?? [], status: kept?.status }));
     this.scope = undefined;
     this.version = undefined;
     this.schedules = [];
     this.loadError = undefined;
-    this.loaded = false;
-    this.loading = false;
-    this.loadedAt = '';
-    this.busy = new Set();
-    this.channel.onNotification((m) => this.onNotification(m));
+    this.busyIds = new Set();
     this.addEventListener('open-execution', (e) => void this.openExecution(e.detail));
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.channel.notify({ type: 'ready' });
-  }
-
-  /** Changes the UI state and keeps it for when the panel comes back. */
-  private setView(patch: Partial<SchedulesViewState>): void {
-    this.view = { ...this.view, ...patch };
-    this.channel.setState(this.view);
-  }
-
-  private say(kind: 'info' | 'error', text: string): void {
-    this.setView({ status: { kind, text } });
-  }
-
-  private onNotification(m: ExtensionToWebview): void {
-    if (m.type === 'loading') {
-      this.loading = m.loading;
-      return;
-    }
+  protected take(m: SchedulesSnapshot): void {
     this.scope = m.scope;
     this.version = m.version ?? this.version;
     this.schedules = m.schedules;
     this.loadError = m.error;
-    this.loadedAt = m.loadedAt;
-    this.loaded = true;
     const known = new Set(m.schedules.map((s) => s.id));
     const started = Object.fromEntries(Object.entries(this.view.started).filter(([id]) => known.has(id)));
     const historyOpen = this.view.historyOpen.filter((id) => known.has(id));
@@ -115,20 +73,14 @@ export class FgSchedulesApp extends PageElement {
     return this.version?.flows.find((f) => f.id === id);
   }
 
-  private async reload(): Promise<void> {
-    const reply = await this.channel.request('reload', {});
-    if (!reply.ok) this.say('error', errorsText(reply.errors));
-  }
-
   private async openExecution(id: string): Promise<void> {
-    const reply = await this.channel.request('openExecution', { id });
-    if (!reply.ok) this.say('error', errorsText(reply.errors));
+    await this.ask('openExecution', { id });
   }
 
   private async act({ action, id }: ScheduleAction): Promise<void> {
     const s = this.schedules.find((x) => x.id === id);
     const label = s ? `'${s.name}'` : id;
-    this.busy = new Set([...this.busy, id]);
+    this.busyIds = new Set([...this.busyIds, id]);
     try {
       if (action === 'runNow') {
         const reply = await this.channel.request('runNow', { id });
@@ -142,9 +94,9 @@ export class FgSchedulesApp extends PageElement {
         this.say(reply.ok ? 'info' : 'error', reply.ok ? `${action === 'enable' ? 'Enabled' : 'Disabled'} schedule ${label}.` : errorsText(reply.errors));
       }
     } finally {
-      const rest = new Set(this.busy);
+      const rest = new Set(this.busyIds);
       rest.delete(id);
-      this.busy = rest;
+      this.busyIds = rest;
     }
   }
 
@@ -209,12 +161,14 @@ export class FgSchedulesApp extends PageElement {
   private banners(): TemplateResult {
     const unpublished = this.version && !this.version.published;
     return html`${unpublished
-        ? html`<div class="banner warning unpublished" role="note">
-            ${icon('warning')}<span>This version is not published: schedules fire only while the version is published (and Run Now needs it published). Publish it from the Gateways view.</span>
-          </div>`
+        ? banner(
+            'warning',
+            'This version is not published: schedules fire only while the version is published (and Run Now needs it published). Publish it from the Gateways view.',
+            'unpublished',
+          )
         : nothing}
-      ${this.loadError ? html`<div class="banner error load-error" role="alert">${icon('error')}<span>${this.loadError}</span></div>` : nothing}
-      <fg-status-line .kind=${this.view.status?.kind ?? 'info'} .text=${this.view.status?.text ?? ''}></fg-status-line>`;
+      ${this.loadError ? banner('error', this.loadError, 'load-error') : nothing}
+      ${this.statusLine()}`;
   }
 
   private list(): TemplateResult {
@@ -235,7 +189,7 @@ export class FgSchedulesApp extends PageElement {
       .schedules=${this.schedules}
       .published=${this.version?.published}
       .started=${this.view.started}
-      .busy=${this.busy}
+      .busy=${this.busyIds}
       .historyOpen=${this.view.historyOpen}
       @schedule-action=${(e: CustomEvent<ScheduleAction>) => void this.act(e.detail)}
       @schedule-edit=${(e: CustomEvent<string>) => void this.openForm(this.schedules.find((s) => s.id === e.detail) ?? null)}

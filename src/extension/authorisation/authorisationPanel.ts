@@ -1,20 +1,15 @@
 import * as vscode from 'vscode';
 import type { DirectoryGroup } from '../../core/api/types';
 import type { GatewayClient } from '../../core/client/gatewayClient';
-import type {
-  AuthorisationRequests,
-  AuthorisationScope,
-  AuthorisationSnapshot,
-  ExtensionToWebview,
-  WebviewToExtension,
-} from '../../../webview/protocol/authorisation';
-import { withSlowProgress } from '../schedules/schedulesPanel';
+import type { AuthorisationRequests, AuthorisationScope, AuthorisationSnapshot } from '../../../webview/protocol/authorisation';
 import { errorText } from '../shared/errors';
 import { gatewayClient } from '../shared/gateway';
 import type { Logger } from '../shared/log';
-import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
+import { ScopedPanels } from '../webviews/panelRegistry';
+import { withSlowProgress } from '../webviews/slowProgress';
+import { SnapshotPanel } from '../webviews/snapshotPanel';
+import type { RequestHandlers } from '../webviews/webviewHost';
 import { saveParams } from './authorisationParams';
-import { PanelRegistry } from '../webviews/panelRegistry';
 
 export function authorisationKey(scope: AuthorisationScope): string {
   return `${scope.gatewayUrl}|${scope.packageName}|${scope.packageVersion}`;
@@ -32,60 +27,32 @@ export function authorisationTitle(scope: AuthorisationScope): string {
  * params (authorisationParams.ts) before any gateway call. Saving PUTs the whole list; the
  * gateway's refusals come back per field (`groups[i]`).
  */
-export class AuthorisationPanel implements vscode.Disposable {
-  /** The page's host; in-host tests run a request with `host.answer(method, params)`. */
-  readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview, AuthorisationRequests>;
+export class AuthorisationPanel extends SnapshotPanel<AuthorisationSnapshot, AuthorisationRequests> {
   private readonly client: GatewayClient;
-  private readonly disposables: vscode.Disposable[] = [];
   private groups: string[] | undefined;
   private directory: DirectoryGroup[] | undefined;
   private loadError: string | undefined;
   private directoryError: string | undefined;
-  private loadedAt = '';
-  private loading: Promise<void> | undefined;
-  readonly onDidDispose: vscode.Event<void>;
 
   constructor(
     extensionUri: vscode.Uri,
     readonly scope: AuthorisationScope,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.client = gatewayClient(scope.gatewayUrl, 'panel');
-    this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview, AuthorisationRequests>(
+    super(
       extensionUri,
       {
         viewType: 'flowgate.authorisation',
         title: authorisationTitle(scope),
         script: 'authorisation.js',
         style: 'authorisation.css',
-        codicons: true,
-        iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'flowgate.svg'),
         bodyData: { package: scope.packageName, version: String(scope.packageVersion), gateway: scope.gatewayName },
+        logName: 'Authorisation',
       },
-      {
-        requests: this.requests(),
-        notification: async (message) => {
-          if (message.type === 'ready') await this.ready();
-        },
-        describe: (method) => (method === 'save' ? `Could not save the groups of ${this.where}` : method === 'reload' ? `Could not read the groups of ${this.where}` : method),
-        onError: (what, err) => {
-          if (err instanceof RequestRefused) return;
-          this.log.warn(`Authorisation: ${what}: ${errorText(err)}`);
-        },
-      },
+      log,
     );
-    this.onDidDispose = this.host.onDidDispose;
-    this.disposables.push(this.host);
-    this.host.onDidDispose(() => this.dispose());
+    this.client = gatewayClient(scope.gatewayUrl, 'panel');
     void this.reload();
-  }
-
-  get panel(): vscode.WebviewPanel {
-    return this.host.panel;
-  }
-
-  reveal(): void {
-    this.host.reveal();
   }
 
   /** The version's groups as last read from the gateway (tests). */
@@ -97,7 +64,7 @@ export class AuthorisationPanel implements vscode.Disposable {
     return `${this.scope.packageName} v${this.scope.packageVersion} on ${this.scope.gatewayName}`;
   }
 
-  private snapshot(): AuthorisationSnapshot {
+  protected snapshot(): AuthorisationSnapshot {
     return {
       scope: this.scope,
       ...(this.groups ? { groups: this.groups } : {}),
@@ -108,54 +75,40 @@ export class AuthorisationPanel implements vscode.Disposable {
     };
   }
 
-  private async ready(): Promise<void> {
-    if (this.loading) await this.loading;
-    else if (!this.loadedAt) await this.reload();
-    await this.host.post({ type: 'snapshot', ...this.snapshot() });
+  protected override describe(method: string): string {
+    return method === 'save' ? `Could not save the groups of ${this.where}` : method === 'reload' ? `Could not read the groups of ${this.where}` : method;
   }
 
-  /** Reads the version's groups and the directory's again and pushes the page a snapshot. */
-  reload(): Promise<void> {
-    this.loading ??= (async () => {
-      await this.host.post({ type: 'loading', loading: true });
-      try {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Flowgate: reading the authorisation of ${this.where}` }, async () => {
-          const [groups, directory] = await Promise.allSettled([
-            this.client.getAuthorisation(this.scope.packageName, this.scope.packageVersion),
-            this.client.listDirectoryGroups(),
-          ]);
-          if (groups.status === 'fulfilled') {
-            this.groups = groups.value.groups;
-            this.loadError = undefined;
-          } else {
-            this.loadError = `Could not read the groups of ${this.where} (${this.scope.gatewayUrl}): ${errorText(groups.reason)}`;
-            this.log.warn(`Authorisation: ${this.loadError}`);
-          }
-          if (directory.status === 'fulfilled') {
-            this.directory = [...directory.value.groups].sort((a, b) => a.name.localeCompare(b.name));
-            this.directoryError = undefined;
-          } else {
-            this.directoryError = `Could not read the directory's groups of ${this.scope.gatewayName} (${this.scope.gatewayUrl}): ${errorText(directory.reason)}`;
-            this.log.warn(`Authorisation: ${this.directoryError}`);
-          }
-        });
-      } finally {
-        this.loadedAt = new Date().toISOString();
-        this.loading = undefined;
-      }
-      await this.host.post({ type: 'loading', loading: false });
-      await this.host.post({ type: 'snapshot', ...this.snapshot() });
-    })();
-    return this.loading;
+  protected reading(): string {
+    return `the authorisation of ${this.where}`;
   }
 
-  private requests(): RequestHandlers<AuthorisationRequests> {
+  /** Reads the version's groups and the directory's (each failure is said on its own). */
+  protected async load(): Promise<void> {
+    const [groups, directory] = await Promise.allSettled([
+      this.client.getAuthorisation(this.scope.packageName, this.scope.packageVersion),
+      this.client.listDirectoryGroups(),
+    ]);
+    if (groups.status === 'fulfilled') {
+      this.groups = groups.value.groups;
+      this.loadError = undefined;
+    } else {
+      this.loadError = `Could not read the groups of ${this.where} (${this.scope.gatewayUrl}): ${errorText(groups.reason)}`;
+      this.log.warn(`Authorisation: ${this.loadError}`);
+    }
+    if (directory.status === 'fulfilled') {
+      this.directory = [...directory.value.groups].sort((a, b) => a.name.localeCompare(b.name));
+      this.directoryError = undefined;
+    } else {
+      this.directoryError = `Could not read the directory's groups of ${this.scope.gatewayName} (${this.scope.gatewayUrl}): ${errorText(directory.reason)}`;
+      this.log.warn(`Authorisation: ${this.directoryError}`);
+    }
+  }
+
+  protected requests(): RequestHandlers<AuthorisationRequests> {
     const { packageName: name, packageVersion: version } = this.scope;
     return {
-      reload: async () => {
-        await this.reload();
-        return this.snapshot();
-      },
+      reload: () => this.reloaded(),
       save: async (raw) => {
         const { groups } = saveParams(raw);
         const saved = await withSlowProgress(`Flowgate: saving the groups of ${this.where}…`, () => this.client.setAuthorisation(name, version, groups));
@@ -167,22 +120,11 @@ export class AuthorisationPanel implements vscode.Disposable {
     };
   }
 
-  dispose(): void {
-    const list = this.disposables.splice(0);
-    list.forEach((d) => d.dispose());
-  }
 }
 
 /** The open Authorisation panels, one per version: showing a version again reveals its panel. */
-export class AuthorisationPanels extends PanelRegistry<AuthorisationPanel> {
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: Logger,
-  ) {
-    super();
-  }
-
-  show(scope: AuthorisationScope): AuthorisationPanel {
-    return this.open(authorisationKey(scope), () => new AuthorisationPanel(this.extensionUri, scope, this.log), (p) => p.reveal());
+export class AuthorisationPanels extends ScopedPanels<AuthorisationScope, AuthorisationPanel> {
+  constructor(extensionUri: vscode.Uri, log: Logger) {
+    super(authorisationKey, (scope) => new AuthorisationPanel(extensionUri, scope, log));
   }
 }

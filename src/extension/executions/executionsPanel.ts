@@ -19,7 +19,7 @@ import type { Logger } from '../shared/log';
 import { RequestRefused, WebviewPanelHost } from '../webviews/webviewHost';
 import type { ExecutionEvents } from './executionEvents';
 import { executionIdProblem, historyParams, idParams, stopParams } from './executionsParams';
-import { PanelRegistry } from '../webviews/panelRegistry';
+import { ScopedPanels } from '../webviews/panelRegistry';
 
 /** At most this many finished executions stay listed (the oldest finished go first). */
 const MAX_FINISHED_ROWS = 500;
@@ -327,16 +327,8 @@ function describeRequest(method: string, params: unknown): string {
 }
 
 /** The open Running Executions panels, one per scope: showing a scope again reveals its panel. */
-export class ExecutionsPanels extends PanelRegistry<ExecutionsPanel> {
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: Logger,
-    private readonly events: ExecutionEvents,
-  ) {
-    super();
-  }
-
-  show(scope: ExecutionsScope): ExecutionsPanel {
-    return this.open(scopeKey(scope), () => new ExecutionsPanel(this.extensionUri, scope, this.log, this.events), (p) => p.reveal());
+export class ExecutionsPanels extends ScopedPanels<ExecutionsScope, ExecutionsPanel> {
+  constructor(extensionUri: vscode.Uri, log: Logger, events: ExecutionEvents) {
+    super(scopeKey, (scope) => new ExecutionsPanel(extensionUri, scope, log, events));
   }
 }

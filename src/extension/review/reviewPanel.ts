@@ -6,19 +6,18 @@ import {
   writesText,
   type ActionResult,
   type DefinitionRef,
-  type ExtensionToWebview,
   type ReplacementCandidates,
   type ReviewRequests,
   type ReviewScope,
   type ReviewSnapshot,
-  type WebviewToExtension,
 } from '../../../webview/protocol/review';
-import { withSlowProgress } from '../schedules/schedulesPanel';
 import { errorText } from '../shared/errors';
 import { gatewayClient } from '../shared/gateway';
 import type { Logger } from '../shared/log';
-import { PanelRegistry } from '../webviews/panelRegistry';
-import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
+import { ScopedPanels } from '../webviews/panelRegistry';
+import { withSlowProgress } from '../webviews/slowProgress';
+import { SnapshotPanel } from '../webviews/snapshotPanel';
+import { RequestRefused, type RequestHandlers } from '../webviews/webviewHost';
 import type { ImportDocuments } from './importDocuments';
 import { previewSummary, replacementCandidates, shownUrl } from './reviewModel';
 import { applyParams, ParamsRefused, rejectParams, saveReplacementsParams, showDefinitionParams } from './reviewParams';
@@ -64,70 +63,35 @@ export function reviewTitle(scope: ReviewScope, detail?: Pick<ImportDetail, 'nam
  * diff editor. The page's requests (webview/protocol/review.ts) are checked (reviewParams.ts)
  * before any gateway call; the gateway's refusals come back per field.
  */
-export class ReviewPanel implements vscode.Disposable {
-  /** The page's host; in-host tests run a request with `host.answer(method, params)`. */
-  readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview, ReviewRequests>;
+export class ReviewPanel extends SnapshotPanel<ReviewSnapshot, ReviewRequests> {
   private readonly client: GatewayClient;
-  private readonly disposables: vscode.Disposable[] = [];
   private detail: ImportDetail | undefined;
   private loadError: string | undefined;
   private preview: PreviewResponse | undefined;
   private previewError: string | undefined;
   private targetDefinitions: DefinitionRef[] | undefined;
   private definitionsError: string | undefined;
-  private loadedAt = '';
-  private loading: Promise<void> | undefined;
-  readonly onDidDispose: vscode.Event<void>;
 
   constructor(
     extensionUri: vscode.Uri,
     readonly scope: ReviewScope,
-    private readonly log: Logger,
+    log: Logger,
     private readonly documents: ImportDocuments,
   ) {
-    this.client = gatewayClient(scope.gatewayUrl, 'panel');
-    this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview, ReviewRequests>(
+    super(
       extensionUri,
       {
         viewType: 'flowgate.reviewImport',
         title: reviewTitle(scope),
         script: 'review.js',
         style: 'review.css',
-        codicons: true,
-        iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'flowgate.svg'),
         bodyData: { gateway: scope.gatewayName, import: scope.importId },
+        logName: 'Review Import',
       },
-      {
-        requests: this.requests(),
-        notification: async (message) => {
-          if (message.type === 'ready') await this.ready();
-        },
-        describe: (method) =>
-          ({
-            reload: `Could not read ${this.where}`,
-            saveReplacements: `Could not save the replacements of ${this.where}`,
-            showDefinition: 'Could not open the definition',
-            apply: `Could not apply ${this.where}`,
-            reject: `Could not reject ${this.where}`,
-          })[method] ?? method,
-        onError: (what, err) => {
-          if (err instanceof RequestRefused) return;
-          this.log.warn(`Review Import: ${what}: ${errorText(err)}`);
-        },
-      },
+      log,
     );
-    this.onDidDispose = this.host.onDidDispose;
-    this.disposables.push(this.host);
-    this.host.onDidDispose(() => this.dispose());
+    this.client = gatewayClient(scope.gatewayUrl, 'panel');
     void this.reload();
-  }
-
-  get panel(): vscode.WebviewPanel {
-    return this.host.panel;
-  }
-
-  reveal(): void {
-    this.host.reveal();
   }
 
   /** The import as last read from the gateway (tests). */
@@ -148,7 +112,7 @@ export class ReviewPanel implements vscode.Disposable {
     return `import ${what} on ${this.scope.gatewayName}`;
   }
 
-  private snapshot(): ReviewSnapshot {
+  protected snapshot(): ReviewSnapshot {
     return {
       scope: { ...this.scope, gatewayUrl: shownUrl(this.scope.gatewayUrl) },
       ...(this.detail ? { import: this.detail } : {}),
@@ -161,43 +125,40 @@ export class ReviewPanel implements vscode.Disposable {
     };
   }
 
-  private async ready(): Promise<void> {
-    if (this.loading) await this.loading;
-    else if (!this.loadedAt) await this.reload();
-    await this.host.post({ type: 'snapshot', ...this.snapshot() });
+  protected override describe(method: string): string {
+    return (
+      {
+        reload: `Could not read ${this.where}`,
+        saveReplacements: `Could not save the replacements of ${this.where}`,
+        showDefinition: 'Could not open the definition',
+        apply: `Could not apply ${this.where}`,
+        reject: `Could not reject ${this.where}`,
+      }[method] ?? method
+    );
   }
 
-  /** Reads the import, its preview and the target's definitions again and pushes the page a snapshot. */
-  reload(): Promise<void> {
-    this.loading ??= (async () => {
-      await this.host.post({ type: 'loading', loading: true });
-      try {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Flowgate: reading ${this.where}` }, async () => {
-          const [detail, definitions] = await Promise.allSettled([this.client.getImport(this.scope.importId), this.client.listDefinitions()]);
-          if (detail.status === 'fulfilled') this.setDetail(detail.value);
-          else {
-            this.loadError = `Could not read import ${this.scope.importId} of ${this.scope.gatewayName} (${shownUrl(this.scope.gatewayUrl)}): ${errorText(detail.reason)}`;
-            this.log.warn(`Review Import: ${this.loadError}`);
-          }
-          if (definitions.status === 'fulfilled') {
-            this.targetDefinitions = definitions.value.definitions
-              .map((d) => ({ kind: d.kind, id: d.id }))
-              .sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
-            this.definitionsError = undefined;
-          } else {
-            this.definitionsError = `Could not list the definitions of ${this.scope.gatewayName}: ${errorText(definitions.reason)}`;
-            this.log.warn(`Review Import: ${this.definitionsError}`);
-          }
-          await this.readPreview();
-        });
-      } finally {
-        this.loadedAt = new Date().toISOString();
-        this.loading = undefined;
-      }
-      await this.host.post({ type: 'loading', loading: false });
-      await this.host.post({ type: 'snapshot', ...this.snapshot() });
-    })();
-    return this.loading;
+  protected reading(): string {
+    return this.where;
+  }
+
+  /** Reads the import, its preview and the target's definitions (each failure is said on its own). */
+  protected async load(): Promise<void> {
+    const [detail, definitions] = await Promise.allSettled([this.client.getImport(this.scope.importId), this.client.listDefinitions()]);
+    if (detail.status === 'fulfilled') this.setDetail(detail.value);
+    else {
+      this.loadError = `Could not read import ${this.scope.importId} of ${this.scope.gatewayName} (${shownUrl(this.scope.gatewayUrl)}): ${errorText(detail.reason)}`;
+      this.log.warn(`Review Import: ${this.loadError}`);
+    }
+    if (definitions.status === 'fulfilled') {
+      this.targetDefinitions = definitions.value.definitions
+        .map((d) => ({ kind: d.kind, id: d.id }))
+        .sort((a, b) => a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+      this.definitionsError = undefined;
+    } else {
+      this.definitionsError = `Could not list the definitions of ${this.scope.gatewayName}: ${errorText(definitions.reason)}`;
+      this.log.warn(`Review Import: ${this.definitionsError}`);
+    }
+    await this.readPreview();
   }
 
   private setDetail(detail: ImportDetail): void {
@@ -253,13 +214,10 @@ export class ReviewPanel implements vscode.Disposable {
     return { changed: result.changed, status: result.status, snapshot: this.snapshot() };
   }
 
-  private requests(): RequestHandlers<ReviewRequests> {
+  protected requests(): RequestHandlers<ReviewRequests> {
     const id = this.scope.importId;
     return {
-      reload: async () => {
-        await this.reload();
-        return this.snapshot();
-      },
+      reload: () => this.reloaded(),
       saveReplacements: async (raw) => {
         const { replacements } = checked(() => saveReplacementsParams(raw));
         const saved = await withSlowProgress(`Flowgate: saving the replacements of ${this.where}…`, () => gatewayCall(() => this.client.putReplacements(id, replacements)));
@@ -313,24 +271,15 @@ export class ReviewPanel implements vscode.Disposable {
     };
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.documents.forget(this.scope.gatewayUrl, this.scope.importId);
-    const list = this.disposables.splice(0);
-    list.forEach((d) => d.dispose());
+    super.dispose();
   }
 }
 
 /** The open Review Import panels, one per import: showing an import again reveals its panel. */
-export class ReviewPanels extends PanelRegistry<ReviewPanel> {
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: Logger,
-    private readonly documents: ImportDocuments,
-  ) {
-    super();
-  }
-
-  show(scope: ReviewScope): ReviewPanel {
-    return this.open(reviewKey(scope), () => new ReviewPanel(this.extensionUri, scope, this.log, this.documents), (p) => p.reveal());
+export class ReviewPanels extends ScopedPanels<ReviewScope, ReviewPanel> {
+  constructor(extensionUri: vscode.Uri, log: Logger, documents: ImportDocuments) {
+    super(reviewKey, (scope) => new ReviewPanel(extensionUri, scope, log, documents));
   }
 }

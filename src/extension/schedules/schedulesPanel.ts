@@ -2,46 +2,19 @@ import * as vscode from 'vscode';
 import type { ScheduleResponse } from '../../core/api/types';
 import type { GatewayClient } from '../../core/client/gatewayClient';
 import { gatewayClient } from '../shared/gateway';
-import {
-  scheduleBody,
-  type ExtensionToWebview,
-  type SchedulesRequests,
-  type SchedulesScope,
-  type SchedulesSnapshot,
-  type VersionInfo,
-  type WebviewToExtension,
-} from '../../../webview/protocol/schedules';
+import { scheduleBody, type SchedulesRequests, type SchedulesScope, type SchedulesSnapshot, type VersionInfo } from '../../../webview/protocol/schedules';
 import { errorText } from '../shared/errors';
 import type { Logger } from '../shared/log';
-import { RequestRefused, WebviewPanelHost, type RequestHandlers } from '../webviews/webviewHost';
+import { ScopedPanels } from '../webviews/panelRegistry';
+import { withSlowProgress } from '../webviews/slowProgress';
+import { SnapshotPanel } from '../webviews/snapshotPanel';
+import { RequestRefused, type RequestHandlers } from '../webviews/webviewHost';
 import { idParams, previewParams, saveParams, setEnabledParams } from './schedulesParams';
-import { PanelRegistry } from '../webviews/panelRegistry';
+
+export { withSlowProgress };
+
 /** While the panel is visible, the list (next runs, last firings) is read again this often. */
 const REFRESH_MS = 30_000;
-/** A gateway call that takes longer than this gets a progress notification. */
-const SLOW_MS = 700;
-
-/**
- * Runs a gateway call; when it is still running after SLOW_MS, a progress notification with
- * `title` shows until it ends (quick calls leave no notification behind).
- */
-export async function withSlowProgress<T>(title: string, task: () => Promise<T>): Promise<T> {
-  const running = task();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const done = running.then(
-    () => undefined,
-    () => undefined,
-  );
-  timer = setTimeout(() => {
-    timer = undefined;
-    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: false }, () => done);
-  }, SLOW_MS);
-  try {
-    return await running;
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
-}
 
 const PREVIEW_FAILED = 'Could not preview the expression';
 
@@ -68,66 +41,36 @@ export function schedulesTitle(scope: SchedulesScope): string {
  * schedules; the page's requests (webview/protocol/schedules.ts) go to one handler per method, each
  * checking its params (src/extension/schedules/schedulesParams.ts) before any gateway call.
  */
-export class SchedulesPanel implements vscode.Disposable {
-  /** The page's host; in-host tests run a request with `host.answer(method, params)`. */
-  readonly host: WebviewPanelHost<WebviewToExtension, ExtensionToWebview, SchedulesRequests>;
+export class SchedulesPanel extends SnapshotPanel<SchedulesSnapshot, SchedulesRequests> {
   private readonly client: GatewayClient;
-  private readonly disposables: vscode.Disposable[] = [];
   private version: VersionInfo | undefined;
   private list: ScheduleResponse[] = [];
   private loadError: string | undefined;
-  private loadedAt = '';
-  private loading: Promise<void> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
-  readonly onDidDispose: vscode.Event<void>;
 
   constructor(
     extensionUri: vscode.Uri,
     readonly scope: SchedulesScope,
-    private readonly log: Logger,
+    log: Logger,
   ) {
-    this.client = gatewayClient(scope.gatewayUrl, 'panel');
-    this.host = new WebviewPanelHost<WebviewToExtension, ExtensionToWebview, SchedulesRequests>(
+    super(
       extensionUri,
       {
         viewType: 'flowgate.schedules',
         title: schedulesTitle(scope),
         script: 'schedules.js',
         style: 'schedules.css',
-        codicons: true,
-        iconPath: vscode.Uri.joinPath(extensionUri, 'media', 'flowgate.svg'),
         bodyData: { package: scope.packageName, version: String(scope.packageVersion), gateway: scope.gatewayName },
+        logName: 'Schedules',
       },
-      {
-        requests: this.requests(),
-        notification: async (message) => {
-          if (message.type === 'ready') await this.ready();
-        },
-        describe: (method, params) => this.describe(method, params),
-        onError: (what, err) => {
-          // Refusals are logged where they are made (row actions) or are the page's own mistakes;
-          // a preview refused while the expression is being typed is no news either.
-          if (err instanceof RequestRefused || what === PREVIEW_FAILED) return;
-          this.log.warn(`Schedules: ${what}: ${errorText(err)}`);
-        },
-      },
+      log,
     );
-    this.onDidDispose = this.host.onDidDispose;
-    this.disposables.push(this.host);
-    this.host.onDidDispose(() => this.dispose());
+    this.client = gatewayClient(scope.gatewayUrl, 'panel');
     // Next runs and last firings change with time: read them again while the panel is visible.
     this.timer = setInterval(() => {
       if (this.host.visible) void this.reload();
     }, REFRESH_MS);
     void this.reload();
-  }
-
-  get panel(): vscode.WebviewPanel {
-    return this.host.panel;
-  }
-
-  reveal(): void {
-    this.host.reveal();
   }
 
   /** The schedules as last read from the gateway (for tests and commands). */
@@ -139,42 +82,34 @@ export class SchedulesPanel implements vscode.Disposable {
     return `${this.scope.packageName} v${this.scope.packageVersion} on ${this.scope.gatewayName}`;
   }
 
-  private snapshot(): SchedulesSnapshot {
+  protected snapshot(): SchedulesSnapshot {
     return { scope: this.scope, version: this.version, schedules: this.list, error: this.loadError, loadedAt: this.loadedAt };
   }
 
-  /** The page (re)loaded: it gets the snapshot (read first when none was). */
-  private async ready(): Promise<void> {
-    if (this.loading) await this.loading;
-    else if (!this.loadedAt) await this.reload();
-    await this.host.post({ type: 'snapshot', ...this.snapshot() });
+  protected reading(): string {
+    return `the schedules of ${this.where}`;
   }
 
-  /** Reads the version (published, flows) and its schedules again and pushes the page a snapshot. */
-  reload(): Promise<void> {
-    this.loading ??= (async () => {
-      await this.host.post({ type: 'loading', loading: true });
-      try {
-        await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Flowgate: reading the schedules of ${this.where}` }, async () => {
-          const [detail, schedules] = await Promise.all([
-            this.client.getVersion(this.scope.packageName, this.scope.packageVersion),
-            this.client.listSchedules(this.scope.packageName, this.scope.packageVersion),
-          ]);
-          this.version = { published: detail.published, flows: detail.flows };
-          this.list = schedules.schedules;
-          this.loadError = undefined;
-        });
-      } catch (err) {
-        this.loadError = `Could not read the schedules of ${this.where} (${this.scope.gatewayUrl}): ${errorText(err)}`;
-        this.log.warn(`Schedules: ${this.loadError}`);
-      } finally {
-        this.loadedAt = new Date().toISOString();
-        this.loading = undefined;
-      }
-      await this.host.post({ type: 'loading', loading: false });
-      await this.host.post({ type: 'snapshot', ...this.snapshot() });
-    })();
-    return this.loading;
+  /** Reads the version (published, flows) and its schedules. */
+  protected async load(): Promise<void> {
+    const [detail, schedules] = await Promise.all([
+      this.client.getVersion(this.scope.packageName, this.scope.packageVersion),
+      this.client.listSchedules(this.scope.packageName, this.scope.packageVersion),
+    ]);
+    this.version = { published: detail.published, flows: detail.flows };
+    this.list = schedules.schedules;
+    this.loadError = undefined;
+  }
+
+  protected override loadFailed(err: unknown): void {
+    this.loadError = `Could not read the schedules of ${this.where} (${this.scope.gatewayUrl}): ${errorText(err)}`;
+    this.log.warn(`Schedules: ${this.loadError}`);
+  }
+
+  // Refusals are logged where they are made (row actions) or are the page's own mistakes;
+  // a preview refused while the expression is being typed is no news either.
+  protected override quiet(what: string, err: unknown): boolean {
+    return super.quiet(what, err) || what === PREVIEW_FAILED;
   }
 
   /** A schedule's name for messages: `'Nightly'`, or its id when the list does not have it. */
@@ -184,7 +119,7 @@ export class SchedulesPanel implements vscode.Disposable {
   }
 
   /** What a failed request was doing, for its error. */
-  private describe(method: string, params: unknown): string {
+  protected override describe(method: string, params: unknown): string {
     const p = (params && typeof params === 'object' ? params : {}) as { id?: unknown; enabled?: unknown; body?: { name?: unknown } };
     const id = typeof p.id === 'string' ? p.id : '';
     switch (method) {
@@ -223,13 +158,10 @@ export class SchedulesPanel implements vscode.Disposable {
     }
   }
 
-  private requests(): RequestHandlers<SchedulesRequests> {
+  protected requests(): RequestHandlers<SchedulesRequests> {
     const { packageName: name, packageVersion: version } = this.scope;
     return {
-      reload: async () => {
-        await this.reload();
-        return this.snapshot();
-      },
+      reload: () => this.reloaded(),
       preview: async (raw) => {
         const { expression, timezone } = previewParams(raw);
         return this.client.cronPreview({ expression, timezone, count: 5 });
@@ -277,24 +209,16 @@ export class SchedulesPanel implements vscode.Disposable {
     };
   }
 
-  dispose(): void {
+  override dispose(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    const list = this.disposables.splice(0);
-    list.forEach((d) => d.dispose());
+    super.dispose();
   }
 }
 
 /** The open Schedules panels, one per version: showing a version again reveals its panel. */
-export class SchedulesPanels extends PanelRegistry<SchedulesPanel> {
-  constructor(
-    private readonly extensionUri: vscode.Uri,
-    private readonly log: Logger,
-  ) {
-    super();
-  }
-
-  show(scope: SchedulesScope): SchedulesPanel {
-    return this.open(schedulesKey(scope), () => new SchedulesPanel(this.extensionUri, scope, this.log), (p) => p.reveal());
+export class SchedulesPanels extends ScopedPanels<SchedulesScope, SchedulesPanel> {
+  constructor(extensionUri: vscode.Uri, log: Logger) {
+    super(schedulesKey, (scope) => new SchedulesPanel(extensionUri, scope, log));
   }
 }

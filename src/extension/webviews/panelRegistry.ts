@@ -42,3 +42,20 @@ export class PanelRegistry<P extends RegisteredPanel> implements vscode.Disposab
     this.panels.clear();
   }
 }
+
+/**
+ * A registry whose panels are opened by scope (a version, an import): `show(scope)` reveals the
+ * open panel of the scope's key, else opens one with `create`.
+ */
+export class ScopedPanels<Scope, P extends RegisteredPanel & { reveal(): void }> extends PanelRegistry<P> {
+  constructor(
+    private readonly keyOf: (scope: Scope) => string,
+    private readonly create: (scope: Scope) => P,
+  ) {
+    super();
+  }
+
+  show(scope: Scope): P {
+    return this.open(this.keyOf(scope), () => this.create(scope), (p) => p.reveal());
+  }
+}
