@@ -13,7 +13,7 @@ import jsonata from 'jsonata';
 import { parseArgs } from 'node:util';
 import { closeExpressionPool } from '../src/emulator/engine/expressionPool';
 import { evaluateExpression, expressionStats } from '../src/emulator/engine/expressions';
-import { fmt, percentile, printTable, printVerdicts, runBenchmark } from './lib/harness';
+import { fmt, mean, percentile, printTable, printVerdicts, runBenchmark, timeRuns as time } from './lib/harness';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' } } });
 const COUNT = Math.min(100_000, Math.max(100, Number(values.count)));
@@ -22,16 +22,6 @@ const VARS = { device: 'router-1', n: 41, items: Array.from({ length: 20 }, (_, 
 const INLINE = ["'hello ' & device", '$count(items[state = "down"])', 'n + 1 > 40 ? "big" : "small"', '$sum(items.speed) / $count(items)'];
 const IN_PROCESS = ['$map(items, function($i){ $i.name })', "$match(device, /router-(\\d+)/).groups[0]", '$sort(items, function($a, $b){ $a.speed < $b.speed }).name[0]'];
 
-async function time(n: number, fn: () => Promise<unknown>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 runBenchmark('expressions', async () => {
   const rows: (string | number)[][] = [];

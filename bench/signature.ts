@@ -16,22 +16,12 @@ import { parseArgs } from 'node:util';
 import JSZip from 'jszip';
 import { buildPackageFile, readPackageFile } from '../src/core/package/packageFile';
 import { keyThumbprint, SIGNATURE_ENTRY, signPackageFile, verifyManifestSignature } from '../src/core/package/signature';
-import { fmt, percentile, printTable, printVerdicts, runBenchmark } from './lib/harness';
+import { fmt, mean, percentile, printTable, printVerdicts, runBenchmark, timeRuns as time } from './lib/harness';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '2000' }, definitions: { type: 'string', default: '1000' } } });
 const COUNT = Math.min(100_000, Math.max(100, Number(values.count)));
 const DEFINITIONS = Math.min(5000, Math.max(1, Number(values.definitions)));
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
-async function time(n: number, fn: () => unknown): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    await fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
 
 runBenchmark('signature', async () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

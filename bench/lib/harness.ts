@@ -254,6 +254,19 @@ export function procMemoryKb(pid: number): { rssKb: number; hwmKb: number } {
 }
 
 /** Nearest-rank percentile (p in 0..100) of unsorted numbers. */
+/** `fn` run `n` times one after another: each run's milliseconds. */
+export async function timeRuns(n: number, fn: () => unknown): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
 export function percentile(values: readonly number[], p: number): number {
   if (!values.length) return NaN;
   const sorted = [...values].sort((a, b) => a - b);

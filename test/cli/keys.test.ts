@@ -5,7 +5,7 @@
  * --allow-unsigned (its audit log says so); usage errors exit 2.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { runCliFromSource, type CliRun } from '../support/builtCli';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,18 +15,10 @@ import type { ConfiguredEmulator } from '../support/gatewayConfigFixture';
 import { gatewayKeys, startTrusting } from '../support/signingFixture';
 import { buildPackage, call } from '../emulator/helpers';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const FLOW = 'steps:\n  - kind: log\n    message: "= \'cli\'"\n';
 
-function flowgate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: os.tmpdir() };
-  for (const k of Object.keys(e)) if (k.startsWith('FLOWGATE_')) delete e[k];
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO, env: { ...e, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
+function flowgate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCliFromSource(args, { env, home: os.tmpdir() });
 }
 
 describe('flowgate keys show / publish --allow-unsigned', () => {

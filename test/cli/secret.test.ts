@@ -3,6 +3,7 @@
  * input, never from argv and never printed; grants as PKG/CONN; errors and exit codes.
  */
 import assert from 'node:assert/strict';
+import { runCliFromSource, type CliRun } from '../support/builtCli';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -13,20 +14,8 @@ import { call } from '../emulator/helpers';
 const REPO = path.resolve(__dirname, '..', '..');
 const VALUE = `cli-${randomBytes(24).toString('base64url')}`;
 
-/** The command line from source (tsx), with `input` on its standard input (a pipe, not a terminal). */
-function flowgate(args: string[], input: string | undefined, env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const k of Object.keys(e)) if (k.startsWith('FLOWGATE_')) delete e[k];
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO, env: { ...e, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
+function flowgate(args: string[], input: string | undefined, env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCliFromSource(args, { env, ...(input !== undefined ? { input } : {}) });
 }
 
 describe('flowgate secret', () => {

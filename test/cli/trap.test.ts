@@ -1,23 +1,12 @@
 /** `flowgate trap send`: real traps from the command line to a real emulator, --help, --json, exit codes. */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import path from 'node:path';
+import { runCliFromSource, type CliRun } from '../support/builtCli';
 import { after, before, describe, test } from 'node:test';
 import { startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { call, waitFor } from '../emulator/helpers';
 
-const REPO = path.resolve(__dirname, '..', '..');
-
-/** The command line from source (tsx), with a user's environment. */
-function flowgate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-  for (const k of Object.keys(e)) if (k.startsWith('FLOWGATE_')) delete e[k];
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO, env: { ...e, ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
+function flowgate(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCliFromSource(args, { env });
 }
 
 describe('flowgate trap send', () => {

@@ -6,27 +6,18 @@
  * refused as `bad-response` (exit 1) and nothing the server sent reaches the terminal raw.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { runCliFromSource, type CliRun } from '../support/builtCli';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LIMITS } from '../../src/core/limits';
 import { GatewayClient } from '../../src/core/client/gatewayClient';
 
-const REPO = path.resolve(__dirname, '..', '..');
 const ESC = '\u001b';
 
-function flowgate(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', HOME: os.tmpdir() };
-  for (const k of Object.keys(env)) if (k.startsWith('FLOWGATE_')) delete env[k];
-  return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', path.join(REPO, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO, env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : null) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
+function flowgate(args: string[]): Promise<CliRun> {
+  return runCliFromSource(args, { home: os.tmpdir() });
 }
 
 describe('hostile gateway answers to the authorisation clients', () => {
