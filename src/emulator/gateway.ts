@@ -5,6 +5,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import { version as gatewayVersion } from '../../package.json';
 import { enableSnmpDes } from '../core/snmp/des';
+import { attachActivityLog, type ActivityWriter } from './activityLog';
 import { ExecutionManager } from './executions/manager';
 import { JsonlExecutionHistory } from './executions/historyLog';
 import { DataFolderLockedError, lockDataFolder, type DataLock } from './dataLock';
@@ -48,6 +49,8 @@ export interface GatewayOptions {
   allowSelfCalls?: boolean;
   /** Bind a non-loopback `host` without TLS anyway (`--insecure-bind`); otherwise such a start is refused. */
   insecureBind?: boolean;
+  /** Where the activity log's lines go (activityLog.ts; the process entry prints them on stdout); unset: nowhere. */
+  activity?: ActivityWriter;
 }
 
 export interface RunningGateway {
@@ -184,6 +187,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
     const why = e.code === 'EADDRINUSE' ? 'is already in use by another program (EADDRINUSE)' : e.code === 'EACCES' ? 'needs more permission (EACCES)' : `cannot be used: ${e.message}`;
     throw new GatewayStartError(`SNMP trap port ${options.snmpPort} (udp) on ${options.host} ${why}; choose another with --snmp-port or FLOWGATE_SNMP_PORT`, 1);
   }
+  const detachActivity = options.activity ? attachActivityLog({ executions, audit, snmp }, options.activity) : () => undefined;
   const scheduler = await Scheduler.open(store, executions, options.dataDir);
   const promotion = new PromotionService({ store, dataDir: options.dataDir, gatewayName: options.name, sources, hasSecret: (n) => secrets.summary(n) !== undefined });
   const app = createApp({
@@ -267,6 +271,7 @@ async function startLocked(options: GatewayOptions, lock: DataLock): Promise<Run
       server.closeIdleConnections();
       // Running executions are stopped and marked; synchronous callers get their answer.
       await executions.stopAll();
+      detachActivity();
       await history.close();
       await store.flush();
       await auth.close();

@@ -33,7 +33,8 @@ export async function runEmulator(argv: string[]): Promise<RunningGateway> {
   const o = parsed.options;
   // Files the gateway creates are private (0600, folders 0700): the data folder holds keys and secrets.
   process.umask(0o077);
-  const gw = await startGateway(o);
+  // The activity log (uploads, publishes, executions, fired schedules, received traps): one line each on stdout.
+  const gw = await startGateway({ ...o, activity: (line) => process.stdout.write(`${line}\n`) });
   installSafetyNet();
   process.stdout.write(`Flowgate emulator "${o.name}" listening on ${gw.url} (data: ${o.dataDir}; SNMP traps: udp ${o.host.includes(':') ? `[${o.host}]` : o.host}:${gw.snmpPort})\n`);
   if (gw.exposed) {

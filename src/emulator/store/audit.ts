@@ -92,7 +92,22 @@ export class AuditLog {
     const line = `${JSON.stringify({ at: new Date().toISOString(), ...record })}\n`;
     const run = this.chain.then(() => appendDurable(this.file, line));
     this.chain = run.catch(() => undefined);
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch {
+        /* a listener (the activity log) never fails an action */
+      }
+    }
     return run;
+  }
+
+  private readonly listeners = new Set<(record: Omit<AuditRecord, 'at'>) => void>();
+
+  /** Hears of every record as it is appended (the activity log, activityLog.ts); answers the unsubscribe. */
+  onAppend(listener: (record: Omit<AuditRecord, 'at'>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Newest first, filtered, reading backwards from `after` (or the end) at most LIMITS.auditScanBytes. */

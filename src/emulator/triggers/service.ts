@@ -93,8 +93,26 @@ interface StoredTrap {
   communityMatched?: boolean;
 }
 
+/** What listeners of received traps hear (no community, no varbind values). */
+export interface ReceivedTrapNotice {
+  version: string;
+  address: string;
+  port: number;
+  trapOid: string;
+  /** How many triggers the trap was matched against. */
+  triggers: number;
+  matched: { trigger: string; packageName: string; version: number }[];
+}
+
 export class SnmpService {
   private readonly traps: StoredTrap[] = [];
+  private readonly receivedListeners = new Set<(notice: ReceivedTrapNotice) => void>();
+
+  /** Hears of every received trap after it was matched (the activity log, activityLog.ts); answers the unsubscribe. */
+  onReceived(listener: (notice: ReceivedTrapNotice) => void): () => void {
+    this.receivedListeners.add(listener);
+    return () => this.receivedListeners.delete(listener);
+  }
   private receiver: TrapReceiver | undefined;
   private refused = 0;
   private lastRefusalLog = 0;
@@ -279,6 +297,23 @@ export class SnmpService {
       ...(evaluated.communityMatched !== undefined ? { communityMatched: evaluated.communityMatched } : {}),
     });
     if (this.traps.length > this.maxTraps) this.traps.length = this.maxTraps;
+    if (this.receivedListeners.size > 0) {
+      const notice: ReceivedTrapNotice = {
+        version: pdu.version,
+        address: pdu.source.address,
+        port: pdu.source.port,
+        trapOid: pdu.trapOid,
+        triggers: evaluated.refs.length,
+        matched: [...evaluated.matched.keys()].map((k) => ({ trigger: evaluated.refs[k].triggerName, packageName: evaluated.refs[k].packageName, version: evaluated.refs[k].version })),
+      };
+      for (const listener of this.receivedListeners) {
+        try {
+          listener(notice);
+        } catch {
+          /* a listener (the activity log) never stops a dispatch */
+        }
+      }
+    }
     for (const [k, evaluation] of evaluated.matched) {
       const ref = evaluated.refs[k];
       this.startFlow(ref.trigger, ref.packageName, ref.version, recorded, evaluation).catch((err: unknown) => {
