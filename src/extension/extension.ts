@@ -19,6 +19,7 @@ import {
 import { GatewaysTreeProvider, type GatewaysNode } from './gateways/gatewaysTree';
 import { LocalGateway } from './localGateway/localGateway';
 import { LocalGatewayStatusBar } from './localGateway/statusBar';
+import { registerActions } from './gatewayActions/registerActions';
 import {
   addFlowToPackage,
   addReferencedDefinitionsCommand,
@@ -42,7 +43,7 @@ import { showSchedules } from './schedules/schedulesCommands';
 import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
 import { TriggersPanels, type TriggersPanel } from './triggers/triggersPanel';
-import { Cancelled, notify, showError } from './shared/errors';
+import { Cancelled, showError } from './shared/errors';
 import { useSessions } from './shared/gateway';
 import { gatewayName } from './gatewayActions/targets';
 import { SecretSessionStore, Sessions, type Session, type SessionFlow } from './signIn/sessions';
@@ -176,27 +177,10 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
       }),
     );
 
-  command('flowgate.startLocalGateway', 'Start Local Gateway', async () => {
-    const wasRunning = local.isRunning();
-    const url = await local.start();
-    if (!wasRunning && !local.external) notify('info', `Flowgate: local gateway running at ${url}.`);
-    return url;
-  });
-  command('flowgate.stopLocalGateway', 'Stop Local Gateway', async () => {
-    if (!local.isRunning()) {
-      notify('info', 'Flowgate: the local gateway is not running.');
-      return false;
-    }
-    const url = local.url();
-    const stopped = await local.stop();
-    if (!stopped) {
-      notify('info', `Flowgate: the gateway at ${url} was not started by this window; it keeps running. Stop it where it was started.`);
-    }
-    return stopped;
-  });
+  registerActions(services, command);
   command('flowgate.createPackage', 'Create Package', (name) => createPackage(services, name));
   command('flowgate.addFlowToPackage', 'Add Flow to Package', (arg, uris) => addFlowToPackage(services, arg, uris));
-  command('flowgate.removeFromPackage', 'Remove from Package', (arg) => removeFromPackage(services, arg));
+  command('flowgate.removeFromPackage', 'Remove from Package', (arg, options) => removeFromPackage(services, arg, options));
   command('flowgate.validatePackage', 'Validate Package', (arg) => validatePackageCommand(services, arg));
   command('flowgate.packPackage', 'Pack Package', (arg, target) => packPackage(services, arg, target));
   command('flowgate.publishToDevGateway', 'Publish to Dev Gateway', (arg) => publishToDevGateway(services, arg));
@@ -211,7 +195,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   });
   command('flowgate.showLog', 'Show Log', () => log.show());
   command('flowgate.publishVersion', 'Publish Version', (arg) => publishVersion(services, arg));
-  command('flowgate.unpublishVersion', 'Unpublish Version', (arg) => unpublishVersion(services, arg));
+  command('flowgate.unpublishVersion', 'Unpublish Version', (arg, options) => unpublishVersion(services, arg, options));
   command('flowgate.setDefaultPackage', 'Set As Default Package', (arg) => setDefaultPackage(services, arg));
   command('flowgate.setDefaultVersion', 'Set As Default Version', (arg) => setDefaultVersion(services, arg));
   command('flowgate.createNewVersion', 'Create New Version', (arg, request) => createNewVersion(services, arg, request));

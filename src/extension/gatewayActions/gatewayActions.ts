@@ -5,6 +5,7 @@ import { Cancelled, errorText, notify, showLogAction } from '../shared/errors';
 import type { Services } from '../shared/services';
 import { asRecord } from '../gateways/nodes';
 import { gatewayClient } from '../shared/gateway';
+import { confirmedBy, confirmOrCancel, unpublishDetail } from './confirmations';
 import { describeVersion, resolveGateway, resolvePackage, resolveVersion, type GatewayTarget, type VersionTarget } from './targets';
 
 /** Runs a gateway call under a progress notification; a failure names what failed and where. */
@@ -32,9 +33,13 @@ export async function publishVersion(s: Services, arg?: unknown): Promise<Packag
   return state;
 }
 
-/** `flowgate.unpublishVersion [versionNode | { gatewayUrl, packageName, version }]` — running executions finish. */
-export async function unpublishVersion(s: Services, arg?: unknown): Promise<PackageStateResponse> {
+/**
+ * `flowgate.unpublishVersion [versionNode | { gatewayUrl, packageName, version }] [{ confirmed: true }]` —
+ * after a modal that says what changes (running executions finish; an explicit default is dropped).
+ */
+export async function unpublishVersion(s: Services, arg?: unknown, options?: unknown): Promise<PackageStateResponse> {
   const t = await resolveVersion(s, arg, 'Unpublish which version?', (v) => v.published, 'published versions');
+  if (!confirmedBy(options)) await confirmOrCancel(options, `Unpublish ${describeVersion(t)} on ${t.gateway.name}?`, await unpublishDetail(t), 'Unpublish');
   const state = await withGateway(`unpublishing ${describeVersion(t)} on ${t.gateway.name}…`, `could not unpublish ${describeVersion(t)}`, t.gateway, () =>
     gatewayClient(t.gateway.url, 'action').unpublish(t.packageName, t.version),
   );

@@ -1,3 +1,4 @@
+import { confirmRemoveDefinition } from '../gatewayActions/confirmations';
 import * as vscode from 'vscode';
 import { addFlowsToDraft, addReferencedDefinitions, draftReferences, newDraftText, removeFromDraft, setReplacement } from '../../core/draft/editDraft';
 import type { DefinitionKind } from '../../core/model/definition';
@@ -151,9 +152,11 @@ function shortName(key: string): string {
  * `flowgate.removeFromPackage(node)` — node `{ type: 'definition', draftName, kind, id }`.
  * A flow that another included flow runs is refused with core's message (shown as an error).
  */
-export async function removeFromPackage(s: Services, arg?: unknown): Promise<boolean> {
+export async function removeFromPackage(s: Services, arg?: unknown, options?: unknown): Promise<boolean> {
   if (!isDefinitionArg(arg)) throw new Error('choose a flow or connection of a package in the Packages view');
   const ws = await s.model.get();
+  // A schedule or trigger of the draft runs it: ask first, naming them (`{ confirmed: true }` skips).
+  await confirmRemoveDefinition(ws, arg.draftName, arg.kind, arg.id, options);
   await saveFlowgateDocuments(s.model);
   const { text } = removeFromDraft(ws, arg.draftName, arg.kind, arg.id);
   await writeWorkspaceFile(s.model, draftPath(arg.draftName), text);

@@ -1,3 +1,5 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 
 export interface RemoteGatewaySetting {
@@ -22,6 +24,20 @@ export const config = {
   localHost(): string {
     return section().get<string>('localGateway.host', '127.0.0.1') || '127.0.0.1';
   },
+  /** `flowgate.localGateway.dataFolder` as set (`~` expanded), or undefined: the extension's global storage. */
+  localDataFolder(): string | undefined {
+    const v = section().get<string>('localGateway.dataFolder', '').trim();
+    return v ? expandHome(v) : undefined;
+  },
+  /** Start the local gateway when a Flowgate workspace opens. */
+  localAutoStart(): boolean {
+    return section().get<boolean>('localGateway.autoStart', false) === true;
+  },
+  /** `flowgate.localGateway.nodePath` as set (`~` expanded), or undefined: VS Code's own runtime. */
+  localNodePath(): string | undefined {
+    const v = section().get<string>('localGateway.nodePath', '').trim();
+    return v ? expandHome(v) : undefined;
+  },
   /** The dev gateway URL, or undefined for "the local emulator". */
   devGatewayUrl(): string | undefined {
     const url = section().get<string>('devGateway.url', '').trim();
@@ -43,4 +59,11 @@ export const config = {
 export function createdBy(context: vscode.ExtensionContext): string {
   const version = (context.extension.packageJSON as { version?: string }).version ?? '0.0.0';
   return `flowgate-vscode/${version}`;
+}
+
+/** `~` and `~/x` → the home folder; anything else as it is. */
+export function expandHome(p: string): string {
+  if (p === '~') return os.homedir();
+  if (p.startsWith('~/') || p.startsWith('~\\')) return path.join(os.homedir(), p.slice(2));
+  return p;
 }

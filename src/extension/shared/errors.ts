@@ -27,12 +27,51 @@ export function openGatewaySettingsAction(): { title: string; run(): unknown } {
   return { title: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'flowgate.gateways') };
 }
 
+/** A message the extension showed (for the in-host tests: what a user read, and which buttons it had). */
+export interface ShownMessage {
+  kind: 'info' | 'warning' | 'error';
+  modal: boolean;
+  message: string;
+  detail?: string;
+  actions: string[];
+}
+
+/**
+ * The messages shown, newest last (bounded), and — only when the extension runs in test or
+ * development mode (the API's `messages.test`) — an answerer that stands in for the user: it gets
+ * each message and returns the button to press (undefined: dismiss). A user's extension never sets it.
+ */
+export const shownMessages: { list: ShownMessage[]; answer?: (m: ShownMessage) => string | undefined } = { list: [] };
+
+function record(m: ShownMessage): void {
+  shownMessages.list.push(m);
+  if (shownMessages.list.length > 200) shownMessages.list.shift();
+}
+
+/**
+ * A modal question before a destructive action: says what will change (`detail`); true only when
+ * `action` was pressed.
+ */
+export async function confirmModal(message: string, detail: string, action: string): Promise<boolean> {
+  const m: ShownMessage = { kind: 'warning', modal: true, message, detail, actions: [action] };
+  record(m);
+  if (shownMessages.answer) return shownMessages.answer(m) === action;
+  return (await vscode.window.showWarningMessage(message, { modal: true, detail }, action)) === action;
+}
+
 /** A message with buttons that never blocks the command that shows it. */
 export function notify(
   kind: 'info' | 'warning' | 'error',
   message: string,
   ...actions: { title: string; run(): unknown }[]
 ): void {
+  const m: ShownMessage = { kind, modal: false, message, actions: actions.map((a) => a.title) };
+  record(m);
+  if (shownMessages.answer) {
+    const picked = shownMessages.answer(m);
+    void Promise.resolve().then(() => actions.find((a) => a.title === picked)?.run());
+    return;
+  }
   const show =
     kind === 'info'
       ? vscode.window.showInformationMessage

@@ -100,7 +100,7 @@ suite('gateway actions', () => {
   });
 
   test('Unpublish of the explicit default leaves the package without a default version', async () => {
-    await vscode.commands.executeCommand('flowgate.unpublishVersion', versionNode(url, 1, true));
+    await vscode.commands.executeCommand('flowgate.unpublishVersion', versionNode(url, 1, true), { confirmed: true });
     const pkg = await client.getPackage(PKG);
     assert.deepEqual(pkg.versions.map((v) => [v.version, v.published]).sort(), [[1, false], [2, true]]);
     assert.equal(pkg.defaultVersion, null);

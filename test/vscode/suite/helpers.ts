@@ -94,7 +94,7 @@ export async function useTestPort(): Promise<number> {
 /** Stops the local gateway if this window runs one; asserts it is stopped afterwards. */
 export async function stopLocalGateway(): Promise<void> {
   const a = api();
-  if (a.localGateway.isRunning()) await vscode.commands.executeCommand('flowgate.stopLocalGateway');
+  if (a.localGateway.isRunning()) await vscode.commands.executeCommand('flowgate.stopLocalGateway', { confirmed: true });
   assert.equal(a.localGateway.isRunning(), false, 'the local gateway is still running');
 }
 

@@ -75,7 +75,7 @@ suite('packages', () => {
     const refused = await vscode.commands.executeCommand('flowgate.removeFromPackage', node('network/core/Run-Command'));
     assert.equal(refused, undefined);
     assert.match(await readText('packages/restart-only.package.yaml'), /network\/core\/Run-Command/);
-    const removed = await vscode.commands.executeCommand('flowgate.removeFromPackage', node('network/core/Restart-Service'));
+    const removed = await vscode.commands.executeCommand('flowgate.removeFromPackage', node('network/core/Restart-Service'), { confirmed: true });
     assert.equal(removed, true);
     const text = await readText('packages/restart-only.package.yaml');
     assert.doesNotMatch(text, /Restart-Service/);
