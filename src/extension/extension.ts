@@ -43,7 +43,7 @@ import { showSchedules } from './schedules/schedulesCommands';
 import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
 import { TriggersPanels, type TriggersPanel } from './triggers/triggersPanel';
-import { Cancelled, showError } from './shared/errors';
+import { Cancelled, showError, shownMessages, type ShownMessage } from './shared/errors';
 import { useSessions } from './shared/gateway';
 import { gatewayName } from './gatewayActions/targets';
 import { SecretSessionStore, Sessions, type Session, type SessionFlow } from './signIn/sessions';
@@ -86,6 +86,14 @@ export interface FlowgateApi {
       stored(gatewayUrl: string): Promise<Session | undefined>;
       save(session: Session): Promise<void>;
     };
+  };
+  /**
+   * The messages shown (newest last; shared/errors.ts). `test` is there only in test or development
+   * mode: the in-host tests answer messages and modal questions in place of the user.
+   */
+  messages: {
+    shown(): ShownMessage[];
+    test?: { answer(fn: ((m: ShownMessage) => string | undefined) | undefined): void; clear(): void };
   };
   /** The execution event streams open now, and the gateways the Gateways tree listens to. */
   executionEvents: {
@@ -258,6 +266,12 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
               save: (session: Session) => sessions.save(session),
             },
           }
+        : {}),
+    },
+    messages: {
+      shown: () => [...shownMessages.list],
+      ...(context.extensionMode !== vscode.ExtensionMode.Production
+        ? { test: { answer: (fn: ((m: ShownMessage) => string | undefined) | undefined) => void (shownMessages.answer = fn), clear: () => void (shownMessages.list.length = 0) } }
         : {}),
     },
     executionEvents: {
