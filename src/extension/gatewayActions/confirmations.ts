@@ -20,6 +20,7 @@ export async function confirmOrCancel(options: unknown, message: string, detail:
   if (!(await confirmModal(message, detail, action))) throw new Cancelled();
 }
 
+const capitalise = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
@@ -79,7 +80,7 @@ export async function confirmRemoveDefinition(ws: Workspace, draftName: string, 
   if (parts.length === 0) return;
   await confirmOrCancel(
     options,
-    `Remove ${id} from ${draftName}? ${parts.join(' and ')} of the package ${uses.schedules.length + uses.triggers.length === 1 ? 'runs' : 'run'} it.`,
+    `Remove ${id} from ${draftName}? ${capitalise(parts.join(' and '))} of the package ${uses.schedules.length + uses.triggers.length === 1 ? 'runs' : 'run'} it.`,
     `${id} leaves the package's definitions; ${parts.join(' and ')} stay in the draft and would name a flow the package no longer has, so ${draftName} will not validate until they are changed or removed, or the flow is added back.`,
     'Remove',
   );

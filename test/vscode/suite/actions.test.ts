@@ -151,7 +151,7 @@ suite('actions', () => {
       const declined = await answering(() => undefined, () => vscode.commands.executeCommand('flowgate.removeFromPackage', node));
       const q = declined.shown.find((m) => m.modal);
       assert.ok(q, JSON.stringify(declined.shown));
-      assert.equal(q.message, 'Remove network/core/Restart-Service from network-ops? the trigger "Link down restarts sshd" of the package runs it.');
+      assert.equal(q.message, 'Remove network/core/Restart-Service from network-ops? The trigger "Link down restarts sshd (dry run)" of the package runs it.');
       assert.match(q.detail ?? '', /network-ops will not validate until they are changed or removed/);
       assert.equal(await readText(draft), original, 'declined, but the draft changed');
 
