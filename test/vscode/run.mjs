@@ -392,7 +392,8 @@ async function loadUiChecks() {
   const checks = [];
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(dir, f)).href);
-    for (const c of mod.default || []) checks.push({ ...c, title: `${f.replace(/\.ui\.mjs$/, '')}: ${c.title}` });
+    // `export const workspace = 'empty'`: the file's checks run in a window of their own on an empty folder.
+    for (const c of mod.default || []) checks.push({ ...c, title: `${f.replace(/\.ui\.mjs$/, '')}: ${c.title}`, empty: mod.workspace === 'empty' });
   }
   if (checks.length === 0 && !opts.only) throw new HarnessError(`no UI checks in ${dir}/*.ui.mjs`);
   return checks;
@@ -427,7 +428,7 @@ async function uiPhase({ context, port, wsUi, userData }) {
     screenshot: async (name) => path.relative(root, await ui.screenshot(page, opts.screenshots, name)),
     note: (text) => console.log(`       ${text}`),
   };
-  for (const check of checks) {
+  for (const check of checks.filter((c) => !c.empty)) {
     if (!rendered) {
       // Not skipped: without a workbench every check fails.
       state.failed++;
@@ -436,6 +437,47 @@ async function uiPhase({ context, port, wsUi, userData }) {
       continue;
     }
     await uiCheck(check.title, () => check.run(t));
+  }
+  await page.close().catch(() => {});
+  state.page = undefined;
+  const emptyChecks = checks.filter((c) => c.empty);
+  if (emptyChecks.length) await emptyFolderChecks({ context, port, userData, checks: emptyChecks, t });
+}
+
+/**
+ * The checks of files that `export const workspace = 'empty'`: a second window on an empty folder
+ * (only .vscode/settings.json with its own free gateway port). The first window's local emulator
+ * holds the shared data folder while its extension host lingers: it is stopped first (its pid is in
+ * the folder's gateway.lock).
+ */
+async function emptyFolderChecks({ context, port, userData, checks, t }) {
+  const lock = path.join(t.localDataDir, 'gateway.lock');
+  try {
+    const pid = JSON.parse(fs.readFileSync(lock, 'utf8')).pid;
+    if (Number.isSafeInteger(pid) && pid > 0) {
+      process.kill(pid, 'SIGTERM');
+      for (let i = 0; i < 100 && fs.existsSync(lock); i++) await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch {}
+  fs.rmSync(t.localDataDir, { recursive: true, force: true });
+  const wsEmpty = path.join(state.tmp, 'workspace-empty');
+  fs.mkdirSync(path.join(wsEmpty, '.vscode'), { recursive: true });
+  fs.writeFileSync(path.join(wsEmpty, '.vscode/settings.json'), JSON.stringify({ 'flowgate.localGateway.port': await freePort(), 'flowgate.localGateway.snmpPort': 0 }, null, 2));
+  const page = await context.newPage();
+  state.page = page;
+  trackConsole(page, 'ui-empty');
+  log(`ui: opening a window on an empty folder (${checks.length} checks)`);
+  await page.goto(payloadUrl(port, wsEmpty, [['extensionDevelopmentPath', opts.extensionPath], ['skipWelcome', 'true']]), { waitUntil: 'domcontentloaded' });
+  const rendered = await uiCheck('the workbench renders on an empty folder', () => ui.waitForWorkbench(page, 90_000));
+  for (const check of checks) {
+    if (!rendered) {
+      state.failed++;
+      state.failures.push(`ui: ${check.title}`);
+      console.log(`  ui: FAIL ${check.title} (the workbench did not render)`);
+      continue;
+    }
+    const screenshot = async (name) => path.relative(root, await ui.screenshot(page, opts.screenshots, name));
+    await uiCheck(check.title, () => check.run({ ...t, page, workspace: wsEmpty, screenshot }));
   }
   await page.close().catch(() => {});
   state.page = undefined;
