@@ -44,6 +44,7 @@ export default [
       for (const label of ['Create Sample Workspace', 'New Flow', 'Create Package']) {
         await packages.getByRole('button', { name: label }).first().waitFor({ state: 'visible' });
       }
+      await page.mouse.move(700, 450); // no activity-bar tooltip over the view
       note(`screenshot: ${await screenshot('vscode-ui-welcome')}`);
 
       // The walkthrough, opened as a user does.
