@@ -153,8 +153,10 @@ function shortName(key: string): string {
  * A flow that another included flow runs is refused with core's message (shown as an error).
  */
 export async function removeFromPackage(s: Services, arg?: unknown, options?: unknown): Promise<boolean> {
-  if (!isDefinitionArg(arg)) throw new Error('choose a flow or connection of a package in the Packages view');
   const ws = await s.model.get();
+  // From the palette: which draft, then which of its definitions.
+  if (!isDefinitionArg(arg)) arg = await pickDefinition(s, ws, arg);
+  if (!isDefinitionArg(arg)) throw new Error('choose a flow or connection of a package in the Packages view');
   // A schedule or trigger of the draft runs it: ask first, naming them (`{ confirmed: true }` skips).
   await confirmRemoveDefinition(ws, arg.draftName, arg.kind, arg.id, options);
   await saveFlowgateDocuments(s.model);
@@ -163,6 +165,20 @@ export async function removeFromPackage(s: Services, arg?: unknown, options?: un
   s.log.info(`Removed ${arg.kind} ${arg.id} from ${arg.draftName}`);
   s.refreshPackages();
   return true;
+}
+
+/** Quick picks of a draft (or `arg`'s) and one of its definitions, as a definition node. */
+async function pickDefinition(s: Services, ws: Workspace, arg: unknown) {
+  const draftName = await resolveDraft(s.model, ws, arg, 'Remove from which package?');
+  const draft = ws.drafts().get(draftName)!.draft;
+  const items = [
+    ...(draft.definitions.flows ?? []).map((id) => ({ label: `$(symbol-event) ${id}`, description: 'flow', defKind: 'flow' as DefinitionKind, id })),
+    ...(draft.definitions.connections ?? []).map((id) => ({ label: `$(plug) ${id}`, description: 'connection', defKind: 'connection' as DefinitionKind, id })),
+  ];
+  if (items.length === 0) throw new Error(`${draftName} lists no definitions`);
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: `Remove which definition from ${draftName}?`, ignoreFocusOut: true, matchOnDescription: true });
+  if (!picked) throw new Cancelled();
+  return { type: 'definition' as const, draftName, kind: picked.defKind, id: picked.id };
 }
 
 /**
