@@ -21,8 +21,8 @@ import { STEP_KINDS } from '../../src/core/model/flow';
 import flowSchema from '../../src/core/schema/flow.schema.json';
 import { EMBEDDED, flowGrammar, GRAMMAR_FILE, ROOT, SCOPE_NAME, scopesAtIndex, tokenizeText } from '../support/textmate';
 import type { TokenizedLine } from '../support/textmate';
-// The grammar's source (syntaxes/src/build-grammar.mjs) and the key sets it scopes.
-import * as source from '../../syntaxes/src/build-grammar.mjs';
+// The grammar's source (scripts/build-grammar.mjs) and the key sets it scopes.
+import * as source from '../../scripts/build-grammar.mjs';
 
 const STEP_KIND = 'keyword.other.step-kind.flowgate-flow';
 const TOP_LEVEL = 'entity.name.tag.top-level.flowgate-flow';
@@ -140,8 +140,8 @@ function assertExpressionsAgree(text: string, where: string): number {
 }
 
 describe('flow grammar: structure', () => {
-  test('the grammar file is what syntaxes/src/build-grammar.mjs writes, and package.json contributes it', () => {
-    assert.equal(readFileSync(GRAMMAR_FILE, 'utf8'), source.buildGrammar(), 'run node syntaxes/src/build-grammar.mjs');
+  test('the grammar file is what scripts/build-grammar.mjs writes, and package.json contributes it', () => {
+    assert.equal(readFileSync(GRAMMAR_FILE, 'utf8'), source.buildGrammar(), 'run node scripts/build-grammar.mjs');
     const g = JSON.parse(readFileSync(GRAMMAR_FILE, 'utf8'));
     assert.equal(g.scopeName, SCOPE_NAME);
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
