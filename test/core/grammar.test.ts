@@ -419,6 +419,30 @@ describe('flow grammar: token by token', () => {
     hasNot('# = a comment', 'a', EMBEDDED);
   });
 
+  test('VS Code treats an expression as code, its JSONata strings and a plain value as strings, comments as comments', () => {
+    // The standard token type VS Code reads from the binary tokens (tokenizeLine2): it decides
+    // where quick suggestions and auto-closing quotes apply (strings: no suggestions by default).
+    const OTHER = 0;
+    const COMMENT = 1;
+    const STRING = 2;
+    const typeAt = (line: string, needle: string): number => {
+      const at = line.indexOf(needle);
+      assert.ok(at >= 0, needle);
+      const { tokens } = grammar.tokenizeLine2(line, null);
+      let meta = tokens[1];
+      for (let i = 0; i < tokens.length; i += 2) if (tokens[i] <= at) meta = tokens[i + 1];
+      return (meta >>> 8) & 0b11;
+    };
+    const line = `    message: "= $sum(items.price) & ' total'"  # why`;
+    assert.equal(typeAt(line, '$sum'), OTHER, 'an expression is code');
+    assert.equal(typeAt(line, 'items'), OTHER);
+    assert.equal(typeAt(line, "' total'"), STRING, "a JSONata 'string' is a string");
+    assert.equal(typeAt(line, '# why'), COMMENT);
+    assert.equal(typeAt('    message: just text', 'just'), STRING, 'a plain value is a string');
+    assert.equal(typeAt('    message: "a = b"', 'a = b'), STRING);
+    assert.equal(typeAt('    message: = a and b', 'and'), OTHER);
+  });
+
   test('an expression spanning lines stays embedded until its closing quote, and no further', () => {
     const text = ['steps:', '  - kind: log', '    message: "= \'a\' &', "      'b'\"", '  - kind: fail', '    message: x'].join('\n');
     has(text, "'b'", 'string.quoted.single.jsonata', 0, 3);
