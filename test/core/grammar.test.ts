@@ -303,6 +303,17 @@ describe('flow grammar: token by token', () => {
     has(text, 'crm-dev', CONNECTION_REF, 0, 14);
   });
 
+  test('compact sequences (a list at its key\'s indentation) are steps too', () => {
+    const text = ['steps:', '- kind: if', '  condition: "= x"', '  then:', '  - kind: log', '    message: "= y"', '  - kind: set', '    values:', '      message: 1'].join('\n');
+    has(text, 'if', STEP_KIND, 0, 1);
+    has(text, 'condition', STEP_FIELD, 0, 2);
+    has(text, 'x', EMBEDDED, 0, 2);
+    has(text, 'log', STEP_KIND, 0, 4);
+    has(text, 'message', STEP_FIELD, 0, 5);
+    has(text, 'set', STEP_KIND, 0, 6);
+    has(text, 'message', VARIABLE, 0, 8);
+  });
+
   test('comments, strings, numbers, booleans, null', () => {
     has('# steps: not a key', 'steps', COMMENT);
     has('  - kind: log  # say it', '# say', COMMENT);
