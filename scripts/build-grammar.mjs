@@ -61,7 +61,7 @@ const SCOPES = {
   other: KEY('yaml'),
   colon: 'punctuation.separator.key-value.mapping.yaml',
   dash: 'punctuation.definition.block.sequence.item.yaml',
-  stepKind: `keyword.other.step-kind.${SUFFIX}`,
+  stepKind: `keyword.control.step-kind.${SUFFIX}`,
   unknownKind: `invalid.illegal.unknown-step-kind.${SUFFIX}`,
   flowRef: `entity.name.function.flow-reference.${SUFFIX}`,
   connectionRef: `entity.name.type.connection-reference.${SUFFIX}`,

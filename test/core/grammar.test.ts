@@ -24,7 +24,7 @@ import type { TokenizedLine } from '../support/textmate';
 // The grammar's source (scripts/build-grammar.mjs) and the key sets it scopes.
 import * as source from '../../scripts/build-grammar.mjs';
 
-const STEP_KIND = 'keyword.other.step-kind.flowgate-flow';
+const STEP_KIND = 'keyword.control.step-kind.flowgate-flow';
 const TOP_LEVEL = 'entity.name.tag.top-level.flowgate-flow';
 const STEP_FIELD = 'entity.name.tag.step-field.flowgate-flow';
 const VARIABLE = 'entity.name.tag.variable.flowgate-flow';
