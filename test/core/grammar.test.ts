@@ -215,7 +215,7 @@ describe('flow grammar: the sample flows, every line', () => {
           assert.ok(!s.startsWith('string.quoted') && s !== EMBEDDED && !s.startsWith('meta.flow'), `${where}: '${s}' is still open at the end of the line`);
         }
         const key = /^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):(?:\s|$)/.exec(t.line);
-        if (key && !/^\s*-?\s*$/.test(key[1]) === false) {
+        if (key) {
           const scopes = scopesAtIndex(t, key[1].length);
           assert.ok(scopes.some((s) => s.startsWith('entity.name.tag.')), `${where}: key '${key[2]}' has [${scopes.join(', ')}]`);
           if (key[1] === '') assert.ok(scopes.includes(TOP_LEVEL), `${where}: top-level key '${key[2]}' has [${scopes.join(', ')}]`);
