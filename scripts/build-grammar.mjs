@@ -245,7 +245,27 @@ const grammar = {
         include('comment'),
         keyValue('type', SCOPES.declarationField, alt(VALUE_TYPES), SCOPES.valueType, '`type: string` — a value type.'),
         entry(alt(DECLARATION_FIELDS), SCOPES.declarationField, [include('comment'), include('block-scalar'), include('data-context')]),
+        include('declaration-flow'),
         include('data-context'),
+      ],
+    },
+    'declaration-flow': {
+      comment: '`device: { type: string, required: false }` — a declaration written as a flow mapping.',
+      begin: String.raw`(?<=:)[ \t]*(\{)`,
+      beginCaptures: { 1: { name: 'punctuation.definition.mapping.begin.yaml' } },
+      end: String.raw`\}`,
+      endCaptures: { 0: { name: 'punctuation.definition.mapping.end.yaml' } },
+      name: 'meta.flow.mapping.yaml',
+      patterns: [
+        {
+          match: String.raw`(?:(?<=[{,])|^)[ \t]*(type)[ \t]*(:)[ \t]*(${alt(VALUE_TYPES)})(?=[ \t]*[,}]|[ \t]*$)`,
+          captures: { 1: { name: SCOPES.declarationField }, 2: { name: SCOPES.colon }, 3: { name: SCOPES.valueType } },
+        },
+        {
+          match: String.raw`(?:(?<=[{,])|^)[ \t]*(${alt(DECLARATION_FIELDS)})[ \t]*(:)(?=[\s,}"']|$)`,
+          captures: { 1: { name: SCOPES.declarationField }, 2: { name: SCOPES.colon } },
+        },
+        include('flow-mapping-entries'),
       ],
     },
     'step-context': {
@@ -379,6 +399,9 @@ const grammar = {
       end: String.raw`\}`,
       endCaptures: { 0: { name: 'punctuation.definition.mapping.end.yaml' } },
       name: 'meta.flow.mapping.yaml',
+      patterns: [include('flow-mapping-entries')],
+    },
+    'flow-mapping-entries': {
       patterns: [
         {
           match: String.raw`(?:(?<=[{,])|^)[ \t]*(${QUOTED_KEY}|[^\s,\[\]{}:#'"]+(?:[ \t]+[^\s,\[\]{}:#]+)*)[ \t]*(:)(?=[\s,\]}"']|$)`,

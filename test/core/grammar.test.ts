@@ -314,6 +314,18 @@ describe('flow grammar: token by token', () => {
     has(text, 'message', VARIABLE, 0, 8);
   });
 
+  test('declarations written as flow mappings: fields and value types', () => {
+    const text = 'inputs:\n  device: { type: string, required: false }\noutputs:\n  n: {type: integer}';
+    has(text, 'device', VARIABLE, 0, 1);
+    has(text, 'type', DECL_FIELD, 0, 1);
+    has(text, 'string', 'support.type.value-type.flowgate-flow', 0, 1);
+    has(text, 'required', DECL_FIELD, 0, 1);
+    has(text, 'false', 'constant.language.boolean.yaml', 0, 1);
+    has(text, 'integer', 'support.type.value-type.flowgate-flow', 0, 3);
+    // Elsewhere a flow mapping's keys are plain keys.
+    has('    x: { type: string }', 'type', 'entity.name.tag.yaml');
+  });
+
   test('comments, strings, numbers, booleans, null', () => {
     has('# steps: not a key', 'steps', COMMENT);
     has('  - kind: log  # say it', '# say', COMMENT);
