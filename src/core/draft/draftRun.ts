@@ -10,7 +10,8 @@ import type { FlowDefinition } from '../model/flow';
 import { findFlow } from '../model/flowLookup';
 import { connectionsUsedBy, flowClosure } from '../graph/references';
 import { validateFile } from '../validate/validate';
-import { classifyPath, connectionPath, flowPath, normalizeRelPath } from '../workspace/layout';
+import { classifyPath, connectionPath, flowPath, ID_SEGMENT_PATTERN, normalizeRelPath } from '../workspace/layout';
+import { isPackageName } from '../model/packageDraft';
 import { Workspace } from '../workspace/workspace';
 
 /** A problem with the request, naming the field (`files["flows/X.flow.yaml"]`, `flow`). */
@@ -65,8 +66,8 @@ export function checkDraftRun(files: Record<string, unknown>, flowRef: string): 
     }
     total += text.length;
     if (p.length > LIMITS.draftRunPathLength) problems.push({ field: 'files', message: `a path is longer than ${LIMITS.draftRunPathLength} characters` });
-    else if (normalizeRelPath(p) !== p || !classifyPath(p)) {
-      problems.push({ field: fileField(p), message: 'not a workspace path of a flow (flows/…/X.flow.yaml), connection (connections/X.connection.yaml) or package draft (packages/X.package.yaml)' });
+    else if (normalizeRelPath(p) !== p || !nameOk(p)) {
+      problems.push({ field: fileField(p), message: 'not a workspace path of a flow (flows/…/X.flow.yaml), connection (connections/X.connection.yaml) or package draft (packages/X.package.yaml) with names of letters, digits, ".", "-" and "_"' });
     }
   }
   if (total > LIMITS.draftRunBytes) {
@@ -118,6 +119,14 @@ export function checkDraftRun(files: Record<string, unknown>, flowRef: string): 
     .filter((d) => (d.definitions?.flows ?? []).includes(id))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))[0];
   return { ok: true, flow: flows.get(id)!, flows, connections: conns, ...(pkg ? { package: { name: pkg.name, version: pkg.version } } : {}) };
+}
+
+/** A Flowgate file path whose flow id segments, connection name or package name are valid names. */
+function nameOk(p: string): boolean {
+  const where = classifyPath(p);
+  if (!where) return false;
+  if (where.kind === 'package') return isPackageName(where.name);
+  return where.id.split('/').every((s) => ID_SEGMENT_PATTERN.test(s));
 }
 
 function refuse(code: Extract<DraftRunCheck, { ok: false }>['code'], message: string, problems: DraftRunProblem[]): DraftRunCheck {
