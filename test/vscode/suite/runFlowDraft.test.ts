@@ -41,10 +41,14 @@ async function execution(gatewayUrl: string, id: string): Promise<{ status: stri
 suite('run flow: what is in the editor', () => {
   let gatewayUrl: string;
   let editor: vscode.TextEditor;
+  let autoSave: string | undefined;
 
   suiteSetup(async () => {
     await activated();
     await useTestPort();
+    // VS Code for the web saves after a delay by default: this suite needs the edit to stay unsaved.
+    autoSave = vscode.workspace.getConfiguration('files').inspect<string>('autoSave')?.workspaceValue;
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Workspace);
     const published = await vscode.commands.executeCommand<{ version: number; gatewayUrl: string }>('flowgate.publishToDevGateway', 'network-ops');
     assert.ok(published, 'could not publish network-ops');
     gatewayUrl = published.gatewayUrl;
@@ -62,6 +66,7 @@ suite('run flow: what is in the editor', () => {
     await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.fs.delete(uri(NAP)).then(undefined, () => undefined);
+    await vscode.workspace.getConfiguration('files').update('autoSave', autoSave, vscode.ConfigurationTarget.Workspace);
     await stopLocalGateway();
   });
 
