@@ -136,6 +136,12 @@ suite('run flow: what is in the editor', () => {
       const body = (await res.json()) as { executions: { id: string; draft?: boolean }[] };
       return body.executions.find((e) => e.draft)?.id;
     });
+    // Running Executions (the whole local gateway) lists it as a draft run (the page labels it "draft").
+    const shown = await vscode.commands.executeCommand<{ key: string }>('flowgate.showGatewayExecutions', { gatewayUrl: url });
+    assert.ok(shown, 'Show Gateway Executions failed');
+    const panel = api().panels.executions(shown.key);
+    assert.ok(panel);
+    await waitFor('the draft run in the panel', () => panel.executions().find((e) => e.id === id && e.draft === true));
     source.cancel();
     assert.equal(await running, undefined);
     const after = await waitFor('the execution to stop', async () => {
