@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as oidc from 'openid-client';
-import { credentials, type EmulatorProcess } from '../support/emulatorProcess';
+import { credentials, startEmulatorProcess, type EmulatorProcess } from '../support/emulatorProcess';
 import { startWithGatewayConfig, type ConfiguredEmulator } from '../support/gatewayConfigFixture';
 import { startPromotionGateway } from '../support/promotionGateways';
 import { hashSecret } from '../../src/core/gatewayConfig/scrypt';
@@ -189,5 +189,43 @@ describe('hostile draft runs: a protected target', () => {
     const r = await call(gw, 'POST', DR, { files: { 'flows/a/X.flow.yaml': OK }, flow: 'a/X' });
     assert.equal(r.status, 403, JSON.stringify(r.body));
     assert.equal(r.body.error.code, 'protected-target');
+  });
+});
+
+describe('hostile draft runs: a draft that starts itself', () => {
+  let gw: EmulatorProcess;
+  before(async () => {
+    gw = await startEmulatorProcess({ args: ['--allow-self-calls'] });
+  });
+  after(async () => {
+    await gw?.stop();
+  });
+
+  test('a draft run calling the draft-runs route again joins its tree: the depth bound ends it, the gateway keeps serving', async () => {
+    const token = await gw.adminToken();
+    const bomb = [
+      'inputs:',
+      '  files:',
+      '    type: object',
+      'steps:',
+      '  - kind: http',
+      '    connection: self',
+      '    path: /api/v1/draft-runs',
+      '    method: POST',
+      '    body: "= {\'files\': files, \'flow\': \'Bomb\', \'inputVariables\': {\'files\': files}}"',
+      '    output: r',
+      '',
+    ].join('\n');
+    const files: Record<string, string> = {
+      'flows/a/Bomb.flow.yaml': bomb,
+      'connections/self.connection.yaml': `baseUrl: ${gw.url}\nheaders:\n  Authorization: "Bearer ${token}"\n`,
+    };
+    const r = await whileServing(gw, () => call(gw, 'POST', DR, { files, flow: 'Bomb', inputVariables: { files } }));
+    assert.ok(r.status === 200 || r.status === 500, `${r.status} ${JSON.stringify(r.body).slice(0, 500)}`);
+    const all = (await call(gw, 'GET', '/api/v1/executions?limit=1000')).body.executions as { rootId: string; draft?: boolean }[];
+    assert.ok(all.length > 1, 'the draft never called itself (the test proves nothing)');
+    assert.ok(all.length <= LIMITS.executionTreeDepth + 1, `${all.length} executions`);
+    assert.equal(new Set(all.map((e) => e.rootId)).size, 1, 'the nested draft runs did not join the tree');
+    assert.ok(all.every((e) => e.draft));
   });
 });

@@ -241,6 +241,8 @@ export class ExecutionManager {
     packageVersion: number;
     inputs: Record<string, unknown>;
     initiator: Initiator;
+    /** The calling execution (an http step of a running execution calling this gateway): the draft run joins its tree and its bounds. */
+    parent?: ExecutionRecord;
   }): FlowStart {
     const check = checkInputs(params.flow.flow.inputs, params.inputs, 'inputVariables.');
     if (check.problems.length) {
@@ -253,6 +255,7 @@ export class ExecutionManager {
       inputs: check.values,
       initiator: params.initiator,
       draft: params.draft,
+      ...(params.parent ? { parent: params.parent } : {}),
     });
     return { ...started, packageName: params.packageName, packageVersion: params.packageVersion, flow: params.flow };
   }

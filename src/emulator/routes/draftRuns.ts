@@ -12,7 +12,7 @@ import { checkDraftRun } from '../../core/draft/draftRun';
 import { ApiError } from '../errors';
 import { callerOf } from '../auth/access';
 import { auditDetails } from '../auth/auditTrail';
-import { fullOutputs } from '../executions/manager';
+import { fullOutputs, TREE_HEADER } from '../executions/manager';
 import { check, jsonBody } from '../http/validate';
 import type { GatewayContext } from './context';
 
@@ -32,6 +32,8 @@ export function draftRunRoutes(ctx: GatewayContext): Router {
       throw new ApiError(status, checked.code, checked.message, checked.problems);
     }
     const caller = ctx.auth ? callerOf(res) : undefined;
+    // An http step of a running execution calling this route: the draft run joins that tree (its size and depth bounds).
+    const parent = ctx.executions.parentFromHeader(req.headers[TREE_HEADER]);
     const started = ctx.executions.startDraft({
       flow: checked.flow,
       draft: { flows: checked.flows, connections: checked.connections, ...(checked.package ? { secretsPackage: checked.package.name } : {}) },
@@ -39,6 +41,7 @@ export function draftRunRoutes(ctx: GatewayContext): Router {
       packageVersion: checked.package?.version ?? 1,
       inputs: (body.inputVariables ?? {}) as Record<string, unknown>,
       initiator: caller ? { type: caller.kind, name: caller.id } : { type: 'anonymous' },
+      ...(parent ? { parent } : {}),
     });
     // The audit record names the execution (and the package draft, when one holds the flow).
     auditDetails(res, { execution: started.record.id, ...(checked.package ? { package: checked.package.name } : {}) });
