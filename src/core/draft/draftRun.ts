@@ -8,7 +8,7 @@ import { LIMITS } from '../limits';
 import type { ConnectionDefinition } from '../model/connection';
 import type { FlowDefinition } from '../model/flow';
 import { findFlow } from '../model/flowLookup';
-import { connectionsUsedBy, flowClosure } from '../graph/references';
+import { connectionsUsedBy, flowClosure, referencesOfFlow } from '../graph/references';
 import { validateFile } from '../validate/validate';
 import { classifyPath, connectionPath, flowPath, ID_SEGMENT_PATTERN, normalizeRelPath } from '../workspace/layout';
 import { isPackageName } from '../model/packageDraft';
@@ -75,9 +75,16 @@ export function checkDraftRun(files: Record<string, unknown>, flowRef: string): 
   }
   if (problems.length) return refuse('bad-request', `files: ${problems[0].message}`, problems);
 
+  // Only what the run needs is parsed: the flow, the flows it reaches, their connections, and the
+  // package drafts (to find the one that lists the flow). Other files cost nothing.
   const ws = new Workspace();
-  for (const p of paths) ws.setFile(p, files[p] as string);
-  const ids = ws.ids('flow').map((id) => ({ id }));
+  const flowPaths = new Map<string, string>();
+  for (const p of paths) {
+    const where = classifyPath(p)!;
+    if (where.kind === 'flow') flowPaths.set(where.id, p);
+    else if (where.kind === 'package') ws.setFile(p, files[p] as string);
+  }
+  const ids = [...flowPaths.keys()].map((id) => ({ id }));
   const found = findFlow(ids, flowRef, 'the files sent');
   if (!found.ok) {
     return found.code === 'ambiguous-flow'
@@ -85,6 +92,23 @@ export function checkDraftRun(files: Record<string, unknown>, flowRef: string): 
       : refuse('flow-not-found', found.message, [{ field: 'flow', message: 'not among the files' }]);
   }
   const id = found.flow.id;
+  const queue = [id];
+  const seen = new Set(queue);
+  ws.setFile(flowPaths.get(id)!, files[flowPaths.get(id)!] as string);
+  for (let i = 0; i < queue.length; i++) {
+    for (const ref of referencesOfFlow(ws, queue[i])) {
+      if (ref.to.kind === 'flow') {
+        const p = flowPaths.get(ref.to.id);
+        if (p === undefined || seen.has(ref.to.id)) continue;
+        seen.add(ref.to.id);
+        queue.push(ref.to.id);
+        ws.setFile(p, files[p] as string);
+      } else {
+        const p = connectionPath(ref.to.id);
+        if (typeof files[p] === 'string' && !ws.file(p)) ws.setFile(p, files[p] as string);
+      }
+    }
+  }
   const needed = flowClosure(ws, [id]);
   const connections = connectionsUsedBy(ws, needed).filter((c) => ws.has('connection', c));
   const checked = [...needed.map(flowPath), ...connections.map(connectionPath)];
