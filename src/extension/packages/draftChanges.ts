@@ -263,9 +263,25 @@ export async function showDraftChanges(s: Services, changes: DraftChanges, arg?:
  */
 export async function bumpDraftVersion(s: Services, changes: DraftChanges, arg?: unknown): Promise<number> {
   let name: string;
-  if (isDraftArg(arg) || typeof arg === 'string') name = typeof arg === 'string' ? arg : arg.name;
-  else name = (await changedDraft(s, changes, arg)).name;
   const ws = await s.model.get();
+  if (isDraftArg(arg) || typeof arg === 'string') name = typeof arg === 'string' ? arg : arg.name;
+  else {
+    // The palette: the changed drafts first; any valid draft may be bumped.
+    await changes.refresh();
+    const names = [...ws.drafts().keys()].sort((a, b) => Number(!!changes.comparison(b)) - Number(!!changes.comparison(a)) || a.localeCompare(b));
+    if (names.length === 0) throw new Error('the workspace has no valid package draft');
+    const picked =
+      names.length === 1
+        ? names[0]
+        : (
+            await vscode.window.showQuickPick(
+              names.map((n) => ({ label: n, description: changes.comparison(n) ? `changed since v${changes.comparison(n)!.version}` : `v${ws.drafts().get(n)!.draft.version}` })),
+              { placeHolder: 'Bump the version of which package draft?', ignoreFocusOut: true },
+            )
+          )?.label;
+    if (!picked) throw new Cancelled();
+    name = picked;
+  }
   const rel = draftPath(name);
   const file = ws.file(rel);
   const draft = ws.drafts().get(name)?.draft;

@@ -82,4 +82,11 @@ suite('draft changes since published', () => {
     assert.equal(item.contextValue, 'flowgate.draft');
     assert.match(String(item.description), new RegExp(`^v${next} `));
   });
+
+  test('from the palette (no argument) Bump Version takes the only draft: one past the highest version on the gateway', async () => {
+    const before = Number(/^version: (\d+)$/m.exec(await readText(DRAFT))?.[1]);
+    const next = await vscode.commands.executeCommand<number>('flowgate.bumpDraftVersion');
+    assert.equal(next, before + 1);
+    assert.match(await readText(DRAFT), new RegExp(`^version: ${before + 1}$`, 'm'));
+  });
 });
