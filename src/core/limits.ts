@@ -226,6 +226,10 @@ export const LIMITS = {
   executionListPage: 1000,
   /** Bytes of finished execution records the history keeps in memory. */
   historyCacheBytes: 32 * 1024 * 1024,
+  /** Draft runs (POST /api/v1/draft-runs): files one request sends, characters of all their texts together, of one path. */
+  draftRunFiles: 500,
+  draftRunBytes: 4 * 1024 * 1024,
+  draftRunPathLength: 512,
   /** Choices one picker of the Review Import page offers (the target's definitions of a kind; the rest are typed). */
   reviewPickerChoices: 5000,
 } as const;

@@ -38,6 +38,7 @@ import { ImportDocuments } from './review/importDocuments';
 import { reviewImport } from './review/reviewCommands';
 import { ReviewPanels, type ReviewPanel } from './review/reviewPanel';
 import { runFlow } from './run/runFlow';
+import { registerDraftRunFeatures } from './run/register';
 import { showSchedules } from './schedules/schedulesCommands';
 import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
@@ -92,6 +93,8 @@ export interface FlowgateApi {
     subscribe(gatewayUrl: string, listener: ExecutionEventsListener): vscode.Disposable;
     treeWatches(): string[];
   };
+  /** "Changed since vN" (run/register.ts): compare with the dev gateway again now; the Packages view's item of a draft. */
+  draftChanges: { refresh(): Promise<void>; draftItem(name: string): Promise<vscode.TreeItem | undefined> };
   /** The Gateways view's data, as the view reads it (children, items, the version tooltip with its promotion history). */
   gatewaysTree: {
     children(node?: GatewaysNode): Promise<GatewaysNode[]>;
@@ -201,6 +204,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.packPackage', 'Pack Package', (arg, target) => packPackage(services, arg, target));
   command('flowgate.publishToDevGateway', 'Publish to Dev Gateway', (arg) => publishToDevGateway(services, arg));
   command('flowgate.runFlow', 'Run Flow', (arg, options) => runFlow(services, arg, options));
+  const draftChanges = registerDraftRunFeatures(context, services, packagesTree);
   command('flowgate.refreshPackages', 'Refresh Packages', async () => {
     await model.reload();
     packagesTree.refresh();
@@ -259,6 +263,13 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
       review: (key) => reviewPanels.get(key),
     },
     importDocumentText: (uri) => importDocuments.text(uri),
+    draftChanges: {
+      refresh: () => draftChanges.refresh(),
+      draftItem: async (name) => {
+        const node = (await packagesTree.getChildren()).find((n) => n.type === 'draft' && n.name === name);
+        return node ? packagesTree.getTreeItem(node) : undefined;
+      },
+    },
     signIn: {
       signedIn: (url) => {
         const who = sessions.signedIn(url);
