@@ -226,6 +226,9 @@ export const LIMITS = {
   executionListPage: 1000,
   /** Bytes of finished execution records the history keeps in memory. */
   historyCacheBytes: 32 * 1024 * 1024,
+  /** Quick fixes: "Change to …" choices offered for one misspelt name; flow files scanned for the callers of a flow (declaring an input). */
+  quickFixChoices: 3,
+  quickFixFlowsScanned: 20_000,
   /** Choices one picker of the Review Import page offers (the target's definitions of a kind; the rest are typed). */
   reviewPickerChoices: 5000,
 } as const;
