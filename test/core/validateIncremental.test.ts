@@ -52,6 +52,9 @@ test('incremental revalidation equals full revalidation after each edit', async 
     { name: 'the draft drops a flow', set: { [DRAFT]: (t) => t.replace('    - network/core/Run-Command\n', '') } },
     { name: 'the draft lists an unknown flow and a duplicate', set: { [DRAFT]: (t) => t.replace('    - network/core/Check-Reachability\n', '    - network/core/Check-Reachability\n    - network/core/Check-Reachability\n    - network/core/Nope\n') } },
     { name: 'the unknown flow appears', set: { 'flows/network/core/Nope.flow.yaml': 'steps:\n  - kind: run-flow\n    flow: network/core/Restart-Service\n    inputs:\n      device: a\n' } },
+    { name: 'a flow outside every draft appears', set: { 'flows/other/Leaf.flow.yaml': 'steps:\n  - kind: log\n    message: leaf\n' } },
+    { name: 'a flow of the draft starts running it (the draft now misses a dependency)', set: { [STATUS]: (t) => t + '  - kind: run-flow\n    flow: other/Leaf\n' } },
+    { name: 'the flow outside changes what it runs (read by the draft through the closure)', set: { 'flows/other/Leaf.flow.yaml': 'steps:\n  - kind: http\n    connection: local-gateway\n    path: /x\n' } },
     { name: 'a call with a wrong literal type', set: { [RESTART]: (t) => t.replace('      device: "= device"\n    output: reachability', '      device: 42\n    output: reachability') } },
     { name: 'an expression syntax error in a leaf', set: { [STATUS]: (t) => t.replace('"= response.status"', '"= response.status +"') } },
     { name: 'remove a flow several files name', remove: [RUN] },
@@ -77,7 +80,7 @@ test('incremental revalidation equals full revalidation after each edit', async 
   }
 });
 
-test('an edit recomputes the file, its dependents and the drafts — not the whole workspace', async () => {
+test('an edit recomputes the file, its dependents and the drafts that read it — not the whole workspace', async () => {
   const ws = new Workspace();
   for (let i = 0; i < 200; i++) ws.setFile(`flows/f/F${i}.flow.yaml`, `steps:\n  - kind: log\n    message: "= 'x${i}'"\n`);
   ws.setFile('flows/f/Parent.flow.yaml', 'steps:\n  - kind: run-flow\n    flow: f/F7\n');
@@ -87,5 +90,5 @@ test('an edit recomputes the file, its dependents and the drafts — not the who
   ws.setFile('flows/f/F7.flow.yaml', 'steps:\n  - kind: log\n    message: changed\n');
   assert.deepEqual([...v.update(['flows/f/F7.flow.yaml']).updated.keys()].sort(), ['flows/f/F7.flow.yaml', 'flows/f/Parent.flow.yaml', 'packages/p.package.yaml']);
   ws.setFile('flows/f/F9.flow.yaml', 'steps:\n  - kind: log\n    message: changed\n');
-  assert.deepEqual([...v.update(['flows/f/F9.flow.yaml']).updated.keys()].sort(), ['flows/f/F9.flow.yaml', 'packages/p.package.yaml']);
+  assert.deepEqual([...v.update(['flows/f/F9.flow.yaml']).updated.keys()].sort(), ['flows/f/F9.flow.yaml'], 'a flow no draft reads: the draft is not recomputed');
 });

@@ -9,9 +9,11 @@
  *   finds the flows to revalidate when a definition changes, appears or disappears;
  * - a flow or draft with an unknown reference or entry ("did you mean …?" looks at every id) is
  *   revalidated whenever a file appears or disappears;
- * - every package draft is revalidated on each update (its rules follow the whole closure of its
- *   flows) — cheaply: its definitions' own diagnostics come from this cache, and references
- *   from the per-file cache of graph/references.ts.
+ * - a package draft is revalidated when it changed, when a file appeared or disappeared, or when
+ *   a definition it may read changed: every string of the draft taken as a flow or connection id,
+ *   and the closure of the references of those flows (an over-approximation, so never too few);
+ *   its definitions' own diagnostics come from this cache, and references from the per-file cache
+ *   of graph/references.ts.
  */
 import type { DefinitionKind } from '../model/definition';
 import type { Diagnostic } from '../model/diagnostic';
@@ -37,6 +39,8 @@ export class WorkspaceValidation {
   private readonly referencedBy = new Map<string, Set<string>>();
   /** relPath of a flow → the `kind:id` keys it references (to undo its entries in `referencedBy`). */
   private readonly referencesFrom = new Map<string, string[]>();
+  /** relPath of a draft → the `kind:id` keys of the definitions its validation may read. */
+  private readonly draftReads = new Map<string, Set<string>>();
 
   constructor(readonly ws: Workspace) {}
 
@@ -55,6 +59,7 @@ export class WorkspaceValidation {
     this.results.clear();
     this.referencedBy.clear();
     this.referencesFrom.clear();
+    this.draftReads.clear();
     const files = this.ws.files();
     for (const f of files) if (f.kind === 'flow') this.index(f.relPath, f.id);
     for (const f of files) if (f.kind !== 'package') this.compute(f.relPath);
@@ -70,10 +75,12 @@ export class WorkspaceValidation {
     const ws = this.ws;
     const todo = new Set<string>();
     const gone: string[] = [];
+    const touched = new Set<string>();
     let structural = false;
     const dependentsOf = (rel: string) => {
       const c = classifyPath(rel);
       if (!c || c.kind === 'package') return;
+      touched.add(`${c.kind}:${c.id}`);
       for (const p of this.referencedBy.get(`${c.kind}:${c.id}`) ?? []) todo.add(p);
     };
     for (const raw of removed) {
@@ -84,6 +91,7 @@ export class WorkspaceValidation {
         structural = true;
       }
       this.unindex(rel);
+      this.draftReads.delete(rel);
       dependentsOf(rel);
     }
     for (const raw of changed) {
@@ -95,6 +103,7 @@ export class WorkspaceValidation {
           structural = true;
         }
         this.unindex(rel);
+        this.draftReads.delete(rel);
         dependentsOf(rel);
         continue;
       }
@@ -117,7 +126,11 @@ export class WorkspaceValidation {
       if (file.kind === 'package') drafts.push(rel);
       else updated.set(rel, this.compute(rel));
     }
-    for (const f of ws.files()) if (f.kind === 'package' && !todo.has(f.relPath)) drafts.push(f.relPath);
+    for (const f of ws.files()) {
+      if (f.kind !== 'package' || todo.has(f.relPath)) continue;
+      const reads = this.draftReads.get(f.relPath);
+      if (structural || !reads || [...touched].some((k) => reads.has(k))) drafts.push(f.relPath);
+    }
     for (const rel of drafts) updated.set(rel, this.compute(rel));
     return { updated, removed: gone };
   }
@@ -127,10 +140,42 @@ export class WorkspaceValidation {
     let diags: Diagnostic[];
     if (file.kind === 'package') {
       diags = validatePackage(this.ws, file.id, { fileDiagnostics: (p) => this.results.get(p) ?? validateFile(this.ws, p) }).diagnostics;
+      this.draftReads.set(rel, this.readsOf(file.yaml.value));
     } else diags = validateFile(this.ws, rel);
     const mine = diags.filter((d) => !d.file || d.file === rel);
     this.results.set(rel, mine);
     return mine;
+  }
+
+  /**
+   * What validating a draft may read: every string in it as a flow and a connection id (entries,
+   * replacements, schedules' and triggers' flows…), and the references of those flows, closed.
+   */
+  private readsOf(value: unknown): Set<string> {
+    const reads = new Set<string>();
+    const queue: string[] = [];
+    const stack: unknown[] = [value];
+    let seen = 0;
+    while (stack.length && seen++ < 1_000_000) {
+      const v = stack.pop();
+      if (typeof v === 'string') {
+        reads.add(`connection:${v}`);
+        if (!reads.has(`flow:${v}`)) {
+          reads.add(`flow:${v}`);
+          queue.push(v);
+        }
+      } else if (Array.isArray(v)) stack.push(...v);
+      else if (v && typeof v === 'object') stack.push(...Object.values(v));
+    }
+    for (let i = 0; i < queue.length; i++) {
+      for (const ref of referencesOfFlow(this.ws, queue[i])) {
+        const k = `${ref.to.kind}:${ref.to.id}`;
+        if (reads.has(k)) continue;
+        reads.add(k);
+        if (ref.to.kind === 'flow') queue.push(ref.to.id);
+      }
+    }
+    return reads;
   }
 
   private index(rel: string, id: string): void {
