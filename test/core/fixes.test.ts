@@ -177,6 +177,17 @@ test('a child flow declaring no inputs yet: declare it in a new inputs block', a
   assert.equal(r.get("Declare input 'name' (string) in flow 'network/inventory/Leaf'")!['flows/network/inventory/Leaf.flow.yaml'], 'description: a leaf\ninputs:\n  name:\n    type: string\nsteps:\n  - kind: log\n    message: hi\n');
 });
 
+test('a child flow with an empty or flow-style inputs mapping: the input is declared there', async () => {
+  for (const inputs of ['inputs: {}\n', 'inputs: { other: { type: string, required: false } }\n']) {
+    const status = (await exampleText(STATUS)) + '  - kind: run-flow\n    flow: network/inventory/Leaf\n    inputs:\n      name: x\n';
+    const leaf = `description: a leaf\n${inputs}steps:\n  - kind: log\n    message: hi # a comment\n`;
+    const r = await checkFixes({ [STATUS]: status, 'flows/network/inventory/Leaf.flow.yaml': leaf }, STATUS, 'unknown-input', ["Declare input 'name' (string) in flow 'network/inventory/Leaf'"]);
+    const after = r.get("Declare input 'name' (string) in flow 'network/inventory/Leaf'")!['flows/network/inventory/Leaf.flow.yaml'];
+    assert.match(after, /name/);
+    assert.match(after, /message: hi # a comment\n/, 'the rest of the file kept');
+  }
+});
+
 test('a call without a required input: add it to the call (with inputs, and without an inputs block)', async () => {
   const withOther = (await exampleText(RESTART)).replace(
     '        inputs:\n          device: "= device"\n          command: "= \'systemctl restart \' & service"',

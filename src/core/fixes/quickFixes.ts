@@ -355,7 +355,14 @@ function insertEntry(file: ParsedFile, mapPath: string[], name: string, body: st
   }
   return wholeDocument(file, title, isPreferred, (d) => {
     const parsed = parseDocument(entry).toJS() as Record<string, unknown>;
-    d.setIn([...mapPath, name], d.createNode(parsed[name]));
+    const existing = nodeAt(d, mapPath)?.node;
+    if (isMap(existing)) existing.set(name, d.createNode(parsed[name]));
+    else if (existing === undefined || existing === null || (isScalar(existing) && existing.value === null)) {
+      // Missing, or `inputs:` with nothing after it: a new block mapping.
+      const map = new YAMLMap();
+      map.set(name, d.createNode(parsed[name]));
+      d.setIn(mapPath, map);
+    } else return false;
     return true;
   })[0];
 }
