@@ -108,3 +108,22 @@ test('names of 10,000 characters: reported, no suggestion computed, no fix that 
     assert.deepEqual(quickFixes(ws, d), [], `no fix for ${d.code} of a 10,000-character name`);
   }
 });
+
+test('references that would climb out of the workspace or hide in dot-folders get no "Create" fix', () => {
+  const ws = new Workspace();
+  const names = ['../../etc/evil', 'a/../../evil', './x', 'a//b', 'a/.', 'C:\\evil', '/abs/evil', 'a b', 'x\u0000y'];
+  ws.setFile(
+    'flows/h/Climb.flow.yaml',
+    'steps:\n' +
+      names.map((n) => `  - kind: run-flow\n    flow: ${JSON.stringify(n)}\n  - kind: http\n    connection: ${JSON.stringify(n)}\n    path: /\n`).join(''),
+  );
+  ws.setFile('flows/h/Other.flow.yaml', 'steps:\n  - kind: log\n    message: x\n');
+  const v = new WorkspaceValidation(ws);
+  v.validateAll();
+  const unknown = v.get('flows/h/Climb.flow.yaml').filter((d) => d.code === 'unknown-flow' || d.code === 'unknown-connection');
+  assert.equal(unknown.length, names.length * 2);
+  for (const d of unknown) {
+    const created = quickFixes(ws, d).flatMap((f) => f.newFiles.map((n) => n.file));
+    assert.deepEqual(created, [], `${d.code} '${d.data?.id}' offers to create ${created.join(', ')}`);
+  }
+});
