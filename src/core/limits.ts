@@ -230,6 +230,9 @@ export const LIMITS = {
   draftRunFiles: 500,
   draftRunBytes: 4 * 1024 * 1024,
   draftRunPathLength: 512,
+  /** Quick fixes: "Change to …" choices offered for one misspelt name; flow files scanned for the callers of a flow (declaring an input). */
+  quickFixChoices: 3,
+  quickFixFlowsScanned: 20_000,
   /** Choices one picker of the Review Import page offers (the target's definitions of a kind; the rest are typed). */
   reviewPickerChoices: 5000,
 } as const;

@@ -4,6 +4,7 @@ import type { Workspace } from '../core/workspace/workspace';
 import { editAuthorisation } from './authorisation/authorisationCommands';
 import { AuthorisationPanels, type AuthorisationPanel } from './authorisation/authorisationPanel';
 import { Diagnostics } from './diagnostics/diagnostics';
+import { registerFixesAndLenses } from './codeActions/register';
 import { ExecutionEvents, type ExecutionEventsListener } from './executions/executionEvents';
 import { showGatewayExecutions, showRunningExecutions } from './executions/executionsCommands';
 import { ExecutionsPanels, type ExecutionsPanel } from './executions/executionsPanel';
@@ -136,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     refreshPackages: () => packagesTree.refresh(),
     refreshGateways: () => gatewaysTree.refresh(),
   };
+  registerFixesAndLenses(context, services);
 
   const gatewayDiagnostics = new GatewayDiagnostics();
   const instructionsFs = new InstructionsFileSystem(model);
