@@ -38,6 +38,7 @@ import { ImportDocuments } from './review/importDocuments';
 import { reviewImport } from './review/reviewCommands';
 import { ReviewPanels, type ReviewPanel } from './review/reviewPanel';
 import { runFlow } from './run/runFlow';
+import { registerLanguageFeatures } from './language/languageFeatures';
 import { showSchedules } from './schedules/schedulesCommands';
 import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
@@ -134,6 +135,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     refreshGateways: () => gatewaysTree.refresh(),
   };
 
+  registerLanguageFeatures(context, services);
   const gatewayDiagnostics = new GatewayDiagnostics();
   const instructionsFs = new InstructionsFileSystem(model);
   const gatewaysView = vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true });

@@ -48,7 +48,8 @@ export function completions(ws: Workspace, doc: LanguageDocument, pos: Position)
   try {
     const ctx = requestContext(ws, doc, pos);
     if (!ctx) return EMPTY;
-    const items = complete(ws, ctx.file, ctx.spot, pos);
+    let items = complete(ws, ctx.file, ctx.spot, pos);
+    if (ctx.spot.kind === 'value' && ctx.spot.needsSpace) items = items.map((i) => ({ ...i, insertText: ` ${i.insertText ?? i.label}` }));
     const incomplete = items.length > LIMITS.languageItems;
     return { items: incomplete ? items.slice(0, LIMITS.languageItems) : items, incomplete };
   } catch {

@@ -42,6 +42,8 @@ export type Spot =
       value?: unknown;
       /** For an `=` expression: its text (without `=`) up to the cursor. */
       expressionBefore?: string;
+      /** The cursor is right after the key's `:`: an inserted value needs a space first. */
+      needsSpace?: boolean;
     };
 
 const KEY_PLACEHOLDER = '__fgc_key__';
@@ -253,7 +255,7 @@ export function locate(text: string, pos: Position, parsed?: ParsedYaml, lines?:
     const probe = text.slice(0, offset) + sep + VALUE_PLACEHOLDER + text.slice(offset + tail.length);
     const found = placeholder(probe, offset + sep.length);
     if (found && found.part === 'value') {
-      return { kind: 'value', path: found.path, prefix: '', range: idx.range(offset, offset + tail.length) };
+      return { kind: 'value', path: found.path, prefix: '', range: idx.range(offset, offset + tail.length), ...(sep ? { needsSpace: true } : {}) };
     }
   }
   return { kind: 'none' };
