@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { completions, definition, documentSymbols, hover, prepareRename, references, renameFlow, RenameError, variablesInScope } from '../../src/core/language';
+import { completions, resolveCompletion, definition, documentSymbols, hover, prepareRename, references, renameFlow, RenameError, variablesInScope } from '../../src/core/language';
 import type { Position } from '../../src/core/model/diagnostic';
 import { directorySource, loadWorkspace, type Workspace } from '../../src/core/workspace/workspace';
 import { validateWorkspace } from '../../src/core/validate/validate';
@@ -95,6 +95,9 @@ test('completion: flow names where a child flow is referenced, connection names 
   const { text, pos } = cursor('steps:\n  - kind: run-flow\n    flow: network/core/Ch‸\n');
   const item = completions(await ws(), { relPath: NEW_FLOW, text }, pos).items.find((i) => i.label === 'network/core/Check-Reachability')!;
   assert.equal(item.detail?.startsWith('Decide whether a device can be reached'), true);
+  // Its documentation (description, inputs, outputs) is built when the item is shown.
+  assert.equal(item.documentation, undefined);
+  assert.match(resolveCompletion(await ws(), item).documentation!, /\*\*Inputs:\*\*\n- `device`: `string`, required[\s\S]*\*\*Outputs:\*\*\n- `reachable`: `boolean`/);
   assert.deepEqual(item.range, { start: { line: 2, character: 10 }, end: { line: 2, character: 25 } }, 'the typed id is replaced');
   const mid = cursor('steps:\n  - kind: run-flow\n    flow: network/‸core/Ch\n');
   const midItem = completions(await ws(), { relPath: NEW_FLOW, text: mid.text }, mid.pos).items[0];

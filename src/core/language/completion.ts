@@ -33,6 +33,8 @@ export interface CompletionItem {
   insertText?: string;
   range: Range;
   sortText?: string;
+  /** A flow or connection name: its documentation is built by `resolveCompletion` when the item is shown (1,000 summaries per request would cost more than the rest). */
+  resolve?: { kind: 'flow' | 'connection'; id: string };
 }
 
 export interface CompletionResult {
@@ -70,6 +72,22 @@ function complete(ws: Workspace, file: ParsedFile, spot: Spot, pos: Position): C
     return valueItems(ws, file, spot.path, spot.range, typeof spot.value === 'string' ? spot.value : '');
   }
   return keyItems(ws, file, spot.mapPath, spot.siblings, spot.range);
+}
+
+/** The documentation of a flow or connection item (see `CompletionItem.resolve`). */
+export function resolveCompletion(ws: Workspace, item: CompletionItem): CompletionItem {
+  try {
+    if (!item.resolve || item.documentation) return item;
+    const { kind, id } = item.resolve;
+    if (kind === 'flow') {
+      const def = ws.flows().get(id);
+      return { ...item, documentation: def ? flowSummary(def) : `flow \`${id}\` (its file does not pass validation yet)` };
+    }
+    const def = ws.connections().get(id);
+    return { ...item, documentation: def ? connectionSummary(def) : `connection \`${id}\`` };
+  } catch {
+    return item;
+  }
 }
 
 // ---- keys ----------------------------------------------------------------------------------------
@@ -157,7 +175,7 @@ function valueItems(ws: Workspace, file: ParsedFile, path: readonly (string | nu
         label: id,
         kind: 'flow',
         detail: def?.flow.description ? oneLine(def.flow.description) : 'flow',
-        documentation: def ? flowSummary(def) : `flow \`${id}\` (its file does not pass validation yet)`,
+        resolve: { kind: 'flow', id },
         range,
         sortText: `${draftFlows.has(id) ? '0' : '1'}${id}`,
       });
@@ -175,7 +193,7 @@ function valueItems(ws: Workspace, file: ParsedFile, path: readonly (string | nu
         label: id,
         kind: 'connection',
         detail: def?.connection.description ? oneLine(def.connection.description) : def?.connection.baseUrl ?? 'connection',
-        documentation: def ? connectionSummary(def) : `connection \`${id}\``,
+        resolve: { kind: 'connection', id },
         range,
       });
       if (out.length > LIMITS.languageItems) break;

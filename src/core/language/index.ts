@@ -5,7 +5,7 @@
  * line/character). The extension's providers (src/extension/language) only convert types; the
  * command line or any other editor integration can use the same functions.
  */
-export { completions, type CompletionItem, type CompletionKind, type CompletionResult } from './completion';
+export { completions, resolveCompletion, type CompletionItem, type CompletionKind, type CompletionResult } from './completion';
 export { hover, type HoverResult } from './hover';
 export { definition, findReferences, references, referenceTarget, type Location } from './navigation';
 export { documentSymbols, type DocumentSymbol, type SymbolKind } from './symbols';

@@ -8,12 +8,14 @@ import * as vscode from 'vscode';
 import {
   completions,
   definition,
+  resolveCompletion,
   documentSymbols,
   hover,
   prepareRename,
   references,
   renameFlow,
   RenameError,
+  type CompletionItem as CoreCompletionItem,
   type CompletionKind,
   type DocumentSymbol,
   type LanguageDocument,
@@ -90,6 +92,8 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, servi
         return undefined;
       }
     };
+  /** Items whose documentation is built when shown (flow and connection names). */
+  const unresolved = new WeakMap<vscode.CompletionItem, CoreCompletionItem>();
   const toLocation = (l: Location) => new vscode.Location(model.uri(l.relPath), toVsRange(l.range));
 
   context.subscriptions.push(
@@ -107,10 +111,19 @@ export function registerLanguageFeatures(context: vscode.ExtensionContext, servi
             if (i.documentation) item.documentation = new vscode.MarkdownString(i.documentation);
             if (i.insertText !== undefined) item.insertText = i.insertText;
             if (i.sortText) item.sortText = i.sortText;
+            if (i.resolve) unresolved.set(item, i);
             return item;
           });
           return new vscode.CompletionList(items, result.incomplete);
         }),
+        resolveCompletionItem: (item: vscode.CompletionItem) => {
+          const core = unresolved.get(item);
+          const ws = model.current;
+          if (!core || !ws) return item;
+          const resolved = resolveCompletion(ws, core);
+          if (resolved.documentation) item.documentation = new vscode.MarkdownString(resolved.documentation);
+          return item;
+        },
       },
       '$',
       '.',

@@ -46,6 +46,10 @@ suite('languageFeatures', () => {
       const flows = await completionLabels(u, new vscode.Position(3, 10));
       assert.deepEqual([...flows].sort(), ['network/core/Check-Reachability', 'network/core/Restart-Service', 'network/core/Run-Command', 'network/inventory/Get-Gateway-Status']);
       assert.deepEqual(await completionLabels(u, new vscode.Position(5, 16)), ['local-gateway']);
+      // A name's documentation (description, inputs, outputs) is resolved when the item is shown.
+      const resolved = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', u, new vscode.Position(3, 10), undefined, 4);
+      const check = resolved.items.find((i) => i.label === 'network/core/Check-Reachability')!;
+      assert.match((check.documentation as vscode.MarkdownString).value, /\*\*Inputs:\*\*\n- `device`: `string`, required/);
       assert.equal(doc.isDirty, false);
     } finally {
       await vscode.workspace.fs.delete(uri('flows/scratch'), { recursive: true });
