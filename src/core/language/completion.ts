@@ -14,7 +14,7 @@ import type { SchemaKind } from '../schema/checkSchema';
 import type { ParsedFile } from '../workspace/parseFile';
 import type { Workspace } from '../workspace/workspace';
 import { isIndex, isStepPath, referenceKindAt, requestContext, stepAt, type LanguageDocument } from './context';
-import { DECLARATION_KEY_DOCS, FLOW_KEY_DOCS, JSONATA_FUNCTIONS, STEP_FIELD_DOCS, STEP_KIND_DOCS } from './docs';
+import { own, DECLARATION_KEY_DOCS, FLOW_KEY_DOCS, JSONATA_FUNCTIONS, STEP_FIELD_DOCS, STEP_KIND_DOCS } from './docs';
 import { declarationSummary, flowSummary, connectionSummary } from './hover';
 import type { Spot } from './locate';
 import { enumAt, isObjectAt, keysAt } from './schemaInfo';
@@ -118,9 +118,9 @@ function keyItems(ws: Workspace, file: ParsedFile, mapPath: readonly (string | n
   return keys.map((k, i) => {
     let documentation = k.description;
     if (!documentation && file.kind === 'flow') {
-      if (isStepPath(mapPath)) documentation = STEP_FIELD_DOCS[`${stepKind}/${k.name}`] ?? STEP_FIELD_DOCS[`*/${k.name}`];
-      else if (mapPath.length === 0) documentation = FLOW_KEY_DOCS[k.name];
-      else if (mapPath.length === 2 && (mapPath[0] === 'inputs' || mapPath[0] === 'outputs')) documentation = DECLARATION_KEY_DOCS[k.name];
+      if (isStepPath(mapPath)) documentation = own(STEP_FIELD_DOCS, `${stepKind}/${k.name}`) ?? own(STEP_FIELD_DOCS, `*/${k.name}`);
+      else if (mapPath.length === 0) documentation = own(FLOW_KEY_DOCS, k.name);
+      else if (mapPath.length === 2 && (mapPath[0] === 'inputs' || mapPath[0] === 'outputs')) documentation = own(DECLARATION_KEY_DOCS, k.name);
     }
     // `kind` first in a step, then required keys, then the rest in schema order.
     const rank = k.name === 'kind' ? '0' : k.required ? '1' : '2';

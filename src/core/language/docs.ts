@@ -7,6 +7,11 @@
  */
 import type { StepKind } from '../model/flow';
 
+/** `table[key]` when the table has it as its own entry (never a prototype's: a file's key may be `constructor`). */
+export function own<T>(table: Record<string, T> | undefined, key: string): T | undefined {
+  return table && Object.prototype.hasOwnProperty.call(table, key) ? table[key] : undefined;
+}
+
 export const STEP_KIND_DOCS: Record<StepKind, { summary: string; example: string }> = {
   set: { summary: 'Set variables: each name gets a literal or an `=` expression; later values see earlier ones.', example: 'kind: set\nvalues:\n  greeting: "= \'Hello \' & name"' },
   log: { summary: "Write a message to the execution's log, at a level (`debug`, `info`, `warn`, `error`; default `info`).", example: 'kind: log\nmessage: "= \'Checked \' & device"' },

@@ -12,7 +12,7 @@ import { valueAt } from '../model/valueAt';
 import { definitionPath } from '../workspace/layout';
 import type { Workspace } from '../workspace/workspace';
 import { isIndex, isStepPath, referenceAtSpot, requestContext, stepAt, type LanguageDocument } from './context';
-import { DECLARATION_KEY_DOCS, FLOW_KEY_DOCS, STEP_FIELD_DOCS, STEP_KIND_DOCS } from './docs';
+import { own, DECLARATION_KEY_DOCS, FLOW_KEY_DOCS, STEP_FIELD_DOCS, STEP_KIND_DOCS } from './docs';
 
 export interface HoverResult {
   /** Markdown. */
@@ -108,21 +108,21 @@ export function hover(ws: Workspace, doc: LanguageDocument, pos: Position): Hove
     if (isStepPath(mapPath)) {
       const step = stepAt(docValue, mapPath);
       const kind = typeof step?.kind === 'string' ? step.kind : '*';
-      const d = STEP_FIELD_DOCS[`${kind}/${key}`] ?? STEP_FIELD_DOCS[`*/${key}`];
+      const d = own(STEP_FIELD_DOCS, `${kind}/${key}`) ?? own(STEP_FIELD_DOCS, `*/${key}`);
       return d ? { contents: `${code(key)} — ${d}`, range: spot.range } : undefined;
     }
     if (mapPath[mapPath.length - 1] === 'inputs' && isStepPath(mapPath.slice(0, -1))) {
       const step = valueAt(docValue, mapPath.slice(0, -1).map((s) => (isIndex(s) ? Number(s) : s)));
       const flowId = isJsonObject(step) ? (step as Record<string, unknown>).flow : undefined;
       const child = typeof flowId === 'string' ? ws.flows().get(flowId) : undefined;
-      const decl = child?.flow.inputs?.[key];
+      const decl = own(child?.flow.inputs, key);
       if (child && decl) return { contents: `Input of flow ${code(child.id)}: ${declarationSummary(key, decl)}`, range: spot.range };
       if (child) return { contents: `flow ${code(child.id)} has no input ${code(key)}`, range: spot.range };
       return undefined;
     }
-    if (mapPath.length === 0 && FLOW_KEY_DOCS[key]) return { contents: `${code(key)} — ${FLOW_KEY_DOCS[key]}`, range: spot.range };
-    if (mapPath.length === 2 && (mapPath[0] === 'inputs' || mapPath[0] === 'outputs') && DECLARATION_KEY_DOCS[key]) {
-      return { contents: `${code(key)} — ${DECLARATION_KEY_DOCS[key]}`, range: spot.range };
+    if (mapPath.length === 0 && own(FLOW_KEY_DOCS, key)) return { contents: `${code(key)} — ${own(FLOW_KEY_DOCS, key)}`, range: spot.range };
+    if (mapPath.length === 2 && (mapPath[0] === 'inputs' || mapPath[0] === 'outputs') && own(DECLARATION_KEY_DOCS, key)) {
+      return { contents: `${code(key)} — ${own(DECLARATION_KEY_DOCS, key)}`, range: spot.range };
     }
     return undefined;
   } catch {

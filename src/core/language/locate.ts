@@ -188,6 +188,7 @@ function keysAt(value: unknown, mapPath: YamlPath, leave?: string): string[] {
  * Never throws for any text or position.
  */
 export function locate(text: string, pos: Position, parsed?: ParsedYaml, lines?: LineIndex): Spot {
+  if (!Number.isInteger(pos?.line) || !Number.isInteger(pos?.character)) return { kind: 'none' };
   const idx = lines ?? new LineIndex(text);
   if (pos.line < 0 || pos.line >= idx.lineCount) return { kind: 'none' };
   const lineText = idx.line(pos.line);

@@ -35,7 +35,8 @@ export function documentSymbols(doc: LanguageDocument, parsed?: ParsedFile): Doc
     if (!parsed && !classifyPath(doc.relPath)) return [];
     const file = parsed ?? parseWorkspaceFile(doc.relPath, doc.text);
     const root = file.yaml.document.contents;
-    if (!isMap(root)) return [];
+    // A file refused by the parser's bounds (too large, too deep) has no outline, as it has no value.
+    if (!isMap(root) || file.yaml.errors.some((e) => e.code === 'yaml-limit')) return [];
     const lines = new LineIndex(file.text);
     const budget = { left: LIMITS.languageSymbols };
     const range = (n: Node | null | undefined): Range | undefined => (n?.range ? lines.range(n.range[0], n.range[1]) : undefined);
