@@ -234,6 +234,12 @@ test('completion never throws and returns nothing in comments, past the end, in 
   for (const text of ['steps: [\n  - kind: ', 'steps:\n\t- kind: ', '{{{{', ': : :', '- - - -', 'steps:\n  - kind: run-flow\n    inputs: {a: ', '"']) {
     for (let line = 0; line < 3; line++) for (let character = 0; character < 20; character += 3) completions(w, { relPath: NEW_FLOW, text }, { line, character });
   }
+  // Right after the colon (the `:` trigger): the value comes with its space.
+  const colon = cursor('steps:\n  - kind:‸\n');
+  const afterColon = completions(w, { relPath: NEW_FLOW, text: colon.text }, colon.pos).items;
+  assert.equal(afterColon.find((i) => i.label === 'log')?.insertText, ' log');
+  // A YAML error elsewhere in the file does not stop completion here.
+  assert.deepEqual(await labels(NEW_FLOW, 'steps:\n  - kind: ‸\n  - kind: log\n    message: "unterminated\n'), ['set', 'log', 'wait', 'http', 'run-flow', 'if', 'for-each', 'try', 'fail']);
   // A second key on a line that already has a value: no key completion mid-value.
   assert.deepEqual(await labels(NEW_FLOW, 'steps:\n  - kind: log\n    message: hi there ‸\n'), []);
 });

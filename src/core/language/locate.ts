@@ -225,6 +225,8 @@ export function locate(text: string, pos: Position, parsed?: ParsedYaml, lines?:
     const prefix = text.slice(contentStart, Math.max(contentStart, offset));
     const value = hit.node.value;
     const spot: Spot = { kind: 'value', path: hit.path, prefix, range: idx.range(contentStart, Math.max(contentStart, contentEnd)), value };
+    // `key:` with the cursor right after the colon and no value yet.
+    if ((value === null || value === undefined) && text[offset - 1] === ':' && contentEnd <= offset) spot.needsSpace = true;
     if (typeof value === 'string' && value.startsWith('=') && !value.startsWith('==')) {
       const src = text.slice(contentStart, offset);
       const eq = src.indexOf('=');
