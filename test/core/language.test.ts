@@ -279,6 +279,22 @@ test('hover on a connection, a step kind, a field, a child input; a missing flow
   assert.equal(hover(w, { relPath: RESTART, text }, find(text, 'Restart a service', 3)), undefined);
 });
 
+test('hover inside an `=` string: a variable as the scope sees it there, a JSONata function; nothing on keywords and literals', async () => {
+  const w = await ws();
+  const text = await read(RESTART);
+  const at = (needle: string, offset: number) => hover(w, { relPath: RESTART, text }, find(text, needle, offset));
+  const child = at('= reachability.reachable', 4)!;
+  assert.match(child.contents, /`reachability`: `object` — output of a step[\s\S]*the outputs of the child flow 'network\/core\/Check-Reachability'[\s\S]*Fields: `reachable`: `boolean`, `reason`: `string`, `checkedAt`: `string`/);
+  assert.deepEqual(child.range.end.character - child.range.start.character, 'reachability'.length);
+  assert.match(at("& service & ' on '", 4)!.contents, /`service`: `string` — input of this flow\n\nThe service to restart/);
+  assert.match(at('$not(dryRun)', 2)!.contents, /`\$not\(arg\)` — Logical negation/);
+  assert.equal(at('= 0 and $not', 5), undefined, 'a JSONata keyword');
+  assert.equal(at("'Restarting '", 3), undefined, 'inside a string literal');
+  assert.equal(at('reachability.reachable', 15), undefined, 'a field after a dot');
+  const unknown = 'steps:\n  - kind: log\n    message: "= nowhere"\n';
+  assert.match(hover(w, { relPath: NEW_FLOW, text: unknown }, { line: 2, character: 17 })!.contents, /`nowhere` is not set at this step/);
+});
+
 test('hover text from a file cannot inject markdown links or HTML', async () => {
   const w = await ws();
   const { Workspace } = await import('../../src/core/workspace/workspace');

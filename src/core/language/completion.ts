@@ -13,7 +13,7 @@ import { valueAt } from '../model/valueAt';
 import type { SchemaKind } from '../schema/checkSchema';
 import type { ParsedFile } from '../workspace/parseFile';
 import type { Workspace } from '../workspace/workspace';
-import { isIndex, isStepPath, referenceKindAt, requestContext, stepAt, type LanguageDocument } from './context';
+import { insideStringLiteral, isIndex, isStepPath, referenceKindAt, requestContext, stepAt, type LanguageDocument } from './context';
 import { own, DECLARATION_KEY_DOCS, FLOW_KEY_DOCS, JSONATA_FUNCTIONS, STEP_FIELD_DOCS, STEP_KIND_DOCS } from './docs';
 import { declarationSummary, flowSummary, connectionSummary } from './hover';
 import type { Spot } from './locate';
@@ -278,17 +278,4 @@ function variableItem(v: ScopeVariable, range: Range, i: number): CompletionItem
     range,
     sortText: `0${String(i).padStart(5, '0')}`,
   };
-}
-
-/** Whether the end of `before` is inside a '…' or "…" literal of the expression. */
-function insideStringLiteral(before: string): boolean {
-  let quote: string | undefined;
-  for (let i = 0; i < before.length; i++) {
-    const c = before[i];
-    if (quote) {
-      if (c === '\\') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === "'") quote = c;
-  }
-  return quote !== undefined;
 }

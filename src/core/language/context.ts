@@ -139,3 +139,16 @@ export function draftReferenceSites(file: ParsedFile): ReferenceSite[] {
   }
   return out;
 }
+
+/** Whether the end of `before` is inside a '…' or "…" literal of the expression. */
+export function insideStringLiteral(before: string): boolean {
+  let quote: string | undefined;
+  for (let i = 0; i < before.length; i++) {
+    const c = before[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+  }
+  return quote !== undefined;
+}

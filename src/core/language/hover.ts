@@ -11,8 +11,10 @@ import { isJsonObject } from '../model/jsonObject';
 import { valueAt } from '../model/valueAt';
 import { definitionPath } from '../workspace/layout';
 import type { Workspace } from '../workspace/workspace';
-import { isIndex, isStepPath, referenceAtSpot, requestContext, stepAt, type LanguageDocument } from './context';
-import { own, DECLARATION_KEY_DOCS, FLOW_KEY_DOCS, STEP_FIELD_DOCS, STEP_KIND_DOCS } from './docs';
+import { insideStringLiteral, isIndex, isStepPath, referenceAtSpot, requestContext, stepAt, type LanguageDocument } from './context';
+import type { LineIndex } from './locate';
+import { variablesInScope, type ScopeVariable } from './scope';
+import { own, JSONATA_FUNCTIONS, DECLARATION_KEY_DOCS, FLOW_KEY_DOCS, STEP_FIELD_DOCS, STEP_KIND_DOCS } from './docs';
 
 export interface HoverResult {
   /** Markdown. */
@@ -92,6 +94,7 @@ export function hover(ws: Workspace, doc: LanguageDocument, pos: Position): Hove
       return { contents, range: spot.range };
     }
     if (file.kind !== 'flow') return undefined;
+    if (spot.kind === 'value' && spot.expressionBefore !== undefined) return variableHover(ws, ctx.lines, file.yaml.value, spot.path, pos, spot.expressionBefore);
     if (spot.kind === 'value') {
       const last = spot.path[spot.path.length - 1];
       if (last === 'kind' && isStepPath(spot.path.slice(0, -1)) && (STEP_KINDS as readonly unknown[]).includes(spot.value)) {
@@ -128,4 +131,40 @@ export function hover(ws: Workspace, doc: LanguageDocument, pos: Position): Hove
   } catch {
     return undefined;
   }
+}
+
+const JSONATA_WORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+
+const SOURCE_WORDS: Record<ScopeVariable['source'], string> = {
+  input: 'input of this flow',
+  set: 'set by a step',
+  output: 'output of a step',
+  'loop-item': 'item of the for-each loop',
+  'loop-index': 'index of the for-each loop',
+  error: 'error caught by the try step',
+};
+
+/** In an `=` string: the variable (or JSONata function) under the cursor, as the scope rule sees it there. */
+function variableHover(ws: Workspace, lines: LineIndex, flow: unknown, path: readonly (string | number)[], pos: Position, before: string): HoverResult | undefined {
+  const line = lines.line(pos.line);
+  let start = pos.character;
+  let end = pos.character;
+  while (start > 0 && /[A-Za-z0-9_$]/.test(line[start - 1])) start--;
+  while (end < line.length && /[A-Za-z0-9_]/.test(line[end])) end++;
+  const word = line.slice(start, end);
+  if (!word || /^\d/.test(word) || line[start - 1] === '.' || JSONATA_WORDS.has(word)) return undefined;
+  // Inside a string literal of the expression: text, not a variable.
+  if (insideStringLiteral(before.slice(0, Math.max(0, before.length - (pos.character - start))))) return undefined;
+  const range: Range = { start: { line: pos.line, character: start }, end: { line: pos.line, character: end } };
+  if (word.startsWith('$')) {
+    const fn = own(JSONATA_FUNCTIONS, word.slice(1));
+    return fn ? { contents: `\`${fn[0]}\` — ${fn[1]}`, range } : undefined;
+  }
+  const scope = variablesInScope(flow, path.map((s) => (isIndex(s) ? Number(s) : s)), (id) => ws.flows().get(id)?.flow.outputs as Record<string, { type?: unknown; description?: unknown }> | undefined);
+  const v = scope.find((x) => x.name === word);
+  if (!v) return { contents: `${code(word)} is not set at this step (no input, and no earlier step sets it)`, range };
+  const parts = [`${code(v.name)}${v.type ? `: ${code(v.type)}` : ''} — ${SOURCE_WORDS[v.source]}`];
+  if (v.description) parts.push(text(v.description));
+  if (v.fields?.length) parts.push(`Fields: ${v.fields.map((f) => `${code(f.name)}${f.type ? `: ${code(f.type)}` : ''}`).join(', ')}`);
+  return { contents: parts.join('\n\n'), range };
 }
