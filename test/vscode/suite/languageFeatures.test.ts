@@ -93,6 +93,8 @@ suite('languageFeatures', () => {
     assert.match(text, /`exitCode`: `integer`/);
     const kind = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, 'kind: fail', 7)));
     assert.match(kind, /\*\*fail\*\* step/);
+    const variable = hoverText(await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, positionOf(doc, '= reachability.reachable', 4)));
+    assert.match(variable, /`reachability`: `object` — output of a step[\s\S]*Fields: `reachable`/);
   });
 
   test('go to definition from a run-flow step and from a package draft entry', async () => {
