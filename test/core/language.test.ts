@@ -142,6 +142,13 @@ test('completion in a package draft: flows and connections not yet listed, sched
   assert.equal((await labels(DRAFT, sched)).length, 4);
 });
 
+test('completion of keys and values in package drafts and connection files comes from their schemas', async () => {
+  assert.deepEqual(await labels('packages/p.package.yaml', 'name: p\nversion: 1\ndefinitions: {}\nschedules:\n  - name: x\n    ‸\n'), ['description', 'flow', 'type', 'expression', 'timezone', 'inputs', 'enabled']);
+  assert.deepEqual(await labels('packages/p.package.yaml', 'triggers:\n  - name: x\n    conditions:\n      version: ‸\n'), ['v1', 'v2c', 'v3']);
+  assert.deepEqual(await labels('connections/c.connection.yaml', 'baseUrl: http://x\n‸\n'), ['description', 'headers', 'auth', 'timeoutSeconds']);
+  assert.deepEqual(await labels('packages/p.package.yaml', '‸\n'), ['name', 'description', 'version', 'definitions', 'replacements', 'instructions', 'authorisation', 'schedules', 'triggers']);
+});
+
 test('completion inside a JSONata `=` string: the variables in scope at that step, fields of known variables, functions after $', async () => {
   const restart = await read(RESTART);
   // In the last set step (then-branch): inputs, the child outputs set before, the earlier values of the same step.
