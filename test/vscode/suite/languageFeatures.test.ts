@@ -18,9 +18,10 @@ function positionOf(doc: vscode.TextDocument, needle: string, offset = 0, n = 0)
   return doc.positionAt(at + offset);
 }
 
+/** Labels of the completion items at `pos`, without snippets (the flow language's, contributed separately). */
 async function completionLabels(u: vscode.Uri, pos: vscode.Position, trigger?: string): Promise<string[]> {
   const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', u, pos, trigger);
-  return list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+  return list.items.filter((i) => i.kind !== vscode.CompletionItemKind.Snippet).map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
 }
 
 const hoverText = (hovers: vscode.Hover[]) =>
@@ -75,12 +76,18 @@ suite('languageFeatures', () => {
       const fields = await completionLabels(doc.uri, new vscode.Position(end.line + 3, 30), '.');
       assert.deepEqual(fields, ['reachable', 'reason', 'checkedAt']);
     } finally {
-      // Back to the file as it was: on disk (in runs with the UI phase the edited text was found
-      // saved now and then, by nothing of this suite), then the editor reverted to it.
-      if (new TextDecoder().decode(await vscode.workspace.fs.readFile(doc.uri)) !== original) await writeText(RESTART, original);
+      // Back to the file as it was, in the editor and on disk (revert alone was not enough now
+      // and then under load: the edited text was found saved, by nothing of this suite).
+      const onDisk = async () => new TextDecoder().decode(await vscode.workspace.fs.readFile(doc.uri));
       await vscode.window.showTextDocument(doc);
-      await vscode.commands.executeCommand('workbench.action.files.revert');
-      await waitFor('the flow reverted', () => !doc.isDirty && doc.getText() === original);
+      if (doc.getText() !== original) {
+        const restore = new vscode.WorkspaceEdit();
+        restore.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), original);
+        await vscode.workspace.applyEdit(restore);
+      }
+      if (doc.isDirty) await vscode.commands.executeCommand('workbench.action.files.save');
+      if ((await onDisk()) !== original) await writeText(RESTART, original);
+      await waitFor('the flow restored', async () => !doc.isDirty && doc.getText() === original && (await onDisk()) === original);
     }
   });
 
