@@ -235,4 +235,9 @@ export const LIMITS = {
   quickFixFlowsScanned: 20_000,
   /** Choices one picker of the Review Import page offers (the target's definitions of a kind; the rest are typed). */
   reviewPickerChoices: 5000,
+  /** The language service (completion, hover, references, symbols, rename; src/core/language): items one answer holds, locations one references or rename answer holds (a rename needing more is refused), steps an outline shows, and variables one scope lists. */
+  languageItems: 5000,
+  languageLocations: 10_000,
+  languageSymbols: 10_000,
+  languageScopeVariables: 5000,
 } as const;

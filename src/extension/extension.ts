@@ -40,6 +40,7 @@ import { reviewImport } from './review/reviewCommands';
 import { ReviewPanels, type ReviewPanel } from './review/reviewPanel';
 import { runFlow } from './run/runFlow';
 import { registerDraftRunFeatures } from './run/register';
+import { registerLanguageFeatures } from './language/languageFeatures';
 import { showSchedules } from './schedules/schedulesCommands';
 import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
@@ -139,6 +140,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   };
   registerFixesAndLenses(context, services);
 
+  registerLanguageFeatures(context, services);
   const gatewayDiagnostics = new GatewayDiagnostics();
   const instructionsFs = new InstructionsFileSystem(model);
   const gatewaysView = vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true });
