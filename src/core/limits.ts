@@ -226,6 +226,18 @@ export const LIMITS = {
   executionListPage: 1000,
   /** Bytes of finished execution records the history keeps in memory. */
   historyCacheBytes: 32 * 1024 * 1024,
+  /** Draft runs (POST /api/v1/draft-runs): files one request sends, characters of all their texts together, of one path. */
+  draftRunFiles: 500,
+  draftRunBytes: 4 * 1024 * 1024,
+  draftRunPathLength: 512,
+  /** Quick fixes: "Change to …" choices offered for one misspelt name; flow files scanned for the callers of a flow (declaring an input). */
+  quickFixChoices: 3,
+  quickFixFlowsScanned: 20_000,
   /** Choices one picker of the Review Import page offers (the target's definitions of a kind; the rest are typed). */
   reviewPickerChoices: 5000,
+  /** The language service (completion, hover, references, symbols, rename; src/core/language): items one answer holds, locations one references or rename answer holds (a rename needing more is refused), steps an outline shows, and variables one scope lists. */
+  languageItems: 5000,
+  languageLocations: 10_000,
+  languageSymbols: 10_000,
+  languageScopeVariables: 5000,
 } as const;

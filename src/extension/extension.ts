@@ -4,6 +4,7 @@ import type { Workspace } from '../core/workspace/workspace';
 import { editAuthorisation } from './authorisation/authorisationCommands';
 import { AuthorisationPanels, type AuthorisationPanel } from './authorisation/authorisationPanel';
 import { Diagnostics } from './diagnostics/diagnostics';
+import { registerFixesAndLenses } from './codeActions/register';
 import { ExecutionEvents, type ExecutionEventsListener } from './executions/executionEvents';
 import { showGatewayExecutions, showRunningExecutions } from './executions/executionsCommands';
 import { ExecutionsPanels, type ExecutionsPanel } from './executions/executionsPanel';
@@ -39,6 +40,8 @@ import { ImportDocuments } from './review/importDocuments';
 import { reviewImport } from './review/reviewCommands';
 import { ReviewPanels, type ReviewPanel } from './review/reviewPanel';
 import { runFlow } from './run/runFlow';
+import { registerDraftRunFeatures } from './run/register';
+import { registerLanguageFeatures } from './language/languageFeatures';
 import { showSchedules } from './schedules/schedulesCommands';
 import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
@@ -101,6 +104,8 @@ export interface FlowgateApi {
     subscribe(gatewayUrl: string, listener: ExecutionEventsListener): vscode.Disposable;
     treeWatches(): string[];
   };
+  /** "Changed since vN" (run/register.ts): compare with the dev gateway again now; the Packages view's item of a draft. */
+  draftChanges: { refresh(): Promise<void>; draftItem(name: string): Promise<vscode.TreeItem | undefined> };
   /** The Gateways view's data, as the view reads it (children, items, the version tooltip with its promotion history). */
   gatewaysTree: {
     children(node?: GatewaysNode): Promise<GatewaysNode[]>;
@@ -142,7 +147,9 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
     refreshPackages: () => packagesTree.refresh(),
     refreshGateways: () => gatewaysTree.refresh(),
   };
+  registerFixesAndLenses(context, services);
 
+  registerLanguageFeatures(context, services);
   const gatewayDiagnostics = new GatewayDiagnostics();
   const instructionsFs = new InstructionsFileSystem(model);
   const gatewaysView = vscode.window.createTreeView('flowgate.gateways', { treeDataProvider: gatewaysTree, showCollapseAll: true });
@@ -193,6 +200,7 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
   command('flowgate.packPackage', 'Pack Package', (arg, target) => packPackage(services, arg, target));
   command('flowgate.publishToDevGateway', 'Publish to Dev Gateway', (arg) => publishToDevGateway(services, arg));
   command('flowgate.runFlow', 'Run Flow', (arg, options) => runFlow(services, arg, options));
+  const draftChanges = registerDraftRunFeatures(context, services, packagesTree);
   command('flowgate.refreshPackages', 'Refresh Packages', async () => {
     await model.reload();
     packagesTree.refresh();
@@ -251,6 +259,13 @@ export function activate(context: vscode.ExtensionContext): FlowgateApi {
       review: (key) => reviewPanels.get(key),
     },
     importDocumentText: (uri) => importDocuments.text(uri),
+    draftChanges: {
+      refresh: () => draftChanges.refresh(),
+      draftItem: async (name) => {
+        const node = (await packagesTree.getChildren()).find((n) => n.type === 'draft' && n.name === name);
+        return node ? packagesTree.getTreeItem(node) : undefined;
+      },
+    },
     signIn: {
       signedIn: (url) => {
         const who = sessions.signedIn(url);

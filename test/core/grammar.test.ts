@@ -1,468 +1,511 @@
 /**
- * The TextMate grammar of flow files (syntaxes/flowgate-flow.tmLanguage.json).
- *
- * vscode-textmate and vscode-oniguruma are not dependencies of this repository, so the grammar
- * is checked without them:
- *   1. its structure: scope name, every `include` resolves, every capture is numbered;
- *   2. every regular expression keeps to the subset that Oniguruma and JavaScript read alike
- *      (no \G \A \z \h, atomic groups, possessive quantifiers or inline flags; lookbehinds of
- *      fixed length, as Oniguruma requires) and compiles as a JavaScript RegExp;
- *   3. sample lines of real flows are tokenized by a small TextMate-style tokenizer written
- *      here (first match wins by position, then by pattern order; a begin/end rule's end is
- *      tried before its patterns), and the scopes at chosen places are checked. `source.yaml`
- *      is not available, so the YAML grammar's own scopes are not part of what is checked.
- * A real VS Code loads the same file in the extension tests.
+ * The TextMate grammar of flow files (syntaxes/flowgate-flow.tmLanguage.json), tokenized by the
+ * engine VS Code uses (vscode-textmate + vscode-oniguruma), token by token:
+ *   - on every line of every sample flow in examples/: every key is a key, every step kind a
+ *     keyword, every reference a reference, and exactly the strings that core's model reads as
+ *     expressions (yaml's own parse of the file says which) are embedded JSONata;
+ *   - on chosen lines, the scopes of JSONata operators, variables, functions, strings, numbers,
+ *     paths, comments, block scalars and the cases that look like expressions but are not;
+ *   - against the schema and the model: the step kinds, top-level keys, step fields, declaration
+ *     fields and value types the grammar knows are exactly the schema's.
+ * If the grammar breaks, the failing assertion names the line, the text and the scopes it got.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+import type { IGrammar } from 'vscode-textmate';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import type { Node } from 'yaml';
+import { STEP_KINDS } from '../../src/core/model/flow';
+import flowSchema from '../../src/core/schema/flow.schema.json';
+import { EMBEDDED, flowGrammar, GRAMMAR_FILE, ROOT, SCOPE_NAME, scopesAtIndex, tokenizeText } from '../support/textmate';
+import type { TokenizedLine } from '../support/textmate';
+// The grammar's source (scripts/build-grammar.mjs) and the key sets it scopes.
+import * as source from '../../scripts/build-grammar.mjs';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const GRAMMAR_FILE = path.join(ROOT, 'syntaxes', 'flowgate-flow.tmLanguage.json');
-const LANGUAGE_CONFIG_FILE = path.join(ROOT, 'syntaxes', 'language-configuration.json');
+const STEP_KIND = 'keyword.control.step-kind.flowgate-flow';
+const TOP_LEVEL = 'entity.name.tag.top-level.flowgate-flow';
+const STEP_FIELD = 'entity.name.tag.step-field.flowgate-flow';
+const VARIABLE = 'entity.name.tag.variable.flowgate-flow';
+const DECL_FIELD = 'entity.name.tag.declaration-field.flowgate-flow';
+const FLOW_REF = 'entity.name.function.flow-reference.flowgate-flow';
+const CONNECTION_REF = 'entity.name.type.connection-reference.flowgate-flow';
+const COMMENT = 'comment.line.number-sign.yaml';
 
-interface Captures {
-  [group: string]: { name?: string };
-}
+let grammar: IGrammar;
+before(async () => {
+  grammar = await flowGrammar();
+});
 
-interface Rule {
-  include?: string;
-  match?: string;
-  begin?: string;
-  end?: string;
-  name?: string;
-  contentName?: string;
-  captures?: Captures;
-  beginCaptures?: Captures;
-  endCaptures?: Captures;
-  patterns?: Rule[];
-  comment?: string;
-}
-
-interface Grammar extends Rule {
-  scopeName: string;
-  repository: Record<string, Rule>;
-  injections?: Record<string, Rule>;
-}
-
-const grammar: Grammar = JSON.parse(readFileSync(GRAMMAR_FILE, 'utf8'));
-
-/** Every rule of the grammar, with where it is. */
-function allRules(): { where: string; rule: Rule }[] {
-  const out: { where: string; rule: Rule }[] = [];
-  const walk = (rule: Rule, where: string) => {
-    out.push({ where, rule });
-    rule.patterns?.forEach((r, i) => walk(r, `${where}.patterns[${i}]`));
+/** Every *.flow.yaml under examples/. */
+function exampleFlows(): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.flow.yaml')) out.push(p);
+    }
   };
-  grammar.patterns?.forEach((r, i) => walk(r, `patterns[${i}]`));
-  for (const [k, r] of Object.entries(grammar.injections ?? {})) walk(r, `injections[${JSON.stringify(k)}]`);
-  for (const [k, r] of Object.entries(grammar.repository)) walk(r, `repository.${k}`);
-  return out;
+  walk(path.join(ROOT, 'examples'));
+  return out.sort();
 }
 
-/** Refuses constructs outside the Oniguruma ∩ JavaScript subset; returns the JavaScript source. */
-function toJsSource(src: string): string {
-  const forbidden: [RegExp, string][] = [
-    [/\\[GAzZhH]/, 'an Oniguruma-only escape (\\G \\A \\z \\Z \\h \\H)'],
-    [/\(\?>/, 'an atomic group'],
-    [/\(\?[imx-]+[:)]/, 'an inline flag group'],
-    [/[*+?}]\+/, 'a possessive quantifier'],
-    [/\\p\{/, 'a Unicode property (needs the u flag in JavaScript)'],
-  ];
-  // Work on the source with escaped characters and character classes blanked out.
-  const plain = src.replace(/\\./g, (m) => (/\\[GAzZhHp]/.test(m) ? m : '__')).replace(/\[(?:[^\]\\]|\\.)*\]/g, 'C');
-  for (const [re, what] of forbidden) assert.doesNotMatch(plain, re, `${what} in /${src}/`);
-  // Oniguruma lookbehinds: each alternative of fixed length (no quantifiers inside).
-  for (const m of plain.matchAll(/\(\?<[=!]((?:[^()]|\([^()]*\))*)\)/g)) {
-    assert.doesNotMatch(m[1], /[*+?{]/, `a variable-length lookbehind in /${src}/`);
-  }
-  return src;
+/** The tokenized `lineNo` (0-based) of `text`; `text` may be a single line. */
+function lineOf(text: string, lineNo = 0): TokenizedLine {
+  return tokenizeText(grammar, text)[lineNo];
 }
 
-function compile(src: string): RegExp {
-  return new RegExp(toJsSource(src), 'dg');
-}
-
-// ---- a small TextMate-style tokenizer ---------------------------------------------------
-
-interface Compiled {
-  rule: Rule;
-  re: RegExp;
-  kind: 'match' | 'begin';
-}
-
-interface Frame {
-  rule: Rule;
-  end: RegExp;
-  scopes: string[];
-  contentScopes: string[];
-}
-
-const cache = new Map<Rule, Compiled[]>();
-
-/**
- * A stand-in for `source.yaml` (not available here), shaped like VS Code's YAML grammars: keys,
- * separators, comments, quoted and plain scalars with their usual scopes. It lets the test check
- * that the injected rules win where a value starts and stay out of keys, strings and comments.
- */
-const YAML_STAND_IN: Rule = {
-  patterns: [
-    { match: '(?<!\\S)#.*$', name: 'comment.line.number-sign.yaml' },
-    {
-      match: `^([ \\t]*)((?:-[ \\t]+)*)([^\\s#"'{}\\[\\],][^:#]*?)(?=[ \\t]*:(?:\\s|$))`,
-      captures: { '2': { name: 'punctuation.definition.block.sequence.item.yaml' }, '3': { name: 'entity.name.tag.yaml' } },
-    },
-    { match: ':(?=\\s|$)', name: 'punctuation.separator.key-value.mapping.yaml' },
-    { match: '-(?=\\s)', name: 'punctuation.definition.block.sequence.item.yaml' },
-    { begin: '"', end: '"', name: 'string.quoted.double.yaml', patterns: [{ match: '\\\\.', name: 'constant.character.escape.yaml' }] },
-    { begin: "'", end: "'(?!')", name: 'string.quoted.single.yaml', patterns: [{ match: "''", name: 'constant.character.escape.yaml' }] },
-    {
-      match: `[^\\s#\\[\\]{},:"'](?:[^#\\[\\]{},:]|:(?!\\s))*?(?=[ \\t]+#|[ \\t]*$|[ \\t]*[,\\]}]|:\\s)`,
-      name: 'string.unquoted.plain.out.yaml',
-    },
-    { match: '[\\[\\]{},]', name: 'punctuation.definition.collection.yaml' },
-  ],
-};
-
-/**
- * An injection selector of the form `L:<scope> - (<scope> | <scope> ...)`: applies where the
- * scope stack holds the first scope and none of the excluded ones (prefix match on dot-separated
- * segments, as TextMate selectors do). Anything more elaborate is refused.
- */
-interface Injection {
-  priorityLeft: boolean;
-  include: string;
-  exclude: string[];
-  rule: Rule;
-}
-
-function parseSelector(selector: string, rule: Rule): Injection {
-  const m = /^(?:([LR]):)?\s*([\w.-]+)\s*(?:-\s*\(([^()]*)\))?\s*$/.exec(selector);
-  assert.ok(m, `unsupported injection selector '${selector}'`);
-  const exclude = m[3] ? m[3].split('|').map((x) => x.trim()) : [];
-  for (const e of exclude) assert.match(e, /^[\w.-]+$/, `selector part '${e}'`);
-  return { priorityLeft: m[1] === 'L', include: m[2], exclude, rule };
-}
-
-function scopeMatches(selector: string, scope: string): boolean {
-  return scope === selector || scope.startsWith(`${selector}.`);
-}
-
-function injectionApplies(inj: Injection, stack: string[]): boolean {
-  return stack.some((s) => scopeMatches(inj.include, s)) && !inj.exclude.some((e) => stack.some((s) => scopeMatches(e, s)));
-}
-
-const injections: Injection[] = Object.entries(grammar.injections ?? {}).map(([sel, rule]) => parseSelector(sel, rule));
-
-function expand(rules: Rule[] | undefined, out: Compiled[] = [], seen = new Set<Rule>()): Compiled[] {
-  for (const r of rules ?? []) {
-    if (r.include) {
-      if (r.include === '$self') expand(grammar.patterns, out, seen);
-      else if (r.include.startsWith('#')) {
-        const target = grammar.repository[r.include.slice(1)];
-        assert.ok(target, `unknown include ${r.include}`);
-        if (seen.has(target)) continue;
-        seen.add(target);
-        if (target.match || target.begin) out.push(...expand([target], [], seen));
-        else expand(target.patterns, out, seen);
-      }
-      if (r.include === 'source.yaml') expand(YAML_STAND_IN.patterns, out, seen);
-      continue;
-    }
-    if (r.match) out.push({ rule: r, re: compile(r.match), kind: 'match' });
-    else if (r.begin) out.push({ rule: r, re: compile(r.begin), kind: 'begin' });
-    else expand(r.patterns, out, seen);
-  }
-  return out;
-}
-
-function patternsOf(rule: Rule): Compiled[] {
-  let c = cache.get(rule);
-  if (!c) {
-    c = expand(rule.patterns);
-    cache.set(rule, c);
-  }
-  return c;
-}
-
-function names(n: string | undefined): string[] {
-  return n ? n.split(/\s+/) : [];
-}
-
-/** Scopes of every character of each line. */
-function tokenize(text: string): string[][][] {
-  const stack: Frame[] = [];
-  const lines = text.split('\n');
-  const result: string[][][] = [];
-  for (const line of lines) {
-    const chars: string[][] = Array.from({ length: line.length }, () => []);
-    const base = () => [grammar.scopeName, ...(stack.length ? stack[stack.length - 1].contentScopes : [])];
-    const paint = (from: number, to: number, scopes: string[]) => {
-      for (let i = from; i < to; i++) chars[i] = scopes;
-    };
-    const paintCaptures = (m: RegExpExecArray, outer: string[], captures: Captures | undefined) => {
-      paint(m.index, m.index + m[0].length, outer);
-      if (!captures) return;
-      const indices = m.indices!;
-      for (const [g, c] of Object.entries(captures)) {
-        const span = indices[Number(g)];
-        if (!span || !c.name) continue;
-        for (let i = span[0]; i < span[1]; i++) chars[i] = [...chars[i], ...names(c.name)];
-      }
-    };
-    let pos = 0;
-    let guard = 0;
-    for (;;) {
-      assert.ok(guard++ < 10_000, 'tokenizer loops');
-      const top = stack[stack.length - 1];
-      const candidates = patternsOf(top ? top.rule : grammar);
-      let best: { m: RegExpExecArray; c?: Compiled } | undefined;
-      if (top) {
-        top.end.lastIndex = pos;
-        const m = top.end.exec(line);
-        if (m) best = { m };
-      }
-      for (const c of candidates) {
-        c.re.lastIndex = pos;
-        const m = c.re.exec(line);
-        if (m && (!best || m.index < best.m.index)) best = { m, c };
-      }
-      // Injections whose selector matches the current scopes: an `L:` one wins a tie.
-      for (const inj of injections) {
-        if (!injectionApplies(inj, base())) continue;
-        for (const c of patternsOf(inj.rule)) {
-          c.re.lastIndex = pos;
-          const m = c.re.exec(line);
-          if (m && (!best || m.index < best.m.index || (inj.priorityLeft && m.index === best.m.index))) best = { m, c };
-        }
-      }
-      if (!best) {
-        paint(pos, line.length, base());
-        break;
-      }
-      if (best.m[0].length === 0 && best.m.index === line.length && best.c) {
-        break; // nothing left to colour on this line
-      }
-      const { m, c } = best;
-      paint(pos, m.index, base());
-      if (!c) {
-        // The end of the innermost begin/end rule.
-        paintCaptures(m, top!.scopes, top!.rule.endCaptures ?? top!.rule.captures);
-        stack.pop();
-      } else if (c.kind === 'match') {
-        paintCaptures(m, [...base(), ...names(c.rule.name)], c.rule.captures);
-      } else {
-        const scopes = [...base(), ...names(c.rule.name)];
-        paintCaptures(m, scopes, c.rule.beginCaptures ?? c.rule.captures);
-        stack.push({ rule: c.rule, end: compile(c.rule.end!), scopes, contentScopes: [...scopes, ...names(c.rule.contentName)].slice(1) });
-      }
-      const next = m.index + m[0].length;
-      if (next > pos) pos = next;
-      else if (c?.kind === 'match') pos++; // a zero-width match: step over one character
-      // A zero-width begin or end changes the rule stack and goes on from the same place.
-      if (pos > line.length) break;
-    }
-    result.push(chars);
-  }
-  return result;
-}
-
-/** Scopes at the first character of the `nth` occurrence of `needle` on line `line` of `text`. */
-function scopesAt(text: string, lineNo: number, needle: string, nth = 0): string[] {
-  const lines = text.split('\n');
+/** Scopes at the first character of the `nth` occurrence of `needle` on a line. */
+function scopesOf(text: string, needle: string, nth = 0, lineNo = 0): { scopes: string[]; line: string } {
+  const t = lineOf(text, lineNo);
   let at = -1;
   for (let i = 0; i <= nth; i++) {
-    at = lines[lineNo].indexOf(needle, at + 1);
-    assert.ok(at >= 0, `no '${needle}' (#${nth}) on line ${lineNo}: ${lines[lineNo]}`);
+    at = t.line.indexOf(needle, at + 1);
+    assert.ok(at >= 0, `no '${needle}' (#${nth}) in «${t.line}»`);
   }
-  return tokenize(text)[lineNo][at];
+  return { scopes: scopesAtIndex(t, at), line: t.line };
 }
 
-function assertScope(text: string, needle: string, scope: string, nth = 0, lineNo = 0): void {
-  const scopes = scopesAt(text, lineNo, needle, nth);
-  assert.ok(scopes.includes(scope), `'${needle}' in «${text.split('\n')[lineNo]}» has [${scopes.join(', ')}], expected ${scope}`);
+function has(text: string, needle: string, scope: string, nth = 0, lineNo = 0): void {
+  const { scopes, line } = scopesOf(text, needle, nth, lineNo);
+  assert.ok(scopes.some((s) => s === scope || s.startsWith(scope + '.')), `'${needle}' in «${line}» has [${scopes.join(', ')}], expected ${scope}`);
 }
 
-function assertNoScope(text: string, needle: string, scope: string, nth = 0, lineNo = 0): void {
-  const scopes = scopesAt(text, lineNo, needle, nth);
-  assert.ok(!scopes.includes(scope), `'${needle}' in «${text.split('\n')[lineNo]}» has ${scope}: [${scopes.join(', ')}]`);
+function hasNot(text: string, needle: string, scope: string, nth = 0, lineNo = 0): void {
+  const { scopes, line } = scopesOf(text, needle, nth, lineNo);
+  assert.ok(!scopes.some((s) => s === scope || s.startsWith(scope + '.')), `'${needle}' in «${line}» has ${scope}: [${scopes.join(', ')}]`);
 }
 
-const EMBEDDED = 'meta.embedded.expression.jsonata';
+/** Offsets of every string scalar of `text` with whether core's model reads it as an expression. */
+function scalarsOf(text: string): { start: number; end: number; value: string; isKey: boolean; expression: boolean }[] {
+  const doc = parseDocument(text, { keepSourceTokens: true });
+  assert.deepEqual(doc.errors, [], 'the sample parses');
+  const out: { start: number; end: number; value: string; isKey: boolean; expression: boolean }[] = [];
+  const walk = (node: unknown, isKey: boolean) => {
+    if (isScalar(node)) {
+      const [start, end] = (node as Node).range!;
+      const value = node.value;
+      if (typeof value === 'string') out.push({ start, end, value, isKey, expression: !isKey && value.startsWith('=') && !value.startsWith('==') });
+    } else if (isMap(node)) {
+      for (const p of node.items) {
+        walk(p.key, true);
+        walk(p.value, false);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) walk(item, false);
+    } else if (isPair(node)) {
+      walk(node.key, true);
+      walk(node.value, false);
+    }
+  };
+  walk(doc.contents, false);
+  return out;
+}
 
-// ---- tests ------------------------------------------------------------------------------
+/**
+ * The grammar agrees with the YAML parser and the model: the text of every scalar that is an
+ * expression is embedded JSONata (from the character after `=` to its end, quotes aside), and no
+ * character of any other scalar is.
+ */
+function assertExpressionsAgree(text: string, where: string): number {
+  const lines = tokenizeText(grammar, text);
+  const counter = new LineCounter();
+  parseDocument(text, { lineCounter: counter });
+  const at = (offset: number) => {
+    const { line, col } = counter.linePos(offset);
+    return { t: lines[line - 1], col: col - 1 };
+  };
+  let expressions = 0;
+  for (const s of scalarsOf(text)) {
+    const raw = text.slice(s.start, s.end);
+    for (let o = s.start; o < s.end; o++) {
+      const { t, col } = at(o);
+      if (col >= t.line.length || /\s/.test(t.line[col])) continue;
+      const scopes = scopesAtIndex(t, col);
+      const embedded = scopes.includes(EMBEDDED);
+      // An expression's text: after its `=` (after a quote or a block header), before a closing quote.
+      const inside = o > s.start + raw.indexOf('=') && !(o === s.end - 1 && /["']/.test(raw[0]));
+      if (s.expression && inside) {
+        assert.ok(embedded, `${where}:${counter.linePos(o).line}: «${t.line}» col ${col + 1} ('${t.line[col]}') of the expression ${JSON.stringify(s.value)} is not embedded: [${scopes.join(', ')}]`);
+      }
+      if (!s.expression) {
+        assert.ok(!embedded, `${where}:${counter.linePos(o).line}: «${t.line}» col ${col + 1} of ${JSON.stringify(s.value)} (not an expression) is embedded JSONata`);
+      }
+    }
+    if (s.expression) expressions++;
+  }
+  return expressions;
+}
 
-describe('flow grammar', () => {
-  test('structure: scope name, YAML underneath, includes resolve, captures numbered', () => {
-    assert.equal(grammar.scopeName, 'source.flowgate-flow');
+describe('flow grammar: structure', () => {
+  test('the grammar file is what scripts/build-grammar.mjs writes, and package.json contributes it', () => {
+    assert.equal(readFileSync(GRAMMAR_FILE, 'utf8'), source.buildGrammar(), 'run node scripts/build-grammar.mjs');
+    const g = JSON.parse(readFileSync(GRAMMAR_FILE, 'utf8'));
+    assert.equal(g.scopeName, SCOPE_NAME);
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    const contributed = pkg.contributes.grammars.find((g: { language: string }) => g.language === 'flowgate-flow');
-    assert.equal(contributed.scopeName, grammar.scopeName);
+    const contributed = pkg.contributes.grammars.find((x: { language: string }) => x.language === 'flowgate-flow');
+    assert.equal(contributed.scopeName, SCOPE_NAME);
     assert.equal(path.resolve(ROOT, contributed.path), GRAMMAR_FILE);
-    assert.ok(grammar.patterns!.some((p) => p.include === 'source.yaml'), 'includes source.yaml');
-    // The flow rules are injected (with priority) rather than listed before source.yaml: VS Code's
-    // YAML grammar opens a begin/while rule on the first line that holds the whole document, so
-    // top-level patterns of this grammar would never be tried after it.
-    const selectors = Object.keys(grammar.injections ?? {});
-    assert.equal(selectors.length, 1);
-    const inj = parseSelector(selectors[0], grammar.injections![selectors[0]]);
-    assert.equal(inj.priorityLeft, true);
-    assert.equal(inj.include, grammar.scopeName);
-    for (const e of ['string', 'comment', 'entity.name.tag', EMBEDDED]) assert.ok(inj.exclude.includes(e), e);
-    for (const { where, rule } of allRules()) {
-      if (rule.include?.startsWith('#')) assert.ok(grammar.repository[rule.include.slice(1)], `${where}: ${rule.include}`);
-      if (rule.begin) assert.ok(rule.end, `${where}: begin without end`);
-      for (const key of ['captures', 'beginCaptures', 'endCaptures'] as const) {
-        for (const g of Object.keys(rule[key] ?? {})) assert.match(g, /^\d+$/, `${where}.${key}`);
+  });
+
+  test('self-contained: every include is a rule of its own repository', () => {
+    const g = JSON.parse(readFileSync(GRAMMAR_FILE, 'utf8'));
+    let includes = 0;
+    const walk = (v: unknown) => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'include') {
+            includes++;
+            assert.match(String(x), /^#/, `include ${String(x)} reaches outside the grammar`);
+            assert.ok(g.repository[String(x).slice(1)], `include ${String(x)} resolves`);
+          } else walk(x);
+        }
       }
-      const set = [rule.match, rule.begin, rule.end].filter((x) => x !== undefined).length;
-      assert.ok(rule.include || rule.patterns || set > 0, `${where}: an empty rule`);
-    }
+    };
+    walk(g);
+    assert.ok(includes > 20);
   });
 
-  test('every regular expression keeps to the common subset and compiles', () => {
-    let count = 0;
-    for (const { where, rule } of allRules()) {
-      for (const key of ['match', 'begin', 'end'] as const) {
-        const src = rule[key];
-        if (src === undefined) continue;
-        assert.doesNotThrow(() => compile(src), `${where}.${key}: /${src}/`);
-        count++;
+  test('the step kinds, keys, fields and value types it knows are exactly the schema\'s', () => {
+    const defs = flowSchema.definitions as Record<string, { properties?: Record<string, unknown>; enum?: string[] }>;
+    const kinds = (defs.step.properties!.kind as { enum: string[] }).enum;
+    assert.deepEqual([...source.STEP_KINDS].sort(), [...kinds].sort(), 'step kinds: grammar vs flow.schema.json');
+    assert.deepEqual([...source.STEP_KINDS].sort(), [...STEP_KINDS].sort(), 'step kinds: grammar vs the model');
+    assert.deepEqual([...source.TOP_LEVEL_KEYS].sort(), Object.keys(flowSchema.properties).sort(), 'top-level keys');
+    assert.deepEqual([...source.DECLARATION_FIELDS].sort(), Object.keys(defs.declaration.properties!).sort(), 'declaration fields');
+    assert.deepEqual([...source.VALUE_TYPES].sort(), [...defs.valueType.enum!].sort(), 'value types');
+    const known = new Set(['kind', 'flow', 'connection', ...source.STEP_FIELDS, ...source.STEP_LIST_FIELDS, ...source.VARIABLE_MAP_FIELDS, ...source.DATA_MAP_FIELDS]);
+    const schemaFields = new Set<string>();
+    for (const [name, def] of Object.entries(defs)) {
+      if (!name.endsWith('Step')) continue;
+      for (const field of Object.keys(def.properties ?? {})) {
+        schemaFields.add(field);
+        assert.ok(known.has(field), `${name}.${field} is a step field the grammar does not scope`);
       }
     }
-    assert.ok(count > 20, `${count} regular expressions`);
-  });
-
-  test('the subset check itself refuses Oniguruma-only constructs', () => {
-    for (const bad of ['\\Gfoo', '(?>a)', 'a*+', '(?<=a+)b', '(?i)x']) assert.throws(() => toJsSource(bad), bad);
-    assert.doesNotThrow(() => toJsSource('(?<=[a+])b'));
-  });
-
-  test('step kinds are keywords; an unknown kind is marked', () => {
-    for (const kind of ['set', 'log', 'wait', 'http', 'run-flow', 'if', 'for-each', 'try', 'fail']) {
-      assertScope(`  - kind: ${kind}`, kind, 'keyword.control.step-kind.flowgate-flow');
-    }
-    assertScope('      - kind: run-flow  # a comment', 'run-flow', 'keyword.control.step-kind.flowgate-flow');
-    assertScope("    kind: 'log'", 'log', 'keyword.control.step-kind.flowgate-flow');
-    assertScope('  - kind: reboot', 'reboot', 'invalid.illegal.unknown-step-kind.flowgate-flow');
-    assertScope('  - kind: set', 'kind', 'entity.name.tag.yaml');
-    assertNoScope('  - kind: set', 'set', 'string.unquoted.plain.out.yaml');
-    assertNoScope('    description: the kind: of thing', 'of', 'keyword.control.step-kind.flowgate-flow');
-    assertNoScope('    kinds: set', 'set', 'keyword.control.step-kind.flowgate-flow');
-  });
-
-  test('flow and connection references are entity names', () => {
-    assertScope('    flow: network/core/Check-Reachability', 'network/core', 'entity.name.function.flow-reference.flowgate-flow');
-    assertScope('  - flow: "network/core/Run-Command"', 'network', 'entity.name.function.flow-reference.flowgate-flow');
-    assertScope('    connection: local-gateway', 'local-gateway', 'entity.name.type.connection-reference.flowgate-flow');
-  });
-
-  test('double-quoted expressions: embedded JSONata with strings, operators and paths', () => {
-    const line = `    message: "= 'Restarting ' & service & ' on ' & device"`;
-    assertScope(line, 'message', 'entity.name.tag.yaml');
-    assertNoScope(line, 'message', EMBEDDED);
-    assertScope(line, '"', 'punctuation.definition.string.begin.yaml');
-    assertScope(line, '=', 'keyword.operator.expression.flowgate-flow');
-    assertScope(line, "'Restarting", 'string.quoted.single.jsonata');
-    assertScope(line, "'Restarting", EMBEDDED);
-    assertScope(line, '&', 'keyword.operator.concatenation.jsonata');
-    assertScope(line, 'service', 'variable.other.property.jsonata');
-    assertScope(line, 'device', 'variable.other.property.jsonata');
-    assertScope(line, '"', 'punctuation.definition.string.end.yaml', 1);
-    assertNoScope(line, '"', EMBEDDED, 1);
-  });
-
-  test('functions, variables, regular expressions, numbers, keywords and the conditional', () => {
-    const fn = '      reachable: "= $not($contains(device, /^192\\\\.0\\\\.2\\\\./))"';
-    assertScope(fn, '$not', 'support.function.jsonata');
-    assertScope(fn, '$contains', 'support.function.jsonata');
-    assertScope(fn, '/^192', 'string.regexp.jsonata');
-    assertScope(fn, '2\\\\./', 'string.regexp.jsonata');
-    assertScope(fn, ')', 'punctuation.section.parens.jsonata');
-
-    const cond = `          message: "= dryRun ? 'Would run: ' & result.command : 'Restarted ' & service"`;
-    assertScope(cond, '?', 'keyword.operator.conditional.jsonata');
-    assertScope(cond, ": 'Restarted", 'keyword.operator.conditional.jsonata');
-    assertScope(cond, "'Would run: '", 'string.quoted.single.jsonata');
-    assertScope(cond, '.command', 'punctuation.accessor.jsonata');
-    assertScope(cond, 'command', 'variable.other.property.jsonata');
-
-    const logic = '          restarted: "= result.exitCode = 0 and $not(dryRun) or x in [1, 2.5]"';
-    assertScope(logic, '= 0', 'keyword.operator.comparison.jsonata');
-    assertScope(logic, '0 and', 'constant.numeric.jsonata');
-    assertScope(logic, 'and', 'keyword.operator.logical.jsonata');
-    assertScope(logic, 'or', 'keyword.operator.logical.jsonata');
-    assertScope(logic, 'in', 'keyword.operator.logical.jsonata');
-    assertScope(logic, '2.5', 'constant.numeric.jsonata');
-
-    const vars = '    total: "= $sum($$.items.price) / $count(items) * 2"';
-    assertScope(vars, '$$', 'variable.other.jsonata');
-    assertScope(vars, '/ ', 'keyword.operator.arithmetic.jsonata');
-    assertNoScope(vars, '/ ', 'string.regexp.jsonata');
-    assertScope('    x: "= $item"', '$item', 'variable.other.jsonata');
-    assertScope('    x: "= true"', 'true', 'constant.language.boolean.jsonata');
-  });
-
-  test('single-quoted and plain expressions; == and ordinary strings are not expressions', () => {
-    const single = `    condition: '= status = ''up'' and $exists(x)'`;
-    assertScope(single, '=', 'keyword.operator.expression.flowgate-flow');
-    assertScope(single, "''up''", 'string.quoted.single.jsonata');
-    assertScope(single, '$exists', 'support.function.jsonata');
-    assertScope(single, "'", 'punctuation.definition.string.end.yaml', 5);
-
-    const plain = '    condition: = reachability.reachable and count > 2  # note';
-    assertScope(plain, '=', 'keyword.operator.expression.flowgate-flow');
-    assertScope(plain, 'reachability', EMBEDDED);
-    assertScope(plain, '>', 'keyword.operator.comparison.jsonata');
-    assertScope(plain, '# note', 'comment.line.number-sign.yaml');
-    assertNoScope(plain, '# note', EMBEDDED);
-
-    assertScope('  - "= item.name"', 'item', EMBEDDED);
-    assertNoScope('    message: "== not an expression"', 'not', EMBEDDED);
-    assertNoScope("    message: '==x'", 'x', EMBEDDED);
-    assertNoScope('    message: plain text = fine', 'fine', EMBEDDED);
-    assertNoScope('    message: "a = b"', 'b', EMBEDDED);
-    assertScope('    inputs: { device: "= device", n: 1 }', 'device', EMBEDDED, 1);
-  });
-
-  test('an expression spanning lines stays embedded until its closing quote', () => {
-    const text = ['    message: "= \'a\' &', "      'b'\"", '    next: x'].join('\n');
-    assertScope(text, "'b'", 'string.quoted.single.jsonata', 0, 1);
-    assertScope(text, "'b'", EMBEDDED, 0, 1);
-    assertNoScope(text, 'next', EMBEDDED, 0, 2);
-  });
-
-  test('a whole sample flow tokenizes, every expression line embedded', () => {
-    const file = path.join(ROOT, 'examples', 'flows', 'network', 'core', 'Restart-Service.flow.yaml');
-    const text = readFileSync(file, 'utf8');
-    const tokens = tokenize(text);
-    text.split('\n').forEach((l, i) => {
-      const at = l.indexOf('"= ');
-      if (at >= 0) assert.ok(tokens[i][at + 3].includes(EMBEDDED), `line ${i + 1}: ${l}`);
-      const kind = /kind: (\S+)/.exec(l);
-      if (kind) assert.ok(tokens[i][l.indexOf(kind[1], l.indexOf('kind:'))].includes('keyword.control.step-kind.flowgate-flow'), l);
-    });
+    for (const field of known) assert.ok(schemaFields.has(field), `the grammar scopes '${field}', which no step has`);
   });
 });
 
-describe('language configuration', () => {
-  test('comments, brackets, auto-closing quotes, indentation rules', () => {
-    const conf = JSON.parse(readFileSync(LANGUAGE_CONFIG_FILE, 'utf8'));
-    assert.equal(conf.comments.lineComment, '#');
-    assert.deepEqual(conf.brackets, [['{', '}'], ['[', ']'], ['(', ')']]);
-    const opens = conf.autoClosingPairs.map((p: { open: string }) => p.open);
-    for (const o of ['{', '[', '(', '"', "'"]) assert.ok(opens.includes(o), o);
-    assert.equal(conf.folding.offSide, true);
-    const inc = new RegExp(conf.indentationRules.increaseIndentPattern);
-    const dec = new RegExp(conf.indentationRules.decreaseIndentPattern);
-    for (const l of ['steps:', '  - kind: if', '    then:', '  inputs: # the inputs', '    message: |', '  -']) {
-      if (l === '  - kind: if') continue;
-      assert.match(l, inc, `indent after «${l}»`);
+describe('flow grammar: the sample flows, every line', () => {
+  const files = exampleFlows();
+  test('there are sample flows', () => assert.ok(files.length >= 4, files.join(', ')));
+
+  for (const file of files) {
+    const rel = path.relative(ROOT, file);
+    test(rel, () => {
+      const text = readFileSync(file, 'utf8');
+      const lines = tokenizeText(grammar, text, 5000);
+      let kinds = 0;
+      lines.forEach((t, i) => {
+        const where = `${rel}:${i + 1} «${t.line}»`;
+        assert.equal(t.stoppedEarly, false, `${where}: the tokenizer stopped early`);
+        // Tokens cover the line, in order.
+        let pos = 0;
+        for (const k of t.tokens) {
+          assert.equal(k.start, pos, `${where}: tokens leave a gap`);
+          pos += k.text.length;
+        }
+        assert.ok(pos >= t.line.length, `${where}: tokens end at ${pos}`);
+        // Nothing quoted or embedded stays open past the end of the line (no sample spans lines).
+        for (const s of t.openAtEnd) {
+          assert.ok(!s.startsWith('string.quoted') && s !== EMBEDDED && !s.startsWith('meta.flow'), `${where}: '${s}' is still open at the end of the line`);
+        }
+        const key = /^(\s*(?:-\s+)?)([A-Za-z_][\w-]*):(?:\s|$)/.exec(t.line);
+        if (key) {
+          const scopes = scopesAtIndex(t, key[1].length);
+          assert.ok(scopes.some((s) => s.startsWith('entity.name.tag.')), `${where}: key '${key[2]}' has [${scopes.join(', ')}]`);
+          if (key[1] === '') assert.ok(scopes.includes(TOP_LEVEL), `${where}: top-level key '${key[2]}' has [${scopes.join(', ')}]`);
+        }
+        const kind = /^\s*(?:-\s+)?kind:\s+(\S+)/.exec(t.line);
+        if (kind) {
+          kinds++;
+          assert.ok(scopesAtIndex(t, t.line.indexOf(kind[1], t.line.indexOf('kind:'))).includes(STEP_KIND), `${where}: step kind '${kind[1]}'`);
+          assert.ok(scopesAtIndex(t, t.line.indexOf('kind')).includes(STEP_FIELD), `${where}: 'kind' is a step field`);
+        }
+        const ref = /^\s*(?:-\s+)?(flow|connection):\s+(\S+)/.exec(t.line);
+        if (ref) {
+          const scopes = scopesAtIndex(t, t.line.lastIndexOf(ref[2]));
+          assert.ok(scopes.includes(ref[1] === 'flow' ? FLOW_REF : CONNECTION_REF), `${where}: reference '${ref[2]}' has [${scopes.join(', ')}]`);
+        }
+        const comment = t.line.indexOf(' #');
+        if (comment >= 0 && !/["']/.test(t.line)) assert.ok(scopesAtIndex(t, comment + 1).includes(COMMENT), `${where}: comment`);
+      });
+      assert.ok(kinds > 0, `${rel} has steps`);
+      assertExpressionsAgree(text, rel);
+    });
+  }
+
+  test('the samples hold expressions, and the grammar embeds exactly those', () => {
+    let n = 0;
+    for (const f of files) n += assertExpressionsAgree(readFileSync(f, 'utf8'), path.relative(ROOT, f));
+    assert.ok(n >= 15, `${n} expressions in the samples`);
+  });
+});
+
+describe('flow grammar: token by token', () => {
+  test('step kinds are keywords; an unknown kind is marked; kind elsewhere is not', () => {
+    for (const kind of STEP_KINDS) {
+      has(`steps:\n  - kind: ${kind}`, kind, STEP_KIND, 0, 1);
+      has(`steps:\n  - name: x\n    kind: ${kind}  # c`, kind, STEP_KIND, 0, 2);
     }
-    for (const l of ['    kind: log', '  message: "= a:b"', '# steps:']) assert.doesNotMatch(l, inc, `no indent after «${l}»`);
-    assert.match('  }', dec);
-    for (const rule of conf.onEnterRules) assert.doesNotThrow(() => new RegExp(rule.beforeText));
-    assert.doesNotThrow(() => new RegExp(conf.wordPattern));
+    has("  - kind: 'log'", 'log', STEP_KIND);
+    has('  - kind: reboot', 'reboot', 'invalid.illegal.unknown-step-kind.flowgate-flow');
+    hasNot('  - kind: logger', 'logger', STEP_KIND);
+    // Below `values:` a key named kind is a variable, and its value is data.
+    const values = 'steps:\n  - kind: set\n    values:\n      kind: log';
+    has(values, 'kind', VARIABLE, 0, 3);
+    hasNot(values, 'log', STEP_KIND, 0, 3);
+    hasNot('description: the kind: of thing', 'of', STEP_KIND);
+  });
+
+  test('top-level keys, step fields, variables, declaration fields and value types', () => {
+    const text = [
+      'description: d', // 0
+      'inputs:', // 1
+      '  device:', // 2
+      '    type: string', // 3
+      '    required: true', // 4
+      'steps:', // 5
+      '  - kind: run-flow', // 6
+      '    flow: a/B', // 7
+      '    inputs:', // 8
+      '      message: 1', // 9
+      '    output: r', // 10
+      '  - kind: http', // 11
+      '    headers:', // 12
+      '      Accept: text/plain', // 13
+      '    connection: crm-dev', // 14
+    ].join('\n');
+    has(text, 'description', TOP_LEVEL, 0, 0);
+    has(text, 'inputs', TOP_LEVEL, 0, 1);
+    has(text, 'device', VARIABLE, 0, 2);
+    has(text, 'type', DECL_FIELD, 0, 3);
+    has(text, 'string', 'support.type.value-type.flowgate-flow', 0, 3);
+    has(text, 'required', DECL_FIELD, 0, 4);
+    has(text, 'true', 'constant.language.boolean.yaml', 0, 4);
+    has(text, 'steps', TOP_LEVEL, 0, 5);
+    has(text, '-', 'punctuation.definition.block.sequence.item.yaml', 0, 6);
+    has(text, 'kind', STEP_FIELD, 0, 6);
+    has(text, 'a/B', FLOW_REF, 0, 7);
+    has(text, 'inputs', STEP_FIELD, 0, 8);
+    hasNot(text, 'inputs', TOP_LEVEL, 0, 8);
+    has(text, 'message', VARIABLE, 0, 9);
+    hasNot(text, 'message', STEP_FIELD, 0, 9);
+    has(text, '1', 'constant.numeric.yaml', 0, 9);
+    has(text, 'output', STEP_FIELD, 0, 10);
+    has(text, 'headers', STEP_FIELD, 0, 12);
+    has(text, 'Accept', 'entity.name.tag.yaml', 0, 13);
+    has(text, 'text/plain', 'string.unquoted.plain.out.yaml', 0, 13);
+    has(text, 'crm-dev', CONNECTION_REF, 0, 14);
+  });
+
+  test('compact sequences (a list at its key\'s indentation) are steps too', () => {
+    const text = ['steps:', '- kind: if', '  condition: "= x"', '  then:', '  - kind: log', '    message: "= y"', '  - kind: set', '    values:', '      message: 1'].join('\n');
+    has(text, 'if', STEP_KIND, 0, 1);
+    has(text, 'condition', STEP_FIELD, 0, 2);
+    has(text, 'x', EMBEDDED, 0, 2);
+    has(text, 'log', STEP_KIND, 0, 4);
+    has(text, 'message', STEP_FIELD, 0, 5);
+    has(text, 'set', STEP_KIND, 0, 6);
+    has(text, 'message', VARIABLE, 0, 8);
+  });
+
+  test('declarations written as flow mappings: fields and value types', () => {
+    const text = 'inputs:\n  device: { type: string, required: false }\noutputs:\n  n: {type: integer}';
+    has(text, 'device', VARIABLE, 0, 1);
+    has(text, 'type', DECL_FIELD, 0, 1);
+    has(text, 'string', 'support.type.value-type.flowgate-flow', 0, 1);
+    has(text, 'required', DECL_FIELD, 0, 1);
+    has(text, 'false', 'constant.language.boolean.yaml', 0, 1);
+    has(text, 'integer', 'support.type.value-type.flowgate-flow', 0, 3);
+    // Elsewhere a flow mapping's keys are plain keys.
+    has('    x: { type: string }', 'type', 'entity.name.tag.yaml');
+  });
+
+  test('comments, strings, numbers, booleans, null', () => {
+    has('# steps: not a key', 'steps', COMMENT);
+    has('  - kind: log  # say it', '# say', COMMENT);
+    has('  - kind: log  # say it', '#', 'punctuation.definition.comment.yaml');
+    has('    message: "hi # there"', '# there', 'string.quoted.double.yaml');
+    hasNot('    message: "hi # there"', '# there', COMMENT);
+    has("    message: 'it''s'", "''", 'constant.character.escape.yaml');
+    has('    message: "a\\tb"', '\\t', 'constant.character.escape.yaml');
+    has('    seconds: 1.5e3', '1.5e3', 'constant.numeric.yaml');
+    has('    seconds: -2', '-2', 'constant.numeric.yaml');
+    has('    x: 12 monkeys', '12', 'string.unquoted.plain.out.yaml');
+    has('    x: false', 'false', 'constant.language.boolean.yaml');
+    has('    x: null', 'null', 'constant.language.null.yaml');
+    has('    x: trueish', 'trueish', 'string.unquoted.plain.out.yaml');
+    has('    x: [1, "a", b]', '1', 'constant.numeric.yaml');
+    has('    x: [1, "a", b]', 'b', 'string.unquoted.plain.in.yaml');
+    has('    x: { a: 1 }', 'a', 'entity.name.tag.yaml');
+  });
+
+  test('JSONata in "= …": operators, variables, functions, strings, numbers, paths', () => {
+    const line = `    message: "= 'Restarting ' & service & ' on ' & device"`;
+    has(line, 'message', STEP_FIELD);
+    hasNot(line, 'message', EMBEDDED);
+    has(line, '"', 'punctuation.definition.string.begin.yaml');
+    has(line, '=', 'keyword.operator.expression.flowgate-flow');
+    has(line, "'Restarting", 'string.quoted.single.jsonata');
+    has(line, "'Restarting", EMBEDDED);
+    has(line, '&', 'keyword.operator.concatenation.jsonata');
+    has(line, 'service', 'variable.other.property.jsonata');
+    has(line, '"', 'punctuation.definition.string.end.yaml', 1);
+    hasNot(line, '"', EMBEDDED, 1);
+
+    const fn = '      reachable: "= $not($contains(device, /^192\\\\.0\\\\.2\\\\./))"';
+    has(fn, '$not', 'support.function.jsonata');
+    has(fn, '$contains', 'support.function.jsonata');
+    has(fn, '/^192', 'string.regexp.jsonata');
+    has(fn, ')', 'punctuation.section.parens.jsonata');
+
+    const cond = `      message: "= dryRun ? 'Would run: ' & result.command : 'Restarted ' & service"`;
+    has(cond, '?', 'keyword.operator.conditional.jsonata');
+    has(cond, ": 'Restarted", 'keyword.operator.conditional.jsonata');
+    has(cond, "'Would run: '", 'string.quoted.single.jsonata');
+    has(cond, '.command', 'punctuation.accessor.jsonata');
+    has(cond, 'command', 'variable.other.property.jsonata');
+
+    const logic = '      restarted: "= result.exitCode = 0 and $not(dryRun) or x in [1, 2.5]"';
+    has(logic, '= 0', 'keyword.operator.comparison.jsonata');
+    has(logic, '0 and', 'constant.numeric.jsonata');
+    has(logic, 'and', 'keyword.operator.logical.jsonata');
+    has(logic, 'in', 'keyword.operator.logical.jsonata');
+    has(logic, '2.5', 'constant.numeric.jsonata');
+    has(logic, '[', 'punctuation.section.brackets.jsonata');
+
+    const vars = '    total: "= $sum($$.items.price) / $count(items) * 2 ~> $string()"';
+    has(vars, '$$', 'variable.other.jsonata');
+    has(vars, '/ ', 'keyword.operator.arithmetic.jsonata');
+    hasNot(vars, '/ ', 'string.regexp.jsonata');
+    has(vars, '~>', 'keyword.operator.chain.jsonata');
+    has('    x: "= $item"', '$item', 'variable.other.jsonata');
+    has('    x: "= ($a := 1; $a)"', ':=', 'keyword.operator.assignment.jsonata');
+    has('    x: "= true"', 'true', 'constant.language.boolean.jsonata');
+    has('    x: "= \\"quoted\\" & x"', '\\"quoted', 'string.quoted.double.jsonata');
+    has('    x: "= a /* why */ + 1"', '/* why', 'comment.block.jsonata');
+  });
+
+  test("'= …', plain = … and block scalars with = are expressions too", () => {
+    const single = `    condition: '= status = ''up'' and $exists(x)'`;
+    has(single, '=', 'keyword.operator.expression.flowgate-flow');
+    has(single, "''up''", 'string.quoted.single.jsonata');
+    has(single, '$exists', 'support.function.jsonata');
+    has(single, "'", 'punctuation.definition.string.end.yaml', 5);
+
+    const plain = '    condition: = reachability.reachable and count > 2  # note';
+    has(plain, '=', 'keyword.operator.expression.flowgate-flow');
+    has(plain, 'reachability', EMBEDDED);
+    has(plain, '>', 'keyword.operator.comparison.jsonata');
+    has(plain, '# note', COMMENT);
+    hasNot(plain, '# note', EMBEDDED);
+
+    const block = ['steps:', '  - kind: log', '    message: >-', '      = $join(', "        [device, ' up'])", '  - kind: wait', '    seconds: 1'].join('\n');
+    has(block, '>', 'keyword.control.flow.block-scalar.folded.yaml', 0, 2);
+    has(block, '=', 'keyword.operator.expression.flowgate-flow', 0, 3);
+    has(block, '$join', 'support.function.jsonata', 0, 3);
+    has(block, "' up'", 'string.quoted.single.jsonata', 0, 4);
+    has(block, 'device', EMBEDDED, 0, 4);
+    has(block, 'kind', STEP_FIELD, 0, 5);
+    hasNot(block, 'kind', EMBEDDED, 0, 5);
+    has(block, 'wait', STEP_KIND, 0, 5);
+
+    const text = ['    message: |', '      Result:', '      = not an expression', '    level: info'].join('\n');
+    has(text, 'Result', 'string.unquoted.block.yaml', 0, 1);
+    has(text, 'not', 'string.unquoted.block.yaml', 0, 2);
+    hasNot(text, 'not', EMBEDDED, 0, 2);
+    has(text, 'level', STEP_FIELD, 0, 3);
+
+    has('    items: [ = a.b, 2 ]', 'a', EMBEDDED);
+    has('    inputs: { device: "= device", n: 1 }', 'device', EMBEDDED, 1);
+    has('  - "= item.name"', 'item', EMBEDDED);
+  });
+
+  test('what only looks like an expression is not one', () => {
+    hasNot('    message: "== not an expression"', 'not', EMBEDDED);
+    hasNot("    message: '==x'", 'x', EMBEDDED);
+    hasNot('    message: plain text = fine', 'fine', EMBEDDED);
+    has('    message: plain text = fine', 'fine', 'string.unquoted.plain.out.yaml');
+    hasNot('    message: "a = b"', 'b', EMBEDDED);
+    hasNot('    message: "x=$y"', '$y', EMBEDDED);
+    // A key that looks like an expression is a key.
+    const key = 'steps:\n  - kind: set\n    values:\n      "= $x": 1\n      =y: 2';
+    has(key, '"= $x"', VARIABLE, 0, 3);
+    hasNot(key, '$x', EMBEDDED, 0, 3);
+    hasNot(key, 'y', EMBEDDED, 0, 4);
+    hasNot('    x: { "= k": 1 }', 'k', EMBEDDED);
+    hasNot('# = a comment', 'a', EMBEDDED);
+  });
+
+  test('VS Code treats an expression as code, its JSONata strings and a plain value as strings, comments as comments', () => {
+    // The standard token type VS Code reads from the binary tokens (tokenizeLine2): it decides
+    // where quick suggestions and auto-closing quotes apply (strings: no suggestions by default).
+    const OTHER = 0;
+    const COMMENT = 1;
+    const STRING = 2;
+    const typeAt = (line: string, needle: string): number => {
+      const at = line.indexOf(needle);
+      assert.ok(at >= 0, needle);
+      const { tokens } = grammar.tokenizeLine2(line, null);
+      let meta = tokens[1];
+      for (let i = 0; i < tokens.length; i += 2) if (tokens[i] <= at) meta = tokens[i + 1];
+      return (meta >>> 8) & 0b11;
+    };
+    const line = `    message: "= $sum(items.price) & ' total'"  # why`;
+    assert.equal(typeAt(line, '$sum'), OTHER, 'an expression is code');
+    assert.equal(typeAt(line, 'items'), OTHER);
+    assert.equal(typeAt(line, "' total'"), STRING, "a JSONata 'string' is a string");
+    assert.equal(typeAt(line, '# why'), COMMENT);
+    assert.equal(typeAt('    message: just text', 'just'), STRING, 'a plain value is a string');
+    assert.equal(typeAt('    message: "a = b"', 'a = b'), STRING);
+    assert.equal(typeAt('    message: = a and b', 'and'), OTHER);
+  });
+
+  test('an expression spanning lines stays embedded until its closing quote, and no further', () => {
+    const text = ['steps:', '  - kind: log', '    message: "= \'a\' &', "      'b'\"", '  - kind: fail', '    message: x'].join('\n');
+    has(text, "'b'", 'string.quoted.single.jsonata', 0, 3);
+    has(text, "'b'", EMBEDDED, 0, 3);
+    assert.ok(lineOf(text, 2).openAtEnd.includes(EMBEDDED), 'open at the end of the first line');
+    assert.ok(!lineOf(text, 3).openAtEnd.includes(EMBEDDED), 'closed after the quote');
+    has(text, 'fail', STEP_KIND, 0, 4);
+    hasNot(text, 'message', EMBEDDED, 0, 5);
+  });
+
+  test('a YAML edge-case flow: the grammar embeds exactly what the model reads as expressions', () => {
+    const text = [
+      'description: |',
+      '  = not an expression: a description is text, but YAML reads it as "= …", so it is one',
+      'steps:',
+      '  # a comment',
+      '  - kind: set',
+      '    values:',
+      '      a: "= $x + 1"',
+      '      "=b": 2',
+      '      c: = a and $f(b)  # note',
+      '      d: plain text = fine',
+      '      e: "a = b"',
+      '      f: "== not"',
+      "      g: '= status = ''up'''",
+      '      h: |-',
+      '        = $sum(items.price)',
+      '          * 2',
+      '      i: >',
+      '        hello = world',
+      '      j: { device: "= device", n: 1, b: true, e: = a.b }',
+      '      k: [ "= x", y, = z ]',
+      '  - kind: log',
+      '    message: "= \'a\' &',
+      "      'b'\"",
+      '  - kind: if',
+      '    condition: "= reachable"   # cmt',
+      '    then: []',
+    ].join('\n');
+    const n = assertExpressionsAgree(text, 'edge case');
+    assert.equal(n, 11);
   });
 });

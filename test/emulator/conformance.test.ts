@@ -274,6 +274,21 @@ describe('conformance: the served OpenAPI document and every route answer', () =
     assert.deepEqual(rv.body.missing, [{ kind: 'flow', id: 'x/Nope' }, { kind: 'secret', id: 'NOPE', connection: 'crm' }]);
     await conform('POST', '/api/v1/validate', '/api/v1/validate', { references: 'all' });
     await conform('POST', '/api/v1/validate', '/api/v1/validate', '{}', { 'content-type': 'text/plain' });
+    // Draft runs: workspace files as they are (200, 202, 400 validation, 400 inputs, 404 flow, 500 flow-failed, 415).
+    const dr = '/api/v1/draft-runs';
+    const files = { 'flows/x/Hello.flow.yaml': FLOWS['x/Hello'], 'flows/x/Boom.flow.yaml': FLOWS['x/Boom'], 'flows/x/Nap.flow.yaml': FLOWS['x/Nap'] };
+    const drOk = await conform('POST', dr, dr, { files, flow: 'x/Hello', inputVariables: { who: 'draft' } });
+    assert.equal(drOk.status, 200);
+    assert.equal(drOk.body.outputVariables.greeting, 'hello draft');
+    assert.equal(drOk.body.draft, true);
+    const drExec = await conform('GET', '/api/v1/executions/{id}', `/api/v1/executions/${drOk.body.executionId}`);
+    assert.equal(drExec.body.draft, true);
+    assert.equal((await conform('POST', dr, dr, { files, flow: 'Nap', inputVariables: { seconds: 0 }, mode: 'async' })).status, 202);
+    assert.equal((await conform('POST', dr, dr, { files: { 'flows/x/Hello.flow.yaml': 'steps: 5' }, flow: 'x/Hello' })).status, 400);
+    assert.equal((await conform('POST', dr, dr, { files, flow: 'x/Hello', inputVariables: { who: 5 } })).status, 400);
+    assert.equal((await conform('POST', dr, dr, { files, flow: 'x/Nope' })).status, 404);
+    assert.equal((await conform('POST', dr, dr, { files, flow: 'x/Boom' })).status, 500);
+    await conform('POST', dr, dr, '{}', { 'content-type': 'text/plain' });
 
     // The event stream: documented content type.
     const ac = new AbortController();

@@ -80,6 +80,7 @@ describe('hostile requests', () => {
     ['PUT', '/api/v1/imports/{id}/replacements', '/api/v1/imports/imp-hostile/replacements', { replacements: [{ kind: 'flow', from: 'a/B', to: 'a/C' }] }],
     ['POST', '/api/v1/imports/{id}/apply', '/api/v1/imports/imp-hostile/apply', {}],
     ['POST', '/api/v1/imports/{id}/reject', '/api/v1/imports/imp-hostile/reject', { reason: 'hostile' }],
+    ['POST', '/api/v1/draft-runs', '/api/v1/draft-runs', { files: { 'flows/x/Hostile.flow.yaml': 'steps: []\n' }, flow: 'x/Hostile' }],
   ];
 
   test('the attacks below cover every operation that takes a JSON body', () => {

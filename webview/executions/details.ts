@@ -65,7 +65,7 @@ export class FgExecutionDetails extends PageElement {
   private facts(d: ExecutionDetail): TemplateResult {
     return html`<dl class="facts">
       <dt>Package</dt>
-      <dd>${d.packageName} v${d.packageVersion}</dd>
+      <dd>${d.draft ? html`draft run of ${d.packageName} v${d.packageVersion} (workspace files, not a published version)` : `${d.packageName} v${d.packageVersion}`}</dd>
       <dt>Parent</dt>
       <dd>${idLink(d.parentId, true)}</dd>
       <dt>Root</dt>

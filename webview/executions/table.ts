@@ -169,7 +169,9 @@ export class FgExecutionsTable extends PageElement {
         ></vscode-checkbox>
       </td>
       <td data-column="flow" data-label="Flow">
-        <span class="indent depth-${Math.min(item.depth, 8)}"></span>${item.hasChildren ? this.twisty(r.id, `the children of ${name}`) : html`<span class="twisty-space"></span>`}<span class="flow-name">${r.flow}</span>
+        <span class="indent depth-${Math.min(item.depth, 8)}"></span>${item.hasChildren ? this.twisty(r.id, `the children of ${name}`) : html`<span class="twisty-space"></span>`}<span class="flow-name">${r.flow}</span>${r.draft
+          ? html`<span class="draft-badge" title="A draft run: the workspace files as they were in the editor, not a published version">draft</span>`
+          : ''}
       </td>
       <td data-column="id" data-label="Execution ID">${idLink(r.id)}</td>
       <td data-column="parentId" data-label="Parent ID">${idLink(r.parentId)}</td>

@@ -1,7 +1,10 @@
-/** `flowgate run <flow> [--package P] [--version N] [--input k=v ...] [--inputs-json '{...}'] [--async]` */
+/** `flowgate run <flow> [--package P] [--version N] [--input k=v ...] [--inputs-json '{...}'] [--async]`, or `--draft [--workspace dir]` */
 import { flag, gatewayUrl, list, positionals, str, GATEWAY_OPTION, type ParsedArgs } from '../args';
 import type { Command } from '../command';
-import { GatewayError } from '../../core/client/gatewayClient';
+import { GatewayError, type GatewayClient } from '../../core/client/gatewayClient';
+import { draftRunPaths } from '../../core/draft/draftRun';
+import { findFlow } from '../../core/model/flowLookup';
+import { assertWorkspaceDir, openWorkspace } from '../workspace';
 import { CliError, EXIT_OK, UsageError } from '../errors';
 import { reportFailure } from '../failures';
 import { parseInputs } from '../inputs';
@@ -19,6 +22,10 @@ Options:
   -i, --input <name=value>  an input variable; repeatable. The value is parsed as JSON when it
                             parses (42, true, {"a":1}, [1,2]), otherwise taken as text
   --inputs-json <json>      all input variables as one JSON object (--input entries win)
+  --draft                   run the workspace's files as they are (a draft run, Admin): the flow,
+                            the flows it runs, their connections and the package drafts that list
+                            it, read from --workspace; nothing is published
+  --workspace <dir>         the workspace of --draft (default: the current folder)
   --async                   start the execution and print its id without waiting
   --timeout <seconds>       how long to wait for a synchronous run (default 300; 0: no limit)
   -g, --gateway <url>       the gateway (default: $FLOWGATE_GATEWAY or http://127.0.0.1:8722)
@@ -51,9 +58,13 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
   const rawTimeout = str(args, 'timeout') ?? '300';
   if (!/^\d+$/.test(rawTimeout)) throw new UsageError(`--timeout must be a number of seconds, got '${rawTimeout}'`, 'run');
   const timeoutSeconds = Number(rawTimeout);
+  const draft = flag(args, 'draft');
+  if (draft && (packageName !== undefined || packageVersion !== undefined)) throw new UsageError('--draft runs the workspace files: it takes no --package or --version', 'run');
+  if (!draft && str(args, 'workspace') !== undefined) throw new UsageError('--workspace goes with --draft', 'run');
   try {
     const client = clientFor(gateway, args);
     const timeoutMs = timeoutSeconds === 0 ? 2_147_483_647 : timeoutSeconds * 1000;
+    if (draft) return await runDraft(client, flow, str(args, 'workspace') ?? '.', inputVariables, mode, timeoutMs, out);
     const answer = await client.startExecution(flow, { inputVariables, packageName, packageVersion, mode, timeoutMs });
     if (answer.kind === 'started') {
       const started = answer.started;
@@ -86,9 +97,36 @@ async function run(args: ParsedArgs, out: Output): Promise<number> {
   }
 }
 
+/** `--draft`: the workspace files the flow needs, as they are on disk, through POST /api/v1/draft-runs. */
+async function runDraft(client: GatewayClient, flowRef: string, dir: string, inputVariables: Record<string, unknown>, mode: 'sync' | 'async', timeoutMs: number, out: Output): Promise<number> {
+  await assertWorkspaceDir(dir);
+  const ws = await openWorkspace(dir);
+  const found = findFlow(ws.ids('flow').map((id) => ({ id })), flowRef, `the workspace ${dir}`);
+  if (!found.ok) throw new CliError(found.code, found.message, { hint: found.code === 'ambiguous-flow' ? 'Name the flow by its full id (folders/Name).' : 'Name a flow of the workspace (flows/<folders>/<Name>.flow.yaml).' });
+  const files: Record<string, string> = {};
+  for (const p of draftRunPaths(ws, found.flow.id)) files[p] = ws.file(p)!.text;
+  const answer = await client.draftRun({ files, flow: found.flow.id, inputVariables, mode }, { timeoutMs });
+  if (answer.kind === 'started') {
+    if (out.json) out.document(answer.started);
+    else out.line(`${out.style('green', '✓')} started ${out.style('bold', found.flow.id)} (draft run): execution ${answer.started.executionId}`);
+    return EXIT_OK;
+  }
+  const result = answer.result;
+  if (out.json) {
+    out.document(result);
+    return EXIT_OK;
+  }
+  out.line(`${out.style('green', '✓')} ${out.style('bold', found.flow.id)} (draft run) ${result.status}: execution ${result.executionId}`);
+  const entries = Object.entries(result.outputVariables ?? {});
+  if (entries.length === 0) out.line('  (no output variables)');
+  const width = Math.max(0, ...entries.map(([k]) => k.length));
+  for (const [k, v] of entries) out.line(`  ${k.padEnd(width)} = ${formatValue(v)}`);
+  return EXIT_OK;
+}
+
 export const runCommand: Command = {
   name: 'run',
-  summary: 'run a published flow on a gateway and print its outputs',
+  summary: 'run a published flow on a gateway (or, with --draft, the workspace files as they are) and print its outputs',
   help: HELP,
   options: {
     ...GATEWAY_OPTION,
@@ -97,6 +135,8 @@ export const runCommand: Command = {
     input: { type: 'string', short: 'i', multiple: true },
     'inputs-json': { type: 'string' },
     async: { type: 'boolean' },
+    draft: { type: 'boolean' },
+    workspace: { type: 'string' },
     timeout: { type: 'string' },
   },
   run,

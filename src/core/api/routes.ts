@@ -58,6 +58,8 @@ export const routes = {
   importPreview: (id: string) => `/api/v1/imports/${enc(id)}/preview`,
   importApply: (id: string) => `/api/v1/imports/${enc(id)}/apply`,
   importReject: (id: string) => `/api/v1/imports/${enc(id)}/reject`,
+  // Authoring (issue 11)
+  draftRuns: () => '/api/v1/draft-runs',
 } as const;
 
 /** Content type of a package file upload and download. */

@@ -13,6 +13,7 @@ import type * as GK from './schemas/gatewayKeys';
 import type * as PR from './schemas/promotion';
 import type * as S from './schemas/schedules';
 import type * as N from './schemas/snmp';
+import type * as DR from './schemas/draftRuns';
 
 export { API_ERROR_CODES, type ApiErrorCode } from './schemas/errors';
 
@@ -119,3 +120,9 @@ export type RejectRequest = Static<typeof PR.RejectRequest>;
 export type ImportActionResponse = Static<typeof PR.ImportActionResponse>;
 export type RemoteValidateRequest = Static<typeof PR.RemoteValidateRequest>;
 export type RemoteValidateResponse = Static<typeof PR.RemoteValidateResponse>;
+
+// ---- draft runs (issue 11) ----
+/** POST /api/v1/draft-runs: workspace files as they are, the flow, its inputs. */
+export type DraftRunRequest = Static<typeof DR.DraftRunRequest>;
+export type DraftRunResultResponse = Static<typeof DR.DraftRunResultResponse>;
+export type DraftRunStartedResponse = Static<typeof DR.DraftRunStartedResponse>;

@@ -9,6 +9,9 @@
  */
 import { PACKAGE_CONTENT_TYPE, routes } from '../api/routes';
 import type {
+  DraftRunRequest,
+  DraftRunResultResponse,
+  DraftRunStartedResponse,
   ApiErrorDetail,
   AuthorisationResponse,
   DirectoryGroupsResponse,
@@ -132,6 +135,11 @@ export interface StartExecutionOptions {
 export type StartExecutionResult =
   | { kind: 'result'; result: ExecutionResultResponse }
   | { kind: 'started'; started: ExecutionStartedResponse };
+
+/** POST /api/v1/draft-runs: 200 when a synchronous draft run ended, 202 when an asynchronous one started. */
+export type DraftRunResult =
+  | { kind: 'result'; result: DraftRunResultResponse }
+  | { kind: 'started'; started: DraftRunStartedResponse };
 
 type Query = Record<string, string | number | undefined>;
 
@@ -308,6 +316,19 @@ export class GatewayClient {
     );
     if (status === 202) return { kind: 'started', started: body as ExecutionStartedResponse };
     return { kind: 'result', result: body as ExecutionResultResponse };
+  }
+
+  /**
+   * A draft run (Admin): the workspace files as they are (`{path: text}`), the flow to run, its
+   * inputs. Not a published version: the execution is recorded as `draft: true`.
+   */
+  async draftRun(request: DraftRunRequest, options: { timeoutMs?: number } = {}): Promise<DraftRunResult> {
+    const { status, body } = await this.send(
+      { method: 'POST', path: routes.draftRuns(), json: request, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) },
+      'json',
+    );
+    if (status === 202) return { kind: 'started', started: body as DraftRunStartedResponse };
+    return { kind: 'result', result: body as DraftRunResultResponse };
   }
 
   listExecutions(query: ExecutionListQuery = {}): Promise<ExecutionListResponse> {

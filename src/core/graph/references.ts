@@ -67,10 +67,21 @@ export function flowForGraph(ws: Workspace, id: string): FlowDefinition | undefi
   return { kind: 'flow', id, name: id.slice(slash + 1), folder: slash < 0 ? '' : id.slice(0, slash), flow };
 }
 
+/** References of each parsed flow file (a parsed file never changes: an edit makes a new one). */
+const referencesOfFile = new WeakMap<object, Reference[]>();
+
 /** References of the flow `id` in the workspace ([] when it does not exist). */
 export function referencesOfFlow(ws: Workspace, id: string): Reference[] {
-  const def = flowForGraph(ws, id);
-  return def ? referencesOf(def) : [];
+  const file = ws.file(flowPath(id));
+  if (!file || file.kind !== 'flow') return [];
+  let refs = referencesOfFile.get(file);
+  if (!refs) {
+    const def = flowForGraph(ws, id);
+    refs = def ? referencesOf(def) : [];
+    referencesOfFile.set(file, refs);
+  }
+  // A copy of the list (callers may sort or filter it); the references themselves are shared.
+  return refs.slice();
 }
 
 /**

@@ -21,7 +21,7 @@ import type { DefinitionKind } from '../model/definition';
 import { definitionKey } from '../model/definition';
 import type { Diagnostic } from '../model/diagnostic';
 import type { PackageManifest } from '../model/manifest';
-import type { ReferenceReplacement } from '../model/packageDraft';
+import type { PackageDraftDocument, ReferenceReplacement } from '../model/packageDraft';
 import { flowClosure, referencesOf } from '../graph/references';
 import { validatePackage } from '../validate/validate';
 import { definitionPath, draftPath } from '../workspace/layout';
@@ -133,25 +133,16 @@ function rewriteRecordFlows(records: unknown[] | undefined, mapping: ReferenceMa
 }
 
 /**
- * Validates the draft `draftName` locally and packs it. Throws PackageValidationError when
- * validation reports errors.
+ * The definitions a pack of the draft writes, with the text it writes for each (references
+ * rewritten by the draft's replacements) — what the manifest's content hashes are computed over.
+ * Throws PackageValidationError when a listed definition is missing or not valid.
  */
-export async function packDraft(ws: Workspace, draftName: string, opts: PackOptions): Promise<PackResult> {
-  const validation = validatePackage(ws, draftName);
-  if (!validation.ok) throw new PackageValidationError(draftName, validation.diagnostics);
-  const entry = ws.drafts().get(draftName);
-  if (!entry) {
-    throw new PackageValidationError(draftName, [
-      { severity: 'error', code: 'unknown-package', message: `there is no valid package draft '${draftName}'`, file: draftPath(draftName) },
-    ]);
-  }
-  const draft = entry.draft;
+export function packedSources(ws: Workspace, draftName: string, draft: PackageDraftDocument): { sources: DefinitionSource[]; selection: Selection } {
   const selection = selectDefinitions(
     ws,
     { flows: draft.definitions.flows ?? [], connections: draft.definitions.connections ?? [] },
     draft.replacements ?? [],
   );
-
   const sources: DefinitionSource[] = [];
   const textOf = (kind: DefinitionKind, id: string): string => {
     const file = ws.file(definitionPath(kind, id));
@@ -168,6 +159,24 @@ export async function packDraft(ws: Workspace, draftName: string, opts: PackOpti
     sources.push({ kind: 'flow', id, text: rewriteReferences(textOf('flow', id), flow, selection.mapping).text });
   }
   for (const id of selection.connections) sources.push({ kind: 'connection', id, text: textOf('connection', id) });
+  return { sources, selection };
+}
+
+/**
+ * Validates the draft `draftName` locally and packs it. Throws PackageValidationError when
+ * validation reports errors.
+ */
+export async function packDraft(ws: Workspace, draftName: string, opts: PackOptions): Promise<PackResult> {
+  const validation = validatePackage(ws, draftName);
+  if (!validation.ok) throw new PackageValidationError(draftName, validation.diagnostics);
+  const entry = ws.drafts().get(draftName);
+  if (!entry) {
+    throw new PackageValidationError(draftName, [
+      { severity: 'error', code: 'unknown-package', message: `there is no valid package draft '${draftName}'`, file: draftPath(draftName) },
+    ]);
+  }
+  const draft = entry.draft;
+  const { sources, selection } = packedSources(ws, draftName, draft);
 
   const { bytes, manifest } = await buildFromDraft(draftName, {
     name: draft.name,

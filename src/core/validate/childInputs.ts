@@ -15,6 +15,8 @@ export interface ChildInputProblem {
   message: string;
   path: (string | number)[];
   part: 'key' | 'value';
+  /** The input names concerned. */
+  inputs: string[];
 }
 
 /** Problems of one run-flow reference (`ref.path` ends with `'flow'`) against the child flow. */
@@ -35,6 +37,7 @@ export function checkChildInputs(parent: unknown, ref: Reference, child: FlowDef
         message: `flow '${child.id}' has no input '${name}'${names.length ? ` (its inputs: ${names.join(', ')})` : ' (it declares no inputs)'}`,
         path: [...stepPath, 'inputs', name],
         part: 'key',
+        inputs: [name],
       });
       continue;
     }
@@ -46,6 +49,7 @@ export function checkChildInputs(parent: unknown, ref: Reference, child: FlowDef
         message: `input '${name}' of flow '${child.id}' must be ${article(decl.type)}, not ${wrong}`,
         path: [...stepPath, 'inputs', name],
         part: 'value',
+        inputs: [name],
       });
     }
   }
@@ -57,6 +61,7 @@ export function checkChildInputs(parent: unknown, ref: Reference, child: FlowDef
       message: `flow '${child.id}' needs input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}`,
       path: 'inputs' in (step as object) ? [...stepPath, 'inputs'] : ref.path,
       part: 'inputs' in (step as object) ? 'key' : 'value',
+      inputs: missing,
     });
   }
   return out;

@@ -50,6 +50,7 @@ export function draftScheduleDiagnostics(
         message,
         file,
         range: rangeOf(['schedules', i, ...p.field.split('.')]),
+        ...(field === 'flow' && flowRef !== undefined ? { data: { path: ['schedules', i, 'flow'], part: 'value' as const, kind: 'flow' as const, id: flowRef } } : {}),
       });
     }
   });

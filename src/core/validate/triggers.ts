@@ -52,6 +52,7 @@ export function draftTriggerDiagnostics(
         message: top === 'flow' ? `trigger '${name}': flow '${flowRef}' is not in the package; add it to definitions.flows` : `trigger '${name}': ${p.field}: ${p.message}`,
         file,
         range: rangeOf(['triggers', i, ...fieldPath(p.field)]),
+        ...(top === 'flow' && flowRef !== undefined ? { data: { path: ['triggers', i, 'flow'], part: 'value' as const, kind: 'flow' as const, id: flowRef } } : {}),
       });
     }
   });

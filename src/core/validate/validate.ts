@@ -39,6 +39,11 @@ export interface RemoteDefinitions {
 export interface ValidatePackageOptions {
   /** Validate against a gateway: references it has need not be in the package. */
   remote?: RemoteDefinitions;
+  /**
+   * The diagnostics of an included definition's file (`validateFile`), when the caller already
+   * has them (workspaceValidation.ts keeps them per file); computed when left out.
+   */
+  fileDiagnostics?: (relPath: string) => Diagnostic[];
 }
 
 /**
@@ -93,7 +98,14 @@ function referenceDiagnostics(ws: Workspace, file: ParsedFile): Diagnostic[] {
       const child = ref.to.kind === 'flow' ? ws.flows().get(ref.to.id) : undefined;
       if (child) {
         for (const p of checkChildInputs(file.yaml.value, ref, child)) {
-          out.push({ severity: p.severity, code: p.code, message: p.message, file: file.relPath, range: rangeIn(file, p.path, p.part) });
+          out.push({
+            severity: p.severity,
+            code: p.code,
+            message: p.message,
+            file: file.relPath,
+            range: rangeIn(file, p.path, p.part),
+            data: { path: p.path, part: p.part, child: child.id, inputs: p.inputs },
+          });
         }
       }
       continue;
@@ -107,6 +119,7 @@ function referenceDiagnostics(ws: Workspace, file: ParsedFile): Diagnostic[] {
         (near ? `; did you mean '${near}'?` : ` (expected ${definitionPath(ref.to.kind, ref.to.id)})`),
       file: file.relPath,
       range: rangeIn(file, ref.path),
+      data: { path: ref.path, part: 'value', kind: ref.to.kind, id: ref.to.id },
     });
   }
   return out;
@@ -252,8 +265,8 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
   if (!draft) return { ok: false, diagnostics, missing: [] };
   const remote = opts.remote;
   const at = (path: (string | number)[], part: 'key' | 'value' = 'value') => rangeIn(file, path, part);
-  const report = (severity: Diagnostic['severity'], code: string, message: string, range: Range) =>
-    diagnostics.push({ severity, code, message, file: relPath, range });
+  const report = (severity: Diagnostic['severity'], code: string, message: string, range: Range, data?: Diagnostic['data']) =>
+    diagnostics.push({ severity, code, message, file: relPath, range, ...(data ? { data } : {}) });
 
   // 1. Entries: they must exist; no duplicates.
   const { included, replacementList, replaced } = draftScope(ws, draft);
@@ -263,7 +276,7 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
     list.forEach((id, i) => {
       const path = ['definitions', listKey[kind], i];
       if (included[kind].get(id) !== i) {
-        report('warning', 'duplicate-entry', `${kind} '${id}' is listed twice`, at(path));
+        report('warning', 'duplicate-entry', `${kind} '${id}' is listed twice`, at(path), { path, part: 'value', kind, id });
         return;
       }
       if (!ws.has(kind, id)) {
@@ -273,6 +286,7 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
           'unknown-definition',
           `${kind} '${id}' does not exist in the workspace (expected ${definitionPath(kind, id)})${near ? `; did you mean '${near}'?` : ''}`,
           at(path),
+          { path, part: 'value', kind, id },
         );
       }
     });
@@ -281,7 +295,7 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
   // 2. The included definitions' own problems.
   for (const kind of ['flow', 'connection'] as const) {
     for (const id of included[kind].keys()) {
-      if (ws.has(kind, id)) diagnostics.push(...validateFile(ws, definitionPath(kind, id)));
+      if (ws.has(kind, id)) diagnostics.push(...(opts.fileDiagnostics ?? ((p: string) => validateFile(ws, p)))(definitionPath(kind, id)));
     }
   }
 
@@ -324,6 +338,7 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
             `${chain}, which is not in the package; add it: a package cannot leave out the flows its flows run` +
               (exists ? '' : ` (and '${target}' does not exist in the workspace)`),
             at(flowEntry(origin)),
+            { path: flowEntry(origin), part: 'value', kind: 'flow', id: target },
           );
         }
         if (ws.has('flow', target)) queue.push({ id: target, origin });
@@ -339,6 +354,7 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
           `flow '${id}' uses connection '${target}'${via}, which is not in the package; add it: a package uses only its own connections` +
             (ws.has('connection', target) ? '' : ` (and '${target}' does not exist in the workspace)`),
           at(flowEntry(id)),
+          { path: flowEntry(id), part: 'value', kind: 'connection', id: target },
         );
       }
     }
@@ -347,7 +363,12 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
   // 4. Replacements.
   replacementList.forEach((r, i) => {
     if (!referencedIds.has(`${r.kind}:${r.from}`)) {
-      report('warning', 'unused-replacement', `replacement of ${r.kind} '${r.from}': no flow in the package references it`, at(['replacements', i, 'from']));
+      report('warning', 'unused-replacement', `replacement of ${r.kind} '${r.from}': no flow in the package references it`, at(['replacements', i, 'from']), {
+        path: ['replacements', i, 'from'],
+        part: 'value',
+        kind: r.kind,
+        id: r.from,
+      });
     }
     const known = included[r.kind].has(r.to) || ws.has(r.kind, r.to) || remote?.has(r.kind, r.to) === true;
     if (!known) {
@@ -356,6 +377,7 @@ export function validatePackage(ws: Workspace, draftName: string, opts: Validate
         'unknown-replacement-target',
         `replacement target ${r.kind} '${r.to}' is neither in the package nor in the workspace${remote ? ' nor on the target gateway' : ''}`,
         at(['replacements', i, 'to']),
+        { path: ['replacements', i, 'to'], part: 'value', kind: r.kind, id: r.to },
       );
     }
   });

@@ -64,7 +64,7 @@ export function parseWorkspaceFile(relPath: string, text: string): ParsedFile {
     const part = p.part ?? 'value';
     let range = yaml.rangeOf(p.path, part) ?? yaml.nearestRangeOf(p.path, part);
     if (range.end.line !== range.start.line) range = firstLineOf(range, text);
-    diagnostics.push({ severity: 'error', code: 'schema', message: p.message, file: rel, range });
+    diagnostics.push({ severity: 'error', code: 'schema', message: p.message, file: rel, range, data: { path: p.path, part } });
   }
   if (problems.length) return file;
 
@@ -77,6 +77,7 @@ export function parseWorkspaceFile(relPath: string, text: string): ParsedFile {
         message: `package name '${draft.name}' differs from its file name '${id}${'.package.yaml'}'; they must be the same`,
         file: rel,
         range: yaml.rangeOf(['name']) ?? headRange,
+        data: { path: ['name'], part: 'value' },
       });
     }
     file.draft = draft;

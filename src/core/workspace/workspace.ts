@@ -65,6 +65,8 @@ export class Workspace {
     flows: Map<string, FlowDefinition>;
     connections: Map<string, ConnectionDefinition>;
     drafts: Map<string, { relPath: string; draft: PackageDraftDocument }>;
+    files: ParsedFile[];
+    ids: Record<DefinitionKind, string[]>;
   };
 
   /** The parsed file at `relPath`, if the workspace has it. */
@@ -72,9 +74,9 @@ export class Workspace {
     return this.byPath.get(normalizeRelPath(relPath));
   }
 
-  /** Every file, sorted by path. */
+  /** Every file, sorted by path (sorted once per change of the set of files). */
   files(): ParsedFile[] {
-    return [...this.byPath.values()].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+    return this.index().files.slice();
   }
 
   /** Schema-valid flows by id. */
@@ -99,9 +101,7 @@ export class Workspace {
 
   /** Ids of every flow or connection file, valid or not, sorted. */
   ids(kind: DefinitionKind): string[] {
-    return this.files()
-      .filter((f) => f.kind === kind)
-      .map((f) => f.id);
+    return this.index().ids[kind].slice();
   }
 
   /**
@@ -131,12 +131,15 @@ export class Workspace {
       const flows = new Map<string, FlowDefinition>();
       const connections = new Map<string, ConnectionDefinition>();
       const drafts = new Map<string, { relPath: string; draft: PackageDraftDocument }>();
-      for (const f of this.files()) {
+      const files = [...this.byPath.values()].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+      const ids: Record<DefinitionKind, string[]> = { flow: [], connection: [] };
+      for (const f of files) {
+        if (f.kind === 'flow' || f.kind === 'connection') ids[f.kind].push(f.id);
         if (f.definition?.kind === 'flow') flows.set(f.id, f.definition);
         else if (f.definition?.kind === 'connection') connections.set(f.id, f.definition);
         else if (f.draft) drafts.set(f.id, { relPath: f.relPath, draft: f.draft });
       }
-      this.cache = { flows, connections, drafts };
+      this.cache = { flows, connections, drafts, files, ids };
     }
     return this.cache;
   }

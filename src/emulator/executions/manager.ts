@@ -30,6 +30,7 @@ import type {
   StopExecutionsResponse,
 } from '../../core/api/types';
 import type { FlowDefinition } from '../../core/model/flow';
+import type { ConnectionDefinition } from '../../core/model/connection';
 import type { EngineHost } from '../engine/context';
 import { FlowError, StoppedError } from '../engine/errors';
 import { matchesValueType, valueTypeOf } from '../../core/model/inputValues';
@@ -55,7 +56,24 @@ export interface StartParams {
   inputs: Record<string, unknown>;
   initiator: Initiator;
   parent?: ExecutionRecord;
+  /** A draft run: the files' flows and connections (never the repository's), recorded as `draft: true`. */
+  draft?: DraftContents;
 }
+
+/**
+ * What a draft run (POST /api/v1/draft-runs) runs from: the flows and connections of the files it
+ * was sent, checked by core/draft/draftRun.ts. Its children come from here too, never from the
+ * repository or a stored version. `secretsPackage`: the package draft holding the flow — secrets
+ * resolve as for that package's connections (what publishing it would give); absent: none resolve.
+ */
+export interface DraftContents {
+  flows: Map<string, FlowDefinition>;
+  connections: Map<string, ConnectionDefinition>;
+  secretsPackage?: string;
+}
+
+/** Draft contents of running draft executions (kept beside the record: records are persisted, these are not). */
+const draftOf = new WeakMap<ExecutionRecord, DraftContents>();
 
 /**
  * What every caller that starts a flow gives (`ExecutionManager.startFlow`): the REST route, a
@@ -127,6 +145,11 @@ export function fullOutputs(record: ExecutionRecord): Record<string, unknown> | 
   return outputsOf.get(record) ?? record.outputs;
 }
 
+/** The per-version concurrency key: draft runs count apart from the stored version of the same number. */
+function versionKeyOf(r: { packageName: string; packageVersion: number; draft?: true }): string {
+  return `${r.draft ? 'draft:' : ''}${r.packageName}@${r.packageVersion}`;
+}
+
 function tooMany(message: string, field = 'execution'): ApiError {
   return new ApiError(429, 'too-many-executions', message, [{ field, message }]);
 }
@@ -164,6 +187,8 @@ export class ExecutionManager {
   async startFlow(params: StartFlowParams): Promise<FlowStart> {
     const parent = params.parent;
     const child = params.initiator.type === 'flow' && parent !== undefined;
+    const parentDraft = child ? draftOf.get(parent) : undefined;
+    if (parentDraft) return this.startDraftChild(params, parent!, parentDraft);
     const resolve = () =>
       child ? { name: parent.packageName, version: parent.packageVersion } : this.store.resolveExecutable(params.package?.name, params.package?.version);
     const target = resolve();
@@ -205,13 +230,74 @@ export class ExecutionManager {
   }
 
   /**
+   * A draft run (POST /api/v1/draft-runs): the flow of checked files, with its inputs checked here
+   * (400 `invalid-inputs`, nothing started). Recorded as `draft: true` under the package draft's
+   * name and next version (`workspace` 1 when no draft holds it); the repository is never read or written.
+   */
+  startDraft(params: {
+    flow: FlowDefinition;
+    draft: DraftContents;
+    packageName: string;
+    packageVersion: number;
+    inputs: Record<string, unknown>;
+    initiator: Initiator;
+    /** The calling execution (an http step of a running execution calling this gateway): the draft run joins its tree and its bounds. */
+    parent?: ExecutionRecord;
+  }): FlowStart {
+    const check = checkInputs(params.flow.flow.inputs, params.inputs, 'inputVariables.');
+    if (check.problems.length) {
+      throw new ApiError(400, 'invalid-inputs', `Invalid inputs for ${params.flow.id}: ${check.problems.map((p) => p.message).join('; ')}`, check.problems);
+    }
+    const started = this.start({
+      packageName: params.packageName,
+      packageVersion: params.packageVersion,
+      flow: params.flow,
+      inputs: check.values,
+      initiator: params.initiator,
+      draft: params.draft,
+      ...(params.parent ? { parent: params.parent } : {}),
+    });
+    return { ...started, packageName: params.packageName, packageVersion: params.packageVersion, flow: params.flow };
+  }
+
+  /** A run-flow child of a draft run: looked up among the draft's flows only, run as a draft too. */
+  private startDraftChild(params: StartFlowParams, parent: ExecutionRecord, draft: DraftContents): FlowStart {
+    const found = findFlow(draft.flows, params.flow, 'the draft run\'s files');
+    if (!found.ok) {
+      if (found.code === 'ambiguous-flow') {
+        throw new ApiError(400, 'ambiguous-flow', found.message, found.candidates.map((c) => ({ field: 'flow', message: c })));
+      }
+      throw notFound('flow-not-found', found.message);
+    }
+    const flow = found.flow;
+    const check = checkInputs(flow.flow.inputs, params.inputs, params.inputsField ?? '');
+    if (check.problems.length) {
+      throw new ApiError(400, 'invalid-inputs', `Invalid inputs for ${flow.id}: ${check.problems.map((p) => p.message).join('; ')}`, check.problems);
+    }
+    if (measure(check.values, LIMITS.executionVariablesBytes).over) {
+      const message = `the inputs of ${flow.id} are larger than an execution's memory budget (${formatBytes(LIMITS.executionVariablesBytes)})`;
+      throw new ApiError(413, 'budget-exceeded', message, [{ field: 'inputs', message }]);
+    }
+    const started = this.start({
+      packageName: parent.packageName,
+      packageVersion: parent.packageVersion,
+      flow,
+      inputs: check.values,
+      initiator: params.initiator,
+      parent,
+      draft,
+    });
+    return { ...started, packageName: parent.packageName, packageVersion: parent.packageVersion, flow };
+  }
+
+  /**
    * Start an execution of a flow already found and inputs already checked (`startFlow` does both;
    * use it). Throws ApiError 429 `too-many-executions` past a concurrency, tree size
    * or depth bound (or when the gateway's execution memory is spent); nothing has started then.
    */
   start(params: StartParams): StartedExecution {
     const parent = params.parent;
-    const versionKey = `${params.packageName}@${params.packageVersion}`;
+    const versionKey = versionKeyOf({ ...params, draft: params.draft ? true : undefined });
     const tree = this.admit(params, versionKey);
     const id = randomUUID();
     const record: ExecutionRecord = {
@@ -232,7 +318,9 @@ export class ExecutionManager {
       log: [],
       childIds: [],
       depth: parent ? parent.depth + 1 : 0,
+      ...(params.draft ? { draft: true as const } : {}),
     };
+    if (params.draft) draftOf.set(record, params.draft);
     if (parent) parent.childIds.push(id);
     tree.running++;
     tree.total++;
@@ -286,7 +374,7 @@ export class ExecutionManager {
   private release(record: ExecutionRecord): void {
     const tree = this.trees.get(record.rootId);
     if (tree && --tree.running <= 0) this.trees.delete(record.rootId);
-    const versionKey = `${record.packageName}@${record.packageVersion}`;
+    const versionKey = versionKeyOf(record);
     const n = (this.perVersion.get(versionKey) ?? 1) - 1;
     if (n > 0) this.perVersion.set(versionKey, n);
     else this.perVersion.delete(versionKey);
@@ -347,7 +435,7 @@ export class ExecutionManager {
       appendLog(record, { at: new Date().toISOString(), level, message: secretMask.text(message), ...(step ? { step: secretMask.text(step) } : {}) });
     const budget = new VariableBudget(this.memory);
     try {
-      log('info', `started ${record.flow} (${record.packageName} v${record.packageVersion})`);
+      log('info', `started ${record.flow} (${record.draft ? 'draft run: workspace files of ' : ''}${record.packageName} v${record.packageVersion})`);
       const vars: Record<string, unknown> = {};
       for (const [name, value] of Object.entries(structuredClone(inputs))) budget.assign(vars, name, value);
       const outputs = await runFlow(flow.flow, {
@@ -400,9 +488,16 @@ export class ExecutionManager {
 
   private hostFor(record: ExecutionRecord, signal: AbortSignal): EngineHost {
     const store = this.store;
+    const draft = draftOf.get(record);
     return {
       // Only the package version's own connections: never another package's through the repository.
+      // A draft run: only the connections of the files it was sent.
       connection: async (id) => {
+        if (draft) {
+          const own = draft.connections.get(id);
+          if (own) return own;
+          throw new FlowError('connection-not-found', `Connection '${boundedText(id, LIMITS.definitionIdLength)}' is not among the draft run's files (a draft run uses only the connections it was sent)`);
+        }
         const contents = await store.versionContents(record.packageName, record.packageVersion);
         const found = contents.connections.get(id);
         if (!found) {
@@ -415,7 +510,13 @@ export class ExecutionManager {
       },
       // Only a secret granted to this connection of this package (secrets/store.ts).
       secret: (name, connection) => {
-        const value = this.secrets?.resolve(name, record.packageName, connection);
+        if (draft && draft.secretsPackage === undefined) {
+          throw new FlowError(
+            'secret-not-granted',
+            `Connection '${connection}' names secret '${name}', but this draft run's flow is in no package draft it was sent, so no secret resolves (add the flow to a package draft)`,
+          );
+        }
+        const value = this.secrets?.resolve(name, draft ? draft.secretsPackage! : record.packageName, connection);
         if (value !== undefined) return value;
         // One message whether the secret is missing or not granted: a flow learns nothing of other secrets.
         const grant = `${record.packageName}/${connection}`;
@@ -478,7 +579,7 @@ export class ExecutionManager {
    * so `next` is always an execution the caller may see, and a cursor naming one it may not see is
    * refused like one that names nothing.
    */
-  async list(query: ExecutionListQuery, visible: (r: { packageName: string; packageVersion: number }) => boolean = () => true): Promise<ExecutionListResponse> {
+  async list(query: ExecutionListQuery, visible: (r: { packageName: string; packageVersion: number; draft?: true }) => boolean = () => true): Promise<ExecutionListResponse> {
     const now = Date.now();
     const limit = Math.min(query.limit ?? LIMITS.executionListPage, LIMITS.executionListPage);
     const flowText = query.flow?.toLowerCase();

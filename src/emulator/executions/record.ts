@@ -64,6 +64,7 @@ export function headOf(r: ExecutionHead): ExecutionHead {
     status: r.status,
     startedAt: r.startedAt,
     endedAt: r.endedAt,
+    ...(r.draft ? { draft: true as const } : {}),
   };
 }
 

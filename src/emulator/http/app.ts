@@ -19,6 +19,7 @@ import { secretRoutes } from '../routes/secrets';
 import { gatewayKeyRoutes } from '../routes/gatewayKeys';
 import { remoteValidateRoutes } from '../routes/remoteValidate';
 import { promotionRoutes } from '../routes/promotion';
+import { draftRunRoutes } from '../routes/draftRuns';
 
 const DISCOVERY_PATH = '/.well-known/openid-configuration';
 
@@ -52,6 +53,7 @@ export function createApp(ctx: GatewayContext, policy: BrowserPolicyOptions = { 
   app.use(promotionSourceRoutes(ctx));
   app.use(definitionRoutes(ctx));
   app.use(remoteValidateRoutes(ctx));
+  app.use(draftRunRoutes(ctx));
   app.use(auditRoutes(ctx));
   if (ctx.secrets) app.use(secretRoutes(ctx.secrets));
   if (ctx.packageKeys) app.use(gatewayKeyRoutes(ctx.packageKeys));

@@ -1,21 +1,24 @@
 import * as vscode from 'vscode';
-import { classifyPath, connectionPath, draftPath, flowPath } from '../../core/workspace/layout';
+import type { Diagnostic as CoreDiagnostic } from '../../core/model/diagnostic';
+import { connectionPath, draftPath, flowPath } from '../../core/workspace/layout';
 import type { Workspace } from '../../core/workspace/workspace';
 import { validateFile } from '../../core/validate/validate';
+import { WorkspaceValidation } from '../../core/validate/workspaceValidation';
 import type { Logger } from '../shared/log';
 import type { ModelChange, WorkspaceModel } from '../shared/workspaceModel';
 import { toDiagnostic } from './convert';
 
 /**
  * The Problems panel (collection `flowgate`): core `validateFile` for every flow, connection and
- * package draft, kept current from the workspace model — the whole workspace at first load, then
- * the files that change, the files that reference a definition that appeared or disappeared, and
- * every draft (a draft's problems — missing dependencies, unknown entries — follow the
- * definitions it lists).
+ * package draft, kept current from the workspace model through core `WorkspaceValidation` — the
+ * whole workspace at first load, then after each change only what depends on it (the file, the
+ * flows that reference it, the files whose "did you mean" may change, and every draft). The
+ * model debounces typing (250 ms), so the panel follows the editor as the user types.
  */
 export class Diagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('flowgate');
   private readonly subscription: vscode.Disposable;
+  private validation: WorkspaceValidation | undefined;
 
   constructor(
     private readonly model: WorkspaceModel,
@@ -24,36 +27,27 @@ export class Diagnostics implements vscode.Disposable {
     this.subscription = model.onDidChange((change) => this.onModelChange(change));
   }
 
+  /** The core diagnostics of a file as the Problems panel shows them now (for quick fixes). */
+  coreDiagnostics(relPath: string): CoreDiagnostic[] {
+    return this.validation && this.validation.ws === this.model.current ? this.validation.get(relPath) : [];
+  }
+
   private onModelChange(change: ModelChange): void {
     const ws = this.model.current;
     if (!ws) return;
     try {
-      if (change.reloaded) {
+      if (change.reloaded || !this.validation || this.validation.ws !== ws) {
         this.validateAll(ws);
         return;
       }
-      for (const rel of change.removed) this.collection.delete(this.model.uri(rel));
-      const todo = new Set(change.changed);
-      for (const f of ws.files()) if (f.kind === 'package') todo.add(f.relPath);
-      if (change.structural) {
-        for (const rel of [...change.changed, ...change.removed]) {
-          for (const other of this.referencing(ws, rel)) todo.add(other);
-        }
-      }
-      for (const rel of todo) this.validate(ws, rel);
+      const started = performance.now();
+      const { updated, removed } = this.validation.update(change.changed, change.removed);
+      for (const rel of [...change.removed, ...removed]) this.collection.delete(this.model.uri(rel));
+      for (const [rel, diags] of updated) this.collection.set(this.model.uri(rel), diags.map(toDiagnostic));
+      this.log.debug(`Revalidated ${updated.size} file(s) in ${(performance.now() - started).toFixed(1)} ms`);
     } catch (err) {
       this.log.error('Validation failed', err);
     }
-  }
-
-  /** Files whose text names the definition at `rel` (flows running it or using the connection). */
-  private referencing(ws: Workspace, rel: string): string[] {
-    const c = classifyPath(rel);
-    if (!c || c.kind === 'package') return [];
-    return ws
-      .files()
-      .filter((f) => f.relPath !== rel && f.text.includes(c.id))
-      .map((f) => f.relPath);
   }
 
   private validate(ws: Workspace, rel: string): number {
@@ -68,10 +62,16 @@ export class Diagnostics implements vscode.Disposable {
   }
 
   private validateAll(ws: Workspace): void {
+    const started = performance.now();
     this.collection.clear();
-    const files = ws.files();
-    const problems = files.reduce((n, f) => n + this.validate(ws, f.relPath), 0);
-    this.log.info(`Validated ${files.length} files: ${problems} problem(s)`);
+    this.validation = new WorkspaceValidation(ws);
+    const all = this.validation.validateAll();
+    let problems = 0;
+    for (const [rel, diags] of all) {
+      problems += diags.length;
+      this.collection.set(this.model.uri(rel), diags.map(toDiagnostic));
+    }
+    this.log.info(`Validated ${all.size} files: ${problems} problem(s) (${(performance.now() - started).toFixed(0)} ms)`);
   }
 
   /**

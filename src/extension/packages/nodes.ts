@@ -26,6 +26,8 @@ export type PackagesNode = DraftNode | DefinitionNode;
 export const CONTEXT = {
   draft: 'flowgate.draft',
   invalidDraft: 'flowgate.draft.invalid',
+  /** A valid draft whose definitions differ from the highest version published on the dev gateway ("changed since vN"). */
+  changedDraft: 'flowgate.draft.changed',
   requiredFlow: 'flowgate.definition.required.flow',
   removableFlow: 'flowgate.definition.removable.flow',
   removableConnection: 'flowgate.definition.removable.connection',

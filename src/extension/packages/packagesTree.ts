@@ -5,6 +5,7 @@ import type { Workspace } from '../../core/workspace/workspace';
 import { countText } from '../diagnostics/convert';
 import type { Logger } from '../shared/log';
 import type { WorkspaceModel } from '../shared/workspaceModel';
+import type { DraftChanges } from './draftChanges';
 import { CONTEXT, type DefinitionNode, type DraftNode, type PackagesNode } from './nodes';
 
 /** The Packages view: package drafts → the flows and connections they list. */
@@ -13,6 +14,7 @@ export class PackagesTreeProvider implements vscode.TreeDataProvider<PackagesNod
   readonly onDidChangeTreeData = this.emitter.event;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly subscription: vscode.Disposable;
+  private changes: DraftChanges | undefined;
 
   constructor(
     private readonly model: WorkspaceModel,
@@ -23,6 +25,12 @@ export class PackagesTreeProvider implements vscode.TreeDataProvider<PackagesNod
 
   refresh(): void {
     this.emitter.fire(undefined);
+  }
+
+  /** "Changed since vN" on drafts (draftChanges.ts): redrawn when a comparison changes. */
+  useChanges(changes: DraftChanges): vscode.Disposable {
+    this.changes = changes;
+    return changes.onDidChangeComparisons(() => this.refresh());
   }
 
   private refreshSoon(): void {
@@ -77,6 +85,11 @@ export class PackagesTreeProvider implements vscode.TreeDataProvider<PackagesNod
     const errors = validation.diagnostics.filter((d) => d.severity === 'error').length;
     item.contextValue = CONTEXT.draft;
     item.description = `v${draft.version} · ${counts || 'valid'}`;
+    const compared = this.changes?.comparison(node.name);
+    if (compared) {
+      item.contextValue = CONTEXT.changedDraft;
+      item.description += ` · changed since v${compared.version}`;
+    }
     item.iconPath = errors
       ? new vscode.ThemeIcon('package', new vscode.ThemeColor('problemsErrorIcon.foreground'))
       : counts
@@ -87,6 +100,12 @@ export class PackagesTreeProvider implements vscode.TreeDataProvider<PackagesNod
     tooltip.appendMarkdown(
       `${draft.definitions.flows?.length ?? 0} flow(s), ${draft.definitions.connections?.length ?? 0} connection(s)\n\n`,
     );
+    if (compared) {
+      tooltip.appendMarkdown(`$(git-compare) Changed since v${compared.version} (published on ${escape(compared.gatewayUrl)}):\n\n`);
+      for (const c of compared.changes.slice(0, 20)) tooltip.appendMarkdown(`- ${c.kind} ${escape(c.id)} — ${c.change}\n`);
+      if (compared.changes.length > 20) tooltip.appendMarkdown(`- … ${compared.changes.length - 20} more\n`);
+      tooltip.appendMarkdown('\n');
+    }
     if (validation.diagnostics.length === 0) tooltip.appendMarkdown('$(pass) Valid');
     else {
       tooltip.appendMarkdown(`$(warning) ${counts}:\n\n`);

@@ -74,6 +74,12 @@ export const ExecutionSummary = Type.Object({
   startedAt: Instant(),
   endedAt: Type.Union([Instant(), Type.Null()]),
   durationMs: Type.Number({ minimum: 0, description: 'Milliseconds; for a running execution, up to the time of the answer' }),
+  draft: Type.Optional(
+    Type.Literal(true, {
+      description:
+        'A draft run (POST /api/v1/draft-runs): workspace files as they were in the editor, not a published version. packageName and packageVersion then name the package draft that holds the flow and its next version (`workspace` 1 when none does)',
+    }),
+  ),
 });
 
 const MANY = 1_000_000;

@@ -8,4 +8,5 @@ export * as SnmpSchemas from './snmp';
 export * as SecretSchemas from './secrets';
 export * as GatewayKeySchemas from './gatewayKeys';
 export * as PromotionSchemas from './promotion';
+export * as DraftRunSchemas from './draftRuns';
 export * from './operations';

@@ -14,6 +14,7 @@ import * as A from './audit';
 import * as K from './secrets';
 import * as GK from './gatewayKeys';
 import * as PR from './promotion';
+import * as DR from './draftRuns';
 import { TrapListQuery } from '../../snmp/trapLog';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
@@ -649,6 +650,31 @@ export const API_OPERATIONS = {
     errors: { 400: ['bad-request'], 413: ['payload-too-large'], 415: ['unsupported-media-type'] },
   }),
 
+  // ---- authoring ----
+  draftRun: op({
+    access: 'admin',
+    audited: true,
+    method: 'post',
+    path: '/api/v1/draft-runs',
+    summary: 'Run workspace files as they are (a draft run): not a published version, recorded as an execution marked draft',
+    description:
+      "The files are parsed and validated with the same code as VS Code and the command line; the flow, the flows it runs and the connections they use must have no errors (400 validation-failed, a detail per problem naming `files[\"<path>\"]` and its line). Nothing is stored in the repository. Child flows and connections come only from the files; a connection's secret resolves only when a package draft among the files holds the flow, as it would for that package. Refused on a protected target. Otherwise like a start: inputs checked (400 invalid-inputs), 200 with outputs, 500 flow-failed, 202 with mode async.",
+    body: { schema: DR.DraftRunRequest, required: true },
+    responses: {
+      200: { description: 'The draft run ended', schema: DR.DraftRunResultResponse },
+      202: { description: 'Started (mode async)', schema: DR.DraftRunStartedResponse, location: true },
+    },
+    errors: {
+      400: ['bad-request', 'validation-failed', 'invalid-inputs', 'ambiguous-flow'],
+      403: ['protected-target'],
+      404: ['flow-not-found'],
+      413: ['payload-too-large'],
+      415: ['unsupported-media-type'],
+      429: ['too-many-executions'],
+      500: ['flow-failed'],
+    },
+  }),
+
   // ---- promotion: target side ----
   listSources: op({
     access: 'admin',
@@ -840,4 +866,7 @@ export const API_COMPONENTS: Record<string, TSchema> = {
   RemoteValidateRequest: PR.RemoteValidateRequest,
   RemoteValidateResponse: PR.RemoteValidateResponse,
   GatewayKey: GK.GatewayKey,
+  DraftRunRequest: DR.DraftRunRequest,
+  DraftRunResultResponse: DR.DraftRunResultResponse,
+  DraftRunStartedResponse: DR.DraftRunStartedResponse,
 };
