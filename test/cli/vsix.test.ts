@@ -27,7 +27,8 @@ const ALLOWED: RegExp[] = [
   /^extension\/media\/([\w-]+\/)*[\w.-]+\.(png|svg|gif|md)$/,
   /^extension\/syntaxes\/[\w.-]+\.json$/,
   /^extension\/src\/core\/schema\/[\w.-]+\.schema\.json$/,
-  /^extension\/examples\/([\w-]+\/)*[\w.-]+\.(yaml|md)$/,
+  /^extension\/examples\/([\w-]+\/)*[\w.-]+\.(flow|connection|package)\.yaml$/,
+  /^extension\/examples\/([\w-]+\/)*[\w.-]+\.md$/,
 ];
 
 /** Keys of package.json whose string values name a file of the extension (when not a codicon or a URL). */
