@@ -30,8 +30,20 @@ const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'ut
 const outFile = path.resolve(option('--out') ?? path.join(root, `${manifest.name}-${manifest.version}.vsix`));
 const stage = path.resolve(option('--stage') ?? path.join(root, 'out', 'vsix-stage'));
 
-/** What the staging folder gets from the repository (then .vscodeignore decides what is packed). */
-const STAGED = ['package.json', '.vscodeignore', 'LICENSE', 'CHANGELOG.md', 'media', 'syntaxes', 'examples'];
+/**
+ * What the staging folder gets from the repository: .vscodeignore, and every top-level file or
+ * folder one of its `!` lines names (but dist/, built here, and package.json, written here) — so
+ * .vscodeignore is the one list of what ships. vsce then packs what .vscodeignore lets through.
+ */
+function stagedEntries() {
+  const lines = fs.readFileSync(path.join(root, '.vscodeignore'), 'utf8').split(/\r?\n/);
+  const tops = new Set(['.vscodeignore']);
+  for (const line of lines) {
+    const m = /^!([^/*]+)/.exec(line.trim());
+    if (m && m[1] !== 'dist' && m[1] !== 'package.json') tops.add(m[1]);
+  }
+  return [...tops];
+}
 const MARKETPLACE_README = 'docs/marketplace/README.md';
 
 const say = (msg) => {
@@ -60,10 +72,10 @@ async function tracked(entry) {
     child.on('error', () => resolve(undefined));
     child.on('exit', (code) => resolve(code === 0 ? out.split('\0').filter(Boolean) : undefined));
   });
-  if (listed && listed.length) return listed.filter((f) => fs.existsSync(path.join(root, f)));
+  if (listed && listed.length) return listed.filter((f) => fs.lstatSync(path.join(root, f), { throwIfNoEntry: false })?.isFile());
   const stat = fs.statSync(path.join(root, entry));
   if (!stat.isDirectory()) return [entry];
-  return fs.readdirSync(path.join(root, entry), { recursive: true }).map((f) => path.join(entry, String(f))).filter((f) => fs.statSync(path.join(root, f)).isFile());
+  return fs.readdirSync(path.join(root, entry), { recursive: true }).map((f) => path.join(entry, String(f))).filter((f) => fs.lstatSync(path.join(root, f)).isFile());
 }
 
 async function main() {
@@ -71,7 +83,7 @@ async function main() {
   fs.mkdirSync(stage, { recursive: true });
   // Only files git tracks or would track (not ignored): a data folder a developer left under examples/ or
   // media/ never reaches the staging folder (and .vscodeignore would not pack them either).
-  for (const entry of STAGED) {
+  for (const entry of stagedEntries()) {
     if (!fs.existsSync(path.join(root, entry))) throw new Error(`missing ${entry}: the package needs it`);
     for (const file of await tracked(entry)) {
       fs.mkdirSync(path.join(stage, path.dirname(file)), { recursive: true });
@@ -84,12 +96,6 @@ async function main() {
   const shipped = { ...manifest };
   for (const key of ['files', 'bin', 'scripts', 'devDependencies']) delete shipped[key];
   fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(shipped, null, 2) + '\n');
-  // The JSON Schemas yamlValidation points at (src/core/schema/*.json); no source next to them.
-  const schemaDir = path.join(root, 'src/core/schema');
-  fs.mkdirSync(path.join(stage, 'src/core/schema'), { recursive: true });
-  for (const f of fs.readdirSync(schemaDir).filter((f) => f.endsWith('.json'))) {
-    fs.copyFileSync(path.join(schemaDir, f), path.join(stage, 'src/core/schema', f));
-  }
   // The marketplace README, its links made relative to the packed extension's root.
   const readme = fs.readFileSync(path.join(root, MARKETPLACE_README), 'utf8').replaceAll('](../../', '](');
   fs.mkdirSync(path.join(stage, path.dirname(MARKETPLACE_README)), { recursive: true });
