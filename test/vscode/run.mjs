@@ -211,6 +211,8 @@ function codeServerEnv() {
     XDG_CONFIG_HOME: path.join(state.tmp, 'xdg-config'),
     XDG_DATA_HOME: path.join(state.tmp, 'xdg-data'),
     XDG_CACHE_HOME: path.join(state.tmp, 'xdg-cache'),
+    // The in-host suite checks that the extension it runs in was loaded from here (the unpacked .vsix with --vsix).
+    FLOWGATE_VSCODE_EXTENSION_UNDER_TEST: opts.extensionPath,
   };
 }
 

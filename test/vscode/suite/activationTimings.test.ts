@@ -4,10 +4,22 @@
 // file as JSON. No speed is asserted here (bench/RESULTS.md has the numbers against the goal).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { extension, waitFor } from './helpers';
 
 suite('activation timings', () => {
+  test('the extension running is the one under test (run.mjs --extension-path, or the unpacked .vsix with --vsix)', () => {
+    const ext = extension();
+    const expected = process.env.FLOWGATE_VSCODE_EXTENSION_UNDER_TEST;
+    const manifest = JSON.parse(fs.readFileSync(path.join(ext.extensionPath, 'package.json'), 'utf8'));
+    assert.equal(manifest.name, 'flowgate');
+    if (expected) assert.equal(fs.realpathSync(ext.extensionPath), fs.realpathSync(expected), `the extension was loaded from ${ext.extensionPath}, not ${expected}`);
+    // The extension runs its bundle (not sources), with the emulator beside it.
+    assert.ok(fs.existsSync(path.join(ext.extensionPath, 'dist/extension.js')) && fs.existsSync(path.join(ext.extensionPath, 'dist/emulator.js')));
+  });
+
+
   test('activate() reports how long the bundle took to evaluate and how long activate() ran', async () => {
     const ext = extension();
     await waitFor('the extension to activate', () => ext.isActive, 30_000);
