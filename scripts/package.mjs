@@ -8,10 +8,9 @@
 // built into it in production mode (minified, no source maps), and `vsce package --no-dependencies`
 // (everything is bundled; node_modules is never packed) packs it, keeping to .vscodeignore. The
 // marketplace README (docs/marketplace/README.md) is packed as the extension's README with
-// `--readme-path`; its images point at media/screenshots/ relative to the repository
-// (`../../media/…`), rewritten here to the packed extension's root so VS Code's extension page
-// shows them from the installed files (`--no-rewrite-relative-links`: no absolute URL into a
-// repository this package does not name).
+// `--readme-path`, its screenshots (media/screenshots/) inlined as data: URLs — besides https ones,
+// the only images VS Code's extension page shows — and `--no-rewrite-relative-links` (no absolute
+// URL into a repository this package does not name).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -78,6 +77,28 @@ async function tracked(entry) {
   return fs.readdirSync(path.join(root, entry), { recursive: true }).map((f) => path.join(entry, String(f))).filter((f) => fs.lstatSync(path.join(root, f)).isFile());
 }
 
+const IMAGE_TYPES = { '.png': 'image/png', '.gif': 'image/gif', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg' };
+
+/**
+ * The marketplace README as the extension's page shows it. VS Code's extension page renders a
+ * README under a Content-Security-Policy of `img-src https: data:` and with no base URL: an image
+ * linked by a relative path never shows there. So each image of the README (linked relative to the
+ * repository, `../../media/…`, readable on any Git host) is inlined as a data: URL — the .vsix then
+ * needs no copy of the screenshots and names no web host. Other relative links point at the
+ * packed extension's root.
+ */
+function packedReadme(text) {
+  const inlined = text.replace(/(!\[[^\]]*\]\()([^)\s]+)\)/g, (all, head, link) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(link)) return all;
+    const file = path.resolve(root, path.dirname(MARKETPLACE_README), link);
+    const type = IMAGE_TYPES[path.extname(file).toLowerCase()];
+    if (!type) throw new Error(`${MARKETPLACE_README}: image ${link} is not a PNG, GIF or JPEG (VS Code's extension page shows no SVG from a README)`);
+    if (!fs.existsSync(file)) throw new Error(`${MARKETPLACE_README}: image ${link} does not exist (node scripts/screenshots.mjs)`);
+    return `${head}data:${type};base64,${fs.readFileSync(file).toString('base64')})`;
+  });
+  return inlined.replaceAll('](../../', '](');
+}
+
 async function main() {
   fs.rmSync(stage, { recursive: true, force: true });
   fs.mkdirSync(stage, { recursive: true });
@@ -96,8 +117,7 @@ async function main() {
   const shipped = { ...manifest };
   for (const key of ['files', 'bin', 'scripts', 'devDependencies']) delete shipped[key];
   fs.writeFileSync(path.join(stage, 'package.json'), JSON.stringify(shipped, null, 2) + '\n');
-  // The marketplace README, its links made relative to the packed extension's root.
-  const readme = fs.readFileSync(path.join(root, MARKETPLACE_README), 'utf8').replaceAll('](../../', '](');
+  const readme = packedReadme(fs.readFileSync(path.join(root, MARKETPLACE_README), 'utf8'));
   fs.mkdirSync(path.join(stage, path.dirname(MARKETPLACE_README)), { recursive: true });
   fs.writeFileSync(path.join(stage, MARKETPLACE_README), readme);
 

@@ -28,11 +28,43 @@ async function gatewayCommandLine(dataDir, timeoutMs) {
   throw new Error(`the local gateway's lock file did not name a live process within ${timeoutMs / 1000}s (${last})`);
 }
 
+
+/**
+ * With the .vsix installed: its page in the Extensions view shows the packed (marketplace) README
+ * and every image of it loads — the page allows only https: and data: images, so the package
+ * inlines them (scripts/package.mjs). A development extension has no such page.
+ */
+async function checkExtensionPage({ page, ui, extensionDir, screenshot, note }) {
+  const readme = fs.readFileSync(path.join(extensionDir, 'readme.md'), 'utf8');
+  const expected = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)\)/g)].length;
+  if (expected < 3) throw new Error(`the packed README shows ${expected} images`);
+  await ui.runCommand(page, 'Extensions: Show Enabled Extensions', { settleMs: 0 });
+  const row = page.locator('.part.sidebar .extensions-list .monaco-list-row').filter({ hasText: 'Flowgate' }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click();
+  await page.locator('.extension-editor .header .name').filter({ hasText: 'Flowgate' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const frame = ui.webviewFrame(page);
+  await frame.locator('h2').filter({ hasText: 'Features' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const images = frame.locator('img');
+  const end = Date.now() + 30_000;
+  let state = [];
+  for (;;) {
+    state = await images.evaluateAll((els) => els.map((el) => ({ src: (el.getAttribute('src') || '').slice(0, 60), loaded: el.complete && el.naturalWidth > 0 })));
+    if (state.length >= expected && state.every((i) => i.loaded)) break;
+    if (Date.now() > end) throw new Error(`README images on the extension's page (${expected} expected): ${JSON.stringify(state)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  note(`the extension's page: the README with ${state.length} images loaded; screenshot: ${await screenshot('vscode-ui-installed-readme')}`);
+  await ui.runCommand(page, 'View: Close All Editors', { settleMs: 0 });
+  await ui.openViewContainer(page, 'Flowgate');
+}
+
 /** @type {{ title: string, run: (t: import('../run.mjs').UiContext) => Promise<void> }[]} */
 export default [
   {
-    title: 'the extension runs from its own folder: views render, the local gateway starts from its dist/emulator.js, Publish to Dev Gateway publishes',
-    async run({ page, ui, workspace, localDataDir, extensionDir, installed, screenshot, note }) {
+    title: "the extension runs from its own folder: views render, the local gateway starts from its dist/emulator.js, Publish to Dev Gateway publishes; installed, its page shows the README's screenshots",
+    async run(t) {
+      const { page, ui, workspace, localDataDir, extensionDir, installed, screenshot, note } = t;
       const title = (await page.title()) || '';
       if (installed && /Extension Development Host/.test(title)) throw new Error(`the workbench is an extension development host ("${title}"), not the installed extension`);
       await ui.openViewContainer(page, 'Flowgate');
@@ -66,6 +98,7 @@ export default [
       await ui.expandView(page, 'Gateways');
       note(`screenshot: ${await screenshot(installed ? 'vscode-ui-installed-vsix' : 'vscode-ui-installed')}`);
       await ui.clearNotifications(page);
+      if (installed) await checkExtensionPage(t);
     },
   },
 ];
