@@ -213,6 +213,8 @@ function codeServerEnv() {
     XDG_CACHE_HOME: path.join(state.tmp, 'xdg-cache'),
     // The in-host suite checks that the extension it runs in was loaded from here (the unpacked .vsix with --vsix).
     FLOWGATE_VSCODE_EXTENSION_UNDER_TEST: opts.extensionPath,
+    // Where in-host tests find the repository's node_modules (playwright-core), whatever the extension's folder.
+    FLOWGATE_VSCODE_REPO_ROOT: root,
   };
 }
 
