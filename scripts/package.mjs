@@ -62,7 +62,7 @@ function run(cmd, args, cwd) {
   });
 }
 
-/** The files under `entry` that git tracks or would (not ignored); all of them when this is not a git checkout. */
+/** The files under `entry` that git tracks or would (not ignored); all of them when git cannot say (not a checkout). */
 async function tracked(entry) {
   const listed = await new Promise((resolve) => {
     const child = spawn('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard', '--', entry], { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] });
@@ -71,7 +71,7 @@ async function tracked(entry) {
     child.on('error', () => resolve(undefined));
     child.on('exit', (code) => resolve(code === 0 ? out.split('\0').filter(Boolean) : undefined));
   });
-  if (listed && listed.length) return listed.filter((f) => fs.lstatSync(path.join(root, f), { throwIfNoEntry: false })?.isFile());
+  if (listed) return listed.filter((f) => fs.lstatSync(path.join(root, f), { throwIfNoEntry: false })?.isFile());
   const stat = fs.statSync(path.join(root, entry));
   if (!stat.isDirectory()) return [entry];
   return fs.readdirSync(path.join(root, entry), { recursive: true }).map((f) => path.join(entry, String(f))).filter((f) => fs.lstatSync(path.join(root, f)).isFile());
