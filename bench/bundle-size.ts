@@ -75,7 +75,7 @@ runBenchmark('bundle-size', async () => {
   const vsix = path.join(dir, 'flowgate.vsix');
   execFileSync(process.execPath, [path.join(ROOT, 'scripts/package.mjs'), '--quiet', '--out', vsix, '--stage', path.join(dir, 'stage')], { stdio: 'inherit' });
   const vsixBytes = statSync(vsix).size;
-  console.log(`\nthe .vsix (npm run package): ${MB(vsixBytes)} (zip of the bundles above but cli.js, media with screenshots, grammars, schemas, examples)`);
+  console.log(`\nthe .vsix (npm run package): ${MB(vsixBytes)} (zip of the bundles above but cli.js, the README with its screenshots inline, media, grammars, schemas, examples)`);
 
   const empty = path.join(dir, 'empty.js');
   writeFileSync(empty, 'module.exports = {};\n');
