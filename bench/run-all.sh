@@ -7,7 +7,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-all=(sync-execution auth expressions signature waiting-executions history-start-latency snmp-traps schedules promotion grammar draft-runs validation completion soak)  # soak ≈ 2.5 min
+all=(sync-execution auth expressions signature waiting-executions history-start-latency snmp-traps schedules promotion grammar draft-runs validation completion bundle-size activation soak)  # activation ≈ 2 min, soak ≈ 2.5 min
 selected=("$@")
 [ ${#selected[@]} -eq 0 ] && selected=("${all[@]}")
 

@@ -55,6 +55,10 @@ import { signIn, signOut, VSCODE_OPENER, type BrowserOpener } from './signIn/sig
 import { Logger } from './shared/log';
 import type { Services } from './shared/services';
 import { WorkspaceModel } from './shared/workspaceModel';
+import { timedActivation, type ActivationTimings } from './shared/activationTimings';
+
+/** Every module of the bundle has run by now (activation timings). */
+const modulesDone = performance.now();
 
 /**
  * What `activate` returns: small on purpose. The in-host tests (test/vscode/suite) reach the open
@@ -112,12 +116,18 @@ export interface FlowgateApi {
     item(node: GatewaysNode): vscode.TreeItem;
     tooltip(node: GatewaysNode): Promise<string | undefined>;
   };
+  /** How long the bundle took to evaluate and activate() to run (bench/activation.ts). */
+  activationTimings: ActivationTimings;
 }
 
 let localGateway: LocalGateway | undefined;
 
 /** Registers everything and returns at once; the workspace loads lazily (first view, command or shortly after). */
 export function activate(context: vscode.ExtensionContext): FlowgateApi {
+  return timedActivation(modulesDone, () => activateFlowgate(context));
+}
+
+function activateFlowgate(context: vscode.ExtensionContext): Omit<FlowgateApi, 'activationTimings'> {
   const log = new Logger();
   const model = new WorkspaceModel(log);
   const diagnostics = new Diagnostics(model, log);

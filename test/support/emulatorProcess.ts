@@ -34,6 +34,8 @@ export interface EmulatorProcessOptions {
   nodeArgs?: string[];
   /** PEM of the CA to trust when the emulator serves HTTPS (gateway.yaml `tls`), for the /healthz wait. */
   ca?: string;
+  /** Another emulator bundle to run (e.g. the one in an unpacked .vsix) instead of dist/emulator.js, which is then not rebuilt. */
+  bundle?: string;
 }
 
 export interface EmulatorProcess {
@@ -104,13 +106,13 @@ export function ensureEmulatorBuilt(): Promise<void> {
 }
 
 export async function startEmulatorProcess(opts: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
-  await ensureEmulatorBuilt();
+  if (!opts.bundle) await ensureEmulatorBuilt();
   const ownData = opts.dataDir === undefined;
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'flowgate-emulator-test-'));
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const k of Object.keys(env)) if (k.startsWith('FLOWGATE_')) delete env[k];
   Object.assign(env, opts.env ?? {});
-  const args = [...(opts.nodeArgs ?? []), EMULATOR_BUNDLE, '--port', String(opts.port ?? 0), '--data', dataDir];
+  const args = [...(opts.nodeArgs ?? []), opts.bundle ?? EMULATOR_BUNDLE, '--port', String(opts.port ?? 0), '--data', dataDir];
   if (opts.name) args.push('--name', opts.name);
   // A free SNMP trap port too, unless the caller chose one (the default 1162 would clash between tests).
   if (!(opts.args ?? []).includes('--snmp-port') && opts.env?.FLOWGATE_SNMP_PORT === undefined) args.push('--snmp-port', '0');

@@ -11,13 +11,13 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 /**
  * Returns the path of the bundled suite entry (`outDir/index.js`). `only`: bundle just the test
- * files whose name contains it (a developer's quick run; CI runs everything); undefined when none does.
+ * files whose name contains it (or any word of a comma list) (a developer's quick run; CI runs everything); undefined when none does.
  */
 export async function bundleSuite(outDir, only) {
   const suiteDir = path.join(root, 'test/vscode/suite');
   const entries = fs
     .readdirSync(suiteDir)
-    .filter((f) => f === 'index.ts' || (f.endsWith('.test.ts') && (!only || f.includes(only))))
+    .filter((f) => f === 'index.ts' || (f.endsWith('.test.ts') && (!only || only.split(',').some((w) => w && f.includes(w)))))
     .map((f) => path.join(suiteDir, f));
   if (!entries.some((e) => e.endsWith('.test.ts'))) {
     // A quick run of some UI checks only (`--only gateways`): no in-host suite then.

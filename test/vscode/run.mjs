@@ -2,8 +2,12 @@
 // Runs Flowgate's VS Code tests in a real VS Code with no internet: code-server (installed by
 // scripts/setup-vscode.sh into .vscode-test/) driven by Debian's chromium through playwright-core.
 //
-//   node test/vscode/run.mjs [--no-build] [--no-ui] [--only <word>] [--timeout <seconds>] [--keep]
-//                            [--extension-path <dir>] [--screenshots <dir>]
+//   node test/vscode/run.mjs [--no-build] [--no-ui] [--only <word>[,<word>…]] [--timeout <seconds>] [--keep]
+//                            [--extension-path <dir>] [--screenshots <dir>] [--vsix <file.vsix>]
+//
+// --vsix: the packaged extension instead of the repository. The in-host suite runs with the .vsix
+//   unpacked as extensionDevelopmentPath (the exact shipped files), and the UI phase runs with the
+//   .vsix installed into code-server (`--install-extension`), as a user has it: no development path.
 //
 // Phase 1 (in-host): the mocha suite in test/vscode/suite/ is bundled with esbuild and run inside
 //   the Node extension host (extensionTestsPath); its progress is streamed from the results file
@@ -15,6 +19,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import JSZip from 'jszip';
 import { chromium } from 'playwright-core';
 import { bundleSuite, readSummary, root } from './bundle-suite.mjs';
 import * as ui from './ui.mjs';
@@ -39,7 +44,12 @@ const opts = {
   extensionPath: path.resolve(option('--extension-path', process.env.FLOWGATE_VSCODE_EXTENSION_PATH || root)),
   screenshots: path.resolve(option('--screenshots', path.join(root, 'test-results'))),
   chromium: process.env.FLOWGATE_CHROMIUM || '/usr/bin/chromium',
+  /** The packaged extension to test instead of the repository (see --vsix above). */
+  vsix: option('--vsix', undefined) ? path.resolve(option('--vsix', undefined)) : undefined,
 };
+/** `--only a,b`: a file is selected when its name contains any of the words. */
+const onlyWords = opts.only ? opts.only.split(',').filter(Boolean) : undefined;
+const selected = (file) => !onlyWords || onlyWords.some((w) => file.includes(w));
 
 const CODE_SERVER = path.join(root, '.vscode-test/code-server/node_modules/code-server/out/node/entry.js');
 const CHROMIUM_ARGS = [
@@ -67,6 +77,8 @@ const state = {
   consoleLines: [],
   failures: [], // titles of failed tests and checks, listed before the summary line
   cleaned: false,
+  vsixDir: undefined, // --vsix: where the .vsix was unpacked (the in-host phase's extension)
+  installedDir: undefined, // --vsix: the extension's folder in code-server's extensions folder
 };
 
 const t0 = Date.now();
@@ -77,10 +89,10 @@ class HarnessError extends Error {}
 
 // ---------- helpers ----------
 /** Runs a step (build, setup) asynchronously so the overall timeout and signals still work. */
-function run(cmd, args, what) {
+function run(cmd, args, what, env = process.env) {
   log(`${what}: ${cmd} ${args.join(' ')}`);
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env });
     state.child = child;
     child.on('error', (e) => reject(new HarnessError(`${what} failed: ${e.message}`)));
     child.on('exit', (code, signal) => {
@@ -162,7 +174,7 @@ async function cleanup() {
     }
   }
   if (!opts.keep) {
-    for (const dir of [state.tmp, state.outDir]) {
+    for (const dir of [state.tmp, state.outDir, state.vsixDir]) {
       if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     }
     // Remove out/vscode-test and out/ when this run left them empty.
@@ -192,6 +204,53 @@ function removeStaleRunFolders() {
   }
 }
 
+/** code-server's environment: its config, data and cache inside this run's temp folder, not the user's home. */
+function codeServerEnv() {
+  return {
+    ...process.env,
+    XDG_CONFIG_HOME: path.join(state.tmp, 'xdg-config'),
+    XDG_DATA_HOME: path.join(state.tmp, 'xdg-data'),
+    XDG_CACHE_HOME: path.join(state.tmp, 'xdg-cache'),
+    // The in-host suite checks that the extension it runs in was loaded from here (the unpacked .vsix with --vsix).
+    FLOWGATE_VSCODE_EXTENSION_UNDER_TEST: opts.extensionPath,
+    // Where in-host tests find the repository's node_modules (playwright-core), whatever the extension's folder.
+    FLOWGATE_VSCODE_REPO_ROOT: root,
+  };
+}
+
+// ---------- the packaged extension (--vsix) ----------
+/** Unpacks the .vsix as VS Code does (its extension/ folder) into a temp folder; answers that folder. */
+async function unpackVsix(file) {
+  if (!fs.existsSync(file)) throw new HarnessError(`--vsix ${file}: no such file (npm run package)`);
+  state.vsixDir = fs.mkdtempSync(path.join(os.tmpdir(), 'flowgate-vscode-vsix-'));
+  const zip = await JSZip.loadAsync(fs.readFileSync(file));
+  let count = 0;
+  for (const [name, entry] of Object.entries(zip.files)) {
+    if (entry.dir) continue;
+    const target = path.resolve(state.vsixDir, name);
+    if (!target.startsWith(state.vsixDir + path.sep)) throw new HarnessError(`the .vsix entry ${name} points outside its folder`);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, await entry.async('uint8array'));
+    count++;
+  }
+  const extension = path.join(state.vsixDir, 'extension');
+  if (!fs.existsSync(path.join(extension, 'package.json'))) throw new HarnessError(`${file} has no extension/package.json`);
+  log(`vsix: ${path.basename(file)} unpacked (${count} files) to ${extension}`);
+  return extension;
+}
+
+/** Installs the .vsix into code-server's extensions folder as a user would; answers the installed extension's folder. */
+async function installVsix(file, extensionsDir, userData, manifest) {
+  await run(process.execPath, [CODE_SERVER, '--install-extension', file, '--extensions-dir', extensionsDir, '--user-data-dir', userData], 'install', codeServerEnv());
+  const id = `${manifest.publisher}.${manifest.name}`.toLowerCase();
+  const dir = fs.readdirSync(extensionsDir).find((d) => d.toLowerCase() === `${id}-${manifest.version}`);
+  if (!dir) throw new HarnessError(`code-server did not install ${id} ${manifest.version} into ${extensionsDir} (found: ${fs.readdirSync(extensionsDir).join(', ') || 'nothing'})`);
+  const installed = path.join(extensionsDir, dir);
+  if (!fs.existsSync(path.join(installed, manifest.main))) throw new HarnessError(`the installed extension lacks its main file ${manifest.main}`);
+  log(`vsix: installed into code-server as ${dir}`);
+  return installed;
+}
+
 // ---------- phases ----------
 async function start() {
   removeStaleRunFolders();
@@ -204,6 +263,7 @@ async function start() {
   if (opts.build) await run(process.execPath, ['scripts/build.mjs'], 'build');
   await run('bash', ['scripts/setup-vscode.sh'], 'setup');
   if (!fs.existsSync(CODE_SERVER)) throw new HarnessError(`code-server is missing: ${CODE_SERVER}`);
+  if (opts.vsix) opts.extensionPath = await unpackVsix(opts.vsix);
   const manifest = JSON.parse(fs.readFileSync(path.join(opts.extensionPath, 'package.json'), 'utf8'));
   const main = path.join(opts.extensionPath, manifest.main || 'extension.js');
   if (!fs.existsSync(main)) throw new HarnessError(`the extension's main file is missing: ${main} (build first)`);
@@ -245,6 +305,7 @@ async function start() {
   );
   const extensionsDir = path.join(state.tmp, 'extensions');
   fs.mkdirSync(extensionsDir);
+  if (opts.vsix) state.installedDir = await installVsix(opts.vsix, extensionsDir, userData, manifest);
 
   state.outDir = path.join(root, 'out/vscode-test', path.basename(state.tmp));
   const suiteEntry = await bundleSuite(state.outDir, opts.only);
@@ -270,12 +331,7 @@ async function start() {
     cwd: state.tmp,
     detached: true, // own process group: cleanup kills code-server and everything it started
     stdio: ['ignore', logFd, logFd],
-    env: {
-      ...process.env,
-      XDG_CONFIG_HOME: path.join(state.tmp, 'xdg-config'),
-      XDG_DATA_HOME: path.join(state.tmp, 'xdg-data'),
-      XDG_CACHE_HOME: path.join(state.tmp, 'xdg-cache'),
-    },
+    env: codeServerEnv(),
   });
   fs.closeSync(logFd);
   log(`code-server starting on 127.0.0.1:${port} (pid ${state.codeServer.pid})`);
@@ -381,14 +437,17 @@ async function uiCheck(title, fn) {
  * `<screenshots>/<name>.png`, returns its path relative to the repository) and `note(text)` (prints
  * a line under the check).
  * `localDataDir` is the data folder of the emulator the extension starts (its local-admin.json).
+ * `extensionDir` is the folder the running extension was loaded from (the repository, or with
+ * --vsix the installed extension's folder); `installed` is true with --vsix.
  * @typedef {{ page: import('playwright-core').Page, ui: typeof ui, workspace: string, localDataDir: string,
+ *   extensionDir: string, installed: boolean,
  *   screenshot: (name: string) => Promise<string>, note: (text: string) => void }} UiContext
  */
 
 /** Loads the UI checks: the default export (an array of `{ title, run }`) of each ui/*.ui.mjs. */
 async function loadUiChecks() {
   const dir = path.join(root, 'test/vscode/ui');
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ui.mjs') && (!opts.only || f.includes(opts.only))).sort();
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.ui.mjs') && selected(f)).sort();
   const checks = [];
   for (const f of files) {
     const mod = await import(pathToFileURL(path.join(dir, f)).href);
@@ -411,11 +470,9 @@ async function uiPhase({ context, port, wsUi, userData }) {
   const page = await context.newPage();
   state.page = page;
   trackConsole(page, 'ui');
-  const url = payloadUrl(port, wsUi, [
-    ['extensionDevelopmentPath', opts.extensionPath],
-    ['skipWelcome', 'true'],
-  ]);
-  log(`ui: opening the workbench with the extension (${checks.length} checks)`);
+  // --vsix: the installed extension, as a user has it (no development path).
+  const url = payloadUrl(port, wsUi, [...(opts.vsix ? [] : [['extensionDevelopmentPath', opts.extensionPath]]), ['skipWelcome', 'true']]);
+  log(`ui: opening the workbench with the ${opts.vsix ? `installed extension (${path.basename(state.installedDir)})` : 'extension'} (${checks.length} checks)`);
   await page.goto(url, { waitUntil: 'domcontentloaded' });
   console.log('ui');
   const rendered = await uiCheck('the workbench renders', () => ui.waitForWorkbench(page, 90_000));
@@ -425,6 +482,8 @@ async function uiPhase({ context, port, wsUi, userData }) {
     ui,
     workspace: wsUi,
     localDataDir: path.join(userData, 'User/globalStorage/flowgate.flowgate/emulator'),
+    extensionDir: opts.vsix ? state.installedDir : opts.extensionPath,
+    installed: Boolean(opts.vsix),
     screenshot: async (name) => path.relative(root, await ui.screenshot(page, opts.screenshots, name)),
     note: (text) => console.log(`       ${text}`),
   };

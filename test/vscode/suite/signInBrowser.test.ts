@@ -23,7 +23,8 @@ const PASSWORD = 'alice-password-0123';
 
 /** playwright-core from the repository's node_modules (a runtime require, like mocha: not bundled). */
 function chromium(): typeof import('playwright-core').chromium {
-  const root = path.resolve(extension().extensionPath);
+  // The repository (run.mjs says where: with --vsix the extension is the unpacked package, without node_modules).
+  const root = path.resolve(process.env.FLOWGATE_VSCODE_REPO_ROOT || extension().extensionPath);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require(path.join(root, 'node_modules', 'playwright-core')) as typeof import('playwright-core')).chromium;
 }
