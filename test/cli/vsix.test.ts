@@ -26,6 +26,7 @@ const ALLOWED: RegExp[] = [
   /^extension\/dist\/webview\/codicons\/codicon\.(css|ttf)$/,
   /^extension\/media\/([\w-]+\/)*[\w.-]+\.(png|svg|gif|md)$/,
   /^extension\/syntaxes\/[\w.-]+\.json$/,
+  /^extension\/syntaxes\/snippets\/[\w.-]+\.code-snippets$/,
   /^extension\/src\/core\/schema\/[\w.-]+\.schema\.json$/,
   /^extension\/examples\/([\w-]+\/)*[\w.-]+\.(flow|connection|package)\.yaml$/,
   /^extension\/examples\/([\w-]+\/)*[\w.-]+\.md$/,
