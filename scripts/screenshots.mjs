@@ -28,6 +28,11 @@ export const DEFAULT_SCREENSHOTS = [
   'authorisation-saved',
   'promotion-tree',
   'review-preview',
+  'completion',
+  'quickfix',
+  'run-output',
+  'walkthrough',
+  'gateway-log',
 ];
 
 const argv = process.argv.slice(2);

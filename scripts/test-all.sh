@@ -23,7 +23,7 @@ node --import tsx --test --test-concurrency=2 --test-timeout=240000 test/core/*.
 echo "== hostile corpus (test/hostile)"
 node --import tsx --test --test-concurrency=1 --test-timeout=240000 test/hostile/*.test.ts
 echo "== VS Code tests"
-node test/vscode/run.mjs --no-build
+node test/vscode/run.mjs --no-build --timeout 900
 # The packaged extension: the in-host tests of activation, the manifest, publishing and running a
 # flow with the .vsix unpacked as the extension, then the UI checks of the installed .vsix (~40 s).
 echo "== VS Code tests of the installed .vsix"

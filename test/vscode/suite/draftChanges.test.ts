@@ -4,7 +4,7 @@
 // Version sets the draft's version past the gateway's; after publishing, the description is gone.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activated, api, readText, stopLocalGateway, useTestPort, waitFor, writeText } from './helpers';
+import { activated, api, forgetLocalPackage, readText, stopLocalGateway, useTestPort, waitFor, writeText } from './helpers';
 
 const FLOW = 'flows/network/core/Run-Command.flow.yaml';
 const DRAFT = 'packages/network-ops.package.yaml';
@@ -32,6 +32,8 @@ suite('draft changes since published', () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await writeText(FLOW, flowText);
     await writeText(DRAFT, draftText);
+    // The publish and run suites expect a gateway that has never seen network-ops.
+    await forgetLocalPackage('network-ops');
     await stopLocalGateway();
   });
 

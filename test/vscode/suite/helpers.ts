@@ -177,3 +177,36 @@ export async function getJson(url: string): Promise<{ status: number; body: any 
   const res = await fetch(url, { headers: await authHeaders(new URL(url).origin) });
   return { status: res.status, body: (await res.json()) as any };
 }
+
+/**
+ * Takes a package off the running local gateway (every version unpublished, then the package
+ * deleted), so a suite that published it leaves the gateway as the next suite expects. Nothing
+ * when the gateway is not running or has no such package.
+ */
+export async function forgetLocalPackage(name: string): Promise<void> {
+  const url = api().localGateway.url();
+  if (!url) return;
+  const client = localClient(url);
+  const pkg = await client.getPackage(name).catch(() => undefined);
+  if (!pkg) return;
+  for (const v of pkg.versions) if (v.published) await client.unpublish(name, v.version);
+  await client.deletePackage(name);
+  await waitFor(`${name} gone from the local gateway`, async () => !(await client.getPackage(name).catch(() => undefined)));
+}
+
+/**
+ * Puts a workspace file back as it was — in an open document (edited back and saved) and on disk —
+ * and waits until the workspace model reads it so, for the suites after a test that edited it.
+ */
+export async function restoreFile(rel: string, text: string): Promise<void> {
+  const u = uri(rel);
+  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === u.toString());
+  if (doc && doc.getText() !== text) {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(u, new vscode.Range(0, 0, doc.lineCount, 0), text);
+    await vscode.workspace.applyEdit(edit);
+  }
+  if (doc?.isDirty) await doc.save();
+  if ((await readText(rel)) !== text) await writeText(rel, text);
+  await waitFor(`${rel} restored in the workspace model`, async () => (await api().workspaceModel()).file(rel)?.text === text);
+}

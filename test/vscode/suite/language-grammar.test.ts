@@ -4,6 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import manifest from '../../../package.json';
+import { api, waitFor } from './helpers';
 
 const extensionId = `${manifest.publisher}.${manifest.name}`;
 const STEP_KINDS = ['set', 'log', 'wait', 'http', 'run-flow', 'if', 'for-each', 'try', 'fail'];
@@ -63,6 +64,8 @@ suite('language: grammar, snippets, file associations', () => {
     } finally {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
       await vscode.workspace.fs.delete(vscode.Uri.joinPath(root(), 'flows', 'scratch'), { recursive: true });
+      // The suites after this one read the workspace model: wait until it has forgotten the flow.
+      await waitFor('the scratch flow gone from the workspace model', async () => !(await api().workspaceModel()).has('flow', 'scratch/Snippet-Completion'));
     }
   });
 });

@@ -3,7 +3,7 @@
 // makes the diagnostic disappear from vscode.languages.getDiagnostics.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activated, api, closeEditors, readText, uri, waitFor, writeText } from './helpers';
+import { activated, api, closeEditors, readText, restoreFile, uri, waitFor, writeText } from './helpers';
 
 const flowgateDiagnostics = (u: vscode.Uri) => vscode.languages.getDiagnostics(u).filter((d) => d.source === 'flowgate');
 
@@ -40,9 +40,9 @@ suite('quickFixes', () => {
   });
 
   teardown(async () => {
+    await restoreFile(RESTART, restartText);
+    await restoreFile(CHECK, checkText);
     await closeEditors();
-    await writeText(RESTART, restartText);
-    await writeText(CHECK, checkText);
   });
 
   test('an input the child flow does not declare: "Declare input" edits the child, the diagnostic goes', async () => {
@@ -77,7 +77,9 @@ suite('quickFixes', () => {
     assert.equal(fixes[0].isPreferred, true);
     assert.ok(await vscode.workspace.applyEdit(fixes[0].edit!));
     assert.equal(doc.getText(), before);
-    await waitFor('the unknown-flow diagnostic to disappear', () => flowgateDiagnostics(restart).length === 0);
+    await waitFor('the unknown-flow diagnostic to disappear', () => flowgateDiagnostics(restart).length === 0).catch((err) => {
+      throw new Error(`${(err as Error).message}; left: ${flowgateDiagnostics(restart).map((d) => `${d.code}: ${d.message}`).join(' | ')}`);
+    });
   });
 
   test('a connection no file defines: "Create connection" creates connections/<Name>.connection.yaml and the problem goes', async () => {

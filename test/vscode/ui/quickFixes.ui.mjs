@@ -17,13 +17,15 @@ export default [
       const line = lines.findIndex((l) => l === '  - kind: log');
       if (line < 0) throw new Error(`no '  - kind: log' line in ${REL}`);
       try {
-        // Open the flow (Quick Open) and go to the step's line.
-        await page.keyboard.press('Control+P');
+        // Open the flow from the Packages view (Quick Open's file search depends on what the window
+        // opened before) and go to the step's line.
+        await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300 });
+        await ui.openViewContainer(page, 'Flowgate');
+        const packages = await ui.expandView(page, 'Packages');
+        const row = packages.locator('.pane-body .monaco-list-row').filter({ hasText: 'Check-Reachability' }).first();
+        await row.waitFor({ state: 'visible', timeout: 20_000 });
+        await row.click();
         const input = page.locator('.quick-input-widget input.input');
-        await input.waitFor({ state: 'visible', timeout: 20_000 });
-        await input.fill('Check-Reachability.flow.yaml');
-        await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ state: 'visible', timeout: 20_000 });
-        await page.keyboard.press('Enter');
         const editor = page.locator('.editor-instance .monaco-editor').first();
         await editor.waitFor({ state: 'visible', timeout: 20_000 });
         await page.locator('.tab.active').filter({ hasText: 'Check-Reachability.flow.yaml' }).first().waitFor({ state: 'visible', timeout: 20_000 });

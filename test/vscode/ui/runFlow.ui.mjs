@@ -71,12 +71,14 @@ export default [
     title: 'Run Flow on the active editor runs its unsaved text as a draft run',
     async run({ page, ui, screenshot, note }) {
       // Open the flow and change it in the editor without saving.
-      await page.keyboard.press('Control+P');
+      // From the Packages view: Quick Open's file search depends on what the window opened before.
+      await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300 });
+      await ui.openViewContainer(page, 'Flowgate');
+      const packages = await ui.expandView(page, 'Packages');
+      const row = packages.locator('.pane-body .monaco-list-row').filter({ hasText: 'Restart-Service' }).first();
+      await row.waitFor({ state: 'visible', timeout: 30_000 });
+      await row.click();
       const input = page.locator('.quick-input-widget input.input');
-      await input.waitFor({ state: 'visible' });
-      await input.fill('Restart-Service.flow.yaml');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'Restart-Service.flow.yaml' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-      await page.keyboard.press('Enter');
       await page.locator('.tabs-container .tab.active').filter({ hasText: 'Restart-Service.flow.yaml' }).waitFor({ state: 'visible' });
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
       await page.keyboard.press('Control+H');

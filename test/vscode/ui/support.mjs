@@ -91,9 +91,13 @@ const tokens = new Map();
  * cached until shortly before it expires.
  */
 export async function authHeaders(dataDir) {
-  const cached = tokens.get(dataDir);
+  // Keyed by the file's content: a data folder removed and made again (a new emulator, new keys and
+  // client) must not be answered with the old gateway's token.
+  const text = fs.readFileSync(path.join(dataDir, 'local-admin.json'), 'utf8');
+  const key = `${dataDir}\n${text}`;
+  const cached = tokens.get(key);
   if (cached && cached.expiresAt - Date.now() > 30_000) return { authorization: `Bearer ${cached.token}` };
-  const c = JSON.parse(fs.readFileSync(path.join(dataDir, 'local-admin.json'), 'utf8'));
+  const c = JSON.parse(text);
   const { token_endpoint } = await (await fetch(`${c.issuer}/.well-known/openid-configuration`)).json();
   const basic = Buffer.from(`${encodeURIComponent(c.client_id)}:${encodeURIComponent(c.client_secret)}`).toString('base64');
   const res = await fetch(token_endpoint, {
@@ -103,7 +107,7 @@ export async function authHeaders(dataDir) {
   });
   const body = await res.json();
   if (!res.ok || !body.access_token) throw new Error(`no token for ${c.client_id} of ${c.issuer}: ${res.status} ${JSON.stringify(body)}`);
-  tokens.set(dataDir, { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 60) * 1000 });
+  tokens.set(key, { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 60) * 1000 });
   return { authorization: `Bearer ${body.access_token}` };
 }
 

@@ -1,7 +1,7 @@
 // UI check from an EMPTY folder through the walkthrough "Get Started with Flowgate": the Packages
 // view's welcome offers Create Sample Workspace / New Flow / Create Package; the walkthrough's
-// buttons run the real commands (Create Sample Workspace, Publish to Dev Gateway, Show Gateway Log)
-// and their steps show as done; a linkDown trap sent to the local gateway fires the sample's trigger,
+// buttons run the real commands (Create Sample Workspace, Publish to Dev Gateway, Run Flow, Show
+// Running Executions, Show Gateway Log) and their steps show as done; a linkDown trap sent to the local gateway fires the sample's trigger,
 // and the "Flowgate Gateway" output says so. Ends with a published package and a triggered execution.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -48,10 +48,13 @@ export default [
       note(`screenshot: ${await screenshot('vscode-ui-welcome')}`);
 
       // The walkthrough, opened as a user does.
-      await ui.runCommand(page, 'Welcome: Open Walkthrough...', { prompt: true });
-      await ui.pickQuick(page, 'Get Started with Flowgate');
       const walk = page.locator('.gettingStartedContainer');
-      await walk.getByText('Create flows').first().waitFor({ state: 'visible', timeout: 30_000 });
+      const openWalkthrough = async () => {
+        await ui.runCommand(page, 'Welcome: Open Walkthrough...', { prompt: true });
+        await ui.pickQuick(page, 'Get Started with Flowgate');
+        await walk.getByText('Create flows').first().waitFor({ state: 'visible', timeout: 30_000 });
+      };
+      await openWalkthrough();
       const step = (title) => walk.locator('.getting-started-step').filter({ hasText: title }).first();
       const button = (title, label) => step(title).getByRole('button', { name: label }).first();
       const done = (title) => until(`the step "${title}" to show as done`, async () => (await step(title).locator('.codicon.complete').count()) > 0, 30_000);
@@ -85,8 +88,55 @@ export default [
       });
       note(`execution ${execution.id} by trigger "${execution.initiator.name}"`);
 
-      // The gateway's log says what it did, in its own output channel.
+      // Run a flow from the walkthrough's button: the published flow, its inputs asked one by one.
       await step('Run a flow').click();
+      await button('Run a flow', 'Run Flow').click();
+      const widget = page.locator('.quick-input-widget');
+      const input = widget.locator('input.input');
+      const rows = widget.locator('.quick-input-list .monaco-list-row');
+      const title = widget.locator('.quick-input-title');
+      const published = rows.filter({ hasText: 'Restart-Service' }).filter({ hasText: 'network-ops 1' }).first();
+      await published.waitFor({ state: 'visible', timeout: 45_000 });
+      await published.click();
+      await title.filter({ hasText: 'Run Restart-Service — input 1 of 3' }).waitFor({ state: 'visible', timeout: 30_000 });
+      await input.fill('10.1.1.1');
+      await page.keyboard.press('Enter');
+      await title.filter({ hasText: 'input 2 of 3' }).waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter'); // the default service
+      await title.filter({ hasText: 'input 3 of 3' }).waitFor({ state: 'visible' });
+      await input.fill('true');
+      await rows.first().filter({ hasText: 'true' }).waitFor({ state: 'visible' });
+      await page.keyboard.press('Enter');
+      await ui.waitForToast(page, 'Restart-Service ended', { timeout: 45_000 });
+      await ui.clearNotifications(page);
+      // The outputs document took the editor: back to the walkthrough.
+      await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300 });
+      await openWalkthrough();
+      await done('Run a flow');
+
+      // Watch it run: the Running Executions page of the local gateway opens from the last step.
+      await step('Trigger it and watch it run').click();
+      await button('Trigger it and watch it run', 'Show Running Executions').click();
+      // It asks which package (the only one); should it ask more (gateway, version), the first row
+      // is the only one there too.
+      const executionsTab = page.locator('.tabs-container .tab').filter({ hasText: 'Executions' }).first();
+      await until('the Running Executions page', async () => {
+        if (await executionsTab.isVisible()) return true;
+        if (await widget.isVisible()) {
+          const first = ((await rows.first().textContent().catch(() => '')) || '').replace(/\s+/g, ' ');
+          note(`picker: ${first}`);
+          await rows.first().click();
+        }
+        return false;
+      });
+      // The page's webview has the keyboard: give it back to the workbench before the palette.
+      await page.locator('.part.sidebar .composite.title').first().click();
+      await ui.runCommand(page, 'View: Close All Editors', { settleMs: 300 });
+      await openWalkthrough();
+      await done('Trigger it and watch it run');
+      await step('Run a flow').click();
+
+      // The gateway's log says what it did, in its own output channel.
       await button('Run a flow', 'Show Gateway Log').click();
       const output = page.locator('.part.panel .view-lines').first();
       await output.waitFor({ state: 'visible', timeout: 30_000 });
