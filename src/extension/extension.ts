@@ -46,13 +46,14 @@ import { showSchedules } from './schedules/schedulesCommands';
 import { SchedulesPanels, type SchedulesPanel } from './schedules/schedulesPanel';
 import { sendTestTrapCommand, showTriggers } from './triggers/triggersCommands';
 import { TriggersPanels, type TriggersPanel } from './triggers/triggersPanel';
-import { Cancelled, showError, shownMessages, type ShownMessage } from './shared/errors';
+import { shownMessages, type ShownMessage } from './shared/errors';
 import { useSessions } from './shared/gateway';
 import { gatewayName } from './gatewayActions/targets';
 import { SecretSessionStore, Sessions, type Session, type SessionFlow } from './signIn/sessions';
 import { BROWSER_FLOW } from './signIn/signInFlow';
 import { signIn, signOut, VSCODE_OPENER, type BrowserOpener } from './signIn/signInCommands';
 import { Logger } from './shared/log';
+import { commandRegistrar } from './shared/commands';
 import type { Services } from './shared/services';
 import { WorkspaceModel } from './shared/workspaceModel';
 import { timedActivation, type ActivationTimings } from './shared/activationTimings';
@@ -189,18 +190,7 @@ function activateFlowgate(context: vscode.ExtensionContext): Omit<FlowgateApi, '
   );
 
   /** Registers a command; errors become one message naming what failed; a dismissed prompt ends quietly. */
-  const command = (id: string, title: string, handler: (...args: unknown[]) => unknown) =>
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await handler(...args);
-        } catch (err) {
-          if (err instanceof Cancelled) return undefined;
-          showError(log, `${title} failed`, err);
-          return undefined;
-        }
-      }),
-    );
+  const command = commandRegistrar(context, log);
 
   registerActions(services, command);
   command('flowgate.createPackage', 'Create Package', (name) => createPackage(services, name));

@@ -7,7 +7,7 @@
  */
 import { Router } from 'express';
 import { DraftRunRequest } from '../../core/api/schemas/draftRuns';
-import type { ApiErrorBody, DraftRunResultResponse, DraftRunStartedResponse } from '../../core/api/types';
+import type { DraftRunResultResponse, DraftRunStartedResponse } from '../../core/api/types';
 import { checkDraftRun } from '../../core/draft/draftRun';
 import { ApiError } from '../errors';
 import { callerOf } from '../auth/access';
@@ -15,6 +15,7 @@ import { auditDetails } from '../auth/auditTrail';
 import { fullOutputs, TREE_HEADER } from '../executions/manager';
 import { check, jsonBody } from '../http/validate';
 import type { GatewayContext } from './context';
+import { flowFailedBody } from './flowFailed';
 
 /** The execution's package name when no package draft among the files holds the flow. */
 export const WORKSPACE_PACKAGE = 'workspace';
@@ -55,18 +56,7 @@ export function draftRunRoutes(ctx: GatewayContext): Router {
     await ctx.executions.persisted();
     if (ended.status === 'Error' || ended.status === 'Stopped') {
       const err = ended.error ?? { code: ended.status === 'Stopped' ? 'stopped' : 'failed', message: ended.status === 'Stopped' ? 'The draft run was stopped' : 'The flow failed' };
-      const failed: ApiErrorBody = {
-        error: {
-          code: 'flow-failed',
-          message: err.message,
-          details: [
-            { field: 'executionId', message: ended.id },
-            { field: 'errorCode', message: err.code },
-            ...(err.step ? [{ field: 'step', message: err.step }] : []),
-          ],
-        },
-      };
-      res.status(500).json(failed);
+      res.status(500).json(flowFailedBody(ended.id, err));
       return;
     }
     const result: DraftRunResultResponse = { executionId: ended.id, status: ended.status, outputVariables: fullOutputs(ended) ?? {}, draft: true, flow: checked.flow.id };

@@ -2,7 +2,6 @@
 import { Router, type Response } from 'express';
 import { ExecutionListQueryWire, ExecutionParams, StartExecutionParams, StartExecutionQuery, StartExecutionRequest as StartExecutionRequestSchema, StopExecutionsRequest } from '../../core/api/schemas/executions';
 import type {
-  ApiErrorBody,
   ExecutionDetail,
   ExecutionListQuery,
   ExecutionListResponse,
@@ -18,6 +17,7 @@ import { fullOutputs, TREE_HEADER } from '../executions/manager';
 import { parseVersion, queryString } from '../http/params';
 import { check as validated, jsonBody, noBody } from '../http/validate';
 import type { GatewayContext } from './context';
+import { flowFailedBody } from './flowFailed';
 import { callerOf, directoryUnavailableOf, forbidden, unauthorized } from '../auth/access';
 import { mayUseVersion } from '../../core/gatewayConfig/directory';
 
@@ -110,18 +110,7 @@ export function executionRoutes(ctx: GatewayContext): Router {
     await executions.persisted();
     if (ended.status === 'Error') {
       const err = ended.error ?? { code: 'failed', message: 'The flow failed' };
-      const failed: ApiErrorBody = {
-        error: {
-          code: 'flow-failed',
-          message: err.message,
-          details: [
-            { field: 'executionId', message: ended.id },
-            { field: 'errorCode', message: err.code },
-            ...(err.step ? [{ field: 'step', message: err.step }] : []),
-          ],
-        },
-      };
-      res.status(500).json(failed);
+      res.status(500).json(flowFailedBody(ended.id, err));
       return;
     }
     const result: ExecutionResultResponse = {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { bumpDraftVersion, DraftChanges, showDraftChanges } from '../packages/draftChanges';
 import type { PackagesTreeProvider } from '../packages/packagesTree';
-import { Cancelled, showError } from '../shared/errors';
+import { commandRegistrar } from '../shared/commands';
 import type { Services } from '../shared/services';
 import { registerOutputsDocuments } from './outputsDocument';
 
@@ -20,18 +20,7 @@ export function registerDraftRunFeatures(context: vscode.ExtensionContext, servi
     refreshGateways();
     void changes.refresh();
   };
-  const command = (id: string, title: string, handler: (...args: unknown[]) => unknown) =>
-    context.subscriptions.push(
-      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
-        try {
-          return await handler(...args);
-        } catch (err) {
-          if (err instanceof Cancelled) return undefined;
-          showError(services.log, `${title} failed`, err);
-          return undefined;
-        }
-      }),
-    );
+  const command = commandRegistrar(context, services.log);
   command('flowgate.showDraftChanges', 'Show Changes Since Published', (arg, which) => showDraftChanges(services, changes, arg, which));
   command('flowgate.bumpDraftVersion', 'Bump Version', (arg) => bumpDraftVersion(services, changes, arg));
   return changes;
