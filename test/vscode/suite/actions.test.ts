@@ -6,22 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { validateFile } from '../../../src/core/validate/validate';
-import { api, closeEditors, publishTestPackage, readText, startTestGateway, stopTestGateway, uri, versionNode, waitFor, writeText } from './helpers';
-
-type Shown = { message: string; detail?: string; actions: string[]; modal: boolean };
-
-async function answering<T>(pick: (m: Shown) => string | undefined, run: () => PromiseLike<T>): Promise<{ value: T; shown: Shown[] }> {
-  const hook = api().messages.test;
-  assert.ok(hook, 'the messages test hook is missing (not in test mode?)');
-  const before = api().messages.shown().length;
-  hook.answer(pick);
-  try {
-    const value = await run();
-    return { value, shown: api().messages.shown().slice(before) };
-  } finally {
-    hook.answer(undefined);
-  }
-}
+import { answering, api, closeEditors, publishTestPackage, readText, startTestGateway, stopTestGateway, uri, versionNode, waitFor, writeText } from './helpers';
 
 const gateways = () => vscode.workspace.getConfiguration('flowgate').inspect<{ name: string; url: string; credentialsFile?: string }[]>('gateways');
 

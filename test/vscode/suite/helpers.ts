@@ -10,6 +10,7 @@ export const EXTENSION_ID = 'flowgate.flowgate';
 
 /** What the extension's activate() returns: the extension's own declaration (types only: nothing of it is bundled here). */
 import type { FlowgateApi } from '../../../src/extension/extension';
+import type { ShownMessage } from '../../../src/extension/shared/errors';
 export type { FlowgateApi };
 
 export function extension(): vscode.Extension<FlowgateApi> {
@@ -209,4 +210,22 @@ export async function restoreFile(rel: string, text: string): Promise<void> {
   if (doc?.isDirty) await doc.save();
   if ((await readText(rel)) !== text) await writeText(rel, text);
   await waitFor(`${rel} restored in the workspace model`, async () => (await api().workspaceModel()).file(rel)?.text === text);
+}
+
+/**
+ * Answers the messages the extension shows while `run` runs with `pick(m)` (the label of the
+ * button to press, or undefined to dismiss), through the extension's test-mode messages hook;
+ * returns `run`'s value and the messages shown meanwhile.
+ */
+export async function answering<T>(pick: (m: ShownMessage) => string | undefined, run: () => PromiseLike<T>): Promise<{ value: T; shown: ShownMessage[] }> {
+  const hook = api().messages.test;
+  assert.ok(hook, 'the messages test hook is missing (not in test mode?)');
+  const before = api().messages.shown().length;
+  hook.answer(pick);
+  try {
+    const value = await run();
+    return { value, shown: api().messages.shown().slice(before) };
+  } finally {
+    hook.answer(undefined);
+  }
 }

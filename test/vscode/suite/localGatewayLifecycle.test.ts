@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activated, api, extension, localClient, publishTestPackage, stopLocalGateway, useTestPort, waitFor } from './helpers';
+import { activated, answering, api, extension, localClient, publishTestPackage, stopLocalGateway, useTestPort, waitFor } from './helpers';
 
 const healthy = async (url: string) => {
   try {
@@ -21,20 +21,6 @@ const healthy = async (url: string) => {
 };
 
 const settings = () => vscode.workspace.getConfiguration('flowgate');
-
-/** Answers the next messages with `pick(m)`; returns the messages shown while `run` ran. */
-async function answering<T>(pick: (m: { message: string; detail?: string; actions: string[]; modal: boolean }) => string | undefined, run: () => PromiseLike<T>): Promise<{ value: T; shown: { message: string; detail?: string; actions: string[]; modal: boolean }[] }> {
-  const hook = api().messages.test;
-  assert.ok(hook, 'the messages test hook is missing (not in test mode?)');
-  const before = api().messages.shown().length;
-  hook.answer(pick);
-  try {
-    const value = await run();
-    return { value, shown: api().messages.shown().slice(before) };
-  } finally {
-    hook.answer(undefined);
-  }
-}
 
 suite('local gateway lifecycle and start failures', () => {
   let port: number;

@@ -4,17 +4,8 @@
 // last inputs are offered again; Cancel stops the execution on the gateway.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { RunResult } from '../../../src/extension/run/runFlow';
 import { activated, api, authHeaders, sleep, stopLocalGateway, uri, useTestPort, waitFor, writeText } from './helpers';
-
-interface RunResult {
-  executionId: string;
-  status: string;
-  outputVariables: Record<string, unknown>;
-  packageName: string;
-  packageVersion: number;
-  draft?: true;
-  gatewayUrl: string;
-}
 
 const RESTART = 'flows/network/core/Restart-Service.flow.yaml';
 const NAP = 'flows/test/Draft-Nap.flow.yaml';
